@@ -1,0 +1,180 @@
+#include "maps.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "error.hpp"
+
+namespace xmip::dp {
+
+namespace {
+
+int open_pin(const std::string& dir, const char* name) {
+    std::string path = dir + "/" + name;
+    int fd = bpf_obj_get(path.c_str());
+    if (fd < 0) throw DatapathError("cannot open pinned map " + path, errno);
+    return fd;
+}
+
+int possible_cpus() {
+    int n = libbpf_num_possible_cpus();
+    if (n <= 0) throw DatapathError("cannot count possible CPUs", -n);
+    return n;
+}
+
+}  // namespace
+
+DatapathMaps DatapathMaps::borrow(const MapFds& fds) { return DatapathMaps(fds, false); }
+
+DatapathMaps DatapathMaps::open_pinned(const std::string& dir) {
+    MapFds fds;
+    DatapathMaps m(fds, true);  // owns whatever it opened, even if a later open throws
+    m.fds_.bindings = open_pin(dir, kMapBindings);
+    m.fds_.local_addrs = open_pin(dir, kMapLocalAddrs);
+    m.fds_.config = open_pin(dir, kMapConfig);
+    m.fds_.counters = open_pin(dir, kMapCounters);
+    m.fds_.signal_ring = open_pin(dir, kMapSignalRing);
+    return m;
+}
+
+DatapathMaps::DatapathMaps(DatapathMaps&& o) noexcept : fds_(o.fds_), owned_(o.owned_) {
+    o.owned_ = false;
+}
+
+DatapathMaps& DatapathMaps::operator=(DatapathMaps&& o) noexcept {
+    if (this != &o) {
+        close_owned();
+        fds_ = o.fds_;
+        owned_ = o.owned_;
+        o.owned_ = false;
+    }
+    return *this;
+}
+
+DatapathMaps::~DatapathMaps() { close_owned(); }
+
+void DatapathMaps::close_owned() {
+    if (!owned_) return;
+    for (int fd : {fds_.bindings, fds_.local_addrs, fds_.config, fds_.counters, fds_.signal_ring})
+        if (fd >= 0) close(fd);
+    owned_ = false;
+}
+
+void DatapathMaps::upsert_binding(const xmip_in6& hoa, const xmip_binding& b) {
+    if (bpf_map_update_elem(fds_.bindings, &hoa, &b, BPF_ANY))
+        throw DatapathError("cannot write binding", errno);
+}
+
+void DatapathMaps::upsert_bindings(const std::vector<std::pair<xmip_in6, xmip_binding>>& batch) {
+    constexpr size_t kChunk = 8192;
+    std::vector<xmip_in6> keys;
+    std::vector<xmip_binding> values;
+    for (size_t i = 0; i < batch.size(); i += kChunk) {
+        size_t n = std::min(kChunk, batch.size() - i);
+        keys.resize(n);
+        values.resize(n);
+        for (size_t j = 0; j < n; j++) {
+            keys[j] = batch[i + j].first;
+            values[j] = batch[i + j].second;
+        }
+        __u32 count = static_cast<__u32>(n);
+        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+        if (bpf_map_update_batch(fds_.bindings, keys.data(), values.data(), &count, &opts))
+            throw DatapathError("cannot write bindings in batch", errno);
+    }
+}
+
+bool DatapathMaps::delete_binding(const xmip_in6& hoa) {
+    if (bpf_map_delete_elem(fds_.bindings, &hoa) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw DatapathError("cannot delete binding", errno);
+}
+
+std::optional<xmip_binding> DatapathMaps::lookup_binding(const xmip_in6& hoa) const {
+    xmip_binding b{};
+    if (bpf_map_lookup_elem(fds_.bindings, &hoa, &b) == 0) return b;
+    if (errno == ENOENT) return std::nullopt;
+    throw DatapathError("cannot read binding", errno);
+}
+
+namespace {
+
+template <typename V>
+std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what) {
+    std::vector<std::pair<xmip_in6, V>> out;
+    xmip_in6 key{}, next{};
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        V v{};
+        if (bpf_map_lookup_elem(fd, &next, &v) == 0) out.emplace_back(next, v);
+        // An entry deleted between the two calls is simply skipped.
+        key = next;
+        prev = &key;
+    }
+    if (errno != ENOENT) throw DatapathError(std::string("cannot list ") + what, errno);
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<xmip_in6, xmip_binding>> DatapathMaps::bindings() const {
+    return dump_hash<xmip_binding>(fds_.bindings, "bindings");
+}
+
+void DatapathMaps::add_local_addr(const xmip_in6& addr, uint32_t flags) {
+    xmip_local_addr v{flags, 0};
+    if (bpf_map_update_elem(fds_.local_addrs, &addr, &v, BPF_ANY))
+        throw DatapathError("cannot write local address", errno);
+}
+
+bool DatapathMaps::delete_local_addr(const xmip_in6& addr) {
+    if (bpf_map_delete_elem(fds_.local_addrs, &addr) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw DatapathError("cannot delete local address", errno);
+}
+
+std::vector<std::pair<xmip_in6, xmip_local_addr>> DatapathMaps::local_addrs() const {
+    return dump_hash<xmip_local_addr>(fds_.local_addrs, "local addresses");
+}
+
+void DatapathMaps::set_config(const xmip_config& cfg) {
+    __u32 key = 0;
+    if (bpf_map_update_elem(fds_.config, &key, &cfg, BPF_ANY))
+        throw DatapathError("cannot write datapath config", errno);
+}
+
+xmip_config DatapathMaps::config() const {
+    __u32 key = 0;
+    xmip_config cfg{};
+    if (bpf_map_lookup_elem(fds_.config, &key, &cfg))
+        throw DatapathError("cannot read datapath config", errno);
+    return cfg;
+}
+
+CounterSnapshot DatapathMaps::counters() const {
+    const int ncpu = possible_cpus();
+    std::vector<xmip_counter_value> percpu(ncpu);
+    CounterSnapshot snap{};
+    for (__u32 i = 0; i < XMIP_CNT_MAX; i++) {
+        if (bpf_map_lookup_elem(fds_.counters, &i, percpu.data()))
+            throw DatapathError("cannot read counters", errno);
+        for (const auto& v : percpu) {
+            snap[i].packets += v.packets;
+            snap[i].bytes += v.bytes;
+        }
+    }
+    return snap;
+}
+
+void DatapathMaps::reset_counters() {
+    const int ncpu = possible_cpus();
+    std::vector<xmip_counter_value> zero(ncpu);
+    for (__u32 i = 0; i < XMIP_CNT_MAX; i++)
+        if (bpf_map_update_elem(fds_.counters, &i, zero.data(), BPF_ANY))
+            throw DatapathError("cannot reset counters", errno);
+}
+
+}  // namespace xmip::dp

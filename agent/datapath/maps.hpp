@@ -1,0 +1,69 @@
+// Typed access to the datapath's maps, either through a loaded skeleton or
+// through the maps pinned by a running instance (for tools and restarts).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "counters.hpp"
+#include "xmip_shared.h"
+
+namespace xmip::dp {
+
+struct MapFds {
+    int bindings = -1;
+    int local_addrs = -1;
+    int config = -1;
+    int counters = -1;
+    int signal_ring = -1;
+};
+
+// The pinned map file names, one directory per instance.
+inline constexpr const char* kMapBindings = "xmip_bindings";
+inline constexpr const char* kMapLocalAddrs = "xmip_local_addrs";
+inline constexpr const char* kMapConfig = "xmip_config_map";
+inline constexpr const char* kMapCounters = "xmip_counters";
+inline constexpr const char* kMapSignalRing = "xmip_signal_ring";
+
+class DatapathMaps {
+public:
+    // A view of descriptors someone else owns (a loaded skeleton).
+    static DatapathMaps borrow(const MapFds& fds);
+    // Open the maps pinned in dir; throws DatapathError if one is missing.
+    static DatapathMaps open_pinned(const std::string& dir);
+
+    DatapathMaps(DatapathMaps&& o) noexcept;
+    DatapathMaps& operator=(DatapathMaps&& o) noexcept;
+    DatapathMaps(const DatapathMaps&) = delete;
+    DatapathMaps& operator=(const DatapathMaps&) = delete;
+    ~DatapathMaps();
+
+    void upsert_binding(const xmip_in6& hoa, const xmip_binding& b);
+    // Writes many bindings with BPF_MAP_UPDATE_BATCH (one syscall per chunk).
+    void upsert_bindings(const std::vector<std::pair<xmip_in6, xmip_binding>>& batch);
+    bool delete_binding(const xmip_in6& hoa);  // false if there was none
+    std::optional<xmip_binding> lookup_binding(const xmip_in6& hoa) const;
+    std::vector<std::pair<xmip_in6, xmip_binding>> bindings() const;
+
+    void add_local_addr(const xmip_in6& addr, uint32_t flags);
+    bool delete_local_addr(const xmip_in6& addr);
+    std::vector<std::pair<xmip_in6, xmip_local_addr>> local_addrs() const;
+
+    void set_config(const xmip_config& cfg);
+    xmip_config config() const;
+
+    CounterSnapshot counters() const;  // summed over all CPUs
+    void reset_counters();
+
+    const MapFds& fds() const { return fds_; }
+
+private:
+    DatapathMaps(const MapFds& fds, bool owned) : fds_(fds), owned_(owned) {}
+    void close_owned();
+    MapFds fds_;
+    bool owned_ = false;
+};
+
+}  // namespace xmip::dp

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * flow_hash.bpf.h - the outer flow label of a tunnelled packet, derived from
+ * the inner flow (RFC 6438) so that ECMP and RSS spread tunnels the way they
+ * would spread the inner traffic: one flow keeps one label, flows differ.
+ */
+#ifndef XMIP_FLOW_HASH_BPF_H
+#define XMIP_FLOW_HASH_BPF_H
+
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include "parse.bpf.h"
+
+/* murmur3's 32-bit finaliser: a cheap, well-mixing step per word. */
+static __always_inline __u32 fh_mix(__u32 h, __u32 w)
+{
+	h ^= w;
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Inner source, destination, next header, the inner flow label and, when the
+ * transport header follows the IPv6 header directly, the port pair. */
+static __always_inline __u32 inner_flow_label(const struct ipv6hdr *ip6, void *data_end)
+{
+	const __u32 *w = (const __u32 *)ip6;
+	__u32 h = 0x9e3779b9 ^ ip6->nexthdr;
+	int i;
+
+	h = fh_mix(h, w[0] & bpf_htonl(0x000fffff)); /* inner flow label */
+#pragma unroll
+	for (i = 0; i < 8; i++)
+		h = fh_mix(h, w[2 + i]); /* saddr, daddr */
+	if (ip6->nexthdr == IPPROTO_TCP || ip6->nexthdr == IPPROTO_UDP ||
+	    ip6->nexthdr == IPPROTO_SCTP) {
+		const __u32 *ports = (const __u32 *)(ip6 + 1);
+
+		if ((void *)(ports + 1) <= data_end)
+			h = fh_mix(h, *ports);
+	}
+	h &= 0x000fffff;
+	return h ? h : 1; /* 0 means "no label" (RFC 6437) */
+}
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * signal.bpf.h - hand Mobility Header packets to xmipd.
+ *
+ * Without CONFIG_IPV6_MIP6 the kernel drops a Binding Update carrying a Home
+ * Address option and a Binding Acknowledgement carrying a type 2 routing
+ * header before any socket sees them. XDP sees them first: it copies the
+ * IPv6 packet, exactly as received, into a ring buffer the agent reads, and
+ * drops the frame (the kernel could only have dropped it later). One path for
+ * every MH message keeps the agent's input uniform and lets it verify the
+ * checksum against the addresses that were really on the wire.
+ */
+#ifndef XMIP_SIGNAL_BPF_H
+#define XMIP_SIGNAL_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+#include "xmip_shared.h"
+#include "maps.bpf.h"
+
+static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len)
+{
+	struct xmip_signal_event *ev;
+	__u32 len = l3_len;
+
+	if (len > XMIP_SIGNAL_MAX_LEN)
+		len = XMIP_SIGNAL_MAX_LEN;
+	if (len < 1) /* keeps the verifier's range of len non-empty */
+		len = 1;
+
+	ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
+	if (!ev) {
+		count(XMIP_CNT_DROP_SIGNAL_QUEUE, l3_len);
+		return XDP_DROP;
+	}
+	if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
+		bpf_ringbuf_discard(ev, 0);
+		count(XMIP_CNT_DROP_TRUNCATED, l3_len);
+		return XDP_DROP;
+	}
+	ev->ifindex = ctx->ingress_ifindex;
+	ev->len = len;
+	ev->orig_len = l3_len;
+	ev->reserved = 0;
+	bpf_ringbuf_submit(ev, 0);
+	count(XMIP_CNT_SIGNAL_TO_AGENT, l3_len);
+	return XDP_DROP;
+}
+
+#endif

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xmip.bpf.c - the xmip datapath: the programs, around the helpers in
+ * parse / encap / forward / icmp6_ptb / signal / csum / flow_hash.
+ *
+ *   xmip_ha_xdp     home agent, every interface: tunnels packets for bound
+ *                   home addresses to their care-of addresses (downlink),
+ *                   ends reverse tunnels from registered care-of addresses
+ *                   (uplink), hands Mobility Header packets to xmipd.
+ *   xmip_mn_xdp     mobile node, ingress: ends the tunnel from the home
+ *                   agent, hands Mobility Header packets to xmipd.
+ *   xmip_mn_egress  mobile node, tc egress: tunnels packets sent from the
+ *                   home address to the home agent while away from home.
+ */
+#include <linux/bpf.h>
+#include <linux/icmpv6.h>
+#include <linux/if_ether.h>
+#include <linux/ipv6.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xmip_shared.h"
+#include "maps.bpf.h"
+#include "parse.bpf.h"
+#include "flow_hash.bpf.h"
+#include "encap.bpf.h"
+#include "forward.bpf.h"
+#include "icmp6_ptb.bpf.h"
+#include "signal.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* A jumbogram (RFC 2675) declares payload length 0 and lives in hop-by-hop
+ * options; nothing here can size it, so the stack gets it. */
+static __always_inline int is_jumbogram(const struct ipv6hdr *ip6)
+{
+	return ip6->payload_len == 0 && ip6->nexthdr == XMIP_NEXTHDR_HOP;
+}
+
+static __always_inline int count_parse_failure(enum parse_result r, __u32 bytes)
+{
+	switch (r) {
+	case PARSE_VLAN:
+		count(XMIP_CNT_PASS_VLAN, bytes);
+		return XDP_PASS;
+	case PARSE_NOT_IPV6:
+		count(XMIP_CNT_PASS_NOT_IPV6, bytes);
+		return XDP_PASS;
+	default:
+		count(XMIP_CNT_DROP_TRUNCATED, bytes);
+		return XDP_DROP;
+	}
+}
+
+/*
+ * Home agent downlink: ip6 is addressed to a home address bound to b.
+ * Encapsulate towards the care-of address (RFC 6275 10.4.2, RFC 2473).
+ */
+static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
+				    const struct xmip_binding *b)
+{
+	const struct xmip_config *cfg = config();
+	struct bpf_fib_lookup fib;
+	struct ipv6hdr outer;
+	struct ethhdr *eth;
+	__u32 inner_len = ipv6_len(ip6);
+	__u32 outer_len = inner_len + XMIP_TUNNEL_OVERHEAD;
+	__u32 flow;
+	int rc, act, is_tx;
+
+	if (ip6->hop_limit <= 1) {
+		count(XMIP_CNT_PASS_HOP_LIMIT, inner_len);
+		return XDP_PASS;
+	}
+	flow = inner_flow_label(ip6, data_end);
+	rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &b->local, &b->remote,
+			     bpf_htonl(flow), XMIP_NEXTHDR_IPV6, outer_len, 0);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) {
+		__u32 mtu = fib.mtu_result > XMIP_TUNNEL_OVERHEAD ?
+				    fib.mtu_result - XMIP_TUNNEL_OVERHEAD : 0;
+		__u32 floor = cfg && cfg->min_ptb_mtu > XMIP_IPV6_MIN_MTU ? cfg->min_ptb_mtu
+									   : XMIP_IPV6_MIN_MTU;
+
+		if (mtu < floor)
+			mtu = floor;
+		if (xdp_send_ptb(ctx, &b->local, mtu, tunnel_hop_limit(cfg)) != XDP_TX) {
+			count(XMIP_CNT_DROP_ADJUST, inner_len);
+			return XDP_DROP;
+		}
+		count(XMIP_CNT_PTB_SENT, inner_len);
+		return XDP_TX;
+	}
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
+		count(XMIP_CNT_DROP_NO_ROUTE, inner_len);
+		return XDP_DROP;
+	}
+
+	ip6->hop_limit--; /* we forward the inner packet (RFC 2473 3.1) */
+	build_outer_ipv6(&outer, ip6, flow, inner_len, b, tunnel_hop_limit(cfg));
+	eth = xdp_push_outer(ctx, &outer);
+	if (!eth) {
+		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		return XDP_DROP;
+	}
+	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
+		/* The stack forwards the tunnelled packet and resolves the next
+		 * hop; the first packet to a fresh care-of address is not lost. */
+		count(XMIP_CNT_ENCAP_PASS, outer_len);
+		return XDP_PASS;
+	}
+	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx);
+	count(is_tx ? XMIP_CNT_ENCAP_TX : XMIP_CNT_ENCAP_REDIRECT, outer_len);
+	return act;
+}
+
+/*
+ * End a tunnel: the outer header and ext_off - 40 bytes of extension headers
+ * before an inner IPv6 packet. The binding is looked up by the home address
+ * (inner source at the home agent, inner destination at the mobile node)
+ * and must name exactly this outer source and destination; anything else is
+ * a spoofing attempt (RFC 6275 10.4.5). The home agent forwards the inner
+ * packet; the mobile node delivers it locally.
+ */
+static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
+				     __u32 ext_off, int forward)
+{
+	struct ipv6hdr *inner = (void *)ip6 + ext_off;
+	const struct xmip_binding *b;
+	struct bpf_fib_lookup fib;
+	struct ethhdr *eth;
+	__u32 outer_len = ipv6_len(ip6);
+	__u32 inner_len;
+	int rc = -1, act, is_tx;
+
+	if ((void *)(inner + 1) > data_end || inner->version != 6) {
+		count(XMIP_CNT_DROP_TRUNCATED, outer_len);
+		return XDP_DROP;
+	}
+	inner_len = ipv6_len(inner);
+	if (ext_off + inner_len > outer_len) {
+		count(XMIP_CNT_DROP_TRUNCATED, outer_len);
+		return XDP_DROP;
+	}
+	b = bpf_map_lookup_elem(&xmip_bindings, forward ? &inner->saddr : &inner->daddr);
+	if (!b || !in6_equal(&ip6->saddr, &b->remote) || !in6_equal(&ip6->daddr, &b->local)) {
+		count(XMIP_CNT_DROP_SPOOFED, outer_len);
+		return XDP_DROP;
+	}
+
+	if (forward) {
+		if (inner->hop_limit <= 1) {
+			if (xdp_pop_outer(ctx, ext_off))
+				goto adjust_failed;
+			count(XMIP_CNT_PASS_HOP_LIMIT, inner_len);
+			return XDP_PASS;
+		}
+		rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &inner->saddr, &inner->daddr,
+				     *(__be32 *)inner & bpf_htonl(0x000fffff), inner->nexthdr,
+				     inner_len, 0);
+		if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+			inner->hop_limit--;
+	}
+	if (xdp_pop_outer(ctx, ext_off))
+		goto adjust_failed;
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
+		/* Local delivery (the mobile node; the HA itself), a next hop to
+		 * resolve, or an error the stack reports better than we can. */
+		count(XMIP_CNT_DECAP_PASS, inner_len);
+		return XDP_PASS;
+	}
+	eth = (void *)(long)ctx->data;
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		goto adjust_failed;
+	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx);
+	count(is_tx ? XMIP_CNT_DECAP_TX : XMIP_CNT_DECAP_REDIRECT, inner_len);
+	return act;
+
+adjust_failed:
+	count(XMIP_CNT_DROP_ADJUST, outer_len);
+	return XDP_DROP;
+}
+
+/* A packet addressed to one of this node's own addresses: a tunnel to end,
+ * signalling for the agent, or ordinary traffic for the stack. */
+static __always_inline int xdp_local(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
+				     const struct xmip_local_addr *la, int forward)
+{
+	struct upper_layer ul;
+	__u32 len = ipv6_len(ip6);
+
+	if (is_jumbogram(ip6) || walk_ext_headers(data_end, ip6, &ul)) {
+		count(XMIP_CNT_PASS_EXTHDR, len);
+		return XDP_PASS;
+	}
+	if (ul.proto == XMIP_NEXTHDR_IPV6 && (la->flags & XMIP_LF_TUNNEL_END))
+		return xdp_decap(ctx, ip6, data_end, ul.off, forward);
+	if (ul.proto == IPPROTO_MH && (la->flags & XMIP_LF_SIGNALLING))
+		return xdp_signal_to_agent(ctx, len);
+	count(XMIP_CNT_PASS_NOT_MOBILE, len);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct xmip_local_addr *la;
+	const struct xmip_binding *b;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	enum parse_result r;
+
+	r = parse_eth_ipv6(data, data_end, &eth, &ip6);
+	if (r != PARSE_OK)
+		return count_parse_failure(r, data_end - data);
+
+	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
+	if (b) {
+		if (is_jumbogram(ip6)) {
+			count(XMIP_CNT_PASS_EXTHDR, data_end - data);
+			return XDP_PASS;
+		}
+		return ha_encap(ctx, ip6, data_end, b);
+	}
+	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
+	if (la)
+		return xdp_local(ctx, ip6, data_end, la, 1);
+	count(XMIP_CNT_PASS_NOT_MOBILE, ipv6_len(ip6));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xmip_mn_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct xmip_local_addr *la;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	enum parse_result r;
+
+	r = parse_eth_ipv6(data, data_end, &eth, &ip6);
+	if (r != PARSE_OK)
+		return count_parse_failure(r, data_end - data);
+	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
+	if (la)
+		return xdp_local(ctx, ip6, data_end, la, 0);
+	count(XMIP_CNT_PASS_NOT_MOBILE, ipv6_len(ip6));
+	return XDP_PASS;
+}
+
+/* Neighbour Discovery from the home address stays on the link (RFC 6275
+ * 11.2.1 forbids tunnelling it); so does Mobility Header signalling. */
+static __always_inline int must_go_direct(const struct ipv6hdr *ip6, void *data_end)
+{
+	const __u8 *icmp = (const __u8 *)(ip6 + 1);
+
+	if (ip6->nexthdr == IPPROTO_MH)
+		return 1;
+	if (ip6->nexthdr != IPPROTO_ICMPV6)
+		return 0;
+	if ((void *)(icmp + 1) > data_end)
+		return 1;
+	return icmp[0] >= 133 && icmp[0] <= 137;
+}
+
+SEC("tc")
+int xmip_mn_egress(struct __sk_buff *skb)
+{
+	struct bpf_fib_lookup fib;
+	struct ipv6hdr outer;
+	const struct xmip_binding *b;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	void *data, *data_end;
+	__u32 inner_len, flow, mtu_len = 0;
+	int rc;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_ACT_OK;
+	/* Headers may sit in paged data; a short packet just fails to pull. */
+	bpf_skb_pull_data(skb, sizeof(*eth) + sizeof(*ip6) + 4);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (parse_eth_ipv6(data, data_end, &eth, &ip6) != PARSE_OK)
+		return TC_ACT_OK;
+	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->saddr);
+	if (!b || must_go_direct(ip6, data_end))
+		return TC_ACT_OK;
+
+	inner_len = ipv6_len(ip6);
+	flow = inner_flow_label(ip6, data_end);
+	build_outer_ipv6(&outer, ip6, flow, inner_len, b, tunnel_hop_limit(config()));
+
+	rc = fib_lookup_ipv6(skb, &fib, skb->ifindex, &b->local, &b->remote, bpf_htonl(flow),
+			     XMIP_NEXTHDR_IPV6, 0, BPF_FIB_LOOKUP_OUTPUT);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
+		count(XMIP_CNT_DROP_NO_ROUTE, inner_len);
+		return TC_ACT_SHOT;
+	}
+	if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, XMIP_TUNNEL_OVERHEAD, 0)) {
+		/* The agent sets the home address routes' MTU 40 bytes below
+		 * the link's, so the stack sizes packets right; this is what is
+		 * left when it could not (a raw socket, an MTU change). */
+		count(XMIP_CNT_DROP_TOO_BIG, inner_len);
+		return TC_ACT_SHOT;
+	}
+	if (bpf_skb_adjust_room(skb, XMIP_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
+				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
+		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		return TC_ACT_SHOT;
+	}
+	if (bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &outer, sizeof(outer), 0)) {
+		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		return TC_ACT_SHOT;
+	}
+	count(XMIP_CNT_MN_ENCAP, inner_len + XMIP_TUNNEL_OVERHEAD);
+	/* The outer destination may leave by another interface than the inner
+	 * one would have: resend by the FIB's choice, the kernel fills L2. */
+	return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * xmip_shared.h - every structure and constant shared by the BPF datapath and
+ * the C++ userspace (agent, mipctl, tests, benchmarks).
+ *
+ * This is the only place where map keys/values, the counter list and the
+ * signalling event layout are defined. BPF code includes it from C, userspace
+ * from C++; static assertions pin the layouts so a change on one side cannot
+ * silently disagree with the other.
+ */
+#ifndef XMIP_SHARED_H
+#define XMIP_SHARED_H
+
+#include <linux/types.h>
+
+/* An IPv6 address as it sits on the wire (network byte order). A private type
+ * instead of struct in6_addr so that the header compiles identically in BPF
+ * (UAPI headers) and in C++ (glibc headers), which define in6_addr differently. */
+struct xmip_in6 {
+	union {
+		__u8 u8[16];
+		__be32 u32[4];
+		__u64 u64[2];
+	};
+};
+
+/*
+ * Binding: the tunnel that carries one home address (the map key).
+ *
+ * The same structure serves both roles, seen from the node that holds it:
+ *   home agent:  local = the HA address the MN registered with,
+ *                remote = the mobile node's care-of address;
+ *   mobile node: local = the current care-of address,
+ *                remote = the home agent's address.
+ * Encapsulation always writes outer src = local, dst = remote; decapsulation
+ * accepts only outer src == remote and outer dst == local (RFC 6275 10.4.5:
+ * a reverse-tunnelled packet must come from the registered care-of address).
+ */
+struct xmip_binding {
+	struct xmip_in6 remote;
+	struct xmip_in6 local;
+	__u32 flags;    /* XMIP_BF_* */
+	__u32 reserved; /* zero; keeps the value 8-byte aligned */
+};
+
+/* Binding flags (reserved for later roles; the datapath ignores unknown ones). */
+#define XMIP_BF_NONE 0u
+
+/* Value of the local-address map: addresses of this node at which signalling
+ * is received and tunnels end (the HA address; the MN's HoA and CoAs). */
+struct xmip_local_addr {
+	__u32 flags;    /* XMIP_LF_* */
+	__u32 reserved;
+};
+
+#define XMIP_LF_TUNNEL_END 0x1u /* decapsulate IPv6-in-IPv6 addressed here */
+#define XMIP_LF_SIGNALLING 0x2u /* hand Mobility Header packets to the agent */
+
+/* Global datapath settings: a one-element array map. */
+struct xmip_config {
+	__u8 tunnel_hop_limit; /* hop limit of the outer header we add */
+	__u8 reserved0;
+	__u16 min_ptb_mtu;     /* never advertise less than this in a Packet Too Big */
+	__u32 flags;           /* XMIP_CF_* */
+};
+
+#define XMIP_CF_NONE 0u
+
+#define XMIP_DEFAULT_TUNNEL_HOP_LIMIT 64
+#define XMIP_IPV6_MIN_MTU 1280
+#define XMIP_TUNNEL_OVERHEAD 40 /* one IPv6 header, RFC 2473 */
+
+/*
+ * Datapath counters, one per (verdict, reason). X(ID, name, verdict, help).
+ * The enum below and the userspace name table are both generated from this
+ * list, so a counter exists exactly once. Verdicts: pass (to the kernel
+ * stack), tx/redirect (forwarded by XDP), drop, agent (handed to xmipd).
+ */
+#define XMIP_COUNTERS(X)                                                                      \
+	X(PASS_NOT_IPV6, "not_ipv6", "pass", "frame is not IPv6 (ARP, IPv4, ...)")                 \
+	X(PASS_VLAN, "vlan_tagged", "pass", "802.1Q/802.1ad tagged frame, left to the stack")      \
+	X(DROP_TRUNCATED, "truncated", "drop", "Ethernet or IPv6 header shorter than declared")    \
+	X(PASS_NOT_MOBILE, "not_mobile", "pass", "IPv6 packet that no binding or tunnel concerns")  \
+	X(PASS_EXTHDR, "exthdr_unparsed", "pass", "header chain xmip does not walk (jumbo, fragment, too long)") \
+	X(PASS_HOP_LIMIT, "hop_limit", "pass", "inner hop limit <= 1: the stack sends Time Exceeded") \
+	X(ENCAP_TX, "encap", "tx", "encapsulated towards the care-of address, sent back out (XDP_TX)") \
+	X(ENCAP_REDIRECT, "encap", "redirect", "encapsulated towards the care-of address, redirected") \
+	X(ENCAP_PASS, "encap_neigh_unresolved", "pass", "encapsulated; next hop not resolved, stack forwards it") \
+	X(DECAP_TX, "decap", "tx", "reverse tunnel decapsulated and sent back out (XDP_TX)")        \
+	X(DECAP_REDIRECT, "decap", "redirect", "reverse tunnel decapsulated and redirected")       \
+	X(DECAP_PASS, "decap", "pass", "decapsulated and handed to the stack (local or unresolved)") \
+	X(DROP_SPOOFED, "spoofed", "drop", "tunnelled packet whose inner/outer addresses match no binding") \
+	X(PTB_SENT, "too_big", "tx", "ICMPv6 Packet Too Big returned to the sender")                \
+	X(DROP_NO_ROUTE, "no_route", "drop", "no usable route to the tunnel end point")            \
+	X(DROP_TOO_BIG, "too_big", "drop", "locally sent packet larger than the tunnel MTU")       \
+	X(DROP_ADJUST, "adjust_failed", "drop", "the kernel refused to grow or shrink the packet") \
+	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")         \
+	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop", "Mobility Header packet lost: queue to xmipd full") \
+	X(MN_ENCAP, "encap", "redirect", "mobile node: home-address packet tunnelled to the home agent")
+
+enum xmip_counter {
+#define XMIP_COUNTER_ENUM(id, name, verdict, help) XMIP_CNT_##id,
+	XMIP_COUNTERS(XMIP_COUNTER_ENUM)
+#undef XMIP_COUNTER_ENUM
+	XMIP_CNT_MAX
+};
+
+/* Per-CPU value of the counters map; userspace sums the CPUs. */
+struct xmip_counter_value {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/*
+ * Signalling event: a Mobility Header packet the kernel cannot take itself
+ * (it drops the Home Address option and type 2 routing headers without
+ * CONFIG_IPV6_MIP6), handed to xmipd through a ring buffer exactly as it was
+ * on the wire, starting at the IPv6 header.
+ */
+#define XMIP_SIGNAL_MAX_LEN 1280 /* the IPv6 minimum MTU: every MH message fits */
+
+struct xmip_signal_event {
+	__u32 ifindex;  /* interface it arrived on */
+	__u32 len;      /* bytes valid in data[] */
+	__u32 orig_len; /* length of the IPv6 packet on the wire */
+	__u32 reserved;
+	__u8 data[XMIP_SIGNAL_MAX_LEN];
+};
+
+/* Default sizes; the agent sets the real ones from configuration before load. */
+#define XMIP_DEFAULT_MAX_BINDINGS 65536
+#define XMIP_DEFAULT_MAX_LOCAL_ADDRS 64
+#define XMIP_SIGNAL_RING_BYTES (256 * 1024)
+
+#ifdef __cplusplus
+#define XMIP_STATIC_ASSERT static_assert
+#else
+#define XMIP_STATIC_ASSERT _Static_assert
+#endif
+XMIP_STATIC_ASSERT(sizeof(struct xmip_in6) == 16, "xmip_in6 layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_binding) == 40, "xmip_binding layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_local_addr) == 8, "xmip_local_addr layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 8, "xmip_config layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_counter_value) == 16, "xmip_counter_value layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == 16 + XMIP_SIGNAL_MAX_LEN, "signal event layout");
+
+#endif /* XMIP_SHARED_H */

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install everything xmip needs to build, test and run its demo, from Debian 12
+# packages only. Idempotent: installs only what is missing. Called by both
+# README commands and by .ci/run.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config git
+  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
+  libcli11-dev prometheus-cpp-dev libgtest-dev libgmock-dev
+  libmnl-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
+  # run and test peers
+  iproute2 iputils-ping ethtool tcpdump tshark python3-scapy radvd procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "xmip: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer once, quietly.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "xmip: dependencies present"
