@@ -1,0 +1,52 @@
+#include "datapath_env.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "in6.hpp"
+
+namespace xmip::test {
+
+const nlohmann::json& fixtures() {
+    static const nlohmann::json j = [] {
+        std::ifstream f(XMIP_FIXTURES_JSON);
+        if (!f) throw std::runtime_error("cannot read " XMIP_FIXTURES_JSON);
+        return nlohmann::json::parse(f);
+    }();
+    return j;
+}
+
+DatapathEnv& DatapathEnv::get() {
+    static DatapathEnv env;
+    return env;
+}
+
+DatapathEnv::DatapathEnv() {
+    run_all(fixtures()["topology"].get<std::vector<std::string>>());
+    dp::Options o;
+    o.instance = "fixtures";
+    o.pin_maps = false;
+    dp_ = std::make_unique<dp::Datapath>(o);
+}
+
+void DatapathEnv::apply_state(const std::string& state) {
+    auto& m = dp_->maps();
+    for (const auto& [k, v] : m.bindings()) m.delete_binding(k);
+    for (const auto& [k, v] : m.local_addrs()) m.delete_local_addr(k);
+    const auto& s = fixtures()["states"].at(state);
+    for (const auto& la : s["local_addrs"])
+        m.add_local_addr(dp::require_in6(la[0].get<std::string>()), la[1].get<uint32_t>());
+    for (const auto& b : s["bindings"]) {
+        xmip_binding v{};
+        v.remote = dp::require_in6(b[1].get<std::string>());
+        v.local = dp::require_in6(b[2].get<std::string>());
+        m.upsert_binding(dp::require_in6(b[0].get<std::string>()), v);
+    }
+    xmip_config cfg{};
+    cfg.tunnel_hop_limit = fixtures()["tunnel_hop_limit"].get<uint8_t>();
+    cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
+    m.set_config(cfg);
+    m.reset_counters();
+}
+
+}  // namespace xmip::test

@@ -1,0 +1,29 @@
+// The datapath loaded once per test binary inside the sandbox, with the
+// fixture topology from fixtures.json built around it.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "loader.hpp"
+#include "sandbox.hpp"
+
+namespace xmip::test {
+
+const nlohmann::json& fixtures();
+
+class DatapathEnv {
+public:
+    static DatapathEnv& get();  // builds the topology and loads on first use
+    dp::Datapath& dp() { return *dp_; }
+    // Empties the maps, installs the named state ("ha" or "mn") from
+    // fixtures.json and zeroes the counters.
+    void apply_state(const std::string& state);
+
+private:
+    DatapathEnv();
+    std::unique_ptr<dp::Datapath> dp_;
+};
+
+}  // namespace xmip::test

@@ -1,0 +1,381 @@
+#!/usr/bin/python3
+"""Packet fixtures for the xmip datapath, built independently with scapy.
+
+Every case is an exact input frame, the program it goes through, the verdict
+and the exact output frame the datapath must produce, and the counter it must
+move. Expected outputs are constructed here from the RFCs (scapy computes the
+checksums and lengths), never captured from xmip itself, so a test against
+them checks xmip rather than repeating it.
+
+The sandbox the cases run in (a private network namespace the test binary
+creates) is described here too, as `ip` commands, so addresses, MAC addresses
+and routes have one source.
+
+Run with Debian's scapy: /usr/bin/python3 tests/bpf/gen_fixtures.py > tests/bpf/fixtures.json
+"""
+import json
+import struct
+import sys
+
+from scapy.layers.inet import IP, UDP as UDP4
+from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6PacketTooBig, IPv6,
+                                IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting, PadN, UDP)
+from scapy.layers.l2 import ARP, Dot1Q, Ether
+from scapy.layers.inet6 import MIP6MH_BA, MIP6MH_BU
+from scapy.packet import Raw
+
+# ---- the sandbox ---------------------------------------------------------
+# dp0: towards correspondents (CN), dp1: the visited side (care-of addresses),
+# dp2: the home link. Each is a veth whose peer stays down-stream silent.
+MAC = {
+    "dp0": "02:00:00:00:01:02", "cn": "02:00:00:00:01:10",
+    "dp1": "02:00:00:00:03:01", "coa": "02:00:00:00:03:64", "gw7": "02:00:00:00:03:07",
+    "gw9": "02:00:00:00:03:09", "visitor": "02:00:00:00:03:50",
+    "dp2": "02:00:00:00:27:02",
+}
+HA = "2001:db8:2700::2"          # home agent address (on dp2, the home link)
+HOA = "2001:db8:2700::4"         # a home address bound to COA
+HOA_UNRESOLVED = "2001:db8:2700::5"  # bound to a CoA whose next hop is not resolved
+HOA_NARROW = "2001:db8:2700::6"  # bound to a CoA behind a 1400-byte MTU route
+HOA_BLACKHOLE = "2001:db8:2700::7"  # bound to a CoA that is blackholed
+HOA_UNBOUND = "2001:db8:2700::99"
+CN = "2001:db8:1::10"
+COA = "2001:db8:3::100"
+COA_UNRESOLVED = "2001:db8:5::9"
+COA_NARROW = "2001:db8:7::9"
+COA_BLACKHOLE = "2001:db8:dead::1"
+VISITOR = "2001:db8:3::50"
+# The mobile node's view: its home agent and home address elsewhere.
+MN_HA = "2001:db8:9::2"
+MN_HOA = "2001:db8:9::4"
+MN_HOA_BLACKHOLE = "2001:db8:9::44"
+MN_COA = COA
+
+TOPOLOGY = [
+    "sysctl -qw net.ipv6.conf.all.forwarding=1",
+    "ip link set lo up",
+] + [cmd for i, name in enumerate(["dp0", "dp1", "dp2"]) for cmd in (
+    f"ip link add {name} type veth peer name {name}p",
+    f"ip link set {name} address {MAC[name]}",
+    f"sysctl -qw net.ipv6.conf.{name}.accept_dad=0",
+    f"ip link set {name} up",
+    f"ip link set {name}p up",
+)] + [
+    "ip -6 addr add 2001:db8:1::2/64 dev dp0 nodad",
+    "ip -6 addr add 2001:db8:3::1/64 dev dp1 nodad",
+    f"ip -6 addr add {HA}/64 dev dp2 nodad",
+    f"ip -6 neigh replace {CN} lladdr {MAC['cn']} dev dp0 nud permanent",
+    f"ip -6 neigh replace {COA} lladdr {MAC['coa']} dev dp1 nud permanent",
+    f"ip -6 neigh replace {VISITOR} lladdr {MAC['visitor']} dev dp1 nud permanent",
+    f"ip -6 neigh replace 2001:db8:3::7 lladdr {MAC['gw7']} dev dp1 nud permanent",
+    f"ip -6 neigh replace 2001:db8:3::9 lladdr {MAC['gw9']} dev dp1 nud permanent",
+    "ip -6 route add 2001:db8:5::/64 via 2001:db8:3::5 dev dp1",
+    "ip -6 route add 2001:db8:7::/64 via 2001:db8:3::7 dev dp1 mtu lock 1400",
+    "ip -6 route add 2001:db8:9::/64 via 2001:db8:3::9 dev dp1",
+    "ip -6 route add blackhole 2001:db8:dead::/48",
+]
+
+LOCAL_TUNNEL_AND_SIGNALLING = 3  # XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING
+STATES = {
+    "ha": {
+        "local_addrs": [[HA, LOCAL_TUNNEL_AND_SIGNALLING]],
+        # home address, remote (care-of address), local (HA address)
+        "bindings": [[HOA, COA, HA], [HOA_UNRESOLVED, COA_UNRESOLVED, HA],
+                     [HOA_NARROW, COA_NARROW, HA], [HOA_BLACKHOLE, COA_BLACKHOLE, HA]],
+    },
+    "mn": {
+        "local_addrs": [[MN_COA, LOCAL_TUNNEL_AND_SIGNALLING], [MN_HOA, 2]],
+        # home address, remote (home agent), local (care-of address)
+        "bindings": [[MN_HOA, MN_HA, MN_COA], [MN_HOA_BLACKHOLE, COA_BLACKHOLE, MN_COA]],
+    },
+}
+TUNNEL_HOP_LIMIT = 64
+
+XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT = 1, 2, 3, 4
+TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = 0, 2, 7
+
+
+# ---- the outer flow label: bpf/flow_hash.bpf.h, reimplemented -------------
+M32 = 0xFFFFFFFF
+
+
+def _mix(h, w):
+    h ^= w
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & M32
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & M32
+    h ^= h >> 16
+    return h
+
+
+def _word(b):
+    """A 32-bit load on a little-endian CPU, as the BPF program does."""
+    return struct.unpack("<I", b)[0]
+
+
+def flow_label(inner: bytes) -> int:
+    nh = inner[6]
+    h = 0x9E3779B9 ^ nh
+    h = _mix(h, _word(inner[0:4]) & _word(bytes([0x00, 0x0F, 0xFF, 0xFF])))
+    for i in range(8):
+        h = _mix(h, _word(inner[8 + 4 * i:12 + 4 * i]))
+    if nh in (6, 17, 132) and len(inner) >= 44:
+        h = _mix(h, _word(inner[40:44]))
+    h &= 0xFFFFF
+    return h or 1
+
+
+def tunnel(inner: bytes, src: str, dst: str) -> IPv6:
+    """RFC 2473 outer header as xmip builds it."""
+    tclass = ((inner[0] & 0x0F) << 4) | (inner[1] >> 4)
+    return IPv6(src=src, dst=dst, nh=41, hlim=TUNNEL_HOP_LIMIT, tc=tclass,
+                fl=flow_label(inner), plen=len(inner)) / Raw(inner)
+
+
+def dec_hlim(ip6: bytes) -> bytes:
+    return ip6[:7] + bytes([ip6[7] - 1]) + ip6[8:]
+
+
+def payload(n: int) -> Raw:
+    return Raw(bytes((i * 7) & 0xFF for i in range(n)))
+
+
+# ---- the cases ------------------------------------------------------------
+CASES = []
+
+
+def case(name, prog, ingress, state, frame, verdict, out, counter, count_bytes,
+         signal=None, why=""):
+    CASES.append({
+        "name": name, "why": why, "prog": prog, "ingress": ingress, "state": state,
+        "in": bytes(frame).hex(), "verdict": verdict,
+        "out": bytes(out).hex() if out is not None else bytes(frame).hex(),
+        "counter": counter, "count_bytes": count_bytes,
+        "signal": bytes(signal).hex() if signal is not None else None,
+    })
+
+
+def from_cn(dst, size=16, hlim=64, **kw):
+    return Ether(src=MAC["cn"], dst=MAC["dp0"]) / IPv6(src=CN, dst=dst, hlim=hlim, **kw) / \
+        UDP(sport=40000, dport=5001) / payload(size)
+
+
+# 1. Home agent downlink.
+f = from_cn(HOA, tc=0xB8, fl=0x12345)
+inner = dec_hlim(bytes(f[IPv6]))
+case("ha_downlink_encap_redirect", "ha_xdp", "dp0", "ha", f, XDP_REDIRECT,
+     Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA),
+     "ENCAP_REDIRECT", len(inner) + 40,
+     why="bound HoA: outer HA->CoA, tclass copied, flow label from the inner flow, inner hlim-1")
+
+f2 = from_cn(HOA, size=17)
+f2[UDP].sport = 40001
+inner2 = dec_hlim(bytes(f2[IPv6]))
+case("ha_downlink_other_flow_other_label", "ha_xdp", "dp0", "ha", f2, XDP_REDIRECT,
+     Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner2, HA, COA),
+     "ENCAP_REDIRECT", len(inner2) + 40, why="another source port spreads to another label")
+assert flow_label(inner) != flow_label(inner2)
+
+f = Ether(src=MAC["visitor"], dst=MAC["dp1"]) / IPv6(src=VISITOR, dst=HOA) / \
+    ICMPv6EchoRequest(id=1, seq=1)
+inner = dec_hlim(bytes(f[IPv6]))
+case("ha_downlink_encap_tx", "ha_xdp", "dp1", "ha", f, XDP_TX,
+     Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA),
+     "ENCAP_TX", len(inner) + 40, why="CoA reached through the ingress link: XDP_TX")
+
+f = from_cn(HOA_UNRESOLVED)
+inner = dec_hlim(bytes(f[IPv6]))
+case("ha_downlink_neigh_unresolved_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS,
+     Ether(src=MAC["cn"], dst=MAC["dp0"]) / tunnel(inner, HA, COA_UNRESOLVED),
+     "ENCAP_PASS", len(inner) + 40,
+     why="next hop not resolved: the encapsulated packet goes to the stack, not lost")
+
+f = from_cn(HOA_NARROW, size=1400 - 48)
+orig = bytes(f[IPv6])
+quote = orig[:min(len(orig), 1232) & ~3]
+case("ha_downlink_too_big_ptb", "ha_xdp", "dp0", "ha", f, XDP_TX,
+     Ether(src=MAC["dp0"], dst=MAC["cn"]) /
+     IPv6(src=HA, dst=CN, hlim=TUNNEL_HOP_LIMIT) / ICMPv6PacketTooBig(mtu=1360) / Raw(quote),
+     "PTB_SENT", len(orig),
+     why="1400 + 40 > route MTU 1400: Packet Too Big with 1400 - 40")
+
+f = from_cn(HOA, size=3000 - 62)
+orig = bytes(f[IPv6])
+case("ha_downlink_jumbo_frame_ptb", "ha_xdp", "dp0", "ha", f, XDP_TX,
+     Ether(src=MAC["dp0"], dst=MAC["cn"]) /
+     IPv6(src=HA, dst=CN, hlim=TUNNEL_HOP_LIMIT) / ICMPv6PacketTooBig(mtu=1460) /
+     Raw(orig[:1232]),
+     "PTB_SENT", len(orig), why="a 3000-byte frame cannot cross a 1500-byte link tunnelled")
+
+f = from_cn(HOA, hlim=1)
+case("ha_downlink_hop_limit_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS, None,
+     "PASS_HOP_LIMIT", len(f[IPv6]), why="hop limit 1: the stack answers Time Exceeded")
+
+f = from_cn(HOA_BLACKHOLE)
+case("ha_downlink_no_route_drop", "ha_xdp", "dp0", "ha", f, XDP_DROP, None,
+     "DROP_NO_ROUTE", len(f[IPv6]), why="CoA blackholed")
+
+f = from_cn(HOA_UNBOUND)
+case("ha_miss_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     len(f[IPv6]), why="home address without binding: the stack (and proxy ND) handle it")
+
+f = Ether(src=MAC["cn"], dst=MAC["dp0"]) / IPv6(src=CN, dst=HOA, nh=0, plen=0) / \
+    IPv6ExtHdrHopByHop(options=[]) / payload(16)
+case("ha_jumbogram_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS, None, "PASS_EXTHDR",
+     len(f) - 0, why="payload length 0 + hop-by-hop: a jumbogram, left to the stack")
+CASES[-1]["count_bytes"] = len(bytes(f))
+
+# 2. Home agent uplink (reverse tunnel).
+inner = bytes(IPv6(src=HOA, dst=CN, hlim=30, fl=7) / UDP(sport=5001, dport=40000) / payload(20))
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner)
+case("ha_uplink_decap_redirect", "ha_xdp", "dp1", "ha", f, XDP_REDIRECT,
+     Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT", len(inner),
+     why="registered CoA -> HA, inner from the HoA: decapsulate, forward to CN")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / \
+    IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(nh=41, options=[PadN(optdata=b"\0" * 4)]) / Raw(inner)
+case("ha_uplink_after_dest_options", "ha_xdp", "dp1", "ha", f, XDP_REDIRECT,
+     Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT", len(inner),
+     why="a destination options header (tunnel encapsulation limit style) before the inner packet")
+
+for name, outer_src, outer_dst, inner_src, why in [
+    ("ha_uplink_spoofed_outer_source", VISITOR, HA, HOA, "outer source is not the registered CoA"),
+    ("ha_uplink_spoofed_inner_source", COA, HA, HOA_UNBOUND, "inner source has no binding"),
+    ("ha_uplink_wrong_inner_hoa", COA_UNRESOLVED, HA, HOA, "the CoA of another binding"),
+]:
+    inner_s = bytes(IPv6(src=inner_src, dst=CN) / UDP() / payload(8))
+    f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=outer_src, dst=outer_dst, nh=41) / Raw(inner_s)
+    case(name, "ha_xdp", "dp1", "ha", f, XDP_DROP, None, "DROP_SPOOFED", len(f[IPv6]), why=why)
+
+inner_h1 = bytes(IPv6(src=HOA, dst=CN, hlim=1) / UDP() / payload(8))
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner_h1)
+case("ha_uplink_hop_limit_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS,
+     Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(inner_h1), "PASS_HOP_LIMIT", len(inner_h1),
+     why="inner hop limit 1: decapsulated, the stack sends Time Exceeded")
+
+inner_l = bytes(IPv6(src=HOA, dst=HA) / ICMPv6EchoRequest(id=9, seq=9))
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner_l)
+case("ha_uplink_to_ha_itself_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS,
+     Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(inner_l), "DECAP_PASS", len(inner_l),
+     why="inner destination is local: decapsulated and delivered by the stack")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner[:30])
+case("ha_uplink_truncated_inner_drop", "ha_xdp", "dp1", "ha", f, XDP_DROP, None,
+     "DROP_TRUNCATED", len(f[IPv6]), why="the inner IPv6 header is cut short")
+
+# 3. Signalling to the agent.
+bu = IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) / \
+    MIP6MH_BU(seq=7, flags="AH", mhtime=100)
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / bu
+case("ha_binding_update_with_hao_to_agent", "ha_xdp", "dp1", "ha", f, XDP_DROP, None,
+     "SIGNAL_TO_AGENT", len(bytes(bu)), signal=bu,
+     why="the kernel would drop the Home Address option: xmipd gets the packet as it was")
+
+bu_home = IPv6(src=HOA, dst=HA) / MIP6MH_BU(seq=8, flags="AH", mhtime=0)
+f = Ether(src=MAC["coa"], dst=MAC["dp2"]) / bu_home
+case("ha_binding_update_plain_to_agent", "ha_xdp", "dp2", "ha", f, XDP_DROP, None,
+     "SIGNAL_TO_AGENT", len(bytes(bu_home)), signal=bu_home,
+     why="every MH message takes the same path to the agent")
+
+f = Ether(src=MAC["cn"], dst=MAC["dp0"]) / IPv6(src=CN, dst=HA) / ICMPv6EchoRequest()
+case("ha_ping_to_ha_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     len(f[IPv6]), why="ordinary traffic to the HA itself")
+
+# 4. Malformed and foreign frames (home agent program; the MN's shares the parser).
+for name, frame, verdict, counter, nbytes, why in [
+    ("ethernet_header_only_drop", Ether(src=MAC["cn"], dst=MAC["dp0"], type=0x86DD), XDP_DROP,
+     "DROP_TRUNCATED", 14, "EtherType IPv6 and nothing after it (XDP never sees runts < 14)"),
+    ("ipv6_header_truncated_drop", Ether(src=MAC["cn"], dst=MAC["dp0"], type=0x86DD) / Raw(bytes(30)),
+     XDP_DROP, "DROP_TRUNCATED", 44, "EtherType IPv6, 30 bytes of header"),
+    ("ipv6_wrong_version_drop", Ether(src=MAC["cn"], dst=MAC["dp0"], type=0x86DD) /
+     Raw(b"\x40" + bytes(39) + bytes(8)), XDP_DROP, "DROP_TRUNCATED", 62, "version 4 in an IPv6 frame"),
+    ("ipv6_payload_length_beyond_frame_drop", Ether(src=MAC["cn"], dst=MAC["dp0"]) /
+     IPv6(src=CN, dst=HOA, plen=200, nh=17) / Raw(bytes(20)), XDP_DROP, "DROP_TRUNCATED", 74,
+     "declares 200 bytes, carries 20"),
+    ("arp_pass", Ether(src=MAC["cn"], dst="ff:ff:ff:ff:ff:ff") / ARP(), XDP_PASS, "PASS_NOT_IPV6",
+     42, "ARP"),
+    ("ipv4_pass", Ether(src=MAC["cn"], dst=MAC["dp0"]) / IP(src="192.0.2.1", dst="192.0.2.2") /
+     UDP4(), XDP_PASS, "PASS_NOT_IPV6", 42, "IPv4"),
+    ("vlan_tagged_pass", Ether(src=MAC["cn"], dst=MAC["dp0"]) / Dot1Q(vlan=7) /
+     IPv6(src=CN, dst=HOA) / UDP(), XDP_PASS, "PASS_VLAN", 66, "802.1Q tag: left to the stack"),
+]:
+    case(name, "ha_xdp", "dp0", "ha", frame, verdict, None, counter, nbytes, why=why)
+
+long_chain = IPv6(src=COA, dst=HA)
+for _ in range(7):
+    long_chain = long_chain / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 4)])
+long_chain = long_chain / MIP6MH_BU(seq=1)
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / long_chain
+case("ext_header_chain_too_long_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_EXTHDR",
+     len(bytes(long_chain)), why="seven extension headers: more than xmip walks")
+
+cut = bytes(IPv6(src=COA, dst=HA, nh=60, plen=1) / Raw(b"\x87"))
+f = Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(cut)
+case("ext_header_truncated_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_EXTHDR",
+     len(cut), why="a destination options header cut after one byte")
+
+frag = IPv6(src=COA, dst=HA) / IPv6ExtHdrFragment(nh=41, offset=0, m=1, id=5) / Raw(inner[:24])
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / frag
+case("fragmented_tunnel_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     len(bytes(frag)), why="a fragment: reassembly is the stack's job")
+
+# 5. Mobile node ingress.
+inner = bytes(IPv6(src=CN, dst=MN_HOA, hlim=50) / UDP(sport=40000, dport=5001) / payload(12))
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=MN_HA, dst=MN_COA, nh=41) / Raw(inner)
+case("mn_decap_pass", "mn_xdp", "dp1", "mn", f, XDP_PASS,
+     Ether(src=MAC["gw9"], dst=MAC["coa"], type=0x86DD) / Raw(inner), "DECAP_PASS", len(inner),
+     why="from the HA to the CoA, inner to the HoA: delivered as if at home, hop limit kept")
+
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=VISITOR, dst=MN_COA, nh=41) / Raw(inner)
+case("mn_decap_spoofed_drop", "mn_xdp", "dp1", "mn", f, XDP_DROP, None, "DROP_SPOOFED",
+     len(f[IPv6]), why="a tunnel from someone who is not the home agent")
+
+ba = IPv6(src=MN_HA, dst=MN_COA) / IPv6ExtHdrRouting(type=2, addresses=[MN_HOA], segleft=1) / \
+    MIP6MH_BA(status=0, flags=0, seq=7, mhtime=100)
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / ba
+case("mn_binding_ack_with_rh2_to_agent", "mn_xdp", "dp1", "mn", f, XDP_DROP, None,
+     "SIGNAL_TO_AGENT", len(bytes(ba)), signal=ba,
+     why="the kernel would drop the type 2 routing header: xmipd gets the packet")
+
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=CN, dst=MN_COA) / UDP() / payload(4)
+case("mn_plain_traffic_to_coa_pass", "mn_xdp", "dp1", "mn", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     len(f[IPv6]), why="not a tunnel, not signalling")
+
+# 6. Mobile node egress (tc).
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN, hlim=64, tc=0x20) / \
+    UDP(sport=5001, dport=40000) / payload(30)
+inner = bytes(f[IPv6])
+case("mn_egress_encap", "mn_egress", "dp1", "mn", f, TC_ACT_REDIRECT,
+     Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(inner, MN_COA, MN_HA), "MN_ENCAP",
+     len(inner) + 40, why="from the HoA while away: tunnelled CoA -> HA, hop limit kept")
+
+f = Ether(src=MAC["coa"], dst="33:33:ff:00:00:01") / \
+    IPv6(src=MN_HOA, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt="2001:db8:3::1")
+case("mn_egress_neighbour_discovery_direct", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None,
+     None, 0, why="Neighbour Discovery never enters the tunnel")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=MN_HA) / MIP6MH_BU(seq=3)
+case("mn_egress_signalling_direct", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None, None, 0,
+     why="Mobility Header signalling goes direct")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_COA, dst=CN) / UDP() / payload(4)
+case("mn_egress_from_coa_untouched", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None, None, 0,
+     why="traffic from the care-of address is not the tunnel's")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA_BLACKHOLE, dst=CN) / UDP() / payload(4)
+case("mn_egress_no_route_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
+     len(f[IPv6]), why="home agent unreachable")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN) / UDP() / payload(1500 - 48)
+case("mn_egress_too_big_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_TOO_BIG",
+     len(f[IPv6]), why="1500 + 40 does not fit the 1500-byte link")
+
+json.dump({
+    "topology": TOPOLOGY,
+    "tunnel_hop_limit": TUNNEL_HOP_LIMIT,
+    "states": STATES,
+    "cases": CASES,
+}, sys.stdout, indent=1)
+sys.stdout.write("\n")
