@@ -92,7 +92,9 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
 
     const auto snap = env.dp().maps().counters();
     const int want = c.counter ? counter_index(*c.counter) : -1;
-    if (c.counter) ASSERT_GE(want, 0) << "fixture names unknown counter " << *c.counter;
+    if (c.counter) {
+        ASSERT_GE(want, 0) << "fixture names unknown counter " << *c.counter;
+    }
     for (int i = 0; i < XMIP_CNT_MAX; i++) {
         const auto& name = dp::kCounters[i].id;
         if (i == want) {
