@@ -96,7 +96,7 @@ struct xmip_config {
 	X(DROP_ADJUST, "adjust_failed", "drop", "the kernel refused to grow or shrink the packet") \
 	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")         \
 	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop", "Mobility Header packet lost: queue to xmipd full") \
-	X(MN_ENCAP, "encap", "redirect", "mobile node: home-address packet tunnelled to the home agent")
+	X(MN_ENCAP, "encap_to_home_agent", "redirect", "mobile node: home-address packet tunnelled to the home agent")
 
 enum xmip_counter {
 #define XMIP_COUNTER_ENUM(id, name, verdict, help) XMIP_CNT_##id,

@@ -1,1 +1,191 @@
-// placeholder
+// The loader's promises: maps sized from configuration, pinned per instance
+// and reused by a restarted instance, instances kept apart, programs attached
+// and detached as asked, pins removed on a clean stop.
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <gtest/gtest.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+
+#include <filesystem>
+#include <set>
+
+#include "counters.hpp"
+#include "error.hpp"
+#include "in6.hpp"
+#include "loader.hpp"
+#include "sandbox.hpp"
+
+using namespace xmip;
+namespace fs = std::filesystem;
+
+namespace {
+
+dp::Options opts(const std::string& instance) {
+    dp::Options o;
+    o.instance = instance;
+    o.pin_root = "/sys/fs/bpf/xmip-test";  // the sandbox's private bpffs
+    return o;
+}
+
+xmip_binding binding(const char* remote, const char* local) {
+    xmip_binding b{};
+    b.remote = dp::require_in6(remote);
+    b.local = dp::require_in6(local);
+    return b;
+}
+
+uint32_t xdp_prog_on(int ifindex) {
+    uint32_t id = 0;
+    bpf_xdp_query_id(ifindex, 0, &id);
+    return id;
+}
+
+int veth(const std::string& name) {
+    if (!if_nametoindex(name.c_str()))
+        test::run("ip link add " + name + " type veth peer name " + name + "p && ip link set " +
+                  name + " up && ip link set " + name + "p up");
+    return static_cast<int>(if_nametoindex(name.c_str()));
+}
+
+TEST(Loader, RestartedInstanceReusesPinnedMaps) {
+    XMIP_REQUIRE_SANDBOX();
+    const auto hoa = dp::require_in6("2001:db8:2700::4");
+    {
+        dp::Datapath first(opts("restart"));
+        first.maps().upsert_binding(hoa, binding("2001:db8:3::100", "2001:db8:2700::2"));
+        first.keep_attached();
+    }
+    EXPECT_TRUE(fs::exists("/sys/fs/bpf/xmip-test/restart/xmip_bindings"));
+    dp::Datapath second(opts("restart"));
+    auto b = second.maps().lookup_binding(hoa);
+    ASSERT_TRUE(b.has_value()) << "binding lost across the restart";
+    EXPECT_EQ(dp::format_in6(b->remote), "2001:db8:3::100");
+    // A tool opening the pins sees the same map.
+    auto pinned = dp::DatapathMaps::open_pinned(second.pin_path());
+    EXPECT_TRUE(pinned.lookup_binding(hoa).has_value());
+    second.unpin();
+    EXPECT_FALSE(fs::exists("/sys/fs/bpf/xmip-test/restart"));
+}
+
+TEST(Loader, InstancesDoNotShareState) {
+    XMIP_REQUIRE_SANDBOX();
+    dp::Datapath ha(opts("ha")), mn(opts("mn"));
+    const auto hoa = dp::require_in6("2001:db8:2700::4");
+    ha.maps().upsert_binding(hoa, binding("2001:db8:3::100", "2001:db8:2700::2"));
+    EXPECT_FALSE(mn.maps().lookup_binding(hoa).has_value());
+    EXPECT_NE(ha.pin_path(), mn.pin_path());
+    ha.unpin();
+    mn.unpin();
+}
+
+TEST(Loader, BindingMapSizedFromConfiguration) {
+    XMIP_REQUIRE_SANDBOX();
+    auto o = opts("sized");
+    o.pin_maps = false;
+    o.max_bindings = 4;
+    dp::Datapath d(o);
+    bpf_map_info info{};
+    uint32_t len = sizeof(info);
+    ASSERT_EQ(bpf_obj_get_info_by_fd(d.maps().fds().bindings, &info, &len), 0);
+    EXPECT_EQ(info.max_entries, 4u);
+    for (int i = 1; i <= 4; i++) {
+        auto hoa = dp::require_in6("2001:db8:2700::" + std::to_string(i));
+        d.maps().upsert_binding(hoa, binding("2001:db8:3::100", "2001:db8:2700::2"));
+    }
+    EXPECT_THROW(d.maps().upsert_binding(dp::require_in6("2001:db8:2700::5"),
+                                         binding("2001:db8:3::100", "2001:db8:2700::2")),
+                 dp::DatapathError);
+    EXPECT_EQ(d.maps().bindings().size(), 4u);
+}
+
+TEST(Loader, BatchWriteInstallsEveryBinding) {
+    XMIP_REQUIRE_SANDBOX();
+    auto o = opts("batch");
+    o.pin_maps = false;
+    o.max_bindings = 20000;
+    dp::Datapath d(o);
+    std::vector<std::pair<xmip_in6, xmip_binding>> batch;
+    for (int i = 0; i < 20000; i++) {
+        xmip_in6 hoa = dp::require_in6("2001:db8:2700::");
+        hoa.u8[14] = static_cast<uint8_t>(i >> 8);
+        hoa.u8[15] = static_cast<uint8_t>(i);
+        batch.emplace_back(hoa, binding("2001:db8:3::100", "2001:db8:2700::2"));
+    }
+    d.maps().upsert_bindings(batch);
+    EXPECT_EQ(d.maps().bindings().size(), 20000u);
+}
+
+TEST(Loader, AttachesAndDetachesOnDestruction) {
+    XMIP_REQUIRE_SANDBOX();
+    const int ifx = veth("ld0");
+    {
+        auto o = opts("attach");
+        o.pin_maps = false;
+        dp::Datapath d(o);
+        d.attach_xdp(dp::Role::MobileNode, ifx);
+        d.attach_tc_egress(ifx);
+        EXPECT_NE(xdp_prog_on(ifx), 0u);
+    }
+    EXPECT_EQ(xdp_prog_on(ifx), 0u) << "XDP program left behind";
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifx, .attach_point = BPF_TC_EGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, q, .handle = 0x786d, .priority = 1);
+    EXPECT_NE(bpf_tc_query(&hook, &q), 0) << "tc filter left behind";
+}
+
+TEST(Loader, KeepAttachedLeavesForwardingInPlace) {
+    XMIP_REQUIRE_SANDBOX();
+    const int ifx = veth("ld1");
+    {
+        dp::Datapath d(opts("keep"));
+        EXPECT_EQ(d.attach_xdp(dp::Role::HomeAgent, ifx, dp::XdpMode::Generic),
+                  dp::XdpMode::Generic);
+        d.keep_attached();
+    }
+    EXPECT_NE(xdp_prog_on(ifx), 0u);
+    dp::detach_xdp_from(ifx);
+    EXPECT_EQ(xdp_prog_on(ifx), 0u) << "detach must also find a generic-mode program";
+    dp::Datapath d(opts("keep"));
+    d.unpin();
+}
+
+TEST(Loader, RejectsBadInstanceNames) {
+    XMIP_REQUIRE_SANDBOX();
+    for (const char* bad : {"", "a/b", "..", "."})
+        EXPECT_THROW(dp::Datapath(opts(bad)), dp::DatapathError) << "'" << bad << "'";
+}
+
+TEST(Loader, AttachToMissingInterfaceIsAClearError) {
+    XMIP_REQUIRE_SANDBOX();
+    auto o = opts("missing");
+    o.pin_maps = false;
+    dp::Datapath d(o);
+    try {
+        d.attach_xdp(dp::Role::HomeAgent, 999999);
+        FAIL() << "attached to a missing interface";
+    } catch (const dp::DatapathError& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot attach XDP"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Counters, EveryCounterHasAUniqueIdentityAndHelp) {
+    std::set<std::pair<std::string_view, std::string_view>> labels;
+    std::set<std::string_view> ids;
+    for (const auto& c : dp::kCounters) {
+        EXPECT_TRUE(ids.insert(c.id).second) << c.id;
+        EXPECT_TRUE(labels.insert({c.verdict, c.reason}).second)
+            << "two counters would share verdict=" << c.verdict << " reason=" << c.reason;
+        EXPECT_FALSE(c.help.empty()) << c.id;
+        const std::set<std::string_view> verdicts{"pass", "tx", "redirect", "drop", "agent"};
+        EXPECT_TRUE(verdicts.count(c.verdict)) << c.id << " has verdict " << c.verdict;
+    }
+}
+
+TEST(In6, ParsesAndFormats) {
+    EXPECT_EQ(dp::format_in6(dp::require_in6("2001:DB8:0::1")), "2001:db8::1");
+    EXPECT_FALSE(dp::parse_in6("2001:db8::g").has_value());
+    EXPECT_FALSE(dp::parse_in6("192.0.2.1").has_value());
+    EXPECT_THROW(dp::require_in6("nonsense"), dp::DatapathError);
+}
+
+}  // namespace
