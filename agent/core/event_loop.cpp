@@ -1,0 +1,91 @@
+#include "event_loop.hpp"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace xmip::core {
+
+namespace {
+[[noreturn]] void fail(const char* what) {
+    throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
+}
+}  // namespace
+
+EventLoop::EventLoop(const TimeSource& time) : time_(time) {
+    epfd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epfd_ < 0) fail("epoll_create1");
+}
+
+EventLoop::~EventLoop() {
+    if (sigfd_ >= 0) close(sigfd_);
+    close(epfd_);
+}
+
+void EventLoop::add_fd(int fd, std::function<void()> on_readable) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) fail("epoll_ctl(ADD)");
+    fds_[fd] = std::move(on_readable);
+}
+
+void EventLoop::remove_fd(int fd) {
+    epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+    fds_.erase(fd);
+}
+
+void EventLoop::on_signal(int signo, std::function<void()> handler) {
+    signals_[signo] = std::move(handler);
+    sigset_t set;
+    sigemptyset(&set);
+    for (const auto& [s, h] : signals_) sigaddset(&set, s);
+    if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) fail("sigprocmask");
+    const bool first = sigfd_ < 0;
+    sigfd_ = signalfd(sigfd_, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd_ < 0) fail("signalfd");
+    if (first) add_fd(sigfd_, [this] { handle_signals(); });
+}
+
+void EventLoop::handle_signals() {
+    signalfd_siginfo si;
+    while (read(sigfd_, &si, sizeof(si)) == sizeof(si)) {
+        auto it = signals_.find(static_cast<int>(si.ssi_signo));
+        if (it != signals_.end()) it->second();
+    }
+}
+
+void EventLoop::run_once(Duration max_wait) {
+    Duration wait = max_wait;
+    if (auto next = timers_.next_deadline()) {
+        auto until = *next - now();
+        if (until < wait) wait = until;
+    }
+    if (wait < Duration::zero()) wait = Duration::zero();
+    // Round up: waking a little late is fine, spinning before a deadline is not.
+    int ms = static_cast<int>((std::chrono::duration_cast<std::chrono::microseconds>(wait).count() + 999) / 1000);
+    epoll_event events[32];
+    int n = epoll_wait(epfd_, events, 32, ms);
+    if (n < 0 && errno != EINTR) fail("epoll_wait");
+    for (int i = 0; i < n; i++) {
+        auto it = fds_.find(events[i].data.fd);
+        if (it != fds_.end()) {
+            auto cb = it->second;  // a handler may remove its own fd
+            cb();
+        }
+    }
+    timers_.run_due(now());
+}
+
+void EventLoop::run() {
+    stopping_ = false;
+    while (!stopping_) run_once(std::chrono::seconds(1));
+}
+
+}  // namespace xmip::core

@@ -1,0 +1,48 @@
+// The agent's single thread: file descriptors (sockets, the signalling ring,
+// netlink), timers and POSIX signals (through a signalfd) in one epoll loop.
+// No locks anywhere in the agent: everything runs here.
+#pragma once
+
+#include <functional>
+#include <unordered_map>
+
+#include "clock.hpp"
+#include "timers.hpp"
+
+namespace xmip::core {
+
+class EventLoop {
+public:
+    explicit EventLoop(const TimeSource& time);
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // on_readable runs whenever fd is readable (level-triggered).
+    void add_fd(int fd, std::function<void()> on_readable);
+    void remove_fd(int fd);
+    // Blocks signo for the process and delivers it here instead. Call
+    // before starting threads (none in xmipd) so no thread takes it.
+    void on_signal(int signo, std::function<void()> handler);
+
+    Timers& timers() { return timers_; }
+    const TimeSource& time() const { return time_; }
+    TimePoint now() const { return time_.now(); }
+
+    void run();  // until stop()
+    void stop() { stopping_ = true; }
+    // One wait of at most max_wait, then everything that became ready.
+    void run_once(Duration max_wait);
+
+private:
+    void handle_signals();
+    const TimeSource& time_;
+    Timers timers_;
+    int epfd_ = -1;
+    int sigfd_ = -1;
+    bool stopping_ = false;
+    std::unordered_map<int, std::function<void()>> fds_;
+    std::unordered_map<int, std::function<void()>> signals_;
+};
+
+}  // namespace xmip::core
