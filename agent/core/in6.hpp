@@ -1,0 +1,46 @@
+// in6_addr helpers for the agent: comparison, hashing, prefixes, text.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace xmip::core {
+
+inline bool same_addr(const in6_addr& a, const in6_addr& b) {
+    return std::memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+struct In6Equal {
+    bool operator()(const in6_addr& a, const in6_addr& b) const { return same_addr(a, b); }
+};
+struct In6Hash {
+    size_t operator()(const in6_addr& a) const {
+        uint64_t w[2];
+        std::memcpy(w, &a, sizeof(w));
+        return std::hash<uint64_t>()(w[0] * 0x9e3779b97f4a7c15ULL ^ w[1]);
+    }
+};
+struct In6Less {
+    bool operator()(const in6_addr& a, const in6_addr& b) const {
+        return std::memcmp(&a, &b, sizeof(a)) < 0;
+    }
+};
+
+std::optional<in6_addr> parse_addr(std::string_view s);
+std::string to_string(const in6_addr& a);
+
+struct Prefix {
+    in6_addr addr{};
+    unsigned len = 0;
+    bool contains(const in6_addr& a) const;
+    std::string str() const;
+};
+// "2001:db8::/64"; also "2001:db8::4/64" keeps the host bits in addr.
+std::optional<Prefix> parse_prefix(std::string_view s);
+
+}  // namespace xmip::core

@@ -1,0 +1,174 @@
+#include "binding_cache.hpp"
+
+#include <algorithm>
+
+namespace xmip::ha {
+
+using core::same_addr;
+using Action = Outcome::Action;
+
+const HomePrefix* BindingCache::home_prefix_of(const in6_addr& hoa) const {
+    for (const auto& p : policy_.home_prefixes)
+        if (p.prefix.contains(hoa)) return &p;
+    return nullptr;
+}
+
+bool BindingCache::allowed(const in6_addr& hoa) const {
+    for (const auto& d : policy_.deny)
+        if (d.contains(hoa)) return false;
+    if (policy_.allow.empty()) return true;
+    return std::any_of(policy_.allow.begin(), policy_.allow.end(),
+                       [&](const core::Prefix& p) { return p.contains(hoa); });
+}
+
+uint32_t BindingCache::grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const {
+    uint32_t granted = std::min(bu.lifetime_s, policy_.max_lifetime_s);
+    const HomePrefix* hp = home_prefix_of(bu.hoa);
+    if (hp && hp->valid_until) {
+        // RFC 6275 10.3.1: no longer than the home address stays valid.
+        auto left = std::chrono::duration_cast<std::chrono::seconds>(*hp->valid_until - now).count();
+        granted = left <= 0 ? 0 : std::min<uint32_t>(granted, static_cast<uint32_t>(left));
+    }
+    return granted;
+}
+
+Outcome BindingCache::reject(uint8_t status, uint16_t seq) {
+    Outcome o;
+    o.action = Action::Reject;
+    o.status = status;
+    o.seq = seq;
+    o.send_ba = true;  // a rejection is always answered (RFC 6275 9.5.1)
+    return o;
+}
+
+Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
+    // Only home registrations: the correspondent role (route optimisation)
+    // is not offered by a home agent instance.
+    if (!bu.home) return reject(ba_status::kProhibited, bu.seq);
+    if (std::none_of(policy_.ha_addresses.begin(), policy_.ha_addresses.end(),
+                     [&](const in6_addr& a) { return same_addr(a, bu.ha_addr); }))
+        return reject(ba_status::kNotHomeAgentForThisMn, bu.seq);
+    if (!home_prefix_of(bu.hoa)) return reject(ba_status::kNotHomeSubnet, bu.seq);
+    if (!allowed(bu.hoa)) return reject(ba_status::kProhibited, bu.seq);
+
+    auto it = cache_.find(bu.hoa);
+    if (it != cache_.end() && it->second.pending_dad) {
+        // A retransmission (or a newer BU) while DAD runs: the DAD result
+        // answers the newest one.
+        auto& waiting = awaiting_dad_[bu.hoa];
+        if (seq_newer(bu.seq, waiting.seq)) waiting = bu;
+        return Outcome{};
+    }
+    if (it != cache_.end() && !seq_newer(bu.seq, it->second.seq))
+        return reject(ba_status::kSequenceOutOfWindow, it->second.seq);
+
+    const bool deregistration = bu.lifetime_s == 0 || same_addr(bu.coa, bu.hoa);
+    if (deregistration) {
+        // RFC 6275 10.3.2: nothing to remove means we are not its HA.
+        if (it == cache_.end()) return reject(ba_status::kNotHomeAgentForThisMn, bu.seq);
+        Outcome o;
+        o.action = Action::Deregister;
+        o.seq = bu.seq;
+        o.previous_coa = it->second.coa;
+        o.send_ba = bu.ack;
+        cache_.erase(it);
+        return o;
+    }
+
+    if (it == cache_.end() && cache_.size() >= policy_.max_entries)
+        return reject(ba_status::kInsufficientResources, bu.seq);
+    if (grant_lifetime(bu, now) == 0) return reject(ba_status::kNotHomeSubnet, bu.seq);
+
+    if (it == cache_.end() && policy_.dad) {
+        Binding pending;
+        pending.hoa = bu.hoa;
+        pending.coa = bu.coa;
+        pending.ha_addr = bu.ha_addr;
+        pending.seq = bu.seq;
+        pending.pending_dad = true;
+        cache_.emplace(bu.hoa, pending);  // counts against the limit while DAD runs
+        awaiting_dad_[bu.hoa] = bu;
+        Outcome o;
+        o.action = Action::AwaitDad;
+        o.seq = bu.seq;
+        return o;
+    }
+    return install(bu, now);
+}
+
+Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
+    const uint32_t lifetime = grant_lifetime(bu, now);
+    if (lifetime == 0) return reject(ba_status::kNotHomeSubnet, bu.seq);  // prefix expired
+    auto it = cache_.find(bu.hoa);
+    Outcome o;
+    o.action = it == cache_.end() ? Action::Register : Action::Update;
+    if (it != cache_.end() && !same_addr(it->second.coa, bu.coa)) o.previous_coa = it->second.coa;
+    Binding& b = cache_[bu.hoa];
+    b.hoa = bu.hoa;
+    b.coa = bu.coa;
+    b.ha_addr = bu.ha_addr;
+    b.seq = bu.seq;
+    b.lifetime_s = lifetime;
+    b.registered = now;
+    b.expires = now + std::chrono::seconds(lifetime);
+    b.pending_dad = false;
+    o.seq = bu.seq;
+    o.lifetime_s = lifetime;
+    o.send_ba = bu.ack;
+    if (policy_.refresh_advice_s && *policy_.refresh_advice_s < lifetime)
+        o.refresh_advice_s = policy_.refresh_advice_s;
+    return o;
+}
+
+Outcome BindingCache::dad_completed(const in6_addr& hoa, bool unique, core::TimePoint now) {
+    auto w = awaiting_dad_.find(hoa);
+    if (w == awaiting_dad_.end()) return Outcome{};
+    BindingUpdate bu = w->second;
+    awaiting_dad_.erase(w);
+    cache_.erase(hoa);
+    if (!unique) return reject(ba_status::kDadFailed, bu.seq);
+    return install(bu, now);  // the newest BU received while DAD ran
+}
+
+std::vector<Binding> BindingCache::expire(core::TimePoint now) {
+    std::vector<Binding> gone;
+    for (auto it = cache_.begin(); it != cache_.end();) {
+        if (!it->second.pending_dad && it->second.expires <= now) {
+            gone.push_back(it->second);
+            it = cache_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return gone;
+}
+
+bool BindingCache::remove(const in6_addr& hoa) {
+    awaiting_dad_.erase(hoa);
+    return cache_.erase(hoa) > 0;
+}
+
+void BindingCache::restore(const Binding& b) { cache_[b.hoa] = b; }
+
+const Binding* BindingCache::find(const in6_addr& hoa) const {
+    auto it = cache_.find(hoa);
+    return it == cache_.end() ? nullptr : &it->second;
+}
+
+std::vector<Binding> BindingCache::bindings() const {
+    std::vector<Binding> out;
+    out.reserve(cache_.size());
+    for (const auto& [k, b] : cache_) out.push_back(b);
+    std::sort(out.begin(), out.end(),
+              [](const Binding& a, const Binding& b) { return core::In6Less()(a.hoa, b.hoa); });
+    return out;
+}
+
+std::optional<core::TimePoint> BindingCache::next_expiry() const {
+    std::optional<core::TimePoint> next;
+    for (const auto& [k, b] : cache_)
+        if (!b.pending_dad && (!next || b.expires < *next)) next = b.expires;
+    return next;
+}
+
+}  // namespace xmip::ha

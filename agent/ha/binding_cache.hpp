@@ -1,0 +1,127 @@
+// The home agent's binding cache (RFC 6275 9.1, 9.5, 10.3): the decisions a
+// Binding Update leads to, without any I/O. The service around it sends the
+// Binding Acknowledgements, runs DAD, defends home addresses and writes the
+// datapath maps according to what this returns; tests drive it with a fake
+// clock.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "clock.hpp"
+#include "in6.hpp"
+
+namespace xmip::ha {
+
+// BA status codes this component decides (RFC 6275 6.1.8).
+namespace ba_status {
+inline constexpr uint8_t kAccepted = 0;
+inline constexpr uint8_t kUnspecified = 128;
+inline constexpr uint8_t kProhibited = 129;
+inline constexpr uint8_t kInsufficientResources = 130;
+inline constexpr uint8_t kHomeRegistrationNotSupported = 131;
+inline constexpr uint8_t kNotHomeSubnet = 132;
+inline constexpr uint8_t kNotHomeAgentForThisMn = 133;
+inline constexpr uint8_t kDadFailed = 134;
+inline constexpr uint8_t kSequenceOutOfWindow = 135;
+}  // namespace ba_status
+
+struct HomePrefix {
+    core::Prefix prefix;
+    // The prefix's valid lifetime ends here (RFC 6275 10.3.1: a binding
+    // must not outlive its home address); nullopt = infinite.
+    std::optional<core::TimePoint> valid_until;
+};
+
+struct Policy {
+    std::vector<in6_addr> ha_addresses;  // where this HA accepts registrations
+    std::vector<HomePrefix> home_prefixes;
+    uint32_t max_lifetime_s = 262140;
+    size_t max_entries = 65536;
+    std::vector<core::Prefix> allow;  // empty: every home address on the prefixes
+    std::vector<core::Prefix> deny;
+    bool dad = true;  // DAD for the home address before the first registration
+    // Ask mobile nodes to refresh this often (Binding Refresh Advice) when
+    // the granted lifetime is longer; nullopt: never advise.
+    std::optional<uint32_t> refresh_advice_s;
+};
+
+struct BindingUpdate {
+    in6_addr hoa{};      // from the Home Address option (or the source, at home)
+    in6_addr coa{};      // the source, or the Alternate CoA option
+    in6_addr ha_addr{};  // where it was sent
+    uint16_t seq = 0;
+    bool ack = true;     // A
+    bool home = true;    // H
+    uint32_t lifetime_s = 0;
+};
+
+struct Binding {
+    in6_addr hoa{}, coa{}, ha_addr{};
+    uint16_t seq = 0;
+    uint32_t lifetime_s = 0;  // granted
+    core::TimePoint registered{}, expires{};
+    bool pending_dad = false;  // not active yet: no forwarding, no BA sent
+};
+
+struct Outcome {
+    enum class Action {
+        Ignore,      // a retransmission while DAD runs: nothing to do
+        Reject,      // send the BA with `status`, change nothing
+        AwaitDad,    // run DAD for the HoA, then call dad_completed()
+        Register,    // new binding active: datapath + proxy ND + BA
+        Update,      // existing binding refreshed or moved to a new CoA
+        Deregister,  // binding removed: datapath + proxy ND off, BA
+    } action = Action::Ignore;
+    uint8_t status = ba_status::kAccepted;
+    uint16_t seq = 0;          // for the BA
+    uint32_t lifetime_s = 0;   // for the BA
+    bool send_ba = false;
+    std::optional<uint32_t> refresh_advice_s;
+    std::optional<in6_addr> previous_coa;  // on Update when the CoA changed
+};
+
+class BindingCache {
+public:
+    explicit BindingCache(Policy policy) : policy_(std::move(policy)) {}
+
+    Outcome process(const BindingUpdate& bu, core::TimePoint now);
+    // The result of the DAD an AwaitDad outcome asked for.
+    Outcome dad_completed(const in6_addr& hoa, bool unique, core::TimePoint now);
+    // Removes and returns the bindings whose lifetime has run out.
+    std::vector<Binding> expire(core::TimePoint now);
+    // For administrative removal (mipctl binding del) and restarts.
+    bool remove(const in6_addr& hoa);
+    void restore(const Binding& b);  // a binding recovered from the datapath or state file
+
+    const Binding* find(const in6_addr& hoa) const;
+    std::vector<Binding> bindings() const;  // sorted by home address
+    size_t size() const { return cache_.size(); }
+    std::optional<core::TimePoint> next_expiry() const;
+    const Policy& policy() const { return policy_; }
+    void set_policy(Policy p) { policy_ = std::move(p); }  // reload: existing bindings stay
+
+private:
+    static Outcome reject(uint8_t status, uint16_t seq);
+    Outcome install(const BindingUpdate& bu, core::TimePoint now);
+    uint32_t grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const;
+    const HomePrefix* home_prefix_of(const in6_addr& hoa) const;
+    bool allowed(const in6_addr& hoa) const;
+
+    Policy policy_;
+    std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal> cache_;
+    // The BU each pending DAD will answer (its sequence number and lifetime).
+    std::unordered_map<in6_addr, BindingUpdate, core::In6Hash, core::In6Equal> awaiting_dad_;
+};
+
+// RFC 6275 9.5.1: a sequence number is newer when it lies less than 2^15
+// ahead modulo 2^16.
+inline bool seq_newer(uint16_t candidate, uint16_t last) {
+    return candidate != last && static_cast<uint16_t>(candidate - last) < 0x8000;
+}
+
+}  // namespace xmip::ha

@@ -1,0 +1,233 @@
+// The home agent's registration rules (RFC 6275 9.5.1, 10.3), one test per
+// rule, on a fake clock.
+#include "binding_cache.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace xmip;
+using namespace xmip::ha;
+using Action = Outcome::Action;
+using std::chrono::seconds;
+
+namespace {
+
+in6_addr A(const char* s) { return *core::parse_addr(s); }
+
+class BindingCacheTest : public ::testing::Test {
+protected:
+    core::FakeTime t;
+    Policy policy() {
+        Policy p;
+        p.ha_addresses = {A("2001:db8:2700::2")};
+        p.home_prefixes = {{*core::parse_prefix("2001:db8:2700::/64"), std::nullopt}};
+        p.max_lifetime_s = 3600;
+        p.max_entries = 2;
+        p.dad = false;
+        return p;
+    }
+    BindingUpdate bu(const char* hoa, const char* coa, uint16_t seq, uint32_t lifetime = 600) {
+        BindingUpdate b;
+        b.hoa = A(hoa);
+        b.coa = A(coa);
+        b.ha_addr = A("2001:db8:2700::2");
+        b.seq = seq;
+        b.lifetime_s = lifetime;
+        return b;
+    }
+};
+
+TEST_F(BindingCacheTest, RegistersAndAcknowledges) {
+    BindingCache bc(policy());
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    EXPECT_EQ(o.action, Action::Register);
+    EXPECT_EQ(o.status, ba_status::kAccepted);
+    EXPECT_EQ(o.seq, 1);
+    EXPECT_EQ(o.lifetime_s, 600u);
+    EXPECT_TRUE(o.send_ba);
+    const Binding* b = bc.find(A("2001:db8:2700::4"));
+    ASSERT_NE(b, nullptr);
+    EXPECT_TRUE(core::same_addr(b->coa, A("2001:db8:3::100")));
+    EXPECT_EQ(b->expires, t.now() + seconds(600));
+}
+
+TEST_F(BindingCacheTest, NoAckRequestedNoBaOnSuccess) {
+    BindingCache bc(policy());
+    auto b = bu("2001:db8:2700::4", "2001:db8:3::100", 1);
+    b.ack = false;
+    EXPECT_FALSE(bc.process(b, t.now()).send_ba);
+}
+
+TEST_F(BindingCacheTest, LifetimeClampedToConfiguredMaximum) {
+    BindingCache bc(policy());
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 262140), t.now());
+    EXPECT_EQ(o.lifetime_s, 3600u);
+}
+
+TEST_F(BindingCacheTest, LifetimeClampedToHomePrefixValidLifetime) {
+    auto p = policy();
+    p.home_prefixes[0].valid_until = t.now() + seconds(100);
+    BindingCache bc(p);
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now()).lifetime_s, 100u);
+    t.advance(seconds(101));
+    auto o = bc.process(bu("2001:db8:2700::5", "2001:db8:3::101", 1), t.now());
+    EXPECT_EQ(o.action, Action::Reject) << "a home address that is no longer valid";
+    EXPECT_EQ(o.status, ba_status::kNotHomeSubnet);
+}
+
+TEST_F(BindingCacheTest, MovesToNewCareOfAddressWithNewerSequence) {
+    BindingCache bc(policy());
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:4::100", 2), t.now());
+    EXPECT_EQ(o.action, Action::Update);
+    ASSERT_TRUE(o.previous_coa.has_value());
+    EXPECT_TRUE(core::same_addr(*o.previous_coa, A("2001:db8:3::100")));
+    EXPECT_TRUE(core::same_addr(bc.find(A("2001:db8:2700::4"))->coa, A("2001:db8:4::100")));
+}
+
+TEST_F(BindingCacheTest, OldSequenceRejectedWithLastAccepted) {
+    BindingCache bc(policy());
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 10), t.now());
+    for (uint16_t stale : {uint16_t{10}, uint16_t{9}, uint16_t{10 + 0x8000}}) {
+        auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:4::100", stale), t.now());
+        EXPECT_EQ(o.status, ba_status::kSequenceOutOfWindow) << stale;
+        EXPECT_EQ(o.seq, 10) << "the BA carries the last accepted sequence number";
+    }
+    EXPECT_TRUE(core::same_addr(bc.find(A("2001:db8:2700::4"))->coa, A("2001:db8:3::100")))
+        << "a rejected BU changes nothing";
+}
+
+TEST_F(BindingCacheTest, SequenceWrapsModulo65536) {
+    BindingCache bc(policy());
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 65535), t.now());
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::101", 0), t.now()).action,
+              Action::Update);
+    EXPECT_TRUE(seq_newer(0x7fff, 0));
+    EXPECT_FALSE(seq_newer(0x8000, 0));
+}
+
+TEST_F(BindingCacheTest, HomeAddressOffTheHomePrefixIsNotHomeSubnet) {
+    BindingCache bc(policy());
+    auto o = bc.process(bu("2001:db8:9999::4", "2001:db8:3::100", 1), t.now());
+    EXPECT_EQ(o.status, ba_status::kNotHomeSubnet);
+    EXPECT_EQ(bc.size(), 0u);
+}
+
+TEST_F(BindingCacheTest, SentToAnotherAddressIsNotHomeAgentForThisMn) {
+    BindingCache bc(policy());
+    auto b = bu("2001:db8:2700::4", "2001:db8:3::100", 1);
+    b.ha_addr = A("2001:db8:2700::3");
+    EXPECT_EQ(bc.process(b, t.now()).status, ba_status::kNotHomeAgentForThisMn);
+}
+
+TEST_F(BindingCacheTest, AccessListProhibits) {
+    auto p = policy();
+    p.deny = {*core::parse_prefix("2001:db8:2700::66/128")};
+    BindingCache bc(p);
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::66", "2001:db8:3::100", 1), t.now()).status,
+              ba_status::kProhibited);
+    auto p2 = policy();
+    p2.allow = {*core::parse_prefix("2001:db8:2700::/120")};
+    BindingCache bc2(p2);
+    EXPECT_EQ(bc2.process(bu("2001:db8:2700::1:4", "2001:db8:3::100", 1), t.now()).status,
+              ba_status::kProhibited);
+    EXPECT_EQ(bc2.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now()).status,
+              ba_status::kAccepted);
+}
+
+TEST_F(BindingCacheTest, CacheFullIsInsufficientResources) {
+    BindingCache bc(policy());  // max 2
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    bc.process(bu("2001:db8:2700::5", "2001:db8:3::101", 1), t.now());
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::6", "2001:db8:3::102", 1), t.now()).status,
+              ba_status::kInsufficientResources);
+    // A refresh of an existing binding is still accepted at the limit.
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2), t.now()).status,
+              ba_status::kAccepted);
+}
+
+TEST_F(BindingCacheTest, NonHomeRegistrationProhibited) {
+    BindingCache bc(policy());
+    auto b = bu("2001:db8:2700::4", "2001:db8:3::100", 1);
+    b.home = false;
+    EXPECT_EQ(bc.process(b, t.now()).status, ba_status::kProhibited);
+}
+
+TEST_F(BindingCacheTest, DeregistrationByLifetimeZeroOrCoaEqualsHoa) {
+    BindingCache bc(policy());
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2, 0), t.now());
+    EXPECT_EQ(o.action, Action::Deregister);
+    EXPECT_EQ(o.status, ba_status::kAccepted);
+    EXPECT_EQ(o.lifetime_s, 0u);
+    EXPECT_EQ(bc.size(), 0u);
+
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 3), t.now());
+    o = bc.process(bu("2001:db8:2700::4", "2001:db8:2700::4", 4), t.now());
+    EXPECT_EQ(o.action, Action::Deregister);
+    EXPECT_EQ(bc.size(), 0u);
+}
+
+TEST_F(BindingCacheTest, DeregistrationWithoutBindingIsNotHomeAgent) {
+    BindingCache bc(policy());
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 0), t.now());
+    EXPECT_EQ(o.status, ba_status::kNotHomeAgentForThisMn);
+}
+
+TEST_F(BindingCacheTest, ExpiresAtEndOfLifetime) {
+    BindingCache bc(policy());
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 60), t.now());
+    EXPECT_EQ(*bc.next_expiry(), t.now() + seconds(60));
+    t.advance(seconds(59));
+    EXPECT_TRUE(bc.expire(t.now()).empty());
+    t.advance(seconds(1));
+    auto gone = bc.expire(t.now());
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_TRUE(core::same_addr(gone[0].hoa, A("2001:db8:2700::4")));
+    EXPECT_EQ(bc.size(), 0u);
+}
+
+TEST_F(BindingCacheTest, FirstRegistrationWaitsForDad) {
+    auto p = policy();
+    p.dad = true;
+    BindingCache bc(p);
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    EXPECT_EQ(o.action, Action::AwaitDad);
+    EXPECT_FALSE(o.send_ba);
+    // A retransmission while DAD runs is absorbed, the newest one answered.
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2), t.now()).action,
+              Action::Ignore);
+    t.advance(seconds(1));
+    o = bc.dad_completed(A("2001:db8:2700::4"), true, t.now());
+    EXPECT_EQ(o.action, Action::Register);
+    EXPECT_EQ(o.seq, 2);
+    EXPECT_EQ(bc.find(A("2001:db8:2700::4"))->expires, t.now() + seconds(600));
+    // Later registrations of the same home address need no DAD.
+    EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::101", 3), t.now()).action,
+              Action::Update);
+}
+
+TEST_F(BindingCacheTest, DadFailureRejectsWith134) {
+    auto p = policy();
+    p.dad = true;
+    BindingCache bc(p);
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
+    auto o = bc.dad_completed(A("2001:db8:2700::4"), false, t.now());
+    EXPECT_EQ(o.action, Action::Reject);
+    EXPECT_EQ(o.status, ba_status::kDadFailed);
+    EXPECT_EQ(bc.size(), 0u);
+    EXPECT_EQ(bc.dad_completed(A("2001:db8:2700::4"), true, t.now()).action, Action::Ignore)
+        << "a DAD result nobody waits for";
+}
+
+TEST_F(BindingCacheTest, RefreshAdviceWhenLifetimeIsLonger) {
+    auto p = policy();
+    p.refresh_advice_s = 300;
+    BindingCache bc(p);
+    auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 600), t.now());
+    ASSERT_TRUE(o.refresh_advice_s.has_value());
+    EXPECT_EQ(*o.refresh_advice_s, 300u);
+    o = bc.process(bu("2001:db8:2700::5", "2001:db8:3::100", 1, 200), t.now());
+    EXPECT_FALSE(o.refresh_advice_s.has_value());
+}
+
+}  // namespace
