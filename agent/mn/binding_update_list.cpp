@@ -1,0 +1,147 @@
+#include "binding_update_list.hpp"
+
+#include <algorithm>
+#include <random>
+
+namespace xmip::mn {
+
+using Kind = BaResult::Kind;
+
+std::string_view to_string(State s) {
+    switch (s) {
+        case State::AtHome: return "at-home";
+        case State::Registering: return "registering";
+        case State::Bound: return "bound";
+        case State::Deregistering: return "deregistering";
+        case State::Failed: return "failed";
+    }
+    return "?";
+}
+
+BindingUpdateList::BindingUpdateList(in6_addr hoa, in6_addr ha, uint32_t lifetime_s, Timing timing)
+    : hoa_(hoa), ha_(ha), lifetime_s_(lifetime_s), timing_(timing) {
+    // Start somewhere unpredictable: a restarted MN must not replay numbers
+    // the HA still remembers as old (it would answer 135 and we would
+    // recover, but a random start usually saves the round trip).
+    std::random_device rd;
+    seq_ = static_cast<uint16_t>(rd());
+}
+
+BuToSend BindingUpdateList::build() const {
+    BuToSend b;
+    b.seq = seq_;
+    if (state_ == State::Deregistering) {
+        b.coa = hoa_;  // from home: CoA = HoA and lifetime 0 (11.5.5)
+        b.lifetime_s = 0;
+        b.at_home = true;
+    } else {
+        b.coa = coa_;
+        b.lifetime_s = lifetime_s_;
+    }
+    return b;
+}
+
+BuToSend BindingUpdateList::send(core::TimePoint now, bool restart_backoff) {
+    seq_++;  // every BU, retransmissions included, carries a new number (11.7.1)
+    if (restart_backoff)
+        delay_ = ever_registered_ ? timing_.initial : timing_.first_registration;
+    else
+        delay_ = std::min(delay_ * 2, timing_.max);
+    transmissions_ = restart_backoff ? 1 : transmissions_ + 1;
+    last_sent_ = now;
+    next_ = now + delay_;
+    return build();
+}
+
+BuToSend BindingUpdateList::moved_to(const in6_addr& coa, core::TimePoint now) {
+    coa_ = coa;
+    state_ = State::Registering;
+    return send(now, true);
+}
+
+std::optional<BuToSend> BindingUpdateList::returned_home(core::TimePoint now) {
+    if (state_ == State::AtHome) return std::nullopt;
+    if (state_ == State::Registering && !ever_registered_) {
+        // Never registered: nothing at the HA to remove.
+        state_ = State::AtHome;
+        next_.reset();
+        return std::nullopt;
+    }
+    state_ = State::Deregistering;
+    return send(now, true);
+}
+
+BaResult BindingUpdateList::on_binding_ack(uint8_t status, uint16_t seq, uint32_t lifetime_s,
+                                           std::optional<uint32_t> refresh_advice_s,
+                                           core::TimePoint now) {
+    BaResult r;
+    r.status = status;
+    if (state_ != State::Registering && state_ != State::Deregistering && state_ != State::Bound)
+        return r;
+    if (status == 135) {
+        // The HA remembers a later number than ours: continue after it.
+        if (state_ == State::Bound) return r;
+        seq_ = seq;
+        r.kind = Kind::Resend;
+        r.send = send(now, false);
+        return r;
+    }
+    if (seq != seq_ || state_ == State::Bound) return r;  // 11.7.3: must match our latest BU
+
+    if (status >= 128) {
+        state_ = State::Failed;
+        delay_ = timing_.max;
+        next_ = now + delay_;
+        r.kind = Kind::Refused;
+        return r;
+    }
+    if (state_ == State::Deregistering) {
+        state_ = State::AtHome;
+        ever_registered_ = false;
+        granted_s_ = 0;
+        expires_.reset();
+        next_.reset();
+        r.kind = Kind::Deregistered;
+        return r;
+    }
+    // Accepted. The HA may grant less than asked, never more (11.7.3).
+    state_ = State::Bound;
+    ever_registered_ = true;
+    granted_s_ = std::min(lifetime_s, lifetime_s_);
+    auto granted = std::chrono::seconds(granted_s_);
+    expires_ = *last_sent_ + granted;  // counted from when we sent it
+    auto refresh = *last_sent_ + std::chrono::duration_cast<core::Duration>(
+                                     granted * (1.0 - timing_.refresh_at_remaining));
+    if (refresh_advice_s)
+        refresh = std::min(refresh, now + std::chrono::seconds(*refresh_advice_s));
+    next_ = refresh;
+    r.kind = Kind::Bound;
+    return r;
+}
+
+std::optional<BuToSend> BindingUpdateList::on_refresh_request(core::TimePoint now) {
+    if (state_ != State::Bound) return std::nullopt;
+    state_ = State::Registering;
+    return send(now, true);
+}
+
+std::optional<BuToSend> BindingUpdateList::on_timer(core::TimePoint now) {
+    if (!next_ || now < *next_) return std::nullopt;
+    switch (state_) {
+        case State::Registering:
+        case State::Deregistering:
+            return send(now, false);
+        case State::Bound:
+            state_ = State::Registering;
+            return send(now, true);
+        case State::Failed:
+            state_ = State::Registering;
+            return send(now, false);
+        case State::AtHome:
+            break;
+    }
+    next_.reset();
+    return std::nullopt;
+}
+
+}  // namespace xmip::mn
