@@ -1,0 +1,160 @@
+// Names, diagnostics, the home-address check, loading entry points and the
+// TOML writer.
+#include "config.hpp"
+
+#include <algorithm>
+
+#include "detail.hpp"
+#include "xmip_shared.h"
+
+namespace xmip::config {
+
+static_assert(kDefaultMaxBindings == XMIP_DEFAULT_MAX_BINDINGS, "config and datapath disagree on the binding map size");
+static_assert(kDefaultTunnelHopLimit == XMIP_DEFAULT_TUNNEL_HOP_LIMIT, "config and datapath disagree on the hop limit");
+
+using detail::quote;
+
+const char* to_string(Role r) { return r == Role::HomeAgent ? "ha" : "mn"; }
+
+const char* to_string(LogLevel l) {
+    switch (l) {
+    case LogLevel::Error: return "error";
+    case LogLevel::Warn: return "warn";
+    case LogLevel::Info: return "info";
+    case LogLevel::Debug: return "debug";
+    }
+    return "?";
+}
+
+const char* to_string(XdpMode m) {
+    switch (m) {
+    case XdpMode::Auto: return "auto";
+    case XdpMode::Native: return "native";
+    case XdpMode::Generic: return "generic";
+    }
+    return "?";
+}
+
+std::string Diagnostic::to_string() const {
+    std::string r = file;
+    if (line) r += ":" + std::to_string(line);
+    r += ": ";
+    if (!key.empty()) r += key + ": ";
+    return r + message;
+}
+
+std::vector<std::string> LoadResult::warning_strings() const {
+    std::vector<std::string> r;
+    for (const auto& d : warnings) r.push_back(d.to_string());
+    return r;
+}
+
+std::vector<std::string> LoadResult::error_strings() const {
+    std::vector<std::string> r;
+    for (const auto& d : errors) r.push_back(d.to_string());
+    return r;
+}
+
+HomeAddressCheck HomeAgent::check_home_address(const Ip6Address& hoa) const {
+    if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Ip6Prefix& p) { return p.contains(hoa); }))
+        return HomeAddressCheck::NotHomeSubnet;
+    auto longest = [&](const std::vector<Ip6Prefix>& list) {
+        int best = -1;
+        for (const auto& p : list)
+            if (p.contains(hoa)) best = std::max(best, int{p.length});
+        return best;
+    };
+    int allow = longest(access.allow), deny = longest(access.deny);
+    if (allow < 0 && deny < 0) return access.allow.empty() ? HomeAddressCheck::Accepted : HomeAddressCheck::Prohibited;
+    return deny >= allow ? HomeAddressCheck::Prohibited : HomeAddressCheck::Accepted;
+}
+
+namespace {
+
+LoadResult finish(Settings s, std::span<const std::string> overrides) {
+    for (const auto& o : overrides) s.apply_override(o);
+    return s.validate();
+}
+
+std::string list(const std::vector<std::string>& v) {
+    std::string r = "[";
+    for (size_t i = 0; i < v.size(); i++) r += (i ? ", " : "") + quote(v[i]);
+    return r + "]";
+}
+
+std::string list(const std::vector<Ip6Prefix>& v) {
+    std::vector<std::string> s;
+    for (const auto& p : v) s.push_back(p.to_string());
+    return list(s);
+}
+
+const char* b(bool v) { return v ? "true" : "false"; }
+
+}  // namespace
+
+LoadResult load(const std::filesystem::path& path, std::span<const std::string> overrides, Format format) {
+    return finish(Settings::read_file(path, format), overrides);
+}
+
+LoadResult load_string(std::string_view text, std::string name, std::span<const std::string> overrides,
+                       Format format) {
+    return finish(Settings::parse(text, std::move(name), format), overrides);
+}
+
+LoadResult parse_legacy(const std::filesystem::path& path, std::span<const std::string> overrides) {
+    return finish(Settings::read_file(path, Format::Legacy), overrides);
+}
+
+std::string to_toml(const Config& c) {
+    std::string o;
+    auto kv = [&](std::string_view k, const std::string& v) { o += std::string(k) + " = " + v + "\n"; };
+    kv("role", quote(to_string(c.role)));
+    kv("instance", quote(c.instance));
+    kv("log_level", quote(to_string(c.log_level)));
+    o += "\n[paths]\n";
+    kv("control_socket", quote(c.paths.control_socket));
+    kv("pin_root", quote(c.paths.pin_root));
+    kv("state_dir", quote(c.paths.state_dir));
+    o += "\n[datapath]\n";
+    kv("interfaces", list(c.datapath.interfaces));
+    kv("xdp_mode", quote(to_string(c.datapath.xdp_mode)));
+    kv("max_bindings", std::to_string(c.datapath.max_bindings));
+    kv("tunnel_hop_limit", std::to_string(c.datapath.tunnel_hop_limit));
+    kv("keep_forwarding_on_exit", b(c.datapath.keep_forwarding_on_exit));
+    o += "\n[metrics]\n";
+    kv("listen", quote(c.metrics.listen));
+    if (const auto& ha = c.home_agent) {
+        o += "\n[home_agent]\n";
+        kv("address", quote(ha->address.to_string()));
+        kv("home_link", quote(ha->home_link));
+        kv("prefixes", list(ha->prefixes));
+        kv("max_binding_lifetime", std::to_string(ha->max_binding_lifetime));
+        kv("max_bindings", std::to_string(ha->max_bindings));
+        kv("preference", std::to_string(ha->preference));
+        kv("lifetime", std::to_string(ha->lifetime));
+        o += "\n[home_agent.access]\n";
+        kv("allow", list(ha->access.allow));
+        kv("deny", list(ha->access.deny));
+        const auto& ra = ha->router_advertisements;
+        o += "\n[home_agent.router_advertisements]\n";
+        kv("enabled", b(ra.enabled));
+        kv("min_interval_ms", std::to_string(ra.min_interval_ms));
+        kv("max_interval_ms", std::to_string(ra.max_interval_ms));
+        kv("interval_option", b(ra.interval_option));
+        kv("prefix_valid_lifetime", std::to_string(ra.prefix_valid_lifetime));
+        kv("prefix_preferred_lifetime", std::to_string(ra.prefix_preferred_lifetime));
+        kv("router_lifetime", std::to_string(ra.router_lifetime));
+    }
+    if (const auto& mn = c.mobile_node) {
+        o += "\n[mobile_node]\n";
+        kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.length)));
+        kv("home_agent", quote(mn->home_agent.to_string()));
+        kv("interface", quote(mn->interface));
+        kv("lifetime", std::to_string(mn->lifetime));
+        kv("optimistic_dad", b(mn->optimistic_dad));
+        kv("rs_on_link_up", b(mn->rs_on_link_up));
+    }
+    return o;
+}
+
+}  // namespace xmip::config

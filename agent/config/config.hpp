@@ -1,0 +1,261 @@
+// xmipd's configuration: one validated Config, read from a TOML file or from
+// the network-mip6.conf files of MIPL (the old Linux MIPv6 stack), plus
+// command-line overrides.
+//
+//   auto r = xmip::config::load("/etc/xmip/ha.toml", {"datapath.interfaces=eth0,eth1"});
+//   for (auto& w : r.warnings) log(w.to_string());
+//   if (!r.ok()) { for (auto& e : r.errors) print(e.to_string()); exit(2); }
+//   const Config& cfg = *r.config;
+//
+// Nothing here prints, touches the network or the file system (but for
+// reading the file in load()): problems come back as Diagnostics naming the
+// file, the line and the key, e.g.
+//   ha.toml:12: home_agent.address: "2001:db8::zz" is not an IPv6 address
+// Every key, its default and its meaning: docs/configuration.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ip6.hpp"
+
+namespace xmip::config {
+
+// ---------------------------------------------------------------------------
+// The model.
+
+// "cn" (correspondent node, route optimisation) is recognised and refused as
+// "not supported yet"; it will become a third value.
+enum class Role { HomeAgent, MobileNode };
+enum class LogLevel { Error, Warn, Info, Debug };
+enum class XdpMode { Auto, Native, Generic };
+
+const char* to_string(Role r);      // "ha", "mn"
+const char* to_string(LogLevel l);  // "error", "warn", "info", "debug"
+const char* to_string(XdpMode m);   // "auto", "native", "generic"
+
+// Limits and defaults (docs/configuration.md explains each).
+inline constexpr uint32_t kMaxInstanceLength = 32;
+inline constexpr uint32_t kDefaultMaxBindings = 65536;        // = XMIP_DEFAULT_MAX_BINDINGS
+inline constexpr uint32_t kMaxMaxBindings = 16u * 1024 * 1024;
+inline constexpr uint8_t kDefaultTunnelHopLimit = 64;         // = XMIP_DEFAULT_TUNNEL_HOP_LIMIT
+inline constexpr uint32_t kMaxBindingLifetime = 262140;       // 16 bits of 4 s units
+inline constexpr uint32_t kDefaultMnLifetime = 600;
+inline constexpr uint16_t kDefaultHaLifetime = 1800;
+inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
+inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
+inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
+
+struct Paths {
+    std::string control_socket;  // default /run/xmip/<instance>.sock
+    std::string pin_root;        // default /sys/fs/bpf/xmip (maps in pin_root/<instance>)
+    std::string state_dir;       // default /var/lib/xmip/<instance>
+    bool operator==(const Paths&) const = default;
+};
+
+struct Datapath {
+    std::vector<std::string> interfaces;  // HA: required; MN: default {mobile_node.interface}
+    XdpMode xdp_mode = XdpMode::Auto;
+    uint32_t max_bindings = kDefaultMaxBindings;  // binding map size, 1..16M
+    uint8_t tunnel_hop_limit = kDefaultTunnelHopLimit;
+    bool keep_forwarding_on_exit = false;  // Datapath::keep_attached() on a clean stop
+    bool operator==(const Datapath&) const = default;
+};
+
+struct Metrics {
+    std::string listen;  // as configured; "" = no metrics endpoint
+    std::string host;    // parsed: "" (every address), "127.0.0.1", "::1" (no brackets)
+    uint16_t port = 0;   // parsed; 0 when disabled
+    bool enabled() const { return !listen.empty(); }
+    bool operator==(const Metrics&) const = default;
+};
+
+struct RouterAdvertisements {
+    bool enabled = true;
+    uint32_t min_interval_ms = 1000;  // MinRtrAdvInterval, >= 30 (RFC 6275 7.5)
+    uint32_t max_interval_ms = 3000;  // MaxRtrAdvInterval, >= 70 (RFC 6275 7.5)
+    bool interval_option = true;      // Advertisement Interval option (RFC 6275 7.3)
+    uint32_t prefix_valid_lifetime = 12000;      // s, Prefix Information option
+    uint32_t prefix_preferred_lifetime = 10000;  // s
+    uint16_t router_lifetime = 9;  // s; default 3 x max_interval rounded up; 0 = not a default router
+    bool operator==(const RouterAdvertisements&) const = default;
+};
+
+// Which home addresses may register (RFC 6275 10.3.1). The most specific
+// matching prefix of allow and deny decides (deny on a tie); an address that
+// matches none is accepted when allow is empty, refused otherwise.
+struct Access {
+    std::vector<Ip6Prefix> allow;
+    std::vector<Ip6Prefix> deny;
+    bool operator==(const Access&) const = default;
+};
+
+enum class HomeAddressCheck {
+    Accepted,
+    NotHomeSubnet,  // on none of the home prefixes: BA status 132
+    Prohibited,     // refused by home_agent.access: BA status 129
+};
+
+struct HomeAgent {
+    Ip6Address address;                // the HA address mobile nodes register with
+    std::string home_link;             // interface on the home link (RAs, proxy ND)
+    std::vector<Ip6Prefix> prefixes;   // home prefixes (networks: no host bits); one holds address
+    uint32_t max_binding_lifetime = kMaxBindingLifetime;  // s granted at most
+    uint32_t max_bindings = kDefaultMaxBindings;          // binding cache limit (default datapath.max_bindings)
+    int16_t preference = 0;            // Home Agent Information option
+    uint16_t lifetime = kDefaultHaLifetime;  // s, Home Agent Information option, 1..65535
+    Access access;
+    RouterAdvertisements router_advertisements;
+
+    HomeAddressCheck check_home_address(const Ip6Address& hoa) const;
+    bool operator==(const HomeAgent&) const = default;
+};
+
+struct MobileNode {
+    Ip6Address home_address;
+    Ip6Prefix home_prefix;   // derived: home_address's network at the configured length
+    Ip6Address home_agent;
+    std::string interface;   // the physical interface the node moves with
+    uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
+    bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
+    bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
+    bool operator==(const MobileNode&) const = default;
+};
+
+struct Config {
+    Role role = Role::HomeAgent;
+    std::string instance;  // default: "ha" / "mn"
+    LogLevel log_level = LogLevel::Info;
+    Paths paths;
+    Datapath datapath;
+    Metrics metrics;
+    std::optional<HomeAgent> home_agent;    // set iff role == HomeAgent
+    std::optional<MobileNode> mobile_node;  // set iff role == MobileNode
+    bool operator==(const Config&) const = default;
+};
+
+// The effective configuration as a TOML document that load() reads back to
+// the same Config (every default written out). How a legacy file migrates.
+std::string to_toml(const Config& c);
+
+// ---------------------------------------------------------------------------
+// Diagnostics and results.
+
+struct Diagnostic {
+    std::string file;     // as given to the loader; "override" for command-line values
+    unsigned line = 0;    // 1-based; 0 when no line applies (a missing key or table)
+    std::string key;      // "home_agent.address", "home_agent.prefixes[1]", "HOMEAGENT"
+    std::string message;
+    // "file:line: key: message" (without ":line" when line is 0, without
+    // "key: " when key is empty).
+    std::string to_string() const;
+    bool operator==(const Diagnostic&) const = default;
+};
+
+enum class Format { Auto, Toml, Legacy };
+
+struct LoadResult {
+    std::optional<Config> config;  // set iff errors is empty
+    std::vector<Diagnostic> warnings;
+    std::vector<Diagnostic> errors;
+    Format format = Format::Auto;  // what the file was read as
+    bool ok() const { return config.has_value(); }
+    std::vector<std::string> warning_strings() const;
+    std::vector<std::string> error_strings() const;
+};
+
+// ---------------------------------------------------------------------------
+// Loading.
+
+// Raw settings from one file, not validated yet, to which command-line
+// overrides are added before validate() builds the Config.
+class Settings {
+public:
+    // Item of a list value with the line it was written on.
+    struct Item {
+        std::string text;
+        unsigned line = 0;
+    };
+    // monostate: the key is there but its value had the wrong type (already
+    // reported), so it is neither used nor reported missing.
+    using Value = std::variant<std::monostate, bool, int64_t, std::string, std::vector<Item>>;
+    struct Entry {
+        Value value;
+        std::string file;
+        unsigned line = 0;
+        std::string label;  // the name to report: the dotted key, or the legacy key
+    };
+
+    static Settings parse_toml(std::string_view text, std::string name);
+    static Settings parse_legacy(std::string_view text, std::string name);
+    // Auto: a ".toml" name is TOML; otherwise the legacy form when every
+    // setting line is an upper-case KEY=VALUE, else TOML (whose errors are
+    // then reported: it is the documented form).
+    static Settings parse(std::string_view text, std::string name, Format format = Format::Auto);
+    // Reads the file (an unreadable file is an error in validate()).
+    static Settings read_file(const std::filesystem::path& path, Format format = Format::Auto);
+
+    // Sets key (a dotted key of the TOML form) from text, replacing what the
+    // file says: strings as is, integers in decimal, booleans true/false
+    // (yes/no, on/off, 1/0), lists comma separated ("eth0,eth1"; "" = empty).
+    // Returns false, and records an error validate() reports, when the key is
+    // unknown or the text does not convert.
+    bool apply_override(std::string_view key, std::string_view value);
+    // "key=value".
+    bool apply_override(std::string_view assignment);
+
+    LoadResult validate() const;
+
+    Format format() const { return format_; }
+    const std::string& name() const { return name_; }
+
+private:
+    struct LegacyLine {
+        std::string key;
+        std::string value;
+        unsigned line;
+    };
+    std::map<std::string, Entry> effective_entries(std::vector<Diagnostic>& errors,
+                                                   std::vector<Diagnostic>& warnings) const;
+
+    std::string name_;
+    Format format_ = Format::Toml;
+    std::map<std::string, Entry> file_entries_;      // TOML
+    std::map<std::string, unsigned> file_tables_;    // TOML tables seen -> line
+    std::vector<LegacyLine> legacy_;                 // legacy, mapped in validate()
+    std::map<std::string, Entry> overrides_;
+    std::vector<Diagnostic> errors_;
+    std::vector<Diagnostic> warnings_;
+    bool fatal_ = false;  // unreadable, or not TOML: nothing to validate
+};
+
+// Reads path (format chosen as Settings::parse does), applies overrides
+// ("key=value" each) and validates.
+LoadResult load(const std::filesystem::path& path, std::span<const std::string> overrides = {},
+                Format format = Format::Auto);
+// The same from text; name is what diagnostics call the file.
+LoadResult load_string(std::string_view text, std::string name,
+                       std::span<const std::string> overrides = {}, Format format = Format::Auto);
+// A network-mip6.conf file (MIPL): FUNCTIONALITY, HOMEADDRESS, HOMEAGENT, ...
+LoadResult parse_legacy(const std::filesystem::path& path,
+                        std::span<const std::string> overrides = {});
+
+// ---------------------------------------------------------------------------
+// The schema: every key the TOML form knows (docs and tests use it).
+
+enum class KeyKind { Table, String, Integer, Boolean, StringList };
+struct KeyInfo {
+    std::string_view path;  // dotted
+    KeyKind kind;
+};
+std::span<const KeyInfo> schema();
+const KeyInfo* find_key(std::string_view path);
+
+}  // namespace xmip::config

@@ -1,0 +1,54 @@
+// IPv6 addresses and prefixes as the configuration holds them: parsed from
+// text once, compared and printed canonically (RFC 5952, via inet_ntop).
+#pragma once
+
+#include <netinet/in.h>
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace xmip::config {
+
+struct Ip6Address {
+    std::array<uint8_t, 16> bytes{};
+
+    // Accepts what inet_pton(AF_INET6) accepts; no zone ("%eth0"), no prefix.
+    static std::optional<Ip6Address> parse(std::string_view text);
+    static Ip6Address from_in6(const in6_addr& a);
+    in6_addr to_in6() const;
+    std::string to_string() const;
+
+    bool is_unspecified() const;  // ::
+    bool is_loopback() const;     // ::1
+    bool is_multicast() const;    // ff00::/8
+    bool is_link_local() const;   // fe80::/10
+    bool is_site_local() const;   // fec0::/10, deprecated by RFC 3879
+    bool is_v4_mapped() const;    // ::ffff:0:0/96
+    // Usable as a home address or home agent address: none of the above
+    // except site-local (which is deprecated, not invalid).
+    bool is_unicast_routable() const;
+
+    auto operator<=>(const Ip6Address&) const = default;
+};
+
+struct Ip6Prefix {
+    Ip6Address address;  // as written; network() clears the host bits
+    uint8_t length = 0;  // 0..128
+
+    // "addr/len" with len 0..128 written in decimal. Host bits are kept.
+    static std::optional<Ip6Prefix> parse(std::string_view text);
+    Ip6Prefix network() const;
+    bool has_host_bits() const { return network().address != address; }
+    bool contains(const Ip6Address& a) const;
+    // True when one prefix contains the other.
+    bool overlaps(const Ip6Prefix& other) const;
+    std::string to_string() const;  // "addr/len"
+
+    auto operator<=>(const Ip6Prefix&) const = default;
+};
+
+}  // namespace xmip::config
