@@ -1,5 +1,7 @@
 #include "ip6.hpp"
 
+#include "core/in6.hpp"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -9,10 +11,9 @@ namespace xmip::config {
 
 std::optional<Ip6Address> Ip6Address::parse(std::string_view text) {
     if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
-    std::string s(text);
-    in6_addr a{};
-    if (inet_pton(AF_INET6, s.c_str(), &a) != 1) return std::nullopt;
-    return from_in6(a);
+    auto a = core::parse_addr(text);
+    if (!a) return std::nullopt;
+    return from_in6(*a);
 }
 
 Ip6Address Ip6Address::from_in6(const in6_addr& a) {
@@ -27,17 +28,9 @@ in6_addr Ip6Address::to_in6() const {
     return a;
 }
 
-std::string Ip6Address::to_string() const {
-    char buf[INET6_ADDRSTRLEN];
-    in6_addr a = to_in6();
-    return inet_ntop(AF_INET6, &a, buf, sizeof buf);
-}
+std::string Ip6Address::to_string() const { return core::to_string(to_in6()); }
 
-bool Ip6Address::is_unspecified() const {
-    for (auto b : bytes)
-        if (b) return false;
-    return true;
-}
+bool Ip6Address::is_unspecified() const { return core::is_unspecified(to_in6()); }
 
 bool Ip6Address::is_loopback() const {
     for (size_t i = 0; i < 15; i++)

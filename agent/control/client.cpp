@@ -1,4 +1,4 @@
-#include "client.hpp"
+#include "control/client.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "protocol.hpp"
+#include "control/protocol.hpp"
 
 namespace xmip::control {
 

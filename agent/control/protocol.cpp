@@ -1,4 +1,4 @@
-#include "protocol.hpp"
+#include "control/protocol.hpp"
 
 namespace xmip::control {
 

@@ -1,4 +1,4 @@
-#include "server.hpp"
+#include "control/server.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "log.hpp"
+#include "core/log.hpp"
 
 namespace xmip::control {
 

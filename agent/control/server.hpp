@@ -7,8 +7,8 @@
 #include <map>
 #include <string>
 
-#include "event_loop.hpp"
-#include "protocol.hpp"
+#include "core/event_loop.hpp"
+#include "control/protocol.hpp"
 
 namespace xmip::control {
 

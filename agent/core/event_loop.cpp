@@ -1,4 +1,4 @@
-#include "event_loop.hpp"
+#include "core/event_loop.hpp"
 
 #include <signal.h>
 #include <sys/epoll.h>

@@ -6,8 +6,8 @@
 #include <functional>
 #include <unordered_map>
 
-#include "clock.hpp"
-#include "timers.hpp"
+#include "core/clock.hpp"
+#include "core/timers.hpp"
 
 namespace xmip::core {
 

@@ -1,4 +1,4 @@
-#include "in6.hpp"
+#include "core/in6.hpp"
 
 #include <arpa/inet.h>
 
@@ -19,12 +19,42 @@ std::string to_string(const in6_addr& a) {
     return buf;
 }
 
+bool is_unspecified(const in6_addr& a) noexcept { return same_addr(a, in6_addr{}); }
+
+bool is_multicast(const in6_addr& a) noexcept { return a.s6_addr[0] == 0xff; }
+
+bool is_link_local(const in6_addr& a) noexcept {
+    return a.s6_addr[0] == 0xfe && (a.s6_addr[1] & 0xc0) == 0x80;
+}
+
+in6_addr solicited_node_multicast(const in6_addr& a) noexcept {
+    in6_addr m{};
+    m.s6_addr[0] = 0xff;
+    m.s6_addr[1] = 0x02;
+    m.s6_addr[11] = 0x01;
+    m.s6_addr[12] = 0xff;
+    m.s6_addr[13] = a.s6_addr[13];
+    m.s6_addr[14] = a.s6_addr[14];
+    m.s6_addr[15] = a.s6_addr[15];
+    return m;
+}
+
+bool is_solicited_node_multicast(const in6_addr& a) noexcept {
+    static const uint8_t prefix[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff};
+    return std::memcmp(a.s6_addr, prefix, sizeof(prefix)) == 0;
+}
+
+in6_addr mask_prefix(const in6_addr& a, unsigned length) noexcept {
+    in6_addr r{};
+    if (length > 128) length = 128;
+    unsigned whole = length / 8, bits = length % 8;
+    std::memcpy(r.s6_addr, a.s6_addr, whole);
+    if (bits) r.s6_addr[whole] = static_cast<uint8_t>(a.s6_addr[whole] & (0xff00 >> bits));
+    return r;
+}
+
 bool Prefix::contains(const in6_addr& a) const {
-    unsigned full = len / 8, rest = len % 8;
-    if (std::memcmp(&addr, &a, full) != 0) return false;
-    if (!rest) return true;
-    uint8_t mask = static_cast<uint8_t>(0xff << (8 - rest));
-    return (addr.s6_addr[full] & mask) == (a.s6_addr[full] & mask);
+    return same_addr(mask_prefix(addr, len), mask_prefix(a, len));
 }
 
 std::string Prefix::str() const { return to_string(addr) + "/" + std::to_string(len); }

@@ -34,6 +34,16 @@ struct In6Less {
 std::optional<in6_addr> parse_addr(std::string_view s);
 std::string to_string(const in6_addr& a);
 
+bool is_unspecified(const in6_addr& a) noexcept;
+bool is_multicast(const in6_addr& a) noexcept;
+bool is_link_local(const in6_addr& a) noexcept;  // fe80::/10 unicast
+// ff02::1:ffXX:XXXX from the low 24 bits of `a` (RFC 4291 2.7.1): where a
+// DAD or address-resolution NS for `a` is sent.
+in6_addr solicited_node_multicast(const in6_addr& a) noexcept;
+bool is_solicited_node_multicast(const in6_addr& a) noexcept;
+// The first `length` bits of `a`, the rest zero.
+in6_addr mask_prefix(const in6_addr& a, unsigned length) noexcept;
+
 struct Prefix {
     in6_addr addr{};
     unsigned len = 0;

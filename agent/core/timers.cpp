@@ -1,4 +1,4 @@
-#include "timers.hpp"
+#include "core/timers.hpp"
 
 namespace xmip::core {
 

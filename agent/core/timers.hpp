@@ -9,7 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
-#include "clock.hpp"
+#include "core/clock.hpp"
 
 namespace xmip::core {
 

@@ -1,18 +1,19 @@
-#include "in6.hpp"
+#include "datapath/in6.hpp"
+
+#include "core/in6.hpp"
 
 #include <arpa/inet.h>
 
 #include <cstring>
 
-#include "error.hpp"
+#include "datapath/error.hpp"
 
 namespace xmip::dp {
 
 std::optional<xmip_in6> parse_in6(std::string_view text) {
-    std::string s(text);
-    in6_addr a{};
-    if (inet_pton(AF_INET6, s.c_str(), &a) != 1) return std::nullopt;
-    return to_xmip(a);
+    auto a = core::parse_addr(text);
+    if (!a) return std::nullopt;
+    return to_xmip(*a);
 }
 
 xmip_in6 require_in6(std::string_view text) {
@@ -22,10 +23,7 @@ xmip_in6 require_in6(std::string_view text) {
 }
 
 std::string format_in6(const xmip_in6& a) {
-    char buf[INET6_ADDRSTRLEN];
-    in6_addr in = to_in6(a);
-    inet_ntop(AF_INET6, &in, buf, sizeof(buf));
-    return buf;
+    return core::to_string(to_in6(a));
 }
 
 xmip_in6 to_xmip(const in6_addr& a) {

@@ -1,4 +1,4 @@
-#include "loader.hpp"
+#include "datapath/loader.hpp"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -10,7 +10,7 @@
 #include <cerrno>
 #include <filesystem>
 
-#include "error.hpp"
+#include "datapath/error.hpp"
 #include "xmip_bpf.skel.h"
 
 namespace xmip::dp {

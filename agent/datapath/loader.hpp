@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "maps.hpp"
+#include "datapath/maps.hpp"
 
 struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
 

@@ -1,4 +1,4 @@
-#include "maps.hpp"
+#include "datapath/maps.hpp"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "error.hpp"
+#include "datapath/error.hpp"
 
 namespace xmip::dp {
 

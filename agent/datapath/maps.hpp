@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "counters.hpp"
+#include "datapath/counters.hpp"
 #include "xmip_shared.h"
 
 namespace xmip::dp {

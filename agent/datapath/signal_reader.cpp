@@ -1,10 +1,10 @@
-#include "signal_reader.hpp"
+#include "datapath/signal_reader.hpp"
 
 #include <bpf/libbpf.h>
 
 #include <cerrno>
 
-#include "error.hpp"
+#include "datapath/error.hpp"
 
 namespace xmip::dp {
 

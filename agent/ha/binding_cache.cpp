@@ -1,4 +1,4 @@
-#include "binding_cache.hpp"
+#include "ha/binding_cache.hpp"
 
 #include <algorithm>
 
@@ -44,28 +44,28 @@ Outcome BindingCache::reject(uint8_t status, uint16_t seq) {
 Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
     // Only home registrations: the correspondent role (route optimisation)
     // is not offered by a home agent instance.
-    if (!bu.home) return reject(ba_status::kProhibited, bu.seq);
+    if (!bu.home) return reject(mh::ba_status::prohibited, bu.seq);
     if (std::none_of(policy_.ha_addresses.begin(), policy_.ha_addresses.end(),
                      [&](const in6_addr& a) { return same_addr(a, bu.ha_addr); }))
-        return reject(ba_status::kNotHomeAgentForThisMn, bu.seq);
-    if (!home_prefix_of(bu.hoa)) return reject(ba_status::kNotHomeSubnet, bu.seq);
-    if (!allowed(bu.hoa)) return reject(ba_status::kProhibited, bu.seq);
+        return reject(mh::ba_status::not_home_agent, bu.seq);
+    if (!home_prefix_of(bu.hoa)) return reject(mh::ba_status::not_home_subnet, bu.seq);
+    if (!allowed(bu.hoa)) return reject(mh::ba_status::prohibited, bu.seq);
 
     auto it = cache_.find(bu.hoa);
     if (it != cache_.end() && it->second.pending_dad) {
         // A retransmission (or a newer BU) while DAD runs: the DAD result
         // answers the newest one.
         auto& waiting = awaiting_dad_[bu.hoa];
-        if (seq_newer(bu.seq, waiting.seq)) waiting = bu;
+        if (mh::seq_newer(bu.seq, waiting.seq)) waiting = bu;
         return Outcome{};
     }
-    if (it != cache_.end() && !seq_newer(bu.seq, it->second.seq))
-        return reject(ba_status::kSequenceOutOfWindow, it->second.seq);
+    if (it != cache_.end() && !mh::seq_newer(bu.seq, it->second.seq))
+        return reject(mh::ba_status::sequence_out_of_window, it->second.seq);
 
     const bool deregistration = bu.lifetime_s == 0 || same_addr(bu.coa, bu.hoa);
     if (deregistration) {
         // RFC 6275 10.3.2: nothing to remove means we are not its HA.
-        if (it == cache_.end()) return reject(ba_status::kNotHomeAgentForThisMn, bu.seq);
+        if (it == cache_.end()) return reject(mh::ba_status::not_home_agent, bu.seq);
         Outcome o;
         o.action = Action::Deregister;
         o.seq = bu.seq;
@@ -76,8 +76,8 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
     }
 
     if (it == cache_.end() && cache_.size() >= policy_.max_entries)
-        return reject(ba_status::kInsufficientResources, bu.seq);
-    if (grant_lifetime(bu, now) == 0) return reject(ba_status::kNotHomeSubnet, bu.seq);
+        return reject(mh::ba_status::insufficient_resources, bu.seq);
+    if (grant_lifetime(bu, now) == 0) return reject(mh::ba_status::not_home_subnet, bu.seq);
 
     if (it == cache_.end() && policy_.dad) {
         Binding pending;
@@ -98,7 +98,7 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
 
 Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
     const uint32_t lifetime = grant_lifetime(bu, now);
-    if (lifetime == 0) return reject(ba_status::kNotHomeSubnet, bu.seq);  // prefix expired
+    if (lifetime == 0) return reject(mh::ba_status::not_home_subnet, bu.seq);  // prefix expired
     auto it = cache_.find(bu.hoa);
     Outcome o;
     o.action = it == cache_.end() ? Action::Register : Action::Update;
@@ -126,7 +126,7 @@ Outcome BindingCache::dad_completed(const in6_addr& hoa, bool unique, core::Time
     BindingUpdate bu = w->second;
     awaiting_dad_.erase(w);
     cache_.erase(hoa);
-    if (!unique) return reject(ba_status::kDadFailed, bu.seq);
+    if (!unique) return reject(mh::ba_status::dad_failed, bu.seq);
     return install(bu, now);  // the newest BU received while DAD ran
 }
 

@@ -12,23 +12,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "clock.hpp"
-#include "in6.hpp"
+#include "core/clock.hpp"
+#include "core/in6.hpp"
+#include "mh/messages.hpp"
 
 namespace xmip::ha {
-
-// BA status codes this component decides (RFC 6275 6.1.8).
-namespace ba_status {
-inline constexpr uint8_t kAccepted = 0;
-inline constexpr uint8_t kUnspecified = 128;
-inline constexpr uint8_t kProhibited = 129;
-inline constexpr uint8_t kInsufficientResources = 130;
-inline constexpr uint8_t kHomeRegistrationNotSupported = 131;
-inline constexpr uint8_t kNotHomeSubnet = 132;
-inline constexpr uint8_t kNotHomeAgentForThisMn = 133;
-inline constexpr uint8_t kDadFailed = 134;
-inline constexpr uint8_t kSequenceOutOfWindow = 135;
-}  // namespace ba_status
 
 struct HomePrefix {
     core::Prefix prefix;
@@ -77,7 +65,7 @@ struct Outcome {
         Update,      // existing binding refreshed or moved to a new CoA
         Deregister,  // binding removed: datapath + proxy ND off, BA
     } action = Action::Ignore;
-    uint8_t status = ba_status::kAccepted;
+    uint8_t status = mh::ba_status::accepted;
     uint16_t seq = 0;          // for the BA
     uint32_t lifetime_s = 0;   // for the BA
     bool send_ba = false;
@@ -117,11 +105,5 @@ private:
     // The BU each pending DAD will answer (its sequence number and lifetime).
     std::unordered_map<in6_addr, BindingUpdate, core::In6Hash, core::In6Equal> awaiting_dad_;
 };
-
-// RFC 6275 9.5.1: a sequence number is newer when it lies less than 2^15
-// ahead modulo 2^16.
-inline bool seq_newer(uint16_t candidate, uint16_t last) {
-    return candidate != last && static_cast<uint16_t>(candidate - last) < 0x8000;
-}
 
 }  // namespace xmip::ha

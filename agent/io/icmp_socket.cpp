@@ -1,4 +1,4 @@
-#include "icmp_socket.hpp"
+#include "io/icmp_socket.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/icmp6.h>
@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "log.hpp"
+#include "core/log.hpp"
 
 namespace xmip::io {
 

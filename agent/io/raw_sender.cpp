@@ -1,4 +1,4 @@
-#include "raw_sender.hpp"
+#include "io/raw_sender.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "in6.hpp"
-#include "log.hpp"
+#include "core/in6.hpp"
+#include "core/log.hpp"
 
 namespace xmip::io {
 

@@ -1,5 +1,7 @@
 #include "mh/format.hpp"
 
+#include "core/in6.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -31,10 +33,7 @@ std::string options_string(const Options& options) {
 
 }  // namespace
 
-std::string format_address(const in6_addr& a) {
-    char buf[INET6_ADDRSTRLEN];
-    return inet_ntop(AF_INET6, &a, buf, sizeof buf) ? buf : "?";
-}
+std::string format_address(const in6_addr& a) { return core::to_string(a); }
 
 std::string to_string(const Option& o) {
     return std::visit(

@@ -1,4 +1,4 @@
-#include "binding_update_list.hpp"
+#include "mn/binding_update_list.hpp"
 
 #include <algorithm>
 #include <random>

@@ -11,7 +11,7 @@
 #include <optional>
 #include <string_view>
 
-#include "clock.hpp"
+#include "core/clock.hpp"
 
 namespace xmip::mn {
 

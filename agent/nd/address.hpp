@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/in6.hpp"
+
 namespace xmip::nd {
 
 // Ethernet address (link-layer address options are Ethernet only, RFC 2464).
@@ -22,20 +24,16 @@ using LinkLayerAddress = std::array<uint8_t, 6>;
 bool operator==(const in6_addr& a, const in6_addr& b) noexcept;
 std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept;
 
-bool is_unspecified(const in6_addr& a) noexcept;
-bool is_multicast(const in6_addr& a) noexcept;
-bool is_link_local(const in6_addr& a) noexcept;  // fe80::/10 unicast
+// Address classification and text come from the agent core.
+using core::is_link_local;
+using core::is_multicast;
+using core::is_solicited_node_multicast;
+using core::is_unspecified;
+using core::mask_prefix;
+using core::parse_addr;
+using core::solicited_node_multicast;
+using core::to_string;
 
-// ff02::1:ffXX:XXXX from the low 24 bits of `a` (RFC 4291 2.7.1): where a
-// DAD or address-resolution NS for `a` is sent.
-in6_addr solicited_node_multicast(const in6_addr& a) noexcept;
-bool is_solicited_node_multicast(const in6_addr& a) noexcept;
-
-// The first `length` bits of `a`, the rest zero (Prefix Information prefixes).
-in6_addr mask_prefix(const in6_addr& a, unsigned length) noexcept;
-
-std::optional<in6_addr> parse_address(std::string_view text);
-std::string to_string(const in6_addr& a);
 std::optional<LinkLayerAddress> parse_link_layer_address(std::string_view text);  // "02:00:00:00:27:02"
 std::string to_string(const LinkLayerAddress& a);
 

@@ -1,4 +1,4 @@
-#include "netlink.hpp"
+#include "netlink/netlink.hpp"
 
 #include <libmnl/libmnl.h>
 #include <net/if.h>  // before the linux headers: glibc and UAPI define IFF_* both

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "counters.hpp"
-#include "error.hpp"
-#include "in6.hpp"
-#include "loader.hpp"
-#include "maps.hpp"
-#include "signal_reader.hpp"
+#include "datapath/counters.hpp"
+#include "datapath/error.hpp"
+#include "datapath/in6.hpp"
+#include "datapath/loader.hpp"
+#include "datapath/maps.hpp"
+#include "datapath/signal_reader.hpp"
 
 using namespace xmip::dp;
 

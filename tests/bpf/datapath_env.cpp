@@ -3,7 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "in6.hpp"
+#include "datapath/in6.hpp"
 
 namespace xmip::test {
 

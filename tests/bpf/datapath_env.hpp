@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "loader.hpp"
+#include "datapath/loader.hpp"
 #include "sandbox.hpp"
 
 namespace xmip::test {

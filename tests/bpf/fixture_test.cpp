@@ -10,12 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "counters.hpp"
+#include "datapath/counters.hpp"
 #include "datapath_env.hpp"
 #include "hex.hpp"
-#include "in6.hpp"
+#include "datapath/in6.hpp"
 #include "prog_run.hpp"
-#include "signal_reader.hpp"
+#include "datapath/signal_reader.hpp"
 
 using namespace xmip;
 using json = nlohmann::json;

@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <set>
 
-#include "counters.hpp"
-#include "error.hpp"
-#include "in6.hpp"
-#include "loader.hpp"
+#include "datapath/counters.hpp"
+#include "datapath/error.hpp"
+#include "datapath/in6.hpp"
+#include "datapath/loader.hpp"
 #include "sandbox.hpp"
 
 using namespace xmip;
@@ -39,13 +39,6 @@ uint32_t xdp_prog_on(int ifindex) {
     uint32_t id = 0;
     bpf_xdp_query_id(ifindex, 0, &id);
     return id;
-}
-
-int veth(const std::string& name) {
-    if (!if_nametoindex(name.c_str()))
-        test::run("ip link add " + name + " type veth peer name " + name + "p && ip link set " +
-                  name + " up && ip link set " + name + "p up");
-    return static_cast<int>(if_nametoindex(name.c_str()));
 }
 
 TEST(Loader, RestartedInstanceReusesPinnedMaps) {
@@ -118,7 +111,7 @@ TEST(Loader, BatchWriteInstallsEveryBinding) {
 
 TEST(Loader, AttachesAndDetachesOnDestruction) {
     XMIP_REQUIRE_SANDBOX();
-    const int ifx = veth("ld0");
+    const int ifx = test::veth_pair("ld0");
     {
         auto o = opts("attach");
         o.pin_maps = false;
@@ -135,7 +128,7 @@ TEST(Loader, AttachesAndDetachesOnDestruction) {
 
 TEST(Loader, KeepAttachedLeavesForwardingInPlace) {
     XMIP_REQUIRE_SANDBOX();
-    const int ifx = veth("ld1");
+    const int ifx = test::veth_pair("ld1");
     {
         dp::Datapath d(opts("keep"));
         EXPECT_EQ(d.attach_xdp(dp::Role::HomeAgent, ifx, dp::XdpMode::Generic),

@@ -1,5 +1,6 @@
 #include "sandbox.hpp"
 
+#include <net/if.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -40,6 +41,13 @@ void run(const std::string& cmd) {
 
 void run_all(const std::vector<std::string>& cmds) {
     for (const auto& c : cmds) run(c);
+}
+
+int veth_pair(const std::string& name) {
+    if (!if_nametoindex(name.c_str()))
+        run("ip link add " + name + " type veth peer name " + name + "p && ip link set " + name +
+            " up && ip link set " + name + "p up");
+    return static_cast<int>(if_nametoindex(name.c_str()));
 }
 
 bool sandbox_ready() { return g_ready; }

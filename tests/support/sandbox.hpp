@@ -17,6 +17,8 @@ bool enter_sandbox(std::string* why);
 // the command and its exit status on failure.
 void run(const std::string& cmd);
 void run_all(const std::vector<std::string>& cmds);
+// A veth pair name <-> name+"p", both up, created once; returns name's ifindex.
+int veth_pair(const std::string& name);
 
 // Whether the sandbox was entered, and if not why. Tests call
 // require_sandbox() first: under CI (CI=true) a missing capability fails

@@ -10,9 +10,9 @@
 #include <optional>
 #include <thread>
 
-#include "client.hpp"
-#include "event_loop.hpp"
-#include "server.hpp"
+#include "control/client.hpp"
+#include "core/event_loop.hpp"
+#include "control/server.hpp"
 
 using namespace xmip;
 using nlohmann::json;

@@ -1,11 +1,11 @@
-#include "timers.hpp"
+#include "core/timers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "clock.hpp"
-#include "event_loop.hpp"
+#include "core/clock.hpp"
+#include "core/event_loop.hpp"
 
 using namespace xmip::core;
 

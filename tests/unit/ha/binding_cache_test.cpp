@@ -1,6 +1,6 @@
 // The home agent's registration rules (RFC 6275 9.5.1, 10.3), one test per
 // rule, on a fake clock.
-#include "binding_cache.hpp"
+#include "ha/binding_cache.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ TEST_F(BindingCacheTest, RegistersAndAcknowledges) {
     BindingCache bc(policy());
     auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
     EXPECT_EQ(o.action, Action::Register);
-    EXPECT_EQ(o.status, ba_status::kAccepted);
+    EXPECT_EQ(o.status, mh::ba_status::accepted);
     EXPECT_EQ(o.seq, 1);
     EXPECT_EQ(o.lifetime_s, 600u);
     EXPECT_TRUE(o.send_ba);
@@ -71,7 +71,7 @@ TEST_F(BindingCacheTest, LifetimeClampedToHomePrefixValidLifetime) {
     t.advance(seconds(101));
     auto o = bc.process(bu("2001:db8:2700::5", "2001:db8:3::101", 1), t.now());
     EXPECT_EQ(o.action, Action::Reject) << "a home address that is no longer valid";
-    EXPECT_EQ(o.status, ba_status::kNotHomeSubnet);
+    EXPECT_EQ(o.status, mh::ba_status::not_home_subnet);
 }
 
 TEST_F(BindingCacheTest, MovesToNewCareOfAddressWithNewerSequence) {
@@ -89,7 +89,7 @@ TEST_F(BindingCacheTest, OldSequenceRejectedWithLastAccepted) {
     bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 10), t.now());
     for (uint16_t stale : {uint16_t{10}, uint16_t{9}, uint16_t{10 + 0x8000}}) {
         auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:4::100", stale), t.now());
-        EXPECT_EQ(o.status, ba_status::kSequenceOutOfWindow) << stale;
+        EXPECT_EQ(o.status, mh::ba_status::sequence_out_of_window) << stale;
         EXPECT_EQ(o.seq, 10) << "the BA carries the last accepted sequence number";
     }
     EXPECT_TRUE(core::same_addr(bc.find(A("2001:db8:2700::4"))->coa, A("2001:db8:3::100")))
@@ -101,14 +101,14 @@ TEST_F(BindingCacheTest, SequenceWrapsModulo65536) {
     bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 65535), t.now());
     EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::101", 0), t.now()).action,
               Action::Update);
-    EXPECT_TRUE(seq_newer(0x7fff, 0));
-    EXPECT_FALSE(seq_newer(0x8000, 0));
+    EXPECT_TRUE(mh::seq_newer(0x7fff, 0));
+    EXPECT_FALSE(mh::seq_newer(0x8000, 0));
 }
 
 TEST_F(BindingCacheTest, HomeAddressOffTheHomePrefixIsNotHomeSubnet) {
     BindingCache bc(policy());
     auto o = bc.process(bu("2001:db8:9999::4", "2001:db8:3::100", 1), t.now());
-    EXPECT_EQ(o.status, ba_status::kNotHomeSubnet);
+    EXPECT_EQ(o.status, mh::ba_status::not_home_subnet);
     EXPECT_EQ(bc.size(), 0u);
 }
 
@@ -116,7 +116,7 @@ TEST_F(BindingCacheTest, SentToAnotherAddressIsNotHomeAgentForThisMn) {
     BindingCache bc(policy());
     auto b = bu("2001:db8:2700::4", "2001:db8:3::100", 1);
     b.ha_addr = A("2001:db8:2700::3");
-    EXPECT_EQ(bc.process(b, t.now()).status, ba_status::kNotHomeAgentForThisMn);
+    EXPECT_EQ(bc.process(b, t.now()).status, mh::ba_status::not_home_agent);
 }
 
 TEST_F(BindingCacheTest, AccessListProhibits) {
@@ -124,14 +124,14 @@ TEST_F(BindingCacheTest, AccessListProhibits) {
     p.deny = {*core::parse_prefix("2001:db8:2700::66/128")};
     BindingCache bc(p);
     EXPECT_EQ(bc.process(bu("2001:db8:2700::66", "2001:db8:3::100", 1), t.now()).status,
-              ba_status::kProhibited);
+              mh::ba_status::prohibited);
     auto p2 = policy();
     p2.allow = {*core::parse_prefix("2001:db8:2700::/120")};
     BindingCache bc2(p2);
     EXPECT_EQ(bc2.process(bu("2001:db8:2700::1:4", "2001:db8:3::100", 1), t.now()).status,
-              ba_status::kProhibited);
+              mh::ba_status::prohibited);
     EXPECT_EQ(bc2.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now()).status,
-              ba_status::kAccepted);
+              mh::ba_status::accepted);
 }
 
 TEST_F(BindingCacheTest, CacheFullIsInsufficientResources) {
@@ -139,17 +139,17 @@ TEST_F(BindingCacheTest, CacheFullIsInsufficientResources) {
     bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
     bc.process(bu("2001:db8:2700::5", "2001:db8:3::101", 1), t.now());
     EXPECT_EQ(bc.process(bu("2001:db8:2700::6", "2001:db8:3::102", 1), t.now()).status,
-              ba_status::kInsufficientResources);
+              mh::ba_status::insufficient_resources);
     // A refresh of an existing binding is still accepted at the limit.
     EXPECT_EQ(bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2), t.now()).status,
-              ba_status::kAccepted);
+              mh::ba_status::accepted);
 }
 
 TEST_F(BindingCacheTest, NonHomeRegistrationProhibited) {
     BindingCache bc(policy());
     auto b = bu("2001:db8:2700::4", "2001:db8:3::100", 1);
     b.home = false;
-    EXPECT_EQ(bc.process(b, t.now()).status, ba_status::kProhibited);
+    EXPECT_EQ(bc.process(b, t.now()).status, mh::ba_status::prohibited);
 }
 
 TEST_F(BindingCacheTest, DeregistrationByLifetimeZeroOrCoaEqualsHoa) {
@@ -157,7 +157,7 @@ TEST_F(BindingCacheTest, DeregistrationByLifetimeZeroOrCoaEqualsHoa) {
     bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
     auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2, 0), t.now());
     EXPECT_EQ(o.action, Action::Deregister);
-    EXPECT_EQ(o.status, ba_status::kAccepted);
+    EXPECT_EQ(o.status, mh::ba_status::accepted);
     EXPECT_EQ(o.lifetime_s, 0u);
     EXPECT_EQ(bc.size(), 0u);
 
@@ -170,7 +170,7 @@ TEST_F(BindingCacheTest, DeregistrationByLifetimeZeroOrCoaEqualsHoa) {
 TEST_F(BindingCacheTest, DeregistrationWithoutBindingIsNotHomeAgent) {
     BindingCache bc(policy());
     auto o = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 0), t.now());
-    EXPECT_EQ(o.status, ba_status::kNotHomeAgentForThisMn);
+    EXPECT_EQ(o.status, mh::ba_status::not_home_agent);
 }
 
 TEST_F(BindingCacheTest, ExpiresAtEndOfLifetime) {
@@ -213,7 +213,7 @@ TEST_F(BindingCacheTest, DadFailureRejectsWith134) {
     bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1), t.now());
     auto o = bc.dad_completed(A("2001:db8:2700::4"), false, t.now());
     EXPECT_EQ(o.action, Action::Reject);
-    EXPECT_EQ(o.status, ba_status::kDadFailed);
+    EXPECT_EQ(o.status, mh::ba_status::dad_failed);
     EXPECT_EQ(bc.size(), 0u);
     EXPECT_EQ(bc.dad_completed(A("2001:db8:2700::4"), true, t.now()).action, Action::Ignore)
         << "a DAD result nobody waits for";

@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "icmp_socket.hpp"
-#include "in6.hpp"
-#include "raw_sender.hpp"
+#include "io/icmp_socket.hpp"
+#include "core/in6.hpp"
+#include "io/raw_sender.hpp"
 #include "sandbox.hpp"
 
 using namespace xmip;

@@ -1,10 +1,10 @@
 // The mobile node's registration behaviour (RFC 6275 11.7, 11.8) on a fake
 // clock: timing of retransmissions and refreshes, and what each BA means.
-#include "binding_update_list.hpp"
+#include "mn/binding_update_list.hpp"
 
 #include <gtest/gtest.h>
 
-#include "in6.hpp"
+#include "core/in6.hpp"
 
 using namespace xmip;
 using namespace xmip::mn;

@@ -6,7 +6,7 @@
 namespace xmip::nd {
 namespace {
 
-in6_addr a(const char* text) { return *parse_address(text); }
+in6_addr a(const char* text) { return *parse_addr(text); }
 
 TEST(Address, Classification) {
     EXPECT_TRUE(is_unspecified(a("::")));
@@ -38,7 +38,7 @@ TEST(Address, MaskPrefix) {
 TEST(Address, ComparisonAndText) {
     EXPECT_TRUE(a("fe80::1") == a("fe80::1"));
     EXPECT_TRUE(a("fe80::1") < a("fe80::2"));
-    EXPECT_FALSE(parse_address("fe80::g").has_value());
+    EXPECT_FALSE(parse_addr("fe80::g").has_value());
     EXPECT_EQ(to_string(*parse_link_layer_address("02:00:00:00:27:0A")), "02:00:00:00:27:0a");
     EXPECT_FALSE(parse_link_layer_address("02:00:00:00:27").has_value());
     EXPECT_FALSE(parse_link_layer_address("02-00-00-00-27-02").has_value());

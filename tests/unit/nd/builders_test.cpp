@@ -12,10 +12,10 @@ namespace {
 
 using xmip::test::from_hex;
 
-const in6_addr kHaLinkLocal = *parse_address("fe80::ff:fe00:2702");
-const in6_addr kHa = *parse_address("2001:db8:2700::2");
-const in6_addr kHoa = *parse_address("2001:db8:2700::4");
-const in6_addr kAllNodes = *parse_address("ff02::1");
+const in6_addr kHaLinkLocal = *parse_addr("fe80::ff:fe00:2702");
+const in6_addr kHa = *parse_addr("2001:db8:2700::2");
+const in6_addr kHoa = *parse_addr("2001:db8:2700::4");
+const in6_addr kAllNodes = *parse_addr("ff02::1");
 const LinkLayerAddress kHaMac{0x02, 0, 0, 0, 0x27, 0x02};
 const LinkLayerAddress kMnMac{0x02, 0, 0, 0, 0x27, 0x04};
 
@@ -94,7 +94,7 @@ TEST(Builders, ProxyAdvertisementOnRegistration) {
 
 TEST(Builders, ProxyAdvertisementAnsweringASolicitation) {
     auto na = proxy_advertisement(kHoa, kHaMac, true);
-    EXPECT_EQ(on_wire(na, kHa, *parse_address("fe80::ff:fe00:2704")), vector_bytes("na_proxy_solicited"));
+    EXPECT_EQ(on_wire(na, kHa, *parse_addr("fe80::ff:fe00:2704")), vector_bytes("na_proxy_solicited"));
 }
 
 TEST(Builders, MobileNodeReturningHome) {

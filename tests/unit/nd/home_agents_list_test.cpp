@@ -12,7 +12,7 @@ using Change = HomeAgentsList::Change;
 
 const Clock::time_point t0{};  // the fake clock's epoch: nothing here reads a real clock
 
-in6_addr a(const char* text) { return *parse_address(text); }
+in6_addr a(const char* text) { return *parse_addr(text); }
 
 const in6_addr kHa1 = a("fe80::1"), kHa2 = a("fe80::2"), kHa3 = a("fe80::3");
 

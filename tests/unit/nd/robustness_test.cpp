@@ -17,7 +17,7 @@ namespace {
 void check_one(const std::vector<uint8_t>& bytes) {
     std::vector<uint8_t> copy(bytes);
     auto m = decode(copy);
-    ReceiveInfo rx{*parse_address("fe80::1"), *parse_address("ff02::1"), 255};
+    ReceiveInfo rx{*parse_addr("fe80::1"), *parse_addr("ff02::1"), 255};
     (void)validate_received(rx, copy);
     if (!m.ok()) {
         ASSERT_LE(m.error().offset, copy.size()) << describe(m.error());

@@ -22,7 +22,7 @@ const json& vectors_file() {
 }
 
 in6_addr address(const json& text) {
-    auto a = parse_address(text.get<std::string>());
+    auto a = parse_addr(text.get<std::string>());
     if (!a) throw std::runtime_error("bad address in vectors: " + text.dump());
     return *a;
 }

@@ -187,7 +187,7 @@ TEST_P(Malformed, DispatchingDecoderAndReceiveChecksRefuseToo) {
     ASSERT_FALSE(got.ok());
     EXPECT_EQ(got.error().code, want);
     // As if received correctly on the link: the bytes alone make it fail.
-    ReceiveInfo rx{*parse_address("fe80::1"), *parse_address("ff02::1"), 255};
+    ReceiveInfo rx{*parse_addr("fe80::1"), *parse_addr("ff02::1"), 255};
     EXPECT_FALSE(validate_received(rx, bytes).ok());
 }
 

@@ -1,5 +1,5 @@
 // rtnetlink requests and events against the real kernel, in the sandbox.
-#include "netlink.hpp"
+#include "netlink/netlink.hpp"
 
 #include <gtest/gtest.h>
 #include <linux/if_addr.h>
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "in6.hpp"
+#include "core/in6.hpp"
 #include "sandbox.hpp"
 
 using namespace xmip;
@@ -24,18 +24,11 @@ std::string sh(const std::string& cmd) {
     return out;
 }
 
-int veth(const std::string& name) {
-    if (!if_nametoindex(name.c_str()))
-        test::run("ip link add " + name + " type veth peer name " + name + "p && ip link set " +
-                  name + " up && ip link set " + name + "p up");
-    return static_cast<int>(if_nametoindex(name.c_str()));
-}
-
 in6_addr A(const char* s) { return *core::parse_addr(s); }
 
 TEST(Netlink, ProxyNeighbourAddAndDelete) {
     XMIP_REQUIRE_SANDBOX();
-    int ifx = veth("nl0");
+    int ifx = test::veth_pair("nl0");
     netlink::Netlink nl;
     nl.add_proxy_neigh(ifx, A("2001:db8:2700::4"));
     nl.add_proxy_neigh(ifx, A("2001:db8:2700::4"));  // idempotent
@@ -47,7 +40,7 @@ TEST(Netlink, ProxyNeighbourAddAndDelete) {
 
 TEST(Netlink, AddressesAddListDelete) {
     XMIP_REQUIRE_SANDBOX();
-    int ifx = veth("nl1");
+    int ifx = test::veth_pair("nl1");
     netlink::Netlink nl;
     netlink::AddrOptions o;
     o.nodad = true;
@@ -69,7 +62,7 @@ TEST(Netlink, AddressesAddListDelete) {
 
 TEST(Netlink, RouteWithSourceAndMtu) {
     XMIP_REQUIRE_SANDBOX();
-    int ifx = veth("nl2");
+    int ifx = test::veth_pair("nl2");
     netlink::Netlink nl;
     netlink::AddrOptions o;
     o.nodad = true;
@@ -91,7 +84,7 @@ TEST(Netlink, RouteWithSourceAndMtu) {
 
 TEST(Netlink, LinkInfo) {
     XMIP_REQUIRE_SANDBOX();
-    int ifx = veth("nl3");
+    int ifx = test::veth_pair("nl3");
     test::run("ip link set nl3 mtu 1400 address 02:00:00:00:00:33");
     netlink::Netlink nl;
     auto l = nl.link(ifx);
@@ -104,7 +97,7 @@ TEST(Netlink, LinkInfo) {
 TEST(Netlink, MonitorSeesAddressesAndLinks) {
     XMIP_REQUIRE_SANDBOX();
     netlink::Monitor mon;
-    int ifx = veth("nl4");
+    int ifx = test::veth_pair("nl4");
     netlink::Netlink nl;
     netlink::AddrOptions o;
     o.nodad = true;
