@@ -201,13 +201,17 @@ static __always_inline int xdp_local(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int xmip_ha_xdp(struct xdp_md *ctx)
+/*
+ * Both roles' XDP entry. Only the home agent tunnels towards care-of
+ * addresses (a binding keyed by the destination); both end tunnels and hand
+ * signalling to the agent at their local addresses. `home_agent` is a
+ * constant in each caller, so each program is compiled with its branch only.
+ */
+static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	const struct xmip_local_addr *la;
-	const struct xmip_binding *b;
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6;
 	enum parse_result r;
@@ -216,39 +220,34 @@ int xmip_ha_xdp(struct xdp_md *ctx)
 	if (r != PARSE_OK)
 		return count_parse_failure(r, data_end - data);
 
-	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
-	if (b) {
-		if (is_jumbogram(ip6)) {
-			count(XMIP_CNT_PASS_EXTHDR, data_end - data);
-			return XDP_PASS;
+	if (home_agent) {
+		const struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
+
+		if (b) {
+			if (is_jumbogram(ip6)) {
+				count(XMIP_CNT_PASS_EXTHDR, data_end - data);
+				return XDP_PASS;
+			}
+			return ha_encap(ctx, ip6, data_end, b);
 		}
-		return ha_encap(ctx, ip6, data_end, b);
 	}
 	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
 	if (la)
-		return xdp_local(ctx, ip6, data_end, la, 1);
+		return xdp_local(ctx, ip6, data_end, la, home_agent);
 	count(XMIP_CNT_PASS_NOT_MOBILE, ipv6_len(ip6));
 	return XDP_PASS;
 }
 
 SEC("xdp")
+int xmip_ha_xdp(struct xdp_md *ctx)
+{
+	return xdp_entry(ctx, 1);
+}
+
+SEC("xdp")
 int xmip_mn_xdp(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	const struct xmip_local_addr *la;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	enum parse_result r;
-
-	r = parse_eth_ipv6(data, data_end, &eth, &ip6);
-	if (r != PARSE_OK)
-		return count_parse_failure(r, data_end - data);
-	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
-	if (la)
-		return xdp_local(ctx, ip6, data_end, la, 0);
-	count(XMIP_CNT_PASS_NOT_MOBILE, ipv6_len(ip6));
-	return XDP_PASS;
+	return xdp_entry(ctx, 0);
 }
 
 /* Neighbour Discovery from the home address stays on the link (RFC 6275
