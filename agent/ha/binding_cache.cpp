@@ -13,14 +13,6 @@ const HomePrefix* BindingCache::home_prefix_of(const in6_addr& hoa) const {
     return nullptr;
 }
 
-bool BindingCache::allowed(const in6_addr& hoa) const {
-    for (const auto& d : policy_.deny)
-        if (d.contains(hoa)) return false;
-    if (policy_.allow.empty()) return true;
-    return std::any_of(policy_.allow.begin(), policy_.allow.end(),
-                       [&](const core::Prefix& p) { return p.contains(hoa); });
-}
-
 uint32_t BindingCache::grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const {
     uint32_t granted = std::min(bu.lifetime_s, policy_.max_lifetime_s);
     const HomePrefix* hp = home_prefix_of(bu.hoa);
@@ -49,7 +41,7 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
                      [&](const in6_addr& a) { return same_addr(a, bu.ha_addr); }))
         return reject(mh::ba_status::not_home_agent, bu.seq);
     if (!home_prefix_of(bu.hoa)) return reject(mh::ba_status::not_home_subnet, bu.seq);
-    if (!allowed(bu.hoa)) return reject(mh::ba_status::prohibited, bu.seq);
+    if (policy_.allowed && !policy_.allowed(bu.hoa)) return reject(mh::ba_status::prohibited, bu.seq);
 
     auto it = cache_.find(bu.hoa);
     if (it != cache_.end() && it->second.pending_dad) {

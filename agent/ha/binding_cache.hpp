@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -30,8 +31,9 @@ struct Policy {
     std::vector<HomePrefix> home_prefixes;
     uint32_t max_lifetime_s = 262140;
     size_t max_entries = 65536;
-    std::vector<core::Prefix> allow;  // empty: every home address on the prefixes
-    std::vector<core::Prefix> deny;
+    // The access list (status 129 when false); the rules are the
+    // configuration's (config::HomeAgent::check_home_address). Unset: all.
+    std::function<bool(const in6_addr& hoa)> allowed;
     bool dad = true;  // DAD for the home address before the first registration
     // Ask mobile nodes to refresh this often (Binding Refresh Advice) when
     // the granted lifetime is longer; nullopt: never advise.
@@ -98,7 +100,6 @@ private:
     Outcome install(const BindingUpdate& bu, core::TimePoint now);
     uint32_t grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const;
     const HomePrefix* home_prefix_of(const in6_addr& hoa) const;
-    bool allowed(const in6_addr& hoa) const;
 
     Policy policy_;
     std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal> cache_;
