@@ -295,7 +295,12 @@ int xmip_mn_egress(struct __sk_buff *skb)
 
 	rc = fib_lookup_ipv6(skb, &fib, skb->ifindex, &b->local, &b->remote, bpf_htonl(flow),
 			     XMIP_NEXTHDR_IPV6, 0, BPF_FIB_LOOKUP_OUTPUT);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
+	/* A mobile node is a host: forwarding is off on its interface and the
+	 * lookup says FWD_DISABLED before it looks at all. fib.ifindex is then
+	 * still skb->ifindex, and bpf_redirect_neigh routes by itself, which
+	 * forwarding does not gate. */
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	    rc != BPF_FIB_LKUP_RET_FWD_DISABLED) {
 		count(XMIP_CNT_DROP_NO_ROUTE, inner_len);
 		return TC_ACT_SHOT;
 	}

@@ -33,6 +33,7 @@ MAC = {
     "dp1": "02:00:00:00:03:01", "coa": "02:00:00:00:03:64", "gw7": "02:00:00:00:03:07",
     "gw9": "02:00:00:00:03:09", "visitor": "02:00:00:00:03:50",
     "dp2": "02:00:00:00:27:02",
+    "dp3": "02:00:00:00:33:01",  # a mobile node's interface: a host, forwarding off
 }
 HA = "2001:db8:2700::2"          # home agent address (on dp2, the home link)
 HOA = "2001:db8:2700::4"         # a home address bound to COA
@@ -55,7 +56,7 @@ MN_COA = COA
 TOPOLOGY = [
     "sysctl -qw net.ipv6.conf.all.forwarding=1",
     "ip link set lo up",
-] + [cmd for i, name in enumerate(["dp0", "dp1", "dp2"]) for cmd in (
+] + [cmd for i, name in enumerate(["dp0", "dp1", "dp2", "dp3"]) for cmd in (
     f"ip link add {name} type veth peer name {name}p",
     f"ip link set {name} address {MAC[name]}",
     f"sysctl -qw net.ipv6.conf.{name}.accept_dad=0",
@@ -74,6 +75,7 @@ TOPOLOGY = [
     "ip -6 route add 2001:db8:7::/64 via 2001:db8:3::7 dev dp1 mtu lock 1400",
     "ip -6 route add 2001:db8:9::/64 via 2001:db8:3::9 dev dp1",
     "ip -6 route add blackhole 2001:db8:dead::/48",
+    "sysctl -qw net.ipv6.conf.dp3.forwarding=0",
 ]
 
 LOCAL_TUNNEL_AND_SIGNALLING = 3  # XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING
@@ -350,6 +352,13 @@ inner = bytes(f[IPv6])
 case("mn_egress_encap", "mn_egress", "dp1", "mn", f, TC_ACT_REDIRECT,
      Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(inner, MN_COA, MN_HA), "MN_ENCAP",
      len(inner) + 40, why="from the HoA while away: tunnelled CoA -> HA, hop limit kept")
+
+f = Ether(src=MAC["dp3"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN, hlim=64) / \
+    UDP(sport=5002, dport=40000) / payload(30)
+inner = bytes(f[IPv6])
+case("mn_egress_encap_on_a_host_interface", "mn_egress", "dp3", "mn", f, TC_ACT_REDIRECT,
+     Ether(src=MAC["dp3"], dst=MAC["dp1"]) / tunnel(inner, MN_COA, MN_HA), "MN_ENCAP",
+     len(inner) + 40, why="forwarding off (a host): the FIB says FWD_DISABLED, tunnel anyway")
 
 f = Ether(src=MAC["coa"], dst="33:33:ff:00:00:01") / \
     IPv6(src=MN_HOA, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt="2001:db8:3::1")
