@@ -1,0 +1,11 @@
+#!/bin/sh
+# bench_smoke: xmip-bench-datapath --quick must exit 0 and print its results
+# table (the header line and the rows of the scenarios). Speed is not checked.
+bin="$1"
+out=$("$bin" --quick 2>&1)
+rc=$?
+printf '%s\n' "$out"
+[ "$rc" -eq 0 ] || exit "$rc"
+for want in '^== ns/packet' '^HA downlink encap ' '^HA uplink decap ' '^HA miss ' '^MN decap ' '^pass baseline '; do
+    printf '%s\n' "$out" | grep -q "$want" || { echo "bench_smoke: no line matching '$want' in the output" >&2; exit 1; }
+done

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pass.bpf.c - the baseline of the datapath micro-benchmark: an XDP program
+ * that does nothing but return XDP_PASS. Run through BPF_PROG_TEST_RUN on the
+ * same frame, from the same ingress interface and the same way as xmip's
+ * programs, it measures what every run costs whatever the program does (the
+ * test-run loop, the program call, the clock reads), so the datapath's
+ * numbers can be given as ratios to it.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("xdp")
+int xmip_bench_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
