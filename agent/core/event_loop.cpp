@@ -1,5 +1,7 @@
 #include "core/event_loop.hpp"
 
+#include "core/log.hpp"
+
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -77,10 +79,20 @@ void EventLoop::run_once(Duration max_wait) {
         auto it = fds_.find(events[i].data.fd);
         if (it != fds_.end()) {
             auto cb = it->second;  // a handler may remove its own fd
-            cb();
+            guarded(cb);
         }
     }
-    timers_.run_due(now());
+    guarded([this] { timers_.run_due(now()); });
+}
+
+void EventLoop::guarded(const std::function<void()>& f) {
+    // One failed event (a netlink request refused, a send that failed) is
+    // logged and the agent goes on serving everything else.
+    try {
+        f();
+    } catch (const std::exception& e) {
+        XLOG_ERROR("event handler failed: %s", e.what());
+    }
 }
 
 void EventLoop::run() {

@@ -36,6 +36,7 @@ public:
 
 private:
     void handle_signals();
+    static void guarded(const std::function<void()>& f);
     const TimeSource& time_;
     Timers timers_;
     int epfd_ = -1;

@@ -109,15 +109,15 @@ void Netlink::request(void* p, const char* what, bool missing_ok,
                                return MNL_CB_OK;
                            },
                            &ctx);
-        if (r == MNL_CB_STOP) return;  // done (dump end or ACK)
+        if (r == MNL_CB_STOP) return;  // done: the ACK (or a dump's end) arrived
         if (r < 0) {
             int e = errno;
             if (missing_ok && (e == ENOENT || e == ESRCH || e == EADDRNOTAVAIL)) return;
             throw NetlinkError(what, e);
         }
-        // MNL_CB_OK: more parts of a dump follow; an ACK'ed request with
-        // no error returns MNL_CB_STOP above.
-        if (!(nlh->nlmsg_flags & NLM_F_DUMP)) return;
+        // MNL_CB_OK: replies came without the ACK yet (a GET answers with the
+        // object, then the ACK). Read on: an ACK left in the socket would be
+        // taken for the next request's answer.
     }
 }
 
