@@ -33,7 +33,7 @@ Outcome BindingCache::reject(uint8_t status, uint16_t seq) {
     return o;
 }
 
-Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
+Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now, bool skip_dad) {
     // Only home registrations: the correspondent role (route optimisation)
     // is not offered by a home agent instance.
     if (!bu.home) return reject(mh::ba_status::prohibited, bu.seq);
@@ -71,7 +71,7 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
         return reject(mh::ba_status::insufficient_resources, bu.seq);
     if (grant_lifetime(bu, now) == 0) return reject(mh::ba_status::not_home_subnet, bu.seq);
 
-    if (it == cache_.end() && policy_.dad) {
+    if (it == cache_.end() && policy_.dad && !skip_dad) {
         Binding pending;
         pending.hoa = bu.hoa;
         pending.coa = bu.coa;

@@ -79,7 +79,8 @@ class BindingCache {
 public:
     explicit BindingCache(Policy policy) : policy_(std::move(policy)) {}
 
-    Outcome process(const BindingUpdate& bu, core::TimePoint now);
+    // skip_dad: the operator vouches for the address (mipctl binding add).
+    Outcome process(const BindingUpdate& bu, core::TimePoint now, bool skip_dad = false);
     // The result of the DAD an AwaitDad outcome asked for.
     Outcome dad_completed(const in6_addr& hoa, bool unique, core::TimePoint now);
     // Removes and returns the bindings whose lifetime has run out.

@@ -1,0 +1,42 @@
+// What the role services share: the loop, the datapath maps, the kernel
+// interfaces and the counters. Owned by Agent; services hold references.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/event_loop.hpp"
+#include "datapath/maps.hpp"
+#include "io/raw_sender.hpp"
+#include "mh/packet.hpp"
+#include "netlink/netlink.hpp"
+#include "xmipd/signalling_stats.hpp"
+
+namespace xmip::agent {
+
+struct Context {
+    core::EventLoop& loop;
+    dp::DatapathMaps& maps;
+    netlink::Netlink& netlink;
+    io::RawSender& raw;
+    SignallingStats& stats;
+};
+
+// A role: home agent or mobile node.
+class Service {
+public:
+    virtual ~Service() = default;
+    // A Mobility Header packet from the datapath, envelope parsed.
+    virtual void on_mobility_packet(const mh::ParsedPacket& p, int ifindex) = 0;
+    // Control socket views.
+    virtual nlohmann::json status() const = 0;
+    virtual nlohmann::json bindings() const = 0;  // HA: binding cache; MN: binding update list
+    // SIGHUP: apply what can change without a restart.
+    virtual void reload(const config::Config& c) = 0;
+    // Clean stop: withdraw what this role announced (proxy entries, routes).
+    virtual void stop(bool keep_forwarding) = 0;
+};
+
+// Sends a Mobility Header message in a whole packet; counts failures as
+// the protocol's problem (it retransmits), never fatal.
+bool send_mobility(Context& ctx, const mh::PacketSpec& spec, const mh::Message& msg);
+
+}  // namespace xmip::agent

@@ -1,0 +1,67 @@
+// The home agent role (RFC 6275 sections 9.5, 10): registrations from
+// mobile nodes into the binding cache, the datapath and proxy Neighbour
+// Discovery; Router Advertisements on the home link; other home agents'
+// advertisements into the Home Agents List.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "core/in6.hpp"
+#include "core/timers.hpp"
+#include "ha/binding_cache.hpp"
+#include "io/icmp_socket.hpp"
+#include "nd/home_agents_list.hpp"
+#include "xmipd/context.hpp"
+
+namespace xmip::agent {
+
+class HaService final : public Service {
+public:
+    HaService(Context& ctx, const config::Config& cfg);
+    ~HaService() override;
+
+    void on_mobility_packet(const mh::ParsedPacket& p, int ifindex) override;
+    nlohmann::json status() const override;
+    nlohmann::json bindings() const override;
+    void reload(const config::Config& c) override;
+    void stop(bool keep_forwarding) override;
+
+    // Operator commands (mipctl binding add|del).
+    void add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t lifetime_s);
+    bool remove_binding(const in6_addr& hoa);
+    nlohmann::json home_agents() const;
+
+private:
+    ha::Policy policy_from(const config::HomeAgent& h) const;
+    void handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu);
+    void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa);
+    void send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o);
+    void activate(const ha::Binding& b);
+    void deactivate(const in6_addr& hoa);
+    void start_dad(const in6_addr& hoa, const in6_addr& coa);
+    void on_home_link_icmp();
+    void send_router_advertisement();
+    void schedule_router_advertisement(bool soon);
+    void schedule_expiry();
+
+    Context& ctx_;
+    config::HomeAgent cfg_;
+    in6_addr ha_addr_{};
+    int home_ifindex_ = 0;
+    std::array<uint8_t, 6> home_mac_{};
+    ha::BindingCache cache_;
+    std::unique_ptr<io::IcmpSocket> home_icmp_;
+    nd::HomeAgentsList others_;
+    struct PendingDad {
+        in6_addr coa;
+        core::Timers::Id timer;
+        bool duplicate = false;
+    };
+    std::unordered_map<in6_addr, PendingDad, core::In6Hash, core::In6Equal> dad_;
+    std::optional<core::Timers::Id> expiry_timer_, ra_timer_;
+    std::optional<core::TimePoint> last_ra_;
+};
+
+}  // namespace xmip::agent

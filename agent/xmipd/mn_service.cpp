@@ -1,0 +1,346 @@
+#include "xmipd/mn_service.hpp"
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+
+#include <fstream>
+
+#include "core/log.hpp"
+#include "datapath/in6.hpp"
+#include "nd/neighbour.hpp"
+#include "nd/validate.hpp"
+
+namespace xmip::agent {
+
+using core::to_string;
+using Kind = mn::BaResult::Kind;
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace {
+
+const in6_addr kAllNodes = *core::parse_addr("ff02::1");
+const in6_addr kAllRouters = *core::parse_addr("ff02::2");
+// Below the kernel's RA-learned default route (1024): ours, with the home
+// address as source, wins while away.
+constexpr unsigned kDefaultRouteMetric = 512;
+
+void sysctl(const std::string& ifname, const std::string& key, const std::string& value) {
+    std::ofstream f("/proc/sys/net/ipv6/conf/" + ifname + "/" + key);
+    f << value;
+    if (!f) XLOG_WARN("cannot set %s on %s", key.c_str(), ifname.c_str());
+}
+
+}  // namespace
+
+MnService::MnService(Context& ctx, const config::Config& cfg)
+    : ctx_(ctx),
+      cfg_(*cfg.mobile_node),
+      hoa_(cfg_.home_address.to_in6()),
+      ha_(cfg_.home_agent.to_in6()),
+      home_prefix_{cfg_.home_prefix.network().address.to_in6(), cfg_.home_prefix.length},
+      bul_(hoa_, ha_, cfg_.lifetime) {
+    unsigned i = if_nametoindex(cfg_.interface.c_str());
+    if (!i) throw std::runtime_error("interface '" + cfg_.interface + "' does not exist");
+    ifindex_ = static_cast<int>(i);
+    auto link = ctx_.netlink.link(ifindex_);
+    mac_ = link.mac;
+    link_mtu_ = link.mtu;
+    link_up_ = link.up && link.running;
+    // A host that moves: it takes router advertisements, but forms its
+    // care-of addresses itself (one per visited link, removed when it leaves:
+    // the guide's FAQ 6), optimistically so the first BU need not wait.
+    sysctl(cfg_.interface, "forwarding", "0");
+    sysctl(cfg_.interface, "accept_ra", "1");
+    sysctl(cfg_.interface, "autoconf", "0");
+    if (cfg_.optimistic_dad) {
+        sysctl(cfg_.interface, "optimistic_dad", "1");
+        sysctl(cfg_.interface, "use_optimistic", "1");
+    }
+    ctx_.maps.add_local_addr(dp::to_xmip(hoa_), XMIP_LF_SIGNALLING);
+    icmp_ = std::make_unique<io::IcmpSocket>(ifindex_, std::initializer_list<uint8_t>{ND_ROUTER_ADVERT});
+    ctx_.loop.add_fd(icmp_->fd(), [this] {
+        icmp_->drain([this](const io::IcmpReceived& r) {
+            auto m = nd::decode_received(nd::ReceiveInfo{r.src, r.dst, r.hop_limit}, r.message);
+            if (!m) return;
+            if (auto* ra = std::get_if<nd::RouterAdvertisement>(&*m)) on_router_advertisement(r.src, *ra);
+        });
+    });
+    ctx_.loop.add_fd(monitor_.fd(), [this] { on_link_events(); });
+    send_router_solicitation();  // where are we? (guide 5.1: RS at start)
+    XLOG_INFO("mobile node %s, home agent %s, on %s", to_string(hoa_).c_str(), to_string(ha_).c_str(),
+              cfg_.interface.c_str());
+}
+
+MnService::~MnService() {
+    ctx_.loop.remove_fd(icmp_->fd());
+    ctx_.loop.remove_fd(monitor_.fd());
+    ctx_.loop.timers().cancel(bul_timer_);
+}
+
+in6_addr MnService::care_of_for(const core::Prefix& p) const {
+    // Modified EUI-64 interface identifier (RFC 4291 2.5.1), as SLAAC would.
+    in6_addr a = core::mask_prefix(p.addr, 64);
+    a.s6_addr[8] = mac_[0] ^ 0x02;
+    a.s6_addr[9] = mac_[1];
+    a.s6_addr[10] = mac_[2];
+    a.s6_addr[11] = 0xff;
+    a.s6_addr[12] = 0xfe;
+    a.s6_addr[13] = mac_[3];
+    a.s6_addr[14] = mac_[4];
+    a.s6_addr[15] = mac_[5];
+    return a;
+}
+
+void MnService::on_router_advertisement(const in6_addr& router, const nd::RouterAdvertisement& ra) {
+    std::optional<core::Prefix> autoconf;
+    bool home = false;
+    for (const auto& pi : nd::options_of<nd::PrefixInformation>(ra.options)) {
+        core::Prefix p{core::mask_prefix(pi.prefix, pi.prefix_length), pi.prefix_length};
+        if (pi.prefix_length == home_prefix_.len && home_prefix_.contains(pi.prefix)) home = true;
+        else if (pi.autonomous && pi.prefix_length == 64 && pi.valid_lifetime > 0 && !autoconf) autoconf = p;
+    }
+    if (home) {
+        if (where_ != Where::Home) returned_home();
+        return;
+    }
+    if (!autoconf) return;  // a router with nothing to configure: not a new link for us
+    if (where_ == Where::Away && visited_ && core::same_addr(visited_->addr, autoconf->addr)) {
+        if (ra.router_lifetime && (!router_ || !core::same_addr(*router_, router))) install_default_route(router);
+        return;  // the same link: nothing moved
+    }
+    moved_to(*autoconf, router);
+}
+
+void MnService::set_home_address(bool at_home) {
+    // At home the home address is an ordinary address of the home prefix.
+    // Away it stays on the interface (applications keep it and the kernel
+    // takes what the tunnel delivers) as a /128: the home prefix is not
+    // on-link here, and the home agent must be reached through the router.
+    netlink::AddrOptions o;
+    o.nodad = true;
+    if (at_home) {
+        ctx_.netlink.del_addr(ifindex_, hoa_, 128);
+        ctx_.netlink.add_addr(ifindex_, hoa_, home_prefix_.len, o);
+    } else {
+        ctx_.netlink.del_addr(ifindex_, hoa_, home_prefix_.len);
+        o.noprefixroute = true;
+        ctx_.netlink.add_addr(ifindex_, hoa_, 128, o);
+    }
+}
+
+void MnService::install_default_route(const in6_addr& router) {
+    netlink::RouteSpec r;
+    r.gateway = router;
+    r.ifindex = ifindex_;
+    r.prefsrc = hoa_;  // applications send from the home address
+    r.mtu = link_mtu_ - XMIP_TUNNEL_OVERHEAD;  // room for the tunnel header
+    r.metric = kDefaultRouteMetric;
+    ctx_.netlink.replace_route(r);
+    router_ = router;
+}
+
+void MnService::remove_default_route() {
+    if (!router_) return;
+    netlink::RouteSpec r;
+    r.gateway = *router_;
+    r.ifindex = ifindex_;
+    r.metric = kDefaultRouteMetric;
+    ctx_.netlink.del_route(r);
+    router_.reset();
+}
+
+void MnService::forget_care_of_address() {
+    if (!coa_) return;
+    ctx_.maps.delete_local_addr(dp::to_xmip(*coa_));
+    ctx_.netlink.del_addr(ifindex_, *coa_, 64);
+    coa_.reset();
+}
+
+void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
+    const auto now = ctx_.loop.now();
+    moved_at_ = now;
+    const bool from_home = where_ != Where::Away;
+    forget_care_of_address();
+    if (from_home) set_home_address(false);
+    in6_addr coa = care_of_for(visited);
+    netlink::AddrOptions o;
+    o.optimistic = cfg_.optimistic_dad;
+    ctx_.netlink.add_addr(ifindex_, coa, 64, o);
+    ctx_.maps.add_local_addr(dp::to_xmip(coa), XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
+    coa_ = coa;
+    visited_ = visited;
+    where_ = Where::Away;
+    install_default_route(router);
+    XLOG_INFO("moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
+    // Until the home agent confirms, keep tunnelling from the new address:
+    // the binding (if any) points at the old one, which is gone.
+    send_bu(bul_.moved_to(coa, now));
+}
+
+void MnService::returned_home() {
+    const bool was_away = where_ == Where::Away;
+    where_ = Where::Home;
+    XLOG_INFO("home link: %s", was_away ? "back home, deregistering" : "at home");
+    // Traffic flows natively from here: no tunnel, the home address on-link.
+    ctx_.maps.delete_binding(dp::to_xmip(hoa_));
+    remove_default_route();
+    forget_care_of_address();
+    visited_.reset();
+    set_home_address(true);
+    if (auto bu = bul_.returned_home(ctx_.loop.now())) send_bu(*bu);
+    arm_timer();
+}
+
+void MnService::send_bu(const mn::BuToSend& b) {
+    mh::BindingUpdate bu;
+    bu.sequence = b.seq;
+    bu.flags = mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home;
+    bu.set_lifetime_seconds(b.lifetime_s);
+    mh::PacketSpec spec;
+    spec.src = b.coa;
+    spec.dst = ha_;
+    if (!b.at_home) spec.home_address = hoa_;  // away: from the CoA, HoA in the HAO
+    if (send_mobility(ctx_, spec, bu)) ctx_.stats.bu_sent++;
+    XLOG_DEBUG("BU seq %u lifetime %u from %s", b.seq, b.lifetime_s, to_string(b.coa).c_str());
+    arm_timer();
+}
+
+void MnService::arm_timer() {
+    ctx_.loop.timers().cancel(bul_timer_);
+    auto next = bul_.next_timer();
+    if (!next) return;
+    bul_timer_ = ctx_.loop.timers().schedule(*next, [this] {
+        bul_timer_.reset();
+        if (auto bu = bul_.on_timer(ctx_.loop.now()))
+            send_bu(*bu);
+        else
+            arm_timer();
+    });
+}
+
+void MnService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
+    const auto& msg = *p.message;
+    if (const auto* ba = std::get_if<mh::BindingAck>(&msg)) {
+        on_binding_ack(p, *ba);
+    } else if (std::holds_alternative<mh::BindingRefreshRequest>(msg)) {
+        ctx_.stats.brr_received++;
+        if (auto bu = bul_.on_refresh_request(ctx_.loop.now())) send_bu(*bu);
+    } else {
+        ctx_.stats.mh_drop_unexpected++;
+    }
+}
+
+void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& ba) {
+    if (!core::same_addr(p.info.src, ha_)) {
+        ctx_.stats.ba_drop_misc++;  // only our home agent acknowledges our home registration
+        return;
+    }
+    std::optional<uint32_t> advice;
+    if (auto* bra = mh::find_option<mh::BindingRefreshAdvice>(ba.options)) advice = uint32_t{bra->interval} * 4;
+    auto r = bul_.on_binding_ack(ba.status, ba.sequence, ba.lifetime_seconds(), advice, ctx_.loop.now());
+    switch (r.kind) {
+        case Kind::Ignored:
+            ctx_.stats.ba_drop_misc++;
+            return;
+        case Kind::Bound: {
+            ctx_.stats.ba_received++;
+            xmip_binding v{};
+            v.local = dp::to_xmip(bul_.care_of());
+            v.remote = dp::to_xmip(ha_);
+            ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
+            if (moved_at_) {
+                last_handoff_ms_ = duration_cast<std::chrono::microseconds>(ctx_.loop.now() - *moved_at_).count() / 1000.0;
+                moved_at_.reset();
+                XLOG_INFO("registered %s -> %s for %u s (handoff %.1f ms)", to_string(hoa_).c_str(),
+                          to_string(bul_.care_of()).c_str(), bul_.granted_lifetime(), *last_handoff_ms_);
+            }
+            break;
+        }
+        case Kind::Deregistered: {
+            ctx_.stats.ba_received++;
+            // Take the home address back from the home agent's proxy (11.5.4).
+            icmp_->send(kAllNodes, nd::encode(nd::returning_home_advertisement(hoa_, mac_)), &hoa_);
+            XLOG_INFO("deregistered: home");
+            break;
+        }
+        case Kind::Resend:
+            ctx_.stats.ba_nack_received++;
+            send_bu(*r.send);
+            return;
+        case Kind::Refused:
+            ctx_.stats.ba_nack_received++;
+            XLOG_WARN("home agent refused the registration: status %u", r.status);
+            break;
+    }
+    arm_timer();
+}
+
+void MnService::on_link_events() {
+    monitor_.drain([this](const netlink::Monitor::Event& e) {
+        if (e.kind != netlink::Monitor::Event::Kind::LinkChanged || e.link.ifindex != ifindex_) return;
+        bool up = e.link.up && e.link.running;
+        if (up && !link_up_) {
+            XLOG_INFO("%s: link up", cfg_.interface.c_str());
+            moved_at_ = ctx_.loop.now();
+            // Ask for an advertisement now rather than wait for the next one.
+            if (cfg_.rs_on_link_up) send_router_solicitation();
+        }
+        link_up_ = up;
+    });
+}
+
+void MnService::send_router_solicitation() {
+    nd::RouterSolicitation rs;
+    rs.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
+    icmp_->send(kAllRouters, nd::encode(rs));
+}
+
+nlohmann::json MnService::status() const {
+    nlohmann::json j{{"role", "mn"},
+                     {"home_address", to_string(hoa_)},
+                     {"home_agent", to_string(ha_)},
+                     {"interface", cfg_.interface},
+                     {"location", where_ == Where::Home ? "home" : where_ == Where::Away ? "away" : "unknown"}};
+    j["care_of_address"] = coa_ ? to_string(*coa_) : "";
+    if (last_handoff_ms_) j["last_handoff_ms"] = *last_handoff_ms_;
+    return j;
+}
+
+nlohmann::json MnService::bindings() const {
+    const auto now = ctx_.loop.now();
+    auto ms = [](core::Duration d) { return duration_cast<milliseconds>(d).count(); };
+    nlohmann::json e{{"home_agent", to_string(bul_.home_agent())},
+                     {"home_address", to_string(bul_.home_address())},
+                     {"care_of_address", coa_ ? to_string(bul_.care_of()) : ""},
+                     {"state", std::string(mn::to_string(bul_.state()))},
+                     {"sequence", bul_.last_seq()},
+                     {"lifetime", bul_.granted_lifetime()},
+                     {"retransmit_delay_ms", ms(bul_.retransmit_delay())},
+                     {"max_delay_ms", ms(bul_.max_delay())},
+                     {"transmissions", bul_.transmissions()}};
+    e["expires_in"] = bul_.expires() ? std::max<long>(0, duration_cast<seconds>(*bul_.expires() - now).count()) : 0;
+    e["next_event_in_ms"] = bul_.next_timer() ? std::max<long>(0, ms(*bul_.next_timer() - now)) : -1;
+    return nlohmann::json::array({e});
+}
+
+void MnService::reload(const config::Config& c) {
+    if (!c.mobile_node) return;
+    if (c.mobile_node->home_address != cfg_.home_address || c.mobile_node->home_agent != cfg_.home_agent ||
+        c.mobile_node->interface != cfg_.interface)
+        XLOG_WARN("reload: home address, home agent and interface change only with a restart");
+    cfg_.optimistic_dad = c.mobile_node->optimistic_dad;
+    cfg_.rs_on_link_up = c.mobile_node->rs_on_link_up;
+    XLOG_INFO("reloaded");
+}
+
+void MnService::stop(bool keep_forwarding) {
+    if (keep_forwarding) return;
+    remove_default_route();
+    forget_care_of_address();
+    ctx_.maps.delete_binding(dp::to_xmip(hoa_));
+}
+
+}  // namespace xmip::agent

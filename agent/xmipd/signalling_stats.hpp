@@ -1,0 +1,60 @@
+// Mobility signalling counters: the ones the guide's `mipdiag -s` showed
+// (binding updates, acknowledgements, refresh requests, sent and received,
+// drops by reason), defined once. The control socket, mipctl and the
+// metrics all read this list.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+namespace xmip::agent {
+
+// X(id, help). "nack" = a Binding Acknowledgement with a rejecting status.
+#define XMIP_SIGNALLING_COUNTERS(X)                                              \
+    X(bu_received, "Binding Updates received")                                   \
+    X(bu_sent, "Binding Updates sent")                                           \
+    X(ba_received, "accepting Binding Acknowledgements received")                \
+    X(ba_sent, "accepting Binding Acknowledgements sent")                        \
+    X(ba_nack_received, "rejecting Binding Acknowledgements received")           \
+    X(ba_nack_sent, "rejecting Binding Acknowledgements sent")                   \
+    X(brr_received, "Binding Refresh Requests received")                         \
+    X(brr_sent, "Binding Refresh Requests sent")                                 \
+    X(be_received, "Binding Errors received")                                    \
+    X(be_sent, "Binding Errors sent")                                            \
+    X(bu_drop_auth, "Binding Updates dropped: authentication")                   \
+    X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")     \
+    X(bu_drop_misc, "Binding Updates dropped: other reasons")                    \
+    X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")          \
+    X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")            \
+    X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
+    X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")           \
+    X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")       \
+    X(mh_drop_unexpected, "Mobility Header messages this role does not take")
+
+struct SignallingStats {
+#define XMIP_SIG_FIELD(id, help) uint64_t id = 0;
+    XMIP_SIGNALLING_COUNTERS(XMIP_SIG_FIELD)
+#undef XMIP_SIG_FIELD
+
+    nlohmann::json to_json() const {
+        nlohmann::json j;
+#define XMIP_SIG_JSON(id, help) j[#id] = id;
+        XMIP_SIGNALLING_COUNTERS(XMIP_SIG_JSON)
+#undef XMIP_SIG_JSON
+        return j;
+    }
+};
+
+struct SignallingCounterInfo {
+    std::string_view id;
+    std::string_view help;
+};
+inline constexpr SignallingCounterInfo kSignallingCounters[] = {
+#define XMIP_SIG_INFO(id, help) {#id, help},
+    XMIP_SIGNALLING_COUNTERS(XMIP_SIG_INFO)
+#undef XMIP_SIG_INFO
+};
+
+}  // namespace xmip::agent
