@@ -97,6 +97,11 @@ void Agent::setup_datapath() {
     dp_->maps().set_config(c);
 
     const bool ha = cfg_.role == config::Role::HomeAgent;
+    if (ha) {
+        // The kernel forwards what XDP hands it (a next hop to resolve, an
+        // error to report) only with forwarding on for all interfaces.
+        set_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+    }
     for (const auto& name : cfg_.datapath.interfaces) {
         int ifindex = require_ifindex(name);
         if (ha) {

@@ -1,5 +1,6 @@
 #include "xmipd/mn_service.hpp"
 
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
@@ -55,10 +56,21 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     sysctl(cfg_.interface, "forwarding", "0");
     sysctl(cfg_.interface, "accept_ra", "1");
     sysctl(cfg_.interface, "autoconf", "0");
+    // Prefixes are ours to act on: an on-link route for the home prefix
+    // learned at home would outlive the move and make the home agent look
+    // on-link on every visited link.
+    sysctl(cfg_.interface, "accept_ra_pinfo", "0");
     if (cfg_.optimistic_dad) {
         sysctl(cfg_.interface, "optimistic_dad", "1");
         sysctl(cfg_.interface, "use_optimistic", "1");
     }
+    // Addresses the kernel autoconfigured before we took over (or a crashed
+    // predecessor's care-of addresses) would be stale on the next link.
+    for (const auto& a : ctx_.netlink.addresses(ifindex_))
+        if (a.scope == RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_)) {
+            XLOG_INFO("removing stale address %s/%u", to_string(a.addr).c_str(), a.prefixlen);
+            ctx_.netlink.del_addr(ifindex_, a.addr, a.prefixlen);
+        }
     ctx_.maps.add_local_addr(dp::to_xmip(hoa_), XMIP_LF_SIGNALLING);
     icmp_ = std::make_unique<io::IcmpSocket>(ifindex_, std::initializer_list<uint8_t>{ND_ROUTER_ADVERT});
     ctx_.loop.add_fd(icmp_->fd(), [this] {
