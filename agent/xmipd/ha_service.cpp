@@ -55,6 +55,7 @@ HaService::~HaService() {
     ctx_.loop.timers().cancel(expiry_timer_);
     ctx_.loop.timers().cancel(ra_timer_);
     for (auto& [hoa, d] : dad_) ctx_.loop.timers().cancel(d.timer);
+    for (auto& [hoa, t] : brr_timers_) ctx_.loop.timers().cancel(t);
 }
 
 ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
@@ -161,9 +162,42 @@ void HaService::activate(const ha::Binding& b) {
     ctx_.netlink.add_proxy_neigh(home_ifindex_, b.hoa);
     auto na = nd::encode(nd::proxy_advertisement(b.hoa, home_mac_, false));
     home_icmp_->send(kAllNodes, na);
+    schedule_refresh_request(b);
+}
+
+void HaService::schedule_refresh_request(const ha::Binding& b) {
+    if (auto it = brr_timers_.find(b.hoa); it != brr_timers_.end()) {
+        ctx_.loop.timers().cancel(it->second);
+        brr_timers_.erase(it);
+    }
+    // Ask for a refresh when a tenth of the lifetime is left (at least 2 s
+    // before the end): a mobile node that lost track of its refresh timer
+    // keeps its binding instead of seeing its traffic stop.
+    auto margin = std::max<core::Duration>(seconds(2), seconds(b.lifetime_s) / 10);
+    if (seconds(b.lifetime_s) <= margin) return;
+    in6_addr hoa = b.hoa;
+    brr_timers_[hoa] = ctx_.loop.timers().schedule(b.expires - margin, [this, hoa] {
+        brr_timers_.erase(hoa);
+        send_refresh_request(hoa);
+    });
+}
+
+void HaService::send_refresh_request(const in6_addr& hoa) {
+    const ha::Binding* b = cache_.find(hoa);
+    if (!b || b->pending_dad) return;
+    mh::PacketSpec spec;
+    spec.src = b->ha_addr;
+    spec.dst = b->coa;
+    spec.routing_header2 = b->hoa;  // like the BA: through the care-of address
+    if (send_mobility(ctx_, spec, mh::BindingRefreshRequest{})) ctx_.stats.brr_sent++;
+    XLOG_DEBUG("refresh request to %s for %s", to_string(b->coa).c_str(), to_string(hoa).c_str());
 }
 
 void HaService::deactivate(const in6_addr& hoa) {
+    if (auto it = brr_timers_.find(hoa); it != brr_timers_.end()) {
+        ctx_.loop.timers().cancel(it->second);
+        brr_timers_.erase(it);
+    }
     ctx_.maps.delete_binding(dp::to_xmip(hoa));
     ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
 }

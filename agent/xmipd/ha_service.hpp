@@ -45,6 +45,8 @@ private:
     void send_router_advertisement();
     void schedule_router_advertisement(bool soon);
     void schedule_expiry();
+    void schedule_refresh_request(const ha::Binding& b);
+    void send_refresh_request(const in6_addr& hoa);
 
     Context& ctx_;
     config::HomeAgent cfg_;
@@ -61,6 +63,8 @@ private:
     };
     std::unordered_map<in6_addr, PendingDad, core::In6Hash, core::In6Equal> dad_;
     std::optional<core::Timers::Id> expiry_timer_, ra_timer_;
+    // One Binding Refresh Request per binding, before it expires (10.3.1).
+    std::unordered_map<in6_addr, core::Timers::Id, core::In6Hash, core::In6Equal> brr_timers_;
     std::optional<core::TimePoint> last_ra_;
 };
 

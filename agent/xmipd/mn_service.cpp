@@ -90,6 +90,7 @@ MnService::~MnService() {
     ctx_.loop.remove_fd(icmp_->fd());
     ctx_.loop.remove_fd(monitor_.fd());
     ctx_.loop.timers().cancel(bul_timer_);
+    ctx_.loop.timers().cancel(router_silence_timer_);
 }
 
 in6_addr MnService::care_of_for(const core::Prefix& p) const {
@@ -114,6 +115,7 @@ void MnService::on_router_advertisement(const in6_addr& router, const nd::Router
         if (pi.prefix_length == home_prefix_.len && home_prefix_.contains(pi.prefix)) home = true;
         else if (pi.autonomous && pi.prefix_length == 64 && pi.valid_lifetime > 0 && !autoconf) autoconf = p;
     }
+    watch_router(ra);
     if (home) {
         if (where_ != Where::Home) returned_home();
         return;
@@ -238,6 +240,10 @@ void MnService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
     if (const auto* ba = std::get_if<mh::BindingAck>(&msg)) {
         on_binding_ack(p, *ba);
     } else if (std::holds_alternative<mh::BindingRefreshRequest>(msg)) {
+        if (!core::same_addr(p.info.src, ha_)) {
+            ctx_.stats.mh_drop_unexpected++;  // only our home agent may ask
+            return;
+        }
         ctx_.stats.brr_received++;
         if (auto bu = bul_.on_refresh_request(ctx_.loop.now())) send_bu(*bu);
     } else {
@@ -301,6 +307,20 @@ void MnService::on_link_events() {
             if (cfg_.rs_on_link_up) send_router_solicitation();
         }
         link_up_ = up;
+    });
+}
+
+void MnService::watch_router(const nd::RouterAdvertisement& ra) {
+    ctx_.loop.timers().cancel(router_silence_timer_);
+    auto* ai = nd::find_option<nd::AdvertisementInterval>(ra.options);
+    if (!ai || ai->interval_ms == 0) return;
+    // One interval and a half without an advertisement: ask. The answer
+    // (or one from another router) tells whether we moved.
+    auto silence = milliseconds(ai->interval_ms + ai->interval_ms / 2);
+    router_silence_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + silence, [this, silence] {
+        router_silence_timer_.reset();
+        XLOG_INFO("no router advertisement for %lld ms: soliciting", static_cast<long long>(silence.count()));
+        send_router_solicitation();
     });
 }
 

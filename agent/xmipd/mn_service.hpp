@@ -36,6 +36,7 @@ private:
     void returned_home();
     void on_link_events();
     void send_router_solicitation();
+    void watch_router(const nd::RouterAdvertisement& ra);
     void send_bu(const mn::BuToSend& bu);
     void arm_timer();
     void on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& ba);
@@ -60,6 +61,9 @@ private:
     std::optional<in6_addr> coa_, router_;
     bool link_up_ = true;
     std::optional<core::Timers::Id> bul_timer_;
+    // The Advertisement Interval option tells how often our router speaks:
+    // silence past it means the link may have changed (RFC 6275 7.3, 11.5.1).
+    std::optional<core::Timers::Id> router_silence_timer_;
     // Handoff latency: from noticing the new link to the accepting BA.
     std::optional<core::TimePoint> moved_at_;
     std::optional<double> last_handoff_ms_;
