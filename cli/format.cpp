@@ -1,0 +1,250 @@
+#include "cli/format.hpp"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include "control/protocol.hpp"
+#include "datapath/counters.hpp"
+#include "xmipd/signalling_stats.hpp"
+
+namespace xmip::cli {
+
+using nlohmann::json;
+
+namespace {
+
+// A field for a table cell: strings as they are, numbers printed, anything
+// missing, null or empty as "-" (an agent of another release may lack it).
+std::string cell(const json& obj, const char* key) {
+    if (!obj.is_object() || !obj.contains(key)) return "-";
+    const json& v = obj[key];
+    if (v.is_null()) return "-";
+    if (v.is_string()) {
+        auto s = v.get<std::string>();
+        return s.empty() ? "-" : s;
+    }
+    return v.dump();
+}
+
+std::string ms_cell(const json& obj, const char* key) {
+    if (!obj.is_object() || !obj.contains(key) || !obj[key].is_number()) return "-";
+    return ms_as_seconds(obj[key].get<long long>());
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); i++) out += (i ? sep : "") + v[i];
+    return out;
+}
+
+// The guide's mipdiag -s names, and the counters it had that xmipd does not
+// count (yet): they show as "-" so the list stays the one users know.
+struct MipdiagName {
+    std::string_view counter;
+    std::string_view mipdiag;
+};
+constexpr MipdiagName kMipdiag[] = {
+    {"bu_received", "NBindUpdatesRcvd"},     {"ba_received", "NBindAcksRcvd"},
+    {"ba_nack_received", "NBindNAcksRcvd"},  {"brr_received", "NBindRqsRcvd"},
+    {"bu_sent", "NBindUpdatesSent"},         {"ba_sent", "NBindAcksSent"},
+    {"ba_nack_sent", "NBindNAcksSent"},      {"brr_sent", "NBindRqsSent"},
+    {"bu_drop_auth", "NBindUpdatesDropAuth"}, {"bu_drop_invalid", "NBindUpdatesDropInvalid"},
+    {"bu_drop_misc", "NBindUpdatesDropMisc"}, {"ba_drop_auth", "NBindAcksDropAuth"},
+    {"ba_drop_invalid", "NBindAcksDropInvalid"}, {"ba_drop_misc", "NBindAcksDropMisc"},
+    {"brr_drop_auth", "NBindRqsDropAuth"},   {"brr_drop_invalid", "NBindRqsDropInvalid"},
+    {"brr_drop_misc", "NBindRqsDropMisc"},
+};
+constexpr agent::SignallingCounterInfo kGuideOnly[] = {
+    {"brr_drop_auth", "Binding Refresh Requests dropped: authentication"},
+    {"brr_drop_misc", "Binding Refresh Requests dropped: other reasons"},
+};
+
+std::string_view datapath_help(const std::string& verdict, const std::string& reason) {
+    for (const auto& c : dp::kCounters)
+        if (c.verdict == verdict && c.reason == reason) return c.help;
+    return "";
+}
+
+uint64_t u64(const json& obj, const char* key) {
+    if (!obj.is_object() || !obj.contains(key) || !obj[key].is_number_unsigned()) return 0;
+    return obj[key].get<uint64_t>();
+}
+
+}  // namespace
+
+std::string Table::str() const {
+    std::vector<size_t> width(columns_.size(), 0);
+    for (size_t i = 0; i < columns_.size(); i++) width[i] = columns_[i].header.size();
+    for (const auto& r : rows_)
+        for (size_t i = 0; i < columns_.size() && i < r.size(); i++) width[i] = std::max(width[i], r[i].size());
+    auto line = [&](const std::vector<std::string>& r) {
+        std::string out;
+        for (size_t i = 0; i < columns_.size(); i++) {
+            std::string v = i < r.size() ? r[i] : "";
+            std::string pad(width[i] - v.size(), ' ');
+            if (i) out += "  ";
+            out += columns_[i].right ? pad + v : v + pad;
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        return out + "\n";
+    };
+    std::vector<std::string> head;
+    for (const auto& c : columns_) head.push_back(c.header);
+    std::string out = line(head);
+    for (const auto& r : rows_) out += line(r);
+    return out;
+}
+
+std::string format_json(const json& result) { return result.dump(2) + "\n"; }
+
+std::string mipdiag_name(const std::string& counter) {
+    for (const auto& m : kMipdiag)
+        if (m.counter == counter) return std::string(m.mipdiag);
+    return "";
+}
+
+std::string ms_as_seconds(long long ms) {
+    if (ms < 0) return "-";
+    std::string s = std::to_string(ms / 1000);
+    if (long long frac = ms % 1000) {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), ".%03lld", frac);
+        std::string f = buf;
+        while (f.back() == '0') f.pop_back();
+        s += f;
+    }
+    return s;
+}
+
+std::string format_stats(const json& stats) {
+    std::string out;
+    const json sig = stats.is_object() ? stats.value("signalling", json::object()) : json::object();
+    const json dpc = stats.is_object() ? stats.value("datapath", json::array()) : json::array();
+
+    Table t({{"COUNTER"}, {"MIPDIAG"}, {"VALUE", true}, {"DESCRIPTION"}});
+    std::set<std::string> shown;
+    auto row = [&](std::string_view id, std::string_view help) {
+        std::string k(id);
+        shown.insert(k);
+        bool have = sig.is_object() && sig.contains(k);
+        std::string m = mipdiag_name(k);
+        t.add({k, m.empty() ? "-" : m, have ? sig[k].dump() : "-",
+               have ? std::string(help) : std::string(help) + " (not counted by this agent)"});
+    };
+    for (const auto& c : agent::kSignallingCounters) row(c.id, c.help);
+    for (const auto& c : kGuideOnly)
+        if (!shown.count(std::string(c.id))) row(c.id, c.help);
+    if (sig.is_object())  // counters of a newer agent, without a description here
+        for (const auto& [k, v] : sig.items())
+            if (!shown.count(k)) t.add({k, "-", v.dump(), ""});
+    out += "Signalling\n" + t.str();
+
+    uint64_t enc_p = 0, enc_b = 0, dec_p = 0, dec_b = 0, drop_p = 0, drop_b = 0;
+    Table d({{"VERDICT"}, {"REASON"}, {"PACKETS", true}, {"BYTES", true}, {"DESCRIPTION"}});
+    for (const auto& c : dpc) {
+        std::string verdict = c.value("verdict", ""), reason = c.value("reason", "");
+        uint64_t p = u64(c, "packets"), b = u64(c, "bytes");
+        if (reason.rfind("encap", 0) == 0) enc_p += p, enc_b += b;
+        if (reason.rfind("decap", 0) == 0) dec_p += p, dec_b += b;
+        if (verdict == "drop") drop_p += p, drop_b += b;
+        d.add({cell(c, "verdict"), cell(c, "reason"), cell(c, "packets"), cell(c, "bytes"),
+               std::string(datapath_help(verdict, reason))});
+    }
+    Table sum({{"TOTAL"}, {"MIPDIAG"}, {"PACKETS", true}, {"BYTES", true}});
+    sum.add({"encapsulations", "NEncapsulations", std::to_string(enc_p), std::to_string(enc_b)});
+    sum.add({"decapsulations", "NDecapsulations", std::to_string(dec_p), std::to_string(dec_b)});
+    sum.add({"drops", "-", std::to_string(drop_p), std::to_string(drop_b)});
+    out += "\nDatapath\n" + sum.str() + "\n" + d.str();
+    return out;
+}
+
+std::string format_bcache(const json& bindings) {
+    Table t({{"HOME ADDRESS"}, {"CARE-OF ADDRESS"}, {"LIFETIME", true}, {"LEFT", true}, {"SEQUENCE", true},
+             {"STATE"}});
+    if (bindings.is_array())
+        for (const auto& b : bindings)
+            t.add({cell(b, "home_address"), cell(b, "care_of_address"), cell(b, "lifetime"),
+                   cell(b, "lifetime_left"), cell(b, "sequence"), cell(b, "state")});
+    return t.str() + (t.size() ? "" : "(no bindings)\n");
+}
+
+std::string format_bul(const json& entries) {
+    Table t({{"HOME ADDRESS"}, {"CARE-OF ADDRESS"}, {"HOME AGENT"}, {"LIFETIME", true}, {"LEFT", true},
+             {"SEQUENCE", true}, {"STATE"}, {"DELAY", true}, {"MAX DELAY", true}, {"SENT", true},
+             {"NEXT", true}});
+    if (entries.is_array())
+        for (const auto& e : entries)
+            t.add({cell(e, "home_address"), cell(e, "care_of_address"), cell(e, "home_agent"), cell(e, "lifetime"),
+                   cell(e, "expires_in"), cell(e, "sequence"), cell(e, "state"), ms_cell(e, "retransmit_delay_ms"),
+                   ms_cell(e, "max_delay_ms"), cell(e, "transmissions"), ms_cell(e, "next_event_in_ms")});
+    return t.str() + (t.size() ? "" : "(no entries)\n");
+}
+
+std::string format_home_agents(const json& entries) {
+    Table t({{"LINK-LOCAL"}, {"PREFERENCE", true}, {"LEFT", true}, {"ADDRESSES"}});
+    if (entries.is_array())
+        for (const auto& e : entries) {
+            std::vector<std::string> addrs;
+            if (e.contains("addresses") && e["addresses"].is_array())
+                for (const auto& a : e["addresses"])
+                    if (a.is_string()) addrs.push_back(a.get<std::string>());
+            t.add({cell(e, "link_local"), cell(e, "preference"), cell(e, "lifetime_left"),
+                   addrs.empty() ? "-" : join(addrs, ",")});
+        }
+    return t.str() + (t.size() ? "" : "(no other home agents)\n");
+}
+
+std::string format_status(const json& status) {
+    if (!status.is_object()) return format_json(status);
+    size_t w = 0;
+    for (const auto& [k, v] : status.items()) w = std::max(w, k.size());
+    std::string out;
+    for (const auto& [k, v] : status.items()) {
+        std::string val = v.is_string() ? (v.get<std::string>().empty() ? "-" : v.get<std::string>()) : v.dump();
+        out += k + ":" + std::string(w - k.size() + 2, ' ') + val + "\n";
+    }
+    return out;
+}
+
+Failure describe_error(const control::ClientError& e, const Target& t, const std::string& command) {
+    using Kind = control::ClientError::Kind;
+    switch (e.kind) {
+        case Kind::NoAgent: {
+            if (t.socket_exists)
+                return {kExitNoAgent, "no agent listens on " + t.socket +
+                                          " (a socket left by a stopped xmipd?)"};
+            std::string running = t.running.empty()
+                                      ? "no agent runs here: no control socket in " + t.run_dir
+                                      : "running instances: " + join(t.running, ", ");
+            if (!t.instance.empty())
+                return {kExitNoAgent, "no agent for instance '" + t.instance + "': " + t.socket +
+                                          " does not exist (" + running + ")"};
+            return {kExitNoAgent, "no agent at " + t.socket + ": the socket does not exist (is xmipd running?)"};
+        }
+        case Kind::Permission:
+            return {kExitNoAgent, "permission denied on " + t.socket +
+                                      ": run as root or as a member of the socket's group"};
+        case Kind::Timeout:
+            return {kExitNoAgent, "the agent at " + t.socket + " did not answer: " + e.what()};
+        case Kind::Protocol:
+            return {kExitNoAgent, "cannot talk to the agent at " + t.socket + ": " + e.what()};
+        case Kind::Remote: break;
+    }
+    const std::string& code = e.code;
+    if (code == control::kErrApiVersion)
+        return {kExitNoAgent, "the agent at " + t.socket + " speaks another control API version (" + e.what() +
+                                  "); this mipctl speaks API " + std::to_string(control::kApiVersion) +
+                                  ": use the mipctl of that xmipd release"};
+    if (code == control::kErrWrongRole) return {kExitAgentError, std::string("wrong role: ") + e.what()};
+    if (code == control::kErrNotFound) return {kExitAgentError, std::string("not found: ") + e.what()};
+    if (code == control::kErrInvalidArgument)
+        return {kExitAgentError, std::string("the agent refused the arguments: ") + e.what()};
+    if (code == control::kErrUnknownCommand)
+        return {kExitAgentError, "the agent does not know the command '" + command + "' (an older xmipd?): " +
+                                     e.what()};
+    return {kExitAgentError, "agent error (" + code + "): " + e.what()};
+}
+
+}  // namespace xmip::cli
