@@ -234,9 +234,11 @@ cleanup() {
 	tb_down
 	# Nothing may be left behind: check rather than trust.
 	for ns in "${TB_NAMESPACES[@]}"; do
-		ip netns list | grep -qw -- "$ns" && left+=" namespace $ns"
+		# Match on captured output: `cmd | grep -q` under pipefail fails when
+		# grep exits early and cmd gets SIGPIPE, hiding what we look for.
+		grep -qw -- "$ns" <<<"$(ip netns list)" && left+=" namespace $ns"
 	done
-	mount | grep -q -- "$TB_BPFFS" && left+=" bpffs $TB_BPFFS"
+	grep -q -- "$TB_BPFFS" <<<"$(mount)" && left+=" bpffs $TB_BPFFS"
 	[[ -e $WORK ]] && left+=" $WORK"
 	for pid in "${BG_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=" process $pid"; done
 	if [[ -n $left ]]; then

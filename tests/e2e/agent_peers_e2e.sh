@@ -1,0 +1,841 @@
+#!/usr/bin/env bash
+# tests/e2e/agent_peers_e2e.sh - xmipd against independent peers built with
+# scapy, on network namespaces. Every packet the peers send is built by scapy
+# (or byte by byte), every answer dissected by scapy and checked with
+# xmip-mh-inspect (xmip's own decoder, which verifies the MH checksum with the
+# RFC 6275 pseudo-header rules) and an independent checksum in Python.
+#
+# Part A - xmipd is the home agent, scapy the mobile node:
+#
+#   HOME (a home-link host)        HA (xmipd, role ha)           MNA (scapy MN)
+#   h0 2001:db8:2700::1/64 ---- ha0 2001:db8:2700::2/64 (home link)
+#                                  ha1 2001:db8:3::1/64 ---- m0 2001:db8:3::100/64 (CoA)
+#                                                               2001:db8:3::101/64 (2nd CoA)
+#   A1. registration: a BU (HAO, A|H, seq N, lifetime L) is answered within 3 s
+#       by a valid BA: status 0, sequence N, lifetime <= L, RH2 = HoA, to the CoA
+#   A2. state: bcache HoA -> CoA, proxy ND entry for the HoA on the home link,
+#       the datapath binding; a home-link host's ping to the HoA arrives at the
+#       CoA tunnelled (outer HA -> CoA, next header 41, inner -> HoA)
+#   A3. an older sequence number gets status 135 with the last accepted one;
+#       the binding does not change (the BU came from another CoA)
+#   A4. a home address outside the home prefix gets status 132
+#   A5. deregistration (lifetime 0) gets status 0 and removes the binding, the
+#       proxy entry and the datapath binding
+#   A6. a BU with a bad MH checksum and a truncated one get no answer, are
+#       counted as invalid, and the agent still answers the next valid BU
+#   A7. an unknown MH type (50) gets a Binding Error, status 2
+#   A8. SIGTERM stops the agent cleanly: exit 0, XDP detached, maps unpinned,
+#       the proxy entry withdrawn
+#
+# Part B - xmipd is the mobile node, scapy the home agent (and the visited
+# link's router: tests/e2e/lib/scapy_ha.py):
+#
+#   MN (xmipd, role mn)                     VIS (scapy HA + access router)
+#   mn0 02:00:00:00:03:64 ------------------- v0 02:00:00:00:03:01, fe80::ff:fe00:301
+#       HoA 2001:db8:2700::4, HA 2001:db8:2700::2 (reached through VIS)
+#
+#   B1. after scapy's RA for 2001:db8:3::/64 the MN sends a BU from its EUI-64
+#       care-of address, valid per xmip-mh-inspect and per scapy (HAO = HoA,
+#       A and H set, lifetime as configured, checksum verified independently)
+#   B2. after scapy's BA the binding update list says "bound" with that CoA
+#       and sequence, and the MN's datapath holds HoA: local CoA, remote HA
+#   B3. a BA with a wrong sequence number is ignored (ba_drop_misc + 1, the
+#       binding update list unchanged)
+#   B4. SIGTERM stops the agent cleanly: exit 0, XDP and tc detached, maps
+#       unpinned, the care-of address and the default route it added removed
+#
+# Each check prints one PASS/FAIL line; the exit status is non-zero if any
+# fails. Everything (namespaces, a private bpffs, the agents, the captures,
+# the temp dir) is removed on exit, also on failure or interruption.
+#
+# Usage: agent_peers_e2e.sh [--xmipd PATH] [--mh-inspect PATH] [--xmip-dp PATH] [--verbose]
+# Needs root, iproute2, ethtool, tcpdump, tshark, ping, /usr/bin/python3 with scapy.
+set -uo pipefail
+# With pipefail, `cmd | grep -q` fails at random when grep exits before cmd
+# has written everything (SIGPIPE; measured: 3 in 10 for `ip addr show`):
+# match on captured output instead (grep -q PATTERN <<<"$(cmd)").
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+LIB=$HERE/lib
+PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1 # the helpers import mh_wire.py: write nothing into the source tree
+SELF=agent_peers_e2e.sh
+
+XMIPD=$REPO/build/agent/xmipd/xmipd
+MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
+XMIP_DP=$REPO/build/agent/tools/xmip-dp
+VERBOSE=0
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-80} # seconds; the run is aborted (and cleaned up) beyond it
+
+usage() {
+	sed -n '2,/^set -uo/p' "$HERE/$SELF" | sed '$d; s/^# \{0,1\}//'
+	exit "${1:-0}"
+}
+while (($#)); do
+	case $1 in
+	--xmipd) XMIPD=${2:?--xmipd needs a path}; shift ;;
+	--mh-inspect) MH_INSPECT=${2:?--mh-inspect needs a path}; shift ;;
+	--xmip-dp) XMIP_DP=${2:?--xmip-dp needs a path}; shift ;;
+	--verbose | -v) VERBOSE=1 ;;
+	-h | --help) usage 0 ;;
+	*) echo "$SELF: unknown argument '$1'" >&2; usage 2 >&2 ;;
+	esac
+	shift
+done
+
+if ((EUID != 0)); then
+	echo "$SELF: must run as root (namespaces, XDP, bpffs)" >&2
+	exit 2
+fi
+for b in "$XMIPD" "$MH_INSPECT" "$XMIP_DP"; do
+	[[ -x $b ]] || { echo "$SELF: no executable $b (build first, or pass its path)" >&2; exit 2; }
+done
+abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+XMIPD=$(abspath "$XMIPD")
+MH_INSPECT=$(abspath "$MH_INSPECT")
+XMIP_DP=$(abspath "$XMIP_DP")
+for tool in ip ethtool tcpdump tshark ping mountpoint "$PY"; do
+	command -v "$tool" >/dev/null || { echo "$SELF: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
+done
+"$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
+
+# ---- addresses -----------------------------------------------------------------
+HA=2001:db8:2700::2
+HOME_PREFIX=2001:db8:2700::/64
+HOME_NB=2001:db8:2700::1    # a host on the home link
+HOA=2001:db8:2700::4
+FOREIGN_HOA=2001:db8:2800::4 # outside every home prefix
+HA_VISITED=2001:db8:3::1
+VISITED_PREFIX=2001:db8:3::/64
+COA=2001:db8:3::100
+COA2=2001:db8:3::101
+MAC_HA0=02:00:00:00:27:02
+MAC_HOME=02:00:00:00:27:01
+MAC_HA1=02:00:00:00:03:01
+MAC_MNA=02:00:00:00:03:64
+MAC_MNB=02:00:00:00:03:64
+MAC_VIS=02:00:00:00:03:01
+
+SEQ=1000      # N: the sequence number of the first registration (part A)
+LIFETIME=400  # L: seconds asked for (part A)
+MN_LIFETIME=480 # mobile_node.lifetime (part B)
+
+# ---- output --------------------------------------------------------------------
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
+pass() {
+	PASSED=$((PASSED + 1))
+	printf 'PASS  %s\n' "$1"
+	shift
+	local l
+	for l in "$@"; do printf '        %s\n' "$l"; done
+}
+fail() {
+	FAILED=$((FAILED + 1))
+	FAILED_NAMES+=("${1%%.*}")
+	printf 'FAIL  %s\n' "$1"
+	shift
+	local l
+	for l in "$@"; do printf '        %s\n' "$l"; done
+}
+# report NAME OK-LINE... -- PROBLEM...: PASS with the OK lines when no
+# problem was collected, else FAIL listing the problems.
+report() {
+	local name=$1 ok=()
+	shift
+	while (($#)) && [[ $1 != -- ]]; do ok+=("$1"); shift; done
+	(($#)) && shift
+	if (($# == 0)); then pass "$name" "${ok[@]}"; else fail "$name" "$@"; fi
+}
+
+# ---- lifetime: one work dir, a trap that always cleans up ----------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-peers.XXXXXX")
+P=xpe$$r$RANDOM
+NS_HA=$P-ha
+NS_HOME=$P-home
+NS_MNA=$P-mna
+NS_MNB=$P-mnb
+NS_VIS=$P-vis
+NAMESPACES=("$NS_HA" "$NS_HOME" "$NS_MNA" "$NS_MNB" "$NS_VIS")
+BPFFS=$WORK/bpffs
+BG_PIDS=()
+HA_PID=
+MN_PID=
+WATCHDOG=
+RESULT_PRINTED=0
+ABORTED=
+SETUP_FAILED=0
+# The trap may run while a function's output is redirected (a signal is
+# handled when the foreground command ends, inside `on ... >file`): the
+# cleanup writes to the script's own stdout and stderr, kept here.
+exec 3>&1 4>&2
+
+on() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" 3>&- 4>&-
+}
+# bg NS OUT CMD...: a background process in a namespace; `ip netns exec` execs
+# the command, so $! is its own PID.
+bg() {
+	local ns=$1 out=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$out" 2>"$out.err" 3>&- 4>&- &
+	BG_PIDS+=($!)
+}
+# stop_pid PID [SIGNAL]: signal a process we started, give it 5 s, then KILL.
+stop_pid() {
+	local pid=$1 sig=${2:-TERM} i
+	[[ -n $pid ]] || return 0
+	kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+# stop_agent PID: SIGTERM to an xmipd, 5 s to stop; STOP_STATUS = its exit
+# status, or "killed" when it had to be SIGKILLed.
+STOP_STATUS=
+stop_agent() {
+	local pid=$1 i
+	STOP_STATUS=
+	[[ -n $pid ]] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		STOP_STATUS=killed
+	else
+		wait "$pid" 2>/dev/null
+		STOP_STATUS=$?
+	fi
+	return 0
+}
+start_watchdog() {
+	bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
+		wait $s; echo "'"$SELF"': time limit of $1 s reached, aborting" >&2
+		kill -TERM "$2"' _ "$TIME_LIMIT" "$$" 3>&- 4>&- &
+	WATCHDOG=$!
+}
+# shellcheck disable=SC2317 # called from the EXIT trap
+show_logs() {
+	local f
+	for f in "$WORK"/xmipd-*.log; do
+		[[ -s $f ]] || continue
+		echo "---- ${f##*/} (last 40 lines) ----"
+		tail -n 40 "$f"
+	done
+	if [[ -s $WORK/mn0-address-events.log ]]; then
+		echo "---- address events in the mobile node's namespace ----"
+		tail -n 20 "$WORK/mn0-address-events.log"
+	fi
+	for f in "$WORK"/*.err; do
+		[[ -s $f ]] || continue
+		echo "---- ${f##*/} ----"
+		tail -n 10 "$f"
+	done
+	if ((SETUP_FAILED)) && [[ -s $WORK/setup.log ]]; then
+		echo "---- setup.log (last 10 lines) ----"
+		tail -n 10 "$WORK/setup.log"
+	fi
+}
+
+# shellcheck disable=SC2317 # the EXIT trap
+cleanup() {
+	local rc=$? pid ns left=
+	exec 1>&3 2>&4
+	trap - EXIT INT TERM
+	[[ -n $ABORTED ]] && rc=$ABORTED
+	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
+	((RESULT_PRINTED)) || echo "RESULT: aborted before the checks completed (exit status $rc)"
+	if ((rc != 0 || FAILED != 0)); then show_logs; fi
+	# The agents first, with SIGTERM: a clean stop detaches and unpins.
+	stop_pid "$HA_PID"
+	stop_pid "$MN_PID"
+	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+	for ns in "${NAMESPACES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if mountpoint -q "$BPFFS" 2>/dev/null; then umount "$BPFFS"; fi
+	[[ $WORK == */xmip-peers.* ]] && rm -rf "$WORK"
+	# Nothing may be left behind: check rather than trust.
+	for ns in "${NAMESPACES[@]}"; do
+		grep -qw -- "$ns" <<<"$(ip netns list)" && left+=" namespace $ns"
+	done
+	grep -q -- "$BPFFS" <<<"$(mount)" && left+=" bpffs $BPFFS"
+	[[ -e $WORK ]] && left+=" $WORK"
+	for pid in $HA_PID $MN_PID "${BG_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=" process $pid"; done
+	if [[ -n $left ]]; then
+		echo "FAIL  cleanup left behind:$left" >&2
+		((rc)) || rc=1
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'ABORTED=130; exit 130' INT
+trap 'ABORTED=143; exit 143' TERM
+start_watchdog
+
+# must CMD...: a setup step; on failure the run stops (with the cleanup).
+must() {
+	echo "+ $*" >>"$WORK/setup.log"
+	if ! "$@" >>"$WORK/setup.log" 2>&1; then
+		SETUP_FAILED=1
+		fail "setup: $*" "the command failed; the environment is not usable (see setup.log below)"
+		exit 1
+	fi
+}
+
+# ---- small helpers ---------------------------------------------------------------
+ctl() { "$PY" "$LIB/xmip_control.py" "$@"; }
+# jget FILE PATH: a value from a JSON file (dotted path); empty if missing.
+jget() {
+	"$PY" - "$1" "$2" <<'EOF' 2>/dev/null
+import json, sys
+v = json.load(open(sys.argv[1]))
+for part in sys.argv[2].split("."):
+    v = v[int(part)] if isinstance(v, list) else v[part]
+print(v if isinstance(v, str) else json.dumps(v))
+EOF
+}
+dp() { local ns=$1 inst=$2; shift 2; on "$ns" "$XMIP_DP" --pin-root "$BPFFS" -i "$inst" "$@"; }
+# dp_binding NS INSTANCE HOA: "remote local" of the datapath binding, or nothing.
+dp_binding() { dp "$1" "$2" binding list 2>/dev/null | awk -v h="$3" 'NR > 1 && $1 == h { print $2, $3 }'; }
+# wait_agent SOCKET PID: until the control socket answers (5 s). On failure
+# AGENT_PROBLEM says why.
+AGENT_PROBLEM=
+wait_agent() {
+	local i st
+	for ((i = 0; i < 50; i++)); do
+		if ! kill -0 "$2" 2>/dev/null; then
+			wait "$2" 2>/dev/null
+			st=$?
+			AGENT_PROBLEM="xmipd exited with status $st before its control socket $1 answered (its log is below)"
+			return 1
+		fi
+		ctl "$1" status >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	AGENT_PROBLEM="its control socket $1 did not answer within 5 s (its log is below)"
+	return 1
+}
+# eui64 PREFIX MAC: the SLAAC address (modified EUI-64, RFC 4291 2.5.1).
+eui64() {
+	"$PY" -c '
+import ipaddress, sys
+net = ipaddress.IPv6Network(sys.argv[1]); m = [int(x, 16) for x in sys.argv[2].split(":")]
+iid = bytes([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
+print(ipaddress.IPv6Address(net.network_address.packed[:8] + iid))' "$1" "$2"
+}
+
+# probe OUT ARGS...: the scapy mobile node (part A) sends one packet from the
+# visited link; OUT gets its JSON report, OUT.inspect xmip-mh-inspect's view of
+# the answer (if any).
+probe() {
+	local out=$1
+	shift
+	on "$NS_MNA" "$PY" "$LIB/scapy_mn_probe.py" --iface m0 --dst-mac "$MAC_HA1" --ha "$HA" "$@" \
+		>"$out" 2>"$out.err"
+	local reply
+	reply=$(jget "$out" reply)
+	rm -f "$out.inspect"
+	if [[ -n $reply && $reply != null ]]; then
+		"$MH_INSPECT" "$reply" >"$out.inspect" 2>&1
+	fi
+	return 0
+}
+# ins OUT FIELD: a field of xmip-mh-inspect's view of the answer.
+ins() { [[ -f $1.inspect ]] && jget "$1.inspect" "$2"; }
+ha_stat() { ctl "$WORK/ha.sock" stats --get "signalling.$1"; }
+mn_stat() { ctl "$WORK/mn.sock" stats --get "signalling.$1"; }
+# Checks on an answer (the BA or BE in OUT) against what is expected; each
+# failed expectation appends to the array named PROBLEMS.
+expect_eq() { # WHAT GOT WANT
+	[[ $2 == "$3" ]] || PROBLEMS+=("$1: got '${2:-nothing}', expected '$3'")
+}
+
+echo "xmipd against independent scapy peers (namespaces $P-*, work dir $WORK)"
+
+# =================================================================================
+# Part A: xmipd home agent, scapy mobile node
+# =================================================================================
+setup_part_a() {
+	local n
+	for n in "$NS_HA" "$NS_HOME" "$NS_MNA"; do
+		must ip netns add "$n"
+		must on "$n" ip link set lo up
+		must on "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.default.router_solicitations=0
+	done
+	must ip -n "$NS_HA" link add ha0 address $MAC_HA0 type veth peer name h0 netns "$NS_HOME" address $MAC_HOME
+	must ip -n "$NS_HA" link add ha1 address $MAC_HA1 type veth peer name m0 netns "$NS_MNA" address $MAC_MNA
+	must ip -n "$NS_HA" link set ha0 up
+	must ip -n "$NS_HA" link set ha1 up
+	must ip -n "$NS_HOME" link set h0 up
+	must ip -n "$NS_MNA" link set m0 up
+	# The HA redirects into ha1 (tunnel, BA) and maybe ha0: their peers need
+	# NAPI (GRO) or the frames are lost (docs/datapath.md); the hosts compute
+	# checksums in software (a frame redirected by XDP loses CHECKSUM_PARTIAL).
+	must on "$NS_HOME" ethtool -K h0 gro on tx-checksumming off
+	must on "$NS_MNA" ethtool -K m0 gro on tx-checksumming off
+	must ip -n "$NS_HA" -6 addr add $HA/64 dev ha0 nodad
+	must ip -n "$NS_HA" -6 addr add $HA_VISITED/64 dev ha1 nodad
+	must ip -n "$NS_HOME" -6 addr add $HOME_NB/64 dev h0 nodad
+	must ip -n "$NS_MNA" -6 addr add $COA/64 dev m0 nodad
+	must ip -n "$NS_MNA" -6 addr add $COA2/64 dev m0 nodad
+	cat >"$WORK/ha.toml" <<EOF
+role = "ha"
+log_level = "debug"
+[paths]
+control_socket = "$WORK/ha.sock"
+pin_root = "$BPFFS"
+state_dir = "$WORK/state-ha"
+[datapath]
+interfaces = ["ha0", "ha1"]
+[metrics]
+listen = ""
+[home_agent]
+address = "$HA"
+home_link = "ha0"
+prefixes = ["$HOME_PREFIX"]
+EOF
+	# Not through a shell function: $! must be xmipd itself (ip netns exec
+	# execs it), so that SIGTERM reaches the agent and it stops cleanly.
+	ip netns exec "$NS_HA" "$XMIPD" -c "$WORK/ha.toml" >"$WORK/xmipd-ha.log" 2>&1 3>&- 4>&- &
+	HA_PID=$!
+	wait_agent "$WORK/ha.sock" "$HA_PID"
+}
+
+# A1 ------------------------------------------------------------------------------
+check_registration() {
+	local name="A1. registration: BU (HAO, A|H, seq $SEQ, lifetime $LIFETIME s) from the CoA is acknowledged" out=$WORK/a1.json
+	local PROBLEMS=()
+	probe "$out" --kind bu --coa $COA --hoa $HOA --seq $SEQ --lifetime $LIFETIME --timeout 3
+	local el lt
+	el=$(jget "$out" elapsed_s)
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Binding Acknowledgement reached the CoA $COA within 3 s" \
+			"(the HA performs DAD for the HoA on the home link first, about 1 s)"
+		return
+	fi
+	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BA: $(ins "$out" error)")
+	[[ $(jget "$out" dissected.checksum_ok) == true ]] || PROBLEMS+=("independent checksum (pseudo-header dst = RH2 home address) does not verify")
+	expect_eq "MH type" "$(ins "$out" mh_type)" 6
+	expect_eq "status" "$(ins "$out" status)" 0
+	expect_eq "sequence" "$(ins "$out" sequence)" $SEQ
+	expect_eq "IPv6 source" "$(ins "$out" src)" $HA
+	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA
+	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $HOA
+	expect_eq "scapy: RH2 segments left" "$(jget "$out" dissected.rh2_segleft)" 1
+	lt=$(ins "$out" lifetime)
+	((${lt:-0} > 0 && ${lt:-0} <= LIFETIME)) || PROBLEMS+=("granted lifetime ${lt:-?} s, expected 1..$LIFETIME")
+	awk -v e="${el:-99}" 'BEGIN { exit !(e <= 3.0) }' || PROBLEMS+=("answered after ${el} s, more than 3 s")
+	report "$name" "BA from $HA to $COA after ${el} s: status 0, seq $SEQ, lifetime ${lt} s, RH2 = $HOA; checksum valid (xmip-mh-inspect and an independent one)" -- "${PROBLEMS[@]}"
+}
+
+# A2 ------------------------------------------------------------------------------
+check_state() {
+	local name="A2. state: binding cache, proxy ND on the home link, datapath binding, tunnel to the CoA"
+	local PROBLEMS=() bc proxy dpb pcap=$WORK/a2.pcap tcpd counts total tunnelled leaked i
+	bc=$(ctl "$WORK/ha.sock" bcache)
+	expect_eq "bcache entries" "$("$PY" -c 'import json,sys; print(len(json.loads(sys.argv[1])))' "$bc" 2>/dev/null)" 1
+	expect_eq "bcache home address" "$(ctl "$WORK/ha.sock" bcache --get 0.home_address)" $HOA
+	expect_eq "bcache care-of address" "$(ctl "$WORK/ha.sock" bcache --get 0.care_of_address)" $COA
+	expect_eq "bcache state" "$(ctl "$WORK/ha.sock" bcache --get 0.state)" active
+	expect_eq "bcache sequence" "$(ctl "$WORK/ha.sock" bcache --get 0.sequence)" $SEQ
+	proxy=$(ip -n "$NS_HA" -6 neigh show proxy)
+	grep -q "^$HOA dev ha0" <<<"$proxy" || PROBLEMS+=("no proxy neighbour entry for $HOA on ha0 (ip -6 neigh show proxy: '${proxy}')")
+	dpb=$(dp_binding "$NS_HA" ha $HOA)
+	expect_eq "datapath binding (remote local)" "$dpb" "$COA $HA"
+
+	# The tunnel: a home-link host pings the HoA (from its static address: it
+	# also autoconfigures one from the HA's RAs); capture at the CoA.
+	bg "$NS_MNA" "$WORK/a2.tcpdump" tcpdump -i m0 -n -U --immediate-mode -w "$pcap" ip6
+	tcpd=${BG_PIDS[-1]}
+	for ((i = 0; i < 50; i++)); do
+		grep -q "listening on" "$WORK/a2.tcpdump.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	on "$NS_HOME" ping -6 -c 3 -i 0.2 -W 2 -I $HOME_NB $HOA >"$WORK/a2.ping" 2>&1
+	sleep 0.3
+	stop_pid "$tcpd" INT
+	counts=$(tshark -r "$pcap" -T fields -E occurrence=a -E aggregator=, \
+		-e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmpv6.type 2>/dev/null |
+		awk -F'\t' -v ha=$HA -v coa=$COA -v nb=$HOME_NB -v hoa=$HOA '
+		{ n = split($1, s, ","); split($2, d, ","); split($3, nh, ",") }
+		n >= 2 && nh[1] == 41 && s[1] == ha && d[1] == coa && s[2] == nb && d[2] == hoa && $4 == 128 { t++ }
+		s[1] == nb && d[1] == hoa { leak++ }
+		END { printf "%d %d %d\n", NR, t, leak }')
+	read -r total tunnelled leaked <<<"$counts"
+	((${tunnelled:-0} == 3)) || PROBLEMS+=("captured at the CoA: ${tunnelled:-0} of 3 echo requests tunnelled HA -> CoA (next header 41, inner $HOME_NB -> $HOA); ${total:-0} frames in all")
+	((${leaked:-0} == 0)) || PROBLEMS+=("$leaked echo requests reached the visited link untunnelled")
+	report "$name" "bcache: $HOA -> $COA (seq $SEQ, active); HA proxies $HOA on ha0; datapath: $HOA remote $COA local $HA" \
+		"ping from the home link: 3/3 echo requests arrived at the CoA as IPv6-in-IPv6 $HA -> $COA carrying $HOME_NB -> $HOA" \
+		-- "${PROBLEMS[@]}"
+}
+
+# snapshot of the binding as the HA holds it (bcache + datapath), for "nothing changed"
+binding_snapshot() {
+	echo "$(ctl "$WORK/ha.sock" bcache --get 0.care_of_address 2>/dev/null)|$(ctl "$WORK/ha.sock" bcache --get 0.sequence 2>/dev/null)|$(ctl "$WORK/ha.sock" bcache --get 0.lifetime 2>/dev/null)|$(dp_binding "$NS_HA" ha $HOA)"
+}
+
+# A3 ------------------------------------------------------------------------------
+check_old_sequence() {
+	local old=$((SEQ - 1))
+	local name="A3. old sequence: BU seq $old (< $SEQ) from another CoA is refused with status 135" out=$WORK/a3.json
+	local PROBLEMS=() before after
+	before=$(binding_snapshot)
+	probe "$out" --kind bu --coa $COA2 --hoa $HOA --seq $old --lifetime $LIFETIME --timeout 2
+	after=$(binding_snapshot)
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Binding Acknowledgement reached $COA2 within 2 s"
+		return
+	fi
+	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BA: $(ins "$out" error)")
+	expect_eq "status" "$(ins "$out" status)" 135
+	expect_eq "sequence (the last accepted)" "$(ins "$out" sequence)" $SEQ
+	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA2
+	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $HOA
+	expect_eq "binding (CoA|seq|lifetime|datapath) after the refused BU" "$after" "$before"
+	report "$name" "BA status 135 carrying seq $SEQ (the last accepted) to $COA2; the binding still points at $COA, seq $SEQ, datapath unchanged" -- "${PROBLEMS[@]}"
+}
+
+# A4 ------------------------------------------------------------------------------
+check_wrong_prefix() {
+	local s=$((SEQ + 1))
+	local name="A4. wrong prefix: BU for $FOREIGN_HOA (not in $HOME_PREFIX) is refused with status 132" out=$WORK/a4.json
+	local PROBLEMS=() before after
+	before=$(binding_snapshot)
+	probe "$out" --kind bu --coa $COA --hoa $FOREIGN_HOA --seq $s --lifetime $LIFETIME --timeout 2
+	after=$(binding_snapshot)
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Binding Acknowledgement reached $COA within 2 s"
+		return
+	fi
+	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BA: $(ins "$out" error)")
+	expect_eq "status" "$(ins "$out" status)" 132
+	expect_eq "sequence" "$(ins "$out" sequence)" $s
+	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $FOREIGN_HOA
+	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA
+	expect_eq "bcache entries" "$(ctl "$WORK/ha.sock" status --get bindings)" 1
+	[[ -z $(dp_binding "$NS_HA" ha $FOREIGN_HOA) ]] || PROBLEMS+=("the datapath has a binding for $FOREIGN_HOA")
+	expect_eq "binding of $HOA" "$after" "$before"
+	report "$name" "BA status 132 (not home subnet), seq $s, RH2 = $FOREIGN_HOA, to $COA; no binding created" -- "${PROBLEMS[@]}"
+}
+
+# A5 ------------------------------------------------------------------------------
+check_deregistration() {
+	local s=$((SEQ + 1))
+	local name="A5. deregistration: BU seq $s lifetime 0 removes the binding" out=$WORK/a5.json
+	local PROBLEMS=() proxy
+	probe "$out" --kind bu --coa $COA --hoa $HOA --seq $s --lifetime 0 --timeout 2
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Binding Acknowledgement reached $COA within 2 s"
+		return
+	fi
+	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BA: $(ins "$out" error)")
+	expect_eq "status" "$(ins "$out" status)" 0
+	expect_eq "sequence" "$(ins "$out" sequence)" $s
+	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $HOA
+	expect_eq "bcache" "$(ctl "$WORK/ha.sock" bcache)" "[]"
+	proxy=$(ip -n "$NS_HA" -6 neigh show proxy)
+	grep -q "^$HOA " <<<"$proxy" && PROBLEMS+=("the proxy neighbour entry for $HOA is still there")
+	[[ -z $(dp_binding "$NS_HA" ha $HOA) ]] || PROBLEMS+=("the datapath still has a binding for $HOA: $(dp_binding "$NS_HA" ha $HOA)")
+	report "$name" "BA status 0, seq $s; bcache empty, no proxy entry for $HOA, no datapath binding" -- "${PROBLEMS[@]}"
+}
+
+# A6 ------------------------------------------------------------------------------
+check_malformed() {
+	local s=$((SEQ + 2))
+	local name="A6. malformed: a BU with a bad checksum and a truncated BU get no answer and are counted" out=$WORK/a6
+	local PROBLEMS=() bu0 bu1 mh0 mh1 rx0 rx1 tx0 tx1
+	bu0=$(ha_stat bu_drop_invalid)
+	mh0=$(ha_stat mh_drop_invalid)
+	rx0=$(ha_stat bu_received)
+	tx0=$(($(ha_stat ba_sent) + $(ha_stat ba_nack_sent)))
+	probe "$out.csum.json" --kind bad-checksum --coa $COA --hoa $HOA --seq $s --lifetime $LIFETIME --timeout 1.5
+	probe "$out.trunc.json" --kind truncated --coa $COA --hoa $HOA --seq $s --timeout 1.5
+	bu1=$(ha_stat bu_drop_invalid)
+	mh1=$(ha_stat mh_drop_invalid)
+	rx1=$(ha_stat bu_received)
+	tx1=$(($(ha_stat ba_sent) + $(ha_stat ba_nack_sent)))
+	[[ $(jget "$out.csum.json" reply) == null ]] || PROBLEMS+=("the BU with a bad checksum was answered: $(ins "$out.csum.json" message)")
+	[[ $(jget "$out.trunc.json" reply) == null ]] || PROBLEMS+=("the truncated BU was answered: $(ins "$out.trunc.json" message)")
+	((bu1 - bu0 + mh1 - mh0 == 2)) ||
+		PROBLEMS+=("invalid counters: bu_drop_invalid $bu0 -> $bu1, mh_drop_invalid $mh0 -> $mh1; expected +2 between them")
+	((rx1 == rx0)) || PROBLEMS+=("bu_received went $rx0 -> $rx1: a malformed BU was taken as valid")
+	((tx1 == tx0)) || PROBLEMS+=("BAs sent went $tx0 -> $tx1")
+	kill -0 "$HA_PID" 2>/dev/null || PROBLEMS+=("xmipd is no longer running")
+	# and the agent still works
+	local v=$((SEQ + 3))
+	probe "$out.valid.json" --kind bu --coa $COA --hoa $HOA --seq $v --lifetime $LIFETIME --timeout 3
+	if [[ -s $out.valid.json.inspect ]]; then
+		expect_eq "the next valid BU: status" "$(ins "$out.valid.json" status)" 0
+		expect_eq "the next valid BU: sequence" "$(ins "$out.valid.json" sequence)" $v
+		[[ $(ins "$out.valid.json" valid) == true ]] || PROBLEMS+=("the next valid BU's BA is rejected by xmip-mh-inspect")
+	else
+		PROBLEMS+=("the next valid BU (seq $v) was not answered within 3 s")
+	fi
+	report "$name" "no answer to either within 1.5 s; bu_drop_invalid $bu0 -> $bu1, mh_drop_invalid $mh0 -> $mh1; bu_received and BAs sent unchanged" \
+		"the agent kept running: the next valid BU (seq $v) got BA status 0" -- "${PROBLEMS[@]}"
+}
+
+# A7 ------------------------------------------------------------------------------
+check_unknown_type() {
+	local name="A7. unknown MH type 50 is answered with a Binding Error, status 2" out=$WORK/a7.json
+	local PROBLEMS=() be0 be1
+	be0=$(ha_stat be_sent)
+	probe "$out" --kind unknown-type --coa $COA --hoa $HOA --timeout 2
+	be1=$(ha_stat be_sent)
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Mobility Header answer reached $COA within 2 s (be_sent $be0 -> $be1)"
+		return
+	fi
+	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the answer: $(ins "$out" error)")
+	[[ $(jget "$out" dissected.checksum_ok) == true ]] || PROBLEMS+=("independent checksum does not verify")
+	expect_eq "MH type" "$(ins "$out" mh_type)" 7
+	expect_eq "status" "$(ins "$out" status)" 2
+	expect_eq "IPv6 source" "$(ins "$out" src)" $HA
+	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA
+	expect_eq "home address field (scapy)" "$(jget "$out" dissected.be_home_address)" $HOA
+	((be1 - be0 == 1)) || PROBLEMS+=("be_sent went $be0 -> $be1, expected +1")
+	report "$name" "Binding Error from $HA to $COA: status 2 (unrecognized MH type), home address $HOA; checksum valid; be_sent +1" -- "${PROBLEMS[@]}"
+}
+
+# A8 ------------------------------------------------------------------------------
+check_ha_stop() {
+	local name="A8. SIGTERM: the home agent stops cleanly and withdraws what it set up"
+	local PROBLEMS=() t0 t1 ifc proxy
+	t0=$(date +%s.%N)
+	stop_agent "$HA_PID"
+	t1=$(date +%s.%N)
+	HA_PID=
+	expect_eq "exit status" "$STOP_STATUS" 0
+	grep -q "stopped; datapath detached" "$WORK/xmipd-ha.log" || PROBLEMS+=("its log does not say 'stopped; datapath detached'")
+	for ifc in ha0 ha1; do
+		grep -q ' xdp' <<<"$(ip -n "$NS_HA" link show dev $ifc)" && PROBLEMS+=("an XDP program is still attached to $ifc")
+	done
+	[[ -e $BPFFS/ha ]] && PROBLEMS+=("maps still pinned under $BPFFS/ha")
+	proxy=$(ip -n "$NS_HA" -6 neigh show proxy)
+	[[ -z $proxy ]] || PROBLEMS+=("proxy neighbour entries left on the home link: $proxy")
+	report "$name" "exit status 0 after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; XDP detached from ha0 and ha1, maps unpinned, the proxy entry for $HOA withdrawn" -- "${PROBLEMS[@]}"
+}
+
+echo
+echo "Part A: xmipd home agent <- scapy mobile node"
+mkdir -p "$BPFFS"
+must mount -t bpf bpf "$BPFFS"
+if setup_part_a; then
+	say "HA agent up (pid $HA_PID), control socket $WORK/ha.sock"
+	check_registration
+	check_state
+	check_old_sequence
+	check_wrong_prefix
+	check_deregistration
+	check_malformed
+	check_unknown_type
+	check_ha_stop
+else
+	fail "A. setup: xmipd (home agent) did not come up" "$AGENT_PROBLEM"
+fi
+stop_pid "$HA_PID" # when setup failed
+HA_PID=
+
+# =================================================================================
+# Part B: xmipd mobile node, scapy home agent
+# =================================================================================
+ROUTER_LL=
+COA_B=
+setup_part_b() {
+	local n
+	for n in "$NS_MNB" "$NS_VIS"; do
+		must ip netns add "$n"
+		must on "$n" ip link set lo up
+		must on "$n" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.default.router_solicitations=0
+	done
+	# No SLAAC by the MN's kernel: the scapy RAs start before xmipd (which
+	# turns autoconf off itself) and the kernel would form the very same
+	# EUI-64 address, so B1 could not tell who formed the care-of address.
+	must on "$NS_MNB" sysctl -qw net.ipv6.conf.default.autoconf=0
+	must ip -n "$NS_MNB" link add mn0 address $MAC_MNB type veth peer name v0 netns "$NS_VIS" address $MAC_VIS
+	must ip -n "$NS_MNB" link set mn0 up
+	must ip -n "$NS_VIS" link set v0 up
+	must on "$NS_VIS" ethtool -K v0 gro on tx-checksumming off
+	must on "$NS_MNB" ethtool -K mn0 tx-checksumming off
+	local i
+	for ((i = 0; i < 30; i++)); do
+		ROUTER_LL=$(ip -n "$NS_VIS" -6 addr show dev v0 scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+		[[ -n $ROUTER_LL ]] && break
+		sleep 0.1
+	done
+	[[ -n $ROUTER_LL ]] || { fail "B. setup: v0 has no link-local address"; return 1; }
+	COA_B=$(eui64 $VISITED_PREFIX $MAC_MNB)
+	cat >"$WORK/mn.toml" <<EOF
+role = "mn"
+log_level = "debug"
+[paths]
+control_socket = "$WORK/mn.sock"
+pin_root = "$BPFFS"
+state_dir = "$WORK/state-mn"
+[metrics]
+listen = ""
+[mobile_node]
+home_address = "$HOA/64"
+home_agent = "$HA"
+interface = "mn0"
+lifetime = $MN_LIFETIME
+EOF
+	# Address events on mn0, for the diagnostics when part B fails.
+	bg "$NS_MNB" "$WORK/mn0-address-events.log" ip -ts monitor address
+	# The scapy HA first: its capture must run before the MN can send.
+	bg "$NS_VIS" "$WORK/b.serve.json" "$PY" "$LIB/scapy_ha.py" serve --iface v0 --router-ll "$ROUTER_LL" \
+		--prefix $VISITED_PREFIX --ha $HA --ra-interval 0.5 --timeout 12 --ready "$WORK/b.ready"
+	SERVE_PID=${BG_PIDS[-1]}
+	for ((i = 0; i < 50; i++)); do [[ -e $WORK/b.ready ]] && break; sleep 0.1; done
+	[[ -e $WORK/b.ready ]] || { fail "B. setup: the scapy home agent did not start"; return 1; }
+	ip netns exec "$NS_MNB" "$XMIPD" -c "$WORK/mn.toml" >"$WORK/xmipd-mn.log" 2>&1 3>&- 4>&- &
+	MN_PID=$!
+	wait_agent "$WORK/mn.sock" "$MN_PID" || { fail "B. setup: xmipd (mobile node) did not come up" "$AGENT_PROBLEM"; return 1; }
+	# The scapy HA exits once it has answered a BU (or after 12 s).
+	for ((i = 0; i < 130; i++)); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
+	wait "$SERVE_PID" 2>/dev/null
+	return 0
+}
+
+# B1 ------------------------------------------------------------------------------
+BU_SEQ=
+check_mn_bu() {
+	local name="B1. the MN's BU: from its EUI-64 care-of address $COA_B, valid for xmip-mh-inspect and scapy" out=$WORK/b.serve.json
+	local PROBLEMS=() bu
+	bu=$(jget "$out" bu)
+	if [[ -z $bu || $bu == null ]]; then
+		fail "$name" "the scapy HA saw no Binding Update to $HA within 12 s ($(jget "$out" ras_sent) RAs for $VISITED_PREFIX sent)" \
+			"xmipd status: $(ctl "$WORK/mn.sock" status 2>&1)"
+		return
+	fi
+	"$MH_INSPECT" "$bu" >"$out.bu.inspect" 2>&1
+	BU_SEQ=$(jget "$out" bu_dissected.sequence)
+	# xmip's decoder
+	[[ $(jget "$out.bu.inspect" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BU: $(jget "$out.bu.inspect" error)")
+	expect_eq "mh-inspect: MH type" "$(jget "$out.bu.inspect" mh_type)" 5
+	expect_eq "mh-inspect: source" "$(jget "$out.bu.inspect" src)" "$COA_B"
+	expect_eq "mh-inspect: destination" "$(jget "$out.bu.inspect" dst)" $HA
+	expect_eq "mh-inspect: Home Address option" "$(jget "$out.bu.inspect" home_address_option)" $HOA
+	expect_eq "mh-inspect: A flag" "$(jget "$out.bu.inspect" ack)" true
+	expect_eq "mh-inspect: H flag" "$(jget "$out.bu.inspect" home)" true
+	expect_eq "mh-inspect: lifetime" "$(jget "$out.bu.inspect" lifetime)" $MN_LIFETIME
+	# scapy's dissection and the independent checksum
+	expect_eq "scapy: source" "$(jget "$out" bu_dissected.src)" "$COA_B"
+	expect_eq "scapy: HAO in a Destination Options header" "$(jget "$out" bu_dissected.in_destination_options)" true
+	expect_eq "scapy: HAO home address" "$(jget "$out" bu_dissected.hao)" $HOA
+	expect_eq "scapy: A flag" "$(jget "$out" bu_dissected.flag_a)" true
+	expect_eq "scapy: H flag" "$(jget "$out" bu_dissected.flag_h)" true
+	expect_eq "scapy: lifetime" "$(jget "$out" bu_dissected.lifetime)" $MN_LIFETIME
+	expect_eq "independent checksum (pseudo-header src = HAO)" "$(jget "$out" bu_dissected.checksum_ok)" true
+	expect_eq "sender MAC" "$(jget "$out" bu_mac)" $MAC_MNB
+	expect_eq "the MN's own view (status care_of_address)" "$(ctl "$WORK/mn.sock" status --get care_of_address)" "$COA_B"
+	local addrs
+	addrs=$(ip -n "$NS_MNB" -6 addr show dev mn0 | awk '/inet6/ { $1 = ""; print }' | paste -sd ';' -)
+	grep -q " $COA_B/64 " <<<"$addrs" || PROBLEMS+=("$COA_B/64 is not configured on mn0 (mn0 has:$addrs)")
+	report "$name" "BU seq $BU_SEQ $COA_B -> $HA, HAO $HOA, flags A|H, lifetime $MN_LIFETIME s; checksum valid (xmip-mh-inspect, independent); from $MAC_MNB" -- "${PROBLEMS[@]}"
+}
+
+# B2 ------------------------------------------------------------------------------
+check_mn_bound() {
+	local name="B2. after scapy's BA the MN is bound: binding update list and datapath" out=$WORK/b.serve.json
+	local PROBLEMS=() state i ba
+	if [[ -z $BU_SEQ || $BU_SEQ == null ]]; then
+		fail "$name" "no BU was answered (see B1)"
+		return
+	fi
+	ba=$(jget "$out" ba)
+	"$MH_INSPECT" "$ba" >"$out.ba.inspect" 2>&1 || PROBLEMS+=("test peer problem: the BA scapy sent is invalid for xmip-mh-inspect: $(cat "$out.ba.inspect")")
+	for ((i = 0; i < 20; i++)); do
+		state=$(ctl "$WORK/mn.sock" bul --get 0.state)
+		[[ $state == bound ]] && break
+		sleep 0.1
+	done
+	expect_eq "bul state" "$state" bound
+	expect_eq "bul care-of address" "$(ctl "$WORK/mn.sock" bul --get 0.care_of_address)" "$COA_B"
+	expect_eq "bul sequence" "$(ctl "$WORK/mn.sock" bul --get 0.sequence)" "$BU_SEQ"
+	expect_eq "bul home agent" "$(ctl "$WORK/mn.sock" bul --get 0.home_agent)" $HA
+	expect_eq "bul granted lifetime" "$(ctl "$WORK/mn.sock" bul --get 0.lifetime)" $MN_LIFETIME
+	expect_eq "ba_received" "$(mn_stat ba_received)" 1
+	expect_eq "datapath binding (remote local)" "$(dp_binding "$NS_MNB" mn $HOA)" "$HA $COA_B"
+	report "$name" "bul: bound, CoA $COA_B, seq $BU_SEQ, lifetime $MN_LIFETIME s; datapath: $HOA local $COA_B remote $HA" -- "${PROBLEMS[@]}"
+}
+
+# B3 ------------------------------------------------------------------------------
+check_mn_wrong_seq() {
+	local name="B3. a BA with a wrong sequence number is ignored by the MN"
+	local PROBLEMS=() d0 d1 before after wrong i
+	if [[ -z $BU_SEQ || $BU_SEQ == null ]]; then
+		fail "$name" "no BU was answered (see B1)"
+		return
+	fi
+	wrong=$(((BU_SEQ + 1000) % 65536))
+	d0=$(mn_stat ba_drop_misc)
+	before=$(ctl "$WORK/mn.sock" bul --get 0 | "$PY" -c 'import json,sys; e=json.load(sys.stdin); print(e["state"], e["care_of_address"], e["sequence"], e["lifetime"])')
+	on "$NS_VIS" "$PY" "$LIB/scapy_ha.py" ba --iface v0 --dst-mac $MAC_MNB --ha $HA --coa "$COA_B" --hoa $HOA \
+		--seq $wrong --status 0 --lifetime $MN_LIFETIME >"$WORK/b3.json" 2>"$WORK/b3.json.err"
+	for ((i = 0; i < 20; i++)); do
+		d1=$(mn_stat ba_drop_misc)
+		((d1 != d0)) && break
+		sleep 0.1
+	done
+	after=$(ctl "$WORK/mn.sock" bul --get 0 | "$PY" -c 'import json,sys; e=json.load(sys.stdin); print(e["state"], e["care_of_address"], e["sequence"], e["lifetime"])')
+	((d1 - d0 == 1)) || PROBLEMS+=("ba_drop_misc went $d0 -> $d1, expected +1")
+	expect_eq "bul (state CoA seq lifetime)" "$after" "$before"
+	expect_eq "datapath binding (remote local)" "$(dp_binding "$NS_MNB" mn $HOA)" "$HA $COA_B"
+	kill -0 "$MN_PID" 2>/dev/null || PROBLEMS+=("xmipd (mobile node) is no longer running")
+	report "$name" "BA seq $wrong (the BU had $BU_SEQ): ba_drop_misc $d0 -> $d1; bul still '$after'" -- "${PROBLEMS[@]}"
+}
+
+# B4 ------------------------------------------------------------------------------
+check_mn_stop() {
+	local name="B4. SIGTERM: the mobile node stops cleanly and withdraws what it set up"
+	local PROBLEMS=() routes
+	stop_agent "$MN_PID"
+	MN_PID=
+	expect_eq "exit status" "$STOP_STATUS" 0
+	grep -q "stopped; datapath detached" "$WORK/xmipd-mn.log" || PROBLEMS+=("its log does not say 'stopped; datapath detached'")
+	grep -q ' xdp' <<<"$(ip -n "$NS_MNB" link show dev mn0)" && PROBLEMS+=("an XDP program is still attached to mn0")
+	[[ -n $(tc -n "$NS_MNB" filter show dev mn0 egress 2>/dev/null) ]] && PROBLEMS+=("a tc egress filter is still on mn0")
+	[[ -e $BPFFS/mn ]] && PROBLEMS+=("maps still pinned under $BPFFS/mn")
+	grep -q "inet6 $COA_B/" <<<"$(ip -n "$NS_MNB" -6 addr show dev mn0)" && PROBLEMS+=("the care-of address $COA_B is still on mn0")
+	routes=$(ip -n "$NS_MNB" -6 route show default | grep "src $HOA" || true)
+	[[ -z $routes ]] || PROBLEMS+=("the default route via the home address is still there: $routes")
+	report "$name" "exit status 0; XDP and tc detached from mn0, maps unpinned, care-of address $COA_B and the default route from the home address removed" -- "${PROBLEMS[@]}"
+}
+
+echo
+echo "Part B: xmipd mobile node -> scapy home agent"
+SERVE_PID=
+if setup_part_b; then
+	say "MN agent up (pid $MN_PID); visited router $ROUTER_LL; expected CoA $COA_B"
+	check_mn_bu
+	check_mn_bound
+	check_mn_wrong_seq
+	check_mn_stop
+fi
+
+echo
+RESULT_PRINTED=1
+if ((FAILED)); then
+	echo "RESULT: $FAILED of $((PASSED + FAILED)) checks FAILED (${FAILED_NAMES[*]})"
+	exit 1
+fi
+echo "RESULT: all $PASSED checks passed"
+exit 0
