@@ -12,6 +12,7 @@ PACKAGES=(
   libmnl-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   # run and test peers
   iproute2 iputils-ping ethtool tcpdump tshark python3-scapy radvd procps
+  prometheus python3-yaml
 )
 
 missing=()

@@ -65,7 +65,11 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
     core::set_log_level(to_core(cfg_.log_level));
     setup_datapath();
-    ctx_ = std::make_unique<Context>(Context{loop_, dp_->maps(), netlink_, raw_, stats_});
+    if (cfg_.metrics.enabled())
+        metrics_ = std::make_unique<metrics::AgentMetrics>(
+            cfg_.role == config::Role::HomeAgent ? metrics::Role::HomeAgent : metrics::Role::MobileNode, kVersion,
+            stats_, [maps = &dp_->maps()] { return maps->counters(); });
+    ctx_ = std::make_unique<Context>(Context{loop_, dp_->maps(), netlink_, raw_, stats_, metrics_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
@@ -79,6 +83,16 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     loop_.on_signal(SIGTERM, [this] { loop_.stop(); });
     loop_.on_signal(SIGINT, [this] { loop_.stop(); });
     loop_.on_signal(SIGHUP, [this] { reload(); });
+    // After on_signal: the endpoint's threads inherit the blocked signals.
+    // Monitoring is not worth failing the gateway for: a busy port is logged.
+    if (metrics_) {
+        try {
+            metrics_endpoint_ = std::make_unique<metrics::Endpoint>(cfg_.metrics.host, cfg_.metrics.port, *metrics_);
+            XLOG_INFO("metrics on %s (GET /metrics)", cfg_.metrics.listen.c_str());
+        } catch (const std::exception& e) {
+            XLOG_ERROR("%s; continuing without metrics", e.what());
+        }
+    }
     XLOG_INFO("xmipd %s: instance %s, role %s, control socket %s", kVersion, cfg_.instance.c_str(),
               config::to_string(cfg_.role), cfg_.paths.control_socket.c_str());
 }
@@ -253,6 +267,7 @@ void Agent::shutdown() {
     stopped_ = true;
     const bool keep = cfg_.datapath.keep_forwarding_on_exit;
     try {
+        metrics_endpoint_.reset();  // no scrape may read the datapath from here on
         if (service_) service_->stop(keep);
         service_.reset();
         control_.reset();

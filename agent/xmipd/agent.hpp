@@ -13,6 +13,7 @@
 #include "datapath/loader.hpp"
 #include "datapath/signal_reader.hpp"
 #include "io/raw_sender.hpp"
+#include "metrics/metrics.hpp"
 #include "netlink/netlink.hpp"
 #include "xmipd/context.hpp"
 #include "xmipd/signalling_stats.hpp"
@@ -51,10 +52,12 @@ private:
     netlink::Netlink netlink_;
     io::RawSender raw_;
     SignallingStats stats_;
+    std::unique_ptr<metrics::AgentMetrics> metrics_;  // when metrics.listen is set
     std::unique_ptr<Context> ctx_;
     std::unique_ptr<dp::SignalReader> signals_;
     std::unique_ptr<Service> service_;
     std::unique_ptr<control::Server> control_;
+    std::unique_ptr<metrics::Endpoint> metrics_endpoint_;  // its threads read metrics_ and the maps
     bool stopped_ = false;
 };
 

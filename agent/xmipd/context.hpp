@@ -8,6 +8,7 @@
 #include "io/raw_sender.hpp"
 #include "mh/packet.hpp"
 #include "netlink/netlink.hpp"
+#include "xmipd/observer.hpp"
 #include "xmipd/signalling_stats.hpp"
 
 namespace xmip::agent {
@@ -18,6 +19,9 @@ struct Context {
     netlink::Netlink& netlink;
     io::RawSender& raw;
     SignallingStats& stats;
+    Observer* observer = nullptr;  // monitoring hooks; none when null
+
+    Observer& observe() const { return observer ? *observer : Observer::none(); }
 };
 
 // A role: home agent or mobile node.

@@ -46,6 +46,8 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
         std::initializer_list<const char*>{"ff02::2"});
     ctx_.loop.add_fd(home_icmp_->fd(), [this] { on_home_link_icmp(); });
     if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
+    ctx_.observe().binding_cache(0, cfg_.max_bindings);
+    ctx_.observe().home_agents(0);
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
               to_string(ha_addr_).c_str(), cfg_.home_link.c_str(), cfg_.prefixes.size(), cfg_.max_bindings);
 }
@@ -87,6 +89,7 @@ void HaService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
 }
 
 void HaService::handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu) {
+    const auto received = ctx_.loop.now();
     ha::BindingUpdate req;
     // Away from home the MN sends from its CoA with a Home Address option;
     // from the home link (deregistering) it sends from its home address.
@@ -100,15 +103,16 @@ void HaService::handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
-    apply(cache_.process(req, ctx_.loop.now()), req.hoa, req.coa);
+    apply(cache_.process(req, received), req.hoa, req.coa, received);
 }
 
-void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa) {
+void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
+                      std::optional<core::TimePoint> received) {
     switch (o.action) {
         case Action::Ignore:
             return;
         case Action::AwaitDad:
-            start_dad(hoa, coa);
+            start_dad(hoa, coa, received);
             return;
         case Action::Reject:
             XLOG_INFO("refused registration of %s at %s: status %u", to_string(hoa).c_str(),
@@ -125,11 +129,11 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
             XLOG_INFO("deregistered %s", to_string(hoa).c_str());
             break;
     }
-    if (o.send_ba) send_ba(hoa, coa, o);
+    if (o.send_ba && send_ba(hoa, coa, o) && received) ctx_.observe().bu_processed(ctx_.loop.now() - *received);
     schedule_expiry();
 }
 
-void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o) {
+bool HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o) {
     mh::BindingAck ba;
     ba.status = o.status;
     ba.sequence = o.seq;
@@ -143,12 +147,13 @@ void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
     // To a mobile node away from home: through its care-of address, with its
     // home address in a type 2 routing header (RFC 6275 6.1.8, 9.5.4).
     if (!core::same_addr(coa, hoa)) spec.routing_header2 = hoa;
-    if (send_mobility(ctx_, spec, ba)) {
-        if (o.status < 128)
-            ctx_.stats.ba_sent++;
-        else
-            ctx_.stats.ba_nack_sent++;
-    }
+    if (!send_mobility(ctx_, spec, ba)) return false;
+    if (o.status < 128)
+        ctx_.stats.ba_sent++;
+    else
+        ctx_.stats.ba_nack_sent++;
+    ctx_.stats.ba_status_sent[o.status]++;
+    return true;
 }
 
 void HaService::activate(const ha::Binding& b) {
@@ -202,7 +207,7 @@ void HaService::deactivate(const in6_addr& hoa) {
     ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
 }
 
-void HaService::start_dad(const in6_addr& hoa, const in6_addr& coa) {
+void HaService::start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received) {
     if (dad_.count(hoa)) return;
     // The probe: an NS from :: to the home address's solicited-node group,
     // built whole (a socket cannot send from ::).
@@ -223,14 +228,15 @@ void HaService::start_dad(const in6_addr& hoa, const in6_addr& coa) {
         if (it == dad_.end()) return;
         bool unique = !it->second.duplicate;
         in6_addr coa = it->second.coa;
+        auto received = it->second.received;
         dad_.erase(it);
         if (!unique) XLOG_WARN("DAD failed for %s: another node uses it on the home link", to_string(hoa).c_str());
         auto o = cache_.dad_completed(hoa, unique, ctx_.loop.now());
         // The newest BU may name another CoA than the first: the cache knows.
         if (const ha::Binding* b = cache_.find(hoa)) coa = b->coa;
-        apply(o, hoa, coa);
+        apply(o, hoa, coa, received);
     });
-    dad_[hoa] = PendingDad{coa, timer, false};
+    dad_[hoa] = PendingDad{coa, timer, false, received};
     XLOG_DEBUG("DAD for %s started", to_string(hoa).c_str());
 }
 
@@ -248,6 +254,7 @@ void HaService::on_home_link_icmp() {
             auto change = others_.on_router_advertisement(r.src, *ra, ctx_.loop.now());
             if (change == nd::HomeAgentsList::Change::added)
                 XLOG_INFO("home agent %s appeared on the home link", to_string(r.src).c_str());
+            ctx_.observe().home_agents(others_.by_preference(ctx_.loop.now()).size());
         }
     });
 }
@@ -306,6 +313,8 @@ void HaService::schedule_router_advertisement(bool soon) {
 }
 
 void HaService::schedule_expiry() {
+    // Called after every change to the cache: the moment to report its size.
+    ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     ctx_.loop.timers().cancel(expiry_timer_);
     auto next = cache_.next_expiry();
     if (!next) return;
@@ -391,6 +400,7 @@ void HaService::reload(const config::Config& c) {
     cfg_.address = keep_addr;
     cfg_.home_link = keep_link;
     cache_.set_policy(policy_from(cfg_));
+    ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     if (cfg_.router_advertisements.enabled)
         schedule_router_advertisement(true);
     else

@@ -36,11 +36,14 @@ public:
 private:
     ha::Policy policy_from(const config::HomeAgent& h) const;
     void handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu);
-    void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa);
-    void send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o);
+    // received: when the Binding Update that led here arrived (none for an
+    // operator's binding), for the processing latency.
+    void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
+               std::optional<core::TimePoint> received = std::nullopt);
+    bool send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o);
     void activate(const ha::Binding& b);
     void deactivate(const in6_addr& hoa);
-    void start_dad(const in6_addr& hoa, const in6_addr& coa);
+    void start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received);
     void on_home_link_icmp();
     void send_router_advertisement();
     void schedule_router_advertisement(bool soon);
@@ -60,6 +63,7 @@ private:
         in6_addr coa;
         core::Timers::Id timer;
         bool duplicate = false;
+        std::optional<core::TimePoint> received;
     };
     std::unordered_map<in6_addr, PendingDad, core::In6Hash, core::In6Equal> dad_;
     std::optional<core::Timers::Id> expiry_timer_, ra_timer_;

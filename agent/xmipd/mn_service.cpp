@@ -81,6 +81,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
         });
     });
     ctx_.loop.add_fd(monitor_.fd(), [this] { on_link_events(); });
+    ctx_.observe().binding_update_list(mn::to_string(bul_.state()));
     send_router_solicitation();  // where are we? (guide 5.1: RS at start)
     XLOG_INFO("mobile node %s, home agent %s, on %s", to_string(hoa_).c_str(), to_string(ha_).c_str(),
               cfg_.interface.c_str());
@@ -223,6 +224,8 @@ void MnService::send_bu(const mn::BuToSend& b) {
 }
 
 void MnService::arm_timer() {
+    // Called after every change to the binding update list.
+    ctx_.observe().binding_update_list(mn::to_string(bul_.state()));
     ctx_.loop.timers().cancel(bul_timer_);
     auto next = bul_.next_timer();
     if (!next) return;
@@ -258,7 +261,11 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& 
     }
     std::optional<uint32_t> advice;
     if (auto* bra = mh::find_option<mh::BindingRefreshAdvice>(ba.options)) advice = uint32_t{bra->interval} * 4;
+    const auto sent = bul_.last_sent();  // the BU this BA must answer (11.7.3)
     auto r = bul_.on_binding_ack(ba.status, ba.sequence, ba.lifetime_seconds(), advice, ctx_.loop.now());
+    if (r.kind != Kind::Ignored) ctx_.stats.ba_status_received[ba.status]++;
+    if ((r.kind == Kind::Bound || r.kind == Kind::Deregistered) && sent)
+        ctx_.observe().registration_round_trip(ctx_.loop.now() - *sent);
     switch (r.kind) {
         case Kind::Ignored:
             ctx_.stats.ba_drop_misc++;
@@ -271,6 +278,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& 
             ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
             if (moved_at_) {
                 last_handoff_ms_ = duration_cast<std::chrono::microseconds>(ctx_.loop.now() - *moved_at_).count() / 1000.0;
+                ctx_.observe().handoff(ctx_.loop.now() - *moved_at_);
                 moved_at_.reset();
                 XLOG_INFO("registered %s -> %s for %u s (handoff %.1f ms)", to_string(hoa_).c_str(),
                           to_string(bul_.care_of()).c_str(), bul_.granted_lifetime(), *last_handoff_ms_);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -33,14 +34,42 @@ namespace xmip::agent {
     X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")       \
     X(mh_drop_unexpected, "Mobility Header messages this role does not take")
 
+// One counter: incremented by the event loop only, read by the metrics
+// endpoint's threads as well (relaxed: each value on its own).
+class StatCounter {
+public:
+    StatCounter() = default;
+    StatCounter(const StatCounter& o) : v_(o.load()) {}
+    StatCounter& operator=(const StatCounter& o) {
+        v_.store(o.load(), std::memory_order_relaxed);
+        return *this;
+    }
+    // A single writer: no read-modify-write instruction needed.
+    void operator++(int) { v_.store(load() + 1, std::memory_order_relaxed); }
+    StatCounter& operator++() {
+        (*this)++;
+        return *this;
+    }
+    uint64_t load() const { return v_.load(std::memory_order_relaxed); }
+    operator uint64_t() const { return load(); }
+
+private:
+    std::atomic<uint64_t> v_{0};
+};
+
 struct SignallingStats {
-#define XMIP_SIG_FIELD(id, help) uint64_t id = 0;
+#define XMIP_SIG_FIELD(id, help) StatCounter id;
     XMIP_SIGNALLING_COUNTERS(XMIP_SIG_FIELD)
 #undef XMIP_SIG_FIELD
 
+    // Binding Acknowledgements by status code (RFC 6275 6.1.8), sent and
+    // received; the sums equal ba_sent + ba_nack_sent and ba_received +
+    // ba_nack_received.
+    std::array<StatCounter, 256> ba_status_sent{}, ba_status_received{};
+
     nlohmann::json to_json() const {
         nlohmann::json j;
-#define XMIP_SIG_JSON(id, help) j[#id] = id;
+#define XMIP_SIG_JSON(id, help) j[#id] = id.load();
         XMIP_SIGNALLING_COUNTERS(XMIP_SIG_JSON)
 #undef XMIP_SIG_JSON
         return j;

@@ -1,0 +1,84 @@
+// xmipd's Prometheus metrics: one registry per agent, served by an HTTP
+// endpoint on the configured address (metrics.listen).
+//
+// Threads: the endpoint answers scrapes on its own threads. What they read
+// is safe to read there: the signalling counters are relaxed atomics
+// (StatCounter), gauges and histograms are prometheus-cpp's (atomic, or
+// locked inside), and the datapath counters are read from the kernel map on
+// each scrape (DatapathMaps::counters(), summed over CPUs). The event loop
+// only ever writes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datapath/counters.hpp"
+#include "xmipd/observer.hpp"
+#include "xmipd/signalling_stats.hpp"
+
+namespace prometheus {
+class Collectable;
+class Exposer;
+class Gauge;
+class Histogram;
+class Registry;
+struct MetricFamily;
+}  // namespace prometheus
+
+namespace xmip::metrics {
+
+enum class Role { HomeAgent, MobileNode };
+
+// Reads the datapath counters (summed over CPUs); may throw.
+using CounterSource = std::function<dp::CounterSnapshot()>;
+
+class AgentMetrics final : public agent::Observer {
+public:
+    // datapath may be empty: no datapath series.
+    AgentMetrics(Role role, const std::string& version, const agent::SignallingStats& stats,
+                 CounterSource datapath);
+    ~AgentMetrics() override;
+
+    // Everything the endpoint exposes.
+    std::vector<std::shared_ptr<prometheus::Collectable>> collectables() const;
+    // One scrape, in the text exposition format (tests, diagnostics).
+    std::string text() const;
+
+    // Observer.
+    void bu_processed(core::Duration d) override;
+    void binding_cache(std::size_t entries, std::size_t limit) override;
+    void home_agents(std::size_t known) override;
+    void registration_round_trip(core::Duration d) override;
+    void handoff(core::Duration d) override;
+    void binding_update_list(std::string_view state) override;
+
+private:
+    std::shared_ptr<prometheus::Registry> registry_;
+    std::shared_ptr<prometheus::Collectable> signalling_, datapath_;
+    prometheus::Gauge* bindings_ = nullptr;
+    prometheus::Gauge* binding_limit_ = nullptr;
+    prometheus::Gauge* home_agents_ = nullptr;
+    std::vector<std::pair<std::string, prometheus::Gauge*>> bul_states_;
+    prometheus::Histogram* bu_processing_ = nullptr;
+    prometheus::Histogram* registration_rtt_ = nullptr;
+    prometheus::Histogram* handoff_ = nullptr;
+};
+
+// The HTTP endpoint (GET /metrics). host: "" for every address, an IPv4 or
+// an IPv6 address (no brackets); port 0 picks a free one. Throws
+// std::runtime_error when it cannot listen.
+class Endpoint {
+public:
+    Endpoint(const std::string& host, uint16_t port, const AgentMetrics& metrics);
+    ~Endpoint();
+    uint16_t port() const { return port_; }  // the one listened on
+
+private:
+    std::unique_ptr<prometheus::Exposer> exposer_;
+    uint16_t port_ = 0;
+};
+
+}  // namespace xmip::metrics

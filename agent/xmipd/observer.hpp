@@ -1,0 +1,42 @@
+// What the role services report for monitoring, beyond the signalling
+// counters: state sizes and latencies. The metrics endpoint implements it
+// (agent/metrics/); the services know nothing of Prometheus. Every call runs
+// on the event loop; an implementation must be safe to read from elsewhere.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "core/clock.hpp"
+
+namespace xmip::agent {
+
+class Observer {
+public:
+    virtual ~Observer() = default;
+
+    // Home agent.
+    // A Binding Update answered: from its arrival to its Binding
+    // Acknowledgement leaving, DAD wait included.
+    virtual void bu_processed(core::Duration) {}
+    virtual void binding_cache(std::size_t /*entries*/, std::size_t /*limit*/) {}
+    virtual void home_agents(std::size_t /*known*/) {}
+
+    // Mobile node.
+    // The latest Binding Update sent -> the accepting Binding Acknowledgement.
+    virtual void registration_round_trip(core::Duration) {}
+    // A link change -> the accepting Binding Acknowledgement for the new
+    // care-of address.
+    virtual void handoff(core::Duration) {}
+    // The binding update list's (single) entry changed state, named as
+    // mn::to_string names it; "at-home" means no entry.
+    virtual void binding_update_list(std::string_view /*state*/) {}
+
+    // Does nothing: for a Context without monitoring.
+    static Observer& none() {
+        static Observer o;
+        return o;
+    }
+};
+
+}  // namespace xmip::agent

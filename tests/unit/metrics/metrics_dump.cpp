@@ -1,0 +1,18 @@
+// xmip_metrics_dump ha|mn: one scrape of a fresh agent's metrics, without
+// an agent (the datapath counters read as zero).
+#include <cstdio>
+#include <cstring>
+
+#include "metrics/metrics.hpp"
+
+int main(int argc, char** argv) {
+    if (argc != 2 || (std::strcmp(argv[1], "ha") && std::strcmp(argv[1], "mn"))) {
+        std::fprintf(stderr, "usage: %s ha|mn\n", argv[0]);
+        return 2;
+    }
+    xmip::agent::SignallingStats stats;
+    auto role = std::strcmp(argv[1], "ha") == 0 ? xmip::metrics::Role::HomeAgent : xmip::metrics::Role::MobileNode;
+    xmip::metrics::AgentMetrics m(role, "dump", stats, [] { return xmip::dp::CounterSnapshot{}; });
+    std::fputs(m.text().c_str(), stdout);
+    return 0;
+}
