@@ -56,11 +56,6 @@ constexpr MipdiagName kMipdiag[] = {
     {"brr_drop_auth", "NBindRqsDropAuth"},   {"brr_drop_invalid", "NBindRqsDropInvalid"},
     {"brr_drop_misc", "NBindRqsDropMisc"},
 };
-constexpr agent::SignallingCounterInfo kGuideOnly[] = {
-    {"brr_drop_auth", "Binding Refresh Requests dropped: authentication"},
-    {"brr_drop_misc", "Binding Refresh Requests dropped: other reasons"},
-};
-
 std::string_view datapath_help(const std::string& verdict, const std::string& reason) {
     for (const auto& c : dp::kCounters)
         if (c.verdict == verdict && c.reason == reason) return c.help;
@@ -133,9 +128,8 @@ std::string format_stats(const json& stats) {
         t.add({k, m.empty() ? "-" : m, have ? sig[k].dump() : "-",
                have ? std::string(help) : std::string(help) + " (not counted by this agent)"});
     };
+    // An older agent may lack some: their rows say so instead of vanishing.
     for (const auto& c : agent::kSignallingCounters) row(c.id, c.help);
-    for (const auto& c : kGuideOnly)
-        if (!shown.count(std::string(c.id))) row(c.id, c.help);
     if (sig.is_object())  // counters of a newer agent, without a description here
         for (const auto& [k, v] : sig.items())
             if (!shown.count(k)) t.add({k, "-", v.dump(), ""});

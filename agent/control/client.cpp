@@ -51,7 +51,16 @@ nlohmann::json call(const std::string& path, const std::string& cmd, const nlohm
     } catch (const nlohmann::json::exception&) {
         throw ClientError(Kind::Protocol, "agent answered something that is not JSON");
     }
-    if (!j.is_object() || !j.contains("ok")) throw ClientError(Kind::Protocol, "malformed reply");
+    if (!j.is_object() || !j.contains("ok") || !j["ok"].is_boolean())
+        throw ClientError(Kind::Protocol, "malformed reply");
+    // A reply in another API version would be misread field by field.
+    if (!j.contains("api") || j["api"] != kApiVersion) {
+        auto e = j.value("error", nlohmann::json::object());
+        throw ClientError(Kind::Remote,
+                          "the agent speaks control API " + (j.contains("api") ? j["api"].dump() : std::string("?")) +
+                              ", this client " + std::to_string(kApiVersion),
+                          kErrApiVersion);
+    }
     if (!j["ok"].get<bool>()) {
         auto e = j.value("error", nlohmann::json::object());
         throw ClientError(Kind::Remote, e.value("message", "error"), e.value("code", "unknown"));

@@ -179,7 +179,8 @@ json Agent::stats_json() const {
     json datapath = json::array();
     auto snap = dp_->maps().counters();
     for (size_t i = 0; i < dp::kCounters.size(); i++)
-        datapath.push_back({{"verdict", dp::kCounters[i].verdict},
+        datapath.push_back({{"id", dp::kCounters[i].id},
+                            {"verdict", dp::kCounters[i].verdict},
                             {"reason", dp::kCounters[i].reason},
                             {"packets", snap[i].packets},
                             {"bytes", snap[i].bytes}});

@@ -244,7 +244,7 @@ void MnService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
         on_binding_ack(p, *ba);
     } else if (std::holds_alternative<mh::BindingRefreshRequest>(msg)) {
         if (!core::same_addr(p.info.src, ha_)) {
-            ctx_.stats.mh_drop_unexpected++;  // only our home agent may ask
+            ctx_.stats.brr_drop_misc++;  // only our home agent may ask
             return;
         }
         ctx_.stats.brr_received++;

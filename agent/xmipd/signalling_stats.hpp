@@ -30,7 +30,9 @@ namespace xmip::agent {
     X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")          \
     X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")            \
     X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
+    X(brr_drop_auth, "Binding Refresh Requests dropped: authentication")         \
     X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")           \
+    X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent") \
     X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")       \
     X(mh_drop_unexpected, "Mobility Header messages this role does not take")
 

@@ -128,3 +128,35 @@ TEST_F(ControlTest, SecondServerOnTheSamePathRefusesAndStaleSocketIsReplaced) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ControlTest, ReplyInAnotherApiIsRefusedNotMisread) {
+    // A raw server answering success in API 2: the client must not read it.
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    std::strcpy(sa.sun_path, path.c_str());
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+    ASSERT_EQ(listen(fd, 1), 0);
+    std::thread server([fd] {
+        int c = accept(fd, nullptr, nullptr);
+        char buf[512];
+        (void)read(c, buf, sizeof(buf));
+        const char reply[] = "{\"api\":2,\"ok\":true,\"result\":{\"role\":\"ha\"}}\n";
+        (void)write(c, reply, sizeof(reply) - 1);
+        close(c);
+    });
+    try {
+        control::call(path, "status");
+        ADD_FAILURE() << "accepted a reply in API 2";
+    } catch (const control::ClientError& e) {
+        EXPECT_EQ(e.kind, control::ClientError::Kind::Remote);
+        EXPECT_EQ(e.code, control::kErrApiVersion);
+    }
+    server.join();
+    close(fd);
+    unlink(path.c_str());
+}
+
+}  // namespace
