@@ -88,7 +88,12 @@ BaResult BindingUpdateList::on_binding_ack(uint8_t status, uint16_t seq, uint32_
     }
     if (seq != seq_ || state_ == State::Bound) return r;  // 11.7.3: must match our latest BU
 
+    // 133 (not home agent for this MN) to a deregistration: the HA holds no
+    // binding any more, it removed it on an earlier BU of ours whose BA was
+    // lost. What the deregistration wanted is done.
+    if (state_ == State::Deregistering && status == 133) status = 0;
     if (status >= 128) {
+        failed_deregistration_ = state_ == State::Deregistering;
         state_ = State::Failed;
         delay_ = timing_.max;
         next_ = now + delay_;
@@ -135,7 +140,9 @@ std::optional<BuToSend> BindingUpdateList::on_timer(core::TimePoint now) {
             state_ = State::Registering;
             return send(now, true);
         case State::Failed:
-            state_ = State::Registering;
+            // Retry what failed: a refused deregistration is not a reason
+            // to register an address we no longer hold.
+            state_ = failed_deregistration_ ? State::Deregistering : State::Registering;
             return send(now, false);
         case State::AtHome:
             break;

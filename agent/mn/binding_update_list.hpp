@@ -92,6 +92,7 @@ private:
     State state_ = State::AtHome;
     uint16_t seq_;
     bool ever_registered_ = false;
+    bool failed_deregistration_ = false;
     uint32_t granted_s_ = 0;
     core::Duration delay_{};
     unsigned transmissions_ = 0;

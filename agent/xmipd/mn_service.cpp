@@ -92,6 +92,7 @@ MnService::~MnService() {
     ctx_.loop.remove_fd(monitor_.fd());
     ctx_.loop.timers().cancel(bul_timer_);
     ctx_.loop.timers().cancel(router_silence_timer_);
+    ctx_.loop.timers().cancel(dereg_timer_);
 }
 
 in6_addr MnService::care_of_for(const core::Prefix& p) const {
@@ -205,7 +206,17 @@ void MnService::returned_home() {
     forget_care_of_address();
     visited_.reset();
     set_home_address(true);
-    if (auto bu = bul_.returned_home(ctx_.loop.now())) send_bu(*bu);
+    // The kernel makes a nodad address local (its local route) only in its
+    // addrconf work, a moment after the request: a BA or NA for the home
+    // address arriving before is dropped. Send the deregistration once the
+    // kernel reports the address (RTM_NEWADDR), at the latest after 200 ms.
+    if (auto bu = bul_.returned_home(ctx_.loop.now())) {
+        pending_dereg_ = *bu;
+        dereg_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + milliseconds(200), [this] {
+            dereg_timer_.reset();
+            flush_dereg();
+        });
+    }
     arm_timer();
 }
 
@@ -304,8 +315,21 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& 
     arm_timer();
 }
 
+void MnService::flush_dereg() {
+    ctx_.loop.timers().cancel(dereg_timer_);
+    if (!pending_dereg_) return;
+    auto bu = *pending_dereg_;
+    pending_dereg_.reset();
+    send_bu(bu);
+}
+
 void MnService::on_link_events() {
     monitor_.drain([this](const netlink::Monitor::Event& e) {
+        if (e.kind == netlink::Monitor::Event::Kind::AddrAdded && e.addr.ifindex == ifindex_ &&
+            core::same_addr(e.addr.addr, hoa_) && e.addr.prefixlen == home_prefix_.len) {
+            flush_dereg();
+            return;
+        }
         if (e.kind != netlink::Monitor::Event::Kind::LinkChanged || e.link.ifindex != ifindex_) return;
         bool up = e.link.up && e.link.running;
         if (up && !link_up_) {

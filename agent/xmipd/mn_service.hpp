@@ -34,6 +34,7 @@ private:
     void on_router_advertisement(const in6_addr& router, const nd::RouterAdvertisement& ra);
     void moved_to(const core::Prefix& visited, const in6_addr& router);
     void returned_home();
+    void flush_dereg();  // sends pending_dereg_, once
     void on_link_events();
     void send_router_solicitation();
     void watch_router(const nd::RouterAdvertisement& ra);
@@ -67,6 +68,9 @@ private:
     // Handoff latency: from noticing the new link to the accepting BA.
     std::optional<core::TimePoint> moved_at_;
     std::optional<double> last_handoff_ms_;
+    // The deregistration BU, held until the home address is local again.
+    std::optional<mn::BuToSend> pending_dereg_;
+    std::optional<core::Timers::Id> dereg_timer_;
 };
 
 }  // namespace xmip::agent

@@ -124,6 +124,29 @@ TEST_F(BulTest, ReturningHomeDeregisters) {
     EXPECT_FALSE(bul.next_timer().has_value());
 }
 
+TEST_F(BulTest, NotHomeAgentAnswerToADeregistrationMeansDeregistered) {
+    // The HA removed the binding on an earlier BU whose BA was lost: the
+    // retransmission finds nothing to remove (133), which is what we wanted.
+    auto bu = bul.moved_to(A("2001:db8:3::100"), t.now());
+    bul.on_binding_ack(0, bu.seq, 600, std::nullopt, t.now());
+    auto dereg = bul.returned_home(t.now());
+    EXPECT_EQ(bul.on_binding_ack(133, dereg->seq, 0, std::nullopt, t.now()).kind, Kind::Deregistered);
+    EXPECT_EQ(bul.state(), State::AtHome);
+}
+
+TEST_F(BulTest, RefusedDeregistrationIsRetriedAsADeregistration) {
+    auto bu = bul.moved_to(A("2001:db8:3::100"), t.now());
+    bul.on_binding_ack(0, bu.seq, 600, std::nullopt, t.now());
+    auto dereg = bul.returned_home(t.now());
+    EXPECT_EQ(bul.on_binding_ack(129, dereg->seq, 0, std::nullopt, t.now()).kind, Kind::Refused);
+    t.advance(seconds(32));
+    auto again = bul.on_timer(t.now());
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->lifetime_s, 0u) << "not a registration of the care-of address we left";
+    EXPECT_TRUE(again->at_home);
+    EXPECT_TRUE(core::same_addr(again->coa, A("2001:db8:2700::4")));
+}
+
 TEST_F(BulTest, ReturningHomeBeforeAnyRegistrationSendsNothing) {
     EXPECT_FALSE(bul.returned_home(t.now()).has_value());
     bul.moved_to(A("2001:db8:3::100"), t.now());
