@@ -1,0 +1,890 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # functions called indirectly (traps, wait_until, check)
+# tests/e2e/agent_roaming_e2e.sh - Mobile IPv6 home registration end to end
+# (RFC 6275), two xmipd instances on the guide's testbed (sections 4 and 5):
+# a home agent (HA) and a mobile node (MN) that leaves home, visits two
+# foreign links served by radvd on an access router (AR), and returns home,
+# while a correspondent node (CN) behind the home router (R) talks to it at
+# its home address (HoA). tests/e2e/lib/roaming_topology.sh draws the
+# testbed. The MN moves as in the guide's `iwconfig eth0 essid visitnet`:
+# its switch port goes down, is plugged into another bridge, comes back up.
+#
+# Checks, each one PASS/FAIL line; the exit status is non-zero if any fails:
+#   1. at home: the MN knows it is home; CN <-> HoA ping works natively (the
+#      HA tunnels nothing)
+#   2. move to visitnet: the MN forms its CoA (prefix + EUI-64 of its MAC)
+#      and no other global address but the HoA; its binding update list says
+#      bound with that CoA; the HA's binding cache holds HoA -> CoA, the HA
+#      defends the HoA on the home link (proxy ND) and its datapath has the
+#      binding; the MN sent a BU and received one BA
+#   3. away: ping CN -> HoA, HoA -> CN, MN -> AR, no loss; a sequence-numbered
+#      UDP stream both ways arrives complete; the HA encapsulated and
+#      decapsulated it
+#   4. move to visitnet2: new CoA, a BU with a later sequence number, the HA's
+#      binding follows, the old CoA is gone from the MN (guide FAQ 6), traffic
+#      flows again; neither daemon restarted
+#   5. back home: the MN deregisters (binding cache, proxy entry and datapath
+#      binding gone, binding update list at-home); CN <-> HoA natively again
+#   6. on the wire (captures on the switch ports of the three links): BU with
+#      a Home Address option and BA with a type 2 routing header on each
+#      visited link, the deregistration BU/BA on the home link, IPv6-in-IPv6
+#      between the HA and each CoA, nothing malformed (tshark, UDP checksums
+#      verified), every Mobility Header packet valid per xmip-mh-inspect
+#   7. SIGTERM stops both agents: exit 0, control sockets removed, no XDP or
+#      tc program left on their interfaces, nothing left pinned
+#
+# Usage: agent_roaming_e2e.sh [--xmipd PATH] [--mh-inspect PATH] [--xmip-dp PATH]
+#                             [--verbose] [--keep] [--pcap DIR]
+#        agent_roaming_e2e.sh --teardown [WORKDIR]
+# --keep leaves the testbed and the agents running (check 7 is skipped) and
+# says how to remove it; --pcap DIR keeps the three captures.
+# Needs root, iproute2, ethtool, radvd, tcpdump, tshark, ping, /usr/bin/python3
+# (scripts/install-deps.sh installs them all).
+set -uo pipefail
+# With pipefail, `cmd | grep -q` fails at random when grep exits before cmd
+# has written everything (SIGPIPE): match on captured output instead.
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+LIB=$HERE/lib
+PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1
+SELF=agent_roaming_e2e.sh
+RT_SELF=$HERE/$SELF
+# shellcheck source-path=SCRIPTDIR source=lib/roaming_topology.sh
+source "$LIB/roaming_topology.sh"
+
+XMIPD=$REPO/build/agent/xmipd/xmipd
+MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
+XMIP_DP=$REPO/build/agent/tools/xmip-dp
+VERBOSE=0
+KEEP=0
+PCAP_DIR=
+TEARDOWN=0
+TEARDOWN_DIRS=()
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150} # seconds; beyond it the run is aborted (and cleaned up)
+
+PING_COUNT=10
+UDP_COUNT=300
+UDP_RATE=200
+MOVE_TIMEOUT=10 # seconds for a registration or deregistration after a move
+
+usage() {
+	sed -n '2,/^set -uo/p' "$RT_SELF" | sed '$d; s/^# \{0,1\}//'
+	exit "${1:-0}"
+}
+
+while (($#)); do
+	case $1 in
+	--xmipd) XMIPD=${2:?--xmipd needs a path}; shift ;;
+	--mh-inspect) MH_INSPECT=${2:?--mh-inspect needs a path}; shift ;;
+	--xmip-dp) XMIP_DP=${2:?--xmip-dp needs a path}; shift ;;
+	--verbose | -v) VERBOSE=1 ;;
+	--keep) KEEP=1 ;;
+	--pcap) PCAP_DIR=${2:?--pcap needs a directory}; shift ;;
+	--teardown)
+		TEARDOWN=1
+		if [[ ${2:-} && ${2:0:1} != - ]]; then TEARDOWN_DIRS+=("$2"); shift; fi
+		;;
+	-h | --help) usage 0 ;;
+	*) echo "$SELF: unknown argument '$1'" >&2; usage 2 >&2 ;;
+	esac
+	shift
+done
+
+if ((EUID != 0)); then
+	echo "$SELF: must run as root (namespaces, XDP, bpffs)" >&2
+	exit 2
+fi
+
+# ---- --teardown: remove testbeds left by --keep ------------------------------
+if ((TEARDOWN)); then
+	if ((${#TEARDOWN_DIRS[@]} == 0)); then
+		shopt -s nullglob
+		for f in "${TMPDIR:-/tmp}"/xmip-roam.*/testbed.env; do
+			[[ $(<"$f") == *TB_KEPT=1* ]] && TEARDOWN_DIRS+=("${f%/testbed.env}")
+		done
+	fi
+	((${#TEARDOWN_DIRS[@]})) || { echo "no kept testbed found"; exit 0; }
+	for d in "${TEARDOWN_DIRS[@]}"; do
+		if [[ $d != */xmip-roam.* || ! -f $d/testbed.env ]]; then
+			echo "$SELF: $d is not a testbed directory of this script" >&2
+			exit 2
+		fi
+		# shellcheck disable=SC1091
+		(source "$d/testbed.env" && rt_init "$RT_PREFIX" "$RT_WORK" && rt_down)
+		echo "removed testbed $d"
+	done
+	exit 0
+fi
+
+# ---- preconditions -----------------------------------------------------------
+abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+for b in XMIPD MH_INSPECT XMIP_DP; do
+	[[ -x ${!b} ]] || { echo "$SELF: no executable at ${!b} (build first, or --${b,,} PATH)" >&2; exit 2; }
+	printf -v "$b" '%s' "$(abspath "${!b}")"
+done
+for tool in ip tc ethtool radvd tcpdump tshark ping mountpoint "$PY"; do
+	command -v "$tool" >/dev/null || { echo "$SELF: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
+done
+if [[ -n $PCAP_DIR ]]; then
+	mkdir -p "$PCAP_DIR" && PCAP_DIR=$(cd "$PCAP_DIR" && pwd)
+fi
+
+# ---- output ------------------------------------------------------------------
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
+step() { if ((VERBOSE)); then printf '\n== %s\n' "$*"; fi; }
+# show CMD...: in verbose mode, run a command and print it with its output.
+show() {
+	if ((VERBOSE)); then
+		printf '  $ %s\n' "$*"
+		{ "$@" 2>&1 || true; } | sed 's/^/    /'
+	fi
+}
+pass() {
+	PASSED=$((PASSED + 1))
+	printf 'PASS  %s\n' "$1"
+	shift
+	local l
+	for l in "$@"; do printf '        %s\n' "$l"; done
+}
+fail() {
+	FAILED=$((FAILED + 1))
+	FAILED_NAMES+=("${1%% *}")
+	printf 'FAIL  %s\n' "$1"
+	shift
+	local l
+	for l in "$@"; do printf '        %s\n' "$l"; done
+}
+# check NAME PROBLEMS-ARRAY-NAME PASS-DETAIL...: PASS with the details when
+# the named array of problems is empty, FAIL with the problems otherwise.
+check() {
+	local name=$1
+	local -n probs=$2
+	shift 2
+	if ((${#probs[@]} == 0)); then pass "$name" "$@"; else fail "$name" "${probs[@]}"; fi
+}
+
+# ---- lifetime: one work dir, a trap that always cleans up ---------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-roam.XXXXXX")
+chmod 755 "$WORK" # tcpdump writes its capture here after dropping root
+rt_init "xro$$" "$WORK"
+BG_PIDS=()
+WATCHDOG=
+RESULT_PRINTED=0
+HA_PID=
+MN_PID=
+CAPTURES=(homenet visitnet visitnet2)
+declare -A TCPDUMP_PID=()
+T_START=$EPOCHREALTIME
+
+# bg NS OUTFILE CMD...: a background process inside a namespace. `ip netns
+# exec` execs the command, so $! is the command's own PID: it is signalled
+# and waited for by PID, and recorded for the cleanup.
+bg() {
+	local ns=$1 out=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$out" 2>&1 &
+	BG_PIDS+=($!)
+	echo $! >>"$WORK/pids"
+}
+
+# stop_pid PID [SIGNAL]: signal a process we started, give it 5 s, then kill.
+# Returns the process's exit status (or 137 if it had to be killed).
+stop_pid() {
+	local pid=$1 sig=${2:-TERM} i rc=0
+	kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null
+		rc=137
+	fi
+	wait "$pid" 2>/dev/null
+	local w=$?
+	((rc)) || rc=$w
+	return "$rc"
+}
+
+start_watchdog() {
+	bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
+		wait $s; echo "$3: time limit of $1 s reached, aborting" >&2
+		kill -TERM "$2"' _ "$TIME_LIMIT" "$$" "$SELF" &
+	WATCHDOG=$!
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+keep_guide() {
+	cat <<EOF
+
+The testbed is up (--keep); the agents run on. Hosts are network namespaces:
+  $NS_HA  home agent     $HA_ADDR on ha0 (home link), xmipd control socket $HA_SOCK
+  $NS_MN  mobile node    HoA $HOA on mn0, xmipd control socket $MN_SOCK
+  $NS_R   home router    $R_HOME (home link), $R_UP, $R_CN_SIDE
+  $NS_AR  access router  $AR_UP, $AR_VISIT1 (visitnet), $AR_VISIT2 (visitnet2); radvd
+  $NS_CN  correspondent  $CN
+  $NS_SW  the switch     bridges homenet, visitnet, visitnet2; the MN's port is sw-mn0
+Explore:
+  ip netns exec $NS_CN ping $HOA
+  ip netns exec $NS_SW tcpdump -ni sw-mn0
+  $XMIP_DP --pin-root $RT_BPFFS -i ha binding list
+  # move the MN (as the test does): sw-mn0 down, to another bridge, up
+  ip -n $NS_SW link set sw-mn0 down; ip -n $NS_SW link set sw-mn0 master visitnet; ip -n $NS_SW link set sw-mn0 up
+Agent logs: $WORK/ha.log, $WORK/mn.log
+Tear down:
+  bash $RT_SELF --teardown $WORK
+EOF
+}
+
+# shellcheck disable=SC2317 # the EXIT trap
+cleanup() {
+	local rc=$? pid ns left='' c
+	trap - EXIT INT TERM
+	trap '' PIPE # a closed stdout (| head) must not stop the cleanup
+	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
+	for c in "${CAPTURES[@]}"; do
+		[[ -n ${TCPDUMP_PID[$c]:-} ]] && stop_pid "${TCPDUMP_PID[$c]}" INT
+	done
+	if [[ -n $PCAP_DIR ]]; then
+		for c in "${CAPTURES[@]}"; do
+			[[ -f $WORK/$c.pcap ]] && cp "$WORK/$c.pcap" "$PCAP_DIR/xmip-roaming-$c.pcap"
+		done
+		echo "captures kept in $PCAP_DIR (xmip-roaming-{homenet,visitnet,visitnet2}.pcap)"
+	fi
+	if ((!RESULT_PRINTED)); then
+		echo "RESULT: aborted before the checks completed (exit status $rc)"
+		diagnostics
+	fi
+	if ((KEEP)); then
+		echo "TB_KEPT=1" >>"$WORK/testbed.env"
+		keep_guide
+		exit "$rc"
+	fi
+	step "Cleanup"
+	# Their children too (radvd's privileged helper): once orphaned they are
+	# reaped by init, which the check below waits for.
+	local kids=()
+	for pid in "${BG_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null && mapfile -t -O "${#kids[@]}" kids < <(pgrep -P "$pid")
+	done
+	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+	rt_down
+	local i
+	for ((i = 0; i < 30; i++)); do
+		for pid in "${kids[@]}"; do [[ -e /proc/$pid ]] && break; pid=; done
+		[[ -z ${pid:-} ]] && break
+		sleep 0.1
+	done
+	# Nothing may be left behind: check rather than trust.
+	local nslist
+	nslist=$(ip netns list 2>/dev/null)
+	for ns in "${RT_NAMESPACES[@]}"; do
+		[[ $'\n'$nslist == *$'\n'"$ns"[$' \n']* || $nslist == "$ns" ]] && left+=" namespace $ns"
+	done
+	[[ $(mount) == *"$RT_BPFFS"* ]] && left+=" bpffs $RT_BPFFS"
+	[[ -e $WORK ]] && left+=" $WORK"
+	for pid in "${BG_PIDS[@]}" "${kids[@]}"; do [[ -e /proc/$pid ]] && left+=" process $pid ($(ps -o comm=,stat= -p "$pid"))"; done
+	if [[ -n $left ]]; then
+		echo "FAIL  cleanup left behind:$left" >&2
+		((rc)) || rc=1
+	else
+		say "removed namespaces, bpffs, processes and $WORK; nothing left behind"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 141' PIPE
+start_watchdog
+
+# ---- talking to the agents -------------------------------------------------------
+# ctl SOCKET CMD: the agent's answer's "result", as JSON on one line (exit 1
+# and the error on stderr when the agent says ok=false or does not answer).
+ctl() {
+	"$PY" - "$1" "$2" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(3)
+try:
+    s.connect(sys.argv[1])
+    s.sendall((json.dumps({"api": 1, "cmd": sys.argv[2]}) + "\n").encode())
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    r = json.loads(data)
+except (OSError, ValueError) as e:
+    sys.exit(f"no answer from {sys.argv[1]}: {e}")
+if not r.get("ok"):
+    sys.exit(json.dumps(r.get("error")))
+print(json.dumps(r["result"]))
+EOF
+}
+# jget JSON EXPR: a value out of JSON, EXPR a Python expression on `r`;
+# strings bare, anything else as JSON; nothing (and exit 1) when it fails.
+jget() {
+	"$PY" -c 'import json, sys
+try:
+    r = json.loads(sys.argv[1]); v = eval(sys.argv[2])
+except Exception:
+    sys.exit(1)
+print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2" 2>/dev/null
+}
+ha() { ctl "$HA_SOCK" "$1"; }
+mn() { ctl "$MN_SOCK" "$1"; }
+# dp NS INSTANCE ARGS...: xmip-dp on one agent's pinned datapath.
+dp() {
+	local ns=$1 inst=$2
+	shift 2
+	ip netns exec "$ns" "$XMIP_DP" --pin-root "$RT_BPFFS" -i "$inst" "$@"
+}
+# ha_counter REASON-REGEX: the HA datapath's packets over every verdict whose
+# reason matches (from the agent's `stats`).
+ha_counter() {
+	local s
+	s=$(ha stats 2>/dev/null) || { echo 0; return; }
+	jget "$s" "sum(c['packets'] for c in r['datapath'] if __import__('re').fullmatch(r'$1', c['reason']))" || echo 0
+}
+ha_encap() { ha_counter 'encap|encap_neigh_unresolved'; }
+ha_decap() { ha_counter 'decap'; }
+mn_stat() { local s; s=$(mn stats 2>/dev/null) && jget "$s" "r['signalling']['$1']" || echo '?'; }
+
+# mn_globals: the MN's global addresses on mn0, "address/length" sorted.
+mn_globals() {
+	ip -n "$NS_MN" -j -6 addr show dev mn0 scope global 2>/dev/null |
+		"$PY" -c 'import json, sys
+print(" ".join(sorted("%s/%s" % (a["local"], a["prefixlen"]) for i in json.load(sys.stdin) for a in i.get("addr_info", []) if "local" in a)))'
+}
+ha_proxy() { ip -n "$NS_HA" -6 neigh show proxy 2>/dev/null; }
+# dp_bindings NS INSTANCE: the datapath's binding list, header left out.
+dp_bindings() { dp "$1" "$2" binding list 2>/dev/null | tail -n +2; }
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_until() {
+	local deadline
+	deadline=$(($(date +%s%N) + $1 * 1000000000))
+	shift
+	while ! "$@" 2>/dev/null; do
+		(($(date +%s%N) > deadline)) && return 1
+		sleep 0.05
+	done
+}
+sock_up() { [[ -S $1 ]] && ctl "$1" status >/dev/null; }
+mn_is() { # mn_is LOCATION [BUL-STATE [COA]]
+	local st bul
+	st=$(mn status) && [[ $(jget "$st" "r['location']") == "$1" ]] || return 1
+	[[ -z ${2:-} ]] && return 0
+	bul=$(mn bul) && [[ $(jget "$bul" "r[0]['state']") == "$2" ]] || return 1
+	[[ -z ${3:-} || $(jget "$bul" "r[0]['care_of_address']") == "$3" ]]
+}
+bcache_empty() { [[ $(ha bcache) == "[]" ]]; }
+
+# ping_loss NS ARGS...: "received/sent" of a ping run.
+ping_rx() {
+	local ns=$1 out
+	shift
+	out=$(on "$ns" ping -6 -q -i 0.1 -W 2 "$@" 2>&1)
+	sed -n 's/^\([0-9]\+\) packets transmitted, \([0-9]\+\) \(packets \)\{0,1\}received.*/\2\/\1/p' <<<"$out" | grep . || echo "0/? ($(tail -1 <<<"$out"))"
+}
+# pings SPEC...: run pings given as "LABEL|NS|ping args", each must answer
+# all of PING_COUNT; appends to the caller's PROBLEMS and DETAILS arrays.
+pings() {
+	local spec label ns args got
+	for spec in "$@"; do
+		IFS='|' read -r label ns args <<<"$spec"
+		# shellcheck disable=SC2086 # args is a word list
+		got=$(ping_rx "$ns" -c "$PING_COUNT" $args)
+		DETAILS+=("$label: $got answered")
+		[[ $got == "$PING_COUNT/$PING_COUNT" ]] || PROBLEMS+=("$label: only $got answered")
+	done
+}
+
+# udp_both_ways TAG: UDP_COUNT sequence-numbered datagrams CN -> HoA and
+# HoA -> CN at once; appends to PROBLEMS and DETAILS.
+udp_both_ways() {
+	local tag=$1 timeout=$((UDP_COUNT / UDP_RATE + 5)) rx_mn rx_cn tx_cn tx_mn i
+	rm -f "$WORK"/udp.ready.*
+	bg "$NS_MN" "$WORK/udp.rx.mn" "$PY" "$LIB/udp_stream.py" recv --bind "$HOA" --port 5001 \
+		--count "$UDP_COUNT" --timeout "$timeout" --ready "$WORK/udp.ready.mn" --tag "d$tag$$"
+	rx_mn=$!
+	bg "$NS_CN" "$WORK/udp.rx.cn" "$PY" "$LIB/udp_stream.py" recv --bind "$CN" --port 5002 \
+		--count "$UDP_COUNT" --timeout "$timeout" --ready "$WORK/udp.ready.cn" --tag "u$tag$$"
+	rx_cn=$!
+	for ((i = 0; i < 50; i++)); do
+		[[ -e $WORK/udp.ready.mn && -e $WORK/udp.ready.cn ]] && break
+		sleep 0.1
+	done
+	bg "$NS_CN" "$WORK/udp.tx.cn" "$PY" "$LIB/udp_stream.py" send --src "$CN" --dst "$HOA" --port 5001 \
+		--count "$UDP_COUNT" --rate "$UDP_RATE" --tag "d$tag$$"
+	tx_cn=$!
+	bg "$NS_MN" "$WORK/udp.tx.mn" "$PY" "$LIB/udp_stream.py" send --src "$HOA" --dst "$CN" --port 5002 \
+		--count "$UDP_COUNT" --rate "$UDP_RATE" --tag "u$tag$$"
+	tx_mn=$!
+	wait "$tx_cn" "$tx_mn" "$rx_mn" "$rx_cn"
+	local down up down_src up_src
+	down=$(jget "$(cat "$WORK/udp.rx.mn")" "r['received']" || echo 0)
+	up=$(jget "$(cat "$WORK/udp.rx.cn")" "r['received']" || echo 0)
+	down_src=$(jget "$(cat "$WORK/udp.rx.mn")" "','.join(r['sources'])" || echo '?')
+	up_src=$(jget "$(cat "$WORK/udp.rx.cn")" "','.join(r['sources'])" || echo '?')
+	DETAILS+=("UDP CN -> HoA: $down/$UDP_COUNT datagrams arrived; HoA -> CN: $up/$UDP_COUNT (at $UDP_RATE/s, both at once)")
+	((down == UDP_COUNT)) || PROBLEMS+=("UDP CN -> HoA: $down/$UDP_COUNT arrived (sender: $(cat "$WORK/udp.tx.cn"))")
+	((up == UDP_COUNT)) || PROBLEMS+=("UDP HoA -> CN: $up/$UDP_COUNT arrived (sender: $(cat "$WORK/udp.tx.mn"))")
+	[[ $up_src == "$HOA" ]] || PROBLEMS+=("the CN saw the MN's datagrams come from '$up_src', not from the HoA")
+	[[ $down_src == "$CN" ]] || PROBLEMS+=("the MN saw the CN's datagrams come from '$down_src'")
+}
+
+# Every piece of state worth seeing when something failed.
+# shellcheck disable=SC2317
+diagnostics() {
+	[[ -n $WORK && -d $WORK ]] || return 0
+	echo "Diagnostics:"
+	local c
+	for c in status bul stats; do
+		echo "  MN $c: $(mn "$c" 2>&1 | head -c 3000)"
+	done
+	for c in status bcache; do
+		echo "  HA $c: $(ha "$c" 2>&1)"
+	done
+	echo "  HA datapath counters (non-zero):"
+	{ dp "$NS_HA" ha stats 2>&1 | awk 'NR == 1 || $3 > 0'; } | sed 's/^/    /'
+	echo "  MN datapath counters (non-zero):"
+	{ dp "$NS_MN" mn stats 2>&1 | awk 'NR == 1 || $3 > 0'; } | sed 's/^/    /'
+	echo "  HA datapath bindings:"; dp_bindings "$NS_HA" ha | sed 's/^/    /'
+	echo "  MN datapath bindings:"; dp_bindings "$NS_MN" mn | sed 's/^/    /'
+	echo "  HA proxy ND: $(ha_proxy | paste -sd ';')"
+	echo "  MN mn0 addresses:"; ip -n "$NS_MN" -6 addr show dev mn0 2>&1 | sed 's/^/    /'
+	echo "  MN routes:"; ip -n "$NS_MN" -6 route show 2>&1 | sed 's/^/    /'
+	echo "  MN neighbours:"; ip -n "$NS_MN" -6 neigh show 2>&1 | sed 's/^/    /'
+	echo "  MN's switch port: $(ip -n "$NS_SW" -br link show dev sw-mn0 2>&1) master $(ip -n "$NS_SW" -j link show dev sw-mn0 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[0].get("master","-"))' 2>/dev/null)"
+	echo "  R neighbours:"; ip -n "$NS_R" -6 neigh show 2>&1 | sed 's/^/    /'
+	for c in ha mn; do
+		echo "  $c.log (last 40 lines):"
+		tail -n 40 "$WORK/$c.log" 2>/dev/null | sed 's/^/    /'
+	done
+	echo "  radvd.log (last 10 lines):"
+	tail -n 10 "$WORK/radvd.log" 2>/dev/null | sed 's/^/    /'
+}
+
+# Known causes, recognised from the logs and counters, said in words.
+# shellcheck disable=SC2317
+hints() {
+	local log=$WORK/mn.log addr_errors
+	[[ -f $log ]] || return 0
+	# shellcheck disable=SC2016 # awk's $1, $2
+	addr_errors=$(on "$NS_MN" awk '$1 == "Ip6InAddrErrors" { print $2 }' /proc/net/snmp6 2>/dev/null)
+	if [[ $(<"$log") == *"back home, deregistering"*"refused the registration: status 133"* ]]; then
+		cat <<EOF
+Hint: back home, the MN put its home address back as a /64 (nodad) and sent
+      the deregistration BU from it at once. The kernel makes a nodad address
+      local (inserts its local route) only in its addrconf work, a moment
+      later: the HA's Neighbour Advertisement for the BU's neighbour
+      resolution arrived before that and was dropped (MN Ip6InAddrErrors:
+      ${addr_errors:-?}). The next solicitation went 1 s later, when the MN had
+      already retransmitted the BU with a new sequence number: the HA removed
+      the binding on the first BU and answered the second with status 133
+      (no binding for this MN), which the MN takes as a refusal ("failed").
+EOF
+	fi
+}
+
+# ---- the testbed ---------------------------------------------------------------
+echo "xmip roaming end to end: HA and MN xmipd, two visited links (testbed $RT_PREFIX, xmipd $XMIPD)"
+step "Testbed: HA, R, MN on homenet; AR serving visitnet and visitnet2 (radvd); CN behind R"
+set -e
+rt_up
+rt_mount_bpffs
+# What the kernel puts in a fresh bpffs (maps.debug and progs.debug, the
+# bpf_preload iterators, on kernels built with them): all that may remain.
+BPFFS_FRESH=$(cd "$RT_BPFFS" && find . -mindepth 1 | sort | paste -sd ' ')
+rt_radvd_conf >"$WORK/radvd.conf"
+rt_ha_conf >"$WORK/ha.toml"
+rt_mn_conf >"$WORK/mn.toml"
+set +e
+show cat "$WORK/radvd.conf"
+
+# Captures on the switch ports that never move: the HA's on the home link
+# (homenet: the HA's traffic, the tunnel, the deregistration), the AR's on
+# each visited link (everything the MN sends or receives there).
+step "Captures: tcpdump on sw-ha0 (homenet), sw-ar1 (visitnet), sw-ar2 (visitnet2)"
+declare -A CAPTURE_PORT=([homenet]=sw-ha0 [visitnet]=sw-ar1 [visitnet2]=sw-ar2)
+for c in "${CAPTURES[@]}"; do
+	bg "$NS_SW" "$WORK/tcpdump.$c.out" tcpdump -i "${CAPTURE_PORT[$c]}" -n -U --immediate-mode -w "$WORK/$c.pcap"
+	TCPDUMP_PID[$c]=$!
+done
+for c in "${CAPTURES[@]}"; do
+	wait_until 5 grep -q "listening on" "$WORK/tcpdump.$c.out" ||
+		{ echo "tcpdump on ${CAPTURE_PORT[$c]} did not start:"; cat "$WORK/tcpdump.$c.out"; exit 1; }
+done
+
+step "radvd on the AR (the guide's section 4.2.3: RAs every 3-10 s, Advertisement Interval option)"
+bg "$NS_AR" "$WORK/radvd.out" radvd -n -C "$WORK/radvd.conf" -p "$WORK/radvd.pid" -m logfile -l "$WORK/radvd.log"
+RADVD_PID=$!
+
+step "xmipd: the home agent, then the mobile node (at home)"
+show cat "$WORK/ha.toml"
+bg "$NS_HA" "$WORK/ha.log" "$XMIPD" -c "$WORK/ha.toml"
+HA_PID=$!
+wait_until 5 sock_up "$HA_SOCK" || { echo "the home agent did not start:"; cat "$WORK/ha.log"; exit 1; }
+show cat "$WORK/mn.toml"
+bg "$NS_MN" "$WORK/mn.log" "$XMIPD" -c "$WORK/mn.toml"
+MN_PID=$!
+wait_until 5 sock_up "$MN_SOCK" || { echo "the mobile node did not start:"; cat "$WORK/mn.log"; exit 1; }
+kill -0 "$RADVD_PID" 2>/dev/null || { echo "radvd did not start:"; cat "$WORK/radvd.out" "$WORK/radvd.log"; exit 1; }
+say "HA pid $HA_PID, MN pid $MN_PID, radvd pid $RADVD_PID"
+((VERBOSE)) || echo
+
+COA1=$(eui64 $VISIT1_PREFIX $MAC_MN0)
+COA2=$(eui64 $VISIT2_PREFIX $MAC_MN0)
+HANDOFFS=()
+
+# ---- 1. at home ------------------------------------------------------------------------
+at_home() {
+	local name="1. at home: the MN knows it is home, CN <-> HoA ping works natively (nothing tunnelled)"
+	step "$name"
+	PROBLEMS=()
+	DETAILS=()
+	wait_until 5 mn_is home || PROBLEMS+=("the MN's status does not say location \"home\" within 5 s: $(mn status)")
+	show mn status
+	local globals e0 d0 e1 d1
+	globals=$(mn_globals)
+	[[ $globals == "$HOA/64" ]] || PROBLEMS+=("mn0's global addresses are '$globals', expected the HoA $HOA/64 alone")
+	e0=$(ha_encap) d0=$(ha_decap)
+	pings "CN -> HoA|$NS_CN|$HOA" "MN (from the HoA) -> CN|$NS_MN|-I $HOA $CN"
+	e1=$(ha_encap) d1=$(ha_decap)
+	((e1 == 0 && d1 == 0)) || PROBLEMS+=("the HA tunnelled while the MN was home: encapsulated $e1, decapsulated $d1 (before the pings: $e0, $d0)")
+	check "$name" PROBLEMS "status: location home; mn0 holds $HOA/64 only" "${DETAILS[@]}" \
+		"HA datapath: 0 packets encapsulated, 0 decapsulated"
+}
+
+# ---- 2 and 4. a move ----------------------------------------------------------------------
+# registered_at NUMBER BRIDGE COA OLD_COA: move the MN and check the registration.
+registered_at() {
+	local n=$1 br=$2 coa=$3 old=$4
+	local name="$n. move to $br: the MN forms the CoA $coa and registers it with the HA"
+	step "$name"
+	PROBLEMS=()
+	local seq0 t0 t1 waited st bul bc globals
+	seq0=$(jget "$(mn bul)" "r[0]['sequence']")
+	say "moving the MN's port to $br (down, other bridge, up)"
+	t0=$(date +%s%N)
+	rt_move "$br"
+	if ! wait_until "$MOVE_TIMEOUT" mn_is away bound "$coa"; then
+		PROBLEMS+=("no binding for $coa within $MOVE_TIMEOUT s: MN status $(mn status), bul $(mn bul)")
+	fi
+	t1=$(date +%s%N)
+	waited=$(((t1 - t0) / 1000000))
+	st=$(mn status) bul=$(mn bul) bc=$(ha bcache)
+	show mn status
+	show mn bul
+	show ha bcache
+	local handoff
+	handoff=$(jget "$st" "r.get('last_handoff_ms', '?')")
+	HANDOFFS+=("$br: bound $waited ms after the port moved; MN status last_handoff_ms $handoff (from the RA of the new link to the BA)")
+	# The care-of address: prefix + modified EUI-64, and no other global one
+	# but the HoA (a /128 away from home); the old CoA gone (guide FAQ 6).
+	globals=$(mn_globals)
+	[[ $globals == "$(printf '%s\n' "$coa/64" "$HOA/128" | sort | paste -sd ' ')" ]] ||
+		PROBLEMS+=("mn0's global addresses are '$globals', expected $coa/64 and $HOA/128 only")
+	if [[ -n $old && $globals == *"$old"* ]]; then
+		PROBLEMS+=("the old care-of address $old is still on mn0")
+	fi
+	# Binding update list and binding cache agree.
+	local bseq hseq hcoa hstate n_bc
+	bseq=$(jget "$bul" "r[0]['sequence']")
+	n_bc=$(jget "$bc" "len(r)")
+	hcoa=$(jget "$bc" "r[0]['care_of_address']" || true)
+	hseq=$(jget "$bc" "r[0]['sequence']" || true)
+	hstate=$(jget "$bc" "r[0]['state']" || true)
+	[[ $n_bc == 1 && $(jget "$bc" "r[0]['home_address']") == "$HOA" ]] ||
+		PROBLEMS+=("the HA's binding cache should hold one entry for $HOA: $bc")
+	[[ $hcoa == "$coa" && $hstate == active ]] || PROBLEMS+=("binding cache: $HOA -> '$hcoa' ($hstate), expected -> $coa (active)")
+	[[ $hseq == "$bseq" ]] || PROBLEMS+=("sequence: the MN's last BU carried $bseq, the HA's cache holds $hseq")
+	local newer="sequence $bseq"
+	if [[ -n $seq0 && -n $old ]]; then
+		# RFC 6275 9.5.1: later means ahead by less than 2^15, modulo 2^16.
+		local d=$(((bseq - seq0) & 0xffff))
+		((d >= 1 && d < 32768)) || PROBLEMS+=("the BU for $coa carries sequence $bseq, not later than $seq0 (modulo 2^16)")
+		newer="sequence $seq0 -> $bseq (later by $d modulo 2^16)"
+	fi
+	# The HA defends the HoA on the home link and tunnels to the CoA.
+	local proxy hadp mndp
+	proxy=$(ha_proxy)
+	[[ $proxy == *"$HOA dev ha0"* ]] || PROBLEMS+=("no proxy ND entry for $HOA on the HA's ha0: '$proxy'")
+	hadp=$(dp_bindings "$NS_HA" ha)
+	[[ $(awk -v h="$HOA" '$1 == h { print $2 }' <<<"$hadp") == "$coa" ]] ||
+		PROBLEMS+=("the HA's datapath binding is not $HOA -> $coa: '$hadp'")
+	mndp=$(dp_bindings "$NS_MN" mn)
+	[[ $(awk -v h="$HOA" '$1 == h { print $2 " " $3 }' <<<"$mndp") == "$HA_ADDR $coa" ]] ||
+		PROBLEMS+=("the MN's datapath binding is not $HOA: remote $HA_ADDR, local $coa: '$mndp'")
+	# Signalling counters: one more BA per move.
+	local sent rcvd want_ba
+	sent=$(mn_stat bu_sent) rcvd=$(mn_stat ba_received)
+	want_ba=$([[ -n $old ]] && echo 2 || echo 1)
+	[[ $sent =~ ^[0-9]+$ ]] && ((sent >= want_ba)) || PROBLEMS+=("MN stats: bu_sent $sent, expected >= $want_ba")
+	[[ $rcvd == "$want_ba" ]] || PROBLEMS+=("MN stats: ba_received $rcvd, expected $want_ba")
+	# Neither daemon restarted.
+	kill -0 "$HA_PID" 2>/dev/null && kill -0 "$MN_PID" 2>/dev/null || PROBLEMS+=("an agent is not running any more")
+	check "$name" PROBLEMS \
+		"bound $waited ms after the port moved (MN status last_handoff_ms $handoff: from the new link's RA to the BA)" \
+		"mn0: $globals; MN bul: state bound, CoA $coa, $newer" \
+		"HA bcache: $HOA -> $coa, sequence $hseq, active; proxy ND for $HOA on ha0; datapath binding $HOA -> $coa" \
+		"MN stats: bu_sent $sent, ba_received $rcvd; agents still the same processes (HA $HA_PID, MN $MN_PID)"
+}
+
+# ---- 3 and 4b. traffic while away ---------------------------------------------------------
+traffic_away() {
+	local n=$1 where=$2 coa=$3 ar_link=$4
+	local name="$n. traffic while at $where: CN <-> HoA through the tunnel, no loss"
+	step "$name"
+	PROBLEMS=()
+	DETAILS=()
+	local e0 d0 e1 d1
+	e0=$(ha_encap) d0=$(ha_decap)
+	pings "CN -> HoA|$NS_CN|$HOA" "MN (from the HoA) -> CN|$NS_MN|-I $HOA $CN" \
+		"MN -> AR $ar_link (on the visited link, from the CoA)|$NS_MN|$ar_link" \
+		"MN -> AR $AR_UP (from the HoA, through the HA)|$NS_MN|$AR_UP"
+	udp_both_ways "$n"
+	e1=$(ha_encap) d1=$(ha_decap)
+	# Through the HA each way: CN's requests and replies, replies to the MN's
+	# pings to the AR's upstream address, the UDP stream.
+	local want=$((2 * PING_COUNT + PING_COUNT + UDP_COUNT))
+	((e1 - e0 >= want)) || PROBLEMS+=("the HA encapsulated $((e1 - e0)) packets towards $coa, expected >= $want")
+	((d1 - d0 >= want)) || PROBLEMS+=("the HA decapsulated $((d1 - d0)) packets from $coa, expected >= $want")
+	check "$name" PROBLEMS "${DETAILS[@]}" \
+		"HA datapath: encapsulated $((e1 - e0)), decapsulated $((d1 - d0)) packets (>= $want each way expected)"
+}
+
+# ---- 5. back home ------------------------------------------------------------------------
+back_home() {
+	local name="5. return home: the MN deregisters, CN <-> HoA natively again"
+	step "$name"
+	PROBLEMS=()
+	DETAILS=()
+	local t0 t1 bul st
+	t0=$(date +%s%N)
+	rt_move homenet
+	if wait_until "$MOVE_TIMEOUT" mn_is home at-home; then
+		t1=$(date +%s%N)
+		HANDOFFS+=("homenet: deregistered (bul at-home) $(((t1 - t0) / 1000000)) ms after the port moved")
+	else
+		PROBLEMS+=("the MN's binding update list is not at-home within $MOVE_TIMEOUT s: $(mn bul)")
+		HANDOFFS+=("homenet: not deregistered within $MOVE_TIMEOUT s")
+	fi
+	wait_until 2 bcache_empty || PROBLEMS+=("the HA's binding cache is not empty: $(ha bcache)")
+	bul=$(mn bul) st=$(mn status)
+	show mn bul
+	show ha bcache
+	local globals proxy hadp mndp
+	globals=$(mn_globals)
+	[[ $globals == "$HOA/64" ]] || PROBLEMS+=("mn0's global addresses are '$globals', expected the HoA $HOA/64 alone (no CoA)")
+	[[ $(jget "$st" "r['care_of_address']") == "" ]] || PROBLEMS+=("the MN's status still names a CoA: $st")
+	proxy=$(ha_proxy)
+	[[ $proxy != *"$HOA"* ]] || PROBLEMS+=("the HA still proxies $HOA on the home link: '$proxy'")
+	hadp=$(dp_bindings "$NS_HA" ha)
+	[[ -z $hadp ]] || PROBLEMS+=("the HA's datapath still has a binding: '$hadp'")
+	mndp=$(dp_bindings "$NS_MN" mn)
+	[[ -z $mndp ]] || PROBLEMS+=("the MN's datapath still has a binding: '$mndp'")
+	local rcvd nack
+	rcvd=$(mn_stat ba_received) nack=$(mn_stat ba_nack_received)
+	[[ $rcvd == 3 && $nack == 0 ]] || PROBLEMS+=("MN stats: ba_received $rcvd (expected 3), ba_nack_received $nack (expected 0)")
+	local e0 d0 e1 d1
+	e0=$(ha_encap) d0=$(ha_decap)
+	pings "CN -> HoA|$NS_CN|$HOA" "MN (from the HoA) -> CN|$NS_MN|-I $HOA $CN"
+	e1=$(ha_encap) d1=$(ha_decap)
+	((e1 == e0 && d1 == d0)) || PROBLEMS+=("the HA still tunnels: encapsulated +$((e1 - e0)), decapsulated +$((d1 - d0)) during the pings")
+	check "$name" PROBLEMS \
+		"MN bul: state at-home, sequence $(jget "$bul" "r[0]['sequence']"); status: location home; mn0: $globals" \
+		"HA: binding cache empty, no proxy ND entry for $HOA, no datapath binding; MN datapath binding gone" \
+		"MN stats: ba_received $rcvd, ba_nack_received $nack" \
+		"${DETAILS[@]}" "HA datapath: nothing encapsulated or decapsulated during these pings"
+}
+
+# ---- 6. on the wire ----------------------------------------------------------------------
+# wire_facts: one pass of tshark over each capture, classified in Python;
+# prints shell assignments W_<capture>_<fact>=<count>.
+wire_facts() {
+	local c
+	for c in "${CAPTURES[@]}"; do
+		tshark -r "$WORK/$c.pcap" -T fields -E occurrence=a -E aggregator=, -E separator='|' \
+			-e ipv6.src -e ipv6.dst -e ipv6.nxt -e mip6.mhtype -e ipv6.opt.mipv6.home_address \
+			-e ipv6.routing.mipv6.home_address -e mip6.bu.lifetime -e mip6.ba.status \
+			2>/dev/null | sed "s/^/$c|/"
+	done | "$PY" -c '
+import sys
+from collections import Counter
+ha, hoa, cn, coa1, coa2 = sys.argv[1:6]
+n = Counter()
+for line in sys.stdin:
+    cap, src, dst, nxt, mh, hao, rh2, bu_life, ba_status = line.rstrip("\n").split("|")
+    src, dst, nxt = src.split(","), dst.split(","), nxt.split(",")
+    n[cap, "frames"] += 1
+    for i, coa in (("1", coa1), ("2", coa2)):
+        if nxt[0] == "41" and len(src) > 1:
+            if src[0] == ha and dst[0] == coa and dst[1] == hoa:
+                n[cap, "tun_down" + i] += 1
+            if src[0] == coa and dst[0] == ha and src[1] == hoa:
+                n[cap, "tun_up" + i] += 1
+        if mh == "5" and src[0] == coa and dst[0] == ha and hao == hoa:
+            n[cap, "bu_hao" + i] += 1
+        if mh == "6" and src[0] == ha and dst[0] == coa and rh2 == hoa and ba_status and int(ba_status) < 128:
+            n[cap, "ba_rh2" + i] += 1
+    if mh == "5" and src[0] == hoa and dst[0] == ha and not hao and bu_life == "0":
+        n[cap, "dereg_bu"] += 1
+    if mh == "6" and src[0] == ha and dst[0] == hoa and not rh2 and ba_status == "0":
+        n[cap, "dereg_ba"] += 1
+    if mh:
+        n[cap, "mh"] += 1
+    # CN <-> HoA outside a tunnel
+    if (src[0], dst[0]) in ((cn, hoa), (hoa, cn)):
+        n[cap, "native"] += 1
+for cap in ("homenet", "visitnet", "visitnet2"):
+    for k in ("frames", "tun_down1", "tun_up1", "tun_down2", "tun_up2", "bu_hao1", "ba_rh21",
+              "bu_hao2", "ba_rh22", "dereg_bu", "dereg_ba", "mh", "native"):
+        print(f"W_{cap}_{k}={n[cap, k]}")
+' "$HA_ADDR" "$HOA" "$CN" "$COA1" "$COA2"
+}
+
+# shellcheck disable=SC2154 # W_* are set by printf -v and eval
+on_the_wire() {
+	local name="6. on the wire: signalling and tunnel as RFC 6275 says, nothing malformed"
+	step "$name"
+	PROBLEMS=()
+	local c
+	for c in "${CAPTURES[@]}"; do
+		stop_pid "${TCPDUMP_PID[$c]}" INT
+		TCPDUMP_PID[$c]=
+		say "$c: $(grep -E 'captured|dropped by kernel' "$WORK/tcpdump.$c.out" | paste -sd ';' -)"
+	done
+	local facts cap key
+	# Every fact starts at 0, so a failed tshark pass reads as "not seen".
+	for cap in "${CAPTURES[@]}"; do
+		for key in frames tun_down1 tun_up1 tun_down2 tun_up2 bu_hao1 ba_rh21 bu_hao2 ba_rh22 dereg_bu dereg_ba mh native; do
+			printf -v "W_${cap}_$key" 0
+		done
+	done
+	facts=$(wire_facts)
+	grep -qv '^W_[a-z0-9_]*=[0-9]*$' <<<"$facts" || eval "$facts"
+	say "facts from tshark: $(paste -sd ' ' <<<"$facts")"
+	# Registration on each visited link, seen at the AR's port.
+	((W_visitnet_bu_hao1 >= 1)) || PROBLEMS+=("visitnet: no BU from $COA1 to the HA with a Home Address option $HOA")
+	((W_visitnet_ba_rh21 >= 1)) || PROBLEMS+=("visitnet: no accepting BA from the HA to $COA1 with a type 2 routing header $HOA")
+	((W_visitnet2_bu_hao2 >= 1)) || PROBLEMS+=("visitnet2: no BU from $COA2 to the HA with a Home Address option $HOA")
+	((W_visitnet2_ba_rh22 >= 1)) || PROBLEMS+=("visitnet2: no accepting BA from the HA to $COA2 with a type 2 routing header $HOA")
+	# Deregistration from the home link (RFC 6275 11.5.4: from the HoA, no HAO, lifetime 0).
+	((W_homenet_dereg_bu >= 1)) || PROBLEMS+=("homenet: no deregistration BU ($HOA -> HA, lifetime 0, no Home Address option)")
+	((W_homenet_dereg_ba >= 1)) || PROBLEMS+=("homenet: no accepting BA from the HA to $HOA without a routing header")
+	# The tunnel, on the visited link and on the home link.
+	local min=$((UDP_COUNT + PING_COUNT))
+	((W_visitnet_tun_down1 >= min && W_visitnet_tun_up1 >= min)) ||
+		PROBLEMS+=("visitnet: IPv6-in-IPv6 HA -> $COA1: $W_visitnet_tun_down1, $COA1 -> HA: $W_visitnet_tun_up1 packets (expected >= $min each)")
+	((W_visitnet2_tun_down2 >= min && W_visitnet2_tun_up2 >= min)) ||
+		PROBLEMS+=("visitnet2: IPv6-in-IPv6 HA -> $COA2: $W_visitnet2_tun_down2, $COA2 -> HA: $W_visitnet2_tun_up2 packets (expected >= $min each)")
+	((W_homenet_tun_down1 >= min && W_homenet_tun_up1 >= min && W_homenet_tun_down2 >= min && W_homenet_tun_up2 >= min)) ||
+		PROBLEMS+=("homenet (the HA's port): tunnel to/from $COA1 $W_homenet_tun_down1/$W_homenet_tun_up1, $COA2 $W_homenet_tun_down2/$W_homenet_tun_up2 (expected >= $min each)")
+	((W_visitnet_native == 0 && W_visitnet2_native == 0)) ||
+		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
+	# Wireshark's expert: malformed packets, warnings and worse; UDP checksums
+	# verified (off by default in tshark).
+	local expert
+	for c in "${CAPTURES[@]}"; do
+		expert=$(tshark -r "$WORK/$c.pcap" -o udp.check_checksum:TRUE \
+			-Y '_ws.malformed || _ws.expert.severity >= "warning"' 2>/dev/null)
+		[[ -z $expert ]] || PROBLEMS+=("$c: tshark flags $(grep -c . <<<"$expert") packets as malformed or worse than a note:" "$(head -5 <<<"$expert")")
+	done
+	# Every Mobility Header packet, checked by xmip's own decoder (MH checksum
+	# with the pseudo-header rules of RFC 6275 6.1.1: HAO/type 2 RH addresses).
+	local caps=() mh_total mh_bad
+	for c in "${CAPTURES[@]}"; do caps+=("$WORK/$c.pcap"); done
+	"$PY" "$LIB/pcap_mh.py" --labels "$WORK/mh.labels" "${caps[@]}" >"$WORK/mh.hex"
+	"$MH_INSPECT" <"$WORK/mh.hex" >"$WORK/mh.json"
+	local inspect_rc=$?
+	mh_total=$(grep -c . "$WORK/mh.hex")
+	mh_bad=$(grep -vc '"valid":true' "$WORK/mh.json")
+	local summary
+	summary=$("$PY" -c 'import json, sys, collections
+c = collections.Counter(json.loads(l).get("message", "?").split()[0] for l in open(sys.argv[1]) if l.strip())
+print(", ".join(f"{v} {k}" for k, v in sorted(c.items())))' "$WORK/mh.json" 2>/dev/null)
+	local mh_tshark=$((W_homenet_mh + W_visitnet_mh + W_visitnet2_mh))
+	((mh_total >= 8)) || PROBLEMS+=("only $mh_total Mobility Header packets in the captures (2 registrations and a deregistration, each BU and BA seen on two links: >= 8)")
+	((mh_total == mh_tshark)) || PROBLEMS+=("pcap_mh.py found $mh_total Mobility Header packets, tshark $mh_tshark")
+	if ((inspect_rc != 0 || mh_bad != 0)); then
+		PROBLEMS+=("xmip-mh-inspect rejects $mh_bad of $mh_total Mobility Header packets (exit $inspect_rc):")
+		while IFS=$'\t' read -r label verdict; do
+			PROBLEMS+=("  $label: $verdict")
+		done < <(paste "$WORK/mh.labels" "$WORK/mh.json" | grep -v '"valid":true' | head -5)
+	fi
+	check "$name" PROBLEMS \
+		"visitnet: BU $COA1 -> HA with Home Address option $HOA ($W_visitnet_bu_hao1), BA HA -> $COA1 with type 2 routing header $HOA ($W_visitnet_ba_rh21)" \
+		"visitnet2: BU with HAO from $COA2 ($W_visitnet2_bu_hao2), BA with type 2 RH to $COA2 ($W_visitnet2_ba_rh22)" \
+		"homenet: deregistration BU $HOA -> HA lifetime 0 ($W_homenet_dereg_bu), BA HA -> $HOA status 0 ($W_homenet_dereg_ba)" \
+		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there" \
+		"tshark (UDP checksums verified): nothing malformed, no warning in $((W_homenet_frames + W_visitnet_frames + W_visitnet2_frames)) frames" \
+		"xmip-mh-inspect: all $mh_total Mobility Header packets valid, checksums included ($summary)"
+}
+
+# ---- 7. clean stop ------------------------------------------------------------------------
+clean_stop() {
+	local name="7. SIGTERM stops both agents cleanly: nothing left attached, pinned or listening"
+	step "$name"
+	PROBLEMS=()
+	local who pid sock rc
+	for who in HA MN; do
+		pid=${who}_PID sock=${who}_SOCK
+		stop_pid "${!pid}"
+		rc=$?
+		((rc == 0)) || PROBLEMS+=("the $who agent exited with status $rc after SIGTERM (137: had to be killed after 5 s)")
+		[[ ! -e ${!sock} ]] || PROBLEMS+=("the $who agent left its control socket ${!sock}")
+	done
+	local xdp
+	xdp=$(ip -n "$NS_HA" -d link show dev ha0 | grep -E 'xdp|prog/xdp')
+	[[ -z $xdp ]] || PROBLEMS+=("ha0 still has an XDP program: $xdp")
+	xdp=$(ip -n "$NS_MN" -d link show dev mn0 | grep -E 'xdp|prog/xdp')
+	[[ -z $xdp ]] || PROBLEMS+=("mn0 still has an XDP program: $xdp")
+	local tcf
+	tcf=$(tc -n "$NS_MN" filter show dev mn0 egress 2>/dev/null)
+	[[ -z $tcf ]] || PROBLEMS+=("mn0 still has a tc egress filter: $(head -2 <<<"$tcf" | paste -sd ' ')")
+	local pinned
+	pinned=$(cd "$RT_BPFFS" && find . -mindepth 1 | sort | paste -sd ' ')
+	[[ $pinned == "$BPFFS_FRESH" ]] ||
+		PROBLEMS+=("the bpffs $RT_BPFFS holds more than when it was mounted (${BPFFS_FRESH:-nothing}): $pinned")
+	[[ -z $(ha_proxy) ]] || PROBLEMS+=("the HA's proxy ND entries remain: $(ha_proxy)")
+	check "$name" PROBLEMS "both exited with status 0 and removed their control sockets" \
+		"no XDP program on ha0 or mn0, no tc filter on mn0 egress; nothing pinned in the bpffs (left as mounted: ${BPFFS_FRESH:-empty})"
+}
+
+at_home
+registered_at 2 visitnet "$COA1" ""
+traffic_away 3 visitnet "$COA1" "$AR_VISIT1"
+registered_at 4 visitnet2 "$COA2" "$COA1"
+traffic_away 4b visitnet2 "$COA2" "$AR_VISIT2"
+back_home
+on_the_wire
+if ((FAILED)); then
+	diagnostics
+	hints
+fi
+if ((KEEP)); then
+	echo "SKIP  7. clean stop (--keep: the agents keep running)"
+else
+	clean_stop
+fi
+
+echo
+echo "Handoffs:"
+for h in "${HANDOFFS[@]}"; do echo "  $h"; done
+RESULT_PRINTED=1
+elapsed=$(awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+if ((FAILED)); then
+	echo "RESULT: $FAILED of $((PASSED + FAILED)) checks FAILED (${FAILED_NAMES[*]}) in $elapsed s"
+	exit 1
+fi
+echo "RESULT: all $PASSED checks passed in $elapsed s"
+exit 0
