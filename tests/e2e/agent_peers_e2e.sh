@@ -55,49 +55,23 @@ set -uo pipefail
 # has written everything (SIGPIPE; measured: 3 in 10 for `ip addr show`):
 # match on captured output instead (grep -q PATTERN <<<"$(cmd)").
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-LIB=$HERE/lib
-PY=/usr/bin/python3
-export PYTHONDONTWRITEBYTECODE=1 # the helpers import mh_wire.py: write nothing into the source tree
-SELF=agent_peers_e2e.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY, SELF
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-VERBOSE=0
 TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-80} # seconds; the run is aborted (and cleaned up) beyond it
 
-usage() {
-	sed -n '2,/^set -uo/p' "$HERE/$SELF" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-0}"
-}
-while (($#)); do
-	case $1 in
-	--xmipd) XMIPD=${2:?--xmipd needs a path}; shift ;;
-	--mh-inspect) MH_INSPECT=${2:?--mh-inspect needs a path}; shift ;;
-	--xmip-dp) XMIP_DP=${2:?--xmip-dp needs a path}; shift ;;
-	--verbose | -v) VERBOSE=1 ;;
-	-h | --help) usage 0 ;;
-	*) echo "$SELF: unknown argument '$1'" >&2; usage 2 >&2 ;;
-	esac
-	shift
-done
-
-if ((EUID != 0)); then
-	echo "$SELF: must run as root (namespaces, XDP, bpffs)" >&2
-	exit 2
-fi
+e2e_parse_args --xmipd=XMIPD:path --mh-inspect=MH_INSPECT:path --xmip-dp=XMIP_DP:path -- "$@"
+e2e_require_root
 for b in "$XMIPD" "$MH_INSPECT" "$XMIP_DP"; do
 	[[ -x $b ]] || { echo "$SELF: no executable $b (build first, or pass its path)" >&2; exit 2; }
 done
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-XMIPD=$(abspath "$XMIPD")
-MH_INSPECT=$(abspath "$MH_INSPECT")
-XMIP_DP=$(abspath "$XMIP_DP")
-for tool in ip ethtool tcpdump tshark ping mountpoint "$PY"; do
-	command -v "$tool" >/dev/null || { echo "$SELF: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
-done
+XMIPD=$(e2e_abspath "$XMIPD")
+MH_INSPECT=$(e2e_abspath "$MH_INSPECT")
+XMIP_DP=$(e2e_abspath "$XMIP_DP")
+e2e_require_tools ip ethtool tcpdump tshark ping mountpoint "$PY"
 "$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
 
 # ---- addresses -----------------------------------------------------------------
@@ -121,38 +95,8 @@ SEQ=1000      # N: the sequence number of the first registration (part A)
 LIFETIME=400  # L: seconds asked for (part A)
 MN_LIFETIME=480 # mobile_node.lifetime (part B)
 
-# ---- output --------------------------------------------------------------------
-PASSED=0
-FAILED=0
-FAILED_NAMES=()
-say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
-pass() {
-	PASSED=$((PASSED + 1))
-	printf 'PASS  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILED_NAMES+=("${1%%.*}")
-	printf 'FAIL  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-# report NAME OK-LINE... -- PROBLEM...: PASS with the OK lines when no
-# problem was collected, else FAIL listing the problems.
-report() {
-	local name=$1 ok=()
-	shift
-	while (($#)) && [[ $1 != -- ]]; do ok+=("$1"); shift; done
-	(($#)) && shift
-	if (($# == 0)); then pass "$name" "${ok[@]}"; else fail "$name" "$@"; fi
-}
-
 # ---- lifetime: one work dir, a trap that always cleans up ----------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-peers.XXXXXX")
+e2e_work xmip-peers
 P=xpe$$r$RANDOM
 NS_HA=$P-ha
 NS_HOME=$P-home
@@ -161,72 +105,8 @@ NS_MNB=$P-mnb
 NS_VIS=$P-vis
 NAMESPACES=("$NS_HA" "$NS_HOME" "$NS_MNA" "$NS_MNB" "$NS_VIS")
 BPFFS=$WORK/bpffs
-BG_PIDS=()
 HA_PID=
 MN_PID=
-WATCHDOG=
-RESULT_PRINTED=0
-ABORTED=
-SETUP_FAILED=0
-# The trap may run while a function's output is redirected (a signal is
-# handled when the foreground command ends, inside `on ... >file`): the
-# cleanup writes to the script's own stdout and stderr, kept here.
-exec 3>&1 4>&2
-
-on() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" 3>&- 4>&-
-}
-# bg NS OUT CMD...: a background process in a namespace; `ip netns exec` execs
-# the command, so $! is its own PID.
-bg() {
-	local ns=$1 out=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$out" 2>"$out.err" 3>&- 4>&- &
-	BG_PIDS+=($!)
-}
-# stop_pid PID [SIGNAL]: signal a process we started, give it 5 s, then KILL.
-stop_pid() {
-	local pid=$1 sig=${2:-TERM} i
-	[[ -n $pid ]] || return 0
-	kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
-# stop_agent PID: SIGTERM to an xmipd, 5 s to stop; STOP_STATUS = its exit
-# status, or "killed" when it had to be SIGKILLed.
-STOP_STATUS=
-stop_agent() {
-	local pid=$1 i
-	STOP_STATUS=
-	[[ -n $pid ]] || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		STOP_STATUS=killed
-	else
-		wait "$pid" 2>/dev/null
-		STOP_STATUS=$?
-	fi
-	return 0
-}
-start_watchdog() {
-	bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
-		wait $s; echo "'"$SELF"': time limit of $1 s reached, aborting" >&2
-		kill -TERM "$2"' _ "$TIME_LIMIT" "$$" 3>&- 4>&- &
-	WATCHDOG=$!
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 show_logs() {
 	local f
@@ -252,53 +132,21 @@ show_logs() {
 
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
-	local rc=$? pid ns left=
-	exec 1>&3 2>&4
-	trap - EXIT INT TERM
-	[[ -n $ABORTED ]] && rc=$ABORTED
-	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
-	((RESULT_PRINTED)) || echo "RESULT: aborted before the checks completed (exit status $rc)"
-	if ((rc != 0 || FAILED != 0)); then show_logs; fi
-	# The agents first, with SIGTERM: a clean stop detaches and unpins.
-	stop_pid "$HA_PID"
-	stop_pid "$MN_PID"
-	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
-	for ns in "${NAMESPACES[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-	done
-	if mountpoint -q "$BPFFS" 2>/dev/null; then umount "$BPFFS"; fi
-	[[ $WORK == */xmip-peers.* ]] && rm -rf "$WORK"
-	# Nothing may be left behind: check rather than trust.
-	for ns in "${NAMESPACES[@]}"; do
-		grep -qw -- "$ns" <<<"$(ip netns list)" && left+=" namespace $ns"
-	done
-	grep -q -- "$BPFFS" <<<"$(mount)" && left+=" bpffs $BPFFS"
-	[[ -e $WORK ]] && left+=" $WORK"
-	for pid in $HA_PID $MN_PID "${BG_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=" process $pid"; done
-	if [[ -n $left ]]; then
-		echo "FAIL  cleanup left behind:$left" >&2
-		((rc)) || rc=1
-	fi
-	exit "$rc"
+	e2e_cleanup_begin
+	e2e_note_abort
+	if ((RC != 0 || FAILED != 0)); then show_logs; fi
+	stop_pids "$HA_PID" "$MN_PID" "${BG_PIDS[@]}"
+	e2e_remove_testbed xmip-peers "$BPFFS" "$WORK" "${NAMESPACES[@]}"
+	e2e_leftovers "$BPFFS" "$WORK" "${NAMESPACES[@]}"
+	# shellcheck disable=SC2086 # empty PIDs vanish
+	e2e_left_pids $HA_PID $MN_PID "${BG_PIDS[@]}"
+	e2e_report_leftovers
+	exit "$RC"
 }
-trap cleanup EXIT
-trap 'ABORTED=130; exit 130' INT
-trap 'ABORTED=143; exit 143' TERM
-start_watchdog
-
-# must CMD...: a setup step; on failure the run stops (with the cleanup).
-must() {
-	echo "+ $*" >>"$WORK/setup.log"
-	if ! "$@" >>"$WORK/setup.log" 2>&1; then
-		SETUP_FAILED=1
-		fail "setup: $*" "the command failed; the environment is not usable (see setup.log below)"
-		exit 1
-	fi
-}
+e2e_arm
+E2E_MUST_HINT="the command failed; the environment is not usable (see setup.log below)"
 
 # ---- small helpers ---------------------------------------------------------------
-ctl() { "$PY" "$LIB/xmip_control.py" "$@"; }
 # jget FILE PATH: a value from a JSON file (dotted path); empty if missing.
 jget() {
 	"$PY" - "$1" "$2" <<'EOF' 2>/dev/null
@@ -312,31 +160,16 @@ EOF
 dp() { local ns=$1 inst=$2; shift 2; on "$ns" "$XMIP_DP" --pin-root "$BPFFS" -i "$inst" "$@"; }
 # dp_binding NS INSTANCE HOA: "remote local" of the datapath binding, or nothing.
 dp_binding() { dp "$1" "$2" binding list 2>/dev/null | awk -v h="$3" 'NR > 1 && $1 == h { print $2, $3 }'; }
-# wait_agent SOCKET PID: until the control socket answers (5 s). On failure
-# AGENT_PROBLEM says why.
+# agent_up SOCKET PID: wait_agent; on failure AGENT_PROBLEM says why.
 AGENT_PROBLEM=
-wait_agent() {
-	local i st
-	for ((i = 0; i < 50; i++)); do
-		if ! kill -0 "$2" 2>/dev/null; then
-			wait "$2" 2>/dev/null
-			st=$?
-			AGENT_PROBLEM="xmipd exited with status $st before its control socket $1 answered (its log is below)"
-			return 1
-		fi
-		ctl "$1" status >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	AGENT_PROBLEM="its control socket $1 did not answer within 5 s (its log is below)"
+agent_up() {
+	wait_agent "$1" "$2" && return 0
+	if [[ -n $AGENT_EXIT ]]; then
+		AGENT_PROBLEM="xmipd exited with status $AGENT_EXIT before its control socket $1 answered (its log is below)"
+	else
+		AGENT_PROBLEM="its control socket $1 did not answer within 5 s (its log is below)"
+	fi
 	return 1
-}
-# eui64 PREFIX MAC: the SLAAC address (modified EUI-64, RFC 4291 2.5.1).
-eui64() {
-	"$PY" -c '
-import ipaddress, sys
-net = ipaddress.IPv6Network(sys.argv[1]); m = [int(x, 16) for x in sys.argv[2].split(":")]
-iid = bytes([m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]])
-print(ipaddress.IPv6Address(net.network_address.packed[:8] + iid))' "$1" "$2"
 }
 
 # probe OUT ARGS...: the scapy mobile node (part A) sends one packet from the
@@ -410,11 +243,8 @@ address = "$HA"
 home_link = "ha0"
 prefixes = ["$HOME_PREFIX"]
 EOF
-	# Not through a shell function: $! must be xmipd itself (ip netns exec
-	# execs it), so that SIGTERM reaches the agent and it stops cleanly.
-	ip netns exec "$NS_HA" "$XMIPD" -c "$WORK/ha.toml" >"$WORK/xmipd-ha.log" 2>&1 3>&- 4>&- &
-	HA_PID=$!
-	wait_agent "$WORK/ha.sock" "$HA_PID"
+	start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/xmipd-ha.log"
+	agent_up "$WORK/ha.sock" "$HA_PID"
 }
 
 # A1 ------------------------------------------------------------------------------
@@ -463,10 +293,7 @@ check_state() {
 	# also autoconfigures one from the HA's RAs); capture at the CoA.
 	bg "$NS_MNA" "$WORK/a2.tcpdump" tcpdump -i m0 -n -U --immediate-mode -w "$pcap" ip6
 	tcpd=${BG_PIDS[-1]}
-	for ((i = 0; i < 50; i++)); do
-		grep -q "listening on" "$WORK/a2.tcpdump.err" 2>/dev/null && break
-		sleep 0.1
-	done
+	tcpdump_listening "$WORK/a2.tcpdump.err"
 	on "$NS_HOME" ping -6 -c 3 -i 0.2 -W 2 -I $HOME_NB $HOA >"$WORK/a2.ping" 2>&1
 	sleep 0.3
 	stop_pid "$tcpd" INT
@@ -618,7 +445,7 @@ check_ha_stop() {
 	local name="A8. SIGTERM: the home agent stops cleanly and withdraws what it set up"
 	local PROBLEMS=() t0 t1 ifc proxy
 	t0=$(date +%s.%N)
-	stop_agent "$HA_PID"
+	stop_pid "$HA_PID"
 	t1=$(date +%s.%N)
 	HA_PID=
 	expect_eq "exit status" "$STOP_STATUS" 0
@@ -703,11 +530,9 @@ EOF
 	bg "$NS_VIS" "$WORK/b.serve.json" "$PY" "$LIB/scapy_ha.py" serve --iface v0 --router-ll "$ROUTER_LL" \
 		--prefix $VISITED_PREFIX --ha $HA --ra-interval 0.5 --timeout 12 --ready "$WORK/b.ready"
 	SERVE_PID=${BG_PIDS[-1]}
-	for ((i = 0; i < 50; i++)); do [[ -e $WORK/b.ready ]] && break; sleep 0.1; done
-	[[ -e $WORK/b.ready ]] || { fail "B. setup: the scapy home agent did not start"; return 1; }
-	ip netns exec "$NS_MNB" "$XMIPD" -c "$WORK/mn.toml" >"$WORK/xmipd-mn.log" 2>&1 3>&- 4>&- &
-	MN_PID=$!
-	wait_agent "$WORK/mn.sock" "$MN_PID" || { fail "B. setup: xmipd (mobile node) did not come up" "$AGENT_PROBLEM"; return 1; }
+	wait_until 5 test -e "$WORK/b.ready" || { fail "B. setup: the scapy home agent did not start"; return 1; }
+	start_xmipd MN_PID "$NS_MNB" "$WORK/mn.toml" "$WORK/xmipd-mn.log"
+	agent_up "$WORK/mn.sock" "$MN_PID" || { fail "B. setup: xmipd (mobile node) did not come up" "$AGENT_PROBLEM"; return 1; }
 	# The scapy HA exits once it has answered a BU (or after 12 s).
 	for ((i = 0; i < 130; i++)); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.1; done
 	wait "$SERVE_PID" 2>/dev/null
@@ -807,7 +632,7 @@ check_mn_wrong_seq() {
 check_mn_stop() {
 	local name="B4. SIGTERM: the mobile node stops cleanly and withdraws what it set up"
 	local PROBLEMS=() routes
-	stop_agent "$MN_PID"
+	stop_pid "$MN_PID"
 	MN_PID=
 	expect_eq "exit status" "$STOP_STATUS" 0
 	grep -q "stopped; datapath detached" "$WORK/xmipd-mn.log" || PROBLEMS+=("its log does not say 'stopped; datapath detached'")
@@ -832,10 +657,4 @@ if setup_part_b; then
 fi
 
 echo
-RESULT_PRINTED=1
-if ((FAILED)); then
-	echo "RESULT: $FAILED of $((PASSED + FAILED)) checks FAILED (${FAILED_NAMES[*]})"
-	exit 1
-fi
-echo "RESULT: all $PASSED checks passed"
-exit 0
+e2e_result

@@ -44,12 +44,8 @@ set -uo pipefail
 # With pipefail, `cmd | grep -q` fails at random when grep exits before cmd
 # has written everything (SIGPIPE): match on captured output instead.
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-LIB=$HERE/lib
-PY=/usr/bin/python3
-export PYTHONDONTWRITEBYTECODE=1
-SELF=agent_roaming_e2e.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY, SELF
 RT_SELF=$HERE/$SELF
 # shellcheck source-path=SCRIPTDIR source=lib/roaming_topology.sh
 source "$LIB/roaming_topology.sh"
@@ -57,11 +53,8 @@ source "$LIB/roaming_topology.sh"
 XMIPD=$REPO/build/agent/xmipd/xmipd
 MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-VERBOSE=0
 KEEP=0
 PCAP_DIR=
-TEARDOWN=0
-TEARDOWN_DIRS=()
 TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150} # seconds; beyond it the run is aborted (and cleaned up)
 
 PING_COUNT=10
@@ -69,96 +62,25 @@ UDP_COUNT=300
 UDP_RATE=200
 MOVE_TIMEOUT=10 # seconds for a registration or deregistration after a move
 
-usage() {
-	sed -n '2,/^set -uo/p' "$RT_SELF" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-0}"
-}
-
-while (($#)); do
-	case $1 in
-	--xmipd) XMIPD=${2:?--xmipd needs a path}; shift ;;
-	--mh-inspect) MH_INSPECT=${2:?--mh-inspect needs a path}; shift ;;
-	--xmip-dp) XMIP_DP=${2:?--xmip-dp needs a path}; shift ;;
-	--verbose | -v) VERBOSE=1 ;;
-	--keep) KEEP=1 ;;
-	--pcap) PCAP_DIR=${2:?--pcap needs a directory}; shift ;;
-	--teardown)
-		TEARDOWN=1
-		if [[ ${2:-} && ${2:0:1} != - ]]; then TEARDOWN_DIRS+=("$2"); shift; fi
-		;;
-	-h | --help) usage 0 ;;
-	*) echo "$SELF: unknown argument '$1'" >&2; usage 2 >&2 ;;
-	esac
-	shift
-done
-
-if ((EUID != 0)); then
-	echo "$SELF: must run as root (namespaces, XDP, bpffs)" >&2
-	exit 2
-fi
+e2e_parse_args --xmipd=XMIPD:path --mh-inspect=MH_INSPECT:path --xmip-dp=XMIP_DP:path \
+	--keep=KEEP --pcap=PCAP_DIR:directory --teardown -- "$@"
+e2e_require_root
 
 # ---- --teardown: remove testbeds left by --keep ------------------------------
-if ((TEARDOWN)); then
-	if ((${#TEARDOWN_DIRS[@]} == 0)); then
-		shopt -s nullglob
-		for f in "${TMPDIR:-/tmp}"/xmip-roam.*/testbed.env; do
-			[[ $(<"$f") == *TB_KEPT=1* ]] && TEARDOWN_DIRS+=("${f%/testbed.env}")
-		done
-	fi
-	((${#TEARDOWN_DIRS[@]})) || { echo "no kept testbed found"; exit 0; }
-	for d in "${TEARDOWN_DIRS[@]}"; do
-		if [[ $d != */xmip-roam.* || ! -f $d/testbed.env ]]; then
-			echo "$SELF: $d is not a testbed directory of this script" >&2
-			exit 2
-		fi
-		# shellcheck disable=SC1091
-		(source "$d/testbed.env" && rt_init "$RT_PREFIX" "$RT_WORK" && rt_down)
-		echo "removed testbed $d"
-	done
-	exit 0
-fi
+if ((TEARDOWN)); then e2e_teardown_kept xmip-roam rt_teardown_dir; fi
 
 # ---- preconditions -----------------------------------------------------------
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 for b in XMIPD MH_INSPECT XMIP_DP; do
 	[[ -x ${!b} ]] || { echo "$SELF: no executable at ${!b} (build first, or --${b,,} PATH)" >&2; exit 2; }
-	printf -v "$b" '%s' "$(abspath "${!b}")"
+	printf -v "$b" '%s' "$(e2e_abspath "${!b}")"
 done
-for tool in ip tc ethtool radvd tcpdump tshark ping mountpoint "$PY"; do
-	command -v "$tool" >/dev/null || { echo "$SELF: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
-done
+e2e_require_tools ip tc ethtool radvd tcpdump tshark ping mountpoint "$PY"
 if [[ -n $PCAP_DIR ]]; then
 	mkdir -p "$PCAP_DIR" && PCAP_DIR=$(cd "$PCAP_DIR" && pwd)
 fi
 
 # ---- output ------------------------------------------------------------------
-PASSED=0
-FAILED=0
-FAILED_NAMES=()
-say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
-step() { if ((VERBOSE)); then printf '\n== %s\n' "$*"; fi; }
-# show CMD...: in verbose mode, run a command and print it with its output.
-show() {
-	if ((VERBOSE)); then
-		printf '  $ %s\n' "$*"
-		{ "$@" 2>&1 || true; } | sed 's/^/    /'
-	fi
-}
-pass() {
-	PASSED=$((PASSED + 1))
-	printf 'PASS  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILED_NAMES+=("${1%% *}")
-	printf 'FAIL  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
+E2E_NAME_END=' ' # the RESULT line names failed checks as "2." and "4b."
 # check NAME PROBLEMS-ARRAY-NAME PASS-DETAIL...: PASS with the details when
 # the named array of problems is empty, FAIL with the problems otherwise.
 check() {
@@ -169,54 +91,15 @@ check() {
 }
 
 # ---- lifetime: one work dir, a trap that always cleans up ---------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-roam.XXXXXX")
+e2e_work xmip-roam
 chmod 755 "$WORK" # tcpdump writes its capture here after dropping root
 rt_init "xro$$" "$WORK"
-BG_PIDS=()
-WATCHDOG=
-RESULT_PRINTED=0
+E2E_BG_MERGE=1 # a background process's output and errors in one file
 HA_PID=
 MN_PID=
 CAPTURES=(homenet visitnet visitnet2)
 declare -A TCPDUMP_PID=()
 T_START=$EPOCHREALTIME
-
-# bg NS OUTFILE CMD...: a background process inside a namespace. `ip netns
-# exec` execs the command, so $! is the command's own PID: it is signalled
-# and waited for by PID, and recorded for the cleanup.
-bg() {
-	local ns=$1 out=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$out" 2>&1 &
-	BG_PIDS+=($!)
-	echo $! >>"$WORK/pids"
-}
-
-# stop_pid PID [SIGNAL]: signal a process we started, give it 5 s, then kill.
-# Returns the process's exit status (or 137 if it had to be killed).
-stop_pid() {
-	local pid=$1 sig=${2:-TERM} i rc=0
-	kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return $?; }
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		rc=137
-	fi
-	wait "$pid" 2>/dev/null
-	local w=$?
-	((rc)) || rc=$w
-	return "$rc"
-}
-
-start_watchdog() {
-	bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
-		wait $s; echo "$3: time limit of $1 s reached, aborting" >&2
-		kill -TERM "$2"' _ "$TIME_LIMIT" "$$" "$SELF" &
-	WATCHDOG=$!
-}
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 keep_guide() {
@@ -243,10 +126,9 @@ EOF
 
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
-	local rc=$? pid ns left='' c
-	trap - EXIT INT TERM
+	e2e_cleanup_begin
+	local pid c
 	trap '' PIPE # a closed stdout (| head) must not stop the cleanup
-	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
 	for c in "${CAPTURES[@]}"; do
 		[[ -n ${TCPDUMP_PID[$c]:-} ]] && stop_pid "${TCPDUMP_PID[$c]}" INT
 	done
@@ -256,14 +138,11 @@ cleanup() {
 		done
 		echo "captures kept in $PCAP_DIR (xmip-roaming-{homenet,visitnet,visitnet2}.pcap)"
 	fi
-	if ((!RESULT_PRINTED)); then
-		echo "RESULT: aborted before the checks completed (exit status $rc)"
-		diagnostics
-	fi
+	e2e_note_abort && diagnostics
 	if ((KEEP)); then
 		echo "TB_KEPT=1" >>"$WORK/testbed.env"
 		keep_guide
-		exit "$rc"
+		exit "$RC"
 	fi
 	step "Cleanup"
 	# Their children too (radvd's privileged helper): once orphaned they are
@@ -272,7 +151,7 @@ cleanup() {
 	for pid in "${BG_PIDS[@]}"; do
 		kill -0 "$pid" 2>/dev/null && mapfile -t -O "${#kids[@]}" kids < <(pgrep -P "$pid")
 	done
-	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+	stop_pids "${BG_PIDS[@]}"
 	rt_down
 	local i
 	for ((i = 0; i < 30; i++)); do
@@ -280,54 +159,16 @@ cleanup() {
 		[[ -z ${pid:-} ]] && break
 		sleep 0.1
 	done
-	# Nothing may be left behind: check rather than trust.
-	local nslist
-	nslist=$(ip netns list 2>/dev/null)
-	for ns in "${RT_NAMESPACES[@]}"; do
-		[[ $'\n'$nslist == *$'\n'"$ns"[$' \n']* || $nslist == "$ns" ]] && left+=" namespace $ns"
-	done
-	[[ $(mount) == *"$RT_BPFFS"* ]] && left+=" bpffs $RT_BPFFS"
-	[[ -e $WORK ]] && left+=" $WORK"
-	for pid in "${BG_PIDS[@]}" "${kids[@]}"; do [[ -e /proc/$pid ]] && left+=" process $pid ($(ps -o comm=,stat= -p "$pid"))"; done
-	if [[ -n $left ]]; then
-		echo "FAIL  cleanup left behind:$left" >&2
-		((rc)) || rc=1
-	else
-		say "removed namespaces, bpffs, processes and $WORK; nothing left behind"
-	fi
-	exit "$rc"
+	e2e_leftovers "$RT_BPFFS" "$WORK" "${RT_NAMESPACES[@]}"
+	for pid in "${BG_PIDS[@]}" "${kids[@]}"; do [[ -e /proc/$pid ]] && LEFT+=" process $pid ($(ps -o comm=,stat= -p "$pid"))"; done
+	e2e_report_leftovers
+	exit "$RC"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+e2e_arm
 trap 'exit 141' PIPE
-start_watchdog
 
 # ---- talking to the agents -------------------------------------------------------
-# ctl SOCKET CMD: the agent's answer's "result", as JSON on one line (exit 1
-# and the error on stderr when the agent says ok=false or does not answer).
-ctl() {
-	"$PY" - "$1" "$2" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(3)
-try:
-    s.connect(sys.argv[1])
-    s.sendall((json.dumps({"api": 1, "cmd": sys.argv[2]}) + "\n").encode())
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    r = json.loads(data)
-except (OSError, ValueError) as e:
-    sys.exit(f"no answer from {sys.argv[1]}: {e}")
-if not r.get("ok"):
-    sys.exit(json.dumps(r.get("error")))
-print(json.dumps(r["result"]))
-EOF
-}
+# ctl (lib/common.sh): the agent's answer's "result", as JSON on one line.
 # jget JSON EXPR: a value out of JSON, EXPR a Python expression on `r`;
 # strings bare, anything else as JSON; nothing (and exit 1) when it fails.
 jget() {
@@ -367,17 +208,6 @@ ha_proxy() { ip -n "$NS_HA" -6 neigh show proxy 2>/dev/null; }
 # dp_bindings NS INSTANCE: the datapath's binding list, header left out.
 dp_bindings() { dp "$1" "$2" binding list 2>/dev/null | tail -n +2; }
 
-# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_until() {
-	local deadline
-	deadline=$(($(date +%s%N) + $1 * 1000000000))
-	shift
-	while ! "$@" 2>/dev/null; do
-		(($(date +%s%N) > deadline)) && return 1
-		sleep 0.05
-	done
-}
-sock_up() { [[ -S $1 ]] && ctl "$1" status >/dev/null; }
 mn_is() { # mn_is LOCATION [BUL-STATE [COA]]
 	local st bul
 	st=$(mn status) && [[ $(jget "$st" "r['location']") == "$1" ]] || return 1
@@ -418,10 +248,7 @@ udp_both_ways() {
 	bg "$NS_CN" "$WORK/udp.rx.cn" "$PY" "$LIB/udp_stream.py" recv --bind "$CN" --port 5002 \
 		--count "$UDP_COUNT" --timeout "$timeout" --ready "$WORK/udp.ready.cn" --tag "u$tag$$"
 	rx_cn=$!
-	for ((i = 0; i < 50; i++)); do
-		[[ -e $WORK/udp.ready.mn && -e $WORK/udp.ready.cn ]] && break
-		sleep 0.1
-	done
+	wait_until 5 test -e "$WORK/udp.ready.mn" -a -e "$WORK/udp.ready.cn"
 	bg "$NS_CN" "$WORK/udp.tx.cn" "$PY" "$LIB/udp_stream.py" send --src "$CN" --dst "$HOA" --port 5001 \
 		--count "$UDP_COUNT" --rate "$UDP_RATE" --tag "d$tag$$"
 	tx_cn=$!
@@ -520,7 +347,7 @@ for c in "${CAPTURES[@]}"; do
 	TCPDUMP_PID[$c]=$!
 done
 for c in "${CAPTURES[@]}"; do
-	wait_until 5 grep -q "listening on" "$WORK/tcpdump.$c.out" ||
+	tcpdump_listening "$WORK/tcpdump.$c.out" ||
 		{ echo "tcpdump on ${CAPTURE_PORT[$c]} did not start:"; cat "$WORK/tcpdump.$c.out"; exit 1; }
 done
 
@@ -530,13 +357,13 @@ RADVD_PID=$!
 
 step "xmipd: the home agent, then the mobile node (at home)"
 show cat "$WORK/ha.toml"
-bg "$NS_HA" "$WORK/ha.log" "$XMIPD" -c "$WORK/ha.toml"
-HA_PID=$!
-wait_until 5 sock_up "$HA_SOCK" || { echo "the home agent did not start:"; cat "$WORK/ha.log"; exit 1; }
+start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/ha.log"
+e2e_track "$HA_PID"
+wait_agent "$HA_SOCK" "$HA_PID" || { echo "the home agent did not start:"; cat "$WORK/ha.log"; exit 1; }
 show cat "$WORK/mn.toml"
-bg "$NS_MN" "$WORK/mn.log" "$XMIPD" -c "$WORK/mn.toml"
-MN_PID=$!
-wait_until 5 sock_up "$MN_SOCK" || { echo "the mobile node did not start:"; cat "$WORK/mn.log"; exit 1; }
+start_xmipd MN_PID "$NS_MN" "$WORK/mn.toml" "$WORK/mn.log"
+e2e_track "$MN_PID"
+wait_agent "$MN_SOCK" "$MN_PID" || { echo "the mobile node did not start:"; cat "$WORK/mn.log"; exit 1; }
 kill -0 "$RADVD_PID" 2>/dev/null || { echo "radvd did not start:"; cat "$WORK/radvd.out" "$WORK/radvd.log"; exit 1; }
 say "HA pid $HA_PID, MN pid $MN_PID, radvd pid $RADVD_PID"
 ((VERBOSE)) || echo
@@ -839,7 +666,7 @@ clean_stop() {
 	for who in HA MN; do
 		pid=${who}_PID sock=${who}_SOCK
 		stop_pid "${!pid}"
-		rc=$?
+		rc=${STOP_STATUS/killed/137}
 		((rc == 0)) || PROBLEMS+=("the $who agent exited with status $rc after SIGTERM (137: had to be killed after 5 s)")
 		[[ ! -e ${!sock} ]] || PROBLEMS+=("the $who agent left its control socket ${!sock}")
 	done
@@ -880,11 +707,6 @@ fi
 echo
 echo "Handoffs:"
 for h in "${HANDOFFS[@]}"; do echo "  $h"; done
-RESULT_PRINTED=1
 elapsed=$(awk -v a="$T_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-if ((FAILED)); then
-	echo "RESULT: $FAILED of $((PASSED + FAILED)) checks FAILED (${FAILED_NAMES[*]}) in $elapsed s"
-	exit 1
-fi
-echo "RESULT: all $PASSED checks passed in $elapsed s"
-exit 0
+E2E_RESULT_SUFFIX="in $elapsed s"
+e2e_result

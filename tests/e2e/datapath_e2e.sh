@@ -22,20 +22,15 @@
 # scapy (scripts/install-deps.sh installs them all).
 set -eEuo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-LIB=$HERE/lib
-PY=/usr/bin/python3
-TB_SELF=$HERE/datapath_e2e.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY, SELF
+TB_SELF=$HERE/$SELF
 # shellcheck source-path=SCRIPTDIR source=lib/topology.sh
 source "$LIB/topology.sh"
 
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-VERBOSE=0
 KEEP=0
 PCAP_DIR=
-TEARDOWN=0
-TEARDOWN_DIRS=()
 TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-110} # seconds; beyond it the run is aborted (and cleaned up)
 
 # Traffic volumes, and the packets each direction of the tunnel must carry.
@@ -44,80 +39,23 @@ UDP_COUNT=1000
 UDP_RATE=500
 UDP_MIN_PERMILLE=999 # at least 99.9 % must arrive
 
-usage() {
-	sed -n '2,/^set -eEuo/p' "$TB_SELF" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-0}"
-}
-
-while (($#)); do
-	case $1 in
-	--xmip-dp) XMIP_DP=${2:?--xmip-dp needs a path}; shift ;;
-	--verbose | -v) VERBOSE=1 ;;
-	--keep) KEEP=1 ;;
-	--pcap) PCAP_DIR=${2:?--pcap needs a directory}; shift ;;
-	--teardown)
-		TEARDOWN=1
-		if [[ ${2:-} && ${2:0:1} != - ]]; then TEARDOWN_DIRS+=("$2"); shift; fi
-		;;
-	-h | --help) usage 0 ;;
-	*) echo "datapath_e2e.sh: unknown argument '$1'" >&2; usage 2 >&2 ;;
-	esac
-	shift
-done
-
-if ((EUID != 0)); then
-	echo "datapath_e2e.sh: must run as root (namespaces, XDP, bpffs)" >&2
-	exit 2
-fi
+e2e_parse_args --xmip-dp=XMIP_DP:path --keep=KEEP --pcap=PCAP_DIR:directory --teardown -- "$@"
+e2e_require_root
 
 # ---- --teardown: remove testbeds left by --keep ------------------------------
-if ((TEARDOWN)); then
-	if ((${#TEARDOWN_DIRS[@]} == 0)); then
-		# Only testbeds left by --keep: a run in progress elsewhere has a
-		# state file too, but is not marked kept and is not ours to remove.
-		shopt -s nullglob
-		for f in "${TMPDIR:-/tmp}"/xmip-e2e.*/testbed.env; do
-			grep -qx 'TB_KEPT=1' "$f" && TEARDOWN_DIRS+=("${f%/testbed.env}")
-		done
-	fi
-	((${#TEARDOWN_DIRS[@]})) || { echo "no kept testbed found"; exit 0; }
-	for d in "${TEARDOWN_DIRS[@]}"; do
-		if [[ $d != */xmip-e2e.* || ! -f $d/testbed.env ]]; then
-			echo "datapath_e2e.sh: $d is not a testbed directory of this script" >&2
-			exit 2
-		fi
-		# shellcheck disable=SC1091
-		(source "$d/testbed.env" && tb_init "$TB_PREFIX" "$TB_WORK" && tb_down)
-		echo "removed testbed $d"
-	done
-	exit 0
-fi
+if ((TEARDOWN)); then e2e_teardown_kept xmip-e2e tb_teardown_dir; fi
 
 # ---- preconditions -----------------------------------------------------------
-[[ -x $XMIP_DP ]] || { echo "datapath_e2e.sh: no xmip-dp at $XMIP_DP (build first, or --xmip-dp PATH)" >&2; exit 2; }
-XMIP_DP=$(cd "$(dirname "$XMIP_DP")" && pwd)/$(basename "$XMIP_DP")
-for tool in ip ethtool tcpdump tshark ping mountpoint "$PY"; do
-	command -v "$tool" >/dev/null || { echo "datapath_e2e.sh: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
-done
-"$PY" -c 'import scapy' 2>/dev/null || { echo "datapath_e2e.sh: python3-scapy missing" >&2; exit 2; }
+[[ -x $XMIP_DP ]] || { echo "$SELF: no xmip-dp at $XMIP_DP (build first, or --xmip-dp PATH)" >&2; exit 2; }
+XMIP_DP=$(e2e_abspath "$XMIP_DP")
+e2e_require_tools ip ethtool tcpdump tshark ping mountpoint "$PY"
+"$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
 if [[ -n $PCAP_DIR ]]; then
 	mkdir -p "$PCAP_DIR"
 	PCAP_DIR=$(cd "$PCAP_DIR" && pwd)
 fi
 
 # ---- output ------------------------------------------------------------------
-PASSED=0
-FAILED=0
-FAILED_NAMES=()
-say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
-step() { if ((VERBOSE)); then printf '\n== %s\n' "$*"; fi; }
-# show CMD...: in verbose mode, run a command and print it with its output.
-show() {
-	if ((VERBOSE)); then
-		printf '  $ %s\n' "$*"
-		{ "$@" 2>&1 || true; } | sed 's/^/    /'
-	fi
-}
 # show_dp NS INSTANCE ARGS...: in verbose mode, an xmip-dp command as one
 # would type it, and its output (for stats: the rows that counted something).
 show_dp() {
@@ -132,60 +70,10 @@ show_dp() {
 		{ dp "$ns" "$inst" "$@" 2>&1 || true; } | sed 's/^/    /'
 	fi
 }
-pass() {
-	PASSED=$((PASSED + 1))
-	printf 'PASS  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	FAILED_NAMES+=("${1%%.*}")
-	printf 'FAIL  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
 
 # ---- lifetime: one work dir, a trap that always cleans up ---------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-e2e.XXXXXX")
+e2e_work xmip-e2e
 tb_init "xe2e$$" "$WORK"
-BG_PIDS=()
-WATCHDOG=
-RESULT_PRINTED=0
-
-# bg NS OUTFILE CMD...: a background process inside a namespace. `ip netns
-# exec` execs the command, so $! is the command's own PID: it can be waited
-# for and stopped by PID, and it is recorded for the cleanup.
-bg() {
-	local ns=$1 out=$2
-	shift 2
-	ip netns exec "$ns" "$@" >"$out" 2>"$out.err" &
-	BG_PIDS+=($!)
-	echo $! >>"$WORK/pids"
-}
-
-# stop_pid PID [SIGNAL]: signal a process we started, give it 5 s, then kill.
-stop_pid() {
-	local pid=$1 sig=${2:-TERM} i
-	kill -"$sig" "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
-start_watchdog() {
-	# A separate shell that TERMs this script after TIME_LIMIT seconds; on
-	# TERM itself it kills its own sleep, so stopping it leaves nothing.
-	bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
-		wait $s; echo "datapath_e2e.sh: time limit of $1 s reached, aborting" >&2
-		kill -TERM "$2"' _ "$TIME_LIMIT" "$$" &
-	WATCHDOG=$!
-}
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 keep_guide() {
@@ -214,11 +102,8 @@ EOF
 
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
-	local rc=$? pid ns left=
-	trap - EXIT INT TERM ERR
-	set +e
-	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
-	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
+	e2e_cleanup_begin
+	stop_pids "${BG_PIDS[@]}"
 	if [[ -n $PCAP_DIR && -f $WORK/visited-link.pcap ]]; then
 		cp "$WORK/visited-link.pcap" "$PCAP_DIR/xmip-e2e-visited-link.pcap" &&
 			echo "capture kept: $PCAP_DIR/xmip-e2e-visited-link.pcap"
@@ -227,33 +112,18 @@ cleanup() {
 		: >"$WORK/pids"
 		echo "TB_KEPT=1" >>"$WORK/testbed.env"
 		keep_guide
-		exit "$rc"
+		exit "$RC"
 	fi
-	((RESULT_PRINTED)) || echo "RESULT: aborted before the checks completed (exit status $rc)"
+	e2e_note_abort
 	step "Cleanup"
 	tb_down
-	# Nothing may be left behind: check rather than trust.
-	for ns in "${TB_NAMESPACES[@]}"; do
-		# Match on captured output: `cmd | grep -q` under pipefail fails when
-		# grep exits early and cmd gets SIGPIPE, hiding what we look for.
-		grep -qw -- "$ns" <<<"$(ip netns list)" && left+=" namespace $ns"
-	done
-	grep -q -- "$TB_BPFFS" <<<"$(mount)" && left+=" bpffs $TB_BPFFS"
-	[[ -e $WORK ]] && left+=" $WORK"
-	for pid in "${BG_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=" process $pid"; done
-	if [[ -n $left ]]; then
-		echo "FAIL  cleanup left behind:$left" >&2
-		((rc)) || rc=1
-	else
-		say "removed namespaces, bpffs, processes and $WORK; nothing left behind"
-	fi
-	exit "$rc"
+	e2e_leftovers "$TB_BPFFS" "$WORK" "${TB_NAMESPACES[@]}"
+	e2e_left_pids "${BG_PIDS[@]}"
+	e2e_report_leftovers
+	exit "$RC"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'echo "datapath_e2e.sh: setup command failed (${BASH_SOURCE[0]##*/} line $LINENO): $BASH_COMMAND" >&2' ERR
-start_watchdog
+e2e_arm
+trap 'echo "$SELF: setup command failed (${BASH_SOURCE[0]##*/} line $LINENO): $BASH_COMMAND" >&2' ERR
 
 # ---- helpers on the datapath's counters ---------------------------------------
 # counter NS INSTANCE VERDICT REASON-REGEX: packets, summed over matching rows.
@@ -312,11 +182,7 @@ step "Capture on the visited link (bridge port swp-ha, facing the HA)"
 PCAP=$WORK/visited-link.pcap
 bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i swp-ha -n -U --immediate-mode -w "$PCAP"
 TCPDUMP_PID=${BG_PIDS[-1]}
-for ((i = 0; i < 50; i++)); do
-	grep -q "listening on" "$WORK/tcpdump.out.err" 2>/dev/null && break
-	sleep 0.1
-done
-grep -q "listening on" "$WORK/tcpdump.out.err" || { echo "tcpdump did not start:" >&2; cat "$WORK/tcpdump.out.err" >&2; exit 1; }
+tcpdump_listening "$WORK/tcpdump.out.err" || { echo "tcpdump did not start:" >&2; cat "$WORK/tcpdump.out.err" >&2; exit 1; }
 say "tcpdump running (pid $TCPDUMP_PID) -> $PCAP"
 trap - ERR
 ((VERBOSE)) || echo
@@ -397,10 +263,7 @@ udp_both_ways() {
 	bg "$NS_CN" "$WORK/udp.rx.cn" "$PY" "$LIB/udp_stream.py" recv --bind "$CN" --port 5002 \
 		--count "$UDP_COUNT" --timeout "$timeout" --ready "$WORK/udp.ready.cn" --tag "up$$"
 	pid_rx_cn=$!
-	for ((i = 0; i < 50; i++)); do
-		[[ -e $WORK/udp.ready.mn && -e $WORK/udp.ready.cn ]] && break
-		sleep 0.1
-	done
+	wait_until 5 test -e "$WORK/udp.ready.mn" -a -e "$WORK/udp.ready.cn" || true
 	bg "$NS_CN" "$WORK/udp.tx.cn" "$PY" "$LIB/udp_stream.py" send --src "$CN" --dst "$HOA" --port 5001 \
 		--count "$UDP_COUNT" --rate "$UDP_RATE" --tag "down$$"
 	pid_tx_cn=$!
@@ -438,7 +301,7 @@ tunnelled_to_cn() {
 	bg "$NS_CN" "$WORK/spoof.rx.$tag" "$PY" "$LIB/udp_stream.py" recv --bind "$CN" --port "$port" \
 		--count 1 --timeout 3 --ready "$WORK/spoof.ready" --tag "$tag"
 	rx=$!
-	for ((i = 0; i < 50; i++)); do [[ -e $WORK/spoof.ready ]] && break; sleep 0.1; done
+	wait_until 5 test -e "$WORK/spoof.ready" || true
 	on "$NS_VIS" "$PY" "$LIB/send_tunnelled.py" --iface vis0 --dst-mac "$MAC_HA1" \
 		--outer-src "$outer_src" --outer-dst "$HA" --inner-src "$HOA" --inner-dst "$CN" \
 		--port "$port" --tag "$tag" >/dev/null 2>"$WORK/spoof.tx.$tag.err" || true
@@ -569,8 +432,5 @@ if ((FAILED)); then
 	echo "    HA neighbours:"
 	{ ip -n "$NS_HA" -6 neigh show || true; } | sed 's/^/      /'
 	hints
-	echo "RESULT: $FAILED of $((PASSED + FAILED)) checks FAILED (${FAILED_NAMES[*]})"
-	exit 1
 fi
-echo "RESULT: all $PASSED checks passed"
-exit 0
+e2e_result

@@ -34,41 +34,19 @@
 # /usr/bin/python3 with scapy and yaml.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-LIB=$HERE/lib
-PY=/usr/bin/python3
-SELF=metrics_prometheus_e2e.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY, SELF
 EXPRS=$REPO/dashboards/tests/promql_exprs.py
 RULES=$REPO/dashboards/xmip-rules.yml
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
-VERBOSE=0
 TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-80}
 
-usage() {
-	sed -n '2,/^set -uo/p' "$HERE/$SELF" | sed '$d; s/^# \{0,1\}//'
-	exit "${1:-0}"
-}
-while (($#)); do
-	case $1 in
-	--xmipd) XMIPD=${2:?--xmipd needs a path}; shift ;;
-	--verbose | -v) VERBOSE=1 ;;
-	-h | --help) usage 0 ;;
-	*) echo "$SELF: unknown argument '$1'" >&2; usage 2 >&2 ;;
-	esac
-	shift
-done
-
-if ((EUID != 0)); then
-	echo "$SELF: must run as root (namespaces, XDP, bpffs)" >&2
-	exit 2
-fi
+e2e_parse_args --xmipd=XMIPD:path -- "$@"
+e2e_require_root
 [[ -x $XMIPD ]] || { echo "$SELF: no executable $XMIPD (build first, or pass its path)" >&2; exit 2; }
-XMIPD=$(cd "$(dirname "$XMIPD")" && pwd)/$(basename "$XMIPD")
-for tool in ip mountpoint prometheus promtool "$PY"; do
-	command -v "$tool" >/dev/null || { echo "$SELF: $tool missing (scripts/install-deps.sh)" >&2; exit 2; }
-done
+XMIPD=$(e2e_abspath "$XMIPD")
+e2e_require_tools ip mountpoint prometheus promtool "$PY"
 "$PY" -c 'import scapy, yaml' 2>/dev/null || { echo "$SELF: python3-scapy or python3-yaml missing" >&2; exit 2; }
 
 HA=2001:db8:2700::2
@@ -83,76 +61,14 @@ MAX_BINDINGS=4
 PROM_PORT=9090
 PROM=http://127.0.0.1:$PROM_PORT
 
-# ---- output ------------------------------------------------------------------
-PASSED=0
-FAILED=0
-say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }
-pass() {
-	PASSED=$((PASSED + 1))
-	printf 'PASS  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	printf 'FAIL  %s\n' "$1"
-	shift
-	local l
-	for l in "$@"; do printf '        %s\n' "$l"; done
-}
-report() { # NAME OK-LINE... -- PROBLEM...
-	local name=$1 ok=()
-	shift
-	while (($#)) && [[ $1 != -- ]]; do ok+=("$1"); shift; done
-	(($#)) && shift
-	if (($# == 0)); then pass "$name" "${ok[@]}"; else fail "$name" "$@"; fi
-}
-
 # ---- lifetime ----------------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/xmip-metrics.XXXXXX")
+e2e_work xmip-metrics
 NS=xme$$r$RANDOM
 BPFFS=$WORK/bpffs
 HA_PID=
 MN_PID=
 PROM_PID=
-BG_PIDS=()
-WATCHDOG=
-RESULT_PRINTED=0
-ABORTED=
-exec 3>&1 4>&2
 
-on() { ip netns exec "$NS" "$@" 3>&- 4>&-; }
-stop_pid() { # PID [SIGNAL]: 5 s, then KILL
-	local pid=$1 sig=${2:-TERM} i
-	[[ -n $pid ]] || return 0
-	kill -"$sig" "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
-# stop_wait PID: waits up to 5 s for a process told to stop; STOP_STATUS is
-# its exit status, or "killed".
-STOP_STATUS=
-stop_wait() {
-	local pid=$1 i
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		STOP_STATUS=killed
-	else
-		wait "$pid" 2>/dev/null
-		STOP_STATUS=$?
-	fi
-}
 # shellcheck disable=SC2317
 show_logs() {
 	local f
@@ -164,52 +80,23 @@ show_logs() {
 }
 # shellcheck disable=SC2317
 cleanup() {
-	local rc=$? pid left=
-	exec 1>&3 2>&4
-	trap - EXIT INT TERM
-	[[ -n $ABORTED ]] && rc=$ABORTED
-	[[ -n $WATCHDOG ]] && stop_pid "$WATCHDOG"
-	((RESULT_PRINTED)) || echo "RESULT: aborted before the checks completed (exit status $rc)"
-	if ((rc != 0 || FAILED != 0)); then show_logs; fi
-	stop_pid "$PROM_PID"
-	stop_pid "$HA_PID"
-	stop_pid "$MN_PID"
-	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
-	ip netns pids "$NS" 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
-	ip netns del "$NS" 2>/dev/null
-	if mountpoint -q "$BPFFS" 2>/dev/null; then umount "$BPFFS"; fi
-	[[ $WORK == */xmip-metrics.* ]] && rm -rf "$WORK"
-	ip netns list | grep -qw -- "$NS" && left+=" namespace $NS"
-	mount | grep -q -- "$BPFFS" && left+=" bpffs $BPFFS"
-	[[ -e $WORK ]] && left+=" $WORK"
-	for pid in $PROM_PID $HA_PID $MN_PID "${BG_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left+=" process $pid"; done
-	if [[ -n $left ]]; then
-		echo "FAIL  cleanup left behind:$left" >&2
-		((rc)) || rc=1
-	fi
-	exit "$rc"
+	e2e_cleanup_begin
+	e2e_note_abort
+	if ((RC != 0 || FAILED != 0)); then show_logs; fi
+	stop_pids "$PROM_PID" "$HA_PID" "$MN_PID" "${BG_PIDS[@]}"
+	e2e_remove_testbed xmip-metrics "$BPFFS" "$WORK" "$NS"
+	e2e_leftovers "$BPFFS" "$WORK" "$NS"
+	# shellcheck disable=SC2086 # empty PIDs vanish
+	e2e_left_pids $PROM_PID $HA_PID $MN_PID "${BG_PIDS[@]}"
+	e2e_report_leftovers
+	exit "$RC"
 }
-trap cleanup EXIT
-trap 'ABORTED=130; exit 130' INT
-trap 'ABORTED=143; exit 143' TERM
-bash -c 'sleep "$1" & s=$!; trap "kill $s 2>/dev/null; exit 0" TERM
-	wait $s; echo "'"$SELF"': time limit of $1 s reached, aborting" >&2
-	kill -TERM "$2"' _ "$TIME_LIMIT" "$$" 3>&- 4>&- &
-WATCHDOG=$!
-
-must() {
-	echo "+ $*" >>"$WORK/setup.log"
-	if ! "$@" >>"$WORK/setup.log" 2>&1; then
-		fail "setup: $*" "the command failed (setup.log below)"
-		exit 1
-	fi
-}
+e2e_arm
 
 # ---- helpers -------------------------------------------------------------------
-ctl() { "$PY" "$LIB/xmip_control.py" "$@"; }
 # scrape PORT OUT: GET /metrics from inside the namespace.
 scrape() {
-	on "$PY" -c 'import sys, urllib.request
+	on "$NS" "$PY" -c 'import sys, urllib.request
 sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=3).read().decode())' "$1" >"$2" 2>"$2.err"
 }
 # sample FILE SERIES: the value of one series line of a scrape.
@@ -217,7 +104,7 @@ sample() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
 # query EXPR: promtool's instant query, JSON; QUERY_RC its exit status.
 QUERY_RC=0
 query() {
-	on promtool query instant -o json "$PROM" "$1" 2>"$WORK/query.err"
+	on "$NS" promtool query instant -o json "$PROM" "$1" 2>"$WORK/query.err"
 	QUERY_RC=$?
 }
 # nseries JSON: how many series an instant query returned (vector or scalar).
@@ -232,13 +119,12 @@ print(len(r) if isinstance(r, list) else (1 if r else 0))'
 # value JSON: the value of the first series (a float as text).
 value1() { "$PY" -c 'import json, sys; r = json.load(sys.stdin); print(r[0]["value"][1] if r else "")' 2>/dev/null; }
 wait_socket() { # SOCKET PID NAME
-	local i
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$2" 2>/dev/null || { fail "setup: $3 exited before its control socket answered (log below)"; exit 1; }
-		ctl "$1" status >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "setup: $3's control socket $1 did not answer within 5 s (log below)"
+	wait_agent "$1" "$2" && return 0
+	if [[ -n $AGENT_EXIT ]]; then
+		fail "setup: $3 exited before its control socket answered (log below)"
+	else
+		fail "setup: $3's control socket $1 did not answer within 5 s (log below)"
+	fi
 	exit 1
 }
 
@@ -246,15 +132,15 @@ echo "xmipd metrics, dashboards and rules against Prometheus (namespace $NS, wor
 
 # ---- setup ---------------------------------------------------------------------
 must ip netns add "$NS"
-must on ip link set lo up
-must on sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+must on "$NS" ip link set lo up
+must on "$NS" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 	net.ipv6.conf.default.router_solicitations=0
-must on ip link add ha0 type veth peer name h0
-must on ip link add ha1 address $MAC_HA1 type veth peer name m0
-must on ip link add mn0 type veth peer name mn1
-for l in ha0 h0 ha1 m0 mn0 mn1; do must on ip link set "$l" up; done
-must on ip -6 addr add $HA/64 dev ha0 nodad
-must on ip -6 addr add $HA_VISITED/64 dev ha1 nodad
+must on "$NS" ip link add ha0 type veth peer name h0
+must on "$NS" ip link add ha1 address $MAC_HA1 type veth peer name m0
+must on "$NS" ip link add mn0 type veth peer name mn1
+for l in ha0 h0 ha1 m0 mn0 mn1; do must on "$NS" ip link set "$l" up; done
+must on "$NS" ip -6 addr add $HA/64 dev ha0 nodad
+must on "$NS" ip -6 addr add $HA_VISITED/64 dev ha1 nodad
 mkdir -p "$BPFFS"
 must mount -t bpf bpf "$BPFFS"
 
@@ -288,11 +174,9 @@ home_address = "2001:db8:2700::40/64"
 home_agent = "$HA"
 interface = "mn0"
 EOF
-ip netns exec "$NS" "$XMIPD" -c "$WORK/ha.toml" >"$WORK/xmipd-ha.log" 2>&1 3>&- 4>&- &
-HA_PID=$!
+start_xmipd HA_PID "$NS" "$WORK/ha.toml" "$WORK/xmipd-ha.log"
 wait_socket "$WORK/ha.sock" "$HA_PID" "the home agent"
-ip netns exec "$NS" "$XMIPD" -c "$WORK/mn.toml" >"$WORK/xmipd-mn.log" 2>&1 3>&- 4>&- &
-MN_PID=$!
+start_xmipd MN_PID "$NS" "$WORK/mn.toml" "$WORK/xmipd-mn.log"
 wait_socket "$WORK/mn.sock" "$MN_PID" "the mobile node"
 
 # ---- M1 ------------------------------------------------------------------------
@@ -368,11 +252,11 @@ check_up
 # address outside the home prefixes: 132), one spoofed tunnelled packet.
 # The BAs go towards a care-of address nobody answers for: only the home
 # agent's side counts here.
-on "$PY" "$LIB/scapy_mn.py" --iface m0 --dst-mac $MAC_HA1 --coa $COA --hoa $HOA --ha $HA \
+on "$NS" "$PY" "$LIB/scapy_mn.py" --iface m0 --dst-mac $MAC_HA1 --coa $COA --hoa $HOA --ha $HA \
 	--seq 100 --lifetime 400 --timeout 0.3 >"$WORK/bu1.json" 2>"$WORK/bu1.log"
-on "$PY" "$LIB/scapy_mn.py" --iface m0 --dst-mac $MAC_HA1 --coa $COA --hoa $FOREIGN_HOA --ha $HA \
+on "$NS" "$PY" "$LIB/scapy_mn.py" --iface m0 --dst-mac $MAC_HA1 --coa $COA --hoa $FOREIGN_HOA --ha $HA \
 	--seq 100 --lifetime 400 --timeout 0.3 >"$WORK/bu2.json" 2>"$WORK/bu2.log"
-on "$PY" "$LIB/send_tunnelled.py" --iface m0 --dst-mac $MAC_HA1 --outer-src $SPOOF_SRC --outer-dst $HA \
+on "$NS" "$PY" "$LIB/send_tunnelled.py" --iface m0 --dst-mac $MAC_HA1 --outer-src $SPOOF_SRC --outer-dst $HA \
 	--inner-src $HOA --inner-dst 2001:db8:2700::1 --port 4000 --tag spoof >"$WORK/spoof.log" 2>&1
 for ((i = 0; i < 30; i++)); do # DAD: the accepted one is answered about 1 s after it arrived
 	[[ $(ctl "$WORK/ha.sock" stats --get signalling.ba_sent 2>/dev/null) == 1 ]] && break
@@ -458,21 +342,19 @@ check_recorded
 # ---- M7 ------------------------------------------------------------------------
 check_stop() {
 	local name="M7. Prometheus stops on POST /-/quit, the agents on SIGTERM" P=()
-	on "$PY" -c 'import urllib.request
+	on "$NS" "$PY" -c 'import urllib.request
 urllib.request.urlopen(urllib.request.Request("'"$PROM"'/-/quit", method="POST"), timeout=3).read()' \
 		>/dev/null 2>"$WORK/quit.err" || P+=("POST /-/quit failed: $(cat "$WORK/quit.err")")
-	stop_wait "$PROM_PID"
+	stop_pid "$PROM_PID" 0
 	[[ $STOP_STATUS == 0 ]] || P+=("prometheus: exit status $STOP_STATUS")
 	PROM_PID=
-	kill -TERM "$HA_PID"
-	stop_wait "$HA_PID"
+	stop_pid "$HA_PID"
 	[[ $STOP_STATUS == 0 ]] || P+=("xmipd ha: exit status $STOP_STATUS")
 	HA_PID=
-	kill -TERM "$MN_PID"
-	stop_wait "$MN_PID"
+	stop_pid "$MN_PID"
 	[[ $STOP_STATUS == 0 ]] || P+=("xmipd mn: exit status $STOP_STATUS")
 	MN_PID=
-	on "$PY" -c 'import socket, sys
+	on "$NS" "$PY" -c 'import socket, sys
 for p in (9707, 9708):
     s = socket.socket()
     try:

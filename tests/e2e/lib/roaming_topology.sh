@@ -20,7 +20,9 @@
 # sw-<host interface>. Captures are taken on switch ports: XDP runs before the
 # taps of the hosts' own interfaces, so only the switch sees what is really on
 # the wire. Everything is named from RT_PREFIX (unique per run) and recorded in
-# $RT_WORK/testbed.env, which is all a later teardown needs.
+# $RT_WORK/testbed.env, which is all a later teardown needs. Sourced after
+# lib/common.sh, whose on, eui64, e2e_kill_recorded and e2e_remove_testbed
+# it uses.
 
 HOA=2001:db8:2700::4
 HOME_PREFIX=2001:db8:2700::/64
@@ -59,25 +61,6 @@ rt_init() {
 	RT_BPFFS=$RT_WORK/bpffs
 	HA_SOCK=$RT_WORK/ha.sock
 	MN_SOCK=$RT_WORK/mn.sock
-}
-
-# on NS CMD...: run a command on one host.
-on() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@"
-}
-
-# eui64 PREFIX/64 MAC: the address SLAAC (and xmipd) forms on a /64 from a MAC
-# address: modified EUI-64 interface identifier, RFC 4291 2.5.1.
-eui64() {
-	/usr/bin/python3 - "$1" "$2" <<'EOF'
-import ipaddress, sys
-net = ipaddress.IPv6Network(sys.argv[1])
-m = [int(x, 16) for x in sys.argv[2].split(":")]
-iid = bytes([m[0] ^ 2, m[1], m[2], 0xFF, 0xFE, m[3], m[4], m[5]])
-print(ipaddress.IPv6Address(net.network_address.packed[:8] + iid))
-EOF
 }
 
 rt_save_state() {
@@ -279,45 +262,16 @@ rt_move() {
 	on "$NS_SW" ip link set sw-mn0 up
 }
 
-# Kill the processes recorded in $RT_WORK/pids (one per line), then anything
-# still running inside our namespaces: those can only be ours.
-rt_kill_processes() {
-	local pid ns
-	if [[ -f $RT_WORK/pids ]]; then
-		local pids=()
-		while read -r pid; do
-			[[ -n $pid ]] && kill "$pid" 2>/dev/null && pids+=("$pid")
-		done <"$RT_WORK/pids"
-		# Give the agents time to detach and unpin (a clean stop).
-		local i
-		for ((i = 0; i < 30; i++)); do
-			for pid in "${pids[@]}"; do
-				kill -0 "$pid" 2>/dev/null && break
-				pid=
-			done
-			[[ -z ${pid:-} ]] && break
-			sleep 0.1
-		done
-	fi
-	for ns in "${RT_NAMESPACES[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
-	done
-	return 0
+# Tear everything down (lib/common.sh: the processes recorded in
+# $RT_WORK/pids, given time for a clean stop, then what every testbed has);
+# safe on a half-built testbed and twice.
+rt_down() {
+	e2e_kill_recorded "$RT_WORK/pids"
+	e2e_remove_testbed xmip-roam "$RT_BPFFS" "$RT_WORK" "${RT_NAMESPACES[@]}"
 }
 
-# Tear everything down; safe on a half-built testbed and twice.
-rt_down() {
-	local ns
-	rt_kill_processes
-	for ns in "${RT_NAMESPACES[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	if mountpoint -q "$RT_BPFFS" 2>/dev/null; then
-		umount "$RT_BPFFS"
-	fi
-	# Only a directory this script made.
-	if [[ -d $RT_WORK && $RT_WORK == */xmip-roam.* ]]; then
-		rm -rf "$RT_WORK"
-	fi
-	return 0
+# rt_teardown_dir DIR: remove a testbed --keep left, from its state file.
+rt_teardown_dir() {
+	# shellcheck disable=SC1091
+	(source "$1/testbed.env" && rt_init "$RT_PREFIX" "$RT_WORK" && rt_down)
 }

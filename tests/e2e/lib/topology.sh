@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # tests/e2e/lib/topology.sh - the end-to-end testbed: hosts as network
 # namespaces, veth links, one bridge for the visited link, the xmip datapath
-# attached with xmip-dp. Sourced by datapath_e2e.sh; kept apart so the
-# checks read as checks and the plumbing is in one place.
+# attached with xmip-dp. Sourced by datapath_e2e.sh (after lib/common.sh,
+# whose on, e2e_kill_recorded and e2e_remove_testbed it uses); kept apart so
+# the checks read as checks and the plumbing is in one place.
 #
 #   CN (correspondent)          HA (home agent, forwarding on)
 #   cn0 2001:db8:1::10/64 ---- ha0 2001:db8:1::2/64
@@ -62,13 +63,6 @@ tb_init() {
 	# directory of our own is visible from every `ip netns exec` (they copy
 	# the mount table) and unmounting it removes every pin at once.
 	TB_BPFFS=$TB_WORK/bpffs
-}
-
-# on NS CMD...: run a command on one host.
-on() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@"
 }
 
 # dp NS INSTANCE ARGS...: xmip-dp on one host's datapath instance.
@@ -217,40 +211,22 @@ tb_datapath_up() {
 	dp "$NS_MN" mn binding add $HOA --local $COA --remote $HA
 }
 
-# Kill the processes recorded in $TB_WORK/pids (one per line), then anything
-# still running inside our namespaces: those can only be ours.
-tb_kill_processes() {
-	local pid ns
-	if [[ -f $TB_WORK/pids ]]; then
-		while read -r pid; do
-			[[ -n $pid ]] && kill "$pid" 2>/dev/null
-		done <"$TB_WORK/pids"
-	fi
-	for ns in "${TB_NAMESPACES[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | while read -r pid; do kill -KILL "$pid" 2>/dev/null; done
-	done
-	return 0
-}
-
-# Tear everything down; safe to call on a half-built testbed and twice.
+# Tear everything down (lib/common.sh removes what every testbed has, after
+# the processes recorded in $TB_WORK/pids); safe on a half-built testbed and
+# twice.
 tb_down() {
-	local ns
-	tb_kill_processes
+	e2e_kill_recorded "$TB_WORK/pids"
 	if [[ -d $TB_BPFFS/ha ]]; then
 		dp "$NS_HA" ha detach --xdp ha0 --xdp ha1 --xdp ha2 2>/dev/null
 	fi
 	if [[ -d $TB_BPFFS/mn ]]; then
 		dp "$NS_MN" mn detach --xdp mn0 --tc-egress mn0 2>/dev/null
 	fi
-	for ns in "${TB_NAMESPACES[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	if mountpoint -q "$TB_BPFFS" 2>/dev/null; then
-		umount "$TB_BPFFS"
-	fi
-	# Only a directory this script made (it holds our state file).
-	if [[ -f $TB_WORK/testbed.env || -d $TB_WORK ]] && [[ $TB_WORK == */xmip-e2e.* ]]; then
-		rm -rf "$TB_WORK"
-	fi
-	return 0
+	e2e_remove_testbed xmip-e2e "$TB_BPFFS" "$TB_WORK" "${TB_NAMESPACES[@]}"
+}
+
+# tb_teardown_dir DIR: remove a testbed --keep left, from its state file.
+tb_teardown_dir() {
+	# shellcheck disable=SC1091
+	(source "$1/testbed.env" && tb_init "$TB_PREFIX" "$TB_WORK" && tb_down)
 }
