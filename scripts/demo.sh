@@ -97,7 +97,7 @@ bridge for another. What you will see:
 EOF
 rc2=0
 bash tests/e2e/agent_roaming_e2e.sh --verbose --xmipd build/agent/xmipd/xmipd \
-	--mh-inspect build/agent/tools/xmip-mh-inspect --xmip-dp build/agent/tools/xmip-dp "$@" || rc2=$?
+	--mh-inspect build/agent/tools/xmip-mh-inspect --xmip-dp build/agent/tools/xmip-dp --mipctl build/cli/mipctl "$@" || rc2=$?
 
 echo
 if ((rc == 0 && rc2 == 0)); then

@@ -20,6 +20,10 @@
 #   3. away: ping CN -> HoA, HoA -> CN, MN -> AR, no loss; a sequence-numbered
 #      UDP stream both ways arrives complete; the HA encapsulated and
 #      decapsulated it
+#  3m. mipctl on the running agents: -c (binding cache, table and JSON), -l
+#      (binding update list), -s (statistics); -c on a mobile node fails
+#      naming the role
+#  3r. SIGHUP reloads the HA: same process, binding kept (cache, datapath)
 #   4. move to visitnet2: new CoA, a BU with a later sequence number, the HA's
 #      binding follows, the old CoA is gone from the MN (guide FAQ 6), traffic
 #      flows again; neither daemon restarted
@@ -33,7 +37,7 @@
 #   7. SIGTERM stops both agents: exit 0, control sockets removed, no XDP or
 #      tc program left on their interfaces, nothing left pinned
 #
-# Usage: agent_roaming_e2e.sh [--xmipd PATH] [--mh-inspect PATH] [--xmip-dp PATH]
+# Usage: agent_roaming_e2e.sh [--xmipd PATH] [--mh-inspect PATH] [--xmip-dp PATH] [--mipctl PATH]
 #                             [--verbose] [--keep] [--pcap DIR]
 #        agent_roaming_e2e.sh --teardown [WORKDIR]
 # --keep leaves the testbed and the agents running (check 7 is skipped) and
@@ -53,6 +57,7 @@ source "$LIB/roaming_topology.sh"
 XMIPD=$REPO/build/agent/xmipd/xmipd
 MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
+MIPCTL=$REPO/build/cli/mipctl
 KEEP=0
 PCAP_DIR=
 TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150} # seconds; beyond it the run is aborted (and cleaned up)
@@ -62,7 +67,7 @@ UDP_COUNT=300
 UDP_RATE=200
 MOVE_TIMEOUT=10 # seconds for a registration or deregistration after a move
 
-e2e_parse_args --xmipd=XMIPD:path --mh-inspect=MH_INSPECT:path --xmip-dp=XMIP_DP:path \
+e2e_parse_args --xmipd=XMIPD:path --mh-inspect=MH_INSPECT:path --xmip-dp=XMIP_DP:path --mipctl=MIPCTL:path \
 	--keep=KEEP --pcap=PCAP_DIR:directory --teardown -- "$@"
 e2e_require_root
 
@@ -70,7 +75,7 @@ e2e_require_root
 if ((TEARDOWN)); then e2e_teardown_kept xmip-roam rt_teardown_dir; fi
 
 # ---- preconditions -----------------------------------------------------------
-for b in XMIPD MH_INSPECT XMIP_DP; do
+for b in XMIPD MH_INSPECT XMIP_DP MIPCTL; do
 	[[ -x ${!b} ]] || { echo "$SELF: no executable at ${!b} (build first, or --${b,,} PATH)" >&2; exit 2; }
 	printf -v "$b" '%s' "$(e2e_abspath "${!b}")"
 done
@@ -466,6 +471,49 @@ registered_at() {
 		"MN stats: bu_sent $sent, ba_received $rcvd; agents still the same processes (HA $HA_PID, MN $MN_PID)"
 }
 
+# ---- 3m. the operator's views: mipctl on the running agents ------------------
+operator_views() {
+	local name="3m. mipctl shows the guide's views on the running agents (mipdiag -c, -l, -s)"
+	step "$name"
+	PROBLEMS=()
+	local bc bcj bl st wrong rc=0
+	bc=$("$MIPCTL" --socket "$HA_SOCK" -c 2>&1) || PROBLEMS+=("mipctl -c on the HA failed: $bc")
+	[[ $bc == *"$HOA"*"$COA1"*active* ]] || PROBLEMS+=("mipctl -c on the HA does not show $HOA -> $COA1 active: $bc")
+	bcj=$("$MIPCTL" --socket "$HA_SOCK" --json bcache 2>&1)
+	[[ $(jget "$bcj" "r[0]['home_address'] + ' ' + r[0]['care_of_address']") == "$HOA $COA1" ]] ||
+		PROBLEMS+=("mipctl --json bcache: $bcj")
+	bl=$("$MIPCTL" --socket "$MN_SOCK" -l 2>&1) || PROBLEMS+=("mipctl -l on the MN failed: $bl")
+	[[ $bl == *"$COA1"*bound* ]] || PROBLEMS+=("mipctl -l on the MN does not show the binding to $COA1 bound: $bl")
+	st=$("$MIPCTL" --socket "$MN_SOCK" -s 2>&1) || PROBLEMS+=("mipctl -s on the MN failed: $st")
+	grep -Eq 'NBindUpdatesSent +[1-9]' <<<"$st" && grep -Eq 'NBindAcksRcvd +[1-9]' <<<"$st" &&
+		grep -q NEncapsulations <<<"$st" || PROBLEMS+=("mipctl -s on the MN lacks a sent BU, a received BA or the datapath totals: $st")
+	wrong=$("$MIPCTL" --socket "$MN_SOCK" -c 2>&1) || rc=$?
+	[[ $rc == 1 && $wrong == *"mobile node"* ]] ||
+		PROBLEMS+=("mipctl -c on a mobile node should fail with exit 1 naming the role: exit $rc, '$wrong'")
+	((VERBOSE)) && printf '%s\n' "$bc" "$bl"
+	check "$name" PROBLEMS "HA: $(grep -c "$HOA" <<<"$bc") binding for $HOA -> $COA1 (table and JSON)" \
+		"MN: binding update list bound to $COA1; statistics with BUs sent, BAs received, encapsulations" \
+		"bcache on a mobile node: exit 1, the role named"
+}
+
+# ---- 3r. SIGHUP: the home agent reloads and keeps its bindings ----------------
+reload_keeps_bindings() {
+	local name="3r. SIGHUP reloads the home agent's configuration and keeps its binding"
+	step "$name"
+	PROBLEMS=()
+	kill -HUP "$HA_PID"
+	wait_until 3 grep -q "reloaded: 1 bindings kept" "$WORK/ha.log" ||
+		PROBLEMS+=("the HA did not log a reload keeping 1 binding: $(tail -3 "$WORK/ha.log")")
+	kill -0 "$HA_PID" 2>/dev/null || PROBLEMS+=("the HA is not running after SIGHUP")
+	local bc hadp
+	bc=$(ha bcache)
+	[[ $(jget "$bc" "r[0]['care_of_address']" || true) == "$COA1" ]] || PROBLEMS+=("binding cache after SIGHUP: $bc")
+	hadp=$(dp_bindings "$NS_HA" ha)
+	[[ $(awk -v h="$HOA" '$1 == h { print $2 }' <<<"$hadp") == "$COA1" ]] ||
+		PROBLEMS+=("the HA's datapath binding after SIGHUP: '$hadp'")
+	check "$name" PROBLEMS "same process (HA $HA_PID), binding $HOA -> $COA1 still in the cache and the datapath"
+}
+
 # ---- 3 and 4b. traffic while away ---------------------------------------------------------
 traffic_away() {
 	local n=$1 where=$2 coa=$3 ar_link=$4
@@ -690,6 +738,8 @@ clean_stop() {
 at_home
 registered_at 2 visitnet "$COA1" ""
 traffic_away 3 visitnet "$COA1" "$AR_VISIT1"
+operator_views
+reload_keeps_bindings
 registered_at 4 visitnet2 "$COA2" "$COA1"
 traffic_away 4b visitnet2 "$COA2" "$AR_VISIT2"
 back_home
