@@ -22,7 +22,7 @@
 #      decapsulated it
 #  3m. mipctl on the running agents: -c (binding cache, table and JSON), -l
 #      (binding update list), -s (statistics); -c on a mobile node fails
-#      naming the role
+#      naming the role; binding add/del by hand; version
 #  3r. SIGHUP reloads the HA: same process, binding kept (cache, datapath)
 #   4. move to visitnet2: new CoA, a BU with a later sequence number, the HA's
 #      binding follows, the old CoA is gone from the MN (guide FAQ 6), traffic
@@ -490,10 +490,23 @@ operator_views() {
 	wrong=$("$MIPCTL" --socket "$MN_SOCK" -c 2>&1) || rc=$?
 	[[ $rc == 1 && $wrong == *"mobile node"* ]] ||
 		PROBLEMS+=("mipctl -c on a mobile node should fail with exit 1 naming the role: exit $rc, '$wrong'")
-	((VERBOSE)) && printf '%s\n' "$bc" "$bl"
+	# An operator's binding, by hand (as UMIP's console allowed), and back.
+	local extra=2001:db8:2700::44 out ver
+	out=$("$MIPCTL" --socket "$HA_SOCK" binding add "$extra" "$COA1" --lifetime 60 2>&1) ||
+		PROBLEMS+=("mipctl binding add failed: $out")
+	[[ $(dp_bindings "$NS_HA" ha) == *"$extra"* ]] || PROBLEMS+=("binding add did not reach the HA's datapath")
+	out=$("$MIPCTL" --socket "$HA_SOCK" binding del "$extra" 2>&1) || PROBLEMS+=("mipctl binding del failed: $out")
+	[[ $("$MIPCTL" --socket "$HA_SOCK" -c 2>&1) != *"$extra"* ]] || PROBLEMS+=("binding del left $extra in the cache")
+	rc=0
+	out=$("$MIPCTL" --socket "$HA_SOCK" binding del "$extra" 2>&1) || rc=$?
+	[[ $rc == 1 ]] || PROBLEMS+=("deleting a binding that is not there should exit 1: exit $rc, '$out'")
+	ver=$("$MIPCTL" --socket "$HA_SOCK" version 2>&1)
+	[[ $ver == *"xmipd 0.1.0 (instance ha"* ]] || PROBLEMS+=("mipctl version does not name the agent's version: $ver")
+	((VERBOSE)) && printf '%s\n' "$bc" "$bl" "$ver"
 	check "$name" PROBLEMS "HA: $(grep -c "$HOA" <<<"$bc") binding for $HOA -> $COA1 (table and JSON)" \
 		"MN: binding update list bound to $COA1; statistics with BUs sent, BAs received, encapsulations" \
-		"bcache on a mobile node: exit 1, the role named"
+		"bcache on a mobile node: exit 1, the role named" \
+		"binding add/del by hand reaches the datapath and goes; deleting it twice exits 1; version names the agent"
 }
 
 # ---- 3r. SIGHUP: the home agent reloads and keeps its bindings ----------------
