@@ -121,22 +121,12 @@ const std::vector<std::string> kTopology = {
 
 // ---- addresses and frames -------------------------------------------------
 
-// splitmix64's finaliser: a bijection on 64 bits, so distinct indexes give
-// distinct interface identifiers, and an index outside [0, N) is never bound.
-// bench/harness.bpf.c computes the same function.
-uint64_t mix64(uint64_t z) {
-    z += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 // Home address number i: bound when i < N. From XMIP_BENCH_UNBOUND_BASE on,
 // the addresses the "miss" scenarios send to: same prefix, never bound.
 xmip_in6 hoa(uint64_t i) {
     xmip_in6 a{};
     std::memcpy(a.u8, kHomePrefix, 8);
-    const uint64_t iid = mix64(i);
+    const uint64_t iid = xmip_bench_mix64(i);
     for (int b = 0; b < 8; b++) a.u8[8 + b] = static_cast<uint8_t>(iid >> (56 - 8 * b));
     return a;
 }

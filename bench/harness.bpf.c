@@ -36,14 +36,6 @@ struct {
 	__type(value, __u32);
 } xmip_bench_target SEC(".maps");
 
-static __always_inline __u64 mix64(__u64 z)
-{
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 SEC("xdp")
 int xmip_bench_harness(struct xdp_md *ctx)
 {
@@ -68,7 +60,7 @@ int xmip_bench_harness(struct xdp_md *ctx)
 		i = f->pick == XMIP_BENCH_RANDOM_BOUND
 			    ? bpf_get_prandom_u32() % (f->n ? f->n : 1)
 			    : XMIP_BENCH_UNBOUND_BASE + (bpf_get_prandom_u32() & ((1u << 30) - 1));
-		iid = mix64(i);
+		iid = xmip_bench_mix64(i);
 		__builtin_memcpy(addr, f->prefix, 8);
 #pragma unroll
 		for (b = 0; b < 8; b++)

@@ -20,6 +20,17 @@ enum xmip_bench_pick {
 
 #define XMIP_BENCH_UNBOUND_BASE (1ull << 40)
 
+/* splitmix64's finaliser: a bijection on 64 bits, so distinct indexes give
+ * distinct interface identifiers, and an index outside [0, N) is never bound.
+ * One definition for the BPF programs and the benchmark, which must agree. */
+static inline __u64 xmip_bench_mix64(__u64 z)
+{
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* Home address i = prefix (8 bytes) then mix64(i), big-endian: the same
  * function in the benchmark and in the harness. */
 struct xmip_bench_frame {

@@ -32,14 +32,6 @@ struct {
 	__uint(value_size, 40);
 } xmip_bench_table SEC(".maps");
 
-static __always_inline __u64 mix64(__u64 z)
-{
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 SEC("xdp")
 int xmip_bench_lookup(struct xdp_md *ctx)
 {
@@ -51,7 +43,7 @@ int xmip_bench_lookup(struct xdp_md *ctx)
 
 	if (!p)
 		return XDP_ABORTED;
-	iid = mix64(p->n ? bpf_get_prandom_u32() % p->n : 0);
+	iid = xmip_bench_mix64(p->n ? bpf_get_prandom_u32() % p->n : 0);
 	__builtin_memcpy(key, p->prefix, 8);
 #pragma unroll
 	for (b = 0; b < 8; b++)
