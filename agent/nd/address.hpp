@@ -24,6 +24,10 @@ using LinkLayerAddress = std::array<uint8_t, 6>;
 bool operator==(const in6_addr& a, const in6_addr& b) noexcept;
 std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept;
 
+// The link-scope groups Neighbour Discovery talks to (RFC 4291 2.7.1).
+inline const in6_addr kAllNodes = *core::parse_addr("ff02::1");
+inline const in6_addr kAllRouters = *core::parse_addr("ff02::2");
+
 // Address classification and text come from the agent core.
 using core::is_link_local;
 using core::is_multicast;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/host.hpp"
 #include "datapath/counters.hpp"
 #include "datapath/error.hpp"
 #include "datapath/in6.hpp"
@@ -20,12 +21,6 @@
 using namespace xmip::dp;
 
 namespace {
-
-int require_ifindex(const std::string& name) {
-    unsigned idx = if_nametoindex(name.c_str());
-    if (!idx) throw DatapathError("no interface named '" + name + "'");
-    return static_cast<int>(idx);
-}
 
 Role parse_role(const std::string& r) { return r == "ha" ? Role::HomeAgent : Role::MobileNode; }
 
@@ -113,11 +108,11 @@ int main(int argc, char** argv) {
             cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
             dp.maps().set_config(cfg);
             for (const auto& d : xdp_devs) {
-                auto used = dp.attach_xdp(parse_role(role), require_ifindex(d), parse_mode(mode));
+                auto used = dp.attach_xdp(parse_role(role), xmip::core::ifindex_of(d), parse_mode(mode));
                 std::printf("%s: XDP %s (%s)\n", d.c_str(), role.c_str(), to_string(used));
             }
             for (const auto& d : tc_devs) {
-                dp.attach_tc_egress(require_ifindex(d));
+                dp.attach_tc_egress(xmip::core::ifindex_of(d));
                 std::printf("%s: tc egress\n", d.c_str());
             }
             dp.keep_attached();
@@ -172,7 +167,7 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             return seen >= sig_count ? 0 : 1;
         }
-    } catch (const DatapathError& e) {
+    } catch (const std::exception& e) {  // DatapathError, a missing interface
         std::fprintf(stderr, "xmip-dp: %s\n", e.what());
         return 1;
     }

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/host.hpp"
 #include "core/log.hpp"
 #include "datapath/counters.hpp"
 #include "datapath/in6.hpp"
@@ -35,18 +36,11 @@ dp::XdpMode to_dp(config::XdpMode m) {
     }
 }
 
-int require_ifindex(const std::string& name) {
-    unsigned i = if_nametoindex(name.c_str());
-    if (!i) throw std::runtime_error("interface '" + name + "' does not exist");
-    return static_cast<int>(i);
-}
-
 // A home agent forwards: the datapath's FIB lookups fail on an interface
 // without forwarding, and the kernel forwards what XDP passes to it.
-void set_sysctl(const std::string& path, const std::string& value) {
-    std::ofstream f(path);
-    f << value;
-    if (!f) throw std::runtime_error("cannot write " + path);
+void require_ipv6_conf(const std::string& scope, const std::string& key, const std::string& value) {
+    if (!core::set_ipv6_conf(scope, key, value))
+        throw std::runtime_error("cannot set net.ipv6.conf." + scope + "." + key + " = " + value);
 }
 
 }  // namespace
@@ -114,12 +108,12 @@ void Agent::setup_datapath() {
     if (ha) {
         // The kernel forwards what XDP hands it (a next hop to resolve, an
         // error to report) only with forwarding on for all interfaces.
-        set_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+        require_ipv6_conf("all", "forwarding", "1");
     }
     for (const auto& name : cfg_.datapath.interfaces) {
-        int ifindex = require_ifindex(name);
+        int ifindex = core::ifindex_of(name);
         if (ha) {
-            set_sysctl("/proc/sys/net/ipv6/conf/" + name + "/forwarding", "1");
+            require_ipv6_conf(name, "forwarding", "1");
         }
         auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
                                     to_dp(cfg_.datapath.xdp_mode));
@@ -128,7 +122,7 @@ void Agent::setup_datapath() {
     }
     if (ha) {
         // Proxy Neighbour Discovery answers for registered home addresses.
-        set_sysctl("/proc/sys/net/ipv6/conf/" + cfg_.home_agent->home_link + "/proxy_ndp", "1");
+        require_ipv6_conf(cfg_.home_agent->home_link, "proxy_ndp", "1");
         dp_->maps().add_local_addr(dp::to_xmip(cfg_.home_agent->address.to_in6()),
                                    XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
     }

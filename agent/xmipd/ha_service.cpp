@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/checksum.hpp"
+#include "core/host.hpp"
 #include "core/log.hpp"
 #include "datapath/in6.hpp"
 #include "nd/checksum.hpp"
@@ -25,20 +26,13 @@ namespace {
 constexpr auto kDadWait = milliseconds(1000);       // RetransTimer, DupAddrDetectTransmits 1
 constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a home link
 
-const in6_addr kAllNodes = *core::parse_addr("ff02::1");
-
-int require_ifindex(const std::string& name) {
-    unsigned i = if_nametoindex(name.c_str());
-    if (!i) throw std::runtime_error("home link interface '" + name + "' does not exist");
-    return static_cast<int>(i);
-}
 
 }  // namespace
 
 HaService::HaService(Context& ctx, const config::Config& cfg)
     : ctx_(ctx), cfg_(*cfg.home_agent), cache_(policy_from(*cfg.home_agent)) {
     ha_addr_ = cfg_.address.to_in6();
-    home_ifindex_ = require_ifindex(cfg_.home_link);
+    home_ifindex_ = core::ifindex_of(cfg_.home_link);
     home_mac_ = ctx_.netlink.link(home_ifindex_).mac;
     // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
     home_icmp_ = std::make_unique<io::IcmpSocket>(
@@ -166,7 +160,7 @@ void HaService::activate(const ha::Binding& b) {
     // makes neighbours that cached the mobile node's own address switch now.
     ctx_.netlink.add_proxy_neigh(home_ifindex_, b.hoa);
     auto na = nd::encode(nd::proxy_advertisement(b.hoa, home_mac_, false));
-    home_icmp_->send(kAllNodes, na);
+    home_icmp_->send(nd::kAllNodes, na);
     schedule_refresh_request(b);
 }
 
@@ -287,7 +281,7 @@ void HaService::send_router_advertisement() {
         ra.options.emplace_back(std::in_place_type<nd::AdvertisementInterval>, nd::AdvertisementInterval{c.max_interval_ms});
     ra.options.emplace_back(std::in_place_type<nd::HomeAgentInformation>,
                             nd::HomeAgentInformation{cfg_.preference, cfg_.lifetime, false});
-    home_icmp_->send(kAllNodes, nd::encode(ra));
+    home_icmp_->send(nd::kAllNodes, nd::encode(ra));
     last_ra_ = ctx_.loop.now();
 }
 

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "core/host.hpp"
 #include "core/log.hpp"
 #include "datapath/in6.hpp"
 #include "nd/neighbour.hpp"
@@ -22,16 +23,12 @@ using std::chrono::seconds;
 
 namespace {
 
-const in6_addr kAllNodes = *core::parse_addr("ff02::1");
-const in6_addr kAllRouters = *core::parse_addr("ff02::2");
 // Below the kernel's RA-learned default route (1024): ours, with the home
 // address as source, wins while away.
 constexpr unsigned kDefaultRouteMetric = 512;
 
 void sysctl(const std::string& ifname, const std::string& key, const std::string& value) {
-    std::ofstream f("/proc/sys/net/ipv6/conf/" + ifname + "/" + key);
-    f << value;
-    if (!f) XLOG_WARN("cannot set %s on %s", key.c_str(), ifname.c_str());
+    if (!core::set_ipv6_conf(ifname, key, value)) XLOG_WARN("cannot set %s on %s", key.c_str(), ifname.c_str());
 }
 
 }  // namespace
@@ -43,9 +40,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
       ha_(cfg_.home_agent.to_in6()),
       home_prefix_{cfg_.home_prefix.network().address.to_in6(), cfg_.home_prefix.length},
       bul_(hoa_, ha_, cfg_.lifetime) {
-    unsigned i = if_nametoindex(cfg_.interface.c_str());
-    if (!i) throw std::runtime_error("interface '" + cfg_.interface + "' does not exist");
-    ifindex_ = static_cast<int>(i);
+    ifindex_ = core::ifindex_of(cfg_.interface);
     auto link = ctx_.netlink.link(ifindex_);
     mac_ = link.mac;
     link_mtu_ = link.mtu;
@@ -299,7 +294,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& 
         case Kind::Deregistered: {
             ctx_.stats.ba_received++;
             // Take the home address back from the home agent's proxy (11.5.4).
-            icmp_->send(kAllNodes, nd::encode(nd::returning_home_advertisement(hoa_, mac_)), &hoa_);
+            icmp_->send(nd::kAllNodes, nd::encode(nd::returning_home_advertisement(hoa_, mac_)), &hoa_);
             XLOG_INFO("deregistered: home");
             break;
         }
@@ -359,7 +354,7 @@ void MnService::watch_router(const nd::RouterAdvertisement& ra) {
 void MnService::send_router_solicitation() {
     nd::RouterSolicitation rs;
     rs.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
-    icmp_->send(kAllRouters, nd::encode(rs));
+    icmp_->send(nd::kAllRouters, nd::encode(rs));
 }
 
 nlohmann::json MnService::status() const {
