@@ -56,6 +56,7 @@
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/maps.hpp"
+#include "frames.hpp"
 #include "harness.h"
 #include "prog_run.hpp"
 #include "sandbox.hpp"
@@ -65,6 +66,10 @@
 #include "xmip_bench_pass.skel.h"
 
 using namespace xmip;
+using bench::ether;
+using bench::mac;
+using bench::tunnelled;
+using bench::udp6;
 
 namespace {
 
@@ -119,17 +124,11 @@ const std::vector<std::string> kTopology = {
     "ip -6 route add 2001:db8:5::/64 via 2001:db8:3::5 dev dp1",
 };
 
-// ---- addresses and frames -------------------------------------------------
+// ---- addresses and frames (bench/frames.hpp) ---------------------------------
 
 // Home address number i: bound when i < N. From XMIP_BENCH_UNBOUND_BASE on,
 // the addresses the "miss" scenarios send to: same prefix, never bound.
-xmip_in6 hoa(uint64_t i) {
-    xmip_in6 a{};
-    std::memcpy(a.u8, kHomePrefix, 8);
-    const uint64_t iid = xmip_bench_mix64(i);
-    for (int b = 0; b < 8; b++) a.u8[8 + b] = static_cast<uint8_t>(iid >> (56 - 8 * b));
-    return a;
-}
+xmip_in6 hoa(uint64_t i) { return bench::home_address(kHomePrefix, i); }
 
 struct Rng {  // xorshift64*: fast and deterministic, to pick indexes
     uint64_t s;
@@ -141,69 +140,6 @@ struct Rng {  // xorshift64*: fast and deterministic, to pick indexes
     }
     uint64_t below(uint64_t n) { return next() % n; }
 };
-
-std::array<uint8_t, 6> mac(const char* text) {
-    std::array<uint8_t, 6> m{};
-    unsigned v[6];
-    if (std::sscanf(text, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
-        throw std::logic_error(std::string("bad MAC ") + text);
-    for (int i = 0; i < 6; i++) m[i] = static_cast<uint8_t>(v[i]);
-    return m;
-}
-
-void put16(std::vector<uint8_t>& f, size_t off, uint16_t v) {
-    f[off] = static_cast<uint8_t>(v >> 8);
-    f[off + 1] = static_cast<uint8_t>(v);
-}
-
-std::vector<uint8_t> ipv6_header(const xmip_in6& src, const xmip_in6& dst, uint8_t nexthdr,
-                                 uint16_t payload_len, uint8_t hop_limit, uint32_t flow) {
-    std::vector<uint8_t> h(40, 0);
-    h[0] = 0x60;
-    h[1] = static_cast<uint8_t>((flow >> 16) & 0x0f);
-    put16(h, 2, static_cast<uint16_t>(flow));
-    put16(h, 4, payload_len);
-    h[6] = nexthdr;
-    h[7] = hop_limit;
-    std::memcpy(&h[8], src.u8, 16);
-    std::memcpy(&h[24], dst.u8, 16);
-    return h;
-}
-
-// An IPv6/UDP packet (no Ethernet header) with a correct UDP checksum.
-std::vector<uint8_t> udp6(const xmip_in6& src, const xmip_in6& dst, size_t payload) {
-    const uint16_t ulen = static_cast<uint16_t>(8 + payload);
-    std::vector<uint8_t> p = ipv6_header(src, dst, 17, ulen, 64, 0x12345);
-    p.resize(40 + ulen, 0);
-    put16(p, 40, 40000);
-    put16(p, 42, 5001);
-    put16(p, 44, ulen);
-    for (size_t i = 0; i < payload; i++) p[48 + i] = static_cast<uint8_t>(i * 7);
-    uint32_t sum = 17u + ulen;                // pseudo-header: next header, upper-layer length
-    for (size_t i = 8; i < p.size(); i += 2)  // the addresses, then the datagram
-        sum += (p[i] << 8) | (i + 1 < p.size() ? p[i + 1] : 0);
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    const uint16_t c = static_cast<uint16_t>(~sum);
-    put16(p, 46, c ? c : 0xffff);
-    return p;
-}
-
-std::vector<uint8_t> ether(const char* dst, const char* src, const std::vector<uint8_t>& ip6) {
-    std::vector<uint8_t> f(14);
-    auto d = mac(dst), s = mac(src);
-    std::copy(d.begin(), d.end(), f.begin());
-    std::copy(s.begin(), s.end(), f.begin() + 6);
-    put16(f, 12, 0x86dd);
-    f.insert(f.end(), ip6.begin(), ip6.end());
-    return f;
-}
-
-std::vector<uint8_t> tunnelled(const xmip_in6& src, const xmip_in6& dst,
-                               const std::vector<uint8_t>& inner) {
-    std::vector<uint8_t> p = ipv6_header(src, dst, 41, static_cast<uint16_t>(inner.size()), 64, 7);
-    p.insert(p.end(), inner.begin(), inner.end());
-    return p;
-}
 
 // ---- statistics -----------------------------------------------------------
 

@@ -1,0 +1,466 @@
+// xmip-bench-forward: packets per second through a home agent, xmip's XDP
+// datapath against the kernel's own IPv6-in-IPv6 and against a bare XDP
+// forwarder, on one topology, in one run (method and results:
+// docs/performance.md, "Forwarding").
+//
+//   gen (g0) ==veth== (h0) ha (h1) ==veth== (s0) sink
+//
+// The generator (bench/trafficgen.*) sends IPv6/UDP frames out of g0 with
+// BPF_PROG_TEST_RUN live frames; the home agent namespace forwards them
+// to the sink, whose XDP program (bench/sink.bpf.c) counts the frames that
+// are exactly what the path must deliver and drops them. Three ways, one
+// XDP program on h0 each, alternated within every round:
+//   a. xmip: xmip_ha_xdp loaded by the agent's datapath library, with a
+//      binding per home address (downlink: encapsulate to the care-of
+//      address; uplink: check the reverse tunnel against the binding,
+//      decapsulate) and XDP_REDIRECT to h1;
+//   b. the kernel: an XDP program that returns XDP_PASS on h0 (a veth only
+//      takes XDP frames when its peer has one), then IPv6 forwarding with a
+//      seg6 encap.red route per home address (downlink) or a seg6local
+//      End.DT6 route (uplink), REFERENCE §1;
+//   c. the ceiling: bench/redirect.bpf.c, XDP_REDIRECT to h1 untouched.
+// Routes, neighbours and addresses do not change between the ways; only
+// the program on h0, the generator's frame and the sink's rule do.
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "datapath/counters.hpp"
+#include "datapath/in6.hpp"
+#include "datapath/loader.hpp"
+#include "datapath/maps.hpp"
+#include "forward.h"
+#include "frames.hpp"
+#include "netns_testbed.hpp"
+#include "trafficgen.hpp"
+#include "xmip_bench_pass.skel.h"
+#include "xmip_bench_redirect.skel.h"
+#include "xmip_bench_sink.skel.h"
+
+using namespace xmip;
+using namespace xmip::bench;
+
+namespace {
+
+// ---- the topology ----------------------------------------------------------
+constexpr const char* kNsGen = "gen";  // names live in the private /run/netns
+constexpr const char* kNsHa = "ha";
+constexpr const char* kNsSink = "sink";
+constexpr const char* kMacG0 = "02:00:00:00:01:10";
+constexpr const char* kMacH0 = "02:00:00:00:01:01";
+constexpr const char* kMacH1 = "02:00:00:00:02:01";
+constexpr const char* kMacS0 = "02:00:00:00:02:02";
+constexpr const char* kHa = "2001:db8:2700::2";    // the home agent address (on lo)
+constexpr const char* kSid = "2001:db8:2700::d6";  // seg6local End.DT6: not a local address
+constexpr const char* kCoa = "2001:db8:5::100";    // every binding's care-of address, via the sink
+constexpr const char* kCn = "2001:db8:ce::10";     // the correspondent, via the sink
+constexpr uint8_t kHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x00, 0x00, 0x00};
+
+std::vector<std::string> topology_commands() {
+    return {
+        std::string("ip netns add ") + kNsGen,
+        std::string("ip netns add ") + kNsHa,
+        std::string("ip netns add ") + kNsSink,
+        "for n in gen ha sink; do ip -n $n link set lo up && "
+        "ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 "
+        "net.ipv6.conf.default.router_solicitations=0; done",
+        std::string("ip -n gen link add g0 address ") + kMacG0 + " type veth peer name h0 netns ha address " + kMacH0,
+        std::string("ip -n ha link add h1 address ") + kMacH1 + " type veth peer name s0 netns sink address " + kMacS0,
+        "ip -n gen link set g0 up && ip -n ha link set h0 up && ip -n ha link set h1 up && ip -n sink link set s0 up",
+        "ip netns exec ha sysctl -qw net.ipv6.conf.all.forwarding=1",
+        "ip -n gen -6 addr add 2001:db8:1::10/64 dev g0 nodad",
+        "ip -n ha -6 addr add 2001:db8:1::1/64 dev h0 nodad",
+        "ip -n ha -6 addr add 2001:db8:2::1/64 dev h1 nodad",
+        std::string("ip -n ha -6 addr add ") + kHa + "/128 dev lo",
+        "ip -n sink -6 addr add 2001:db8:2::2/64 dev s0 nodad",
+        std::string("ip -n ha -6 neigh replace 2001:db8:2::2 lladdr ") + kMacS0 + " dev h1 nud permanent",
+        std::string("ip -n ha -6 neigh replace 2001:db8:1::10 lladdr ") + kMacG0 + " dev h0 nud permanent",
+        "ip -n ha -6 route add 2001:db8:5::/64 via 2001:db8:2::2 dev h1",   // care-of addresses
+        "ip -n ha -6 route add 2001:db8:ce::/64 via 2001:db8:2::2 dev h1",  // correspondents
+        // The kernel's tunnel source: the home agent address, as xmip's.
+        std::string("ip -n ha sr tunsrc set ") + kHa,
+        std::string("ip -n ha -6 route add ") + kSid + "/128 encap seg6local action End.DT6 table 254 dev h0",
+    };
+}
+
+enum class Way { Xmip, Kernel, Bare };
+enum class Direction { Down, Up };
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare};
+
+const char* way_label(Direction d, Way w) {
+    if (d == Direction::Down) {
+        switch (w) {
+            case Way::Xmip: return "a xmip encap (xmip_ha_xdp)";
+            case Way::Kernel: return "b kernel seg6 encap.red";
+            default: return "c bare XDP redirect";
+        }
+    }
+    switch (w) {
+        case Way::Xmip: return "a xmip decap + anti-spoof";
+        case Way::Kernel: return "b kernel seg6local End.DT6";
+        default: return "c bare XDP redirect";
+    }
+}
+
+struct Config {
+    bool quick = false;
+    unsigned rounds = 0;
+    double seconds = 0;
+    unsigned size = 80;  // downlink frame bytes (no FCS); uplink frames are 40 more
+    unsigned flows = 64;
+    unsigned home_addresses = 1;
+    int cpu = -1;
+};
+
+struct Sample {
+    double sent_pps = 0;
+    double delivered_pps = 0;
+    uint64_t other = 0;
+    uint64_t sent = 0;
+    uint64_t delivered = 0;
+    std::string check;  // the xmip counters' view, for way a
+};
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+xmip_in6 in6(const char* text) { return dp::require_in6(text); }
+
+int ifindex_in(const char* ns, const char* dev) {
+    InNetns in(ns);
+    int i = static_cast<int>(if_nametoindex(dev));
+    if (!i) throw std::runtime_error(std::string("no interface ") + dev + " in " + ns);
+    return i;
+}
+
+class Bench {
+public:
+    explicit Bench(const Config& cfg) : cfg_(cfg) {
+        for (const auto& c : topology_commands()) sh(c);
+        h0_ = ifindex_in(kNsHa, "h0");
+        h1_ = ifindex_in(kNsHa, "h1");
+        g0_ = ifindex_in(kNsGen, "g0");
+        s0_ = ifindex_in(kNsSink, "s0");
+
+        // The generators: downlink CN -> home address; uplink CoA -> HA
+        // (or the End.DT6 SID) around home address -> CN.
+        if (cfg_.size < 14 + 40 + 8) throw std::invalid_argument("--size must be at least 62 bytes");
+        const size_t payload = cfg_.size - (14 + 40 + 8);
+        FlowSpec fs;
+        fs.flows = cfg_.flows;
+        fs.home_addresses = cfg_.home_addresses;
+        std::memcpy(fs.home_prefix, kHomePrefix, 8);
+        const xmip_in6 hoa0 = home_address(kHomePrefix, 0);
+        FrameTemplate down{ether(kMacH0, kMacG0, udp6(in6(kCn), hoa0, payload)), 14,
+                           FrameTemplate::HomeAddress::Destination};
+        FrameTemplate up_xmip{ether(kMacH0, kMacG0, tunnelled(in6(kCoa), in6(kHa), udp6(hoa0, in6(kCn), payload))),
+                              54, FrameTemplate::HomeAddress::Source};
+        FrameTemplate up_seg6 = up_xmip;
+        const xmip_in6 sid = in6(kSid);
+        std::memcpy(&up_seg6.frame[14 + 24], sid.u8, 16);
+        gen_down_ = std::make_unique<TrafficGen>(down, fs);
+        gen_up_xmip_ = std::make_unique<TrafficGen>(up_xmip, fs);
+        gen_up_seg6_ = std::make_unique<TrafficGen>(up_seg6, fs);
+
+        // What the home agent holds: xmip's bindings, the kernel's routes.
+        dp::Options o;
+        o.pin_maps = false;
+        o.max_bindings = std::max(2u, cfg_.home_addresses + 1);
+        xmip_ = std::make_unique<dp::Datapath>(o);
+        std::vector<std::pair<xmip_in6, xmip_binding>> batch;
+        std::string routes;
+        for (uint32_t k = 0; k < cfg_.home_addresses; k++) {
+            xmip_in6 h = gen_down_->flow_home_address(k);
+            xmip_binding b{};
+            b.remote = in6(kCoa);
+            b.local = in6(kHa);
+            batch.emplace_back(h, b);
+            routes += "route add " + dp::format_in6(h) + "/128 encap seg6 mode encap.red segs " + kCoa + " dev h1\n";
+        }
+        xmip_->maps().upsert_bindings(batch);
+        xmip_->maps().add_local_addr(in6(kHa), XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
+        {
+            std::ofstream f("/tmp/seg6-routes");
+            f << routes;
+        }
+        sh("ip -n ha -6 -batch /tmp/seg6-routes");
+
+        pass_ = xmip_bench_pass__open_and_load();
+        redirect_ = xmip_bench_redirect__open();
+        if (!pass_ || !redirect_) throw std::runtime_error("cannot open the pass/redirect programs");
+        redirect_->rodata->out_ifindex = static_cast<__u32>(h1_);
+        if (xmip_bench_redirect__load(redirect_)) throw std::runtime_error("cannot load the redirect program");
+        sink_ = xmip_bench_sink__open_and_load();
+        if (!sink_) throw std::runtime_error("cannot load the sink program");
+        {
+            InNetns in(kNsSink);
+            if (int err = bpf_xdp_attach(s0_, bpf_program__fd(sink_->progs.xmip_sink), XDP_FLAGS_DRV_MODE, nullptr))
+                throw std::runtime_error(std::string("cannot attach the sink: ") + std::strerror(-err));
+        }
+    }
+
+    ~Bench() {
+        xmip_bench_sink__destroy(sink_);
+        xmip_bench_redirect__destroy(redirect_);
+        xmip_bench_pass__destroy(pass_);
+    }
+
+    Sample measure(Direction d, Way w, double seconds) {
+        attach(w);
+        set_sink_rule(d, w);
+        TrafficGen& gen = d == Direction::Down ? *gen_down_ : (w == Way::Kernel ? *gen_up_seg6_ : *gen_up_xmip_);
+        InNetns in(kNsGen);
+        gen.send(g0_, 20000, 1.0);  // warm-up: caches, neighbour entries, page pools
+        settle();
+        reset_sink();
+        xmip_->maps().reset_counters();
+        SendResult r = gen.send(g0_, UINT64_MAX, seconds);
+        settle();
+        Sample s;
+        s.sent = r.packets;
+        s.sent_pps = r.pps();
+        auto c = sink_counts();
+        s.delivered = c[XMIP_SINK_MATCHED];
+        s.other = c[XMIP_SINK_OTHER];
+        s.delivered_pps = r.seconds > 0 ? s.delivered / r.seconds : 0;
+        if (w == Way::Xmip) s.check = describe(xmip_->maps().counters());
+        return s;
+    }
+
+private:
+    void attach(Way w) {
+        InNetns in(kNsHa);
+        xmip_->detach_all();
+        dp::detach_xdp_from(h0_);
+        if (w == Way::Xmip) {
+            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);
+            return;
+        }
+        int fd = w == Way::Kernel ? bpf_program__fd(pass_->progs.xmip_bench_pass)
+                                  : bpf_program__fd(redirect_->progs.xmip_bench_redirect);
+        if (int err = bpf_xdp_attach(h0_, fd, XDP_FLAGS_DRV_MODE, nullptr))
+            throw std::runtime_error(std::string("cannot attach XDP to h0: ") + std::strerror(-err));
+    }
+
+    void set_sink_rule(Direction d, Way w) {
+        xmip_sink_rule r{};
+        auto put = [](uint8_t* dst, const xmip_in6& a) { std::memcpy(dst, a.u8, 16); };
+        const uint8_t hoa_len = cfg_.home_addresses > 1 ? 12 : 16;  // flows vary the last 4 bytes
+        const xmip_in6 hoa0 = gen_down_->flow_home_address(0);
+        if (d == Direction::Down) {
+            if (w == Way::Bare) {  // the generator's packet, untouched
+                r.nexthdr = 17;
+                put(r.src, in6(kCn));
+                put(r.dst, hoa0);
+                r.src_len = 16;
+                r.dst_len = hoa_len;
+            } else {  // HA -> CoA around CN -> HoA
+                r.nexthdr = 41;
+                put(r.src, in6(kHa));
+                put(r.dst, in6(kCoa));
+                put(r.inner_dst, hoa0);
+                r.src_len = r.dst_len = 16;
+                r.inner_dst_len = hoa_len;
+            }
+        } else {
+            if (w == Way::Bare) {  // the reverse tunnel, untouched
+                r.nexthdr = 41;
+                put(r.src, in6(kCoa));
+                put(r.dst, in6(kHa));
+                put(r.inner_dst, in6(kCn));
+                r.src_len = r.dst_len = r.inner_dst_len = 16;
+            } else {  // the inner packet HoA -> CN, outer header gone
+                r.nexthdr = 17;
+                put(r.src, hoa0);
+                put(r.dst, in6(kCn));
+                r.src_len = hoa_len;
+                r.dst_len = 16;
+            }
+        }
+        __u32 zero = 0;
+        if (bpf_map_update_elem(bpf_map__fd(sink_->maps.xmip_sink_rule_map), &zero, &r, BPF_ANY))
+            throw std::runtime_error("cannot set the sink's rule");
+    }
+
+    // Frames still queued in a veth's ring are counted once its NAPI has
+    // run; a few ms is plenty, the generator has stopped.
+    static void settle() { std::this_thread::sleep_for(std::chrono::milliseconds(30)); }
+
+    std::array<uint64_t, XMIP_SINK_MAX> sink_counts() {
+        std::array<uint64_t, XMIP_SINK_MAX> out{};
+        const int ncpu = libbpf_num_possible_cpus();
+        std::vector<uint64_t> v(ncpu);
+        for (__u32 k = 0; k < XMIP_SINK_MAX; k++) {
+            if (bpf_map_lookup_elem(bpf_map__fd(sink_->maps.xmip_sink_counters), &k, v.data()))
+                throw std::runtime_error("cannot read the sink's counters");
+            for (auto x : v) out[k] += x;
+        }
+        return out;
+    }
+
+    void reset_sink() {
+        const int ncpu = libbpf_num_possible_cpus();
+        std::vector<uint64_t> zero(ncpu, 0);
+        for (__u32 k = 0; k < XMIP_SINK_MAX; k++)
+            bpf_map_update_elem(bpf_map__fd(sink_->maps.xmip_sink_counters), &k, zero.data(), BPF_ANY);
+    }
+
+    static std::string describe(const dp::CounterSnapshot& c) {
+        std::string out;
+        for (size_t i = 0; i < c.size(); i++) {
+            if (!c[i].packets) continue;
+            if (!out.empty()) out += ", ";
+            out += std::string(dp::kCounters[i].reason) + "/" + std::string(dp::kCounters[i].verdict) + "=" +
+                   std::to_string(c[i].packets);
+        }
+        return out.empty() ? "nothing" : out;
+    }
+
+    Config cfg_;
+    int h0_ = 0, h1_ = 0, g0_ = 0, s0_ = 0;
+    std::unique_ptr<TrafficGen> gen_down_, gen_up_xmip_, gen_up_seg6_;
+    std::unique_ptr<dp::Datapath> xmip_;
+    xmip_bench_pass* pass_ = nullptr;
+    xmip_bench_redirect* redirect_ = nullptr;
+    xmip_bench_sink* sink_ = nullptr;
+};
+
+std::string first_line(const std::string& path, const std::string& key) {
+    std::ifstream f(path);
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind(key, 0) == 0) {
+            auto c = line.find(':');
+            return c == std::string::npos ? line : line.substr(c + 2);
+        }
+    return "?";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config cfg;
+    CLI::App app{"xmip-bench-forward: pps through a home agent, xmip vs the kernel's seg6 tunnel vs a bare XDP forwarder"};
+    app.add_flag("--quick", cfg.quick, "CI smoke run: 1 round of 0.2 s per path");
+    app.add_option("--rounds", cfg.rounds, "alternated rounds (default 5; quick 1)");
+    app.add_option("--seconds", cfg.seconds, "generator time per path and round (default 2; quick 0.2)");
+    app.add_option("--size", cfg.size, "downlink frame size in bytes, without FCS (uplink frames are 40 more)")
+        ->check(CLI::Range(62, 1514));
+    app.add_option("--flows", cfg.flows, "flows: distinct UDP source ports")->check(CLI::Range(1, XMIP_TGEN_MAX_FLOWS));
+    app.add_option("--home-addresses", cfg.home_addresses,
+                   "distinct home addresses (bindings, seg6 routes); flow k uses home address k mod this")
+        ->check(CLI::Range(1, 65536));
+    app.add_option("--cpu", cfg.cpu, "CPU to run on (default: the last one)");
+    CLI11_PARSE(app, argc, argv);
+    if (!cfg.rounds) cfg.rounds = cfg.quick ? 1 : 5;
+    if (cfg.seconds <= 0) cfg.seconds = cfg.quick ? 0.2 : 2.0;
+
+    std::string why;
+    if (!enter_private_testbed(&why)) {
+        std::fprintf(stderr, "xmip-bench-forward: %s\n", why.c_str());
+        return 77;
+    }
+    const int ncpu = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
+    if (cfg.cpu < 0) cfg.cpu = ncpu - 1;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cfg.cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
+
+    try {
+        Bench bench(cfg);
+        std::map<std::pair<int, int>, std::vector<Sample>> samples;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (unsigned r = 0; r < cfg.rounds; r++) {
+            for (Direction d : {Direction::Down, Direction::Up}) {
+                for (int i = 0; i < 3; i++) {
+                    Way w = kWays[(i + r) % 3];  // the order rotates every round
+                    Sample s = bench.measure(d, w, cfg.seconds);
+                    std::fprintf(stderr, "round %u %-4s %-28s sent %.3f Mpps delivered %.3f Mpps other %lu%s%s\n", r + 1,
+                                 d == Direction::Down ? "down" : "up", way_label(d, w), s.sent_pps / 1e6,
+                                 s.delivered_pps / 1e6, static_cast<unsigned long>(s.other),
+                                 s.check.empty() ? "" : "; xmip: ", s.check.c_str());
+                    samples[{static_cast<int>(d), static_cast<int>(w)}].push_back(s);
+                }
+            }
+        }
+        const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+        std::printf("xmip forwarding benchmark: gen -> HA -> sink on veths%s\n", cfg.quick ? " (--quick)" : "");
+        std::printf("machine: %s, %d CPUs online, everything pinned to CPU %d (generator, HA and sink share it)\n",
+                    first_line("/proc/cpuinfo", "model name").c_str(), ncpu, cfg.cpu);
+        std::printf("frames: downlink %u bytes (CN -> HoA, UDP), uplink %u bytes (CoA -> HA tunnel, HoA -> CN inside); "
+                    "%u flows (UDP source ports), %u home address%s\n",
+                    cfg.size, cfg.size + 40, cfg.flows, cfg.home_addresses, cfg.home_addresses > 1 ? "es" : "");
+        std::printf("%u alternated rounds of %.1f s per path; medians\n\n", cfg.rounds, cfg.seconds);
+        std::printf("== pps delivered to the sink (frames with the expected headers), median of %u rounds\n", cfg.rounds);
+        std::printf("%-9s %-30s %10s %13s %10s %8s %8s\n", "direction", "path", "sent Mpps", "delivered Mpps",
+                    "other", "x seg6", "x bare");
+        for (Direction d : {Direction::Down, Direction::Up}) {
+            std::map<Way, double> med;
+            for (Way w : kWays) {
+                std::vector<double> v;
+                for (const auto& s : samples[{static_cast<int>(d), static_cast<int>(w)}]) v.push_back(s.delivered_pps);
+                med[w] = median(v);
+            }
+            for (Way w : kWays) {
+                const auto& ss = samples[{static_cast<int>(d), static_cast<int>(w)}];
+                std::vector<double> sent;
+                uint64_t other = 0;
+                for (const auto& s : ss) {
+                    sent.push_back(s.sent_pps);
+                    other += s.other;
+                }
+                std::printf("%-9s %-30s %10.3f %13.3f %10lu %8.2f %8.2f\n", d == Direction::Down ? "downlink" : "uplink",
+                            way_label(d, w), median(sent) / 1e6, med[w] / 1e6, static_cast<unsigned long>(other),
+                            med[Way::Kernel] > 0 ? med[w] / med[Way::Kernel] : 0,
+                            med[Way::Bare] > 0 ? med[w] / med[Way::Bare] : 0);
+            }
+            std::printf("%s ratios: a/b (xmip / kernel seg6) = %.2f, a/c (xmip / bare forwarder) = %.2f\n",
+                        d == Direction::Down ? "downlink" : "uplink",
+                        med[Way::Kernel] > 0 ? med[Way::Xmip] / med[Way::Kernel] : 0,
+                        med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0);
+        }
+        std::printf("\nspread (delivered Mpps, lowest..highest round):\n");
+        for (Direction d : {Direction::Down, Direction::Up})
+            for (Way w : kWays) {
+                std::vector<double> v;
+                for (const auto& s : samples[{static_cast<int>(d), static_cast<int>(w)}]) v.push_back(s.delivered_pps / 1e6);
+                std::sort(v.begin(), v.end());
+                std::printf("  %-9s %-30s %.3f..%.3f\n", d == Direction::Down ? "downlink" : "uplink", way_label(d, w),
+                            v.front(), v.back());
+            }
+        std::printf("\nxmip counters, last round: downlink %s; uplink %s\n",
+                    samples[{0, 0}].back().check.c_str(), samples[{1, 0}].back().check.c_str());
+        std::ifstream la("/proc/loadavg");
+        std::string load;
+        std::getline(la, load);
+        std::printf("load average at the end: %s; measured in %.1f s\n", load.c_str(), took);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "xmip-bench-forward: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
