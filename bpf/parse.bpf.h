@@ -82,12 +82,17 @@ struct upper_layer {
  * Walk hop-by-hop, routing and destination-options headers to the upper
  * layer. Stops at a fragment header (a fragment's payload is not parseable
  * here) and at AH, reporting them as the upper layer so the caller passes the
- * packet on. Returns 0, or -1 if a header runs past the packet or the chain
- * is longer than we walk.
+ * packet on. Returns 0, or -1 if a header runs past the packet (as its
+ * payload length declares it: what follows is link padding) or the chain is
+ * longer than we walk. A header is checked whole, not only its first two
+ * bytes: otherwise the upper layer of a cut header would be looked for past
+ * the packet's end (a signalling packet handed to the agent with its Mobility
+ * Header missing, a tunnel counted as truncated instead of unparsed).
  */
 static __always_inline int walk_ext_headers(void *data_end, struct ipv6hdr *ip6,
 					    struct upper_layer *ul)
 {
+	__u32 len = ipv6_len(ip6);
 	__u8 nexthdr = ip6->nexthdr;
 	__u32 off = sizeof(*ip6);
 	int i;
@@ -109,6 +114,8 @@ static __always_inline int walk_ext_headers(void *data_end, struct ipv6hdr *ip6,
 			return -1;
 		nexthdr = h[0];
 		off += ((__u32)h[1] + 1) * 8;
+		if (off > len)
+			return -1;
 	}
 	return -1;
 }

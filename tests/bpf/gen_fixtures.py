@@ -318,6 +318,20 @@ f = Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(cut)
 case("ext_header_truncated_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_EXTHDR",
      len(cut), why="a destination options header cut after one byte")
 
+cut = bytes(IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(nh=135, options=[HAO(hoa=HOA)]))[:40 + 12]
+cut = cut[:4] + (12).to_bytes(2, "big") + cut[6:]
+f = Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(cut)
+case("ext_header_cut_inside_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_EXTHDR",
+     len(cut), why="a 24-byte destination options header of which the packet holds 12: "
+     "no Mobility Header follows it, nothing for the agent")
+
+bu_long = bytearray(bytes(IPv6(src=COA, dst=HA) / IPv6ExtHdrDestOpt(options=[HAO(hoa=HOA)]) /
+                          MIP6MH_BU(seq=7, flags="AH", mhtime=100)))
+bu_long[41] = 255  # Hdr Ext Len: 2048 bytes
+f = Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(bytes(bu_long))
+case("ext_header_length_beyond_packet_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None,
+     "PASS_EXTHDR", len(bu_long), why="an extension header declaring more than the whole packet")
+
 frag = IPv6(src=COA, dst=HA) / IPv6ExtHdrFragment(nh=41, offset=0, m=1, id=5) / Raw(inner[:24])
 f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / frag
 case("fragmented_tunnel_pass", "ha_xdp", "dp1", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
@@ -381,10 +395,11 @@ f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN) / UDP() / p
 case("mn_egress_too_big_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_TOO_BIG",
      len(f[IPv6]), why="1500 + 40 does not fit the 1500-byte link")
 
-json.dump({
-    "topology": TOPOLOGY,
-    "tunnel_hop_limit": TUNNEL_HOP_LIMIT,
-    "states": STATES,
-    "cases": CASES,
-}, sys.stdout, indent=1)
-sys.stdout.write("\n")
+if __name__ == "__main__":  # gen_malformed.py imports the definitions above
+    json.dump({
+        "topology": TOPOLOGY,
+        "tunnel_hop_limit": TUNNEL_HOP_LIMIT,
+        "states": STATES,
+        "cases": CASES,
+    }, sys.stdout, indent=1)
+    sys.stdout.write("\n")
