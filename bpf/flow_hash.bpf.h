@@ -24,7 +24,9 @@ static __always_inline __u32 fh_mix(__u32 h, __u32 w)
 }
 
 /* Inner source, destination, next header, the inner flow label and, when the
- * transport header follows the IPv6 header directly, the port pair. */
+ * transport header follows the IPv6 header directly, the port pair - if the
+ * packet holds it: bytes past its payload length are link padding, which
+ * must not make one flow's packets hash differently. */
 static __always_inline __u32 inner_flow_label(const struct ipv6hdr *ip6, void *data_end)
 {
 	const __u32 *w = (const __u32 *)ip6;
@@ -39,7 +41,7 @@ static __always_inline __u32 inner_flow_label(const struct ipv6hdr *ip6, void *d
 	    ip6->nexthdr == IPPROTO_SCTP) {
 		const __u32 *ports = (const __u32 *)(ip6 + 1);
 
-		if ((void *)(ports + 1) <= data_end)
+		if ((void *)(ports + 1) <= data_end && bpf_ntohs(ip6->payload_len) >= sizeof(*ports))
 			h = fh_mix(h, *ports);
 	}
 	h &= 0x000fffff;

@@ -187,6 +187,17 @@ case("ha_downlink_encap_tx", "ha_xdp", "dp1", "ha", f, XDP_TX,
      Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA),
      "ENCAP_TX", len(inner) + 40, why="CoA reached through the ingress link: XDP_TX")
 
+f = from_cn(HOA, size=8)
+l3 = bytes(f[IPv6])
+declared = l3[:4] + (2).to_bytes(2, "big") + l3[6:42]  # payload length 2: the ports are padding
+inner = dec_hlim(declared)
+case("ha_downlink_flow_label_ignores_padding", "ha_xdp", "dp0", "ha",
+     Ether(src=MAC["cn"], dst=MAC["dp0"], type=0x86DD) / Raw(declared + l3[42:]), XDP_REDIRECT,
+     bytes(Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA)) + l3[42:],
+     "ENCAP_REDIRECT", len(inner) + 40,
+     why="a UDP packet cut inside its header: the flow label is the packet's, "
+     "not from the link padding after it (which travels along, outside the outer packet)")
+
 f = from_cn(HOA_UNRESOLVED)
 inner = dec_hlim(bytes(f[IPv6]))
 case("ha_downlink_neigh_unresolved_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS,
