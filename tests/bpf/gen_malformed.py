@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+"""Malformed-packet fixtures for the xmip datapath, generated at build time.
+
+For every packet class the datapath parses (plain IPv6 to a bound home
+address, IPv6-in-IPv6 to the home agent and to the mobile node, a Binding
+Update with a Home Address option, a Binding Acknowledgement with a type 2
+routing header, a packet that triggers an ICMPv6 Packet Too Big, the mobile
+node's egress), this derives from the well-formed frame:
+
+  truncated      every prefix of the frame from the shortest the kernel runs
+                 (the IPv6 payload length still declares the whole packet);
+  cut            every prefix of the IPv6 packet with the payload length
+                 rewritten to match: a consistent packet whose extension
+                 header, inner header or upper layer is cut short;
+  cut_inner      tunnels: the same with the inner payload length fixed too;
+  short_plen     the whole frame, the payload length declaring fewer bytes
+                 than carried (the rest is link padding);
+  long_plen      payload length beyond the frame;
+  ext_overrun    an extension header's length running past the packet;
+  inner_plen     tunnels: the inner payload length too long or too short.
+
+The expected verdict of each case is decided here from what the packet is,
+by these rules (the datapath's contract, docs/datapath.md), not by running
+xmip:
+  - a frame whose IPv6 header or declared payload is not all there is
+    dropped and counted as truncated (XDP); tc egress lets the stack have it;
+  - an extension header chain that cannot be walked to its end inside the
+    packet goes to the stack, counted as exthdr_unparsed;
+  - a tunnel whose inner IPv6 header or declared inner packet is not all
+    inside the outer packet is dropped, counted as truncated;
+  - a consistent packet, however short its upper layer, is handled as any
+    other of its kind (tunnelled, decapsulated, handed to the agent), with
+    the exact output bytes built here; bytes after the declared IPv6 length
+    are padding and never count as packet.
+So no case may end in XDP_TX/REDIRECT of a truncated packet or in a verdict
+no counter accounts for.
+
+Cases are grouped by class and kind; the test (tests/bpf/malformed_test.cpp)
+runs a group as one test. Output goes to stdout as JSON.
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_fixtures as g  # noqa: E402  (the sandbox, states, tunnel(), flow label)
+
+from scapy.layers.inet6 import (HAO, ICMPv6ND_NS, ICMPv6PacketTooBig, IPv6,  # noqa: E402
+                                IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, PadN, UDP)
+from scapy.layers.inet6 import MIP6MH_BA, MIP6MH_BU  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+
+XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT = g.XDP_DROP, g.XDP_PASS, g.XDP_TX, g.XDP_REDIRECT
+TC_ACT_OK, TC_ACT_REDIRECT = g.TC_ACT_OK, g.TC_ACT_REDIRECT
+# The shortest frame BPF_PROG_TEST_RUN takes: an Ethernet header for XDP;
+# for tc also the network header its EtherType names (the kernel never hands
+# tc an IPv6 skb without one either).
+MIN_FRAME = {"xdp": 14, "tc": 14 + 40}
+
+GROUPS = []
+
+
+def with_plen(l3: bytes, plen: int) -> bytes:
+    return l3[:4] + plen.to_bytes(2, "big") + l3[6:]
+
+
+def consistent(l3: bytes) -> bytes:
+    return with_plen(l3, len(l3) - 40)
+
+
+class Outcome:
+    """What the program must do with one frame."""
+
+    def __init__(self, verdict, counter=None, count_bytes=0, out=None, signal=None):
+        self.verdict, self.counter, self.count_bytes = verdict, counter, count_bytes
+        self.out, self.signal = out, signal
+
+
+def xdp_pass(counter, n):
+    return Outcome(XDP_PASS, counter, n)
+
+
+def xdp_drop(counter, n):
+    return Outcome(XDP_DROP, counter, n)
+
+
+def tc_pass():
+    return Outcome(TC_ACT_OK)
+
+
+class PacketClass:
+    """A well-formed frame and the model of how the datapath must treat any
+    consistent IPv6 packet of its kind: expect(l3, padding) where l3 is the
+    declared IPv6 packet and padding what follows it in the frame."""
+
+    def __init__(self, name, prog, ingress, state, frame, ext_len=0, inner_at=None):
+        self.name, self.prog, self.ingress, self.state = name, prog, ingress, state
+        self.frame = bytes(frame)
+        self.eth, self.l3 = self.frame[:14], self.frame[14:]
+        self.ext_len = ext_len      # bytes of extension headers after the IPv6 header
+        self.inner_at = inner_at    # offset of an inner IPv6 header (tunnels)
+
+    @property
+    def xdp(self):
+        return self.prog != "mn_egress"
+
+    def expect_unparseable(self, frame_len):
+        """The Ethernet/IPv6 envelope is not all there."""
+        return xdp_drop("DROP_TRUNCATED", frame_len) if self.xdp else tc_pass()
+
+    def expect(self, l3, padding):
+        if self.ext_len and len(l3) < 40 + self.ext_len:
+            return xdp_pass("PASS_EXTHDR", len(l3))
+        return self.expect_whole(l3, padding)
+
+
+class ToBoundHome(PacketClass):
+    """Home agent downlink: any IPv6 packet to a bound home address is
+    tunnelled to the care-of address (or answered with a Packet Too Big)."""
+
+    def __init__(self, name, frame, coa, next_hop_mac, out_if, mtu=None):
+        super().__init__(name, "ha_xdp", "dp0", "ha", frame)
+        self.coa, self.next_hop_mac, self.out_if, self.mtu = coa, next_hop_mac, out_if, mtu
+
+    def expect_whole(self, l3, padding):
+        if self.mtu and len(l3) + 40 > self.mtu:
+            quote = l3[:min(len(l3), 1232) & ~3]
+            out = Ether(src=g.MAC["dp0"], dst=g.MAC["cn"]) / \
+                IPv6(src=g.HA, dst=g.CN, hlim=g.TUNNEL_HOP_LIMIT) / \
+                ICMPv6PacketTooBig(mtu=self.mtu - 40) / Raw(quote)
+            return Outcome(XDP_TX, "PTB_SENT", len(l3), bytes(out))
+        inner = g.dec_hlim(l3)
+        out = bytes(Ether(src=g.MAC[self.out_if], dst=self.next_hop_mac) /
+                    g.tunnel(inner, g.HA, self.coa)) + padding
+        return Outcome(XDP_REDIRECT, "ENCAP_REDIRECT", len(l3) + 40, out)
+
+
+class Tunnel(PacketClass):
+    """IPv6-in-IPv6 to a tunnel end: decapsulated when the inner packet is
+    all inside the outer one, dropped as truncated otherwise."""
+
+    def __init__(self, name, prog, state, frame, ext_len, forward):
+        super().__init__(name, prog, "dp1", state, frame, ext_len, inner_at=40 + ext_len)
+        self.forward = forward
+
+    def expect_whole(self, l3, padding):
+        inner = l3[self.inner_at:]
+        if len(inner) < 40 or inner[0] >> 4 != 6:
+            return xdp_drop("DROP_TRUNCATED", len(l3))
+        inner_len = 40 + int.from_bytes(inner[4:6], "big")
+        if inner_len > len(inner):
+            return xdp_drop("DROP_TRUNCATED", len(l3))
+        # Bytes after the inner packet inside the outer one stay as padding.
+        if self.forward:
+            out = bytes(Ether(src=g.MAC["dp0"], dst=g.MAC["cn"], type=0x86DD)) + \
+                g.dec_hlim(inner) + padding
+            return Outcome(XDP_REDIRECT, "DECAP_REDIRECT", inner_len, out)
+        out = self.eth + inner + padding
+        return Outcome(XDP_PASS, "DECAP_PASS", inner_len, out)
+
+
+class Signalling(PacketClass):
+    """A Mobility Header packet to a signalling address: handed to the agent
+    as declared (the agent's parser judges the MH), the frame dropped."""
+
+    def __init__(self, name, prog, state, frame, ext_len):
+        super().__init__(name, prog, "dp1", state, frame, ext_len)
+
+    def expect_whole(self, l3, padding):
+        return Outcome(XDP_DROP, "SIGNAL_TO_AGENT", len(l3), signal=l3)
+
+
+class MnEgress(PacketClass):
+    """The mobile node's egress from its home address: tunnelled to the home
+    agent, except Neighbour Discovery and signalling (direct)."""
+
+    def __init__(self, name, frame, direct):
+        super().__init__(name, "mn_egress", "dp1", "mn", frame)
+        self.direct = direct
+
+    def expect_unparseable(self, frame_len):
+        return tc_pass()
+
+    def expect_whole(self, l3, padding):
+        if self.direct:
+            return tc_pass()
+        out = bytes(Ether(self.eth) / g.tunnel(l3, g.MN_COA, g.MN_HA)) + padding
+        return Outcome(TC_ACT_REDIRECT, "MN_ENCAP", len(l3) + 40, out)
+
+
+# ---- the well-formed frames -----------------------------------------------
+udp_from_cn = Ether(src=g.MAC["cn"], dst=g.MAC["dp0"]) / \
+    IPv6(src=g.CN, dst=g.HOA, tc=0xB8, fl=0x12345) / UDP(sport=40000, dport=5001) / g.payload(16)
+big_from_cn = Ether(src=g.MAC["cn"], dst=g.MAC["dp0"]) / IPv6(src=g.CN, dst=g.HOA_NARROW) / \
+    UDP(sport=40000, dport=5001) / g.payload(1400 - 48)
+inner_up = bytes(IPv6(src=g.HOA, dst=g.CN, hlim=30) / UDP(sport=5001, dport=40000) / g.payload(20))
+inner_down = bytes(IPv6(src=g.CN, dst=g.MN_HOA, hlim=50) / UDP(sport=40000, dport=5001) / g.payload(12))
+pad_opts = IPv6ExtHdrDestOpt(nh=41, options=[PadN(optdata=b"\0" * 4)])
+
+CLASSES = [
+    ToBoundHome("plain_to_bound_hoa", udp_from_cn, g.COA, g.MAC["coa"], "dp1"),
+    ToBoundHome("ptb_trigger", big_from_cn, g.COA_NARROW, g.MAC["gw7"], "dp1", mtu=1400),
+    Tunnel("tunnel_to_ha", "ha_xdp", "ha",
+           Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.COA, dst=g.HA, nh=41) / Raw(inner_up),
+           ext_len=0, forward=True),
+    Tunnel("tunnel_to_ha_dest_options", "ha_xdp", "ha",
+           Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.COA, dst=g.HA) / pad_opts / Raw(inner_up),
+           ext_len=8, forward=True),
+    Tunnel("tunnel_to_mn", "mn_xdp", "mn",
+           Ether(src=g.MAC["gw9"], dst=g.MAC["coa"]) / IPv6(src=g.MN_HA, dst=g.MN_COA, nh=41) / Raw(inner_down),
+           ext_len=0, forward=False),
+    Signalling("bu_with_hao", "ha_xdp", "ha",
+               Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.COA, dst=g.HA) /
+               IPv6ExtHdrDestOpt(options=[HAO(hoa=g.HOA)]) / MIP6MH_BU(seq=7, flags="AH", mhtime=100),
+               ext_len=24),
+    Signalling("ba_with_rh2", "mn_xdp", "mn",
+               Ether(src=g.MAC["gw9"], dst=g.MAC["coa"]) / IPv6(src=g.MN_HA, dst=g.MN_COA) /
+               IPv6ExtHdrRouting(type=2, addresses=[g.MN_HOA], segleft=1) /
+               MIP6MH_BA(status=0, flags=0, seq=7, mhtime=100),
+               ext_len=24),
+    MnEgress("mn_egress_udp",
+             Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.MN_HOA, dst=g.CN, tc=0x20) /
+             UDP(sport=5001, dport=40000) / g.payload(30), direct=False),
+    MnEgress("mn_egress_neighbour_solicitation",
+             Ether(src=g.MAC["coa"], dst="33:33:ff:00:00:01") /
+             IPv6(src=g.MN_HOA, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt="2001:db8:3::1"),
+             direct=True),
+]
+
+
+def lengths(c, upto):
+    """Every length in the headers (and well past them); for a big packet,
+    the lengths around its size limits too."""
+    every = range(40, min(upto, 40 + c.ext_len + 40 + 64))
+    extra = {upto - 1}
+    if getattr(c, "mtu", None):
+        extra |= set(range(c.mtu - 40 - 3, c.mtu - 40 + 3))
+    return sorted(set(every) | {n for n in extra if 40 <= n < upto})
+
+
+def case(group, frame, o: Outcome):
+    group["cases"].append({
+        "in": frame.hex(), "verdict": o.verdict,
+        "out": o.out.hex() if o.out is not None else None,
+        "counter": o.counter, "count_bytes": o.count_bytes,
+        "signal": o.signal.hex() if o.signal is not None else None,
+    })
+
+
+def group(c, kind, why):
+    grp = {"name": f"{c.name}_{kind}", "why": why, "prog": c.prog, "ingress": c.ingress,
+           "state": c.state, "cases": []}
+    GROUPS.append(grp)
+    return grp
+
+
+for c in CLASSES:
+    full = len(c.l3)
+    # The unaltered frame first: the model agrees with the hand-written fixtures.
+    case(group(c, "whole", "the well-formed frame"), c.frame, c.expect(c.l3, b""))
+
+    grp = group(c, "truncated", "every prefix of the frame, payload length unchanged")
+    for n in sorted(set(range(MIN_FRAME["xdp" if c.xdp else "tc"], min(len(c.frame), 14 + 40 + c.ext_len + 40 + 64)))
+                    | {len(c.frame) - 1}):
+        case(grp, c.frame[:n], c.expect_unparseable(n))
+
+    grp = group(c, "cut", "every prefix of the IPv6 packet, payload length matching")
+    for n in lengths(c, full):
+        l3 = consistent(c.l3[:n])
+        case(grp, c.eth + l3, c.expect(l3, b""))
+
+    if c.inner_at is not None:
+        grp = group(c, "cut_inner", "every prefix, outer and inner payload lengths matching")
+        for n in lengths(c, full):
+            l3 = c.l3[:n]
+            if n >= c.inner_at + 40:
+                l3 = l3[:c.inner_at] + consistent(l3[c.inner_at:])
+            l3 = consistent(l3)
+            case(grp, c.eth + l3, c.expect(l3, b""))
+
+    grp = group(c, "short_plen", "payload length declaring fewer bytes than the frame carries")
+    for n in lengths(c, full):
+        declared = with_plen(c.l3, n - 40)
+        case(grp, c.eth + declared, c.expect(declared[:n], declared[n:]))
+
+    grp = group(c, "long_plen", "payload length beyond the frame")
+    for plen in (full - 40 + 1, full - 40 + 8, 0xFFFF):
+        case(grp, c.eth + with_plen(c.l3, plen), c.expect_unparseable(len(c.frame)))
+
+    if c.ext_len:
+        grp = group(c, "ext_overrun", "the extension header's length runs past the packet")
+        for hdr_ext_len in sorted({(full - 40) // 8, (full - 40) // 8 + 1, 63, 64, 255}):
+            l3 = c.l3[:41] + bytes([hdr_ext_len]) + c.l3[42:]
+            case(grp, c.eth + l3, c.expect(l3, b"") if 40 + (hdr_ext_len + 1) * 8 <= full
+                 else xdp_pass("PASS_EXTHDR", full))
+
+    if c.inner_at is not None:
+        grp = group(c, "inner_plen", "the inner payload length too long or too short")
+        inner_plen = full - c.inner_at - 40
+        for plen in (inner_plen + 1, inner_plen + 8, 0xFFFF, inner_plen - 1, inner_plen - 8, 0):
+            l3 = c.l3[:c.inner_at] + with_plen(c.l3[c.inner_at:], plen)
+            declared_end = c.inner_at + 40 + plen
+            o = c.expect(l3[:declared_end], b"") if plen <= inner_plen else c.expect(l3, b"")
+            if plen <= inner_plen and o.out is not None:
+                o.out += l3[declared_end:]  # the rest of the outer payload stays, as padding
+                o.count_bytes = 40 + plen
+            case(grp, c.eth + l3, o)
+
+json.dump({"generator": "tests/bpf/gen_malformed.py", "groups": GROUPS}, sys.stdout, indent=0)
+sys.stdout.write("\n")
