@@ -1,0 +1,28 @@
+// 64-bit NTP timestamps (RFC 5905: seconds since 1900 in the high 32 bits,
+// the fraction in the low 32), what the Replay Protection option carries
+// (RFC 4285 6). Wall-clock time: both ends compare their own clocks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace xmip::auth {
+
+// 1900-01-01 to 1970-01-01.
+inline constexpr uint64_t kNtpUnixOffsetSeconds = 2208988800ull;
+inline constexpr int64_t kNtpOneSecond = int64_t{1} << 32;
+
+inline uint64_t to_ntp(std::chrono::system_clock::time_point t) {
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+    uint64_t secs = static_cast<uint64_t>(ns / 1000000000) + kNtpUnixOffsetSeconds;
+    uint64_t frac = (static_cast<uint64_t>(ns % 1000000000) << 32) / 1000000000;
+    return secs << 32 | frac;
+}
+
+inline uint64_t ntp_now() { return to_ntp(std::chrono::system_clock::now()); }
+
+// a - b in NTP units (2^-32 s), as a signed value: timestamps within 68
+// years of each other compare correctly.
+inline int64_t ntp_diff(uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b); }
+
+}  // namespace xmip::auth
