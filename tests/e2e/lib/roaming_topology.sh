@@ -1,28 +1,32 @@
 # shellcheck shell=bash
 # tests/e2e/lib/roaming_topology.sh - the guide's Mobile IPv6 testbed (section
-# 4.1) on network namespaces, for agent_roaming_e2e.sh: two xmipd instances,
-# a home agent and a mobile node, and the routers between them. Addresses are
-# the guide's moved from the deprecated site-local fec0:106::/32 to the
-# documentation prefix 2001:db8::/32.
+# 4.1, and 5.5 for the second visited link) on network namespaces, for
+# agent_roaming_e2e.sh: two xmipd instances, a home agent and a mobile node,
+# the home router, one access router per visited link and a correspondent.
+# Addresses are the guide's moved from the deprecated site-local
+# fec0:106::/32 to the documentation prefix 2001:db8::/32 (fec0:106:X:: ->
+# 2001:db8:X::).
 #
-#                         homenet 2001:db8:2700::/64 (bridge in "sw")
-#   HA  ha0 ::2 ------------+------------------+-- (MN mn0, HoA ::4, at home)
-#                           |                  |
-#   R   r0  ::1 ------------+                  |  the MN moves by re-attaching
-#   R   r1  2001:db8:2300::2 ---- ar0 2001:db8:2300::1  AR     its bridge port
-#   R   r2  2001:db8:1::1   ---- cn0 2001:db8:1::10    CN      (sw-mn0) to
-#                                                               another bridge
-#   AR  ar1 2001:db8:1100::1 -- visitnet  2001:db8:1100::/64 (bridge, radvd)
-#   AR  ar2 2001:db8:1200::1 -- visitnet2 2001:db8:1200::/64 (bridge, radvd)
+#   homenet 2001:db8:2700::/64          internet 2001:db8:2300::/64 (the guide's
+#   (bridge)                            (bridge)  R-AR wire)
+#   HA  ha0 ::2 --+                 +-- r1   ::2  R
+#   R   r0  ::1 --+                 +-- ar0  ::1  AR  -- ar1  visitnet  2001:db8:1100::1
+#   MN  mn0 HoA ::4 (at home)       +-- ar20 ::3  AR2 -- ar21 visitnet2 2001:db8:1000::1
+#                                   +-- cn0  ::10 CN (the correspondent, on the "internet")
 #
-# The switch namespace "sw" holds the three bridges (the guide's three ad-hoc
-# ESSIDs); every host's link to a bridge is a veth whose switch end is named
-# sw-<host interface>. Captures are taken on switch ports: XDP runs before the
-# taps of the hosts' own interfaces, so only the switch sees what is really on
-# the wire. Everything is named from RT_PREFIX (unique per run) and recorded in
-# $RT_WORK/testbed.env, which is all a later teardown needs. Sourced after
-# lib/common.sh, whose on, eui64, e2e_kill_recorded and e2e_remove_testbed
-# it uses.
+#   visitnet  2001:db8:1100::/64 (bridge): AR's ar1, radvd on it
+#   visitnet2 2001:db8:1000::/64 (bridge): AR2's ar21, radvd on it
+#
+# Every link is a bridge in the switch namespace "sw" (the guide's ad-hoc
+# ESSIDs homenet, visitnet, visitnet2 and the wire between R and the access
+# routers); every host's cable to a bridge is a veth whose switch end is
+# named sw-<host interface>. The MN moves by re-attaching its port (sw-mn0)
+# to another bridge, nothing else. Captures are taken on switch ports: XDP
+# runs before the taps of the hosts' own interfaces, so only the switch sees
+# what is really on the wire. Everything is named from RT_PREFIX (unique per
+# run) and recorded in $RT_WORK/testbed.env, which is all a later teardown
+# needs. Sourced after lib/common.sh, whose on, eui64, e2e_kill_recorded and
+# e2e_remove_testbed it uses.
 
 HOA=2001:db8:2700::4
 HOME_PREFIX=2001:db8:2700::/64
@@ -30,17 +34,21 @@ HA_ADDR=2001:db8:2700::2
 R_HOME=2001:db8:2700::1
 R_UP=2001:db8:2300::2
 AR_UP=2001:db8:2300::1
+AR2_UP=2001:db8:2300::3
+CN=2001:db8:2300::10
 AR_VISIT1=2001:db8:1100::1
-AR_VISIT2=2001:db8:1200::1
+AR_VISIT2=2001:db8:1000::1
 VISIT1_PREFIX=2001:db8:1100::/64
-VISIT2_PREFIX=2001:db8:1200::/64
-CN=2001:db8:1::10
-R_CN_SIDE=2001:db8:1::1
+VISIT2_PREFIX=2001:db8:1000::/64
 
 MAC_HA0=02:00:00:00:27:02
 MAC_R0=02:00:00:00:27:01
+MAC_R1=02:00:00:00:23:02
+MAC_AR0=02:00:00:00:23:01
 MAC_AR1=02:00:00:00:11:01
-MAC_AR2=02:00:00:00:12:01
+MAC_AR20=02:00:00:00:23:03
+MAC_AR21=02:00:00:00:10:01
+MAC_CN0=02:00:00:00:23:10
 MAC_MN0=02:00:00:00:00:04
 
 # rt_init PREFIX WORKDIR: names derived from the prefix. No side effects.
@@ -51,9 +59,10 @@ rt_init() {
 	NS_HA=$RT_PREFIX-ha
 	NS_R=$RT_PREFIX-r
 	NS_AR=$RT_PREFIX-ar
+	NS_AR2=$RT_PREFIX-ar2
 	NS_CN=$RT_PREFIX-cn
 	NS_MN=$RT_PREFIX-mn
-	RT_NAMESPACES=("$NS_SW" "$NS_HA" "$NS_R" "$NS_AR" "$NS_CN" "$NS_MN")
+	RT_NAMESPACES=("$NS_SW" "$NS_HA" "$NS_R" "$NS_AR" "$NS_AR2" "$NS_CN" "$NS_MN")
 	# One bpffs of our own for both agents (pin_root), mounted in the root
 	# mount namespace: `ip netns exec` gives each command a private /sys, so
 	# pins under /sys/fs/bpf would not be shared; a directory of ours is seen
@@ -86,17 +95,10 @@ rt_port() {
 	on "$ns" ip link set "$ifname" up
 }
 
-# rt_wire NS_A IF_A NS_B IF_B: a point-to-point cable between two hosts.
-rt_wire() {
-	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-	on "$1" ip link set "$2" up
-	on "$3" ip link set "$4" up
-}
-
 rt_up() {
 	rt_save_state
 	local ns
-	for ns in "$NS_HA" "$NS_R" "$NS_AR" "$NS_CN" "$NS_MN"; do rt_host "$ns"; done
+	for ns in "$NS_HA" "$NS_R" "$NS_AR" "$NS_AR2" "$NS_CN" "$NS_MN"; do rt_host "$ns"; done
 	# The switch carries Ethernet only: no IPv6 of its own on the bridges
 	# or ports, so it adds nothing to the captures.
 	ip netns add "$NS_SW"
@@ -105,43 +107,62 @@ rt_up() {
 	# multicast snooping off: Neighbour and Router Discovery are flooded
 	# without waiting for MLD state (which a moved port would not have).
 	local br
-	for br in homenet visitnet visitnet2; do
+	for br in homenet visitnet visitnet2 internet; do
 		on "$NS_SW" ip link add "$br" type bridge stp_state 0 forward_delay 0 mcast_snooping 0
 		on "$NS_SW" ip link set "$br" up
 	done
 	rt_port "$NS_HA" ha0 $MAC_HA0 homenet
 	rt_port "$NS_R" r0 $MAC_R0 homenet
-	rt_port "$NS_AR" ar1 $MAC_AR1 visitnet
-	rt_port "$NS_AR" ar2 $MAC_AR2 visitnet2
 	rt_port "$NS_MN" mn0 $MAC_MN0 homenet # the mobile node starts at home
-	rt_wire "$NS_R" r1 "$NS_AR" ar0       # the guide's "internet"
-	rt_wire "$NS_R" r2 "$NS_CN" cn0       # a correspondent behind R
+	rt_port "$NS_R" r1 $MAC_R1 internet
+	rt_port "$NS_AR" ar0 $MAC_AR0 internet
+	rt_port "$NS_AR2" ar20 $MAC_AR20 internet
+	rt_port "$NS_CN" cn0 $MAC_CN0 internet
+	rt_port "$NS_AR" ar1 $MAC_AR1 visitnet
+	rt_port "$NS_AR2" ar21 $MAC_AR21 visitnet2
 
+	# The guide's section 4.2.1, host by host: addresses and static routes
+	# (forwarding on the routers, no autoconfiguration anywhere but the MN).
 	# HA: on the home link; default route via R (the guide: without it the
 	# HA cannot reach a mobile node on a foreign link).
 	on "$NS_HA" ip -6 addr add $HA_ADDR/64 dev ha0 nodad
 	on "$NS_HA" ip -6 route add default via $R_HOME dev ha0
-	# R: home link, the R-AR link, the CN's link; routes to the visited links.
-	on "$NS_R" sysctl -qw net.ipv6.conf.all.forwarding=1
+	# R: between the home link and the "internet"; a route to each visited
+	# link via its access router.
+	rt_router "$NS_R"
 	on "$NS_R" ip -6 addr add $R_HOME/64 dev r0 nodad
 	on "$NS_R" ip -6 addr add $R_UP/64 dev r1 nodad
-	on "$NS_R" ip -6 addr add $R_CN_SIDE/64 dev r2 nodad
 	on "$NS_R" ip -6 route add $VISIT1_PREFIX via $AR_UP dev r1
-	on "$NS_R" ip -6 route add $VISIT2_PREFIX via $AR_UP dev r1
-	# AR: the access router of both visited links; default route via R.
-	on "$NS_AR" sysctl -qw net.ipv6.conf.all.forwarding=1
+	on "$NS_R" ip -6 route add $VISIT2_PREFIX via $AR2_UP dev r1
+	# AR and AR2: the home link via R (the guide's route), the other visited
+	# link via the other access router, so every host reaches every other.
+	rt_router "$NS_AR"
 	on "$NS_AR" ip -6 addr add $AR_UP/64 dev ar0 nodad
 	on "$NS_AR" ip -6 addr add $AR_VISIT1/64 dev ar1 nodad
-	on "$NS_AR" ip -6 addr add $AR_VISIT2/64 dev ar2 nodad
-	on "$NS_AR" ip -6 route add default via $R_UP dev ar0
-	# CN.
+	on "$NS_AR" ip -6 route add $HOME_PREFIX via $R_UP dev ar0
+	on "$NS_AR" ip -6 route add $VISIT2_PREFIX via $AR2_UP dev ar0
+	rt_router "$NS_AR2"
+	on "$NS_AR2" ip -6 addr add $AR2_UP/64 dev ar20 nodad
+	on "$NS_AR2" ip -6 addr add $AR_VISIT2/64 dev ar21 nodad
+	on "$NS_AR2" ip -6 route add $HOME_PREFIX via $R_UP dev ar20
+	on "$NS_AR2" ip -6 route add $VISIT1_PREFIX via $AR_UP dev ar20
+	# CN: a host on the "internet" with the same static routes (guide FAQ 7).
 	on "$NS_CN" ip -6 addr add $CN/64 dev cn0 nodad
-	on "$NS_CN" ip -6 route add default via $R_CN_SIDE dev cn0
+	on "$NS_CN" ip -6 route add $HOME_PREFIX via $R_UP dev cn0
+	on "$NS_CN" ip -6 route add $VISIT1_PREFIX via $AR_UP dev cn0
+	on "$NS_CN" ip -6 route add $VISIT2_PREFIX via $AR2_UP dev cn0
 	# MN: no address configured here; xmipd puts the HoA on mn0. DAD on for
 	# mn0, as on a real node, so optimistic DAD (xmipd's default) matters.
 	on "$NS_MN" sysctl -qw net.ipv6.conf.mn0.accept_dad=1
 
 	rt_offloads
+}
+
+# rt_router NS: the guide's router settings: forwarding on, no RAs taken,
+# no autoconfiguration, no redirects followed.
+rt_router() {
+	on "$1" sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.all.accept_ra=0 \
+		net.ipv6.conf.all.autoconf=0 net.ipv6.conf.all.accept_redirects=0
 }
 
 # What this kernel's veth needs (docs/datapath.md, last section):
@@ -153,33 +174,30 @@ rt_up() {
 #   datagram arrives with a bad checksum. A real NIC fills it in on transmit.
 rt_offloads() {
 	local x ns ifname
-	for x in "$NS_HA ha0" "$NS_R r0" "$NS_AR ar1" "$NS_AR ar2" "$NS_MN mn0"; do
+	for x in "$NS_HA ha0" "$NS_R r0" "$NS_R r1" "$NS_AR ar0" "$NS_AR ar1" "$NS_AR2 ar20" \
+		"$NS_AR2 ar21" "$NS_CN cn0" "$NS_MN mn0"; do
 		read -r ns ifname <<<"$x"
 		on "$NS_SW" ethtool -K "sw-$ifname" gro on >/dev/null
 		on "$ns" ethtool -K "$ifname" tx-checksumming off >/dev/null
 	done
-	for x in "$NS_R r1" "$NS_R r2" "$NS_AR ar0" "$NS_CN cn0"; do
-		read -r ns ifname <<<"$x"
-		on "$ns" ethtool -K "$ifname" tx-checksumming off gro on >/dev/null
-	done
 }
 
-# rt_radvd_conf: the AR's radvd.conf, the guide's (section 4.2.3) for both
-# visited links: unsolicited RAs every 3 to 10 s with the Advertisement
-# Interval option, no H flag, the visited prefix autonomous.
+# rt_radvd_conf IFNAME PREFIX: an access router's radvd.conf, the guide's
+# (section 4.2.3): unsolicited RAs every 3 to 10 s with the Advertisement
+# Interval option, no H flag, the visited prefix autonomous. A Router
+# Solicitation from a link-local address is answered at once by unicast
+# (radvd's AdvRASolicitedUnicast, on by default), not held back by
+# MinDelayBetweenRAs: the MN's RS on link-up is what makes a move fast.
 rt_radvd_conf() {
-	local x ifname prefix
-	for x in "ar1 $VISIT1_PREFIX" "ar2 $VISIT2_PREFIX"; do
-		read -r ifname prefix <<<"$x"
-		cat <<EOF
-interface $ifname
+	cat <<EOF
+interface $1
 {
 	AdvSendAdvert on;
 	AdvIntervalOpt on;
 	MinRtrAdvInterval 3;
 	MaxRtrAdvInterval 10;
 	AdvHomeAgentFlag off;
-	prefix $prefix
+	prefix $2
 	{
 		AdvOnLink on;
 		AdvAutonomous on;
@@ -187,7 +205,6 @@ interface $ifname
 	};
 };
 EOF
-	done
 }
 
 # The agents' configuration files (docs/configuration.md).
