@@ -299,10 +299,12 @@ TEST(PacketErrors, RandomCorruptionNeverCrashes) {
     ba_spec.routing_header2 = kHoa;
     BindingAck ba;
     // emplace_back: GCC 12 -O2 warns falsely (maybe-uninitialized) about
-    // temporary Option variants moved into the vector.
-    ba.options.emplace_back(std::in_place_type<BindingRefreshAdvice>, uint16_t{10});
-    ba.options.emplace_back(std::in_place_type<ReplayProtection>, uint64_t{1});
-    ba.options.emplace_back(std::in_place_type<Authentication>, uint8_t{1}, uint32_t{2}, Bytes(12, 3));
+    // temporary Option variants moved into the vector. Each option is built
+    // with braces: clang 14 (the sanitizer build) has no parenthesised
+    // aggregate initialisation.
+    ba.options.emplace_back(std::in_place_type<BindingRefreshAdvice>, BindingRefreshAdvice{10});
+    ba.options.emplace_back(std::in_place_type<ReplayProtection>, ReplayProtection{1});
+    ba.options.emplace_back(std::in_place_type<Authentication>, Authentication{1, 2, Bytes(12, 3)});
     std::vector<Bytes> seeds = {bu_with_hao(), *build_packet(ba_spec, ba)};
     size_t parsed = 0;
     for (int round = 0; round < rounds; round++) {
