@@ -35,6 +35,10 @@ const char* to_string(XdpMode m) {
     return "?";
 }
 
+const char* to_string(AuthAlgorithm a) {
+    return a == AuthAlgorithm::HmacSha1_96 ? "hmac-sha1-96" : "hmac-sha256-128";
+}
+
 std::string Diagnostic::to_string() const {
     std::string r = file;
     if (line) r += ":" + std::to_string(line);
@@ -144,6 +148,16 @@ std::string to_toml(const Config& c) {
         kv("prefix_valid_lifetime", std::to_string(ra.prefix_valid_lifetime));
         kv("prefix_preferred_lifetime", std::to_string(ra.prefix_preferred_lifetime));
         kv("router_lifetime", std::to_string(ra.router_lifetime));
+        o += "\n[home_agent.authentication]\n";
+        kv("optional_prefixes", list(ha->auth_optional_prefixes));
+        kv("replay_window", std::to_string(ha->replay_window));
+        for (const auto& sa : ha->security_associations) {
+            o += "\n[[home_agent.security_associations]]\n";
+            kv("home_address", quote(sa.home_address.to_string()));
+            kv("spi", std::to_string(sa.spi));
+            kv("algorithm", quote(to_string(sa.algorithm)));
+            kv("key_file", quote(sa.key_file.path));
+        }
     }
     if (const auto& mn = c.mobile_node) {
         o += "\n[mobile_node]\n";
@@ -153,6 +167,12 @@ std::string to_toml(const Config& c) {
         kv("lifetime", std::to_string(mn->lifetime));
         kv("optimistic_dad", b(mn->optimistic_dad));
         kv("rs_on_link_up", b(mn->rs_on_link_up));
+        if (const auto& sa = mn->authentication) {
+            o += "\n[mobile_node.authentication]\n";
+            kv("spi", std::to_string(sa->spi));
+            kv("algorithm", quote(to_string(sa->algorithm)));
+            kv("key_file", quote(sa->key_file.path));
+        }
     }
     return o;
 }

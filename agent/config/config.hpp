@@ -65,7 +65,7 @@ struct Datapath {
     XdpMode xdp_mode = XdpMode::Auto;
     uint32_t max_bindings = kDefaultMaxBindings;  // binding map size, 1..16M
     uint8_t tunnel_hop_limit = kDefaultTunnelHopLimit;
-    bool keep_forwarding_on_exit = false;  // Datapath::keep_attached() on a clean stop
+    bool keep_forwarding_on_exit = true;  // Datapath::keep_attached() on a clean stop with bindings
     bool operator==(const Datapath&) const = default;
 };
 
@@ -103,6 +103,33 @@ enum class HomeAddressCheck {
     Prohibited,     // refused by home_agent.access: BA status 129
 };
 
+// RFC 4285 MN-HA authentication (docs/security.md).
+enum class AuthAlgorithm { HmacSha1_96, HmacSha256_128 };
+const char* to_string(AuthAlgorithm a);  // "hmac-sha1-96", "hmac-sha256-128"
+inline constexpr uint32_t kDefaultReplayWindow = 7;  // s, RFC 4285 6
+inline constexpr uint32_t kMaxReplayWindow = 3600;
+inline constexpr int64_t kMinSpi = 256;  // RFC 4285 reserves 0-255
+
+// A key file as configured, and where: read_keys() names that place when the
+// file is unusable. Two references are equal when they name the same path.
+struct KeyFile {
+    std::string path;
+    std::string file;   // the configuration file that named it
+    unsigned line = 0;
+    std::string label;  // "mobile_node.authentication.key_file", ...
+    bool operator==(const KeyFile& o) const { return path == o.path; }
+};
+
+// A mobility security association with one mobile node (RFC 4285 5.1).
+struct SecurityAssociation {
+    Ip6Address home_address;
+    uint32_t spi = 0;
+    AuthAlgorithm algorithm = AuthAlgorithm::HmacSha1_96;
+    KeyFile key_file;
+    std::vector<uint8_t> key;  // empty until read_keys()
+    bool operator==(const SecurityAssociation&) const = default;
+};
+
 struct HomeAgent {
     Ip6Address address;                // the HA address mobile nodes register with
     std::string home_link;             // interface on the home link (RAs, proxy ND)
@@ -113,6 +140,11 @@ struct HomeAgent {
     uint16_t lifetime = kDefaultHaLifetime;  // s, Home Agent Information option, 1..65535
     Access access;
     RouterAdvertisements router_advertisements;
+    // Authentication is required on every home prefix but these (where a
+    // home address without a security association may register without).
+    std::vector<Ip6Prefix> auth_optional_prefixes;
+    uint32_t replay_window = kDefaultReplayWindow;  // s either side of our clock
+    std::vector<SecurityAssociation> security_associations;  // one per home address
 
     HomeAddressCheck check_home_address(const Ip6Address& hoa) const;
     bool operator==(const HomeAgent&) const = default;
@@ -126,6 +158,7 @@ struct MobileNode {
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
     bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
     bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
+    std::optional<SecurityAssociation> authentication;  // with the home agent
     bool operator==(const MobileNode&) const = default;
 };
 
@@ -243,6 +276,14 @@ LoadResult load(const std::filesystem::path& path, std::span<const std::string> 
 // The same from text; name is what diagnostics call the file.
 LoadResult load_string(std::string_view text, std::string name,
                        std::span<const std::string> overrides = {}, Format format = Format::Auto);
+// Reads every key file the configuration names into its security
+// associations. Refused (a Diagnostic at the place the file is named): a
+// missing or unreadable file, one that is not a regular file, one that group
+// or other users may read or write, content that is not hexadecimal, or a key
+// shorter than the algorithm's hash output. The key is the file's hex digits
+// (white space ignored): `openssl rand -hex 32`.
+std::vector<Diagnostic> read_keys(Config& c);
+
 // A network-mip6.conf file (MIPL): FUNCTIONALITY, HOMEADDRESS, HOMEAGENT, ...
 LoadResult parse_legacy(const std::filesystem::path& path,
                         std::span<const std::string> overrides = {});
@@ -250,7 +291,10 @@ LoadResult parse_legacy(const std::filesystem::path& path,
 // ---------------------------------------------------------------------------
 // The schema: every key the TOML form knows (docs and tests use it).
 
-enum class KeyKind { Table, String, Integer, Boolean, StringList };
+// TableArray: [[name]] tables, each with the keys listed under name (their
+// settings are named name[0].key, name[1].key, ...; the array's own entry
+// holds the count).
+enum class KeyKind { Table, String, Integer, Boolean, StringList, TableArray };
 struct KeyInfo {
     std::string_view path;  // dotted
     KeyKind kind;

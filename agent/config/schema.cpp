@@ -46,6 +46,14 @@ constexpr std::array kSchema{
     KeyInfo{"home_agent.router_advertisements.prefix_valid_lifetime", K::Integer},
     KeyInfo{"home_agent.router_advertisements.prefix_preferred_lifetime", K::Integer},
     KeyInfo{"home_agent.router_advertisements.router_lifetime", K::Integer},
+    KeyInfo{"home_agent.authentication", K::Table},
+    KeyInfo{"home_agent.authentication.optional_prefixes", K::StringList},
+    KeyInfo{"home_agent.authentication.replay_window", K::Integer},
+    KeyInfo{"home_agent.security_associations", K::TableArray},
+    KeyInfo{"home_agent.security_associations.home_address", K::String},
+    KeyInfo{"home_agent.security_associations.spi", K::Integer},
+    KeyInfo{"home_agent.security_associations.algorithm", K::String},
+    KeyInfo{"home_agent.security_associations.key_file", K::String},
     KeyInfo{"mobile_node", K::Table},
     KeyInfo{"mobile_node.home_address", K::String},
     KeyInfo{"mobile_node.home_agent", K::String},
@@ -53,6 +61,10 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.lifetime", K::Integer},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
+    KeyInfo{"mobile_node.authentication", K::Table},
+    KeyInfo{"mobile_node.authentication.spi", K::Integer},
+    KeyInfo{"mobile_node.authentication.algorithm", K::String},
+    KeyInfo{"mobile_node.authentication.key_file", K::String},
 };
 
 }  // namespace
@@ -162,6 +174,7 @@ const char* kind_name(KeyKind k) {
     case KeyKind::Integer: return "an integer";
     case KeyKind::Boolean: return "true or false";
     case KeyKind::StringList: return "an array of strings";
+    case KeyKind::TableArray: return "an array of tables";
     }
     return "?";
 }

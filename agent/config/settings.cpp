@@ -70,7 +70,8 @@ Diagnostic unknown_key(const std::string& file, unsigned line, const std::string
     std::string what = is_table ? "unknown table" : "unknown key";
     std::string msg;
     if (table.empty() && key == "security") {
-        msg = "not supported yet (authentication of signalling, RFC 4285, is planned); " + allowed_text;
+        msg = what + "; authentication is configured in [home_agent.authentication], "
+                     "[[home_agent.security_associations]] and [mobile_node.authentication]";
     } else if (auto c = closest(key, allowed)) {
         msg = what + "; did you mean " + quote(*c) + "?";
     } else {
@@ -96,20 +97,43 @@ struct TomlReader {
     std::map<std::string, unsigned>& tables;
     std::vector<Diagnostic>& errors;
 
-    void walk(const toml::table& t, const std::string& prefix) {
+    // prefix: the table's schema path; label: its name in entries (they
+    // differ inside an array of tables: "x.y" and "x.y[2]").
+    void walk(const toml::table& t, const std::string& prefix, std::string label = "") {
+        if (label.empty()) label = prefix;
         for (auto&& [k, node] : t) {
             std::string key(k.str());
             unsigned line = k.source().begin.line;
-            std::string path = prefix.empty() ? key : prefix + "." + key;
-            const KeyInfo* info = key.find('.') == std::string::npos ? find_key(path) : nullptr;
+            std::string schema_path = prefix.empty() ? key : prefix + "." + key;
+            std::string path = label.empty() ? key : label + "." + key;
+            const KeyInfo* info = key.find('.') == std::string::npos ? find_key(schema_path) : nullptr;
             if (!info) {
                 errors.push_back(unknown_key(file, line, prefix, key, node.is_table()));
+                continue;
+            }
+            if (info->kind == KeyKind::TableArray) {
+                auto arr = node.as_array();
+                if (!arr || !arr->is_array_of_tables()) {
+                    errors.push_back({file, line, path,
+                                      std::string("expected an array of tables ([[") + schema_path + "]]), got " +
+                                          describe(node)});
+                    entries[path] = Settings::Entry{std::monostate{}, file, line, path};
+                    continue;
+                }
+                for (size_t i = 0; i < arr->size(); i++) {
+                    const toml::table& el = *arr->get(i)->as_table();
+                    std::string el_label = path + "[" + std::to_string(i) + "]";
+                    unsigned el_line = el.source().begin.line ? el.source().begin.line : line;
+                    tables[el_label] = el_line;
+                    walk(el, schema_path, el_label);
+                }
+                entries[path] = Settings::Entry{int64_t(arr->size()), file, line, path};
                 continue;
             }
             if (info->kind == KeyKind::Table) {
                 if (auto sub = node.as_table()) {
                     tables[path] = line;
-                    walk(*sub, path);
+                    walk(*sub, schema_path, path);
                 } else {
                     errors.push_back({file, line, path, std::string("expected a table, got ") + describe(node)});
                     entries[path] = Settings::Entry{std::monostate{}, file, line, path};
@@ -161,7 +185,8 @@ struct TomlReader {
             e.value = std::move(items);
             break;
         }
-        case KeyKind::Table: return;
+        case KeyKind::Table:
+        case KeyKind::TableArray: return;
         }
         entries[path] = std::move(e);
     }
@@ -371,8 +396,13 @@ bool Settings::apply_override(std::string_view key_text, std::string_view value_
         if (!elsewhere.empty()) return fail("unknown key; did you mean " + join(elsewhere, " or ") + "?");
         return fail("unknown key (keys are written as in the TOML form: table.key)");
     }
+    const KeyInfo* parent = find_key(parent_of(key));
+    if (info->kind == KeyKind::TableArray || (parent && parent->kind == KeyKind::TableArray))
+        return fail("is set per [[" + std::string(info->kind == KeyKind::TableArray ? key : parent_of(key)) +
+                    "]] table in the file; it has no override");
     Entry e{{}, "override", 0, key};
     switch (info->kind) {
+    case KeyKind::TableArray:
     case KeyKind::Table:
         return fail("is a table; set one of its keys: " + join(children(key)));
     case KeyKind::String:

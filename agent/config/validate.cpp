@@ -435,6 +435,8 @@ struct Validator {
                 ra.prefix_preferred_lifetime = static_cast<uint32_t>(*v);
         }
 
+        home_agent_authentication(ha, pfx);
+
         if (!get("datapath.interfaces")) {
             errors.push_back({file, table_line("datapath"), "datapath.interfaces",
                               std::string("required key is missing for a home agent (every interface it forwards on, "
@@ -509,12 +511,88 @@ struct Validator {
         }
         set_bool("mobile_node.optimistic_dad", mn.optimistic_dad);
         set_bool("mobile_node.rs_on_link_up", mn.rs_on_link_up);
+        if (table_at("mobile_node.authentication")) {
+            mn.authentication = association("mobile_node.authentication");
+            if (mn.authentication) mn.authentication->home_address = mn.home_address;
+        }
 
         if (ifn) {
             if (!get("datapath.interfaces")) c.datapath.interfaces = {*ifn};
             else interfaces_include(c, *ifn, "mobile_node.interface");
         }
         c.mobile_node = mn;
+    }
+
+    // spi, algorithm and key_file of a security association under `table`
+    // ("mobile_node.authentication", "home_agent.security_associations[2]").
+    std::optional<SecurityAssociation> association(const std::string& table) {
+        SecurityAssociation sa;
+        bool ok = true;
+        const std::string spi = table + ".spi", alg = table + ".algorithm", key = table + ".key_file";
+        if (!get(spi)) {
+            missing(spi, " (the Mobility SPI, " + std::to_string(kMinSpi) + " to 4294967295)");
+            ok = false;
+        } else if (auto v = integer(spi, kMinSpi, UINT32_MAX)) {
+            sa.spi = static_cast<uint32_t>(*v);
+        } else {
+            ok = false;
+        }
+        if (get(alg)) {
+            if (auto i = one_of(alg, {"hmac-sha1-96", "hmac-sha256-128"})) sa.algorithm = static_cast<AuthAlgorithm>(*i);
+            else ok = false;
+        }
+        if (!get(key)) {
+            missing(key, " (a file holding the shared key in hex, readable by its owner only)");
+            ok = false;
+        } else if (auto p = str(key)) {
+            if (p->empty() || (*p)[0] != '/') {
+                error(*get(key), quote(*p) + " is not an absolute path");
+                ok = false;
+            } else {
+                const Entry& e = *get(key);
+                sa.key_file = KeyFile{*p, e.file, e.line, e.label};
+            }
+        } else {
+            ok = false;
+        }
+        if (!ok) return std::nullopt;
+        return sa;
+    }
+
+    void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Ip6Prefix>>& pfx) {
+        if (auto l = prefixes("home_agent.authentication.optional_prefixes", true)) {
+            const Entry& e = *get("home_agent.authentication.optional_prefixes");
+            for (size_t i = 0; i < l->size(); i++)
+                if (pfx && std::find(pfx->begin(), pfx->end(), (*l)[i]) == pfx->end())
+                    error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
+                               (*l)[i].to_string() + " is not one of home_agent.prefixes");
+            ha.auth_optional_prefixes = *l;
+        }
+        set_int("home_agent.authentication.replay_window", ha.replay_window, 1, kMaxReplayWindow);
+
+        const std::string arr = "home_agent.security_associations";
+        auto count = get(arr) ? std::get_if<int64_t>(&get(arr)->value) : nullptr;
+        for (int64_t i = 0; count && i < *count; i++) {
+            const std::string t = arr + "[" + std::to_string(i) + "]";
+            const std::string hoa_key = t + ".home_address";
+            std::optional<Ip6Address> hoa;
+            if (!get(hoa_key)) missing(hoa_key, " (the mobile node's home address)");
+            else hoa = unicast(hoa_key, "a home address");
+            auto sa = association(t);
+            if (!hoa || !sa) continue;
+            const Entry& e = *get(hoa_key);
+            if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.contains(*hoa); })) {
+                error(e, hoa->to_string() + " is on none of the home prefixes");
+                continue;
+            }
+            auto same = [&](const SecurityAssociation& o) { return o.home_address == *hoa; };
+            if (std::any_of(ha.security_associations.begin(), ha.security_associations.end(), same)) {
+                error(e, hoa->to_string() + " has a security association already");
+                continue;
+            }
+            sa->home_address = *hoa;
+            ha.security_associations.push_back(*sa);
+        }
     }
 
     // A table of the other role is a mistake, not something to ignore.

@@ -257,11 +257,11 @@ TEST(ConfigErrors, UnknownKeyListsWhatIsAllowed) {
                       "paths, datapath, metrics, home_agent, mobile_node"});
 }
 
-TEST(ConfigErrors, SecurityIsNotSupportedYet) {
+TEST(ConfigErrors, SecurityTablePointsToTheAuthenticationTables) {
     EXPECT_EQ(errors_of(ha("[security]\nmn_ha_key = \"secret\"")),
-              Strings{"ha.toml:8: security: not supported yet (authentication of signalling, RFC 4285, is planned); "
-                      "allowed at the top level: role, instance, log_level, paths, datapath, metrics, home_agent, "
-                      "mobile_node"});
+              Strings{"ha.toml:8: security: unknown table; authentication is configured in "
+                      "[home_agent.authentication], [[home_agent.security_associations]] and "
+                      "[mobile_node.authentication]"});
 }
 
 TEST(ConfigErrors, LegacyKeysInTomlPointToTheirNames) {
@@ -429,7 +429,7 @@ TEST(ConfigErrors, AllErrorsAreReportedInFileOrder) {
                        "ha.toml:10: home_agent.lifetime: 0 is out of range (1..65535)",
                        "ha.toml:11: home_agent.foo: unknown key; allowed in [home_agent]: address, home_link, "
                        "prefixes, max_binding_lifetime, max_bindings, preference, lifetime, access, "
-                       "router_advertisements"}));
+                       "router_advertisements, authentication, security_associations"}));
 }
 
 TEST(ConfigErrors, UnreadableFile) {

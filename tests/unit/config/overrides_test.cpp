@@ -45,23 +45,26 @@ TEST(Overrides, ReplaceTheFilesValueAndTheLastOneWins) {
 
 TEST(Overrides, ConvertByTheKeysType) {
     auto r = load_text(kMn, "mn.toml",
-                       {"datapath.interfaces= wlan0 , wwan0 ", "datapath.keep_forwarding_on_exit=yes",
+                       {"datapath.interfaces= wlan0 , wwan0 ", "datapath.keep_forwarding_on_exit=no",
                         "mobile_node.optimistic_dad=OFF", "mobile_node.rs_on_link_up=0", "mobile_node.lifetime=60",
                         "log_level=debug", "metrics.listen="});
     ASSERT_LOADS(r);
     const Config& c = *r.config;
     EXPECT_EQ(c.datapath.interfaces, (std::vector<std::string>{"wlan0", "wwan0"}));
-    EXPECT_TRUE(c.datapath.keep_forwarding_on_exit);
+    EXPECT_FALSE(c.datapath.keep_forwarding_on_exit);  // the default is true
     EXPECT_FALSE(c.mobile_node->optimistic_dad);
     EXPECT_FALSE(c.mobile_node->rs_on_link_up);
     EXPECT_EQ(c.mobile_node->lifetime, 60u);
     EXPECT_EQ(c.log_level, LogLevel::Debug);
     EXPECT_FALSE(c.metrics.enabled());
-    for (const char* t : {"true", "TRUE", "on", "1", "yes"}) {
+    for (const char* t : {"false", "FALSE", "off", "0", "no"}) {
         auto b = load_text(kMn, "mn.toml", {std::string("datapath.keep_forwarding_on_exit=") + t});
         ASSERT_LOADS(b);
-        EXPECT_TRUE(b.config->datapath.keep_forwarding_on_exit) << t;
+        EXPECT_FALSE(b.config->datapath.keep_forwarding_on_exit) << t;
     }
+    auto yes = load_text(kMn, "mn.toml", {"datapath.keep_forwarding_on_exit=no", "datapath.keep_forwarding_on_exit=ON"});
+    ASSERT_LOADS(yes);
+    EXPECT_TRUE(yes.config->datapath.keep_forwarding_on_exit);  // the last override wins
 }
 
 TEST(Overrides, BadOverridesAreErrors) {
@@ -80,7 +83,7 @@ TEST(Overrides, BadOverridesAreErrors) {
                   "override: interfaces: unknown key; did you mean datapath.interfaces?",
                   "override: security.key: unknown key (keys are written as in the TOML form: table.key)",
                   "override: home_agent: is a table; set one of its keys: address, home_link, prefixes, "
-                  "max_binding_lifetime, max_bindings, preference, lifetime, access, router_advertisements",
+                  "max_binding_lifetime, max_bindings, preference, lifetime, access, router_advertisements, authentication, security_associations",
                   "override: datapath.max_bindings: expected an integer, got \"lots\"",
                   "override: mobile_node.optimistic_dad: expected true or false, got \"maybe\"",
                   "override: datapath.interfaces: empty element in \"eth0,,eth1\" (elements are separated by commas)",
