@@ -1,0 +1,379 @@
+// xmip-bench-signalling: how many registrations per second one xmipd home
+// agent sustains, and the BU -> BA latency (docs/performance.md,
+// "Signalling").
+//
+//   mn (m0) ==veth== (ha1) ha (ha0) ==veth== (hl) home
+//
+// A real xmipd runs as the home agent in namespace ha (its XDP datapath on
+// ha0 and ha1 hands Binding Updates with a Home Address option to the
+// agent, as in production). The load generator below, in namespace mn,
+// plays many mobile nodes: home address i (in the home prefix) registers
+// from care-of address i (2001:db8:c0a::/64, routed through the mn
+// namespace), so every BU has its own source, as a per-source rate limit
+// expects. It builds the BUs with the agent's own Mobility Header codec
+// (mh::build_packet: HAO, checksum) and sends them as Ethernet frames on an
+// AF_PACKET socket; it reads the BAs (type 2 routing header: the kernel of
+// the mn namespace would drop them) on the same socket and matches them to
+// their BU by home address and sequence number.
+//
+// Two phases:
+//  - first registrations: N new home addresses, sent at --first-rate per
+//    second. The home agent runs DAD for each home address on the home link
+//    (1 s, RFC 6275 10.4.1, not configurable) before it answers, so the
+//    latency includes that second and the rate is bounded by the send rate
+//    and the agent;
+//  - refreshes: --refresh-rounds BUs per home address (sequence + 1, same
+//    care-of address), closed loop with --window BUs outstanding: the rate
+//    the agent sustains when it is the bottleneck.
+//
+// Authentication (RFC 4285): the hook is BuSigner below; --auth is refused
+// until the home agent's MN-HA authentication is in the tree (then sign
+// with auth::sign() and give xmipd a security association per home address).
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "datapath/in6.hpp"
+#include "frames.hpp"
+#include "mh/messages.hpp"
+#include "mh/packet.hpp"
+#include "netns_testbed.hpp"
+
+using namespace xmip;
+using namespace xmip::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kMacHa1 = "02:00:00:00:03:01";
+constexpr const char* kMacM0 = "02:00:00:00:03:02";
+constexpr const char* kMacHa0 = "02:00:00:00:27:02";
+constexpr const char* kMacHl = "02:00:00:00:27:01";
+constexpr const char* kHa = "2001:db8:2700::2";
+constexpr uint8_t kHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x00, 0x00, 0x00};
+
+const std::vector<std::string> kTopology = {
+    "ip netns add ha",
+    "ip netns add home",
+    "ip netns add mn",
+    "for n in ha home mn; do ip -n $n link set lo up && "
+    "ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 "
+    "net.ipv6.conf.default.router_solicitations=0; done",
+    std::string("ip -n ha link add ha0 address ") + kMacHa0 + " type veth peer name hl netns home address " + kMacHl,
+    std::string("ip -n ha link add ha1 address ") + kMacHa1 + " type veth peer name m0 netns mn address " + kMacM0,
+    "ip -n ha link set ha0 up && ip -n ha link set ha1 up && ip -n home link set hl up && ip -n mn link set m0 up",
+    // A veth takes XDP_REDIRECTed frames only when its peer has NAPI.
+    "ip netns exec home ethtool -K hl gro on tx-checksumming off >/dev/null",
+    "ip netns exec mn ethtool -K m0 gro on tx-checksumming off >/dev/null",
+    std::string("ip -n ha -6 addr add ") + kHa + "/64 dev ha0 nodad",
+    "ip -n ha -6 addr add 2001:db8:3::1/64 dev ha1 nodad",
+    "ip -n mn -6 addr add 2001:db8:3::2/64 dev m0 nodad",
+    // The care-of addresses: a visited network behind the mn namespace.
+    std::string("ip -n ha -6 neigh replace 2001:db8:3::2 lladdr ") + kMacM0 + " dev ha1 nud permanent",
+    "ip -n ha -6 route add 2001:db8:c0a::/64 via 2001:db8:3::2 dev ha1",
+};
+
+xmip_in6 care_of(uint32_t i) {
+    xmip_in6 a = dp::require_in6("2001:db8:c0a::");
+    const uint32_t v = htonl(i + 1);
+    std::memcpy(a.u8 + 12, &v, 4);
+    return a;
+}
+
+// RFC 4285 hook: adds the Replay Protection and Authentication options to
+// a BU from coa for hoa. Empty: unauthenticated BUs.
+using BuSigner = std::function<void(mh::BindingUpdate&, const in6_addr& coa, const in6_addr& hoa)>;
+
+struct Config {
+    bool quick = false;
+    uint32_t nodes = 0;
+    unsigned refresh_rounds = 0;
+    unsigned window = 32;
+    double first_rate = 0;
+    uint32_t lifetime = 3600;
+    std::string xmipd;
+    std::string log_level = "info";
+    bool auth = false;
+};
+
+struct PhaseResult {
+    uint64_t sent = 0, acked = 0, refused = 0, lost = 0;
+    double seconds = 0;
+    std::vector<double> latency_ms;
+};
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t k = static_cast<size_t>(p * (v.size() - 1) + 0.5);
+    return v[std::min(k, v.size() - 1)];
+}
+
+class LoadGen {
+public:
+    LoadGen(const Config& cfg, BuSigner signer) : cfg_(cfg), signer_(std::move(signer)) {
+        InNetns in("mn");
+        ifindex_ = static_cast<int>(if_nametoindex("m0"));
+        fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+        if (fd_ < 0 || !ifindex_) throw std::runtime_error("cannot open a packet socket on m0");
+        sockaddr_ll sll{};
+        sll.sll_family = AF_PACKET;
+        sll.sll_protocol = htons(ETH_P_IPV6);
+        sll.sll_ifindex = ifindex_;
+        if (bind(fd_, reinterpret_cast<sockaddr*>(&sll), sizeof sll))
+            throw std::runtime_error("cannot bind the packet socket to m0");
+        int rcvbuf = 8 << 20;
+        setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
+        for (uint32_t i = 0; i < cfg_.nodes + 1; i++) {
+            hoa_.push_back(dp::to_in6(home_address(kHomePrefix, i)));
+            coa_.push_back(dp::to_in6(care_of(i)));
+            index_[key(hoa_.back())] = i;
+        }
+        seq_.assign(hoa_.size(), 100);
+    }
+    ~LoadGen() {
+        if (fd_ >= 0) close(fd_);
+    }
+
+    // Sends BUs for nodes [from, to) `rounds` times each (sequence + 1 every
+    // time), at most `window` outstanding, at most `rate` per second (0: no
+    // limit); a BU unanswered after timeout_s is lost.
+    PhaseResult run(uint32_t from, uint32_t to, unsigned rounds, unsigned window, double rate, double timeout_s) {
+        struct Pending {
+            Clock::time_point sent;
+            uint16_t seq;
+        };
+        std::unordered_map<uint32_t, Pending> pending;
+        std::vector<uint32_t> order;
+        for (unsigned r = 0; r < rounds; r++)
+            for (uint32_t i = from; i < to; i++) order.push_back(i);
+        PhaseResult res;
+        size_t next = 0;
+        const auto start = Clock::now();
+        auto last_event = start;
+        std::vector<uint8_t> buf(2048);
+        while (next < order.size() || !pending.empty()) {
+            const auto now = Clock::now();
+            const double t = std::chrono::duration<double>(now - start).count();
+            while (next < order.size() && pending.size() < window &&
+                   (rate <= 0 || static_cast<double>(res.sent) < rate * t + 1)) {
+                uint32_t i = order[next];
+                if (pending.count(i)) break;  // its previous BU is still out: keep the order
+                uint16_t seq = ++seq_[i];
+                send_bu(i, seq);
+                pending[i] = {Clock::now(), seq};
+                res.sent++;
+                next++;
+            }
+            pollfd p{fd_, POLLIN, 0};
+            poll(&p, 1, 2);
+            ssize_t n;
+            while ((n = recv(fd_, buf.data(), buf.size(), 0)) > 14) {
+                auto ba = parse_ba(buf.data(), static_cast<size_t>(n));
+                if (!ba) continue;
+                auto it = pending.find(ba->node);
+                if (it == pending.end() || it->second.seq != ba->seq) continue;
+                res.latency_ms.push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - it->second.sent).count());
+                (ba->status < 128 ? res.acked : res.refused)++;
+                pending.erase(it);
+                last_event = Clock::now();
+            }
+            const auto deadline = Clock::now() - std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
+            for (auto it = pending.begin(); it != pending.end();) {
+                if (it->second.sent < deadline) {
+                    res.lost++;
+                    it = pending.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        res.seconds = std::chrono::duration<double>(last_event - start).count();
+        return res;
+    }
+
+private:
+    static std::string key(const in6_addr& a) { return std::string(reinterpret_cast<const char*>(&a), 16); }
+
+    void send_bu(uint32_t i, uint16_t seq) {
+        mh::BindingUpdate bu;
+        bu.sequence = seq;
+        bu.set_flag(mh::BindingUpdate::flag_ack, true);
+        bu.set_flag(mh::BindingUpdate::flag_home, true);
+        bu.set_lifetime_seconds(cfg_.lifetime);
+        if (signer_) signer_(bu, coa_[i], hoa_[i]);
+        mh::PacketSpec spec;
+        spec.src = coa_[i];
+        spec.dst = ha_;
+        spec.home_address = hoa_[i];
+        auto pkt = mh::build_packet(spec, mh::Message{bu});
+        if (!pkt) throw std::runtime_error("cannot build a BU");
+        Bytes frame = ether(kMacHa1, kMacM0, *pkt);
+        if (::send(fd_, frame.data(), frame.size(), 0) != static_cast<ssize_t>(frame.size()))
+            throw std::runtime_error(std::string("cannot send a BU: ") + std::strerror(errno));
+    }
+
+    struct Ba {
+        uint32_t node;
+        uint16_t seq;
+        uint8_t status;
+    };
+    std::optional<Ba> parse_ba(const uint8_t* f, size_t n) const {
+        auto parsed = mh::parse_packet(mh::ByteView(f + 14, n - 14));
+        if (!parsed || !parsed->message || !parsed->info.routing_header2) return std::nullopt;
+        const auto* ba = std::get_if<mh::BindingAck>(&*parsed->message);
+        if (!ba) return std::nullopt;
+        auto it = index_.find(key(parsed->info.routing_header2->home_address));
+        if (it == index_.end()) return std::nullopt;
+        return Ba{it->second, ba->sequence, ba->status};
+    }
+
+    Config cfg_;
+    BuSigner signer_;
+    int fd_ = -1, ifindex_ = 0;
+    in6_addr ha_ = dp::to_in6(dp::require_in6(kHa));
+    std::vector<in6_addr> hoa_, coa_;
+    std::vector<uint16_t> seq_;
+    std::unordered_map<std::string, uint32_t> index_;
+};
+
+void write_config(const Config& cfg, const std::string& path) {
+    std::ofstream f(path);
+    f << "role = \"ha\"\n"
+      << "log_level = \"" << cfg.log_level << "\"\n"
+      << "[paths]\ncontrol_socket = \"/tmp/ha.sock\"\npin_root = \"" << bpffs_dir() << "\"\n"
+      << "state_dir = \"/tmp/state-ha\"\n"
+      << "[datapath]\ninterfaces = [\"ha0\", \"ha1\"]\nmax_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
+      << "[metrics]\nlisten = \"\"\n"
+      << "[home_agent]\naddress = \"" << kHa << "\"\nhome_link = \"ha0\"\nprefixes = [\"2001:db8:2700::/64\"]\n"
+      << "max_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
+      << "[home_agent.router_advertisements]\nenabled = false\n";
+}
+
+void print_phase(const char* name, const PhaseResult& r) {
+    std::printf("%-22s %8lu %8lu %8lu %6lu %9.3f %10.0f %10.2f %10.2f\n", name, static_cast<unsigned long>(r.sent),
+                static_cast<unsigned long>(r.acked), static_cast<unsigned long>(r.refused),
+                static_cast<unsigned long>(r.lost), r.seconds, r.seconds > 0 ? r.acked / r.seconds : 0,
+                percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99));
+}
+
+std::string self_dir() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return ".";
+    std::string p(buf, static_cast<size_t>(n));
+    return p.substr(0, p.rfind('/'));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Config cfg;
+    CLI::App app{"xmip-bench-signalling: registrations per second of one xmipd home agent, BU -> BA latency"};
+    app.add_flag("--quick", cfg.quick, "CI smoke run: 50 mobile nodes, 2 refresh rounds");
+    app.add_option("--nodes", cfg.nodes, "mobile nodes: home addresses, each from its own care-of address (default 2000)")
+        ->check(CLI::Range(1u, 1000000u));
+    app.add_option("--refresh-rounds", cfg.refresh_rounds, "refreshes per home address (default 5)");
+    app.add_option("--window", cfg.window, "BUs outstanding during refreshes (default 32)")->check(CLI::Range(1u, 4096u));
+    app.add_option("--first-rate", cfg.first_rate, "first registrations sent per second (default 1000)");
+    app.add_option("--xmipd", cfg.xmipd, "the xmipd to run (default: ../agent/xmipd/xmipd from this binary)");
+    app.add_option("--log-level", cfg.log_level, "xmipd's log_level (default info: one line per registration)");
+    app.add_flag("--auth", cfg.auth, "RFC 4285 authentication of every BU (needs the home agent's support)");
+    CLI11_PARSE(app, argc, argv);
+    if (!cfg.nodes) cfg.nodes = cfg.quick ? 50 : 2000;
+    if (!cfg.refresh_rounds) cfg.refresh_rounds = cfg.quick ? 2 : 5;
+    if (cfg.first_rate <= 0) cfg.first_rate = cfg.quick ? 500 : 1000;
+    if (cfg.xmipd.empty()) cfg.xmipd = self_dir() + "/../agent/xmipd/xmipd";
+    if (cfg.auth) {
+        std::fprintf(stderr, "xmip-bench-signalling: --auth: the home agent's RFC 4285 support is not in this tree yet "
+                             "(BuSigner is the hook)\n");
+        return 2;
+    }
+    if (access(cfg.xmipd.c_str(), X_OK)) {
+        std::fprintf(stderr, "xmip-bench-signalling: no executable xmipd at %s (--xmipd)\n", cfg.xmipd.c_str());
+        return 2;
+    }
+
+    std::string why;
+    if (!enter_private_testbed(&why)) {
+        std::fprintf(stderr, "xmip-bench-signalling: %s\n", why.c_str());
+        return 77;
+    }
+    pid_t ha = -1;
+    try {
+        for (const auto& c : kTopology) sh(c);
+        write_config(cfg, "/tmp/ha.toml");
+        ha = spawn({"ip", "netns", "exec", "ha", cfg.xmipd, "-c", "/tmp/ha.toml"}, "/tmp/xmipd.log");
+        LoadGen gen(cfg, BuSigner{});
+        // Node cfg.nodes is the probe: registered once the agent answers.
+        PhaseResult probe;
+        const auto up_by = Clock::now() + std::chrono::seconds(15);
+        while (!probe.acked && Clock::now() < up_by) {
+            int status;
+            if (waitpid(ha, &status, WNOHANG) == ha) {
+                ha = -1;
+                throw std::runtime_error("xmipd exited before answering");
+            }
+            probe = gen.run(cfg.nodes, cfg.nodes + 1, 1, 1, 0, 3.0);
+        }
+        if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU within 15 s");
+
+        std::fprintf(stderr, "xmipd answers; first registrations of %u home addresses...\n", cfg.nodes);
+        PhaseResult first = gen.run(0, cfg.nodes, 1, cfg.nodes, cfg.first_rate, 5.0);
+        std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; refreshes...\n", static_cast<unsigned long>(first.acked),
+                     static_cast<unsigned long>(first.lost), first.seconds);
+        PhaseResult refresh = gen.run(0, cfg.nodes, cfg.refresh_rounds, cfg.window, 0, 2.0);
+        std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s\n", static_cast<unsigned long>(refresh.acked),
+                     static_cast<unsigned long>(refresh.lost), refresh.seconds);
+        int status;
+        const bool alive = waitpid(ha, &status, WNOHANG) == 0;
+
+        std::printf("xmip signalling benchmark: one xmipd home agent in a namespace%s\n", cfg.quick ? " (--quick)" : "");
+        std::printf("load generator: %u mobile nodes, each its own home address and care-of address; BUs with HAO, A|H, "
+                    "lifetime %u s, no authentication\n",
+                    cfg.nodes, cfg.lifetime);
+        std::printf("xmipd: log_level %s; DAD for every new home address (1 s, fixed)\n\n", cfg.log_level.c_str());
+        std::printf("%-22s %8s %8s %8s %6s %9s %10s %10s %10s\n", "phase", "BUs", "BA ok", "BA nack", "lost", "seconds",
+                    "reg/s", "median ms", "p99 ms");
+        print_phase("first registrations", first);
+        print_phase("refreshes", refresh);
+        std::printf("\nfirst registrations: sent at %.0f/s, all outstanding at once (DAD); refreshes: closed loop, %u outstanding\n",
+                    cfg.first_rate, cfg.window);
+        std::ifstream la("/proc/loadavg");
+        std::string load;
+        std::getline(la, load);
+        std::printf("xmipd %s at the end; load average %s\n", alive ? "still running" : "NOT running", load.c_str());
+        stop(ha);
+        ha = -1;
+        if (!alive || first.acked == 0 || refresh.acked == 0) {
+            std::fprintf(stderr, "xmip-bench-signalling: the home agent did not register the load (log below)\n");
+            sh("tail -30 /tmp/xmipd.log >&2");
+            return 1;
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "xmip-bench-signalling: %s\n", e.what());
+        if (ha > 0) stop(ha);
+        std::system("tail -30 /tmp/xmipd.log >&2");
+        return 1;
+    }
+    return 0;
+}
