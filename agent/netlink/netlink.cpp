@@ -158,7 +158,7 @@ nlmsghdr* route_msg(char* buf, uint16_t type, uint16_t flags, const RouteSpec& r
     rt->rtm_family = AF_INET6;
     rt->rtm_dst_len = static_cast<uint8_t>(r.dst_len);
     rt->rtm_table = RT_TABLE_MAIN;
-    rt->rtm_protocol = RTPROT_STATIC;
+    rt->rtm_protocol = r.protocol.value_or(RTPROT_STATIC);
     rt->rtm_scope = RT_SCOPE_UNIVERSE;
     rt->rtm_type = RTN_UNICAST;
     mnl_attr_put(nlh, RTA_DST, sizeof(r.dst), &r.dst);
@@ -215,6 +215,44 @@ void Netlink::replace_route(const RouteSpec& r) {
 void Netlink::del_route(const RouteSpec& r) {
     char buf[1024];
     request(route_msg(buf, RTM_DELROUTE, 0, r), "delete route", true);
+}
+
+std::vector<RouteSpec> Netlink::ra_default_routes(int ifindex) {
+    char buf[512];
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = RTM_GETROUTE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    auto* rq = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    rq->rtm_family = AF_INET6;
+    std::vector<RouteSpec> out;
+    request(nlh, "list routes", false, [&](const void* m) {
+        const auto* h = static_cast<const nlmsghdr*>(m);
+        if (h->nlmsg_type != RTM_NEWROUTE) return;
+        const auto* rt = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(h));
+        if (rt->rtm_family != AF_INET6 || rt->rtm_dst_len != 0 || rt->rtm_protocol != RTPROT_RA ||
+            rt->rtm_table != RT_TABLE_MAIN)
+            return;
+        RouteSpec r;
+        r.protocol = RTPROT_RA;
+        mnl_attr_parse(h, sizeof(rtmsg), [](const nlattr* attr, void* data) -> int {
+            auto* out = static_cast<RouteSpec*>(data);
+            switch (mnl_attr_get_type(attr)) {
+                case RTA_GATEWAY:
+                    if (mnl_attr_get_payload_len(attr) == sizeof(in6_addr)) {
+                        in6_addr g;
+                        std::memcpy(&g, mnl_attr_get_payload(attr), sizeof g);
+                        out->gateway = g;
+                    }
+                    break;
+                case RTA_OIF: out->ifindex = static_cast<int>(mnl_attr_get_u32(attr)); break;
+                case RTA_PRIORITY: out->metric = mnl_attr_get_u32(attr); break;
+                default: break;
+            }
+            return MNL_CB_OK;
+        }, &r);
+        if (r.gateway && r.ifindex == ifindex) out.push_back(r);
+    });
+    return out;
 }
 
 std::vector<AddrInfo> Netlink::addresses(int ifindex) {

@@ -55,6 +55,7 @@ struct RouteSpec {
     std::optional<in6_addr> prefsrc;
     std::optional<unsigned> mtu;
     unsigned metric = 0;
+    std::optional<uint8_t> protocol;  // RTPROT_*; unset: RTPROT_STATIC (ours)
 };
 
 // Requests: one socket, synchronous, every request acknowledged.
@@ -71,6 +72,9 @@ public:
     void del_addr(int ifindex, const in6_addr& addr, unsigned plen);  // missing: fine
     void replace_route(const RouteSpec& r);
     void del_route(const RouteSpec& r);  // missing: fine
+    // The default routes the kernel learned from Router Advertisements
+    // (RTPROT_RA) through ifindex, as specs del_route takes.
+    std::vector<RouteSpec> ra_default_routes(int ifindex);
     std::vector<AddrInfo> addresses(int ifindex = 0);
     LinkInfo link(int ifindex);
 

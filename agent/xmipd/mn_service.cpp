@@ -31,6 +31,20 @@ void sysctl(const std::string& ifname, const std::string& key, const std::string
     if (!core::set_ipv6_conf(ifname, key, value)) XLOG_WARN("cannot set %s on %s", key.c_str(), ifname.c_str());
 }
 
+// On a new link, the routers of the links we left are gone, but the kernel
+// keeps the default route each one's RAs taught it for the router lifetime
+// (30 s with the guide's radvd). Carrier loss flushed their neighbour
+// entries, and a router without one scores as well as the reachable one: the
+// kernel may pick it and traffic waits seconds for neighbour resolution to
+// fail (seen back home, pings lost for 3 s). Only the router just heard stays.
+void forget_other_routers(netlink::Netlink& nl, int ifindex, const in6_addr& router) {
+    for (const auto& r : nl.ra_default_routes(ifindex)) {
+        if (core::same_addr(*r.gateway, router)) continue;
+        XLOG_DEBUG("forgetting the default router %s of a previous link", to_string(*r.gateway).c_str());
+        nl.del_route(r);
+    }
+}
+
 }  // namespace
 
 MnService::MnService(Context& ctx, const config::Config& cfg)
@@ -114,7 +128,10 @@ void MnService::on_router_advertisement(const in6_addr& router, const nd::Router
     }
     watch_router(ra);
     if (home) {
-        if (where_ != Where::Home) returned_home();
+        if (where_ != Where::Home) {
+            forget_other_routers(ctx_.netlink, ifindex_, router);
+            returned_home();
+        }
         return;
     }
     if (!autoconf) return;  // a router with nothing to configure: not a new link for us
@@ -122,6 +139,7 @@ void MnService::on_router_advertisement(const in6_addr& router, const nd::Router
         if (ra.router_lifetime && (!router_ || !core::same_addr(*router_, router))) install_default_route(router);
         return;  // the same link: nothing moved
     }
+    forget_other_routers(ctx_.netlink, ifindex_, router);
     moved_to(*autoconf, router);
 }
 

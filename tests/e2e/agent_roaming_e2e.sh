@@ -420,6 +420,17 @@ COA1=$(eui64 $VISIT1_PREFIX $MAC_MN0)
 COA2=$(eui64 $VISIT2_PREFIX $MAC_MN0)
 HANDOFFS=()
 declare -A BOUND_MS=()
+# The router of each link, by the link-local address its RAs come from.
+declare -A LINK_ROUTER=([homenet]=$(eui64 fe80::/64 $MAC_HA0) [visitnet]=$(eui64 fe80::/64 $MAC_AR1)
+	[visitnet2]=$(eui64 fe80::/64 $MAC_AR21))
+# stale_routers LINK: the MN's default routes through a router other than
+# LINK's (the kernel keeps RA-learned ones for their lifetime; xmipd removes
+# those of the links it left, or the kernel may pick a router that is gone).
+stale_routers() {
+	local via
+	via=$(ip -n "$NS_MN" -6 route show default 2>&1 | sed -n 's/.* via \([^ ]*\) .*/\1/p' | sort -u)
+	grep -vx -- "${LINK_ROUTER[$1]}" <<<"$via" | paste -sd ' '
+}
 # move_mn BRIDGE: the move, its moment recorded for the real-time test
 # (lib/udp_stream.py handoffs: "label epoch-seconds" a line).
 MOVE_FROM=homenet
@@ -675,6 +686,9 @@ registered_at() {
 	if [[ -n $old && $globals == *"$old"* ]]; then
 		PROBLEMS+=("the old care-of address $old is still on mn0")
 	fi
+	local stale
+	stale=$(stale_routers "$br")
+	[[ -z $stale ]] || PROBLEMS+=("the MN still has default routes via routers of other links: $stale")
 	# Binding update list and binding cache agree.
 	local bseq hseq hcoa hstate n_bc
 	bseq=$(jget "$bul" "r[0]['sequence']")
@@ -713,7 +727,7 @@ registered_at() {
 	kill -0 "$HA_PID" 2>/dev/null && kill -0 "$MN_PID" 2>/dev/null || PROBLEMS+=("an agent is not running any more")
 	check "$name" PROBLEMS \
 		"bound $waited ms after the port moved (MN status last_handoff_ms $handoff: from the link-up to the BA)" \
-		"mn0: $globals; MN bul: state bound, CoA $coa, $newer" \
+		"mn0: $globals; MN bul: state bound, CoA $coa, $newer; default routes only via ${LINK_ROUTER[$br]} (this link's router)" \
 		"HA bcache: $HOA -> $coa, sequence $hseq, active; proxy ND for $HOA on ha0; datapath binding $HOA -> $coa" \
 		"MN stats: bu_sent $sent, ba_received $rcvd; agents still the same processes (HA $HA_PID, MN $MN_PID)"
 }
@@ -825,6 +839,9 @@ back_home() {
 	[[ $(jget "$st" "r['care_of_address']") == "" ]] || PROBLEMS+=("the MN's status still names a CoA: $st")
 	proxy=$(ha_proxy)
 	[[ $proxy != *"$HOA"* ]] || PROBLEMS+=("the HA still proxies $HOA on the home link: '$proxy'")
+	local stale
+	stale=$(stale_routers homenet)
+	[[ -z $stale ]] || PROBLEMS+=("the MN still has default routes via the visited links' routers: $stale")
 	hadp=$(dp_bindings "$NS_HA" ha)
 	[[ -z $hadp ]] || PROBLEMS+=("the HA's datapath still has a binding: '$hadp'")
 	mndp=$(dp_bindings "$NS_MN" mn)
@@ -840,6 +857,7 @@ back_home() {
 	check "$name" PROBLEMS \
 		"MN bul: state at-home, sequence $(jget "$bul" "r[0]['sequence']"); status: location home; mn0: $globals" \
 		"HA: binding cache empty, no proxy ND entry for $HOA, no datapath binding; MN datapath binding gone" \
+		"the MN's default routes: only via the HA (${LINK_ROUTER[homenet]}), the visited links' routers forgotten" \
 		"MN stats: ba_received $rcvd, ba_nack_received $nack" \
 		"${DETAILS[@]}" "HA datapath: nothing encapsulated or decapsulated during these pings"
 }
@@ -876,20 +894,21 @@ for line in sys.stdin:
                 n[cap, "tun_down" + i] += 1
             if src[0] == coa and dst[0] == ha and src[1] == hoa:
                 n[cap, "tun_up" + i] += 1
+                registered.add(cap)
         if mh == "5" and src[0] == coa and dst[0] == ha and hao == hoa:
             n[cap, "bu_hao" + i] += 1
         if mh == "6" and src[0] == ha and dst[0] == coa and rh2 == hoa and ba_status and int(ba_status) < 128:
             n[cap, "ba_rh2" + i] += 1
-            registered.add(cap)
     if mh == "5" and src[0] == hoa and dst[0] == ha and not hao and bu_life == "0":
         n[cap, "dereg_bu"] += 1
     if mh == "6" and src[0] == ha and dst[0] == hoa and not rh2 and ba_status == "0":
         n[cap, "dereg_ba"] += 1
     if mh:
         n[cap, "mh"] += 1
-    # CN <-> HoA outside a tunnel. Before the MN has registered on a visited
-    # link it does not yet know it moved: what it sends from the HoA then
-    # leaves natively (and goes nowhere); once the BA is on the link, none.
+    # CN <-> HoA outside a tunnel. Until the MN has its binding on a visited
+    # link (the first packet it tunnels there) what it sends from the HoA
+    # leaves natively: before the RA it does not know it moved, and before
+    # the BA it has no tunnel yet. From its first tunnelled packet on: none.
     if (src[0], dst[0]) in ((cn, hoa), (hoa, cn)):
         n[cap, "native" if cap in registered else "native_early"] += 1
 for cap in ("homenet", "visitnet", "visitnet2"):
@@ -937,7 +956,7 @@ on_the_wire() {
 	((W_homenet_tun_down1 >= min && W_homenet_tun_up1 >= min && W_homenet_tun_down2 >= min && W_homenet_tun_up2 >= min)) ||
 		PROBLEMS+=("homenet (the HA's port): tunnel to/from $COA1 $W_homenet_tun_down1/$W_homenet_tun_up1, $COA2 $W_homenet_tun_down2/$W_homenet_tun_up2 (expected >= $min each)")
 	((W_visitnet_native == 0 && W_visitnet2_native == 0)) ||
-		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links once registered: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
+		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links once the MN tunnelled there: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
 	# Movement detection: a Router Solicitation on every link-up (the MN
 	# starts at home, then visits each link once), and an RA on each link.
 	((W_homenet_rs >= 2 && W_visitnet_rs >= 1 && W_visitnet2_rs >= 1)) ||
@@ -979,7 +998,7 @@ print(", ".join(f"{v} {k}" for k, v in sorted(c.items())))' "$WORK/mh.json" 2>/d
 		"visitnet: BU $COA1 -> HA with Home Address option $HOA ($W_visitnet_bu_hao1), BA HA -> $COA1 with type 2 routing header $HOA ($W_visitnet_ba_rh21)" \
 		"visitnet2: BU with HAO from $COA2 ($W_visitnet2_bu_hao2), BA with type 2 RH to $COA2 ($W_visitnet2_ba_rh22)" \
 		"homenet: deregistration BU $HOA -> HA lifetime 0 ($W_homenet_dereg_bu), BA HA -> $HOA status 0 ($W_homenet_dereg_ba)" \
-		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there once registered (before the BA, while the MN had not yet detected the move: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
+		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there once the MN tunnelled (before, while it had no binding yet: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
 		"tshark (UDP checksums verified): nothing malformed, no warning in $((W_homenet_frames + W_visitnet_frames + W_visitnet2_frames)) frames" \
 		"xmip-mh-inspect: all $mh_total Mobility Header packets valid, checksums included ($summary)"
 }
