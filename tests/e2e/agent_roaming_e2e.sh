@@ -406,7 +406,13 @@ start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/ha.log"
 e2e_track "$HA_PID"
 wait_agent "$HA_SOCK" "$HA_PID" || { echo "the home agent did not start:"; cat "$WORK/ha.log"; exit 1; }
 show cat "$WORK/mn.toml"
-start_xmipd MN_PID "$NS_MN" "$WORK/mn.toml" "$WORK/mn.log"
+# XMIP_E2E_MN_SET="key=value ...": settings for the MN on top of its file
+# (xmipd --set), to measure what a setting is worth, e.g.
+# mobile_node.rs_on_link_up=false (docs/demo.md).
+MN_SET=()
+for kv in ${XMIP_E2E_MN_SET:-}; do MN_SET+=(--set "$kv"); done
+ip netns exec "$NS_MN" "$XMIPD" -c "$WORK/mn.toml" "${MN_SET[@]}" >"$WORK/mn.log" 2>&1 3>&- 4>&- &
+MN_PID=$!
 e2e_track "$MN_PID"
 wait_agent "$MN_SOCK" "$MN_PID" || { echo "the mobile node did not start:"; cat "$WORK/mn.log"; exit 1; }
 for x in "$RADVD_PID ar" "$RADVD2_PID ar2"; do
