@@ -380,7 +380,7 @@ int main(int argc, char** argv) {
     std::string why;
     if (!enter_private_testbed(&why)) {
         std::fprintf(stderr, "xmip-bench-forward: %s\n", why.c_str());
-        return 77;
+        return unavailable_status();
     }
     const int ncpu = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (cfg.cpu < 0) cfg.cpu = ncpu - 1;

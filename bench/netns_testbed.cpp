@@ -25,6 +25,12 @@ const std::string kBpffs = "/tmp/bpffs";
 
 const std::string& bpffs_dir() { return kBpffs; }
 
+int unavailable_status() {
+    const char* ci = std::getenv("CI");
+    const bool in_ci = ci && *ci && std::strcmp(ci, "0") != 0 && std::strcmp(ci, "false") != 0;
+    return in_ci ? 1 : 77;
+}
+
 bool enter_private_testbed(std::string* why) {
     auto fail = [&](const std::string& what) {
         if (why) *why = what + ": " + std::strerror(errno);

@@ -22,6 +22,9 @@ namespace xmip::bench {
 // bpffs_dir() (visible inside `ip netns exec`, unlike /sys/fs/bpf).
 bool enter_private_testbed(std::string* why);
 const std::string& bpffs_dir();
+// The exit status when the testbed cannot be had: 77 (ctest: skipped), or 1
+// under CI=true, where a benchmark that cannot run must fail.
+int unavailable_status();
 
 // Runs a shell command; throws std::runtime_error with the command and its
 // status on failure.

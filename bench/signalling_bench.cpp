@@ -316,7 +316,7 @@ int main(int argc, char** argv) {
     std::string why;
     if (!enter_private_testbed(&why)) {
         std::fprintf(stderr, "xmip-bench-signalling: %s\n", why.c_str());
-        return 77;
+        return unavailable_status();
     }
     pid_t ha = -1;
     try {
