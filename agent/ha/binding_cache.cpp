@@ -51,7 +51,7 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now, bool
         if (mh::seq_newer(bu.seq, waiting.seq)) waiting = bu;
         return Outcome{};
     }
-    if (it != cache_.end() && !mh::seq_newer(bu.seq, it->second.seq))
+    if (it != cache_.end() && it->second.seq_known && !mh::seq_newer(bu.seq, it->second.seq))
         return reject(mh::ba_status::sequence_out_of_window, it->second.seq);
 
     const bool deregistration = bu.lifetime_s == 0 || same_addr(bu.coa, bu.hoa);
@@ -104,6 +104,7 @@ Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
     b.registered = now;
     b.expires = now + std::chrono::seconds(lifetime);
     b.pending_dad = false;
+    b.seq_known = true;
     o.seq = bu.seq;
     o.lifetime_s = lifetime;
     o.send_ba = bu.ack;

@@ -56,6 +56,10 @@ struct Binding {
     uint32_t lifetime_s = 0;  // granted
     core::TimePoint registered{}, expires{};
     bool pending_dad = false;  // not active yet: no forwarding, no BA sent
+    // False for a binding adopted from the datapath after a restart without a
+    // usable state file: its sequence number is unknown, so the next BU sets
+    // it whatever its number (docs/restart.md).
+    bool seq_known = true;
 };
 
 struct Outcome {

@@ -124,6 +124,30 @@ BaResult BindingUpdateList::on_binding_ack(uint8_t status, uint16_t seq, uint32_
     return r;
 }
 
+bool BindingUpdateList::restore(const Restored& r, core::TimePoint now) {
+    seq_ = r.seq;  // send() increments before use: the next BU carries r.seq + 1
+    ever_registered_ = r.ever_registered;
+    transmissions_ = 0;
+    delay_ = timing_.initial;
+    if (!r.bound || r.expires <= now || r.granted_s == 0) {
+        state_ = State::AtHome;
+        granted_s_ = 0;
+        expires_.reset();
+        next_.reset();
+        return false;
+    }
+    state_ = State::Bound;
+    ever_registered_ = true;
+    coa_ = r.coa;
+    granted_s_ = r.granted_s;
+    const auto granted = std::chrono::seconds(r.granted_s);
+    expires_ = r.expires;
+    last_sent_ = r.expires - granted;  // the registration's start, as on_binding_ack counts
+    next_ = std::max(now, *last_sent_ + std::chrono::duration_cast<core::Duration>(
+                                            granted * (1.0 - timing_.refresh_at_remaining)));
+    return true;
+}
+
 std::optional<BuToSend> BindingUpdateList::on_refresh_request(core::TimePoint now) {
     if (state_ != State::Bound) return std::nullopt;
     state_ = State::Registering;

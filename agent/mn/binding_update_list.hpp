@@ -69,6 +69,22 @@ public:
     std::optional<BuToSend> on_timer(core::TimePoint now);
     std::optional<core::TimePoint> next_timer() const { return next_; }
 
+    // A restart (the state file, docs/restart.md). The sequence number
+    // always continues after `seq`: a number the home agent may have seen is
+    // never sent again. A registration still bound at `now` is bound again,
+    // its refresh due when it would have been; anything else starts over
+    // (movement detection registers again). True when bound.
+    struct Restored {
+        uint16_t seq = 0;
+        bool ever_registered = false;
+        bool bound = false;
+        in6_addr coa{};
+        uint32_t granted_s = 0;
+        core::TimePoint expires{};
+    };
+    bool restore(const Restored& r, core::TimePoint now);
+    bool ever_registered() const { return ever_registered_; }
+
     // What mipctl bul shows (the guide's mipdiag -l fields).
     State state() const { return state_; }
     const in6_addr& home_address() const { return hoa_; }

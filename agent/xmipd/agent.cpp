@@ -260,7 +260,17 @@ void Agent::run() { loop_.run(); }
 void Agent::shutdown() {
     if (stopped_) return;
     stopped_ = true;
-    const bool keep = cfg_.datapath.keep_forwarding_on_exit;
+    // A stop with bindings keeps forwarding for the next start (a restart
+    // under systemd must not blackhole the mobile nodes); one without has
+    // nothing to lose and leaves the host clean. docs/restart.md.
+    size_t bindings = 0;
+    try {
+        if (dp_) bindings = dp_->maps().bindings().size();
+    } catch (const std::exception& e) {
+        XLOG_ERROR("while stopping: cannot read the binding map: %s", e.what());
+        bindings = 1;  // unknown: do not risk a gap
+    }
+    const bool keep = cfg_.datapath.keep_forwarding_on_exit && bindings > 0;
     try {
         metrics_endpoint_.reset();  // no scrape may read the datapath from here on
         if (service_) service_->stop(keep);
@@ -271,7 +281,8 @@ void Agent::shutdown() {
         if (dp_) {
             if (keep) {
                 dp_->keep_attached();
-                XLOG_INFO("stopped; datapath left forwarding (keep_forwarding_on_exit)");
+                XLOG_INFO("stopped; datapath left forwarding %zu bindings for the next start (keep_forwarding_on_exit)",
+                          bindings);
             } else {
                 dp_->detach_all();
                 dp_->unpin();

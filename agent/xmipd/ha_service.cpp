@@ -44,6 +44,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     ctx_.observe().home_agents(0);
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
               to_string(ha_addr_).c_str(), cfg_.home_link.c_str(), cfg_.prefixes.size(), cfg_.max_bindings);
+    recover(cfg);
 }
 
 HaService::~HaService() {
@@ -151,6 +152,7 @@ bool HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
 }
 
 void HaService::activate(const ha::Binding& b) {
+    persist();  // the cache already holds b: on disk before the map and the BA
     xmip_binding v{};
     v.remote = dp::to_xmip(b.coa);
     v.local = dp::to_xmip(b.ha_addr);
@@ -193,6 +195,7 @@ void HaService::send_refresh_request(const in6_addr& hoa) {
 }
 
 void HaService::deactivate(const in6_addr& hoa) {
+    persist();  // the cache no longer holds hoa: on disk before the map forgets it
     if (auto it = brr_timers_.find(hoa); it != brr_timers_.end()) {
         ctx_.loop.timers().cancel(it->second);
         brr_timers_.erase(it);

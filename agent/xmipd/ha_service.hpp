@@ -50,6 +50,11 @@ private:
     void schedule_expiry();
     void schedule_refresh_request(const ha::Binding& b);
     void send_refresh_request(const in6_addr& hoa);
+    // Restarts (ha_restart.cpp, docs/restart.md): take over the bindings a
+    // predecessor left in the state file and the pinned map; write the file
+    // on every change, before the datapath and the BA see it.
+    void recover(const config::Config& cfg);
+    void persist();
 
     Context& ctx_;
     config::HomeAgent cfg_;
@@ -70,6 +75,9 @@ private:
     // One Binding Refresh Request per binding, before it expires (10.3.1).
     std::unordered_map<in6_addr, core::Timers::Id, core::In6Hash, core::In6Equal> brr_timers_;
     std::optional<core::TimePoint> last_ra_;
+    std::string state_path_;  // empty: no state directory, nothing persisted
+    bool recovering_ = false;  // one write at the end of the recovery, not one per binding
+    bool persist_failing_ = false;  // log a failing disk once, not on every BU
 };
 
 }  // namespace xmip::agent

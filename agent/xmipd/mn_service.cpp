@@ -73,10 +73,14 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
         sysctl(cfg_.interface, "optimistic_dad", "1");
         sysctl(cfg_.interface, "use_optimistic", "1");
     }
+    // A predecessor's live registration (the state file) is taken over:
+    // its care-of address, tunnel and route stay.
+    recover(cfg);
     // Addresses the kernel autoconfigured before we took over (or a crashed
     // predecessor's care-of addresses) would be stale on the next link.
     for (const auto& a : ctx_.netlink.addresses(ifindex_))
-        if (a.scope == RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_)) {
+        if (a.scope == RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_) &&
+            !(coa_ && core::same_addr(a.addr, *coa_))) {
             XLOG_INFO("removing stale address %s/%u", to_string(a.addr).c_str(), a.prefixlen);
             ctx_.netlink.del_addr(ifindex_, a.addr, a.prefixlen);
         }
@@ -234,6 +238,7 @@ void MnService::returned_home() {
 }
 
 void MnService::send_bu(const mn::BuToSend& b) {
+    persist();  // its sequence number on disk before it is on the wire
     mh::BindingUpdate bu;
     bu.sequence = b.seq;
     bu.flags = mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home;
@@ -249,6 +254,7 @@ void MnService::send_bu(const mn::BuToSend& b) {
 
 void MnService::arm_timer() {
     // Called after every change to the binding update list.
+    persist();
     ctx_.observe().binding_update_list(mn::to_string(bul_.state()));
     ctx_.loop.timers().cancel(bul_timer_);
     auto next = bul_.next_timer();

@@ -46,6 +46,11 @@ private:
     void remove_default_route();
     void forget_care_of_address();
     in6_addr care_of_for(const core::Prefix& p) const;
+    // Restarts (mn_restart.cpp, docs/restart.md): continue the predecessor's
+    // registration and sequence numbers from the state file, which is
+    // written before every BU leaves and after every change.
+    void recover(const config::Config& cfg);
+    void persist();
 
     Context& ctx_;
     config::MobileNode cfg_;
@@ -71,6 +76,9 @@ private:
     // The deregistration BU, held until the home address is local again.
     std::optional<mn::BuToSend> pending_dereg_;
     std::optional<core::Timers::Id> dereg_timer_;
+    std::string state_path_;       // empty: no state directory, nothing persisted
+    std::string last_persisted_;   // what the file holds (without its time stamp)
+    bool persist_failing_ = false;
 };
 
 }  // namespace xmip::agent

@@ -236,6 +236,9 @@ pin_root = "$BPFFS"
 state_dir = "$WORK/state-ha"
 [datapath]
 interfaces = ["ha0", "ha1"]
+# A8 checks the stop that detaches with bindings present (the default keeps
+# them forwarding for the next start: tests/e2e/agent_restart_e2e.sh).
+keep_forwarding_on_exit = false
 [metrics]
 listen = ""
 [home_agent]
@@ -516,6 +519,8 @@ log_level = "debug"
 control_socket = "$WORK/mn.sock"
 pin_root = "$BPFFS"
 state_dir = "$WORK/state-mn"
+[datapath]
+keep_forwarding_on_exit = false # B4: the stop that detaches while bound
 [metrics]
 listen = ""
 [mobile_node]

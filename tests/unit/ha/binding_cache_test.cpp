@@ -227,3 +227,48 @@ TEST_F(BindingCacheTest, RefreshAdviceWhenLifetimeIsLonger) {
 }
 
 }  // namespace
+
+// Restarts (docs/restart.md): a binding restored from the state file keeps
+// its sequence window; one adopted from the datapath without a file takes
+// whatever number the mobile node sends next, then has a window again.
+namespace {
+
+Binding restored(const char* hoa, const char* coa, uint16_t seq, core::TimePoint expires, bool seq_known = true) {
+    Binding b;
+    b.hoa = A(hoa);
+    b.coa = A(coa);
+    b.ha_addr = A("2001:db8:2700::2");
+    b.seq = seq;
+    b.lifetime_s = 600;
+    b.registered = expires - seconds(600);
+    b.expires = expires;
+    b.seq_known = seq_known;
+    return b;
+}
+
+TEST_F(BindingCacheTest, RestoredBindingKeepsItsSequenceWindowAndExpiry) {
+    BindingCache bc(policy());
+    bc.restore(restored("2001:db8:2700::4", "2001:db8:3::100", 1000, t.now() + seconds(300)));
+    EXPECT_EQ(bc.next_expiry(), t.now() + seconds(300));
+    auto old = bc.process(bu("2001:db8:2700::4", "2001:db8:3::101", 1000), t.now());
+    EXPECT_EQ(old.action, Action::Reject);
+    EXPECT_EQ(old.status, mh::ba_status::sequence_out_of_window);
+    EXPECT_EQ(old.seq, 1000);
+    EXPECT_TRUE(core::same_addr(bc.find(A("2001:db8:2700::4"))->coa, A("2001:db8:3::100")));
+    auto next = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1001), t.now());
+    EXPECT_EQ(next.action, Action::Update);
+    EXPECT_EQ(next.status, mh::ba_status::accepted);
+    EXPECT_EQ(bc.find(A("2001:db8:2700::4"))->seq, 1001);
+}
+
+TEST_F(BindingCacheTest, AdoptedBindingWithUnknownSequenceAcceptsTheNextBuThenHasAWindow) {
+    BindingCache bc(policy());
+    bc.restore(restored("2001:db8:2700::4", "2001:db8:3::100", 0, t.now() + seconds(60), /*seq_known=*/false));
+    auto first = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 40000), t.now());
+    EXPECT_EQ(first.action, Action::Update);
+    EXPECT_TRUE(bc.find(A("2001:db8:2700::4"))->seq_known);
+    auto replay = bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 40000), t.now());
+    EXPECT_EQ(replay.status, mh::ba_status::sequence_out_of_window);
+}
+
+}  // namespace

@@ -164,3 +164,68 @@ TEST_F(BulTest, RefreshRequestRefreshesABinding) {
 }
 
 }  // namespace
+
+// Restarts (docs/restart.md): the sequence number never goes back, a live
+// registration stays bound with its refresh when it was due.
+namespace {
+
+TEST_F(BulTest, RestoredBoundRegistrationRefreshesWhenDueWithTheNextSequence) {
+    BindingUpdateList::Restored r;
+    r.seq = 65535;  // wraps: the next is 0, which is newer (RFC 6275 9.5.1)
+    r.ever_registered = true;
+    r.bound = true;
+    r.coa = A("2001:db8:3::100");
+    r.granted_s = 600;
+    r.expires = t.now() + seconds(300);  // registered 300 s ago
+    ASSERT_TRUE(bul.restore(r, t.now()));
+    EXPECT_EQ(bul.state(), State::Bound);
+    EXPECT_TRUE(core::same_addr(bul.care_of(), A("2001:db8:3::100")));
+    EXPECT_EQ(bul.last_seq(), 65535);
+    EXPECT_EQ(bul.granted_lifetime(), 600u);
+    EXPECT_EQ(*bul.expires(), t.now() + seconds(300));
+    // Refresh at 80 % of the lifetime from the registration: 480 s after it.
+    EXPECT_EQ(*bul.next_timer(), t.now() + seconds(180));
+    EXPECT_FALSE(bul.on_timer(t.now()));  // nothing sent at start: the tunnel just goes on
+    t.advance(seconds(180));
+    auto bu = bul.on_timer(t.now());
+    ASSERT_TRUE(bu);
+    EXPECT_EQ(bu->seq, 0);
+    EXPECT_TRUE(core::same_addr(bu->coa, A("2001:db8:3::100")));
+}
+
+TEST_F(BulTest, RestoredPastItsRefreshTimeRefreshesAtOnce) {
+    BindingUpdateList::Restored r;
+    r.seq = 10;
+    r.bound = true;
+    r.coa = A("2001:db8:3::100");
+    r.granted_s = 600;
+    r.expires = t.now() + seconds(30);
+    ASSERT_TRUE(bul.restore(r, t.now()));
+    EXPECT_EQ(*bul.next_timer(), t.now());
+    auto bu = bul.on_timer(t.now());
+    ASSERT_TRUE(bu);
+    EXPECT_EQ(bu->seq, 11);
+}
+
+TEST_F(BulTest, RestoredExpiredOrUnboundKeepsOnlyTheSequence) {
+    BindingUpdateList::Restored r;
+    r.seq = 500;
+    r.ever_registered = true;
+    r.bound = true;
+    r.coa = A("2001:db8:3::100");
+    r.granted_s = 600;
+    r.expires = t.now();  // ran out while the agent was down
+    EXPECT_FALSE(bul.restore(r, t.now()));
+    EXPECT_EQ(bul.state(), State::AtHome);
+    EXPECT_FALSE(bul.next_timer());
+    auto bu = bul.moved_to(A("2001:db8:3::101"), t.now());
+    EXPECT_EQ(bu.seq, 501);
+    // A registration that was in flight: the next BU still continues after it.
+    BindingUpdateList other{A("2001:db8:2700::4"), A("2001:db8:2700::2"), 600};
+    r.bound = false;
+    r.seq = 7;
+    EXPECT_FALSE(other.restore(r, t.now()));
+    EXPECT_EQ(other.moved_to(A("2001:db8:3::100"), t.now()).seq, 8);
+}
+
+}  // namespace

@@ -134,6 +134,20 @@ TEST(Reconcile, NoUsableFile_MapAdoptedBriefly_SequenceUnknown_RefreshAsked) {
     EXPECT_EQ(p.adopted, 1u);
 }
 
+TEST(Reconcile, AnAdoptedBindingStaysOfUnknownSequenceAcrossTheNextRestart) {
+    ReconcileInput in;
+    in.now_ms = kNow;
+    auto b = rec("2001:db8:2700::4", 30000, 0);
+    b.seq_known = false;  // written so by an agent that had adopted it
+    in.file = HaState{{b}};
+    in.map = {map("2001:db8:2700::4")};
+    auto p = reconcile(in);
+    auto* r = find(p, "2001:db8:2700::4");
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->seq_known);
+    EXPECT_FALSE(r->write_map);
+}
+
 TEST(Reconcile, NothingAnywhere_NothingToDo) {
     ReconcileInput in;
     in.now_ms = kNow;
