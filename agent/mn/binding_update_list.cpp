@@ -148,6 +148,11 @@ bool BindingUpdateList::restore(const Restored& r, core::TimePoint now) {
     return true;
 }
 
+std::optional<BuToSend> BindingUpdateList::on_id_mismatch(uint16_t seq, core::TimePoint now) {
+    if ((state_ != State::Registering && state_ != State::Deregistering) || seq != seq_) return std::nullopt;
+    return send(now, false);
+}
+
 std::optional<BuToSend> BindingUpdateList::on_refresh_request(core::TimePoint now) {
     if (state_ != State::Bound) return std::nullopt;
     state_ = State::Registering;

@@ -63,6 +63,10 @@ public:
     std::optional<BuToSend> returned_home(core::TimePoint now);
     BaResult on_binding_ack(uint8_t status, uint16_t seq, uint32_t lifetime_s,
                             std::optional<uint32_t> refresh_advice_s, core::TimePoint now);
+    // A BA with status 144 (RFC 4285 MIPV6-ID-MISMATCH) for our latest BU:
+    // the caller took the home agent's time; the BU goes again now, with a
+    // new sequence number. Nothing to send when it answers no pending BU.
+    std::optional<BuToSend> on_id_mismatch(uint16_t seq, core::TimePoint now);
     // Binding Refresh Request from the HA: refresh now (11.7.4).
     std::optional<BuToSend> on_refresh_request(core::TimePoint now);
     // Retransmission or refresh due.

@@ -52,6 +52,12 @@ std::optional<config::Config> load_config(const StartOptions& opts) {
     auto result = settings.validate();
     for (const auto& w : result.warning_strings()) XLOG_WARN("%s", w.c_str());
     for (const auto& e : result.error_strings()) XLOG_ERROR("%s", e.c_str());
+    if (!result.config) return std::nullopt;
+    // The shared keys: a configuration whose keys cannot be used (or are
+    // readable by others) does not start.
+    auto key_errors = config::read_keys(*result.config);
+    for (const auto& e : key_errors) XLOG_ERROR("%s", e.to_string().c_str());
+    if (!key_errors.empty()) return std::nullopt;
     return result.config;
 }
 
@@ -166,7 +172,7 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
         XLOG_WARN("Binding Error from %s", core::to_string(p.info.src).c_str());
         return;
     }
-    service_->on_mobility_packet(p, ifindex);
+    service_->on_mobility_packet(p, packet, ifindex);
 }
 
 json Agent::stats_json() const {

@@ -2,6 +2,8 @@
 // interfaces and the counters. Owned by Agent; services hold references.
 #pragma once
 
+#include <span>
+
 #include "config/config.hpp"
 #include "core/event_loop.hpp"
 #include "datapath/maps.hpp"
@@ -28,8 +30,10 @@ struct Context {
 class Service {
 public:
     virtual ~Service() = default;
-    // A Mobility Header packet from the datapath, envelope parsed.
-    virtual void on_mobility_packet(const mh::ParsedPacket& p, int ifindex) = 0;
+    // A Mobility Header packet from the datapath, envelope parsed; `packet`
+    // is the whole packet as received (the MH is at p.info.mh_offset), what
+    // authenticators are computed over.
+    virtual void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) = 0;
     // Control socket views.
     virtual nlohmann::json status() const = 0;
     virtual nlohmann::json bindings() const = 0;  // HA: binding cache; MN: binding update list
@@ -42,5 +46,10 @@ public:
 // Sends a Mobility Header message in a whole packet; counts failures as
 // the protocol's problem (it retransmits), never fatal.
 bool send_mobility(Context& ctx, const mh::PacketSpec& spec, const mh::Message& msg);
+
+// The Mobility Header bytes of a parsed packet.
+inline std::span<const uint8_t> mobility_header(const mh::ParsedPacket& p, std::span<const uint8_t> packet) {
+    return packet.subspan(p.info.mh_offset, p.info.mh_length);
+}
 
 }  // namespace xmip::agent

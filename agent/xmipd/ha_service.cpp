@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include "auth/authenticator.hpp"
+#include "auth/ntp_time.hpp"
 #include "core/checksum.hpp"
 #include "core/host.hpp"
 #include "core/log.hpp"
@@ -13,6 +15,7 @@
 #include "nd/neighbour.hpp"
 #include "nd/router.hpp"
 #include "nd/validate.hpp"
+#include "xmipd/auth_config.hpp"
 
 namespace xmip::agent {
 
@@ -26,11 +29,25 @@ namespace {
 constexpr auto kDadWait = milliseconds(1000);       // RetransTimer, DupAddrDetectTransmits 1
 constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a home link
 
+// Binding Update rate limits (docs/security.md). Per source: MAX_UPDATE_RATE
+// (RFC 6275 12). Sources that are not their binding's care-of address are
+// also limited together, so a flood from many addresses costs at most this
+// much authentication work and this many refusals sent.
+constexpr ha::RateLimit kPerSource{3, 3};
+constexpr size_t kUnboundSources = 4096;
+constexpr ha::RateLimit kUnboundTotal{500, 500};
+
 
 }  // namespace
 
 HaService::HaService(Context& ctx, const config::Config& cfg)
-    : ctx_(ctx), cfg_(*cfg.home_agent), cache_(policy_from(*cfg.home_agent)) {
+    : ctx_(ctx),
+      cfg_(*cfg.home_agent),
+      cache_(policy_from(*cfg.home_agent)),
+      guard_(guard_policy(*cfg.home_agent)),
+      bound_sources_(kPerSource, cfg.home_agent->max_bindings),
+      other_sources_(kPerSource, kUnboundSources),
+      other_total_(kUnboundTotal, ctx.loop.now()) {
     ha_addr_ = cfg_.address.to_in6();
     home_ifindex_ = core::ifindex_of(cfg_.home_link);
     home_mac_ = ctx_.netlink.link(home_ifindex_).mac;
@@ -44,6 +61,11 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     ctx_.observe().home_agents(0);
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
               to_string(ha_addr_).c_str(), cfg_.home_link.c_str(), cfg_.prefixes.size(), cfg_.max_bindings);
+    XLOG_INFO("authentication: %zu security associations, optional on %zu home prefixes, replay window %u s",
+              cfg_.security_associations.size(), cfg_.auth_optional_prefixes.size(), cfg_.replay_window);
+    if (cfg_.security_associations.empty() && cfg_.auth_optional_prefixes.empty())
+        XLOG_WARN("no security associations and authentication required on every home prefix: every Binding "
+                  "Update will be refused (146); see [[home_agent.security_associations]] in docs/configuration.md");
     recover(cfg);
 }
 
@@ -70,11 +92,11 @@ ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
     return p;
 }
 
-void HaService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
+void HaService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int /*ifindex*/) {
     const auto& msg = *p.message;
     if (const auto* bu = std::get_if<mh::BindingUpdate>(&msg)) {
         ctx_.stats.bu_received++;
-        handle_bu(p, *bu);
+        handle_bu(p, mobility_header(p, packet), *bu);
         return;
     }
     // BA, HoTI, ... are not for a home agent.
@@ -83,13 +105,33 @@ void HaService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
                to_string(p.info.src).c_str());
 }
 
-void HaService::handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu) {
+bool HaService::admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now) {
+    const ha::Binding* b = cache_.find(hoa);
+    if (b && !b->pending_dad && core::same_addr(b->coa, src)) return bound_sources_.allow(src, now);
+    return other_sources_.allow(src, now) && other_total_.take(kUnboundTotal, now);
+}
+
+void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu) {
     const auto received = ctx_.loop.now();
     ha::BindingUpdate req;
     // Away from home the MN sends from its CoA with a Home Address option;
     // from the home link (deregistering) it sends from its home address.
     req.hoa = p.info.home_address ? *p.info.home_address : p.info.src;
     req.coa = p.info.src;
+    if (!admit(p.info.src, req.hoa, received)) {
+        ctx_.stats.bu_drop_ratelimit++;
+        return;
+    }
+    // RFC 4285: authenticated before anything is looked up or changed. The
+    // authenticator covers the IPv6 source (not an Alternate Care-of Address).
+    auto d = guard_.check(mh, bu, p.info.src, req.hoa, auth::ntp_now());
+    if (!d.accept) {
+        ctx_.stats.bu_drop_auth++;
+        XLOG_INFO("refused BU from %s for %s: %s (status %u)", to_string(p.info.src).c_str(),
+                  to_string(req.hoa).c_str(), d.reason, d.status);
+        refuse(req.hoa, p.info.src, bu.sequence, d);
+        return;
+    }
     if (auto* alt = mh::find_option<mh::AlternateCareOfAddress>(bu.options)) req.coa = alt->address;
     req.ha_addr = p.info.dst;
     req.seq = bu.sequence;
@@ -98,7 +140,26 @@ void HaService::handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
-    apply(cache_.process(req, received), req.hoa, req.coa, received);
+    auto outcome = cache_.process(req, received);
+    // Later updates must carry newer timestamps once this one took effect
+    // (a refused one changes nothing, its timestamp included).
+    if (d.bu_timestamp && outcome.action != Action::Reject && outcome.action != Action::Ignore)
+        guard_.accepted(req.hoa, *d.bu_timestamp);
+    answering_timestamp_ = d.bu_timestamp;
+    apply(outcome, req.hoa, req.coa, received);
+    answering_timestamp_.reset();
+}
+
+void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d) {
+    ha::Outcome o;
+    o.action = Action::Reject;
+    o.status = d.status;
+    o.seq = seq;
+    o.lifetime_s = 0;
+    o.send_ba = true;
+    answering_timestamp_ = d.reply_timestamp;
+    send_ba(hoa, coa, o);
+    answering_timestamp_.reset();
 }
 
 void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
@@ -142,7 +203,19 @@ bool HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
     // To a mobile node away from home: through its care-of address, with its
     // home address in a type 2 routing header (RFC 6275 6.1.8, 9.5.4).
     if (!core::same_addr(coa, hoa)) spec.routing_header2 = hoa;
-    if (!send_mobility(ctx_, spec, ba)) return false;
+    mh::Message msg = ba;
+    // To a mobile node with a security association: authenticated, with the
+    // timestamp of the BU answered (or the home agent's time for 144), as
+    // RFC 4285 5-6 ask. After a DAD wait the BU's timestamp is the one the
+    // guard recorded for it.
+    if (const auto* sa = guard_.association(hoa)) {
+        auto ts = answering_timestamp_ ? answering_timestamp_ : guard_.last_timestamp(hoa);
+        if (!auth::sign(msg, coa, hoa, *sa, ts.value_or(auth::ntp_now()))) {
+            XLOG_ERROR("cannot authenticate the BA to %s", to_string(coa).c_str());
+            return false;
+        }
+    }
+    if (!send_mobility(ctx_, spec, msg)) return false;
     if (o.status < 128)
         ctx_.stats.ba_sent++;
     else
@@ -397,6 +470,7 @@ void HaService::reload(const config::Config& c) {
     cfg_.address = keep_addr;
     cfg_.home_link = keep_link;
     cache_.set_policy(policy_from(cfg_));
+    guard_.set_policy(guard_policy(cfg_));
     ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     if (cfg_.router_advertisements.enabled)
         schedule_router_advertisement(true);

@@ -8,9 +8,11 @@
 #include <optional>
 #include <unordered_map>
 
+#include "auth/bu_guard.hpp"
 #include "core/in6.hpp"
 #include "core/timers.hpp"
 #include "ha/binding_cache.hpp"
+#include "ha/source_rate_limiter.hpp"
 #include "io/icmp_socket.hpp"
 #include "nd/home_agents_list.hpp"
 #include "xmipd/context.hpp"
@@ -22,7 +24,7 @@ public:
     HaService(Context& ctx, const config::Config& cfg);
     ~HaService() override;
 
-    void on_mobility_packet(const mh::ParsedPacket& p, int ifindex) override;
+    void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     nlohmann::json bindings() const override;
     void reload(const config::Config& c) override;
@@ -35,7 +37,12 @@ public:
 
 private:
     ha::Policy policy_from(const config::HomeAgent& h) const;
-    void handle_bu(const mh::ParsedPacket& p, const mh::BindingUpdate& bu);
+    void handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu);
+    // MAX_UPDATE_RATE per source, before anything costs more than a lookup.
+    bool admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now);
+    // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
+    // an association for the home address, and nothing else.
+    void refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d);
     // received: when the Binding Update that led here arrived (none for an
     // operator's binding), for the processing latency.
     void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
@@ -62,6 +69,14 @@ private:
     int home_ifindex_ = 0;
     std::array<uint8_t, 6> home_mac_{};
     ha::BindingCache cache_;
+    auth::BindingUpdateGuard guard_;
+    // The BU being answered: its timestamp is echoed in the BA (RFC 4285 6).
+    std::optional<uint64_t> answering_timestamp_;
+    // Sources that are the care-of address of their binding, and the rest:
+    // a flood from new sources cannot take the buckets of registered nodes.
+    ha::SourceRateLimiter bound_sources_;
+    ha::SourceRateLimiter other_sources_;
+    ha::TokenBucket other_total_;  // all unregistered sources together
     std::unique_ptr<io::IcmpSocket> home_icmp_;
     nd::HomeAgentsList others_;
     struct PendingDad {

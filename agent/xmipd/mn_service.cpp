@@ -7,11 +7,14 @@
 
 #include <fstream>
 
+#include "auth/ba_check.hpp"
+#include "auth/ntp_time.hpp"
 #include "core/host.hpp"
 #include "core/log.hpp"
 #include "datapath/in6.hpp"
 #include "nd/neighbour.hpp"
 #include "nd/validate.hpp"
+#include "xmipd/auth_config.hpp"
 
 namespace xmip::agent {
 
@@ -54,6 +57,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
       ha_(cfg_.home_agent.to_in6()),
       home_prefix_{cfg_.home_prefix.network().address.to_in6(), cfg_.home_prefix.length},
       bul_(hoa_, ha_, cfg_.lifetime) {
+    if (cfg_.authentication) sa_ = to_auth(*cfg_.authentication);
     ifindex_ = core::ifindex_of(cfg_.interface);
     auto link = ctx_.netlink.link(ifindex_);
     mac_ = link.mac;
@@ -247,7 +251,17 @@ void MnService::send_bu(const mn::BuToSend& b) {
     spec.src = b.coa;
     spec.dst = ha_;
     if (!b.at_home) spec.home_address = hoa_;  // away: from the CoA, HoA in the HAO
-    if (send_mobility(ctx_, spec, bu)) ctx_.stats.bu_sent++;
+    mh::Message msg = bu;
+    if (sa_) {
+        // Replay Protection then Authentication, last (RFC 4285 5-6).
+        uint64_t ts = next_timestamp();
+        if (b.seq != timestamp_seq_ || first_timestamp_seq_ == 0) {
+            timestamp_seq_ = b.seq;
+            first_timestamp_seq_ = ts;
+        }
+        if (!auth::sign(msg, b.coa, hoa_, *sa_, ts)) XLOG_ERROR("cannot authenticate the BU");
+    }
+    if (send_mobility(ctx_, spec, msg)) ctx_.stats.bu_sent++;
     XLOG_DEBUG("BU seq %u lifetime %u from %s", b.seq, b.lifetime_s, to_string(b.coa).c_str());
     arm_timer();
 }
@@ -268,10 +282,40 @@ void MnService::arm_timer() {
     });
 }
 
-void MnService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
+uint64_t MnService::next_timestamp() {
+    // Strictly increasing, in the home agent's time once it told us its clock.
+    uint64_t ts = auth::ntp_now() + static_cast<uint64_t>(clock_offset_);
+    if (auth::ntp_diff(ts, last_timestamp_) <= 0) ts = last_timestamp_ + 1;
+    last_timestamp_ = ts;
+    return ts;
+}
+
+bool MnService::authentic(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba) {
+    if (!sa_) return true;
+    auto r = auth::check_binding_ack(mh, p.info, ba, *sa_,
+                                     auth::SentTimestamps{timestamp_seq_, first_timestamp_seq_, last_timestamp_});
+    using K = auth::BaCheck::Kind;
+    if (r.kind == K::home_agent_time) {
+        // RFC 4285 6: ours was too far off (or not newer than what the home
+        // agent accepted last). Take its clock.
+        clock_offset_ = auth::ntp_diff(*r.ha_time, auth::ntp_now());
+        XLOG_WARN("home agent's clock differs from ours by %.1f s: using its time",
+                  static_cast<double>(clock_offset_) / auth::kNtpOneSecond);
+        return true;
+    }
+    if (r.kind != K::ok) {
+        XLOG_WARN("ignoring a BA from %s: %s%s%s", to_string(p.info.src).c_str(), auth::to_string(r.kind),
+                  r.kind == K::bad_authentication ? ": " : "",
+                  r.kind == K::bad_authentication ? auth::to_string(r.auth) : "");
+        return false;
+    }
+    return true;
+}
+
+void MnService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int /*ifindex*/) {
     const auto& msg = *p.message;
     if (const auto* ba = std::get_if<mh::BindingAck>(&msg)) {
-        on_binding_ack(p, *ba);
+        on_binding_ack(p, mobility_header(p, packet), *ba);
     } else if (std::holds_alternative<mh::BindingRefreshRequest>(msg)) {
         if (!core::same_addr(p.info.src, ha_)) {
             ctx_.stats.brr_drop_misc++;  // only our home agent may ask
@@ -284,11 +328,27 @@ void MnService::on_mobility_packet(const mh::ParsedPacket& p, int /*ifindex*/) {
     }
 }
 
-void MnService::on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& ba) {
+void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba) {
     if (!core::same_addr(p.info.src, ha_)) {
         ctx_.stats.ba_drop_misc++;  // only our home agent acknowledges our home registration
         return;
     }
+    if (!authentic(p, mh, ba)) {
+        ctx_.stats.ba_drop_auth++;
+        return;
+    }
+    if (ba.status == mh::ba_status::id_mismatch && !clock_adjusted_) {
+        // Send the update again now, with the home agent's time; a second
+        // 144 in a row is a refusal like any other (no ping-pong).
+        if (auto bu = bul_.on_id_mismatch(ba.sequence, ctx_.loop.now())) {
+            clock_adjusted_ = true;
+            ctx_.stats.ba_nack_received++;
+            ctx_.stats.ba_status_received[ba.status]++;
+            send_bu(*bu);
+            return;
+        }
+    }
+    clock_adjusted_ = false;
     std::optional<uint32_t> advice;
     if (auto* bra = mh::find_option<mh::BindingRefreshAdvice>(ba.options)) advice = uint32_t{bra->interval} * 4;
     const auto sent = bul_.last_sent();  // the BU this BA must answer (11.7.3)

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "auth/algorithm.hpp"
 #include "core/in6.hpp"
 #include "core/timers.hpp"
 #include "io/icmp_socket.hpp"
@@ -22,7 +23,7 @@ public:
     MnService(Context& ctx, const config::Config& cfg);
     ~MnService() override;
 
-    void on_mobility_packet(const mh::ParsedPacket& p, int ifindex) override;
+    void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     nlohmann::json bindings() const override;
     void reload(const config::Config& c) override;
@@ -40,7 +41,11 @@ private:
     void watch_router(const nd::RouterAdvertisement& ra);
     void send_bu(const mn::BuToSend& bu);
     void arm_timer();
-    void on_binding_ack(const mh::ParsedPacket& p, const mh::BindingAck& ba);
+    void on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba);
+    // RFC 4285: false when a BA must be ignored (counted in ba_drop_auth).
+    // Adjusts the clock on a 144 carrying the home agent's time.
+    bool authentic(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba);
+    uint64_t next_timestamp();
     void set_home_address(bool at_home);
     void install_default_route(const in6_addr& router);
     void remove_default_route();
@@ -60,6 +65,13 @@ private:
     std::array<uint8_t, 6> mac_{};
     unsigned link_mtu_ = 1500;
     mn::BindingUpdateList bul_;
+    // RFC 4285 with the home agent, when configured.
+    std::optional<auth::SecurityAssociation> sa_;
+    int64_t clock_offset_ = 0;          // NTP units: the home agent's clock minus ours
+    uint64_t last_timestamp_ = 0;       // the latest BU's
+    uint64_t first_timestamp_seq_ = 0;  // the first BU's with the latest sequence number
+    uint16_t timestamp_seq_ = 0;
+    bool clock_adjusted_ = false;       // one resend per 144 cycle, not a loop
     std::unique_ptr<io::IcmpSocket> icmp_;
     netlink::Monitor monitor_;
     Where where_ = Where::Unknown;

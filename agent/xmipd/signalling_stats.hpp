@@ -27,6 +27,7 @@ namespace xmip::agent {
     X(bu_drop_auth, "Binding Updates dropped: authentication")                   \
     X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")     \
     X(bu_drop_misc, "Binding Updates dropped: other reasons")                    \
+    X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")    \
     X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")          \
     X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")            \
     X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \

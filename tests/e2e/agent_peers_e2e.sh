@@ -61,7 +61,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY
 XMIPD=$REPO/build/agent/xmipd/xmipd
 MH_INSPECT=$REPO/build/agent/tools/xmip-mh-inspect
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-80} # seconds; the run is aborted (and cleaned up) beyond it
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-110} # seconds; the run is aborted (and cleaned up) beyond it
 
 e2e_parse_args --xmipd=XMIPD:path --mh-inspect=MH_INSPECT:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root
@@ -91,6 +91,8 @@ MAC_MNA=02:00:00:00:03:64
 MAC_MNB=02:00:00:00:03:64
 MAC_VIS=02:00:00:00:03:01
 
+SPI=4097      # RFC 4285 security association of the scapy MN with the xmipd HA
+MN_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # its key, new every run
 SEQ=1000      # N: the sequence number of the first registration (part A)
 LIFETIME=400  # L: seconds asked for (part A)
 MN_LIFETIME=480 # mobile_node.lifetime (part B)
@@ -178,7 +180,10 @@ agent_up() {
 probe() {
 	local out=$1
 	shift
-	on "$NS_MNA" "$PY" "$LIB/scapy_mn_probe.py" --iface m0 --dst-mac "$MAC_HA1" --ha "$HA" "$@" \
+	# Authenticated with the MN's security association unless the call says
+	# otherwise (a later --key/--spi wins).
+	on "$NS_MNA" "$PY" "$LIB/scapy_mn_probe.py" --iface m0 --dst-mac "$MAC_HA1" --ha "$HA" \
+		--key "$MN_KEY" --spi $SPI --verify-key "$MN_KEY" --verify-spi $SPI "$@" \
 		>"$out" 2>"$out.err"
 	local reply
 	reply=$(jget "$out" reply)
@@ -190,6 +195,12 @@ probe() {
 }
 # ins OUT FIELD: a field of xmip-mh-inspect's view of the answer.
 ins() { [[ -f $1.inspect ]] && jget "$1.inspect" "$2"; }
+# The Replay Protection timestamp of the BU a probe sent.
+sent_timestamp() {
+	"$PY" -c 'import sys; sys.path.insert(0, sys.argv[2]); import mh_wire, rfc4285
+w = mh_wire.walk(bytes.fromhex(sys.argv[1])); print(rfc4285.replay_timestamp(w["mh"]) if w["mh"] else None)' \
+		"$(jget "$1" sent)" "$LIB"
+}
 ha_stat() { ctl "$WORK/ha.sock" stats --get "signalling.$1"; }
 mn_stat() { ctl "$WORK/mn.sock" stats --get "signalling.$1"; }
 # Checks on an answer (the BA or BE in OUT) against what is expected; each
@@ -227,6 +238,8 @@ setup_part_a() {
 	must ip -n "$NS_HOME" -6 addr add $HOME_NB/64 dev h0 nodad
 	must ip -n "$NS_MNA" -6 addr add $COA/64 dev m0 nodad
 	must ip -n "$NS_MNA" -6 addr add $COA2/64 dev m0 nodad
+	# The scapy MN's key: private to root, as xmipd insists (docs/security.md).
+	(umask 077 && printf '%s\n' "$MN_KEY" >"$WORK/mn.key")
 	cat >"$WORK/ha.toml" <<EOF
 role = "ha"
 log_level = "debug"
@@ -245,6 +258,10 @@ listen = ""
 address = "$HA"
 home_link = "ha0"
 prefixes = ["$HOME_PREFIX"]
+[[home_agent.security_associations]]
+home_address = "$HOA"
+spi = $SPI
+key_file = "$WORK/mn.key"
 EOF
 	start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/xmipd-ha.log"
 	agent_up "$WORK/ha.sock" "$HA_PID"
@@ -271,6 +288,9 @@ check_registration() {
 	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA
 	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $HOA
 	expect_eq "scapy: RH2 segments left" "$(jget "$out" dissected.rh2_segleft)" 1
+	expect_eq "BA authenticator (RFC 4285, verified with Python's hmac)" "$(jget "$out" dissected.auth_ok)" true
+	[[ $(jget "$out" dissected.ba_timestamp) == "$(sent_timestamp "$out")" ]] ||
+		PROBLEMS+=("the BA's Replay Protection $(jget "$out" dissected.ba_timestamp) does not echo the BU's $(sent_timestamp "$out")")
 	lt=$(ins "$out" lifetime)
 	((${lt:-0} > 0 && ${lt:-0} <= LIFETIME)) || PROBLEMS+=("granted lifetime ${lt:-?} s, expected 1..$LIFETIME")
 	awk -v e="${el:-99}" 'BEGIN { exit !(e <= 3.0) }' || PROBLEMS+=("answered after ${el} s, more than 3 s")
@@ -344,7 +364,7 @@ check_old_sequence() {
 # A4 ------------------------------------------------------------------------------
 check_wrong_prefix() {
 	local s=$((SEQ + 1))
-	local name="A4. wrong prefix: BU for $FOREIGN_HOA (not in $HOME_PREFIX) is refused with status 132" out=$WORK/a4.json
+	local name="A4. wrong prefix: BU for $FOREIGN_HOA (not in $HOME_PREFIX, no security association) is refused with status 146" out=$WORK/a4.json
 	local PROBLEMS=() before after
 	before=$(binding_snapshot)
 	probe "$out" --kind bu --coa $COA --hoa $FOREIGN_HOA --seq $s --lifetime $LIFETIME --timeout 2
@@ -354,14 +374,65 @@ check_wrong_prefix() {
 		return
 	fi
 	[[ $(ins "$out" valid) == true ]] || PROBLEMS+=("xmip-mh-inspect rejects the BA: $(ins "$out" error)")
-	expect_eq "status" "$(ins "$out" status)" 132
+	# Authentication comes first (RFC 4285: before any state is looked at):
+	# no association for that address, so 146 rather than the binding
+	# cache's 132 (which the unit tests of agent/ha/ check).
+	expect_eq "status" "$(ins "$out" status)" 146
 	expect_eq "sequence" "$(ins "$out" sequence)" $s
 	expect_eq "type 2 routing header" "$(ins "$out" type2_routing_header)" $FOREIGN_HOA
 	expect_eq "IPv6 destination" "$(ins "$out" dst)" $COA
 	expect_eq "bcache entries" "$(ctl "$WORK/ha.sock" status --get bindings)" 1
 	[[ -z $(dp_binding "$NS_HA" ha $FOREIGN_HOA) ]] || PROBLEMS+=("the datapath has a binding for $FOREIGN_HOA")
 	expect_eq "binding of $HOA" "$after" "$before"
-	report "$name" "BA status 132 (not home subnet), seq $s, RH2 = $FOREIGN_HOA, to $COA; no binding created" -- "${PROBLEMS[@]}"
+	report "$name" "BA status 146 (authentication failed), seq $s, RH2 = $FOREIGN_HOA, to $COA; no binding created" -- "${PROBLEMS[@]}"
+}
+
+# A4b -----------------------------------------------------------------------------
+# Forged and replayed BUs (RFC 4285) against the real home agent: each is
+# answered with the status the RFC gives, in an authenticated BA, and changes
+# nothing (binding cache, datapath). Sent from COA2, which has no binding
+# (the replay: from COA, as the original).
+forged() { # NAME OUT WANT-STATUS COA PROBE-ARGS...
+	local name=$1 out=$2 want=$3 coa=$4
+	shift 4
+	local PROBLEMS=() before after
+	before=$(binding_snapshot)
+	probe "$out" --coa "$coa" --hoa $HOA --lifetime $LIFETIME --timeout 2 "$@"
+	after=$(binding_snapshot)
+	if [[ ! -s $out.inspect ]]; then
+		fail "$name" "no Binding Acknowledgement reached $coa within 2 s"
+		return
+	fi
+	expect_eq "status" "$(ins "$out" status)" "$want"
+	expect_eq "IPv6 destination" "$(ins "$out" dst)" "$coa"
+	expect_eq "BA authenticated with the real association" "$(jget "$out" dissected.auth_ok)" true
+	expect_eq "binding (CoA|seq|lifetime|datapath)" "$after" "$before"
+	expect_eq "bcache entries" "$(ctl "$WORK/ha.sock" status --get bindings)" 1
+	report "$name" "BA status $want to $coa, authenticated; binding unchanged ($after)" -- "${PROBLEMS[@]}"
+}
+
+check_forged() {
+	local s=$((SEQ + 1)) drops_before drops_after now ba_ts
+	drops_before=$(ha_stat bu_drop_auth)
+	forged "A4b. forged BU without authentication: 146" "$WORK/a4b-noauth.json" 146 $COA2 --kind bu --seq $s --key ""
+	forged "A4c. BU signed with a wrong key: 146" "$WORK/a4b-key.json" 146 $COA2 --kind bu --seq $s \
+		--key "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+	forged "A4d. BU with a wrong SPI: 146" "$WORK/a4b-spi.json" 146 $COA2 --kind bu --seq $s --spi $((SPI + 1))
+	forged "A4e. BU without Replay Protection (authentic otherwise): 145" "$WORK/a4b-norp.json" 145 $COA2 \
+		--kind bu --seq $s --no-replay
+	forged "A4f. replay of the registration BU of A1, byte for byte: 144" "$WORK/a4b-replay.json" 144 $COA \
+		--kind resend --packet "$(jget "$WORK/a1.json" sent)"
+	forged "A4g. BU timestamped 60 s ahead of the home agent: 144" "$WORK/a4b-future.json" 144 $COA2 \
+		--kind bu --seq $s --time-offset 60
+	# The 144 carries the home agent's clock (same host here: within 5 s of ours).
+	ba_ts=$(jget "$WORK/a4b-future.json" dissected.ba_timestamp)
+	now=$("$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import rfc4285; print(rfc4285.ntp())' "$LIB")
+	local name="A4h. the 144 answer carries the home agent's time; every refusal counted in bu_drop_auth" PROBLEMS=()
+	"$PY" -c 'import sys; a, b = int(sys.argv[1]), int(sys.argv[2]); sys.exit(abs(a - b) > (5 << 32))' \
+		"${ba_ts:-0}" "$now" || PROBLEMS+=("BA Replay Protection ${ba_ts:-none} is not the home agent's time (now $now)")
+	drops_after=$(ha_stat bu_drop_auth)
+	expect_eq "bu_drop_auth increase" "$((drops_after - drops_before))" 6
+	report "$name" "BA timestamp $ba_ts vs now $now; bu_drop_auth $drops_before -> $drops_after" -- "${PROBLEMS[@]}"
 }
 
 # A5 ------------------------------------------------------------------------------
@@ -472,6 +543,7 @@ if setup_part_a; then
 	check_state
 	check_old_sequence
 	check_wrong_prefix
+	check_forged
 	check_deregistration
 	check_malformed
 	check_unknown_type

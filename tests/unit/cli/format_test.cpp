@@ -79,6 +79,7 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
               "bu_drop_auth        NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
               "bu_drop_invalid     NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
               "bu_drop_misc        NBindUpdatesDropMisc         0  Binding Updates dropped: other reasons\n"
+              "bu_drop_ratelimit   -                            -  Binding Updates dropped: over the per-source rate (not counted by this agent)\n"
               "ba_drop_auth        NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
               "ba_drop_invalid     NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
               "ba_drop_misc        NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending update\n"
