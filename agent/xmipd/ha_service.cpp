@@ -127,9 +127,11 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     auto d = guard_.check(mh, bu, p.info.src, req.hoa, auth::ntp_now());
     if (!d.accept) {
         ctx_.stats.bu_drop_auth++;
-        XLOG_INFO("refused BU from %s for %s: %s (status %u)", to_string(p.info.src).c_str(),
-                  to_string(req.hoa).c_str(), d.reason, d.status);
-        refuse(req.hoa, p.info.src, bu.sequence, d);
+        // Debug only: a flood of forgeries must not become a flood of log
+        // lines (the counters and the BA statuses tell).
+        XLOG_DEBUG("refused BU from %s for %s: %s (status %u)", to_string(p.info.src).c_str(),
+                   to_string(req.hoa).c_str(), d.reason, d.status);
+        if (refuse(req.hoa, p.info.src, bu.sequence, d)) ctx_.observe().bu_processed(ctx_.loop.now() - received);
         return;
     }
     if (auto* alt = mh::find_option<mh::AlternateCareOfAddress>(bu.options)) req.coa = alt->address;
@@ -150,7 +152,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     answering_timestamp_.reset();
 }
 
-void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d) {
+bool HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d) {
     ha::Outcome o;
     o.action = Action::Reject;
     o.status = d.status;
@@ -158,8 +160,9 @@ void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, c
     o.lifetime_s = 0;
     o.send_ba = true;
     answering_timestamp_ = d.reply_timestamp;
-    send_ba(hoa, coa, o);
+    bool sent = send_ba(hoa, coa, o);
     answering_timestamp_.reset();
+    return sent;
 }
 
 void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,

@@ -42,7 +42,7 @@ private:
     bool admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
     // an association for the home address, and nothing else.
-    void refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d);
+    bool refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d);
     // received: when the Binding Update that led here arrived (none for an
     // operator's binding), for the processing latency.
     void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,

@@ -14,7 +14,7 @@
 #   M2. every metric name the dashboards and rules use is in the scrapes (or
 #       recorded by a rule, or Prometheus' own `up`)
 #   M3. Prometheus scrapes both agents (up == 1)
-#   M4. traffic (a scapy BU accepted, one refused with status 132, a spoofed
+#   M4. traffic (a scapy BU accepted, one refused with status 146, a spoofed
 #       tunnelled packet) shows in the scrape: BA counts by status, the
 #       binding cache gauge, the BU processing histogram (the accepted one
 #       waited for DAD, about 1 s), the spoofed-drop counter
@@ -145,7 +145,8 @@ mkdir -p "$BPFFS"
 must mount -t bpf bpf "$BPFFS"
 
 # No [metrics] table: the defaults (127.0.0.1:9707 for a home agent, :9708
-# for a mobile node) are what is tested.
+# for a mobile node) are what is tested. The MN's RFC 4285 key: root only.
+(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$WORK/mn.key")
 cat >"$WORK/ha.toml" <<EOF
 role = "ha"
 instance = "ha"
@@ -161,6 +162,14 @@ address = "$HA"
 home_link = "ha0"
 prefixes = ["$HOME_PREFIX"]
 max_bindings = $MAX_BINDINGS
+# scapy's BUs are unauthenticated: allowed on the home prefix for home
+# addresses without an association (docs/security.md).
+[home_agent.authentication]
+optional_prefixes = ["$HOME_PREFIX"]
+[[home_agent.security_associations]]
+home_address = "2001:db8:2700::40"
+spi = 4097
+key_file = "$WORK/mn.key"
 EOF
 cat >"$WORK/mn.toml" <<EOF
 role = "mn"
@@ -173,6 +182,9 @@ state_dir = "$WORK/state-mn"
 home_address = "2001:db8:2700::40/64"
 home_agent = "$HA"
 interface = "mn0"
+[mobile_node.authentication]
+spi = 4097
+key_file = "$WORK/mn.key"
 EOF
 start_xmipd HA_PID "$NS" "$WORK/ha.toml" "$WORK/xmipd-ha.log"
 wait_socket "$WORK/ha.sock" "$HA_PID" "the home agent"
@@ -249,7 +261,8 @@ check_up
 
 # ---- traffic -------------------------------------------------------------------
 # One registration accepted (after DAD, about 1 s), one refused (a home
-# address outside the home prefixes: 132), one spoofed tunnelled packet.
+# address outside the home prefixes, unauthenticated: 146), one spoofed
+# tunnelled packet.
 # The BAs go towards a care-of address nobody answers for: only the home
 # agent's side counts here.
 on "$NS" "$PY" "$LIB/scapy_mn.py" --iface m0 --dst-mac $MAC_HA1 --coa $COA --hoa $HOA --ha $HA \
@@ -269,8 +282,8 @@ check_traffic() {
 	scrape 9707 "$f"
 	v=$(sample "$f" 'xmip_mh_binding_acks_total{direction="sent",status="0"}')
 	[[ $v == 1 ]] || P+=("BAs sent with status 0: '${v}', expected 1")
-	v=$(sample "$f" 'xmip_mh_binding_acks_total{direction="sent",status="132"}')
-	[[ $v == 1 ]] || P+=("BAs sent with status 132: '${v}', expected 1")
+	v=$(sample "$f" 'xmip_mh_binding_acks_total{direction="sent",status="146"}')
+	[[ $v == 1 ]] || P+=("BAs sent with status 146: '${v}', expected 1")
 	v=$(sample "$f" 'xmip_mh_messages_total{direction="sent",type="binding_ack"}')
 	[[ $v == 2 ]] || P+=("binding_ack messages sent: '${v}', expected 2 (accepting + rejecting)")
 	v=$(sample "$f" 'xmip_mh_messages_total{direction="received",type="binding_update"}')
@@ -287,7 +300,7 @@ check_traffic() {
 	awk -v s="${v:-0}" 'BEGIN { exit !(s >= 0.9 && s < 3) }' || P+=("BU processing sum ${v} s: expected about 1 s (DAD)")
 	v=$(sample "$f" 'xmip_datapath_packets_total{reason="spoofed",verdict="drop"}')
 	[[ ${v:-0} -ge 1 ]] 2>/dev/null || P+=("spoofed drops: '${v}', expected >= 1")
-	report "$name" "BAs by status 0: 1, 132: 1; binding cache 1/$MAX_BINDINGS; BU processing: 2 observations, sum $(sample "$f" 'xmip_ha_binding_update_processing_seconds_sum') s; spoofed drops $(sample "$f" 'xmip_datapath_packets_total{reason="spoofed",verdict="drop"}')" -- "${P[@]}"
+	report "$name" "BAs by status 0: 1, 146: 1; binding cache 1/$MAX_BINDINGS; BU processing: 2 observations, sum $(sample "$f" 'xmip_ha_binding_update_processing_seconds_sum') s; spoofed drops $(sample "$f" 'xmip_datapath_packets_total{reason="spoofed",verdict="drop"}')" -- "${P[@]}"
 }
 check_traffic
 
