@@ -386,7 +386,9 @@ show cat "$WORK/radvd-ar.conf"
 step "Captures: tcpdump on sw-ha0 (homenet), sw-ar1 (visitnet), sw-ar21 (visitnet2)"
 declare -A CAPTURE_PORT=([homenet]=sw-ha0 [visitnet]=sw-ar1 [visitnet2]=sw-ar21)
 for c in "${CAPTURES[@]}"; do
-	bg "$NS_SW" "$WORK/tcpdump.$c.out" tcpdump -i "${CAPTURE_PORT[$c]}" -n -U --immediate-mode -w "$WORK/$c.pcap"
+	# A 32 MiB buffer: the stream makes 1000+ frames/s on these ports, and
+	# a busy machine must not make tcpdump drop a BU or a BA (check 8).
+	bg "$NS_SW" "$WORK/tcpdump.$c.out" tcpdump -i "${CAPTURE_PORT[$c]}" -n -U --immediate-mode -B 32768 -w "$WORK/$c.pcap"
 	TCPDUMP_PID[$c]=$!
 done
 for c in "${CAPTURES[@]}"; do
