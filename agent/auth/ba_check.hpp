@@ -19,7 +19,8 @@
 
 namespace xmip::auth {
 
-// The timestamps sent with the current sequence number.
+// The timestamps sent with the current sequence number (its retransmissions
+// share them; a BA echoing an earlier one answers an older update).
 struct SentTimestamps {
     uint16_t seq = 0;
     uint64_t first = 0;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace xmip::auth {
 
@@ -24,5 +25,30 @@ inline uint64_t ntp_now() { return to_ntp(std::chrono::system_clock::now()); }
 // a - b in NTP units (2^-32 s), as a signed value: timestamps within 68
 // years of each other compare correctly.
 inline int64_t ntp_diff(uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b); }
+
+}  // namespace xmip::auth
+
+namespace xmip::auth {
+
+// The mobile node's Replay Protection timestamps: its clock, shifted to the
+// home agent's once a 144 told it that (RFC 4285 6), and strictly increasing
+// whatever the clock does (the home agent refuses one not newer than the last).
+class TimestampSource {
+public:
+    uint64_t next(uint64_t now) {
+        uint64_t ts = now + static_cast<uint64_t>(offset_);
+        if (last_ && ntp_diff(ts, *last_) <= 0) ts = *last_ + 1;
+        last_ = ts;
+        return ts;
+    }
+    // A 144 carried the home agent's time `ha_time`, received at `now`.
+    void adopt(uint64_t ha_time, uint64_t now) { offset_ = ntp_diff(ha_time, now); }
+    int64_t offset() const { return offset_; }
+    std::optional<uint64_t> last() const { return last_; }
+
+private:
+    int64_t offset_ = 0;             // NTP units: the home agent's clock minus ours
+    std::optional<uint64_t> last_;   // the latest timestamp handed out
+};
 
 }  // namespace xmip::auth

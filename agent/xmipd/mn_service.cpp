@@ -254,7 +254,7 @@ void MnService::send_bu(const mn::BuToSend& b) {
     mh::Message msg = bu;
     if (sa_) {
         // Replay Protection then Authentication, last (RFC 4285 5-6).
-        uint64_t ts = next_timestamp();
+        uint64_t ts = timestamps_.next(auth::ntp_now());
         if (b.seq != timestamp_seq_ || first_timestamp_seq_ == 0) {
             timestamp_seq_ = b.seq;
             first_timestamp_seq_ = ts;
@@ -282,25 +282,18 @@ void MnService::arm_timer() {
     });
 }
 
-uint64_t MnService::next_timestamp() {
-    // Strictly increasing, in the home agent's time once it told us its clock.
-    uint64_t ts = auth::ntp_now() + static_cast<uint64_t>(clock_offset_);
-    if (auth::ntp_diff(ts, last_timestamp_) <= 0) ts = last_timestamp_ + 1;
-    last_timestamp_ = ts;
-    return ts;
-}
-
 bool MnService::authentic(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba) {
     if (!sa_) return true;
     auto r = auth::check_binding_ack(mh, p.info, ba, *sa_,
-                                     auth::SentTimestamps{timestamp_seq_, first_timestamp_seq_, last_timestamp_});
+                                     auth::SentTimestamps{timestamp_seq_, first_timestamp_seq_,
+                                                          timestamps_.last().value_or(0)});
     using K = auth::BaCheck::Kind;
     if (r.kind == K::home_agent_time) {
         // RFC 4285 6: ours was too far off (or not newer than what the home
         // agent accepted last). Take its clock.
-        clock_offset_ = auth::ntp_diff(*r.ha_time, auth::ntp_now());
+        timestamps_.adopt(*r.ha_time, auth::ntp_now());
         XLOG_WARN("home agent's clock differs from ours by %.1f s: using its time",
-                  static_cast<double>(clock_offset_) / auth::kNtpOneSecond);
+                  static_cast<double>(timestamps_.offset()) / auth::kNtpOneSecond);
         return true;
     }
     if (r.kind != K::ok) {

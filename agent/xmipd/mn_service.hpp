@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "auth/algorithm.hpp"
+#include "auth/ntp_time.hpp"
 #include "core/in6.hpp"
 #include "core/timers.hpp"
 #include "io/icmp_socket.hpp"
@@ -45,7 +46,6 @@ private:
     // RFC 4285: false when a BA must be ignored (counted in ba_drop_auth).
     // Adjusts the clock on a 144 carrying the home agent's time.
     bool authentic(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba);
-    uint64_t next_timestamp();
     void set_home_address(bool at_home);
     void install_default_route(const in6_addr& router);
     void remove_default_route();
@@ -67,8 +67,7 @@ private:
     mn::BindingUpdateList bul_;
     // RFC 4285 with the home agent, when configured.
     std::optional<auth::SecurityAssociation> sa_;
-    int64_t clock_offset_ = 0;          // NTP units: the home agent's clock minus ours
-    uint64_t last_timestamp_ = 0;       // the latest BU's
+    auth::TimestampSource timestamps_;
     uint64_t first_timestamp_seq_ = 0;  // the first BU's with the latest sequence number
     uint16_t timestamp_seq_ = 0;
     bool clock_adjusted_ = false;       // one resend per 144 cycle, not a loop

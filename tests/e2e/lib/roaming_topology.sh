@@ -207,8 +207,19 @@ interface $1
 EOF
 }
 
+# The mobile node's RFC 4285 key, shared by both agents' configurations:
+# made once per testbed, readable by root only (xmipd refuses anything else).
+rt_mn_key() {
+	if [[ ! -s $RT_WORK/mn.key ]]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$RT_WORK/mn.key")
+	fi
+	echo "$RT_WORK/mn.key"
+}
+
 # The agents' configuration files (docs/configuration.md).
 rt_ha_conf() {
+	local key
+	key=$(rt_mn_key)
 	cat <<EOF
 # The guide's home agent (configs/ha.toml) on this testbed.
 role = "ha"
@@ -235,6 +246,11 @@ address = "$HA_ADDR"
 home_link = "ha0"
 prefixes = ["$HOME_PREFIX"]
 
+[[home_agent.security_associations]]
+home_address = "$HOA"
+spi = 4097
+key_file = "$key"
+
 [home_agent.router_advertisements]
 # The guide's radvd on the HA (section 4.2.4): MinRtrAdvInterval 1,
 # MaxRtrAdvInterval 3 (also xmip's defaults).
@@ -244,6 +260,8 @@ EOF
 }
 
 rt_mn_conf() {
+	local key
+	key=$(rt_mn_key)
 	cat <<EOF
 # The guide's mobile node (configs/mn.toml) on this testbed.
 role = "mn"
@@ -261,6 +279,10 @@ listen = ""
 home_address = "$HOA/64"
 home_agent = "$HA_ADDR"
 interface = "mn0"
+
+[mobile_node.authentication]
+spi = 4097
+key_file = "$key"
 EOF
 }
 

@@ -186,3 +186,15 @@ TEST(NtpTime, UnixEpochAndFractions) {
     EXPECT_EQ(ntp_diff(5, 7), -2);
     EXPECT_EQ(ntp_diff(uint64_t{1} << 32, 0), kNtpOneSecond);
 }
+
+TEST(TimestampSource, IncreasingAndShiftedToTheHomeAgentsClock) {
+    const uint64_t now = to_ntp(std::chrono::system_clock::now());  // top bit set: after 1968
+    TimestampSource t;
+    EXPECT_EQ(t.next(now), now);  // the clock as it is, the first time too
+    EXPECT_EQ(t.next(now), now + 1);  // never the same twice
+    EXPECT_EQ(t.next(now - kNtpOneSecond), now + 2);  // nor going back
+    t.adopt(now + 100 * kNtpOneSecond, now);  // a 144: the HA is 100 s ahead
+    EXPECT_EQ(t.offset(), 100 * kNtpOneSecond);
+    EXPECT_EQ(t.next(now + 1000), now + 100 * kNtpOneSecond + 1000);
+    EXPECT_EQ(t.last(), now + 100 * kNtpOneSecond + 1000);
+}
