@@ -600,12 +600,17 @@ home_address = "$HOA/64"
 home_agent = "$HA"
 interface = "mn0"
 lifetime = $MN_LIFETIME
+[mobile_node.authentication]
+spi = $SPI
+key_file = "$WORK/mn.key"
 EOF
+	[[ -s $WORK/mn.key ]] || (umask 077 && printf '%s\n' "$MN_KEY" >"$WORK/mn.key")
 	# Address events on mn0, for the diagnostics when part B fails.
 	bg "$NS_MNB" "$WORK/mn0-address-events.log" ip -ts monitor address
 	# The scapy HA first: its capture must run before the MN can send.
 	bg "$NS_VIS" "$WORK/b.serve.json" "$PY" "$LIB/scapy_ha.py" serve --iface v0 --router-ll "$ROUTER_LL" \
-		--prefix $VISITED_PREFIX --ha $HA --ra-interval 0.5 --timeout 12 --ready "$WORK/b.ready"
+		--prefix $VISITED_PREFIX --ha $HA --ra-interval 0.5 --timeout 12 --ready "$WORK/b.ready" \
+		--key "$MN_KEY" --spi $SPI --bad-first
 	SERVE_PID=${BG_PIDS[-1]}
 	wait_until 5 test -e "$WORK/b.ready" || { fail "B. setup: the scapy home agent did not start"; return 1; }
 	start_xmipd MN_PID "$NS_MNB" "$WORK/mn.toml" "$WORK/xmipd-mn.log"
@@ -646,17 +651,19 @@ check_mn_bu() {
 	expect_eq "scapy: H flag" "$(jget "$out" bu_dissected.flag_h)" true
 	expect_eq "scapy: lifetime" "$(jget "$out" bu_dissected.lifetime)" $MN_LIFETIME
 	expect_eq "independent checksum (pseudo-header src = HAO)" "$(jget "$out" bu_dissected.checksum_ok)" true
+	expect_eq "RFC 4285 authenticator (Python's hmac)" "$(jget "$out" bu_dissected.bu_auth_ok)" true
+	[[ $(jget "$out" bu_dissected.bu_timestamp) =~ ^[0-9]+$ ]] || PROBLEMS+=("the BU has no Replay Protection timestamp")
 	expect_eq "sender MAC" "$(jget "$out" bu_mac)" $MAC_MNB
 	expect_eq "the MN's own view (status care_of_address)" "$(ctl "$WORK/mn.sock" status --get care_of_address)" "$COA_B"
 	local addrs
 	addrs=$(ip -n "$NS_MNB" -6 addr show dev mn0 | awk '/inet6/ { $1 = ""; print }' | paste -sd ';' -)
 	grep -q " $COA_B/64 " <<<"$addrs" || PROBLEMS+=("$COA_B/64 is not configured on mn0 (mn0 has:$addrs)")
-	report "$name" "BU seq $BU_SEQ $COA_B -> $HA, HAO $HOA, flags A|H, lifetime $MN_LIFETIME s; checksum valid (xmip-mh-inspect, independent); from $MAC_MNB" -- "${PROBLEMS[@]}"
+	report "$name" "BU seq $BU_SEQ $COA_B -> $HA, HAO $HOA, flags A|H, lifetime $MN_LIFETIME s; checksum valid (xmip-mh-inspect, independent); authenticated (RFC 4285, SPI $SPI); from $MAC_MNB" -- "${PROBLEMS[@]}"
 }
 
 # B2 ------------------------------------------------------------------------------
 check_mn_bound() {
-	local name="B2. after scapy's BA the MN is bound: binding update list and datapath" out=$WORK/b.serve.json
+	local name="B2. a BA with a corrupted authenticator is ignored; after the authentic one the MN is bound" out=$WORK/b.serve.json
 	local PROBLEMS=() state i ba
 	if [[ -z $BU_SEQ || $BU_SEQ == null ]]; then
 		fail "$name" "no BU was answered (see B1)"
@@ -675,8 +682,9 @@ check_mn_bound() {
 	expect_eq "bul home agent" "$(ctl "$WORK/mn.sock" bul --get 0.home_agent)" $HA
 	expect_eq "bul granted lifetime" "$(ctl "$WORK/mn.sock" bul --get 0.lifetime)" $MN_LIFETIME
 	expect_eq "ba_received" "$(mn_stat ba_received)" 1
+	expect_eq "ba_drop_auth (the corrupted BA sent 0.3 s before)" "$(mn_stat ba_drop_auth)" 1
 	expect_eq "datapath binding (remote local)" "$(dp_binding "$NS_MNB" mn $HOA)" "$HA $COA_B"
-	report "$name" "bul: bound, CoA $COA_B, seq $BU_SEQ, lifetime $MN_LIFETIME s; datapath: $HOA local $COA_B remote $HA" -- "${PROBLEMS[@]}"
+	report "$name" "the corrupted BA counted in ba_drop_auth and ignored; bul: bound, CoA $COA_B, seq $BU_SEQ, lifetime $MN_LIFETIME s; datapath: $HOA local $COA_B remote $HA" -- "${PROBLEMS[@]}"
 }
 
 # B3 ------------------------------------------------------------------------------
@@ -691,7 +699,8 @@ check_mn_wrong_seq() {
 	d0=$(mn_stat ba_drop_misc)
 	before=$(ctl "$WORK/mn.sock" bul --get 0 | "$PY" -c 'import json,sys; e=json.load(sys.stdin); print(e["state"], e["care_of_address"], e["sequence"], e["lifetime"])')
 	on "$NS_VIS" "$PY" "$LIB/scapy_ha.py" ba --iface v0 --dst-mac $MAC_MNB --ha $HA --coa "$COA_B" --hoa $HOA \
-		--seq $wrong --status 0 --lifetime $MN_LIFETIME >"$WORK/b3.json" 2>"$WORK/b3.json.err"
+		--seq $wrong --status 0 --lifetime $MN_LIFETIME --key "$MN_KEY" --spi $SPI \
+		--timestamp "$(jget "$WORK/b.serve.json" bu_dissected.bu_timestamp)" >"$WORK/b3.json" 2>"$WORK/b3.json.err"
 	for ((i = 0; i < 20; i++)); do
 		d1=$(mn_stat ba_drop_misc)
 		((d1 != d0)) && break

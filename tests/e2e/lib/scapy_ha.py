@@ -17,11 +17,16 @@ scapy, MH checksums verified by mh_wire.py.
         address from the BU's Home Address option, and exits. Prints one
         JSON object: the BU (hex IPv6 packet, the sender's MAC, its
         dissection) and the BA sent (hex), or "bu": null after --timeout.
+        With --key (hex) and --spi the home agent has an RFC 4285 security
+        association with the node: the BU's authenticator is checked
+        (bu_auth_ok, with Python's hmac: rfc4285.py) and the BA carries the
+        BU's timestamp and an MN-HA authenticator; --bad-first sends, 0.3 s
+        before that BA, the same one with its authenticator corrupted.
 
     scapy_ha.py ba --iface IF --dst-mac MAC --ha HA --coa COA --hoa HOA
                    --seq N [--status S] [--lifetime S]
-        Sends one Binding Acknowledgement, built the same way; prints it
-        as JSON {"ba": hex}.
+        Sends one Binding Acknowledgement, built the same way (with --key,
+        --spi and --timestamp: authenticated); prints it as JSON {"ba": hex}.
 
 Run with Debian's scapy: /usr/bin/python3.
 """
@@ -42,6 +47,24 @@ from scapy.layers.inet6 import (HAO, ICMPv6ND_RA, ICMPv6NDOptPrefixInfo,  # noqa
 from scapy.layers.l2 import Ether  # noqa: E402
 
 import mh_wire  # noqa: E402
+import rfc4285  # noqa: E402
+from scapy.layers.inet6 import MIP6OptMsgAuth, MIP6OptReplayProtection  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+
+
+def authenticated_ack(a, coa, hoa, seq, status, lifetime, timestamp, corrupt=False):
+    """The BA with Replay Protection and MN-HA Authentication (RFC 4285):
+    care-of address = its destination, home address = the RH2's."""
+    key = bytes.fromhex(a.key)
+    opts = [MIP6OptReplayProtection(timestamp=timestamp), MIP6OptMsgAuth(subtype=1, mspi=a.spi, authdata=b"\0" * 12)]
+    mh = bytearray(bytes(MIP6MH_BA(status=status, flags=0, seq=seq, mhtime=lifetime // 4, options=opts)))
+    mh[-12:] = rfc4285.authenticator("hmac-sha1-96", key, coa, hoa, bytes(mh))
+    if corrupt:
+        mh[-1] ^= 0x01
+    mh[4:6] = b"\0\0"
+    mh[4:6] = mh_wire.mh_checksum(a.ha, hoa, bytes(mh)).to_bytes(2, "big")  # RH2: the HoA is the final destination
+    return (IPv6(src=a.ha, dst=coa) / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[hoa], nh=mh_wire.IPPROTO_MH) /
+            Raw(bytes(mh)))
 
 
 def binding_ack(ha, coa, hoa, seq, status, lifetime):
@@ -91,7 +114,19 @@ def serve(a):
         raw = bytes(frame[IPv6])
         d = dissect_bu(raw)
         hoa = d["hao"] or d["src"]
-        ba = binding_ack(a.ha, d["src"], hoa, d["sequence"], 0, d["lifetime"])
+        if a.key:
+            w = mh_wire.walk(raw)
+            d["bu_auth_ok"] = rfc4285.verify("hmac-sha1-96", bytes.fromhex(a.key), a.spi, d["src"], hoa, w["mh"])
+            d["bu_timestamp"] = rfc4285.replay_timestamp(w["mh"])
+            ts = d["bu_timestamp"] or 0
+            if a.bad_first:
+                bad = authenticated_ack(a, d["src"], hoa, d["sequence"], 0, d["lifetime"], ts, corrupt=True)
+                sendp(Ether(src=mac, dst=frame[Ether].src) / bad, iface=a.iface)
+                result["bad_ba"] = bytes(bad).hex()
+                time.sleep(0.3)
+            ba = authenticated_ack(a, d["src"], hoa, d["sequence"], 0, d["lifetime"], ts)
+        else:
+            ba = binding_ack(a.ha, d["src"], hoa, d["sequence"], 0, d["lifetime"])
         sendp(Ether(src=mac, dst=frame[Ether].src) / ba, iface=a.iface)
         result.update(bu=raw.hex(), bu_mac=frame[Ether].src, bu_dissected=d, ba=bytes(ba).hex(),
                       bu_received_at=float(frame.time), ba_sent_at=time.time())
@@ -118,7 +153,10 @@ def serve(a):
 
 
 def send_ba(a):
-    ba = binding_ack(a.ha, a.coa, a.hoa, a.seq, a.status, a.lifetime)
+    if a.key:
+        ba = authenticated_ack(a, a.coa, a.hoa, a.seq, a.status, a.lifetime, a.timestamp)
+    else:
+        ba = binding_ack(a.ha, a.coa, a.hoa, a.seq, a.status, a.lifetime)
     sendp(Ether(dst=a.dst_mac) / ba, iface=a.iface)
     json.dump({"ba": bytes(ba).hex()}, sys.stdout)
     sys.stdout.write("\n")
@@ -134,12 +172,17 @@ def main():
     s.add_argument("--ra-interval", type=float, default=0.5)
     s.add_argument("--timeout", type=float, default=10.0)
     s.add_argument("--ready", help="touched once the capture runs")
+    s.add_argument("--bad-first", action="store_true", help="a BA with a corrupted authenticator first")
     b = sub.add_parser("ba")
     for opt in ("--iface", "--dst-mac", "--ha", "--coa", "--hoa"):
         b.add_argument(opt, required=True)
     b.add_argument("--seq", type=int, required=True)
     b.add_argument("--status", type=int, default=0)
     b.add_argument("--lifetime", type=int, default=600, help="seconds")
+    b.add_argument("--timestamp", type=int, default=0, help="Replay Protection value (with --key)")
+    for p in (s, b):
+        p.add_argument("--key", default="", help="RFC 4285 MN-HA key, hex")
+        p.add_argument("--spi", type=int, default=0)
     a = ap.parse_args()
     conf.verb = 0
     return serve(a) if a.mode == "serve" else send_ba(a)
