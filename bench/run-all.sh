@@ -7,7 +7,8 @@
 # Runs, in this order: xmip-bench-forward (pps: xmip vs the kernel's seg6
 # tunnel vs a bare XDP forwarder), xmip-bench-datapath (ns/packet and load
 # time vs number of bindings), xmip-bench-signalling (registrations per
-# second of one xmipd home agent, at two binding cache sizes). Prints each
+# second of one xmipd home agent, at two binding cache sizes, with and
+# without RFC 4285 authentication). Prints each
 # tool's report; the results and the progress go to $RESULTS (default
 # bench-results-<date>.txt in the current directory; --quick: not kept).
 #
@@ -83,11 +84,13 @@ if ((QUICK)); then
 	run forward "$BUILD/bench/xmip-bench-forward" --quick
 	run datapath "$BUILD/bench/xmip-bench-datapath" --quick
 	run signalling "$BUILD/bench/xmip-bench-signalling" --quick --xmipd "$XMIPD"
+	run signalling-auth "$BUILD/bench/xmip-bench-signalling" --quick --auth --xmipd "$XMIPD"
 else
 	run forward "$BUILD/bench/xmip-bench-forward"
 	run datapath "$BUILD/bench/xmip-bench-datapath"
-	run signalling-500 "$BUILD/bench/xmip-bench-signalling" --nodes 500 --refresh-rounds 20 --xmipd "$XMIPD"
-	run signalling-4000 "$BUILD/bench/xmip-bench-signalling" --nodes 4000 --refresh-rounds 5 --xmipd "$XMIPD"
+	run signalling-1000 "$BUILD/bench/xmip-bench-signalling" --nodes 1000 --refresh-rounds 10 --xmipd "$XMIPD"
+	run signalling-1000-auth "$BUILD/bench/xmip-bench-signalling" --nodes 1000 --refresh-rounds 10 --auth --xmipd "$XMIPD"
+	run signalling-5000 "$BUILD/bench/xmip-bench-signalling" --nodes 5000 --refresh-rounds 4 --xmipd "$XMIPD"
 	echo "results: $RESULTS"
 fi
 echo "all benchmarks ran in $((SECONDS - START)) s"

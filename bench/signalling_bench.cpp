@@ -20,21 +20,28 @@
 //  - first registrations: N new home addresses, sent at --first-rate per
 //    second. The home agent runs DAD for each home address on the home link
 //    (1 s, RFC 6275 10.4.1, not configurable) before it answers, so the
-//    latency includes that second and the rate is bounded by the send rate
-//    and the agent;
+//    latency includes that second; it also admits BUs from sources that are
+//    not yet a binding's care-of address at 500/s in all (its flood guard),
+//    so the default rate stays below that and the rate measured is the
+//    send rate unless the agent falls behind;
 //  - refreshes: --refresh-rounds BUs per home address (sequence + 1, same
 //    care-of address), closed loop with --window BUs outstanding: the rate
-//    the agent sustains when it is the bottleneck.
+//    the agent sustains when it is the bottleneck. A care-of address sends
+//    at most one BU per --min-interval (default 0.34 s): the home agent
+//    drops more than MAX_UPDATE_RATE = 3/s per source.
 //
-// Authentication (RFC 4285): the hook is BuSigner below; --auth is refused
-// until the home agent's MN-HA authentication is in the tree (then sign
-// with auth::sign() and give xmipd a security association per home address).
+// Authentication (RFC 4285), --auth: every BU carries Replay Protection and
+// an MN-HA Authentication option (auth::sign(), HMAC-SHA1-96), and xmipd
+// gets one security association per home address. Without it, the home
+// prefix is an "optional" authentication prefix.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +58,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/algorithm.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/ntp_time.hpp"
 #include "datapath/in6.hpp"
 #include "frames.hpp"
 #include "mh/messages.hpp"
@@ -98,9 +108,13 @@ xmip_in6 care_of(uint32_t i) {
     return a;
 }
 
-// RFC 4285 hook: adds the Replay Protection and Authentication options to
-// a BU from coa for hoa. Empty: unauthenticated BUs.
-using BuSigner = std::function<void(mh::BindingUpdate&, const in6_addr& coa, const in6_addr& hoa)>;
+// Adds the Replay Protection and Authentication options to the BU of node
+// i (care-of address coa, home address hoa). Empty: unauthenticated BUs.
+using BuSigner = std::function<void(mh::Message&, uint32_t i, const in6_addr& coa, const in6_addr& hoa)>;
+
+constexpr uint32_t kFirstSpi = 0x1000;  // node i: SPI kFirstSpi + i
+// One shared key for every association (a benchmark, not a deployment).
+constexpr const char* kKeyHex = "00112233445566778899aabbccddeeff0011223344556677";
 
 struct Config {
     bool quick = false;
@@ -108,6 +122,7 @@ struct Config {
     unsigned refresh_rounds = 0;
     unsigned window = 32;
     double first_rate = 0;
+    double min_interval = 0.34;
     uint32_t lifetime = 3600;
     std::string xmipd;
     std::string log_level = "info";
@@ -148,6 +163,7 @@ public:
             index_[key(hoa_.back())] = i;
         }
         seq_.assign(hoa_.size(), 100);
+        last_sent_.assign(hoa_.size(), Clock::time_point{});
     }
     ~LoadGen() {
         if (fd_ >= 0) close(fd_);
@@ -156,7 +172,8 @@ public:
     // Sends BUs for nodes [from, to) `rounds` times each (sequence + 1 every
     // time), at most `window` outstanding, at most `rate` per second (0: no
     // limit); a BU unanswered after timeout_s is lost.
-    PhaseResult run(uint32_t from, uint32_t to, unsigned rounds, unsigned window, double rate, double timeout_s) {
+    PhaseResult run(uint32_t from, uint32_t to, unsigned rounds, unsigned window, double rate, double timeout_s,
+                    double min_interval = 0) {
         struct Pending {
             Clock::time_point sent;
             uint16_t seq;
@@ -177,6 +194,10 @@ public:
                    (rate <= 0 || static_cast<double>(res.sent) < rate * t + 1)) {
                 uint32_t i = order[next];
                 if (pending.count(i)) break;  // its previous BU is still out: keep the order
+                if (min_interval > 0 && last_sent_[i] != Clock::time_point{} &&
+                    std::chrono::duration<double>(now - last_sent_[i]).count() < min_interval)
+                    break;  // MAX_UPDATE_RATE per source
+                last_sent_[i] = now;
                 uint16_t seq = ++seq_[i];
                 send_bu(i, seq);
                 pending[i] = {Clock::now(), seq};
@@ -220,12 +241,13 @@ private:
         bu.set_flag(mh::BindingUpdate::flag_ack, true);
         bu.set_flag(mh::BindingUpdate::flag_home, true);
         bu.set_lifetime_seconds(cfg_.lifetime);
-        if (signer_) signer_(bu, coa_[i], hoa_[i]);
+        mh::Message msg{bu};
+        if (signer_) signer_(msg, i, coa_[i], hoa_[i]);
         mh::PacketSpec spec;
         spec.src = coa_[i];
         spec.dst = ha_;
         spec.home_address = hoa_[i];
-        auto pkt = mh::build_packet(spec, mh::Message{bu});
+        auto pkt = mh::build_packet(spec, msg);
         if (!pkt) throw std::runtime_error("cannot build a BU");
         Bytes frame = ether(kMacHa1, kMacM0, *pkt);
         if (::send(fd_, frame.data(), frame.size(), 0) != static_cast<ssize_t>(frame.size()))
@@ -253,6 +275,7 @@ private:
     in6_addr ha_ = dp::to_in6(dp::require_in6(kHa));
     std::vector<in6_addr> hoa_, coa_;
     std::vector<uint16_t> seq_;
+    std::vector<Clock::time_point> last_sent_;
     std::unordered_map<std::string, uint32_t> index_;
 };
 
@@ -267,6 +290,30 @@ void write_config(const Config& cfg, const std::string& path) {
       << "[home_agent]\naddress = \"" << kHa << "\"\nhome_link = \"ha0\"\nprefixes = [\"2001:db8:2700::/64\"]\n"
       << "max_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
       << "[home_agent.router_advertisements]\nenabled = false\n";
+    if (!cfg.auth) {
+        f << "[home_agent.authentication]\noptional_prefixes = [\"2001:db8:2700::/64\"]\n";
+        return;
+    }
+    {
+        std::ofstream k("/tmp/mn.key");
+        k << kKeyHex << "\n";
+    }
+    chmod("/tmp/mn.key", 0600);
+    for (uint32_t i = 0; i <= cfg.nodes; i++)  // node cfg.nodes: the probe
+        f << "[[home_agent.security_associations]]\nhome_address = \""
+          << dp::format_in6(home_address(kHomePrefix, i)) << "\"\nspi = " << kFirstSpi + i
+          << "\nalgorithm = \"hmac-sha1-96\"\nkey_file = \"/tmp/mn.key\"\n";
+}
+
+BuSigner make_signer() {
+    auth::SecurityAssociation sa;
+    sa.algorithm = auth::Algorithm::HmacSha1_96;
+    for (size_t i = 0; kKeyHex[i] && kKeyHex[i + 1]; i += 2)
+        sa.key.push_back(static_cast<uint8_t>(std::stoi(std::string(kKeyHex + i, 2), nullptr, 16)));
+    return [sa](mh::Message& m, uint32_t i, const in6_addr& coa, const in6_addr& hoa) mutable {
+        sa.spi = kFirstSpi + i;
+        if (!auth::sign(m, coa, hoa, sa, auth::ntp_now())) throw std::runtime_error("cannot sign a BU");
+    };
 }
 
 void print_phase(const char* name, const PhaseResult& r) {
@@ -294,25 +341,30 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 1000000u));
     app.add_option("--refresh-rounds", cfg.refresh_rounds, "refreshes per home address (default 5)");
     app.add_option("--window", cfg.window, "BUs outstanding during refreshes (default 32)")->check(CLI::Range(1u, 4096u));
-    app.add_option("--first-rate", cfg.first_rate, "first registrations sent per second (default 1000)");
+    app.add_option("--first-rate", cfg.first_rate, "first registrations sent per second (default 450: the HA admits new sources at 500/s in all)");
     app.add_option("--xmipd", cfg.xmipd, "the xmipd to run (default: ../agent/xmipd/xmipd from this binary)");
     app.add_option("--log-level", cfg.log_level, "xmipd's log_level (default info: one line per registration)");
-    app.add_flag("--auth", cfg.auth, "RFC 4285 authentication of every BU (needs the home agent's support)");
+    app.add_flag("--auth", cfg.auth, "RFC 4285 MN-HA authentication (HMAC-SHA1-96) of every BU");
+    app.add_option("--min-interval", cfg.min_interval,
+                   "seconds between two BUs of one care-of address (default 0.34: the HA allows 3/s per source)");
     CLI11_PARSE(app, argc, argv);
     if (!cfg.nodes) cfg.nodes = cfg.quick ? 50 : 2000;
     if (!cfg.refresh_rounds) cfg.refresh_rounds = cfg.quick ? 2 : 5;
-    if (cfg.first_rate <= 0) cfg.first_rate = cfg.quick ? 500 : 1000;
+    if (cfg.first_rate <= 0) cfg.first_rate = 450;  // under the HA's 500/s for new sources
     if (cfg.xmipd.empty()) cfg.xmipd = self_dir() + "/../agent/xmipd/xmipd";
-    if (cfg.auth) {
-        std::fprintf(stderr, "xmip-bench-signalling: --auth: the home agent's RFC 4285 support is not in this tree yet "
-                             "(BuSigner is the hook)\n");
-        return 2;
-    }
     if (access(cfg.xmipd.c_str(), X_OK)) {
         std::fprintf(stderr, "xmip-bench-signalling: no executable xmipd at %s (--xmipd)\n", cfg.xmipd.c_str());
         return 2;
     }
 
+    // The testbed hides the real /tmp: hold xmipd by a descriptor (not
+    // close-on-exec, so `ip netns exec` inherits it) and run it through that.
+    const int xmipd_fd = open(cfg.xmipd.c_str(), O_RDONLY);
+    if (xmipd_fd < 0) {
+        std::fprintf(stderr, "xmip-bench-signalling: cannot open %s\n", cfg.xmipd.c_str());
+        return 2;
+    }
+    const std::string xmipd_path = "/proc/self/fd/" + std::to_string(xmipd_fd);
     std::string why;
     if (!enter_private_testbed(&why)) {
         std::fprintf(stderr, "xmip-bench-signalling: %s\n", why.c_str());
@@ -322,8 +374,8 @@ int main(int argc, char** argv) {
     try {
         for (const auto& c : kTopology) sh(c);
         write_config(cfg, "/tmp/ha.toml");
-        ha = spawn({"ip", "netns", "exec", "ha", cfg.xmipd, "-c", "/tmp/ha.toml"}, "/tmp/xmipd.log");
-        LoadGen gen(cfg, BuSigner{});
+        ha = spawn({"ip", "netns", "exec", "ha", xmipd_path, "-c", "/tmp/ha.toml"}, "/tmp/xmipd.log");
+        LoadGen gen(cfg, cfg.auth ? make_signer() : BuSigner{});
         // Node cfg.nodes is the probe: registered once the agent answers.
         PhaseResult probe;
         const auto up_by = Clock::now() + std::chrono::seconds(15);
@@ -341,7 +393,7 @@ int main(int argc, char** argv) {
         PhaseResult first = gen.run(0, cfg.nodes, 1, cfg.nodes, cfg.first_rate, 5.0);
         std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; refreshes...\n", static_cast<unsigned long>(first.acked),
                      static_cast<unsigned long>(first.lost), first.seconds);
-        PhaseResult refresh = gen.run(0, cfg.nodes, cfg.refresh_rounds, cfg.window, 0, 2.0);
+        PhaseResult refresh = gen.run(0, cfg.nodes, cfg.refresh_rounds, cfg.window, 0, 2.0, cfg.min_interval);
         std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s\n", static_cast<unsigned long>(refresh.acked),
                      static_cast<unsigned long>(refresh.lost), refresh.seconds);
         int status;
@@ -349,15 +401,17 @@ int main(int argc, char** argv) {
 
         std::printf("xmip signalling benchmark: one xmipd home agent in a namespace%s\n", cfg.quick ? " (--quick)" : "");
         std::printf("load generator: %u mobile nodes, each its own home address and care-of address; BUs with HAO, A|H, "
-                    "lifetime %u s, no authentication\n",
-                    cfg.nodes, cfg.lifetime);
+                    "lifetime %u s, %s\n",
+                    cfg.nodes, cfg.lifetime,
+                    cfg.auth ? "RFC 4285 authenticated (Replay Protection + MN-HA HMAC-SHA1-96)" : "no authentication");
         std::printf("xmipd: log_level %s; DAD for every new home address (1 s, fixed)\n\n", cfg.log_level.c_str());
         std::printf("%-22s %8s %8s %8s %6s %9s %10s %10s %10s\n", "phase", "BUs", "BA ok", "BA nack", "lost", "seconds",
                     "reg/s", "median ms", "p99 ms");
         print_phase("first registrations", first);
         print_phase("refreshes", refresh);
-        std::printf("\nfirst registrations: sent at %.0f/s, all outstanding at once (DAD); refreshes: closed loop, %u outstanding\n",
-                    cfg.first_rate, cfg.window);
+        std::printf("\nfirst registrations: sent at %.0f/s, all outstanding at once (DAD); refreshes: closed loop, %u outstanding, "
+                    "a care-of address at most every %.2f s\n",
+                    cfg.first_rate, cfg.window, cfg.min_interval);
         std::ifstream la("/proc/loadavg");
         std::string load;
         std::getline(la, load);
