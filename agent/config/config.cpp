@@ -151,6 +151,9 @@ std::string to_toml(const Config& c) {
         o += "\n[home_agent.authentication]\n";
         kv("optional_prefixes", list(ha->auth_optional_prefixes));
         kv("replay_window", std::to_string(ha->replay_window));
+        o += "\n[home_agent.rate_limit]\n";
+        kv("per_source", std::to_string(ha->rate_per_source));
+        kv("unregistered_total", std::to_string(ha->rate_unregistered_total));
         for (const auto& sa : ha->security_associations) {
             o += "\n[[home_agent.security_associations]]\n";
             kv("home_address", quote(sa.home_address.to_string()));

@@ -109,6 +109,9 @@ const char* to_string(AuthAlgorithm a);  // "hmac-sha1-96", "hmac-sha256-128"
 inline constexpr uint32_t kDefaultReplayWindow = 7;  // s, RFC 4285 6
 inline constexpr uint32_t kMaxReplayWindow = 3600;
 inline constexpr int64_t kMinSpi = 256;  // RFC 4285 reserves 0-255
+inline constexpr uint32_t kDefaultUpdateRatePerSource = 3;       // RFC 6275 12 MAX_UPDATE_RATE
+inline constexpr uint32_t kDefaultUnregisteredUpdateRate = 500;  // all unregistered sources together
+inline constexpr uint32_t kMaxUpdateRate = 1000000;
 
 // A key file as configured, and where: read_keys() names that place when the
 // file is unusable. Two references are equal when they name the same path.
@@ -144,6 +147,10 @@ struct HomeAgent {
     // home address without a security association may register without).
     std::vector<Ip6Prefix> auth_optional_prefixes;
     uint32_t replay_window = kDefaultReplayWindow;  // s either side of our clock
+    // Binding Updates per second (docs/security.md): from one source, and
+    // from all sources that are not the care-of address of their binding.
+    uint32_t rate_per_source = kDefaultUpdateRatePerSource;
+    uint32_t rate_unregistered_total = kDefaultUnregisteredUpdateRate;
     std::vector<SecurityAssociation> security_associations;  // one per home address
 
     HomeAddressCheck check_home_address(const Ip6Address& hoa) const;

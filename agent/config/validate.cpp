@@ -569,6 +569,8 @@ struct Validator {
             ha.auth_optional_prefixes = *l;
         }
         set_int("home_agent.authentication.replay_window", ha.replay_window, 1, kMaxReplayWindow);
+        set_int("home_agent.rate_limit.per_source", ha.rate_per_source, 1, kMaxUpdateRate);
+        set_int("home_agent.rate_limit.unregistered_total", ha.rate_unregistered_total, 1, kMaxUpdateRate);
 
         const std::string arr = "home_agent.security_associations";
         auto count = get(arr) ? std::get_if<int64_t>(&get(arr)->value) : nullptr;

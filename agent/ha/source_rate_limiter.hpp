@@ -48,6 +48,8 @@ public:
     // Takes a token for one message from src; false: drop it.
     bool allow(const in6_addr& src, core::TimePoint now);
 
+    // A new rate (configuration reload); buckets keep their tokens.
+    void set_limit(RateLimit limit) { limit_ = limit; }
     size_t size() const { return buckets_.size(); }
     size_t capacity() const { return capacity_; }
 

@@ -29,13 +29,18 @@ namespace {
 constexpr auto kDadWait = milliseconds(1000);       // RetransTimer, DupAddrDetectTransmits 1
 constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a home link
 
-// Binding Update rate limits (docs/security.md). Per source: MAX_UPDATE_RATE
-// (RFC 6275 12). Sources that are not their binding's care-of address are
-// also limited together, so a flood from many addresses costs at most this
-// much authentication work and this many refusals sent.
-constexpr ha::RateLimit kPerSource{3, 3};
+// Binding Update rate limits (docs/security.md, home_agent.rate_limit). Per
+// source: MAX_UPDATE_RATE (RFC 6275 12) by default. Sources that are not
+// their binding's care-of address are also limited together, so a flood from
+// many addresses costs at most that much authentication work and that many
+// refusals sent.
 constexpr size_t kUnboundSources = 4096;
-constexpr ha::RateLimit kUnboundTotal{500, 500};
+ha::RateLimit per_source(const config::HomeAgent& h) {
+    return {double(h.rate_per_source), double(h.rate_per_source)};
+}
+ha::RateLimit unbound_total(const config::HomeAgent& h) {
+    return {double(h.rate_unregistered_total), double(h.rate_unregistered_total)};
+}
 
 
 }  // namespace
@@ -45,9 +50,9 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
       cfg_(*cfg.home_agent),
       cache_(policy_from(*cfg.home_agent)),
       guard_(guard_policy(*cfg.home_agent)),
-      bound_sources_(kPerSource, cfg.home_agent->max_bindings),
-      other_sources_(kPerSource, kUnboundSources),
-      other_total_(kUnboundTotal, ctx.loop.now()) {
+      bound_sources_(per_source(*cfg.home_agent), cfg.home_agent->max_bindings),
+      other_sources_(per_source(*cfg.home_agent), kUnboundSources),
+      other_total_(unbound_total(*cfg.home_agent), ctx.loop.now()) {
     ha_addr_ = cfg_.address.to_in6();
     home_ifindex_ = core::ifindex_of(cfg_.home_link);
     home_mac_ = ctx_.netlink.link(home_ifindex_).mac;
@@ -108,7 +113,7 @@ void HaService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const ui
 bool HaService::admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now) {
     const ha::Binding* b = cache_.find(hoa);
     if (b && !b->pending_dad && core::same_addr(b->coa, src)) return bound_sources_.allow(src, now);
-    return other_sources_.allow(src, now) && other_total_.take(kUnboundTotal, now);
+    return other_sources_.allow(src, now) && other_total_.take(unbound_total(cfg_), now);
 }
 
 void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu) {
@@ -474,6 +479,8 @@ void HaService::reload(const config::Config& c) {
     cfg_.home_link = keep_link;
     cache_.set_policy(policy_from(cfg_));
     guard_.set_policy(guard_policy(cfg_));
+    bound_sources_.set_limit(per_source(cfg_));
+    other_sources_.set_limit(per_source(cfg_));
     ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     if (cfg_.router_advertisements.enabled)
         schedule_router_advertisement(true);

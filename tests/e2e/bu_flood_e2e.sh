@@ -85,7 +85,13 @@ cleanup() {
 }
 e2e_arm
 
-stat_of() { ctl "$WORK/ha.sock" stats --get "signalling.$1"; }
+# counters: one snapshot (a single stats answer) of the counters the checks
+# compare: bu_received ba_sent bu_drop_ratelimit bu_drop_auth.
+counters() {
+	ctl "$WORK/ha.sock" stats | "$PY" -c 'import json, sys
+s = json.load(sys.stdin)["signalling"]
+print(s["bu_received"], s["ba_sent"], s["bu_drop_ratelimit"], s["bu_drop_auth"])'
+}
 bound() { [[ $(ctl "$WORK/ha.sock" bcache --get 0.state 2>/dev/null) == active ]]; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$HA_PID/status"; }
 flood() { # SECONDS OUT
@@ -170,18 +176,12 @@ fi
 flood 2 "$WORK/warmup.json"
 sleep 0.5
 RSS1=$(rss_kb)
-received1=$(stat_of bu_received)
-accepted1=$(stat_of ba_sent)
-ratelimit1=$(stat_of bu_drop_ratelimit)
-auth1=$(stat_of bu_drop_auth)
+read -r received1 accepted1 ratelimit1 auth1 <<<"$(counters)"
 FLOOD_START=$(date +%s.%N)
 flood $FLOOD_SECONDS "$WORK/flood.json"
 sleep 0.5
 RSS2=$(rss_kb)
-received2=$(stat_of bu_received)
-accepted2=$(stat_of ba_sent)
-ratelimit2=$(stat_of bu_drop_ratelimit)
-auth2=$(stat_of bu_drop_auth)
+read -r received2 accepted2 ratelimit2 auth2 <<<"$(counters)"
 SNAP_STATE=$(ctl "$WORK/ha.sock" bcache --get 0.state 2>/dev/null)
 SNAP_COA=$(ctl "$WORK/ha.sock" bcache --get 0.care_of_address 2>/dev/null)
 SNAP_ENTRIES=$(ctl "$WORK/ha.sock" status --get bindings 2>/dev/null)
@@ -223,12 +223,17 @@ report "$name" "flood: ${sent:-0} forged BUs in $(jget "$WORK/flood.json" second
 # F4 ----------------------------------------------------------------------------------
 name="F4. the agent's memory stays flat under the flood"
 PROBLEMS=()
-if [[ -z $RSS1 || -z $RSS2 ]]; then
+# An AddressSanitizer build (build-asan, docs/testing.md) keeps freed memory
+# in quarantine (up to 256 MB), so its RSS grows under any churn: not judged
+# there; the plain build judges it, and LeakSanitizer checks leaks at exit.
+if grep -qa __asan_init "$XMIPD"; then
+	:
+elif [[ -z $RSS1 || -z $RSS2 ]]; then
 	PROBLEMS+=("could not read VmRSS of pid $HA_PID")
 elif ((RSS2 - RSS1 > RSS_BOUND_KB)); then
 	PROBLEMS+=("VmRSS grew from $RSS1 kB to $RSS2 kB (more than $RSS_BOUND_KB kB)")
 fi
-report "$name" "VmRSS $RSS1 kB after the 2 s warm-up, $RSS2 kB after the ${FLOOD_SECONDS} s flood (bound +$RSS_BOUND_KB kB)" -- "${PROBLEMS[@]}"
+report "$name" "VmRSS $RSS1 kB after the 2 s warm-up, $RSS2 kB after the ${FLOOD_SECONDS} s flood ($(grep -qa __asan_init "$XMIPD" && echo "not judged: AddressSanitizer build" || echo "bound +$RSS_BOUND_KB kB"))" -- "${PROBLEMS[@]}"
 
 # F5 ----------------------------------------------------------------------------------
 name="F5. SIGTERM: the home agent stops cleanly"

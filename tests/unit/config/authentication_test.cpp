@@ -250,3 +250,19 @@ TEST_F(KeyDir, HomeAgentKeysNamedByTheirEntry) {
                                     "\" has mode 0644: group and other users may use it; make it private (chmod 600)");
     EXPECT_EQ(c.home_agent->security_associations[0].key.size(), 20u);
 }
+
+TEST(Authentication, RateLimits) {
+    auto d = load_text(ha(""));
+    ASSERT_LOADS(d);
+    EXPECT_EQ(d.config->home_agent->rate_per_source, 3u);  // MAX_UPDATE_RATE
+    EXPECT_EQ(d.config->home_agent->rate_unregistered_total, 500u);
+    auto r = load_text(ha("[home_agent.rate_limit]\nper_source = 10\nunregistered_total = 20000\n"));
+    ASSERT_LOADS(r);
+    EXPECT_EQ(r.config->home_agent->rate_per_source, 10u);
+    EXPECT_EQ(r.config->home_agent->rate_unregistered_total, 20000u);
+    EXPECT_EQ(errors_of(ha("[home_agent.rate_limit]\nper_source = 0\n")),
+              Strings{"ha.toml:9: home_agent.rate_limit.per_source: 0 is out of range (1..1000000)"});
+    auto again = load_text(to_toml(*r.config), "b.toml");
+    ASSERT_LOADS(again);
+    EXPECT_EQ(*again.config, *r.config);
+}
