@@ -492,10 +492,9 @@ mn_routing() {
 	step "$name"
 	PROBLEMS=()
 	DETAILS=()
-	local routes def get ar_ll tcf
-	routes=$(ip -n "$NS_MN" -6 route show 2>&1)
+	local def get ar_ll tcf
 	say "the MN's routing table (the guide's route -A inet6):"
-	((VERBOSE)) && sed 's/^/    /' <<<"$routes"
+	show ip -n "$NS_MN" -6 route show
 	ar_ll=$(eui64 fe80::/64 $MAC_AR1)
 	def=$(grep 'metric 512' <<<"$(ip -n "$NS_MN" -6 route show default 2>&1)")
 	[[ $def == *"via $ar_ll dev mn0"* && $def == *"src $HOA"* && $def == *"mtu 1460"* ]] ||
