@@ -1,31 +1,24 @@
 #include "mh/auth.hpp"
 
 #include "mh/messages.hpp"
+#include "mh/option_walk.hpp"
 
 namespace xmip::mh {
 
 Result<Bytes> authentication_input(ByteView mh, const in6_addr& care_of_address,
                                    const in6_addr& home_address, uint8_t subtype) {
     if (mh.size() < 8 || mh[2] > mh_type::be) return make_error(Errc::truncated, mh.size());
-    size_t pos = 6 + fixed_body_length(mh[2]);
     size_t found = 0;  // offset of the option, 0 = none yet
-    while (pos < mh.size()) {
-        uint8_t type = mh[pos];
-        if (type == opt::pad1) {
-            pos++;
-            continue;
+    auto error = walk_options(mh, 6 + fixed_body_length(mh[2]), mh[2], [&](const RawOption& o) -> std::optional<Error> {
+        if (found && o.type != opt::padn && o.type != opt::authentication)
+            return make_error(Errc::authentication_not_last, o.offset, mh[2], o.type);
+        if (!found && o.type == opt::authentication) {
+            if (o.length < 5) return make_error(Errc::option_bad_length, o.offset, mh[2], o.type);
+            if (o.body[0] == subtype) found = o.offset;
         }
-        if (pos + 2 > mh.size() || pos + 2 + mh[pos + 1] > mh.size())
-            return make_error(Errc::option_overrun, pos, mh[2], type);
-        uint8_t len = mh[pos + 1];
-        if (found && type != opt::padn && type != opt::authentication)
-            return make_error(Errc::authentication_not_last, pos, mh[2], type);
-        if (!found && type == opt::authentication) {
-            if (len < 5) return make_error(Errc::option_bad_length, pos, mh[2], type);
-            if (mh[pos + 2] == subtype) found = pos;
-        }
-        pos += 2 + len;
-    }
+        return std::nullopt;
+    });
+    if (error) return *error;
     if (!found) return make_error(Errc::no_authentication_option, 0, mh[2]);
 
     size_t covered = found + 2 + 1 + 4;  // type, length, subtype, SPI

@@ -1,5 +1,7 @@
 #include "mh/options_codec.hpp"
 
+#include "mh/option_walk.hpp"
+
 #include <type_traits>
 
 namespace xmip::mh {
@@ -88,21 +90,12 @@ Result<bool> encode_options(const Options& options, Bytes& out) {
 Result<Options> decode_options(ByteView mh, size_t start) {
     Options options;
     bool after_auth_data = false;
-    size_t pos = start;
-    while (pos < mh.size()) {
-        uint8_t type = mh[pos];
-        if (type == opt::pad1) {
-            pos++;
-            continue;
-        }
-        if (pos + 2 > mh.size() || pos + 2 + mh[pos + 1] > mh.size())
-            return make_error(Errc::option_overrun, pos, 0, type);
-        size_t len = mh[pos + 1];
-        const uint8_t* body = mh.data() + pos + 2;
-        if (type == opt::padn) {
-            pos += 2 + len;
-            continue;
-        }
+    auto error = walk_options(mh, start, 0, [&](const RawOption& o) -> std::optional<Error> {
+        const uint8_t type = o.type;
+        const size_t pos = o.offset;
+        const size_t len = o.length;
+        const uint8_t* body = o.body;
+        if (type == opt::padn) return std::nullopt;
         // RFC 6275 6.2.7: Binding Authorization Data is the last option
         // (padding after it is tolerated: it carries nothing).
         if (after_auth_data) return make_error(Errc::auth_data_not_last, pos, 0, type);
@@ -137,8 +130,9 @@ Result<Options> decode_options(ByteView mh, size_t start) {
             options.emplace_back(UnknownOption{type, std::vector<uint8_t>(body, body + len)});
             break;
         }
-        pos += 2 + len;
-    }
+        return std::nullopt;
+    });
+    if (error) return *error;
     return options;
 }
 
