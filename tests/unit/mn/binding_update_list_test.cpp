@@ -229,3 +229,19 @@ TEST_F(BulTest, RestoredExpiredOrUnboundKeepsOnlyTheSequence) {
 }
 
 }  // namespace
+
+TEST_F(BulTest, IdMismatchSendsTheLatestUpdateAgainOnce) {
+    // RFC 4285 144: the service took the home agent's time; the BU goes again
+    // at once with the next sequence number, still registering.
+    auto bu = bul.moved_to(A("2001:db8:3::100"), t.now());
+    t.advance(milliseconds(20));
+    auto again = bul.on_id_mismatch(bu.seq, t.now());
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->seq, static_cast<uint16_t>(bu.seq + 1));
+    EXPECT_TRUE(core::same_addr(again->coa, A("2001:db8:3::100")));
+    EXPECT_EQ(bul.state(), State::Registering);
+    // A 144 for an older update, or once bound, sends nothing.
+    EXPECT_FALSE(bul.on_id_mismatch(bu.seq, t.now()).has_value());
+    EXPECT_EQ(bul.on_binding_ack(0, again->seq, 600, std::nullopt, t.now()).kind, Kind::Bound);
+    EXPECT_FALSE(bul.on_id_mismatch(again->seq, t.now()).has_value());
+}
