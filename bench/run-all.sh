@@ -88,9 +88,9 @@ if ((QUICK)); then
 else
 	run forward "$BUILD/bench/xmip-bench-forward"
 	run datapath "$BUILD/bench/xmip-bench-datapath"
-	run signalling-1000 "$BUILD/bench/xmip-bench-signalling" --nodes 1000 --refresh-rounds 10 --xmipd "$XMIPD"
-	run signalling-1000-auth "$BUILD/bench/xmip-bench-signalling" --nodes 1000 --refresh-rounds 10 --auth --xmipd "$XMIPD"
-	run signalling-5000 "$BUILD/bench/xmip-bench-signalling" --nodes 5000 --refresh-rounds 4 --xmipd "$XMIPD"
+	run signalling-300 "$BUILD/bench/xmip-bench-signalling" --nodes 300 --refresh-rounds 10 --xmipd "$XMIPD"
+	run signalling-300-auth "$BUILD/bench/xmip-bench-signalling" --nodes 300 --refresh-rounds 10 --auth --xmipd "$XMIPD"
+	run signalling-1000 "$BUILD/bench/xmip-bench-signalling" --nodes 1000 --refresh-rounds 2 --xmipd "$XMIPD"
 	echo "results: $RESULTS"
 fi
 echo "all benchmarks ran in $((SECONDS - START)) s"
