@@ -98,6 +98,18 @@ xmip_in6 TrafficGen::flow_home_address(uint32_t k) const {
     return a;
 }
 
+Bytes TrafficGen::run_once(const Bytes& in, uint32_t* verdict) {
+    Bytes out(in.size() + 256);
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in.data(), .data_out = out.data(),
+                .data_size_in = static_cast<__u32>(in.size()), .data_size_out = static_cast<__u32>(out.size()),
+                .repeat = 1);
+    if (bpf_prog_test_run_opts(bpf_program__fd(skel_->progs.xmip_tgen), &opts))
+        throw std::runtime_error(std::string("BPF_PROG_TEST_RUN failed: ") + std::strerror(errno));
+    out.resize(opts.data_size_out);
+    if (verdict) *verdict = opts.retval;
+    return out;
+}
+
 SendResult TrafficGen::send(int ifindex, uint64_t max_packets, double max_seconds, uint32_t chunk) {
     const int prog_fd = bpf_program__fd(skel_->progs.xmip_tgen);
     xdp_md ctx{};

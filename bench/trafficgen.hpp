@@ -51,6 +51,10 @@ public:
     // in calls of at most `chunk` frames (the time bound's granularity).
     SendResult send(int ifindex, uint64_t max_packets, double max_seconds, uint32_t chunk = 1u << 16);
 
+    // Runs the program once on `in` (no transmission) and returns the frame
+    // it leaves and its verdict: what the next frame sent would be. For tests.
+    Bytes run_once(const Bytes& in, uint32_t* verdict);
+
     // The home address and source port of flow k (for reports and tests).
     xmip_in6 flow_home_address(uint32_t k) const;
     uint16_t flow_port(uint32_t k) const { return static_cast<uint16_t>(spec_.base_port + k); }
