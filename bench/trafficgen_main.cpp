@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
     app.add_option("--size", size, "bytes per frame without FCS (default 80; tunnelled: +40)")->check(CLI::Range(62, 1514));
     app.add_option("--flows", flows, "distinct UDP source ports, 40000 up (default 1)")->check(CLI::Range(1, 65536));
     app.add_option("--home-addresses", home_addresses,
-                   "vary the last 32 bits of the home address (destination, or inner source when tunnelled) over this many values")
+                   "send to (tunnelled: from) this many home addresses in the /64 of --dst (tunnelled: --src) instead of "
+                   "that address; flow k uses home address k mod this; they differ in their last 32 bits")
         ->check(CLI::Range(1, 65536));
     app.add_option("--dport", dport, "UDP destination port (default 5001)")->check(CLI::Range(1, 65535));
     app.add_option("--count", count, "stop after this many frames (default 1000000)");
