@@ -35,8 +35,9 @@ xmip:
 So no case may end in XDP_TX/REDIRECT of a truncated packet or in a verdict
 no counter accounts for.
 
-Cases are grouped by class and kind; the test (tests/bpf/malformed_test.cpp)
-runs a group as one test. Output goes to stdout as JSON.
+Cases are grouped by class, each naming its kind; the test
+(tests/bpf/malformed_test.cpp) runs a group as one test. Output goes to
+stdout as JSON.
 """
 import json
 import os
@@ -239,64 +240,53 @@ def lengths(c, upto):
     return sorted(set(every) | {n for n in extra if 40 <= n < upto})
 
 
-def case(group, frame, o: Outcome):
+def case(group, kind, frame, o: Outcome):
     group["cases"].append({
-        "in": frame.hex(), "verdict": o.verdict,
+        "kind": kind, "in": frame.hex(), "verdict": o.verdict,
         "out": o.out.hex() if o.out is not None else None,
         "counter": o.counter, "count_bytes": o.count_bytes,
         "signal": o.signal.hex() if o.signal is not None else None,
     })
 
 
-def group(c, kind, why):
-    grp = {"name": f"{c.name}_{kind}", "why": why, "prog": c.prog, "ingress": c.ingress,
-           "state": c.state, "cases": []}
-    GROUPS.append(grp)
-    return grp
-
-
 for c in CLASSES:
     full = len(c.l3)
+    grp = {"name": c.name, "why": c.__doc__.split(":")[0].strip(), "prog": c.prog,
+           "ingress": c.ingress, "state": c.state, "cases": []}
+    GROUPS.append(grp)
     # The unaltered frame first: the model agrees with the hand-written fixtures.
-    case(group(c, "whole", "the well-formed frame"), c.frame, c.expect(c.l3, b""))
+    case(grp, "whole", c.frame, c.expect(c.l3, b""))
 
-    grp = group(c, "truncated", "every prefix of the frame, payload length unchanged")
     for n in sorted(set(range(MIN_FRAME["xdp" if c.xdp else "tc"], min(len(c.frame), 14 + 40 + c.ext_len + 40 + 64)))
                     | {len(c.frame) - 1}):
-        case(grp, c.frame[:n], c.expect_unparseable(n))
+        case(grp, "truncated", c.frame[:n], c.expect_unparseable(n))
 
-    grp = group(c, "cut", "every prefix of the IPv6 packet, payload length matching")
     for n in lengths(c, full):
         l3 = consistent(c.l3[:n])
-        case(grp, c.eth + l3, c.expect(l3, b""))
+        case(grp, "cut", c.eth + l3, c.expect(l3, b""))
 
     if c.inner_at is not None:
-        grp = group(c, "cut_inner", "every prefix, outer and inner payload lengths matching")
         for n in lengths(c, full):
             l3 = c.l3[:n]
             if n >= c.inner_at + 40:
                 l3 = l3[:c.inner_at] + consistent(l3[c.inner_at:])
             l3 = consistent(l3)
-            case(grp, c.eth + l3, c.expect(l3, b""))
+            case(grp, "cut_inner", c.eth + l3, c.expect(l3, b""))
 
-    grp = group(c, "short_plen", "payload length declaring fewer bytes than the frame carries")
     for n in lengths(c, full):
         declared = with_plen(c.l3, n - 40)
-        case(grp, c.eth + declared, c.expect(declared[:n], declared[n:]))
+        case(grp, "short_plen", c.eth + declared, c.expect(declared[:n], declared[n:]))
 
-    grp = group(c, "long_plen", "payload length beyond the frame")
     for plen in (full - 40 + 1, full - 40 + 8, 0xFFFF):
-        case(grp, c.eth + with_plen(c.l3, plen), c.expect_unparseable(len(c.frame)))
+        case(grp, "long_plen", c.eth + with_plen(c.l3, plen), c.expect_unparseable(len(c.frame)))
 
     if c.ext_len:
-        grp = group(c, "ext_overrun", "the extension header's length runs past the packet")
         for hdr_ext_len in sorted({(full - 40) // 8, (full - 40) // 8 + 1, 63, 64, 255}):
             l3 = c.l3[:41] + bytes([hdr_ext_len]) + c.l3[42:]
-            case(grp, c.eth + l3, c.expect(l3, b"") if 40 + (hdr_ext_len + 1) * 8 <= full
+            case(grp, "ext_overrun", c.eth + l3, c.expect(l3, b"") if 40 + (hdr_ext_len + 1) * 8 <= full
                  else xdp_pass("PASS_EXTHDR", full))
 
     if c.inner_at is not None:
-        grp = group(c, "inner_plen", "the inner payload length too long or too short")
         inner_plen = full - c.inner_at - 40
         for plen in (inner_plen + 1, inner_plen + 8, 0xFFFF, inner_plen - 1, inner_plen - 8, 0):
             l3 = c.l3[:c.inner_at] + with_plen(c.l3[c.inner_at:], plen)
@@ -305,7 +295,7 @@ for c in CLASSES:
             if plen <= inner_plen and o.out is not None:
                 o.out += l3[declared_end:]  # the rest of the outer payload stays, as padding
                 o.count_bytes = 40 + plen
-            case(grp, c.eth + l3, o)
+            case(grp, "inner_plen", c.eth + l3, o)
 
 json.dump({"generator": "tests/bpf/gen_malformed.py", "groups": GROUPS}, sys.stdout, indent=0)
 sys.stdout.write("\n")

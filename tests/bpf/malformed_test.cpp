@@ -3,8 +3,8 @@
 // BPF_PROG_TEST_RUN: for every truncation and corrupted length of every
 // packet class, the exact verdict, the exact output frame, exactly the one
 // counter that accounts for the verdict, and the signalling ring holding
-// exactly the packet handed to the agent. One test per group: the cases of a
-// group share the program and the state.
+// exactly the packet handed to the agent. One test per packet class: its
+// cases share the program and the state.
 #include <gtest/gtest.h>
 #include <net/if.h>
 
@@ -83,7 +83,8 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
             r = tc ? test::run_tc(fd, in, ifindex) : test::run_xdp(fd, in, ifindex);
         } catch (const std::exception& e) {
             failures++;
-            ADD_FAILURE() << g.name << " case " << i << " (" << in.size() << "-byte frame): " << e.what();
+            ADD_FAILURE() << g.name << " case " << i << " (" << c["kind"].get<std::string>() << ", "
+                          << in.size() << "-byte frame): " << e.what();
             continue;
         }
         reader.drain();
@@ -112,7 +113,8 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
         }
         if (!why.str().empty()) {
             failures++;
-            ADD_FAILURE() << g.name << " case " << i << " (" << in.size() << "-byte frame, expected "
+            ADD_FAILURE() << g.name << " case " << i << " (" << c["kind"].get<std::string>() << ", "
+                          << in.size() << "-byte frame, expected "
                           << (want_counter ? *want_counter : "no counter") << "):" << why.str();
         }
     }
