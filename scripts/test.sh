@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install dependencies, build everything and run every test (unit, BPF
-# fixtures, end-to-end on namespaces, benchmark smoke). As root: the datapath
+# fixtures, end-to-end on namespaces, benchmark smoke), then the same suite
+# again built with AddressSanitizer, LeakSanitizer and UBSan (clang, in
+# build-asan) and each fuzzer for a bounded time. As root: the datapath
 # tests load BPF programs and create network namespaces. Under CI=true a test
 # that cannot get what it needs fails instead of skipping.
 set -euo pipefail
@@ -9,5 +11,15 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure --timeout 600 "$@"
+(cd build && ctest --output-on-failure --timeout 600 "$@")
+
+# The sanitizer build: one clang build serves the suite and the fuzzers
+# (cmake/Sanitizers.cmake). Any ASan/LSan/UBSan report fails its test.
+CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXMIP_FUZZ=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+source tests/sanitizers/env.sh
+# Fuzzers first, in parallel (each is single-threaded); then the suite, also
+# in parallel (the e2e tests are RUN_SERIAL: they still run alone). The
+# benchmark smoke tests measure speed, which sanitizers distort: left out.
+ctest --test-dir build-asan --output-on-failure --timeout 600 -L fuzz -j"$(nproc)" "$@"
+ctest --test-dir build-asan --output-on-failure --timeout 600 -LE 'fuzz|bench' -j"$(nproc)" "$@"
