@@ -8,7 +8,7 @@
 // The generator (bench/trafficgen.*) sends IPv6/UDP frames out of g0 with
 // BPF_PROG_TEST_RUN live frames; the home agent namespace forwards them
 // to the sink, whose XDP program (bench/sink.bpf.c) counts the frames that
-// are exactly what the path must deliver and drops them. Three ways, one
+// are exactly what the path must deliver and drops them. Four ways, one
 // XDP program on h0 each, alternated within every round:
 //   a. xmip: xmip_ha_xdp loaded by the agent's datapath library, with a
 //      binding per home address (downlink: encapsulate to the care-of
@@ -18,7 +18,11 @@
 //      takes XDP frames when its peer has one), then IPv6 forwarding with a
 //      seg6 encap.red route per home address (downlink) or a seg6local
 //      End.DT6 route (uplink), REFERENCE §1;
-//   c. the ceiling: bench/redirect.bpf.c, XDP_REDIRECT to h1 untouched.
+//   c. the ceiling: bench/redirect.bpf.c, XDP_REDIRECT to h1 untouched;
+//   d. the ceiling of any routing forwarder: bench/route_redirect.bpf.c,
+//      the route lookup xmip makes (to the care-of address downlink, to the
+//      correspondent uplink), new Ethernet addresses, XDP_REDIRECT; the
+//      IPv6 bytes untouched. a/d is xmip's tunnel work, d/c the lookup's.
 // Routes, neighbours and addresses do not change between the ways; only
 // the program on h0, the generator's frame and the sink's rule do.
 #include <arpa/inet.h>
@@ -53,6 +57,7 @@
 #include "trafficgen.hpp"
 #include "xmip_bench_pass.skel.h"
 #include "xmip_bench_redirect.skel.h"
+#include "xmip_bench_route_redirect.skel.h"
 #include "xmip_bench_sink.skel.h"
 
 using namespace xmip;
@@ -101,21 +106,24 @@ std::vector<std::string> topology_commands() {
     };
 }
 
-enum class Way { Xmip, Kernel, Bare };
+enum class Way { Xmip, Kernel, Bare, Routed };
 enum class Direction { Down, Up };
-const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare};
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed};
+constexpr int kNumWays = 4;
 
 const char* way_label(Direction d, Way w) {
     if (d == Direction::Down) {
         switch (w) {
             case Way::Xmip: return "a xmip encap (xmip_ha_xdp)";
             case Way::Kernel: return "b kernel seg6 encap.red";
+            case Way::Routed: return "d fib lookup + XDP redirect";
             default: return "c bare XDP redirect";
         }
     }
     switch (w) {
         case Way::Xmip: return "a xmip decap + anti-spoof";
         case Way::Kernel: return "b kernel seg6local End.DT6";
+        case Way::Routed: return "d fib lookup + XDP redirect";
         default: return "c bare XDP redirect";
     }
 }
@@ -222,6 +230,22 @@ public:
         if (!pass_ || !redirect_) throw std::runtime_error("cannot open the pass/redirect programs");
         redirect_->rodata->out_ifindex = static_cast<__u32>(h1_);
         if (xmip_bench_redirect__load(redirect_)) throw std::runtime_error("cannot load the redirect program");
+        // The same lookups as xmip's: downlink HA -> CoA (next header 41),
+        // uplink HoA -> CN (UDP).
+        for (Direction d : {Direction::Down, Direction::Up}) {
+            auto* r = xmip_bench_route_redirect__open();
+            if (!r) throw std::runtime_error("cannot open the route-redirect program");
+            const xmip_in6 src = d == Direction::Down ? in6(kHa) : hoa0;
+            const xmip_in6 dst = d == Direction::Down ? in6(kCoa) : in6(kCn);
+            std::memcpy(r->rodata->lookup_src, src.u8, 16);
+            std::memcpy(r->rodata->lookup_dst, dst.u8, 16);
+            r->rodata->lookup_proto = d == Direction::Down ? 41 : 17;
+            if (xmip_bench_route_redirect__load(r)) {
+                xmip_bench_route_redirect__destroy(r);
+                throw std::runtime_error("cannot load the route-redirect program");
+            }
+            (d == Direction::Down ? routed_down_ : routed_up_) = r;
+        }
         sink_ = xmip_bench_sink__open_and_load();
         if (!sink_) throw std::runtime_error("cannot load the sink program");
         {
@@ -232,13 +256,15 @@ public:
     }
 
     ~Bench() {
+        xmip_bench_route_redirect__destroy(routed_down_);
+        xmip_bench_route_redirect__destroy(routed_up_);
         xmip_bench_sink__destroy(sink_);
         xmip_bench_redirect__destroy(redirect_);
         xmip_bench_pass__destroy(pass_);
     }
 
     Sample measure(Direction d, Way w, double seconds) {
-        attach(w);
+        attach(d, w);
         set_sink_rule(d, w);
         TrafficGen& gen = d == Direction::Down ? *gen_down_ : (w == Way::Kernel ? *gen_up_seg6_ : *gen_up_xmip_);
         InNetns in(kNsGen);
@@ -263,7 +289,7 @@ public:
     }
 
 private:
-    void attach(Way w) {
+    void attach(Direction d, Way w) {
         InNetns in(kNsHa);
         xmip_->detach_all();
         dp::detach_xdp_from(h0_);
@@ -272,7 +298,9 @@ private:
             return;
         }
         int fd = w == Way::Kernel ? bpf_program__fd(pass_->progs.xmip_bench_pass)
-                                  : bpf_program__fd(redirect_->progs.xmip_bench_redirect);
+                 : w == Way::Bare ? bpf_program__fd(redirect_->progs.xmip_bench_redirect)
+                                  : bpf_program__fd((d == Direction::Down ? routed_down_ : routed_up_)
+                                                        ->progs.xmip_bench_route_redirect);
         if (int err = bpf_xdp_attach(h0_, fd, XDP_FLAGS_DRV_MODE, nullptr))
             throw std::runtime_error(std::string("cannot attach XDP to h0: ") + std::strerror(-err));
     }
@@ -283,7 +311,7 @@ private:
         const uint8_t hoa_len = cfg_.home_addresses > 1 ? 12 : 16;  // flows vary the last 4 bytes
         const xmip_in6 hoa0 = gen_down_->flow_home_address(0);
         if (d == Direction::Down) {
-            if (w == Way::Bare) {  // the generator's packet, untouched
+            if (w == Way::Bare || w == Way::Routed) {  // the generator's packet, untouched
                 r.nexthdr = 17;
                 put(r.src, in6(kCn));
                 put(r.dst, hoa0);
@@ -298,7 +326,7 @@ private:
                 r.inner_dst_len = hoa_len;
             }
         } else {
-            if (w == Way::Bare) {  // the reverse tunnel, untouched
+            if (w == Way::Bare || w == Way::Routed) {  // the reverse tunnel, untouched
                 r.nexthdr = 41;
                 put(r.src, in6(kCoa));
                 put(r.dst, in6(kHa));
@@ -358,6 +386,8 @@ private:
     xmip_bench_pass* pass_ = nullptr;
     xmip_bench_redirect* redirect_ = nullptr;
     xmip_bench_sink* sink_ = nullptr;
+    xmip_bench_route_redirect* routed_down_ = nullptr;
+    xmip_bench_route_redirect* routed_up_ = nullptr;
 };
 
 std::string first_line(const std::string& path, const std::string& key) {
@@ -408,8 +438,8 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         for (unsigned r = 0; r < cfg.rounds; r++) {
             for (Direction d : {Direction::Down, Direction::Up}) {
-                for (int i = 0; i < 3; i++) {
-                    Way w = kWays[(i + r) % 3];  // the order rotates every round
+                for (int i = 0; i < kNumWays; i++) {
+                    Way w = kWays[(i + r) % kNumWays];  // the order rotates every round
                     Sample s = bench.measure(d, w, cfg.seconds);
                     std::fprintf(stderr, "round %u %-4s %-28s sent %.3f Mpps delivered %.3f Mpps other %lu%s%s\n", r + 1,
                                  d == Direction::Down ? "down" : "up", way_label(d, w), s.sent_pps / 1e6,
@@ -453,10 +483,12 @@ int main(int argc, char** argv) {
                                 med[Way::Kernel] > 0 ? med[w] / med[Way::Kernel] : 0,
                                 med[Way::Bare] > 0 ? med[w] / med[Way::Bare] : 0);
                 }
-                std::printf("%s ratios: a/b (xmip / kernel seg6) = %.2f, a/c (xmip / bare forwarder) = %.2f\n",
+                std::printf("%s ratios: a/b (xmip / kernel seg6) = %.2f, a/c (xmip / bare forwarder) = %.2f, "
+                            "a/d (xmip / routing forwarder) = %.2f\n",
                             d == Direction::Down ? "downlink" : "uplink",
                             med[Way::Kernel] > 0 ? med[Way::Xmip] / med[Way::Kernel] : 0,
-                            med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0);
+                            med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0,
+                            med[Way::Routed] > 0 ? med[Way::Xmip] / med[Way::Routed] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +

@@ -8,7 +8,7 @@ printf '%s\n' "$out"
 ((rc == 0)) || exit "$rc"
 for want in \
 	'^downlink  a xmip encap' '^downlink  b kernel seg6 encap.red' '^downlink  c bare XDP redirect' \
-	'^downlink ratios: a/b' '^== the same per CPU-second' \
+	'^downlink  d fib lookup' '^uplink    d fib lookup' '^downlink ratios: a/b' '^== the same per CPU-second' \
 	'^uplink    a xmip decap' '^uplink    b kernel seg6local End.DT6' '^uplink    c bare XDP redirect' \
 	'^uplink ratios: a/b' \
 	'^HA downlink encap ' '^HA uplink decap ' '^== bindings: batched upsert' \
