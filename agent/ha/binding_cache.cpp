@@ -63,7 +63,7 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now, bool
         o.seq = bu.seq;
         o.previous_coa = it->second.coa;
         o.send_ba = bu.ack;
-        cache_.erase(it);
+        erase(it);
         return o;
     }
 
@@ -95,7 +95,7 @@ Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
     Outcome o;
     o.action = it == cache_.end() ? Action::Register : Action::Update;
     if (it != cache_.end() && !same_addr(it->second.coa, bu.coa)) o.previous_coa = it->second.coa;
-    Binding& b = cache_[bu.hoa];
+    Binding b;
     b.hoa = bu.hoa;
     b.coa = bu.coa;
     b.ha_addr = bu.ha_addr;
@@ -105,6 +105,7 @@ Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
     b.expires = now + std::chrono::seconds(lifetime);
     b.pending_dad = false;
     b.seq_known = true;
+    put(b);
     o.seq = bu.seq;
     o.lifetime_s = lifetime;
     o.send_ba = bu.ack;
@@ -118,30 +119,42 @@ Outcome BindingCache::dad_completed(const in6_addr& hoa, bool unique, core::Time
     if (w == awaiting_dad_.end()) return Outcome{};
     BindingUpdate bu = w->second;
     awaiting_dad_.erase(w);
-    cache_.erase(hoa);
+    if (auto it = cache_.find(hoa); it != cache_.end()) erase(it);
     if (!unique) return reject(mh::ba_status::dad_failed, bu.seq);
     return install(bu, now);  // the newest BU received while DAD ran
 }
 
 std::vector<Binding> BindingCache::expire(core::TimePoint now) {
     std::vector<Binding> gone;
-    for (auto it = cache_.begin(); it != cache_.end();) {
-        if (!it->second.pending_dad && it->second.expires <= now) {
-            gone.push_back(it->second);
-            it = cache_.erase(it);
-        } else {
-            ++it;
-        }
+    while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
+        auto it = cache_.find(by_expiry_.begin()->second);
+        gone.push_back(it->second);
+        erase(it);
     }
     return gone;
 }
 
 bool BindingCache::remove(const in6_addr& hoa) {
     awaiting_dad_.erase(hoa);
-    return cache_.erase(hoa) > 0;
+    auto it = cache_.find(hoa);
+    if (it == cache_.end()) return false;
+    erase(it);
+    return true;
 }
 
-void BindingCache::restore(const Binding& b) { cache_[b.hoa] = b; }
+void BindingCache::restore(const Binding& b) { put(b); }
+
+void BindingCache::put(const Binding& b) {
+    if (auto it = cache_.find(b.hoa); it != cache_.end() && !it->second.pending_dad)
+        by_expiry_.erase({it->second.expires, it->second.hoa});
+    cache_[b.hoa] = b;
+    if (!b.pending_dad) by_expiry_.insert({b.expires, b.hoa});
+}
+
+void BindingCache::erase(std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal>::iterator it) {
+    if (!it->second.pending_dad) by_expiry_.erase({it->second.expires, it->second.hoa});
+    cache_.erase(it);
+}
 
 const Binding* BindingCache::find(const in6_addr& hoa) const {
     auto it = cache_.find(hoa);
@@ -158,10 +171,8 @@ std::vector<Binding> BindingCache::bindings() const {
 }
 
 std::optional<core::TimePoint> BindingCache::next_expiry() const {
-    std::optional<core::TimePoint> next;
-    for (const auto& [k, b] : cache_)
-        if (!b.pending_dad && (!next || b.expires < *next)) next = b.expires;
-    return next;
+    if (by_expiry_.empty()) return std::nullopt;
+    return by_expiry_.begin()->first;
 }
 
 }  // namespace xmip::ha

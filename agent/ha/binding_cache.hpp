@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -105,9 +106,24 @@ private:
     Outcome install(const BindingUpdate& bu, core::TimePoint now);
     uint32_t grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const;
     const HomePrefix* home_prefix_of(const in6_addr& hoa) const;
+    // Every change of an active binding goes through these, so the expiry
+    // index below never disagrees with the cache.
+    void put(const Binding& b);
+    void erase(std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal>::iterator it);
 
     Policy policy_;
     std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal> cache_;
+    // Active bindings ordered by expiry: the next expiry and the expired
+    // ones without a scan of the whole cache (the agent asks after every
+    // change, and a scan made each BU cost O(bindings)).
+    struct ExpiryLess {
+        bool operator()(const std::pair<core::TimePoint, in6_addr>& a,
+                        const std::pair<core::TimePoint, in6_addr>& b) const {
+            if (a.first != b.first) return a.first < b.first;
+            return core::In6Less()(a.second, b.second);
+        }
+    };
+    std::set<std::pair<core::TimePoint, in6_addr>, ExpiryLess> by_expiry_;
     // The BU each pending DAD will answer (its sequence number and lifetime).
     std::unordered_map<in6_addr, BindingUpdate, core::In6Hash, core::In6Equal> awaiting_dad_;
 };

@@ -182,6 +182,52 @@ TEST_F(BindingCacheTest, ExpiresAtEndOfLifetime) {
     EXPECT_EQ(bc.size(), 0u);
 }
 
+// The next expiry follows every change: a refresh pushes it back, a
+// deregistration, a removal and a restore take the old one away.
+TEST_F(BindingCacheTest, NextExpiryFollowsRefreshRemovalAndRestore) {
+    Policy p = policy();
+    p.max_entries = 4;
+    BindingCache bc(p);
+    const auto t0 = t.now();
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 1, 60), t0);
+    bc.process(bu("2001:db8:2700::5", "2001:db8:3::101", 1, 120), t0);
+    EXPECT_EQ(*bc.next_expiry(), t0 + seconds(60));
+    t.advance(seconds(30));
+    bc.process(bu("2001:db8:2700::4", "2001:db8:3::100", 2, 300), t.now());  // refresh: ::4 now last
+    EXPECT_EQ(*bc.next_expiry(), t0 + seconds(120));
+    t.advance(seconds(90));
+    auto gone = bc.expire(t.now());  // t0+120: ::5 only, ::4 runs to t0+330
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_TRUE(core::same_addr(gone[0].hoa, A("2001:db8:2700::5")));
+    EXPECT_EQ(*bc.next_expiry(), t0 + seconds(330));
+
+    Binding r = *bc.find(A("2001:db8:2700::4"));
+    r.expires = t0 + seconds(200);
+    bc.restore(r);  // replaces the entry and its expiry
+    EXPECT_EQ(*bc.next_expiry(), t0 + seconds(200));
+    EXPECT_TRUE(bc.remove(A("2001:db8:2700::4")));
+    EXPECT_FALSE(bc.next_expiry());
+    EXPECT_TRUE(bc.expire(t0 + seconds(10000)).empty());
+
+    bc.process(bu("2001:db8:2700::6", "2001:db8:3::102", 1, 60), t.now());
+    bc.process(bu("2001:db8:2700::6", "2001:db8:2700::6", 2, 0), t.now());  // deregistered
+    EXPECT_FALSE(bc.next_expiry());
+}
+
+// Several bindings expiring at the same moment all go, in one call.
+TEST_F(BindingCacheTest, ExpiresEveryBindingDueAtOnce) {
+    Policy p = policy();
+    p.max_entries = 8;
+    BindingCache bc(p);
+    for (const char* h : {"2001:db8:2700::4", "2001:db8:2700::5", "2001:db8:2700::6"})
+        bc.process(bu(h, "2001:db8:3::100", 1, 60), t.now());
+    bc.process(bu("2001:db8:2700::7", "2001:db8:3::100", 1, 61), t.now());
+    t.advance(seconds(60));
+    EXPECT_EQ(bc.expire(t.now()).size(), 3u);
+    EXPECT_EQ(bc.size(), 1u);
+    EXPECT_EQ(*bc.next_expiry(), t.now() + seconds(1));
+}
+
 TEST_F(BindingCacheTest, FirstRegistrationWaitsForDad) {
     auto p = policy();
     p.dad = true;
