@@ -23,8 +23,10 @@ size_t min_key_length(AuthAlgorithm a) { return a == AuthAlgorithm::HmacSha1_96 
 // The key, or why not.
 std::variant<std::vector<uint8_t>, std::string> read_key(const std::string& path, AuthAlgorithm alg) {
     // Open first, then look at what was opened: no window between the check
-    // and the read for the file to be swapped.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    // and the read for the file to be swapped. O_NONBLOCK: opening a FIFO
+    // would otherwise wait for a writer (xmipd --check hung); it changes
+    // nothing for the regular file read below.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) return std::string("cannot read the key file ") + detail::quote(path) + ": " + std::strerror(errno);
     struct Closer {
         int fd;

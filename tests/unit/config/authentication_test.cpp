@@ -1,12 +1,15 @@
 // RFC 4285 settings: security associations on the home agent, the mobile
 // node's association, the per-prefix policy, and the key files read_keys()
 // refuses (missing, readable or writable by others, empty, too short).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "helpers.hpp"
 
@@ -233,6 +236,23 @@ TEST_F(KeyDir, RefusesUnusableKeyFiles) {
         EXPECT_EQ(errs[0].line, 8u);
         EXPECT_NE(errs[0].message.find(path), std::string::npos) << errs[0].message;
     }
+}
+
+TEST_F(KeyDir, AFifoIsRefusedWithoutWaitingForAWriter) {
+    auto fifo = dir + "/fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    auto r = load_text(mn("[mobile_node.authentication]\nspi = 300\nkey_file = \"" + fifo + "\"\n"), "mn.toml");
+    ASSERT_LOADS(r);
+    Config c = *r.config;
+    auto pending = std::async(std::launch::async, [&c] { return read_keys(c); });
+    if (pending.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+        ADD_FAILURE() << "read_keys() is still waiting for a writer on " << fifo;
+        int w = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // lets it go, so the test ends
+        if (w >= 0) ::close(w);
+    }
+    auto errs = pending.get();
+    ASSERT_EQ(errs.size(), 1u);
+    EXPECT_EQ(errs[0].message, "the key file \"" + fifo + "\" is not a regular file");
 }
 
 TEST_F(KeyDir, HomeAgentKeysNamedByTheirEntry) {
