@@ -75,6 +75,7 @@ void EventLoop::run_once(Duration max_wait) {
     epoll_event events[32];
     int n = epoll_wait(epfd_, events, 32, ms);
     if (n < 0 && errno != EINTR) fail("epoll_wait");
+    if (before_dispatch_) guarded(before_dispatch_);
     for (int i = 0; i < n; i++) {
         auto it = fds_.find(events[i].data.fd);
         if (it != fds_.end()) {
@@ -83,6 +84,12 @@ void EventLoop::run_once(Duration max_wait) {
         }
     }
     guarded([this] { timers_.run_due(now()); });
+    if (after_dispatch_) guarded(after_dispatch_);
+}
+
+void EventLoop::set_dispatch_hooks(std::function<void()> before, std::function<void()> after) {
+    before_dispatch_ = std::move(before);
+    after_dispatch_ = std::move(after);
 }
 
 void EventLoop::guarded(const std::function<void()>& f) {

@@ -31,6 +31,10 @@ public:
 
     void run();  // until stop()
     void stop() { stopping_ = true; }
+    // Run around everything one wakeup dispatches (ready descriptors, then
+    // due timers): what the handlers of one wakeup change can be committed
+    // once, at the end (the home agent's state file: group commit).
+    void set_dispatch_hooks(std::function<void()> before, std::function<void()> after);
     // One wait of at most max_wait, then everything that became ready.
     void run_once(Duration max_wait);
 
@@ -44,6 +48,7 @@ private:
     bool stopping_ = false;
     std::unordered_map<int, std::function<void()>> fds_;
     std::unordered_map<int, std::function<void()>> signals_;
+    std::function<void()> before_dispatch_, after_dispatch_;
 };
 
 }  // namespace xmip::core

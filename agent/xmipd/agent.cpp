@@ -78,6 +78,9 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         service_ = std::make_unique<HaService>(*ctx_, cfg_);
     else
         service_ = std::make_unique<MnService>(*ctx_, cfg_);
+    // Every wakeup of the loop is one batch for the service: a drain of the
+    // signalling ring, DAD timers ending together, bindings expiring together.
+    loop_.set_dispatch_hooks([this] { service_->begin_batch(); }, [this] { service_->end_batch(); });
     control_ = std::make_unique<control::Server>(loop_, cfg_.paths.control_socket);
     register_control();
     loop_.on_signal(SIGTERM, [this] { loop_.stop(); });

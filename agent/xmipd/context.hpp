@@ -34,6 +34,12 @@ public:
     // is the whole packet as received (the MH is at p.info.mh_offset), what
     // authenticators are computed over.
     virtual void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) = 0;
+    // Around everything one wakeup of the event loop dispatches (a drain of
+    // the signalling ring, timers due together): a service may gather what
+    // the handlers change and commit it once at the end (the home agent's
+    // state file, docs/restart.md).
+    virtual void begin_batch() {}
+    virtual void end_batch() {}
     // Control socket views.
     virtual nlohmann::json status() const = 0;
     virtual nlohmann::json bindings() const = 0;  // HA: binding cache; MN: binding update list

@@ -1,6 +1,7 @@
 // The home agent across restarts (docs/restart.md): recovery at start from
-// the state file and the pinned binding map, and the state file written on
-// every change of the binding cache. The rules are state::reconcile's; this
+// the state file and the pinned binding map, and the state file written
+// after every change of the binding cache (once per batch of BUs), before
+// the datapath, the home link or a mobile node sees the change. The rules are state::reconcile's; this
 // file only reads, applies and logs.
 #include "core/log.hpp"
 #include "datapath/in6.hpp"
@@ -95,6 +96,41 @@ void HaService::recover(const config::Config& cfg) {
               "datapath only",
               plan.restore.size(), plan.kept, plan.map_rewritten, plan.adopted, plan.expired, plan.refused,
               plan.stale_map);
+}
+
+void HaService::after_commit(std::function<void()> effect) {
+    if (batch_open_) {
+        effects_.push_back(std::move(effect));
+        return;
+    }
+    commit();
+    effect();
+}
+
+void HaService::commit() {
+    if (!dirty_) return;
+    dirty_ = false;
+    persist();
+}
+
+void HaService::end_batch() {
+    batch_open_ = false;
+    flush();
+}
+
+void HaService::flush() {
+    commit();
+    auto effects = std::move(effects_);
+    effects_.clear();
+    for (auto& effect : effects) {
+        // One failing effect (a netlink error, say) must not cost the
+        // others theirs: each BU of the batch is answered on its own.
+        try {
+            effect();
+        } catch (const std::exception& e) {
+            XLOG_ERROR("%s", e.what());
+        }
+    }
 }
 
 void HaService::persist() {

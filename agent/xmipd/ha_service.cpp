@@ -136,7 +136,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
         // lines (the counters and the BA statuses tell).
         XLOG_DEBUG("refused BU from %s for %s: %s (status %u)", to_string(p.info.src).c_str(),
                    to_string(req.hoa).c_str(), d.reason, d.status);
-        if (refuse(req.hoa, p.info.src, bu.sequence, d)) ctx_.observe().bu_processed(ctx_.loop.now() - received);
+        refuse(req.hoa, p.info.src, bu.sequence, d, received);
         return;
     }
     if (auto* alt = mh::find_option<mh::AlternateCareOfAddress>(bu.options)) req.coa = alt->address;
@@ -157,7 +157,8 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     answering_timestamp_.reset();
 }
 
-bool HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d) {
+void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d,
+                       core::TimePoint received) {
     ha::Outcome o;
     o.action = Action::Reject;
     o.status = d.status;
@@ -165,9 +166,8 @@ bool HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, c
     o.lifetime_s = 0;
     o.send_ba = true;
     answering_timestamp_ = d.reply_timestamp;
-    bool sent = send_ba(hoa, coa, o);
+    send_ba(hoa, coa, o, received);
     answering_timestamp_.reset();
-    return sent;
 }
 
 void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
@@ -193,11 +193,12 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
             XLOG_INFO("deregistered %s", to_string(hoa).c_str());
             break;
     }
-    if (o.send_ba && send_ba(hoa, coa, o) && received) ctx_.observe().bu_processed(ctx_.loop.now() - *received);
+    if (o.send_ba) send_ba(hoa, coa, o, received);
     schedule_expiry();
 }
 
-bool HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o) {
+void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
+                        std::optional<core::TimePoint> received) {
     mh::BindingAck ba;
     ba.status = o.status;
     ba.sequence = o.seq;
@@ -220,30 +221,34 @@ bool HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
         auto ts = answering_timestamp_ ? answering_timestamp_ : guard_.last_timestamp(hoa);
         if (!auth::sign(msg, coa, hoa, *sa, ts.value_or(auth::ntp_now()))) {
             XLOG_ERROR("cannot authenticate the BA to %s", to_string(coa).c_str());
-            return false;
+            return;
         }
     }
-    if (!send_mobility(ctx_, spec, msg)) return false;
-    if (o.status < 128)
-        ctx_.stats.ba_sent++;
-    else
-        ctx_.stats.ba_nack_sent++;
-    ctx_.stats.ba_status_sent[o.status]++;
-    return true;
+    after_commit([this, spec, msg = std::move(msg), status = o.status, received] {
+        if (!send_mobility(ctx_, spec, msg)) return;
+        if (status < 128)
+            ctx_.stats.ba_sent++;
+        else
+            ctx_.stats.ba_nack_sent++;
+        ctx_.stats.ba_status_sent[status]++;
+        if (received) ctx_.observe().bu_processed(ctx_.loop.now() - *received);
+    });
 }
 
 void HaService::activate(const ha::Binding& b) {
-    persist();  // the cache already holds b: on disk before the map and the BA
+    changed();  // the cache already holds b: on disk before the map and the BA
     xmip_binding v{};
     v.remote = dp::to_xmip(b.coa);
     v.local = dp::to_xmip(b.ha_addr);
-    ctx_.maps.upsert_binding(dp::to_xmip(b.hoa), v);
-    // Defend the home address on the home link (RFC 6275 10.4.1): the kernel
-    // answers solicitations from the proxy entry; the unsolicited advertisement
-    // makes neighbours that cached the mobile node's own address switch now.
-    ctx_.netlink.add_proxy_neigh(home_ifindex_, b.hoa);
-    auto na = nd::encode(nd::proxy_advertisement(b.hoa, home_mac_, false));
-    home_icmp_->send(nd::kAllNodes, na);
+    after_commit([this, hoa = b.hoa, v] {
+        ctx_.maps.upsert_binding(dp::to_xmip(hoa), v);
+        // Defend the home address on the home link (RFC 6275 10.4.1): the
+        // kernel answers solicitations from the proxy entry; the unsolicited
+        // advertisement makes neighbours that cached the mobile node's own
+        // address switch now.
+        ctx_.netlink.add_proxy_neigh(home_ifindex_, hoa);
+        home_icmp_->send(nd::kAllNodes, nd::encode(nd::proxy_advertisement(hoa, home_mac_, false)));
+    });
     schedule_refresh_request(b);
 }
 
@@ -276,13 +281,15 @@ void HaService::send_refresh_request(const in6_addr& hoa) {
 }
 
 void HaService::deactivate(const in6_addr& hoa) {
-    persist();  // the cache no longer holds hoa: on disk before the map forgets it
+    changed();  // the cache no longer holds hoa: on disk before the map forgets it
     if (auto it = brr_timers_.find(hoa); it != brr_timers_.end()) {
         ctx_.loop.timers().cancel(it->second);
         brr_timers_.erase(it);
     }
-    ctx_.maps.delete_binding(dp::to_xmip(hoa));
-    ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
+    after_commit([this, hoa] {
+        ctx_.maps.delete_binding(dp::to_xmip(hoa));
+        ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
+    });
 }
 
 void HaService::start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received) {
@@ -459,12 +466,14 @@ void HaService::add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t l
     if (o.action == Action::Reject)
         throw std::invalid_argument("refused with status " + std::to_string(o.status));
     apply(o, hoa, coa);
+    flush();  // in force when the operator gets the answer
 }
 
 bool HaService::remove_binding(const in6_addr& hoa) {
     if (!cache_.remove(hoa)) return false;
     deactivate(hoa);
     schedule_expiry();
+    flush();  // in force when the operator gets the answer
     return true;
 }
 

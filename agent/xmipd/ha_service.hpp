@@ -4,9 +4,11 @@
 // advertisements into the Home Agents List.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/bu_guard.hpp"
 #include "core/in6.hpp"
@@ -29,6 +31,8 @@ public:
     nlohmann::json bindings() const override;
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
+    void begin_batch() override { batch_open_ = true; }
+    void end_batch() override;
 
     // Operator commands (mipctl binding add|del).
     void add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t lifetime_s);
@@ -42,12 +46,15 @@ private:
     bool admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
     // an association for the home address, and nothing else.
-    bool refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d);
+    void refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d,
+                core::TimePoint received);
     // received: when the Binding Update that led here arrived (none for an
     // operator's binding), for the processing latency.
     void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
                std::optional<core::TimePoint> received = std::nullopt);
-    bool send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o);
+    // Builds (and authenticates) the BA now; it leaves after the commit.
+    void send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
+                 std::optional<core::TimePoint> received);
     void activate(const ha::Binding& b);
     void deactivate(const in6_addr& hoa);
     void start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received);
@@ -62,6 +69,15 @@ private:
     // on every change, before the datapath and the BA see it.
     void recover(const config::Config& cfg);
     void persist();
+    // Group commit: a change of the cache marks the state dirty; what must
+    // not run ahead of the file (map writes, proxy ND, BAs) goes through
+    // after_commit(). Inside a batch of BUs it waits for end_batch(), which
+    // writes the file once for all of them; outside one (timers, operator
+    // commands) the file is written and the effect runs at once.
+    void changed() { dirty_ = true; }
+    void after_commit(std::function<void()> effect);
+    void commit();
+    void flush();  // commit, then run the effects waiting for it
 
     Context& ctx_;
     config::HomeAgent cfg_;
@@ -93,6 +109,9 @@ private:
     std::string state_path_;  // empty: no state directory, nothing persisted
     bool recovering_ = false;  // one write at the end of the recovery, not one per binding
     bool persist_failing_ = false;  // log a failing disk once, not on every BU
+    bool batch_open_ = false;
+    bool dirty_ = false;  // the cache changed since the file was written
+    std::vector<std::function<void()>> effects_;  // waiting for the commit, in order
 };
 
 }  // namespace xmip::agent
