@@ -288,6 +288,10 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->saddr);
 	if (!b || must_go_direct(ip6, data_end))
 		return TC_ACT_OK;
+	if (b->flags & XMIP_BF_REGISTERING) {
+		count(XMIP_CNT_DROP_REGISTERING, ipv6_len(ip6));
+		return TC_ACT_SHOT;
+	}
 
 	inner_len = ipv6_len(ip6);
 	flow = inner_flow_label(ip6, data_end);

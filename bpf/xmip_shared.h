@@ -43,8 +43,17 @@ struct xmip_binding {
 	__u32 reserved; /* zero; keeps the value 8-byte aligned */
 };
 
-/* Binding flags (reserved for later roles; the datapath ignores unknown ones). */
+/* Binding flags (the datapath ignores unknown ones). */
 #define XMIP_BF_NONE 0u
+/* Mobile node: registering from a care-of address before the home agent has
+ * accepted any (the first registration away from home, or after one was
+ * refused). Tunnelled packets from the home agent to it are taken (the home
+ * agent forwards from the moment it accepts, before its BA arrives), but
+ * packets from the home address are held back and counted: sent natively
+ * they would leave the visited link with a source that does not belong
+ * there (RFC 6275 11.3.1), tunnelled the home agent would drop them as
+ * spoofed and raise its alarms. */
+#define XMIP_BF_REGISTERING 1u
 
 /* Value of the local-address map: addresses of this node at which signalling
  * is received and tunnels end (the HA address; the MN's HoA and CoAs). */
@@ -96,7 +105,8 @@ struct xmip_config {
 	X(DROP_ADJUST, "adjust_failed", "drop", "the kernel refused to grow or shrink the packet") \
 	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")         \
 	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop", "Mobility Header packet lost: queue to xmipd full") \
-	X(MN_ENCAP, "encap_to_home_agent", "redirect", "mobile node: home-address packet tunnelled to the home agent")
+	X(MN_ENCAP, "encap_to_home_agent", "redirect", "mobile node: home-address packet tunnelled to the home agent") \
+	X(DROP_REGISTERING, "registering", "drop", "mobile node: home-address packet held back until the home agent accepts a care-of address")
 
 enum xmip_counter {
 #define XMIP_COUNTER_ENUM(id, name, verdict, help) XMIP_CNT_##id,

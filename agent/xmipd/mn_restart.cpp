@@ -76,7 +76,8 @@ void MnService::recover(const config::Config& cfg) {
     v.remote = dp::to_xmip(ha_);
     auto cur = ctx_.maps.lookup_binding(dp::to_xmip(hoa_));
     using dp::operator==;
-    if (!cur || !(cur->local == v.local) || !(cur->remote == v.remote)) ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
+    if (!cur || !(cur->local == v.local) || !(cur->remote == v.remote) || cur->flags != v.flags)
+        ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
     if (s.router) install_default_route(*s.router);
     XLOG_INFO("restart: registration of %s -> %s taken over (sequence %u, %lld s left)", to_string(hoa_).c_str(),
               to_string(*coa_).c_str(), static_cast<unsigned>(s.seq),

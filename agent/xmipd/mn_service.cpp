@@ -212,8 +212,17 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     where_ = Where::Away;
     install_default_route(router);
     XLOG_INFO("moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
-    // Until the home agent confirms, keep tunnelling from the new address:
-    // the binding (if any) points at the old one, which is gone.
+    // The tunnel moves with us now, before the home agent confirms: its
+    // packets to the new address are taken, and ours leave from it (the old
+    // address is gone). Until the home agent has accepted a care-of address
+    // at all (the first registration away from home, or after a refusal),
+    // the home address's packets are held back instead (XMIP_BF_REGISTERING).
+    xmip_binding v{};
+    v.local = dp::to_xmip(coa);
+    v.remote = dp::to_xmip(ha_);
+    auto cur = ctx_.maps.lookup_binding(dp::to_xmip(hoa_));
+    v.flags = !cur || (cur->flags & XMIP_BF_REGISTERING) ? XMIP_BF_REGISTERING : XMIP_BF_NONE;
+    ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
     send_bu(bul_.moved_to(coa, now));
 }
 
@@ -382,6 +391,12 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
         case Kind::Refused:
             ctx_.stats.ba_nack_received++;
             XLOG_WARN("home agent refused the registration: status %u", r.status);
+            // The home agent does not take our care-of address: hold the
+            // home address's packets back until it does.
+            if (auto cur = ctx_.maps.lookup_binding(dp::to_xmip(hoa_)); cur && !(cur->flags & XMIP_BF_REGISTERING)) {
+                cur->flags |= XMIP_BF_REGISTERING;
+                ctx_.maps.upsert_binding(dp::to_xmip(hoa_), *cur);
+            }
             break;
     }
     arm_timer();

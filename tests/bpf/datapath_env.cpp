@@ -40,6 +40,7 @@ void DatapathEnv::apply_state(const std::string& state) {
         xmip_binding v{};
         v.remote = dp::require_in6(b[1].get<std::string>());
         v.local = dp::require_in6(b[2].get<std::string>());
+        if (b.size() > 3) v.flags = b[3].get<uint32_t>();
         m.upsert_binding(dp::require_in6(b[0].get<std::string>()), v);
     }
     xmip_config cfg{};

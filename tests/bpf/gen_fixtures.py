@@ -51,6 +51,7 @@ VISITOR = "2001:db8:3::50"
 MN_HA = "2001:db8:9::2"
 MN_HOA = "2001:db8:9::4"
 MN_HOA_BLACKHOLE = "2001:db8:9::44"
+MN_HOA_REGISTERING = "2001:db8:9::45"  # first registration away from home, not accepted yet
 MN_COA = COA
 
 TOPOLOGY = [
@@ -79,6 +80,7 @@ TOPOLOGY = [
 ]
 
 LOCAL_TUNNEL_AND_SIGNALLING = 3  # XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING
+BF_REGISTERING = 1  # XMIP_BF_REGISTERING
 STATES = {
     "ha": {
         "local_addrs": [[HA, LOCAL_TUNNEL_AND_SIGNALLING]],
@@ -88,8 +90,9 @@ STATES = {
     },
     "mn": {
         "local_addrs": [[MN_COA, LOCAL_TUNNEL_AND_SIGNALLING], [MN_HOA, 2]],
-        # home address, remote (home agent), local (care-of address)
-        "bindings": [[MN_HOA, MN_HA, MN_COA], [MN_HOA_BLACKHOLE, COA_BLACKHOLE, MN_COA]],
+        # home address, remote (home agent), local (care-of address)[, flags]
+        "bindings": [[MN_HOA, MN_HA, MN_COA], [MN_HOA_BLACKHOLE, COA_BLACKHOLE, MN_COA],
+                     [MN_HOA_REGISTERING, MN_HA, MN_COA, BF_REGISTERING]],
     },
 }
 TUNNEL_HOP_LIMIT = 64
@@ -355,6 +358,12 @@ case("mn_decap_pass", "mn_xdp", "dp1", "mn", f, XDP_PASS,
      Ether(src=MAC["gw9"], dst=MAC["coa"], type=0x86DD) / Raw(inner), "DECAP_PASS", len(inner),
      why="from the HA to the CoA, inner to the HoA: delivered as if at home, hop limit kept")
 
+inner_r = bytes(IPv6(src=CN, dst=MN_HOA_REGISTERING, hlim=50) / UDP(sport=40000, dport=5001) / payload(12))
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=MN_HA, dst=MN_COA, nh=41) / Raw(inner_r)
+case("mn_decap_while_registering_pass", "mn_xdp", "dp1", "mn", f, XDP_PASS,
+     Ether(src=MAC["gw9"], dst=MAC["coa"], type=0x86DD) / Raw(inner_r), "DECAP_PASS", len(inner_r),
+     why="the HA forwards once it accepts, before its BA reaches the MN: taken")
+
 f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=VISITOR, dst=MN_COA, nh=41) / Raw(inner)
 case("mn_decap_spoofed_drop", "mn_xdp", "dp1", "mn", f, XDP_DROP, None, "DROP_SPOOFED",
      len(f[IPv6]), why="a tunnel from someone who is not the home agent")
@@ -397,6 +406,14 @@ case("mn_egress_signalling_direct", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None
 f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_COA, dst=CN) / UDP() / payload(4)
 case("mn_egress_from_coa_untouched", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None, None, 0,
      why="traffic from the care-of address is not the tunnel's")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA_REGISTERING, dst=CN) / UDP() / payload(4)
+case("mn_egress_registering_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_REGISTERING",
+     len(f[IPv6]), why="no care-of address accepted yet: neither native from the HoA nor tunnelled")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA_REGISTERING, dst=MN_HA) / MIP6MH_BU(seq=4)
+case("mn_egress_registering_signalling_direct", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None, None, 0,
+     why="held back is data, never the signalling that ends the wait")
 
 f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA_BLACKHOLE, dst=CN) / UDP() / payload(4)
 case("mn_egress_no_route_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",

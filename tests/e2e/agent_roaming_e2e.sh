@@ -223,15 +223,15 @@ dp() {
 	shift 2
 	ip netns exec "$ns" "$XMIP_DP" --pin-root "$RT_BPFFS" -i "$inst" "$@"
 }
-# ha_counter REASON-REGEX: the HA datapath's packets over every verdict whose
-# reason matches (from the agent's `stats`).
-ha_counter() {
+# dp_counter ha|mn REASON-REGEX: an agent's datapath packets over every
+# verdict whose reason matches (from the agent's `stats`).
+dp_counter() {
 	local s
-	s=$(ha stats 2>/dev/null) || { echo 0; return; }
-	jget "$s" "sum(c['packets'] for c in r['datapath'] if __import__('re').fullmatch(r'$1', c['reason']))" || echo 0
+	s=$("$1" stats 2>/dev/null) || { echo 0; return; }
+	jget "$s" "sum(c['packets'] for c in r['datapath'] if __import__('re').fullmatch(r'$2', c['reason']))" || echo 0
 }
-ha_encap() { ha_counter 'encap|encap_neigh_unresolved'; }
-ha_decap() { ha_counter 'decap'; }
+ha_encap() { dp_counter ha 'encap|encap_neigh_unresolved'; }
+ha_decap() { dp_counter ha 'decap'; }
 mn_stat() { local s; s=$(mn stats 2>/dev/null) && jget "$s" "r['signalling']['$1']" || echo '?'; }
 
 # mn_globals: the MN's global addresses on mn0, "address/length" sorted.
@@ -617,6 +617,12 @@ for d, what in names.items():
 PYEOF
 )
 	[[ -z $verdict ]] || mapfile -t -O "${#PROBLEMS[@]}" PROBLEMS <<<"$verdict"
+	# While the first registration waited (the HA's DAD) the MN's datapath
+	# held the home address's datagrams back rather than send them natively
+	# from a visited link or into a tunnel the HA would call spoofed.
+	local held
+	held=$(dp_counter mn registering)
+	((held > 0)) || PROBLEMS+=("the MN's datapath held back no home-address packet during its first registration (counter registering: $held)")
 	STREAM_TABLE=$(stream_table 2>&1)
 	local sent_down sent_up
 	sent_down=$(tail -1 "$WORK/stream.tx.down") sent_up=$(tail -1 "$WORK/stream.tx.up")
@@ -904,6 +910,7 @@ for line in sys.stdin:
                 registered.add(cap)
         if mh == "5" and src[0] == coa and dst[0] == ha and hao == hoa:
             n[cap, "bu_hao" + i] += 1
+            registered.add(cap)
         if mh == "6" and src[0] == ha and dst[0] == coa and rh2 == hoa and ba_status and int(ba_status) < 128:
             n[cap, "ba_rh2" + i] += 1
     if mh == "5" and src[0] == hoa and dst[0] == ha and not hao and bu_life == "0":
@@ -912,10 +919,11 @@ for line in sys.stdin:
         n[cap, "dereg_ba"] += 1
     if mh:
         n[cap, "mh"] += 1
-    # CN <-> HoA outside a tunnel. Until the MN has its binding on a visited
-    # link (the first packet it tunnels there) what it sends from the HoA
-    # leaves natively: before the RA it does not know it moved, and before
-    # the BA it has no tunnel yet. From its first tunnelled packet on: none.
+    # CN <-> HoA outside a tunnel. Until the MN knows it moved (the RA that
+    # answers its solicitation) what it sends from the HoA leaves as at
+    # home. From its BU on that link on: none, also before the BA (the
+    # datapath holds the packets of the HoA back while the first registration
+    # waits, XMIP_BF_REGISTERING, and tunnels from the new CoA on later moves).
     if (src[0], dst[0]) in ((cn, hoa), (hoa, cn)):
         n[cap, "native" if cap in registered else "native_early"] += 1
 for cap in ("homenet", "visitnet", "visitnet2"):
@@ -963,7 +971,7 @@ on_the_wire() {
 	((W_homenet_tun_down1 >= min && W_homenet_tun_up1 >= min && W_homenet_tun_down2 >= min && W_homenet_tun_up2 >= min)) ||
 		PROBLEMS+=("homenet (the HA's port): tunnel to/from $COA1 $W_homenet_tun_down1/$W_homenet_tun_up1, $COA2 $W_homenet_tun_down2/$W_homenet_tun_up2 (expected >= $min each)")
 	((W_visitnet_native == 0 && W_visitnet2_native == 0)) ||
-		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links once the MN tunnelled there: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
+		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links from the MN's BU there on: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
 	# Movement detection: a Router Solicitation on every link-up (the MN
 	# starts at home, then visits each link once), and an RA on each link.
 	((W_homenet_rs >= 2 && W_visitnet_rs >= 1 && W_visitnet2_rs >= 1)) ||
@@ -1005,7 +1013,7 @@ print(", ".join(f"{v} {k}" for k, v in sorted(c.items())))' "$WORK/mh.json" 2>/d
 		"visitnet: BU $COA1 -> HA with Home Address option $HOA ($W_visitnet_bu_hao1), BA HA -> $COA1 with type 2 routing header $HOA ($W_visitnet_ba_rh21)" \
 		"visitnet2: BU with HAO from $COA2 ($W_visitnet2_bu_hao2), BA with type 2 RH to $COA2 ($W_visitnet2_ba_rh22)" \
 		"homenet: deregistration BU $HOA -> HA lifetime 0 ($W_homenet_dereg_bu), BA HA -> $HOA status 0 ($W_homenet_dereg_ba)" \
-		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there once the MN tunnelled (before, while it had no binding yet: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
+		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there from the MN's BU on (before, while it did not know it moved: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
 		"tshark (UDP checksums verified): nothing malformed, no warning in $((W_homenet_frames + W_visitnet_frames + W_visitnet2_frames)) frames" \
 		"xmip-mh-inspect: all $mh_total Mobility Header packets valid, checksums included ($summary)"
 }
