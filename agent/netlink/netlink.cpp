@@ -123,11 +123,24 @@ void Netlink::request(void* p, const char* what, bool missing_ok,
 
 namespace {
 
-nlmsghdr* neigh_msg(char* buf, uint16_t type, uint16_t flags, int ifindex, const in6_addr& addr) {
+// Every rtnetlink request starts the same way: the netlink header, then the
+// message family's own header (zeroed by libmnl) for the caller to fill.
+template <typename T>
+struct Request {
+    nlmsghdr* nlh;
+    T* hdr;
+};
+
+template <typename T>
+Request<T> start_request(char* buf, uint16_t type, uint16_t flags) {
     nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = type;
     nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-    auto* nd = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ndmsg)));
+    return {nlh, static_cast<T*>(mnl_nlmsg_put_extra_header(nlh, sizeof(T)))};
+}
+
+nlmsghdr* neigh_msg(char* buf, uint16_t type, uint16_t flags, int ifindex, const in6_addr& addr) {
+    auto [nlh, nd] = start_request<ndmsg>(buf, type, flags);
     nd->ndm_family = AF_INET6;
     nd->ndm_ifindex = ifindex;
     nd->ndm_flags = NTF_PROXY;
@@ -138,10 +151,7 @@ nlmsghdr* neigh_msg(char* buf, uint16_t type, uint16_t flags, int ifindex, const
 
 nlmsghdr* addr_msg(char* buf, uint16_t type, uint16_t flags, int ifindex, const in6_addr& addr,
                    unsigned plen) {
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = type;
-    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-    auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+    auto [nlh, ifa] = start_request<ifaddrmsg>(buf, type, flags);
     ifa->ifa_family = AF_INET6;
     ifa->ifa_prefixlen = static_cast<uint8_t>(plen);
     ifa->ifa_index = static_cast<uint32_t>(ifindex);
@@ -151,10 +161,7 @@ nlmsghdr* addr_msg(char* buf, uint16_t type, uint16_t flags, int ifindex, const 
 }
 
 nlmsghdr* route_msg(char* buf, uint16_t type, uint16_t flags, const RouteSpec& r) {
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = type;
-    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-    auto* rt = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    auto [nlh, rt] = start_request<rtmsg>(buf, type, flags);
     rt->rtm_family = AF_INET6;
     rt->rtm_dst_len = static_cast<uint8_t>(r.dst_len);
     rt->rtm_table = RT_TABLE_MAIN;
@@ -219,10 +226,7 @@ void Netlink::del_route(const RouteSpec& r) {
 
 std::vector<RouteSpec> Netlink::ra_default_routes(int ifindex) {
     char buf[512];
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = RTM_GETROUTE;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto* rq = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg)));
+    auto [nlh, rq] = start_request<rtmsg>(buf, RTM_GETROUTE, NLM_F_DUMP);
     rq->rtm_family = AF_INET6;
     std::vector<RouteSpec> out;
     request(nlh, "list routes", false, [&](const void* m) {
@@ -257,10 +261,7 @@ std::vector<RouteSpec> Netlink::ra_default_routes(int ifindex) {
 
 std::vector<AddrInfo> Netlink::addresses(int ifindex) {
     char buf[512];
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = RTM_GETADDR;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    auto* ifa = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+    auto [nlh, ifa] = start_request<ifaddrmsg>(buf, RTM_GETADDR, NLM_F_DUMP);
     ifa->ifa_family = AF_INET6;
     std::vector<AddrInfo> out;
     request(nlh, "list addresses", false, [&](const void* m) {
@@ -272,10 +273,7 @@ std::vector<AddrInfo> Netlink::addresses(int ifindex) {
 
 LinkInfo Netlink::link(int ifindex) {
     char buf[512];
-    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = RTM_GETLINK;
-    nlh->nlmsg_flags = NLM_F_REQUEST;
-    auto* ifi = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+    auto [nlh, ifi] = start_request<ifinfomsg>(buf, RTM_GETLINK, 0);
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = ifindex;
     LinkInfo l;

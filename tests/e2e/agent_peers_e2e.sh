@@ -92,7 +92,7 @@ MAC_MNB=02:00:00:00:03:64
 MAC_VIS=02:00:00:00:03:01
 
 SPI=4097      # RFC 4285 security association of the scapy MN with the xmipd HA
-MN_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n') # its key, new every run
+MN_KEY=$(e2e_random_key) # its key, new every run
 SEQ=1000      # N: the sequence number of the first registration (part A)
 LIFETIME=400  # L: seconds asked for (part A)
 MN_LIFETIME=480 # mobile_node.lifetime (part B)
@@ -239,7 +239,7 @@ setup_part_a() {
 	must ip -n "$NS_MNA" -6 addr add $COA/64 dev m0 nodad
 	must ip -n "$NS_MNA" -6 addr add $COA2/64 dev m0 nodad
 	# The scapy MN's key: private to root, as xmipd insists (docs/security.md).
-	(umask 077 && printf '%s\n' "$MN_KEY" >"$WORK/mn.key")
+	e2e_write_key "$WORK/mn.key" "$MN_KEY"
 	cat >"$WORK/ha.toml" <<EOF
 role = "ha"
 log_level = "debug"
@@ -416,7 +416,7 @@ check_forged() {
 	drops_before=$(ha_stat bu_drop_auth)
 	forged "A4b. forged BU without authentication: 146" "$WORK/a4b-noauth.json" 146 $COA2 --kind bu --seq $s --key ""
 	forged "A4c. BU signed with a wrong key: 146" "$WORK/a4b-key.json" 146 $COA2 --kind bu --seq $s \
-		--key "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+		--key "$(e2e_random_key)"
 	forged "A4d. BU with a wrong SPI: 146" "$WORK/a4b-spi.json" 146 $COA2 --kind bu --seq $s --spi $((SPI + 1))
 	forged "A4e. BU without Replay Protection (authentic otherwise): 145" "$WORK/a4b-norp.json" 145 $COA2 \
 		--kind bu --seq $s --no-replay
@@ -604,7 +604,7 @@ lifetime = $MN_LIFETIME
 spi = $SPI
 key_file = "$WORK/mn.key"
 EOF
-	[[ -s $WORK/mn.key ]] || (umask 077 && printf '%s\n' "$MN_KEY" >"$WORK/mn.key")
+	[[ -s $WORK/mn.key ]] || e2e_write_key "$WORK/mn.key" "$MN_KEY"
 	# Address events on mn0, for the diagnostics when part B fails.
 	bg "$NS_MNB" "$WORK/mn0-address-events.log" ip -ts monitor address
 	# The scapy HA first: its capture must run before the MN can send.

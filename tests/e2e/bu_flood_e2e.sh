@@ -125,8 +125,8 @@ must ip -n "$NS_HA" -6 route add $FLOOD_PREFIX via $PEER dev ha1
 mkdir -p "$BPFFS"
 must mount -t bpf bpf "$BPFFS"
 
-KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
-(umask 077 && printf '%s\n' "$KEY" >"$WORK/mn.key")
+KEY=$(e2e_random_key)
+e2e_write_key "$WORK/mn.key" "$KEY"
 cat >"$WORK/ha.toml" <<EOF
 role = "ha"
 log_level = "info"
@@ -177,7 +177,6 @@ flood 2 "$WORK/warmup.json"
 sleep 0.5
 RSS1=$(rss_kb)
 read -r received1 accepted1 ratelimit1 auth1 <<<"$(counters)"
-FLOOD_START=$(date +%s.%N)
 flood $FLOOD_SECONDS "$WORK/flood.json"
 sleep 0.5
 RSS2=$(rss_kb)

@@ -146,7 +146,7 @@ must mount -t bpf bpf "$BPFFS"
 
 # No [metrics] table: the defaults (127.0.0.1:9707 for a home agent, :9708
 # for a mobile node) are what is tested. The MN's RFC 4285 key: root only.
-(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$WORK/mn.key")
+e2e_write_key "$WORK/mn.key"
 cat >"$WORK/ha.toml" <<EOF
 role = "ha"
 instance = "ha"

@@ -136,6 +136,12 @@ e2e_require_tools() {
 # other directories, so their paths are made absolute once.
 e2e_abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 
+# RFC 4285 keys for the tests' security associations: e2e_random_key prints
+# a new 256-bit key in hex; e2e_write_key FILE [HEX] writes HEX (a new one
+# by default) readable by root only, as xmipd insists (docs/security.md).
+e2e_random_key() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
+e2e_write_key() { (umask 077 && printf '%s\n' "${2:-$(e2e_random_key)}" >"$1"); }
+
 # ---- output -------------------------------------------------------------------------
 # say/step/show only in --verbose: the default output is one line a check.
 say() { if ((VERBOSE)); then printf '  %s\n' "$*"; fi; }

@@ -211,7 +211,7 @@ EOF
 # made once per testbed, readable by root only (xmipd refuses anything else).
 rt_mn_key() {
 	if [[ ! -s $RT_WORK/mn.key ]]; then
-		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$RT_WORK/mn.key")
+		e2e_write_key "$RT_WORK/mn.key"
 	fi
 	echo "$RT_WORK/mn.key"
 }
