@@ -61,7 +61,9 @@ void HaService::recover(const config::Config& cfg) {
     }
     auto plan = state::reconcile(in);
 
-    recovering_ = true;
+    // One batch: the reconciled cache is written once, then the map writes
+    // and proxy entries it leads to follow (as for BUs, docs/restart.md).
+    begin_batch();
     for (const auto& hoa : plan.delete_from_map) {
         ctx_.maps.delete_binding(dp::to_xmip(hoa));
         ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
@@ -88,8 +90,8 @@ void HaService::recover(const config::Config& cfg) {
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
     }
-    recovering_ = false;
-    persist();
+    changed();  // the file holds the reconciled cache even when nothing was rewritten
+    end_batch();
     schedule_expiry();
     XLOG_INFO("restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
               "from it without a state file); removed %zu expired, %zu the configuration refuses, %zu in the "
@@ -134,7 +136,7 @@ void HaService::flush() {
 }
 
 void HaService::persist() {
-    if (recovering_ || state_path_.empty()) return;
+    if (state_path_.empty()) return;
     const auto clock = WallClock::at(ctx_.loop.now());
     state::HaState s;
     for (const auto& b : cache_.bindings()) {

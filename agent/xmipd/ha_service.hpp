@@ -107,7 +107,6 @@ private:
     std::unordered_map<in6_addr, core::Timers::Id, core::In6Hash, core::In6Equal> brr_timers_;
     std::optional<core::TimePoint> last_ra_;
     std::string state_path_;  // empty: no state directory, nothing persisted
-    bool recovering_ = false;  // one write at the end of the recovery, not one per binding
     bool persist_failing_ = false;  // log a failing disk once, not on every BU
     bool batch_open_ = false;
     bool dirty_ = false;  // the cache changed since the file was written
