@@ -33,7 +33,10 @@
 //      (RFC 6935, udp6zerocsum{tx,rx}) so that no way pays for a checksum.
 //      Its home addresses come from another /64 (a route per address
 //      cannot go two ways), so the kernel's FIB holds both ways' routes
-//      during every way.
+//      during every way;
+//   f. a with its devmap emptied: the same program sends by bpf_redirect
+//      (ifindex) instead of bpf_redirect_map (bpf/forward.bpf.h); a/f is
+//      what the devmap saves.
 // b and e are probed when the topology is built: a way the kernel cannot
 // run (no CONFIG_IPV6_SEG6_LWTUNNEL, no CONFIG_VXLAN) prints a skipped line
 // with the reason, and the other ways and their ratios still run.
@@ -124,10 +127,10 @@ std::vector<std::string> topology_commands() {
     };
 }
 
-enum class Way { Xmip, Kernel, Bare, Routed, Vxlan };
+enum class Way { Xmip, Kernel, Bare, Routed, Vxlan, XmipNoDevmap };
 enum class Direction { Down, Up };
-const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan};
-constexpr int kNumWays = 5;
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan, Way::XmipNoDevmap};
+constexpr int kNumWays = 6;
 
 // Why the kernel cannot run a way: the kernel option it needs, whether
 // /proc/config.gz says it is missing, and what the kernel answered.
@@ -146,6 +149,7 @@ const char* way_label(Direction d, Way w) {
             case Way::Kernel: return "b kernel seg6 encap.red";
             case Way::Routed: return "d fib lookup + XDP redirect";
             case Way::Vxlan: return "e kernel VXLAN/IPv6 encap";
+            case Way::XmipNoDevmap: return "f xmip encap, bpf_redirect";
             default: return "c bare XDP redirect";
         }
     }
@@ -154,6 +158,7 @@ const char* way_label(Direction d, Way w) {
         case Way::Kernel: return "b kernel seg6local End.DT6";
         case Way::Routed: return "d fib lookup + XDP redirect";
         case Way::Vxlan: return "e kernel VXLAN/IPv6 decap";
+        case Way::XmipNoDevmap: return "f xmip decap, bpf_redirect";
         default: return "c bare XDP redirect";
     }
 }
@@ -335,7 +340,7 @@ public:
         s.other = c[XMIP_SINK_OTHER];
         s.delivered_pps = r.seconds > 0 ? s.delivered / r.seconds : 0;
         s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
-        if (w == Way::Xmip) s.check = describe(xmip_->maps().counters());
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) s.check = describe(xmip_->maps().counters());
         return s;
     }
 
@@ -390,8 +395,9 @@ private:
         InNetns in(kNsHa);
         xmip_->detach_all();
         dp::detach_xdp_from(h0_);
-        if (w == Way::Xmip) {
-            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) {
+            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);  // fills the devmap
+            if (w == Way::XmipNoDevmap) xmip_->clear_tx_ports();
             return;
         }
         int fd = w == Way::Kernel || w == Way::Vxlan ? bpf_program__fd(pass_->progs.xmip_bench_pass)
@@ -610,6 +616,9 @@ int main(int argc, char** argv) {
                             med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0,
                             med[Way::Routed] > 0 ? med[Way::Xmip] / med[Way::Routed] : 0,
                             ratio(d, Way::Vxlan, med[Way::Xmip], med[Way::Vxlan]).c_str());
+                std::printf("%s sends: a/f (xmip, bpf_redirect_map / the same, bpf_redirect) = %.2f\n",
+                            d == Direction::Down ? "downlink" : "uplink",
+                            med[Way::XmipNoDevmap] > 0 ? med[Way::Xmip] / med[Way::XmipNoDevmap] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +

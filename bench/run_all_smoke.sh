@@ -19,6 +19,8 @@ fail() {
 for want in \
 	'^downlink  a xmip encap .* [0-9]+\.[0-9]{3} ' '^downlink  c bare XDP redirect .* [0-9]+\.[0-9]{3} ' \
 	'^downlink  d fib lookup .* [0-9]+\.[0-9]{3} ' '^uplink    d fib lookup .* [0-9]+\.[0-9]{3} ' \
+	'^downlink  f xmip encap, bpf_redirect .* [0-9]+\.[0-9]{3} ' '^uplink    f xmip decap, bpf_redirect .* [0-9]+\.[0-9]{3} ' \
+	'^downlink sends: a/f .* = [0-9]+\.[0-9]+$' '^uplink sends: a/f .* = [0-9]+\.[0-9]+$' \
 	'^== the same per CPU-second' \
 	'^uplink    a xmip decap .* [0-9]+\.[0-9]{3} ' '^uplink    c bare XDP redirect .* [0-9]+\.[0-9]{3} ' \
 	'^HA downlink encap ' '^HA uplink decap ' '^== bindings: batched upsert' \
