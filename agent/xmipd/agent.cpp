@@ -274,7 +274,10 @@ void Agent::shutdown() {
     // nothing to lose and leaves the host clean. docs/restart.md.
     size_t bindings = 0;
     try {
-        if (dp_) bindings = dp_->maps().bindings().size();
+        if (service_)
+            bindings = service_->binding_count();  // the role's own count, not a dump of the map
+        else if (dp_)
+            bindings = dp_->maps().bindings().size();
     } catch (const std::exception& e) {
         XLOG_ERROR("while stopping: cannot read the binding map: %s", e.what());
         bindings = 1;  // unknown: do not risk a gap
