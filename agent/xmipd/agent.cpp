@@ -126,8 +126,12 @@ void Agent::setup_datapath() {
         }
         auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
                                     to_dp(cfg_.datapath.xdp_mode));
-        XLOG_INFO("%s: XDP attached (%s)", name.c_str(), dp::to_string(mode));
-        if (!ha) dp_->attach_tc_egress(ifindex);
+        XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), dp::to_string(mode),
+                  dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
+        if (!ha) {
+            dp_->attach_tc_egress(ifindex);
+            XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
+        }
     }
     if (ha) {
         // Proxy Neighbour Discovery answers for registered home addresses.
@@ -201,6 +205,10 @@ void Agent::register_control() {
         j["version"] = kVersion;
         j["instance"] = cfg_.instance;
         j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
+        json attached = json::array();
+        for (const auto& a : dp_->attachments())
+            attached.push_back({{"interface", a.interface}, {"hook", a.hook}, {"mode", a.mode}, {"link", a.link}});
+        j["datapath"] = attached;
         return j;
     });
     s.handle("stats", [this](const json&) { return stats_json(); });
@@ -274,7 +282,10 @@ void Agent::shutdown() {
     // nothing to lose and leaves the host clean. docs/restart.md.
     size_t bindings = 0;
     try {
-        if (dp_) bindings = dp_->maps().bindings().size();
+        if (service_)
+            bindings = service_->binding_count();  // the role's own count, not a dump of the map
+        else if (dp_)
+            bindings = dp_->maps().bindings().size();
     } catch (const std::exception& e) {
         XLOG_ERROR("while stopping: cannot read the binding map: %s", e.what());
         bindings = 1;  // unknown: do not risk a gap

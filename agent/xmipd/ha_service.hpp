@@ -29,6 +29,7 @@ public:
     void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     nlohmann::json bindings() const override;
+    size_t binding_count() const override { return cache_.size(); }
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
     void begin_batch() override { batch_open_ = true; }

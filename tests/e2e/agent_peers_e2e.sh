@@ -71,7 +71,7 @@ done
 XMIPD=$(e2e_abspath "$XMIPD")
 MH_INSPECT=$(e2e_abspath "$MH_INSPECT")
 XMIP_DP=$(e2e_abspath "$XMIP_DP")
-e2e_require_tools ip ethtool tcpdump tshark ping mountpoint "$PY"
+e2e_require_tools ip tc bpftool ethtool tcpdump tshark ping mountpoint "$PY"
 "$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
 
 # ---- addresses -----------------------------------------------------------------
@@ -723,7 +723,7 @@ check_mn_stop() {
 	expect_eq "exit status" "$STOP_STATUS" 0
 	grep -q "stopped; datapath detached" "$WORK/xmipd-mn.log" || PROBLEMS+=("its log does not say 'stopped; datapath detached'")
 	grep -q ' xdp' <<<"$(ip -n "$NS_MNB" link show dev mn0)" && PROBLEMS+=("an XDP program is still attached to mn0")
-	[[ -n $(tc -n "$NS_MNB" filter show dev mn0 egress 2>/dev/null) ]] && PROBLEMS+=("a tc egress filter is still on mn0")
+	[[ -n $(egress_progs "$NS_MNB" mn0) ]] && PROBLEMS+=("an egress program (tcx or tc) is still on mn0")
 	[[ -e $BPFFS/mn ]] && PROBLEMS+=("maps still pinned under $BPFFS/mn")
 	grep -q "inet6 $COA_B/" <<<"$(ip -n "$NS_MNB" -6 addr show dev mn0)" && PROBLEMS+=("the care-of address $COA_B is still on mn0")
 	routes=$(ip -n "$NS_MNB" -6 route show default | grep "src $HOA" || true)

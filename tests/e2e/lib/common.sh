@@ -260,6 +260,17 @@ on() {
 	ip netns exec "$ns" "$@" 3>&- 4>&-
 }
 
+# egress_progs NS DEV: the names of the BPF programs on DEV's egress, one a
+# line: tc filters (clsact, kernels without tcx) and tcx links (6.6+, which
+# `tc filter show` does not list; lib/tcx_progs.py asks the kernel).
+egress_progs() {
+	local ns=$1 dev=$2 id
+	grep -o 'xmip_[a-z_]*' <<<"$(tc -n "$ns" filter show dev "$dev" egress 2>/dev/null)"
+	for id in $(on "$ns" "$PY" "$LIB/tcx_progs.py" "$dev" egress 2>/dev/null); do
+		grep -o 'name [^ ]*' <<<"$(bpftool prog show id "$id" 2>/dev/null)" | cut -d' ' -f2
+	done
+}
+
 # e2e_track PID: a process of ours, stopped by the cleanup and recorded in
 # $WORK/pids, which a later --teardown reads too.
 e2e_track() {
