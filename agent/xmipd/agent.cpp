@@ -132,7 +132,13 @@ void Agent::setup_datapath() {
     }
     if (ha) {
         // Proxy Neighbour Discovery answers for registered home addresses.
+        // "all" too: a unicast NS addressed to a home address (a router's
+        // NUD probe, RFC 6275 10.4.1) is not local, and ip6_forward() hands
+        // it to the proxy only when net.ipv6.conf.all.proxy_ndp is set (the
+        // interface's setting covers multicast solicitations only). Proxy
+        // entries exist on the home link alone, so nothing else is proxied.
         require_ipv6_conf(cfg_.home_agent->home_link, "proxy_ndp", "1");
+        require_ipv6_conf("all", "proxy_ndp", "1");
         dp_->maps().add_local_addr(dp::to_xmip(cfg_.home_agent->address.to_in6()),
                                    XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
     }

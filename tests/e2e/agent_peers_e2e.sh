@@ -234,10 +234,13 @@ setup_part_a() {
 	must ip -n "$NS_HOME" link set h0 up
 	must ip -n "$NS_MNA" link set m0 up
 	# The HA redirects into ha1 (tunnel, BA) and maybe ha0: their peers need
-	# NAPI (GRO) or the frames are lost (docs/datapath.md); the hosts compute
+	# NAPI (an XDP program; GRO too) or the frames are lost (docs/datapath.md,
+	# "veth peers"); the hosts compute
 	# checksums in software (a frame redirected by XDP loses CHECKSUM_PARTIAL).
 	must on "$NS_HOME" ethtool -K h0 gro on tx-checksumming off
 	must on "$NS_MNA" ethtool -K m0 gro on tx-checksumming off
+	must e2e_peer_xdp "$NS_HOME" h0
+	must e2e_peer_xdp "$NS_MNA" m0
 	must ip -n "$NS_HA" -6 addr add $HA/64 dev ha0 nodad
 	must ip -n "$NS_HA" -6 addr add $HA_VISITED/64 dev ha1 nodad
 	must ip -n "$NS_HOME" -6 addr add $HOME_NB/64 dev h0 nodad
