@@ -189,7 +189,9 @@ show_dp "$NS_MN" mn binding list
 
 step "Capture on the visited link (bridge port swp-ha, facing the HA)"
 PCAP=$WORK/visited-link.pcap
-bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i swp-ha -n -U --immediate-mode -w "$PCAP"
+# 8 MiB of capture buffer: on a loaded machine tcpdump may not be scheduled
+# for a while, and a frame its socket drops is no fault of the datapath.
+bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i swp-ha -n -U --immediate-mode -B 8192 -w "$PCAP"
 TCPDUMP_PID=${BG_PIDS[-1]}
 tcpdump_listening "$WORK/tcpdump.out.err" || { echo "tcpdump did not start:" >&2; cat "$WORK/tcpdump.out.err" >&2; exit 1; }
 say "tcpdump running (pid $TCPDUMP_PID) -> $PCAP"
@@ -384,9 +386,19 @@ on_the_wire() {
 		say "(the very first HA -> CoA packet went through the kernel's forwarding path, its neighbour"
 		say " being unresolved, so its outer hop limit is 63; those XDP sends itself leave with 64)"
 	fi
+	# Frames the capture socket dropped (tcpdump's own count, said on exit)
+	# were on the wire but not in the file: check 6 counts them delivered,
+	# so here they excuse a shortfall, and no more than that.
+	local cap_dropped
+	cap_dropped=$(sed -n 's/^\([0-9]*\) packets* dropped by kernel.*/\1/p' "$WORK/tcpdump.out.err" | head -1)
+	cap_dropped=${cap_dropped:-0}
 	local problems=()
-	((down >= DOWN_EXPECTED)) || problems+=("HA -> CoA carrying CN -> HoA: $down packets, expected >= $DOWN_EXPECTED")
-	((up >= UP_EXPECTED)) || problems+=("CoA -> HA carrying HoA -> CN: $up packets, expected >= $UP_EXPECTED")
+	((down + cap_dropped >= DOWN_EXPECTED)) ||
+		problems+=("HA -> CoA carrying CN -> HoA: $down packets, expected >= $DOWN_EXPECTED (capture dropped $cap_dropped)")
+	((up + cap_dropped >= UP_EXPECTED)) ||
+		problems+=("CoA -> HA carrying HoA -> CN: $up packets, expected >= $UP_EXPECTED (capture dropped $cap_dropped)")
+	((down + up + cap_dropped >= DOWN_EXPECTED + UP_EXPECTED)) ||
+		problems+=("both ways: $((down + up)) packets and $cap_dropped dropped by the capture, expected >= $((DOWN_EXPECTED + UP_EXPECTED))")
 	((spoof == 1)) || problems+=("the spoofed packet should be on the wire once (it reached the HA's port): seen $spoof")
 	((leak_down == 0 && leak_up == 0)) || problems+=("untunnelled CN <-> HoA packets on the visited link: $leak_down down, $leak_up up")
 	[[ -z $expert ]] || problems+=("tshark flags malformed packets or warnings:" "$(head -5 <<<"$expert")")
