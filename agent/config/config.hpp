@@ -206,6 +206,10 @@ struct LoadResult {
     std::vector<Diagnostic> warnings;
     std::vector<Diagnostic> errors;
     Format format = Format::Auto;  // what the file was read as
+    // Where each setting came from (message empty), by dotted key and by
+    // list item ("datapath.interfaces[1]"): for checks made after loading
+    // (the host's interfaces) to name file:line:key.
+    std::map<std::string, Diagnostic> origins;
     bool ok() const { return config.has_value(); }
     std::vector<std::string> warning_strings() const;
     std::vector<std::string> error_strings() const;

@@ -11,6 +11,7 @@
 #include "datapath/in6.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
+#include "xmipd/preflight.hpp"
 #include "xmipd/version.hpp"
 
 namespace xmip::agent {
@@ -45,7 +46,7 @@ void require_ipv6_conf(const std::string& scope, const std::string& key, const s
 
 }  // namespace
 
-std::optional<config::Config> load_config(const StartOptions& opts) {
+std::optional<config::Config> load_config(const StartOptions& opts, bool host_checks) {
     auto settings = config::Settings::read_file(opts.config_path);
     for (const auto& o : opts.overrides)
         if (!settings.apply_override(o)) XLOG_ERROR("override '%s' is not key=value", o.c_str());
@@ -53,11 +54,14 @@ std::optional<config::Config> load_config(const StartOptions& opts) {
     for (const auto& w : result.warning_strings()) XLOG_WARN("%s", w.c_str());
     for (const auto& e : result.error_strings()) XLOG_ERROR("%s", e.c_str());
     if (!result.config) return std::nullopt;
-    // The shared keys: a configuration whose keys cannot be used (or are
-    // readable by others) does not start.
-    auto key_errors = config::read_keys(*result.config);
-    for (const auto& e : key_errors) XLOG_ERROR("%s", e.to_string().c_str());
-    if (!key_errors.empty()) return std::nullopt;
+    if (!host_checks) return result.config;
+    // The host (xmipd/preflight.hpp): key files that cannot be used (or are
+    // readable by others), interfaces that do not exist. Before anything is
+    // attached, with the place that named them.
+    auto host = preflight(*result.config, result);
+    for (const auto& w : host.warnings) XLOG_WARN("%s", w.to_string().c_str());
+    for (const auto& e : host.errors) XLOG_ERROR("%s", e.to_string().c_str());
+    if (!host.errors.empty()) return std::nullopt;
     return result.config;
 }
 

@@ -82,8 +82,10 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     recover(cfg);
     // Addresses the kernel autoconfigured before we took over (or a crashed
     // predecessor's care-of addresses) would be stale on the next link.
+    // Site-local ones too (the guide's fec0:106::/32 home link): left, their
+    // prefix route would make the home agent look on-link everywhere.
     for (const auto& a : ctx_.netlink.addresses(ifindex_))
-        if (a.scope == RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_) &&
+        if ((a.scope == RT_SCOPE_UNIVERSE || a.scope == RT_SCOPE_SITE) && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_) &&
             !(coa_ && core::same_addr(a.addr, *coa_))) {
             XLOG_INFO("removing stale address %s/%u", to_string(a.addr).c_str(), a.prefixlen);
             ctx_.netlink.del_addr(ifindex_, a.addr, a.prefixlen);
