@@ -69,10 +69,17 @@ struct Datapath {
     bool operator==(const Datapath&) const = default;
 };
 
+struct ListenAddress {
+    std::string host;  // "" (every address, IPv6 and IPv4), "127.0.0.1", "::" or "::1" (no brackets)
+    uint16_t port = 0;
+    bool operator==(const ListenAddress&) const = default;
+};
+
 struct Metrics {
-    std::string listen;  // as configured; "" = no metrics endpoint
-    std::string host;    // parsed: "" (every address), "127.0.0.1", "::1" (no brackets)
-    uint16_t port = 0;   // parsed; 0 when disabled
+    std::string listen;  // as configured; "" = no metrics endpoint; addresses comma separated
+    std::vector<ListenAddress> addresses;  // parsed, in order
+    std::string host;    // the first address's host (no brackets)
+    uint16_t port = 0;   // the first address's port; 0 when disabled
     bool enabled() const { return !listen.empty(); }
     bool operator==(const Metrics&) const = default;
 };

@@ -325,12 +325,28 @@ struct Validator {
         c.metrics.listen = c.role == Role::HomeAgent ? kDefaultHaMetrics : kDefaultMnMetrics;
         if (auto s = str("metrics.listen")) c.metrics.listen = *s;
         if (c.metrics.listen.empty()) return;
-        auto r = parse_listen(c.metrics.listen);
-        if (auto l = std::get_if<Listen>(&r)) {
-            c.metrics.host = l->host;
-            c.metrics.port = l->port;
-        } else {
-            error(*get("metrics.listen"), quote(c.metrics.listen) + ": " + std::get<std::string>(r));
+        // One address or several, comma separated: "[::]:9707" (IPv6 and
+        // IPv4), "127.0.0.1:9707,[::1]:9707".
+        std::string_view rest = c.metrics.listen;
+        while (true) {
+            auto comma = rest.find(',');
+            std::string one(trim(rest.substr(0, comma)));
+            auto r = parse_listen(one);
+            if (auto l = std::get_if<Listen>(&r)) {
+                ListenAddress a{l->host, l->port};
+                if (std::find(c.metrics.addresses.begin(), c.metrics.addresses.end(), a) != c.metrics.addresses.end())
+                    error(*get("metrics.listen"), quote(one) + " is listed twice");
+                else
+                    c.metrics.addresses.push_back(a);
+            } else {
+                error(*get("metrics.listen"), quote(one) + ": " + std::get<std::string>(r));
+            }
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        if (!c.metrics.addresses.empty()) {
+            c.metrics.host = c.metrics.addresses.front().host;
+            c.metrics.port = c.metrics.addresses.front().port;
         }
     }
 

@@ -94,7 +94,9 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     // Monitoring is not worth failing the gateway for: a busy port is logged.
     if (metrics_) {
         try {
-            metrics_endpoint_ = std::make_unique<metrics::Endpoint>(cfg_.metrics.host, cfg_.metrics.port, *metrics_);
+            std::vector<metrics::ListenAddress> listen;
+            for (const auto& a : cfg_.metrics.addresses) listen.push_back({a.host, a.port});
+            metrics_endpoint_ = std::make_unique<metrics::Endpoint>(listen, *metrics_);
             XLOG_INFO("metrics on %s (GET /metrics)", cfg_.metrics.listen.c_str());
         } catch (const std::exception& e) {
             XLOG_ERROR("%s; continuing without metrics", e.what());

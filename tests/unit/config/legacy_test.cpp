@@ -48,7 +48,7 @@ TEST(LegacyGuide, HomeAgentFileWithOverrides) {
     want.log_level = LogLevel::Info;  // DEBUGLEVEL=1
     want.paths = {"/run/xmip/ha.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/ha"};
     want.datapath.interfaces = {"eth0"};
-    want.metrics = {"127.0.0.1:9707", "127.0.0.1", 9707};
+    want.metrics = {"127.0.0.1:9707", {{"127.0.0.1", 9707}}, "127.0.0.1", 9707};
     HomeAgent ha;
     ha.address = ip("fec0:106:2700::2");
     ha.home_link = "eth0";
@@ -95,7 +95,7 @@ TEST(LegacyGuide, MobileNodeFileWithItsInterface) {
     want.log_level = LogLevel::Info;
     want.paths = {"/run/xmip/mn.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/mn"};
     want.datapath.interfaces = {"eth0"};
-    want.metrics = {"127.0.0.1:9708", "127.0.0.1", 9708};
+    want.metrics = {"127.0.0.1:9708", {{"127.0.0.1", 9708}}, "127.0.0.1", 9708};
     want.mobile_node = MobileNode{ip("fec0:106:2700::4"), pfx("fec0:106:2700::/64"), ip("fec0:106:2700::2"), "eth0",
                                   600, true, true};
     EXPECT_EQ(*r.config, want) << to_toml(*r.config);
