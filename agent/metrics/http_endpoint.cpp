@@ -6,7 +6,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -31,6 +33,7 @@ void socket_options(int fd) {
 struct Endpoint::Server {
     httplib::Server http;
     std::thread thread;
+    std::atomic<bool> done{false};
 };
 
 Endpoint::Endpoint(const std::string& host, uint16_t port, const AgentMetrics& metrics)
@@ -51,19 +54,37 @@ Endpoint::Endpoint(const std::vector<ListenAddress>& addresses, const AgentMetri
         const std::string shown = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                                   std::to_string(a.port);
         int bound = a.port == 0 ? s->http.bind_to_any_port(host) : (s->http.bind_to_port(host, a.port) ? a.port : -1);
-        if (bound <= 0)
-            throw std::runtime_error("metrics: cannot listen on " + shown + ": " + std::strerror(errno ? errno : EADDRINUSE));
+        if (bound <= 0) {
+            int err = errno ? errno : EADDRINUSE;
+            stop_all(servers_);  // those of the list already listening
+            errno = err;
+            throw std::runtime_error("metrics: cannot listen on " + shown + ": " + std::strerror(errno));
+        }
         ports_.push_back(static_cast<uint16_t>(bound));
-        s->thread = std::thread([srv = s.get()] { srv->http.listen_after_bind(); });
+        s->thread = std::thread([srv = s.get()] {
+            srv->http.listen_after_bind();
+            srv->done = true;
+        });
+        // Until it accepts: stop() before the loop runs would be lost (httplib
+        // only stops a running server), and a scrape right after start fails.
+        for (int i = 0; i < 2000 && !s->http.is_running() && !s->done; i++)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         servers_.push_back(std::move(s));
     }
 }
 
-Endpoint::~Endpoint() {
-    for (auto& s : servers_) {
-        s->http.stop();
+Endpoint::~Endpoint() { stop_all(servers_); }
+
+void Endpoint::stop_all(std::vector<std::unique_ptr<Server>>& servers) {
+    for (auto& s : servers) {
+        // stop() until the loop has ended: it is lost on a loop not yet running.
+        while (!s->done) {
+            s->http.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
         if (s->thread.joinable()) s->thread.join();
     }
+    servers.clear();
 }
 
 }  // namespace xmip::metrics

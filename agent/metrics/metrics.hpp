@@ -86,6 +86,7 @@ public:
 
 private:
     struct Server;
+    static void stop_all(std::vector<std::unique_ptr<Server>>& servers);
     std::vector<std::unique_ptr<Server>> servers_;
     std::vector<uint16_t> ports_;
 };

@@ -281,6 +281,8 @@ TEST(Endpoint, BusyPortIsAnError) {
     Endpoint v6("::", 0, m);  // dual-stack: the IPv4 side of the port is taken too
     EXPECT_THROW(Endpoint("127.0.0.1", v6.port(), m), std::runtime_error);
     EXPECT_THROW(Endpoint("::", v6.port(), m), std::runtime_error);
+    // The second of a list busy: the first, already listening, is stopped.
+    EXPECT_THROW(Endpoint(std::vector<ListenAddress>{{"::1", 0}, {"127.0.0.1", first.port()}}, m), std::runtime_error);
 }
 
 // promtool's linter (Prometheus' naming conventions) on a scrape of each role.
