@@ -68,6 +68,7 @@ std::optional<config::Config> load_config(const StartOptions& opts, bool host_ch
 Agent::Agent(const config::Config& cfg, StartOptions opts)
     : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
     core::set_log_level(to_core(cfg_.log_level));
+    core::set_log_instance(cfg_.instance);
     setup_datapath();
     if (cfg_.metrics.enabled())
         metrics_ = std::make_unique<metrics::AgentMetrics>(
