@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "datapath/counters.hpp"
 #include "datapath/in6.hpp"
+#include "mh/parameter_problem.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
@@ -133,12 +134,22 @@ void Agent::setup_datapath() {
         }
         auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
                                     to_dp(cfg_.datapath.xdp_mode));
-        XLOG_INFO("%s: XDP attached (%s)", name.c_str(), dp::to_string(mode));
-        if (!ha) dp_->attach_tc_egress(ifindex);
+        XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), dp::to_string(mode),
+                  dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
+        if (!ha) {
+            dp_->attach_tc_egress(ifindex);
+            XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
+        }
     }
     if (ha) {
         // Proxy Neighbour Discovery answers for registered home addresses.
+        // "all" too: a unicast NS addressed to a home address (a router's
+        // NUD probe, RFC 6275 10.4.1) is not local, and ip6_forward() hands
+        // it to the proxy only when net.ipv6.conf.all.proxy_ndp is set (the
+        // interface's setting covers multicast solicitations only). Proxy
+        // entries exist on the home link alone, so nothing else is proxied.
         require_ipv6_conf(cfg_.home_agent->home_link, "proxy_ndp", "1");
+        require_ipv6_conf("all", "proxy_ndp", "1");
         dp_->maps().add_local_addr(dp::to_xmip(cfg_.home_agent->address.to_in6()),
                                    XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
     }
@@ -167,14 +178,26 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
             if (send_mobility(*ctx_, spec, be)) stats_.be_sent++;
             return;
         }
-        switch (e.mh_type) {
-            case 5: stats_.bu_drop_invalid++; break;
-            case 6: stats_.ba_drop_invalid++; break;
-            case 0: stats_.brr_drop_invalid++; break;
-            default: stats_.mh_drop_invalid++;
+        // One counter per malformed message, by the MH Type the packet holds
+        // (docs/security.md); a message too short to hold one is "other".
+        if (!p.info.mh_type) {
+            stats_.mh_drop_invalid++;
+        } else {
+            switch (*p.info.mh_type) {
+                case mh::mh_type::bu: stats_.bu_drop_invalid++; break;
+                case mh::mh_type::ba: stats_.ba_drop_invalid++; break;
+                case mh::mh_type::brr: stats_.brr_drop_invalid++; break;
+                default: stats_.mh_drop_invalid++;
+            }
         }
         XLOG_DEBUG("dropped MH from %s: %s", core::to_string(p.info.src).c_str(),
                    std::string(mh::to_string(e.code)).c_str());
+        // RFC 6275 9.2: Payload Proto not 59 or Header Len below the type's
+        // minimum: Parameter Problem code 0 at the field, rate-limited as
+        // ICMPv6 errors are (RFC 4443 2.4 f).
+        // (The message itself is counted above, sent or not.)
+        if (auto pointer = mh::parameter_problem_pointer(e); pointer && icmp_errors_.take(kIcmpErrorRate, loop_.now()))
+            raw_.send(mh::parameter_problem(p.info, packet, *pointer));
         return;
     }
     if (std::holds_alternative<mh::BindingError>(*p.message)) {
@@ -208,6 +231,10 @@ void Agent::register_control() {
         j["version"] = kVersion;
         j["instance"] = cfg_.instance;
         j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
+        json attached = json::array();
+        for (const auto& a : dp_->attachments())
+            attached.push_back({{"interface", a.interface}, {"hook", a.hook}, {"mode", a.mode}, {"link", a.link}});
+        j["datapath"] = attached;
         return j;
     });
     s.handle("stats", [this](const json&) { return stats_json(); });
@@ -281,7 +308,10 @@ void Agent::shutdown() {
     // nothing to lose and leaves the host clean. docs/restart.md.
     size_t bindings = 0;
     try {
-        if (dp_) bindings = dp_->maps().bindings().size();
+        if (service_)
+            bindings = service_->binding_count();  // the role's own count, not a dump of the map
+        else if (dp_)
+            bindings = dp_->maps().bindings().size();
     } catch (const std::exception& e) {
         XLOG_ERROR("while stopping: cannot read the binding map: %s", e.what());
         bindings = 1;  // unknown: do not risk a gap

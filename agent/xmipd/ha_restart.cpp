@@ -67,6 +67,7 @@ void HaService::recover(const config::Config& cfg) {
     for (const auto& hoa : plan.delete_from_map) {
         ctx_.maps.delete_binding(dp::to_xmip(hoa));
         ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     }
     for (const auto& r : plan.restore) {
         ha::Binding b;
@@ -78,6 +79,7 @@ void HaService::recover(const config::Config& cfg) {
         b.registered = clock.to_mono(r.binding.registered_ms);
         b.expires = clock.to_mono(r.binding.expires_ms);
         b.seq_known = r.seq_known;
+        b.link_local = r.binding.link_local;
         cache_.restore(b);
         if (r.write_map) {
             activate(b);  // the map, proxy ND with an unsolicited NA, the refresh request
@@ -86,6 +88,7 @@ void HaService::recover(const config::Config& cfg) {
             // even a rewrite); the proxy entry survived too unless someone
             // removed it, and replacing it is idempotent.
             ctx_.netlink.add_proxy_neigh(home_ifindex_, b.hoa);
+            if (b.link_local) ctx_.netlink.add_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
             schedule_refresh_request(b);
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
@@ -150,6 +153,7 @@ void HaService::persist() {
         r.registered_ms = clock.to_unix_ms(b.registered);
         r.expires_ms = clock.to_unix_ms(b.expires);
         r.seq_known = b.seq_known;
+        r.link_local = b.link_local;
         s.bindings.push_back(r);
     }
     if (auto err = state::write_atomically(state_path_, state::encode(s, clock.unix_ms))) {

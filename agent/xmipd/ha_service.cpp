@@ -45,6 +45,14 @@ ha::RateLimit unbound_total(const config::HomeAgent& h) {
 
 }  // namespace
 
+in6_addr link_local_of(const in6_addr& hoa) {
+    in6_addr ll{};
+    ll.s6_addr[0] = 0xfe;
+    ll.s6_addr[1] = 0x80;
+    std::memcpy(&ll.s6_addr[8], &hoa.s6_addr[8], 8);  // the interface identifier (RFC 4291 2.5.6)
+    return ll;
+}
+
 HaService::HaService(Context& ctx, const config::Config& cfg)
     : ctx_(ctx),
       cfg_(*cfg.home_agent),
@@ -144,6 +152,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     req.seq = bu.sequence;
     req.ack = bu.ack();
     req.home = bu.home_registration();
+    req.link_local = bu.link_local_compat();
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
@@ -245,14 +254,23 @@ void HaService::activate(const ha::Binding& b) {
     xmip_binding v{};
     v.remote = dp::to_xmip(b.coa);
     v.local = dp::to_xmip(b.ha_addr);
-    after_commit([this, hoa = b.hoa, v] {
+    after_commit([this, hoa = b.hoa, v, link_local = b.link_local] {
         ctx_.maps.upsert_binding(dp::to_xmip(hoa), v);
         // Defend the home address on the home link (RFC 6275 10.4.1): the
         // kernel answers solicitations from the proxy entry; the unsolicited
         // advertisement makes neighbours that cached the mobile node's own
-        // address switch now.
+        // address switch now. With L set, the same for the link-local
+        // address with its interface identifier (10.3.1); without, none
+        // (a refresh may clear L).
         ctx_.netlink.add_proxy_neigh(home_ifindex_, hoa);
         home_icmp_->send(nd::kAllNodes, nd::encode(nd::proxy_advertisement(hoa, home_mac_, false)));
+        const in6_addr ll = link_local_of(hoa);
+        if (link_local) {
+            ctx_.netlink.add_proxy_neigh(home_ifindex_, ll);
+            home_icmp_->send(nd::kAllNodes, nd::encode(nd::proxy_advertisement(ll, home_mac_, false)));
+        } else {
+            ctx_.netlink.del_proxy_neigh(home_ifindex_, ll);
+        }
     });
     schedule_refresh_request(b);
 }
@@ -279,8 +297,11 @@ void HaService::send_refresh_request(const in6_addr& hoa) {
     if (!b || b->pending_dad) return;
     mh::PacketSpec spec;
     spec.src = b->ha_addr;
-    spec.dst = b->coa;
-    spec.routing_header2 = b->hoa;  // like the BA: through the care-of address
+    spec.dst = b->hoa;
+    // Not with a type 2 routing header (RFC 6275 6.1: only the BA may have
+    // one): to the home address, tunnelled to the care-of address like
+    // anything else the home agent sends there (10.4.2).
+    if (!core::same_addr(b->coa, b->hoa)) spec.tunnel = mh::PacketSpec::Tunnel{b->ha_addr, b->coa};
     if (send_mobility(ctx_, spec, mh::BindingRefreshRequest{})) ctx_.stats.brr_sent++;
     XLOG_DEBUG("refresh request to %s for %s", to_string(b->coa).c_str(), to_string(hoa).c_str());
 }
@@ -294,6 +315,7 @@ void HaService::deactivate(const in6_addr& hoa) {
     after_commit([this, hoa] {
         ctx_.maps.delete_binding(dp::to_xmip(hoa));
         ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     });
 }
 
@@ -506,7 +528,10 @@ void HaService::reload(const config::Config& c) {
 
 void HaService::stop(bool keep_forwarding) {
     if (keep_forwarding) return;  // the successor takes over the proxy entries too
-    for (const auto& b : cache_.bindings()) ctx_.netlink.del_proxy_neigh(home_ifindex_, b.hoa);
+    for (const auto& b : cache_.bindings()) {
+        ctx_.netlink.del_proxy_neigh(home_ifindex_, b.hoa);
+        if (b.link_local) ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
+    }
 }
 
 }  // namespace xmip::agent

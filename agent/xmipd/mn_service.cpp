@@ -464,6 +464,8 @@ nlohmann::json MnService::status() const {
     return j;
 }
 
+size_t MnService::binding_count() const { return ctx_.maps.lookup_binding(dp::to_xmip(hoa_)) ? 1 : 0; }
+
 nlohmann::json MnService::bindings() const {
     const auto now = ctx_.loop.now();
     auto ms = [](core::Duration d) { return duration_cast<milliseconds>(d).count(); };

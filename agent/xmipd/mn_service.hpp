@@ -27,6 +27,7 @@ public:
     void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     nlohmann::json bindings() const override;
+    size_t binding_count() const override;  // 0 or 1: the home address's tunnel
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
 
