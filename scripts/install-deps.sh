@@ -10,6 +10,10 @@ PACKAGES=(
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev linux-libc-dev
   libcli11-dev prometheus-cpp-dev libgtest-dev libgmock-dev
   libmnl-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
+  # the metrics endpoint's HTTP server (IPv6; docs/metrics-http.md)
+  libcpp-httplib-dev
+  # journald fields (optional at build time: probed by agent/core/CMakeLists.txt)
+  libsystemd-dev
   # run and test peers
   iproute2 iputils-ping ethtool tcpdump tshark python3-scapy radvd procps
   prometheus python3-yaml

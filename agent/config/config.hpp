@@ -69,10 +69,17 @@ struct Datapath {
     bool operator==(const Datapath&) const = default;
 };
 
+struct ListenAddress {
+    std::string host;  // "" (every address, IPv6 and IPv4), "127.0.0.1", "::" or "::1" (no brackets)
+    uint16_t port = 0;
+    bool operator==(const ListenAddress&) const = default;
+};
+
 struct Metrics {
-    std::string listen;  // as configured; "" = no metrics endpoint
-    std::string host;    // parsed: "" (every address), "127.0.0.1", "::1" (no brackets)
-    uint16_t port = 0;   // parsed; 0 when disabled
+    std::string listen;  // as configured; "" = no metrics endpoint; addresses comma separated
+    std::vector<ListenAddress> addresses;  // parsed, in order
+    std::string host;    // the first address's host (no brackets)
+    uint16_t port = 0;   // the first address's port; 0 when disabled
     bool enabled() const { return !listen.empty(); }
     bool operator==(const Metrics&) const = default;
 };
@@ -206,6 +213,10 @@ struct LoadResult {
     std::vector<Diagnostic> warnings;
     std::vector<Diagnostic> errors;
     Format format = Format::Auto;  // what the file was read as
+    // Where each setting came from (message empty), by dotted key and by
+    // list item ("datapath.interfaces[1]"): for checks made after loading
+    // (the host's interfaces) to name file:line:key.
+    std::map<std::string, Diagnostic> origins;
     bool ok() const { return config.has_value(); }
     std::vector<std::string> warning_strings() const;
     std::vector<std::string> error_strings() const;

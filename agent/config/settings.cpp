@@ -19,6 +19,8 @@ using namespace detail;
 
 namespace {
 
+constexpr int64_t kMaxOverrideIndex = 4096;
+
 const char* toml_type_name(toml::node_type t) {
     switch (t) {
     case toml::node_type::string: return "a string";
@@ -384,7 +386,27 @@ bool Settings::apply_override(std::string_view key_text, std::string_view value_
         errors_.push_back({"override", 0, key, std::move(msg)});
         return false;
     };
-    const KeyInfo* info = find_key(key);
+    // "array[N].field": one key of the N-th [[array]] table (the tables a
+    // file has, then new ones), so a legacy file can name its security
+    // associations: home_agent.security_associations[0].key_file=/etc/...
+    std::string schema_key = key;
+    if (auto open = key.find('['); open != std::string::npos) {
+        auto close = key.find("].", open);
+        std::string array = key.substr(0, open);
+        const KeyInfo* a = find_key(array);
+        if (!a || a->kind != KeyKind::TableArray)
+            return fail("only an array of tables takes an index (" + std::string("home_agent.security_associations[0].spi=...)"));
+        auto index = close == std::string::npos ? std::nullopt
+                                                : parse_int(std::string_view(key).substr(open + 1, close - open - 1));
+        if (!index || *index < 0 || *index >= kMaxOverrideIndex)
+            return fail("expected " + array + "[N].key with N from 0 to " + std::to_string(kMaxOverrideIndex - 1));
+        schema_key = array + "." + key.substr(close + 2);
+        const KeyInfo* field = find_key(schema_key);
+        if (!field || parent_of(schema_key) != array)
+            return fail("unknown key; a [[" + array + "]] table holds " + join(children(array)));
+        key = array + "[" + std::to_string(*index) + "]." + key.substr(close + 2);
+    }
+    const KeyInfo* info = find_key(schema_key);
     if (!info) {
         std::vector<std::string> all;
         for (const auto& k : schema())
@@ -396,10 +418,12 @@ bool Settings::apply_override(std::string_view key_text, std::string_view value_
         if (!elsewhere.empty()) return fail("unknown key; did you mean " + join(elsewhere, " or ") + "?");
         return fail("unknown key (keys are written as in the TOML form: table.key)");
     }
-    const KeyInfo* parent = find_key(parent_of(key));
-    if (info->kind == KeyKind::TableArray || (parent && parent->kind == KeyKind::TableArray))
+    const KeyInfo* parent = find_key(parent_of(schema_key));
+    if (schema_key == key && (info->kind == KeyKind::TableArray || (parent && parent->kind == KeyKind::TableArray)))
         return fail("is set per [[" + std::string(info->kind == KeyKind::TableArray ? key : parent_of(key)) +
-                    "]] table in the file; it has no override");
+                    "]] table; override one table's key as " +
+                    std::string(info->kind == KeyKind::TableArray ? key : parent_of(key)) + "[N]." +
+                    std::string(info->kind == KeyKind::TableArray ? "spi" : leaf_of(key)) + "=...");
     Entry e{{}, "override", 0, key};
     switch (info->kind) {
     case KeyKind::TableArray:
@@ -511,7 +535,17 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
             }
         }
     }
-    for (const auto& [k, e] : overrides_) m[k] = e;
+    for (const auto& [k, e] : overrides_) {
+        m[k] = e;
+        // array[N].key: the array holds at least N + 1 tables.
+        auto open = k.find('[');
+        if (open == std::string::npos) continue;
+        std::string array = k.substr(0, open);
+        int64_t n = std::stoll(k.substr(open + 1)) + 1;
+        auto it = m.find(array);
+        if (it == m.end()) m[array] = Entry{n, "override", 0, array};
+        else if (auto count = std::get_if<int64_t>(&it->second.value); count && *count < n) *count = n;
+    }
     return m;
 }
 

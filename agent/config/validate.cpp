@@ -325,12 +325,28 @@ struct Validator {
         c.metrics.listen = c.role == Role::HomeAgent ? kDefaultHaMetrics : kDefaultMnMetrics;
         if (auto s = str("metrics.listen")) c.metrics.listen = *s;
         if (c.metrics.listen.empty()) return;
-        auto r = parse_listen(c.metrics.listen);
-        if (auto l = std::get_if<Listen>(&r)) {
-            c.metrics.host = l->host;
-            c.metrics.port = l->port;
-        } else {
-            error(*get("metrics.listen"), quote(c.metrics.listen) + ": " + std::get<std::string>(r));
+        // One address or several, comma separated: "[::]:9707" (IPv6 and
+        // IPv4), "127.0.0.1:9707,[::1]:9707".
+        std::string_view rest = c.metrics.listen;
+        while (true) {
+            auto comma = rest.find(',');
+            std::string one(trim(rest.substr(0, comma)));
+            auto r = parse_listen(one);
+            if (auto l = std::get_if<Listen>(&r)) {
+                ListenAddress a{l->host, l->port};
+                if (std::find(c.metrics.addresses.begin(), c.metrics.addresses.end(), a) != c.metrics.addresses.end())
+                    error(*get("metrics.listen"), quote(one) + " is listed twice");
+                else
+                    c.metrics.addresses.push_back(a);
+            } else {
+                error(*get("metrics.listen"), quote(one) + ": " + std::get<std::string>(r));
+            }
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+        if (!c.metrics.addresses.empty()) {
+            c.metrics.host = c.metrics.addresses.front().host;
+            c.metrics.port = c.metrics.addresses.front().port;
         }
     }
 
@@ -514,6 +530,11 @@ struct Validator {
         if (table_at("mobile_node.authentication")) {
             mn.authentication = association("mobile_node.authentication");
             if (mn.authentication) mn.authentication->home_address = mn.home_address;
+        } else {
+            warnings.push_back({file, table_line("mobile_node"), "mobile_node.authentication",
+                                "UNAUTHENTICATED: no security association with the home agent; Binding Updates are "
+                                "sent without RFC 4285 authentication, and a home agent that requires it refuses "
+                                "them (146); set mobile_node.authentication.spi and .key_file (docs/security.md)"});
         }
 
         if (ifn) {
@@ -595,6 +616,32 @@ struct Validator {
             sa->home_address = *hoa;
             ha.security_associations.push_back(*sa);
         }
+        if (pfx) security_coverage(ha, *pfx);
+    }
+
+    // What signalling is left unprotected, said before the daemon starts
+    // (docs/security.md): a home prefix open to unauthenticated Binding
+    // Updates, or one for which every Binding Update will be refused.
+    void security_coverage(const HomeAgent& ha, const std::vector<Ip6Prefix>& pfx) {
+        const Entry* where = get("home_agent.authentication.optional_prefixes");
+        if (!where) where = get("home_agent.prefixes");
+        for (const auto& p : pfx) {
+            bool optional = std::find(ha.auth_optional_prefixes.begin(), ha.auth_optional_prefixes.end(), p) !=
+                            ha.auth_optional_prefixes.end();
+            auto n = std::count_if(ha.security_associations.begin(), ha.security_associations.end(),
+                                   [&](const SecurityAssociation& sa) { return p.contains(sa.home_address); });
+            if (optional)
+                warn(*where, "UNAUTHENTICATED: Binding Updates for home addresses on " + p.to_string() +
+                                 (n ? " without a security association" : "") +
+                                 " are accepted without RFC 4285 authentication; anyone who can reach the home agent "
+                                 "can redirect their traffic (docs/security.md)");
+            else if (n == 0)
+                warn(*where, "no security association for a home address on " + p.to_string() +
+                                 ": every Binding Update for it will be refused (status 146); add "
+                                 "[[home_agent.security_associations]] (home_agent.security_associations[0].spi=..., "
+                                 "home_address=..., key_file=...), or list the prefix in "
+                                 "home_agent.authentication.optional_prefixes to run unauthenticated");
+        }
     }
 
     // A table of the other role is a mistake, not something to ignore.
@@ -648,6 +695,13 @@ LoadResult Settings::validate() const {
     std::stable_sort(r.errors.begin(), r.errors.end(), by_line);
     std::stable_sort(r.warnings.begin(), r.warnings.end(), by_line);
     if (!r.errors.empty()) r.config.reset();
+    for (const auto& [k, e] : entries) {
+        r.origins[k] = Diagnostic{e.file, e.line, e.label, ""};
+        if (auto items = std::get_if<std::vector<Item>>(&e.value))
+            for (size_t i = 0; i < items->size(); i++)
+                r.origins[k + "[" + std::to_string(i) + "]"] =
+                    Diagnostic{e.file, (*items)[i].line ? (*items)[i].line : e.line, e.label + "[" + std::to_string(i) + "]", ""};
+    }
     return r;
 }
 

@@ -5,12 +5,35 @@
 #include <cstdlib>
 #include <ctime>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace xmip::core {
+
+// log_journal.cpp: sends one entry to journald; false when it cannot (no
+// libsystemd at build time, or journald refused), and the line goes to stderr.
+bool journal_send(int priority, std::string_view msg, const std::string& instance,
+                  std::initializer_list<LogField> fields);
 
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::Info)};
-const bool g_journal = std::getenv("JOURNAL_STREAM") != nullptr;
+const bool g_journal = journal_stream_is_stderr();
+std::string g_instance;  // set once at start, before other threads log
 }  // namespace
+
+bool journal_stream_is_stderr() {
+    // systemd sets JOURNAL_STREAM to the device and inode of the stream it
+    // connected stderr to; a redirected stderr (a shell in the unit) no longer is.
+    const char* env = std::getenv("JOURNAL_STREAM");
+    if (!env) return false;
+    struct stat st {};
+    if (fstat(STDERR_FILENO, &st) != 0) return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(env, "%llu:%llu", &dev, &ino) != 2) return false;
+    return dev == static_cast<unsigned long long>(st.st_dev) && ino == static_cast<unsigned long long>(st.st_ino);
+}
+
+void set_log_instance(std::string instance) { g_instance = std::move(instance); }
 
 void set_log_level(LogLevel l) { g_level = static_cast<int>(l); }
 LogLevel log_level() { return static_cast<LogLevel>(g_level.load()); }
@@ -24,10 +47,13 @@ bool parse_log_level(std::string_view s, LogLevel* out) {
     return true;
 }
 
-void log_line(LogLevel l, std::string_view msg) {
+void log_line(LogLevel l, std::string_view msg) { log_line(l, msg, {}); }
+
+void log_line(LogLevel l, std::string_view msg, std::initializer_list<LogField> fields) {
     static const char* names[] = {"error", "warn", "info", "debug"};
     static const int syslog_prio[] = {3, 4, 6, 7};
     const int i = static_cast<int>(l);
+    if (g_journal && journal_send(syslog_prio[i], msg, g_instance, fields)) return;
     if (g_journal) {
         std::fprintf(stderr, "<%d>%.*s\n", syslog_prio[i], (int)msg.size(), msg.data());
     } else {

@@ -1,9 +1,14 @@
-// Levelled logging to stderr. Under systemd (JOURNAL_STREAM set) lines carry
-// the sd-daemon "<N>" priority prefix so journald keeps the level; elsewhere
-// they carry a timestamp and the level in words.
+// Levelled logging. Under systemd (JOURNAL_STREAM names our stderr) each
+// line goes to journald through sd-journal (log_journal.cpp, when built with
+// libsystemd) with PRIORITY, the instance (XMIP_INSTANCE) and an event's
+// fields (XMIP_HOA, XMIP_COA, ...) as structured fields; without the library,
+// or when journald does not take it, the line goes to stderr with the
+// sd-daemon "<N>" priority prefix. Elsewhere lines carry a timestamp and the
+// level in words, as they always have.
 #pragma once
 
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,6 +20,26 @@ void set_log_level(LogLevel l);
 LogLevel log_level();
 bool parse_log_level(std::string_view s, LogLevel* out);
 void log_line(LogLevel l, std::string_view msg);
+
+// A structured field of a log event: name without the XMIP_ prefix
+// ("HOA", "COA"), upper case letters, digits and '_' (journald's rule).
+struct LogField {
+    const char* name;
+    std::string value;
+};
+void log_line(LogLevel l, std::string_view msg, std::initializer_list<LogField> fields);
+// The instance every journal entry carries (XMIP_INSTANCE).
+void set_log_instance(std::string instance);
+// Whether lines go to journald: JOURNAL_STREAM is "dev:ino" of stderr.
+bool journal_stream_is_stderr();
+
+template <typename... Args>
+void logf_fields(LogLevel l, std::initializer_list<LogField> fields, const char* fmt, Args... args) {
+    if (static_cast<int>(l) > static_cast<int>(log_level())) return;
+    char buf[1024];
+    std::snprintf(buf, sizeof(buf), fmt, args...);
+    log_line(l, buf, fields);
+}
 
 template <typename... Args>
 void logf(LogLevel l, const char* fmt, Args... args) {
@@ -28,5 +53,8 @@ void logf(LogLevel l, const char* fmt, Args... args) {
 #define XLOG_WARN(...) ::xmip::core::logf(::xmip::core::LogLevel::Warn, __VA_ARGS__)
 #define XLOG_INFO(...) ::xmip::core::logf(::xmip::core::LogLevel::Info, __VA_ARGS__)
 #define XLOG_DEBUG(...) ::xmip::core::logf(::xmip::core::LogLevel::Debug, __VA_ARGS__)
+// An event with fields: XLOG_EVENT_INFO(({{"HOA", h}, {"COA", c}}), "registered %s", ...).
+#define XLOG_EVENT_INFO(fields, ...) \
+    ::xmip::core::logf_fields(::xmip::core::LogLevel::Info, std::initializer_list<::xmip::core::LogField> fields, __VA_ARGS__)
 
 }  // namespace xmip::core

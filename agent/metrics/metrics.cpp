@@ -1,7 +1,6 @@
 #include "metrics/metrics.hpp"
 
 #include <prometheus/collectable.h>
-#include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/metric_family.h>
@@ -214,31 +213,5 @@ void AgentMetrics::binding_update_list(std::string_view state) {
     for (auto& [name, g] : bul_states_) g->Set(name == state ? 1 : 0);
 }
 
-Endpoint::Endpoint(const std::string& host, uint16_t port, const AgentMetrics& metrics) {
-    // civetweb's listening_ports syntax: "+port" is every address (IPv4 only
-    // when civetweb has no IPv6, as Debian's), an IPv6 address in brackets.
-    std::string bind;
-    if (host.empty())
-        bind = "+" + std::to_string(port);
-    else if (host.find(':') != std::string::npos)
-        bind = "[" + host + "]:" + std::to_string(port);
-    else
-        bind = host + ":" + std::to_string(port);
-    try {
-        exposer_ = std::make_unique<prometheus::Exposer>(bind, 1);
-    } catch (const std::exception& e) {
-        std::string why = e.what();
-        // Debian 12's civetweb is built without IPv6 (mg_check_feature(8) is 0).
-        if (host.find(':') != std::string::npos)
-            why += " (an IPv6 address needs civetweb built with IPv6 support; Debian's is not: "
-                   "listen on an IPv4 address)";
-        throw std::runtime_error("metrics: cannot listen on " + bind + ": " + why);
-    }
-    for (const auto& c : metrics.collectables()) exposer_->RegisterCollectable(c);
-    auto ports = exposer_->GetListeningPorts();
-    port_ = ports.empty() ? port : static_cast<uint16_t>(ports.front());
-}
-
-Endpoint::~Endpoint() = default;
 
 }  // namespace xmip::metrics

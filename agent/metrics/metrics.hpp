@@ -21,7 +21,6 @@
 
 namespace prometheus {
 class Collectable;
-class Exposer;
 class Gauge;
 class Histogram;
 class Registry;
@@ -67,18 +66,29 @@ private:
     prometheus::Histogram* handoff_ = nullptr;
 };
 
-// The HTTP endpoint (GET /metrics). host: "" for every address, an IPv4 or
-// an IPv6 address (no brackets); port 0 picks a free one. Throws
-// std::runtime_error when it cannot listen.
+// The HTTP endpoint (GET /metrics), served by cpp-httplib
+// (http_endpoint.cpp; docs/metrics-http.md). host: "" or "::" for every
+// address, IPv6 and IPv4 (dual-stack), an IPv4 or an IPv6 address (no
+// brackets); port 0 picks a free one. Throws std::runtime_error when it
+// cannot listen on one of the addresses.
+struct ListenAddress {
+    std::string host;
+    uint16_t port = 0;
+};
+
 class Endpoint {
 public:
     Endpoint(const std::string& host, uint16_t port, const AgentMetrics& metrics);
+    Endpoint(const std::vector<ListenAddress>& addresses, const AgentMetrics& metrics);
     ~Endpoint();
-    uint16_t port() const { return port_; }  // the one listened on
+    uint16_t port() const { return ports_.empty() ? 0 : ports_.front(); }  // the first one listened on
+    const std::vector<uint16_t>& ports() const { return ports_; }
 
 private:
-    std::unique_ptr<prometheus::Exposer> exposer_;
-    uint16_t port_ = 0;
+    struct Server;
+    static void stop_all(std::vector<std::unique_ptr<Server>>& servers);
+    std::vector<std::unique_ptr<Server>> servers_;
+    std::vector<uint16_t> ports_;
 };
 
 }  // namespace xmip::metrics

@@ -12,6 +12,7 @@
 #include "mh/parameter_problem.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
+#include "xmipd/preflight.hpp"
 #include "xmipd/version.hpp"
 
 namespace xmip::agent {
@@ -46,7 +47,7 @@ void require_ipv6_conf(const std::string& scope, const std::string& key, const s
 
 }  // namespace
 
-std::optional<config::Config> load_config(const StartOptions& opts) {
+std::optional<config::Config> load_config(const StartOptions& opts, bool host_checks) {
     auto settings = config::Settings::read_file(opts.config_path);
     for (const auto& o : opts.overrides)
         if (!settings.apply_override(o)) XLOG_ERROR("override '%s' is not key=value", o.c_str());
@@ -54,17 +55,21 @@ std::optional<config::Config> load_config(const StartOptions& opts) {
     for (const auto& w : result.warning_strings()) XLOG_WARN("%s", w.c_str());
     for (const auto& e : result.error_strings()) XLOG_ERROR("%s", e.c_str());
     if (!result.config) return std::nullopt;
-    // The shared keys: a configuration whose keys cannot be used (or are
-    // readable by others) does not start.
-    auto key_errors = config::read_keys(*result.config);
-    for (const auto& e : key_errors) XLOG_ERROR("%s", e.to_string().c_str());
-    if (!key_errors.empty()) return std::nullopt;
+    if (!host_checks) return result.config;
+    // The host (xmipd/preflight.hpp): key files that cannot be used (or are
+    // readable by others), interfaces that do not exist. Before anything is
+    // attached, with the place that named them.
+    auto host = preflight(*result.config, result);
+    for (const auto& w : host.warnings) XLOG_WARN("%s", w.to_string().c_str());
+    for (const auto& e : host.errors) XLOG_ERROR("%s", e.to_string().c_str());
+    if (!host.errors.empty()) return std::nullopt;
     return result.config;
 }
 
 Agent::Agent(const config::Config& cfg, StartOptions opts)
     : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
     core::set_log_level(to_core(cfg_.log_level));
+    core::set_log_instance(cfg_.instance);
     setup_datapath();
     if (cfg_.metrics.enabled())
         metrics_ = std::make_unique<metrics::AgentMetrics>(
@@ -91,7 +96,9 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     // Monitoring is not worth failing the gateway for: a busy port is logged.
     if (metrics_) {
         try {
-            metrics_endpoint_ = std::make_unique<metrics::Endpoint>(cfg_.metrics.host, cfg_.metrics.port, *metrics_);
+            std::vector<metrics::ListenAddress> listen;
+            for (const auto& a : cfg_.metrics.addresses) listen.push_back({a.host, a.port});
+            metrics_endpoint_ = std::make_unique<metrics::Endpoint>(listen, *metrics_);
             XLOG_INFO("metrics on %s (GET /metrics)", cfg_.metrics.listen.c_str());
         } catch (const std::exception& e) {
             XLOG_ERROR("%s; continuing without metrics", e.what());

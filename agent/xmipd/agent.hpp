@@ -27,7 +27,8 @@ struct StartOptions {
 };
 
 // Loads and validates; prints diagnostics to the log. nullopt on errors.
-std::optional<config::Config> load_config(const StartOptions& opts);
+// host_checks: also the host (xmipd/preflight.hpp: key files, interfaces).
+std::optional<config::Config> load_config(const StartOptions& opts, bool host_checks = true);
 
 class Agent {
 public:

@@ -188,18 +188,23 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
             start_dad(hoa, coa, received);
             return;
         case Action::Reject:
-            XLOG_INFO("refused registration of %s at %s: status %u", to_string(hoa).c_str(),
-                      to_string(coa).c_str(), o.status);
+            XLOG_EVENT_INFO(({{"EVENT", "refused"}, {"HOA", to_string(hoa)}, {"COA", to_string(coa)},
+                              {"STATUS", std::to_string(o.status)}}),
+                            "refused registration of %s at %s: status %u", to_string(hoa).c_str(),
+                            to_string(coa).c_str(), o.status);
             break;
         case Action::Register:
         case Action::Update:
             activate(*cache_.find(hoa));
-            XLOG_INFO("%s %s -> %s for %u s (seq %u)", o.action == Action::Register ? "registered" : "refreshed",
-                      to_string(hoa).c_str(), to_string(coa).c_str(), o.lifetime_s, o.seq);
+            XLOG_EVENT_INFO(({{"EVENT", o.action == Action::Register ? "registered" : "refreshed"},
+                              {"HOA", to_string(hoa)}, {"COA", to_string(coa)}}),
+                            "%s %s -> %s for %u s (seq %u)", o.action == Action::Register ? "registered" : "refreshed",
+                            to_string(hoa).c_str(), to_string(coa).c_str(), o.lifetime_s, o.seq);
             break;
         case Action::Deregister:
             deactivate(hoa);
-            XLOG_INFO("deregistered %s", to_string(hoa).c_str());
+            XLOG_EVENT_INFO(({{"EVENT", "deregistered"}, {"HOA", to_string(hoa)}}), "deregistered %s",
+                            to_string(hoa).c_str());
             break;
     }
     if (o.send_ba) send_ba(hoa, coa, o, received);
@@ -429,7 +434,8 @@ void HaService::schedule_expiry() {
         expiry_timer_.reset();
         for (const auto& b : cache_.expire(ctx_.loop.now())) {
             deactivate(b.hoa);
-            XLOG_INFO("binding for %s expired", to_string(b.hoa).c_str());
+            XLOG_EVENT_INFO(({{"EVENT", "expired"}, {"HOA", to_string(b.hoa)}}), "binding for %s expired",
+                            to_string(b.hoa).c_str());
         }
         schedule_expiry();
     });

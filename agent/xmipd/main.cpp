@@ -7,29 +7,48 @@
 
 #include "core/log.hpp"
 #include "xmipd/agent.hpp"
+#include "xmipd/instance.hpp"
+#include "xmipd/options.hpp"
 #include "xmipd/version.hpp"
 
 int main(int argc, char** argv) {
     using namespace xmip::agent;
-    CLI::App app{"xmipd: Mobile IPv6 home agent / mobile node with an eBPF datapath"};
-    StartOptions opts;
-    bool check_only = false;
-    app.add_option("-c,--config", opts.config_path, "configuration file (TOML, or the guide's network-mip6.conf)")
-        ->required()
-        ->check(CLI::ExistingFile);
-    app.add_option("--set", opts.overrides, "override a setting: key=value (repeatable)");
-    app.add_flag("--check", check_only, "validate the configuration and exit");
-    app.set_version_flag("--version", kVersion);
+    CLI::App app;
+    CommandLine cl;
+    describe_command_line(app, cl);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
     }
+    StartOptions opts{cl.config_path, cl.overrides};
+    if (!cl.instance.empty()) {
+        auto found = find_instance_config(cl.config_dir, cl.instance);
+        if (found.path.empty()) {
+            std::fprintf(stderr, "xmipd: %s\n", found.error.c_str());
+            return 2;
+        }
+        opts.config_path = found.path;
+        // The unit's instance names the control socket and the state.
+        opts.overrides.insert(opts.overrides.begin(), "instance=" + cl.instance);
+    }
+    if (opts.config_path.empty()) {
+        std::fprintf(stderr, "xmipd: no configuration: give -c FILE or --instance NAME (xmipd --help)\n");
+        return 2;
+    }
 
+    if (cl.print_config) {
+        // The effective configuration (a legacy file's migration), without
+        // looking at the host: it may be written for another machine.
+        auto cfg = load_config(opts, /*host_checks=*/false);
+        if (!cfg) return 2;
+        std::fputs(xmip::config::to_toml(*cfg).c_str(), stdout);
+        return 0;
+    }
     auto cfg = load_config(opts);
     if (!cfg) return 2;
-    if (check_only) {
+    if (cl.check_only) {
         std::printf("%s: configuration is valid\n", opts.config_path.c_str());
         return 0;
     }

@@ -82,8 +82,10 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     recover(cfg);
     // Addresses the kernel autoconfigured before we took over (or a crashed
     // predecessor's care-of addresses) would be stale on the next link.
+    // Site-local ones too (the guide's fec0:106::/32 home link): left, their
+    // prefix route would make the home agent look on-link everywhere.
     for (const auto& a : ctx_.netlink.addresses(ifindex_))
-        if (a.scope == RT_SCOPE_UNIVERSE && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_) &&
+        if ((a.scope == RT_SCOPE_UNIVERSE || a.scope == RT_SCOPE_SITE) && !(a.flags & IFA_F_PERMANENT) && !core::same_addr(a.addr, hoa_) &&
             !(coa_ && core::same_addr(a.addr, *coa_))) {
             XLOG_INFO("removing stale address %s/%u", to_string(a.addr).c_str(), a.prefixlen);
             ctx_.netlink.del_addr(ifindex_, a.addr, a.prefixlen);
@@ -211,7 +213,8 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     visited_ = visited;
     where_ = Where::Away;
     install_default_route(router);
-    XLOG_INFO("moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
+    XLOG_EVENT_INFO(({{"EVENT", "moved"}, {"HOA", to_string(hoa_)}, {"COA", to_string(coa)}}),
+                    "moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
     // The tunnel moves with us now, before the home agent confirms: its
     // packets to the new address are taken, and ours leave from it (the old
     // address is gone). Until the home agent has accepted a care-of address
@@ -372,8 +375,9 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
                 last_handoff_ms_ = duration_cast<std::chrono::microseconds>(ctx_.loop.now() - *moved_at_).count() / 1000.0;
                 ctx_.observe().handoff(ctx_.loop.now() - *moved_at_);
                 moved_at_.reset();
-                XLOG_INFO("registered %s -> %s for %u s (handoff %.1f ms)", to_string(hoa_).c_str(),
-                          to_string(bul_.care_of()).c_str(), bul_.granted_lifetime(), *last_handoff_ms_);
+                XLOG_EVENT_INFO(({{"EVENT", "registered"}, {"HOA", to_string(hoa_)}, {"COA", to_string(bul_.care_of())}}),
+                                "registered %s -> %s for %u s (handoff %.1f ms)", to_string(hoa_).c_str(),
+                                to_string(bul_.care_of()).c_str(), bul_.granted_lifetime(), *last_handoff_ms_);
             }
             break;
         }
@@ -381,7 +385,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
             ctx_.stats.ba_received++;
             // Take the home address back from the home agent's proxy (11.5.4).
             icmp_->send(nd::kAllNodes, nd::encode(nd::returning_home_advertisement(hoa_, mac_)), &hoa_);
-            XLOG_INFO("deregistered: home");
+            XLOG_EVENT_INFO(({{"EVENT", "deregistered"}, {"HOA", to_string(hoa_)}}), "deregistered: home");
             break;
         }
         case Kind::Resend:

@@ -5,12 +5,14 @@
 #   xmipd (role ha)  ha0 ----- h0   home link 2001:db8:2700::/64
 #                    ha1 ----- m0   visited link: a scapy mobile node's BUs
 #   xmipd (role mn)  mn0 ----- mn1  (no router: the mobile node just waits)
-#   prometheus       127.0.0.1:<port>, scrapes 127.0.0.1:9707 (job xmip-ha) and
-#                    127.0.0.1:9708 (job xmip-mn) every second, evaluates
+#   prometheus       [::1]:<port>, scrapes [::1]:9707 (job xmip-ha) over IPv6
+#                    and 127.0.0.1:9708 (job xmip-mn) every second, evaluates
 #                    dashboards/xmip-rules.yml every second
 #
-#   M1. both agents serve /metrics on their default addresses; promtool check
-#       metrics finds nothing to say about either scrape
+#   M1. the home agent serves /metrics on [::]:9707 (dual-stack: scraped over
+#       IPv6 at [::1] and over IPv4 at 127.0.0.1), the mobile node on its
+#       default 127.0.0.1:9708; promtool check metrics finds nothing to say
+#       about either scrape
 #   M2. every metric name the dashboards and rules use is in the scrapes (or
 #       recorded by a rule, or Prometheus' own `up`)
 #   M3. Prometheus scrapes both agents (up == 1)
@@ -59,7 +61,7 @@ SPOOF_SRC=2001:db8:3::66
 MAC_HA1=02:00:00:00:03:01
 MAX_BINDINGS=4
 PROM_PORT=9090
-PROM=http://127.0.0.1:$PROM_PORT
+PROM=http://[::1]:$PROM_PORT
 
 # ---- lifetime ----------------------------------------------------------------
 e2e_work xmip-metrics
@@ -95,9 +97,10 @@ e2e_arm
 
 # ---- helpers -------------------------------------------------------------------
 # scrape PORT OUT: GET /metrics from inside the namespace.
+# scrape PORT FILE [HOST]: GET /metrics (HOST 127.0.0.1, or [::1] for IPv6).
 scrape() {
 	on "$NS" "$PY" -c 'import sys, urllib.request
-sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=3).read().decode())' "$1" >"$2" 2>"$2.err"
+sys.stdout.write(urllib.request.urlopen("http://%s:%s/metrics" % (sys.argv[2], sys.argv[1]), timeout=3).read().decode())' "$1" "${3:-127.0.0.1}" >"$2" 2>"$2.err"
 }
 # sample FILE SERIES: the value of one series line of a scrape.
 sample() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
@@ -144,8 +147,9 @@ must on "$NS" ip -6 addr add $HA_VISITED/64 dev ha1 nodad
 mkdir -p "$BPFFS"
 must mount -t bpf bpf "$BPFFS"
 
-# No [metrics] table: the defaults (127.0.0.1:9707 for a home agent, :9708
-# for a mobile node) are what is tested. The MN's RFC 4285 key: root only.
+# The home agent listens on every address, IPv6 and IPv4 ([::]:9707); the
+# mobile node has no [metrics] table: its default (127.0.0.1:9708) is what is
+# tested there. The MN's RFC 4285 key: root only.
 e2e_write_key "$WORK/mn.key"
 cat >"$WORK/ha.toml" <<EOF
 role = "ha"
@@ -155,6 +159,8 @@ log_level = "debug"
 control_socket = "$WORK/ha.sock"
 pin_root = "$BPFFS"
 state_dir = "$WORK/state-ha"
+[metrics]
+listen = "[::]:9707"
 [datapath]
 interfaces = ["ha0", "ha1"]
 [home_agent]
@@ -193,10 +199,15 @@ wait_socket "$WORK/mn.sock" "$MN_PID" "the mobile node"
 
 # ---- M1 ------------------------------------------------------------------------
 check_scrapes() {
-	local name="M1. both agents serve /metrics on their default addresses; promtool check metrics is clean" P=() r out
-	for r in ha:9707 mn:9708; do
-		if ! scrape "${r#*:}" "$WORK/${r%%:*}.prom" || [[ ! -s $WORK/${r%%:*}.prom ]]; then
-			P+=("${r%%:*}: nothing on 127.0.0.1:${r#*:}/metrics: $(cat "$WORK/${r%%:*}.prom.err")")
+	local name="M1. the HA serves /metrics on [::]:9707 (IPv6 and IPv4), the MN on 127.0.0.1:9708; promtool check metrics is clean" P=() r out
+	if ! scrape 9707 "$WORK/ha4.prom" 127.0.0.1 || ! grep -q '^xmip_build_info{role="ha"' "$WORK/ha4.prom"; then
+		P+=("ha: nothing over IPv4 on 127.0.0.1:9707/metrics (dual-stack): $(cat "$WORK/ha4.prom.err")")
+	fi
+	for r in ha:9707:[::1] mn:9708:127.0.0.1; do
+		local who=${r%%:*} port rest=${r#*:}
+		port=${rest%%:*}
+		if ! scrape "$port" "$WORK/$who.prom" "${rest#*:}" || [[ ! -s $WORK/$who.prom ]]; then
+			P+=("$who: nothing on ${rest#*:}:$port/metrics: $(cat "$WORK/$who.prom.err")")
 			continue
 		fi
 		out=$(promtool check metrics <"$WORK/${r%%:*}.prom" 2>&1) || P+=("${r%%:*}: promtool check metrics failed: $out")
@@ -231,14 +242,14 @@ rule_files:
 scrape_configs:
   - job_name: xmip-ha
     static_configs:
-      - targets: ["127.0.0.1:9707"]
+      - targets: ["[::1]:9707"]
   - job_name: xmip-mn
     static_configs:
       - targets: ["127.0.0.1:9708"]
 EOF
 mkdir -p "$WORK/tsdb"
 ip netns exec "$NS" prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-	--web.listen-address=127.0.0.1:$PROM_PORT --web.enable-lifecycle --log.level=warn \
+	--web.listen-address=[::1]:$PROM_PORT --web.enable-lifecycle --log.level=warn \
 	>"$WORK/prometheus.log" 2>&1 3>&- 4>&- &
 PROM_PID=$!
 
@@ -279,7 +290,7 @@ done
 # ---- M4 ------------------------------------------------------------------------
 check_traffic() {
 	local name="M4. the traffic shows in the home agent's scrape" P=() f=$WORK/ha2.prom v
-	scrape 9707 "$f"
+	scrape 9707 "$f" "[::1]"
 	v=$(sample "$f" 'xmip_mh_binding_acks_total{direction="sent",status="0"}')
 	[[ $v == 1 ]] || P+=("BAs sent with status 0: '${v}', expected 1")
 	v=$(sample "$f" 'xmip_mh_binding_acks_total{direction="sent",status="146"}')

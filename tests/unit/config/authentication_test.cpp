@@ -79,7 +79,7 @@ TEST(Authentication, HomeAgentAssociationsAndPolicy) {
                           "algorithm = \"hmac-sha256-128\"\n"
                           "key_file = \"/etc/xmip/mn5.key\"\n"));
     ASSERT_LOADS(r);
-    EXPECT_TRUE(r.warnings.empty()) << ::testing::PrintToString(r.warning_strings());
+    EXPECT_TRUE(not_about_authentication(r).empty()) << ::testing::PrintToString(r.warning_strings());
     const auto& h = *r.config->home_agent;
     EXPECT_EQ(h.auth_optional_prefixes, std::vector{pfx("2001:db8:2::/64")});
     EXPECT_EQ(h.replay_window, 10u);
@@ -159,12 +159,13 @@ TEST(Authentication, AssociationErrorsNameFileLineAndKey) {
                        "shared key in hex, readable by its owner only)"}));
 }
 
-TEST(Authentication, NoOverridesForAssociations) {
+TEST(Authentication, AssociationsAreOverriddenByIndex) {
     auto r = load_text(ha(""), "ha.toml", {"home_agent.security_associations.spi=5"});
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.error_strings(),
               Strings{"override: home_agent.security_associations.spi: is set per "
-                      "[[home_agent.security_associations]] table in the file; it has no override"});
+                      "[[home_agent.security_associations]] table; override one table's key as "
+                      "home_agent.security_associations[N].spi=..."});
     auto ok = load_text(ha(""), "ha.toml", {"home_agent.authentication.replay_window=3"});
     ASSERT_LOADS(ok);
     EXPECT_EQ(ok.config->home_agent->replay_window, 3u);

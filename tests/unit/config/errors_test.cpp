@@ -390,6 +390,13 @@ TEST(ConfigErrors, BadMetricsListen) {
     EXPECT_EQ(with("9707"), Strings{"mn.toml:1: metrics.listen: \"9707\": expected host:port, e.g. 127.0.0.1:9707"});
     EXPECT_EQ(with("[::1:9707"), Strings{"mn.toml:1: metrics.listen: \"[::1:9707\": missing ']' after the IPv6 "
                                          "address"});
+    EXPECT_EQ(with("[::]:9707,127.0.0.1:x"),
+              Strings{"mn.toml:1: metrics.listen: \"127.0.0.1:x\": the port must be a number from 1 to 65535"});
+    EXPECT_EQ(with("[::1]:9707, [::1]:9707"),
+              Strings{"mn.toml:1: metrics.listen: \"[::1]:9707\" is listed twice"});
+    auto list = load_text(std::string("metrics.listen = \"127.0.0.1:9707, [::1]:9708\"\n") + mn(), "mn.toml");
+    ASSERT_LOADS(list);
+    EXPECT_EQ(list.config->metrics.addresses, (std::vector<ListenAddress>{{"127.0.0.1", 9707}, {"::1", 9708}}));
     EXPECT_EQ(with("[::1]"), Strings{"mn.toml:1: metrics.listen: \"[::1]\": expected host:port, e.g. [::1]:9707"});
     EXPECT_EQ(with("[::g]:80"), Strings{"mn.toml:1: metrics.listen: \"[::g]:80\": \"::g\" is not an IPv6 address"});
 }

@@ -50,6 +50,17 @@ inline std::string source(const std::string& name) { return std::string(XMIP_SOU
 
 using Strings = std::vector<std::string>;
 
+// The warnings but those about authentication (an unauthenticated mode, a
+// prefix that refuses every Binding Update: legacy_guide_test.cpp), for
+// tests about something else.
+inline Strings not_about_authentication(const LoadResult& r) {
+    Strings out;
+    for (const auto& w : r.warning_strings())
+        if (w.find("UNAUTHENTICATED") == std::string::npos && w.find("will be refused (status 146)") == std::string::npos)
+            out.push_back(w);
+    return out;
+}
+
 }  // namespace xmip::config::test
 
 // Loads or fails the test showing why.

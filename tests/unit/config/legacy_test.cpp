@@ -35,7 +35,7 @@ TEST(LegacyGuide, HomeAgentFileWithOverrides) {
     auto r = legacy("network-mip6.conf.ha", kHaOverrides);
     ASSERT_LOADS(r);
     EXPECT_EQ(r.format, Format::Legacy);
-    EXPECT_EQ(r.warning_strings(),
+    EXPECT_EQ(not_about_authentication(r),
               (Strings{
                   "network-mip6.conf:4: MIN_TUNNEL_NR: " + kTunnelNr,
                   "network-mip6.conf:5: MAX_TUNNEL_NR: " + kTunnelNr,
@@ -48,7 +48,7 @@ TEST(LegacyGuide, HomeAgentFileWithOverrides) {
     want.log_level = LogLevel::Info;  // DEBUGLEVEL=1
     want.paths = {"/run/xmip/ha.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/ha"};
     want.datapath.interfaces = {"eth0"};
-    want.metrics = {"127.0.0.1:9707", "127.0.0.1", 9707};
+    want.metrics = {"127.0.0.1:9707", {{"127.0.0.1", 9707}}, "127.0.0.1", 9707};
     HomeAgent ha;
     ha.address = ip("fec0:106:2700::2");
     ha.home_link = "eth0";
@@ -79,7 +79,7 @@ TEST(LegacyGuide, HomeAgentFileAloneNamesWhatIsMissing) {
 TEST(LegacyGuide, MobileNodeFileWithItsInterface) {
     auto r = legacy("network-mip6.conf.mn", {"mobile_node.interface=eth0"});
     ASSERT_LOADS(r);
-    EXPECT_EQ(r.warning_strings(),
+    EXPECT_EQ(not_about_authentication(r),
               (Strings{
                   "network-mip6.conf:4: TUNNEL_SITELOCAL: " + kSiteLocalKey,
                   "network-mip6.conf:5: MIN_TUNNEL_NR: " + kTunnelNr,
@@ -95,7 +95,7 @@ TEST(LegacyGuide, MobileNodeFileWithItsInterface) {
     want.log_level = LogLevel::Info;
     want.paths = {"/run/xmip/mn.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/mn"};
     want.datapath.interfaces = {"eth0"};
-    want.metrics = {"127.0.0.1:9708", "127.0.0.1", 9708};
+    want.metrics = {"127.0.0.1:9708", {{"127.0.0.1", 9708}}, "127.0.0.1", 9708};
     want.mobile_node = MobileNode{ip("fec0:106:2700::4"), pfx("fec0:106:2700::/64"), ip("fec0:106:2700::2"), "eth0",
                                   600, true, true};
     EXPECT_EQ(*r.config, want) << to_toml(*r.config);
@@ -155,7 +155,7 @@ TEST(LegacyForm, QuotesCommentsBlankLinesAndExport) {
     EXPECT_EQ(ok.config->log_level, LogLevel::Debug);
     EXPECT_EQ(ok.config->mobile_node->home_address, ip("2001:db8:1::4"));
     EXPECT_EQ(ok.config->mobile_node->home_agent, ip("2001:db8:1::1"));
-    EXPECT_TRUE(ok.warnings.empty());
+    EXPECT_TRUE(not_about_authentication(ok).empty());
 }
 
 TEST(LegacyForm, DebugLevels) {
@@ -196,7 +196,7 @@ TEST(LegacyForm, HomeAgentTakesAddressAndPrefixFromHomeagent) {
     auto r = load_string("FUNCTIONALITY=ha\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::2/64\n", "n.conf",
                          std::vector<std::string>{"home_agent.home_link=eth1", "datapath.interfaces=eth0,eth1"});
     ASSERT_LOADS(r);
-    EXPECT_EQ(r.warning_strings(),
+    EXPECT_EQ(not_about_authentication(r),
               Strings{"n.conf:2: HOMEADDRESS: ignored: a home agent has no home address (this is the mobile node's "
                       "setting)"});
     EXPECT_EQ(r.config->home_agent->address, ip("2001:db8:1::2"));
@@ -257,7 +257,7 @@ TEST(LegacyForm, RepeatedKeyLastWins) {
                          "n.conf", std::vector<std::string>{"mobile_node.interface=wlan0"});
     ASSERT_LOADS(r);
     EXPECT_EQ(r.config->log_level, LogLevel::Debug);
-    EXPECT_EQ(r.warning_strings(),
+    EXPECT_EQ(not_about_authentication(r),
               Strings{"n.conf:5: DEBUGLEVEL: set again (first on line 2); the last value is used"});
 }
 

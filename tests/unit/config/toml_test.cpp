@@ -82,7 +82,7 @@ rs_on_link_up = false
 TEST(TomlConfig, FullHomeAgent) {
     auto r = load_text(kFullHa);
     ASSERT_LOADS(r);
-    EXPECT_TRUE(r.warnings.empty()) << ::testing::PrintToString(r.warning_strings());
+    EXPECT_TRUE(not_about_authentication(r).empty()) << ::testing::PrintToString(r.warning_strings());
     EXPECT_EQ(r.format, Format::Toml);
     const Config& c = *r.config;
     EXPECT_EQ(c.role, Role::HomeAgent);
@@ -90,7 +90,7 @@ TEST(TomlConfig, FullHomeAgent) {
     EXPECT_EQ(c.log_level, LogLevel::Debug);
     EXPECT_EQ(c.paths, (Paths{"/run/xmip/h1.sock", "/sys/fs/bpf/xmip-test", "/var/lib/xmip/h1"}));
     EXPECT_EQ(c.datapath, (Datapath{{"eth0", "eth1"}, XdpMode::Native, 1024, 32, true}));
-    EXPECT_EQ(c.metrics, (Metrics{"[::1]:9100", "::1", 9100}));
+    EXPECT_EQ(c.metrics, (Metrics{"[::1]:9100", {{"::1", 9100}}, "::1", 9100}));
     EXPECT_FALSE(c.mobile_node);
     ASSERT_TRUE(c.home_agent);
     const HomeAgent& ha = *c.home_agent;
@@ -109,7 +109,7 @@ TEST(TomlConfig, FullHomeAgent) {
 TEST(TomlConfig, FullMobileNode) {
     auto r = load_text(kFullMn, "mn.toml");
     ASSERT_LOADS(r);
-    EXPECT_TRUE(r.warnings.empty()) << ::testing::PrintToString(r.warning_strings());
+    EXPECT_TRUE(not_about_authentication(r).empty()) << ::testing::PrintToString(r.warning_strings());
     const Config& c = *r.config;
     EXPECT_EQ(c.role, Role::MobileNode);
     EXPECT_EQ(c.instance, "phone");
@@ -117,7 +117,7 @@ TEST(TomlConfig, FullMobileNode) {
     EXPECT_EQ(c.paths, (Paths{"/tmp/mn.sock", "/sys/fs/bpf/other", "/tmp/mn-state"}));
     EXPECT_EQ(c.datapath, (Datapath{{"wlan0", "wwan0"}, XdpMode::Generic, 16, 255, false}));
     EXPECT_FALSE(c.metrics.enabled());
-    EXPECT_EQ(c.metrics, (Metrics{"", "", 0}));
+    EXPECT_EQ(c.metrics, (Metrics{"", {}, "", 0}));
     EXPECT_FALSE(c.home_agent);
     ASSERT_TRUE(c.mobile_node);
     EXPECT_EQ(*c.mobile_node,
@@ -134,13 +134,13 @@ home_link = "eth0"
 prefixes = ["2001:db8:1::/64"]
 )");
     ASSERT_LOADS(r);
-    EXPECT_TRUE(r.warnings.empty());
+    EXPECT_TRUE(not_about_authentication(r).empty());
     const Config& c = *r.config;
     EXPECT_EQ(c.instance, "ha");
     EXPECT_EQ(c.log_level, LogLevel::Info);
     EXPECT_EQ(c.paths, (Paths{"/run/xmip/ha.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/ha"}));
     EXPECT_EQ(c.datapath, (Datapath{{"eth0"}, XdpMode::Auto, 65536, 64, true}));
-    EXPECT_EQ(c.metrics, (Metrics{"127.0.0.1:9707", "127.0.0.1", 9707}));
+    EXPECT_EQ(c.metrics, (Metrics{"127.0.0.1:9707", {{"127.0.0.1", 9707}}, "127.0.0.1", 9707}));
     const HomeAgent& ha = *c.home_agent;
     EXPECT_EQ(ha.max_binding_lifetime, 262140u);
     EXPECT_EQ(ha.max_bindings, 65536u);
@@ -161,12 +161,12 @@ home_agent = "2001:db8:1::1"
 interface = "wlan0"
 )", "mn.toml");
     ASSERT_LOADS(r);
-    EXPECT_TRUE(r.warnings.empty());
+    EXPECT_TRUE(not_about_authentication(r).empty());
     const Config& c = *r.config;
     EXPECT_EQ(c.instance, "mn");
     EXPECT_EQ(c.paths, (Paths{"/run/xmip/mn.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/mn"}));
     EXPECT_EQ(c.datapath, (Datapath{{"wlan0"}, XdpMode::Auto, 65536, 64, true}));
-    EXPECT_EQ(c.metrics, (Metrics{"127.0.0.1:9708", "127.0.0.1", 9708}));
+    EXPECT_EQ(c.metrics, (Metrics{"127.0.0.1:9708", {{"127.0.0.1", 9708}}, "127.0.0.1", 9708}));
     EXPECT_EQ(*c.mobile_node,
               (MobileNode{ip("2001:db8:1::4"), pfx("2001:db8:1::/64"), ip("2001:db8:1::1"), "wlan0", 600, true, true}));
 }
@@ -251,7 +251,7 @@ interface = "eth0"
 lifetime = 601
 )", "mn.toml");
     ASSERT_LOADS(r);
-    EXPECT_EQ(r.warning_strings(),
+    EXPECT_EQ(not_about_authentication(r),
               (Strings{
                   "mn.toml:3: mobile_node.home_address: fec0:106:2700::4 is site-local (fec0::/10, deprecated by "
                   "RFC 3879); prefer a global or unique local (fc00::/7) address",
@@ -271,10 +271,10 @@ mobile_node = { home_address = "2001:db8:1::4/64", home_agent = "2001:db8:1::1",
     };
     auto a = with(":9708");
     ASSERT_LOADS(a);
-    EXPECT_EQ(a.config->metrics, (Metrics{":9708", "", 9708}));
+    EXPECT_EQ(a.config->metrics, (Metrics{":9708", {{"", 9708}}, "", 9708}));
     auto b = with("[2001:db8::1]:65535");
     ASSERT_LOADS(b);
-    EXPECT_EQ(b.config->metrics, (Metrics{"[2001:db8::1]:65535", "2001:db8::1", 65535}));
+    EXPECT_EQ(b.config->metrics, (Metrics{"[2001:db8::1]:65535", {{"2001:db8::1", 65535}}, "2001:db8::1", 65535}));
     auto c = with("0.0.0.0:1");
     ASSERT_LOADS(c);
     EXPECT_EQ(c.config->metrics.port, 1);

@@ -205,14 +205,20 @@ TEST(AgentMetrics, ObserverHooksMobileNode) {
     EXPECT_EQ(s.at("xmip_binding_update_list_entries{state=\"bound\"}"), 0);
 }
 
-// A Prometheus-style scrape over HTTP.
-std::string http_get(uint16_t port, const std::string& path) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+// A Prometheus-style scrape over HTTP, to 127.0.0.1 or (v6) ::1.
+std::string http_get(uint16_t port, const std::string& path, bool v6 = false) {
+    int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a)) {
+    sockaddr_in6 a6{};
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(port);
+    a6.sin6_addr = in6addr_loopback;
+    int rc = v6 ? connect(fd, reinterpret_cast<sockaddr*>(&a6), sizeof a6)
+                : connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    if (rc) {
         close(fd);
         return {};
     }
@@ -237,11 +243,46 @@ TEST(Endpoint, ServesTheMetricsOverHttp) {
     EXPECT_NE(body.find("xmip_datapath_packets_total{reason=\"spoofed\",verdict=\"drop\"} 3"), std::string::npos);
 }
 
+TEST(Endpoint, ServesOverIpv6) {
+    agent::SignallingStats stats;
+    AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
+    Endpoint e("::1", 0, m);
+    ASSERT_NE(e.port(), 0);
+    auto body = http_get(e.port(), "/metrics", true);
+    EXPECT_NE(body.find("200 OK"), std::string::npos) << body.substr(0, 200);
+    EXPECT_NE(body.find("xmip_mh_messages_total"), std::string::npos);
+    EXPECT_EQ(http_get(e.port(), "/metrics", false), "");  // ::1 only, not 127.0.0.1
+}
+
+TEST(Endpoint, EveryAddressIsDualStack) {
+    agent::SignallingStats stats;
+    AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
+    Endpoint e("", 0, m);  // metrics.listen = ":port" or "[::]:port"
+    ASSERT_NE(e.port(), 0);
+    EXPECT_NE(http_get(e.port(), "/metrics", true).find("200 OK"), std::string::npos);
+    EXPECT_NE(http_get(e.port(), "/metrics", false).find("200 OK"), std::string::npos);
+}
+
+TEST(Endpoint, ListensOnEachAddressOfAList) {
+    agent::SignallingStats stats;
+    AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
+    Endpoint e(std::vector<ListenAddress>{{"127.0.0.1", 0}, {"::1", 0}}, m);
+    ASSERT_EQ(e.ports().size(), 2u);
+    EXPECT_NE(http_get(e.ports()[0], "/metrics", false).find("200 OK"), std::string::npos);
+    EXPECT_NE(http_get(e.ports()[1], "/metrics", true).find("200 OK"), std::string::npos);
+    EXPECT_NE(http_get(e.ports()[0], "/nothing", false).find("404"), std::string::npos);
+}
+
 TEST(Endpoint, BusyPortIsAnError) {
     agent::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, {});
     Endpoint first("127.0.0.1", 0, m);
     EXPECT_THROW(Endpoint("127.0.0.1", first.port(), m), std::runtime_error);
+    Endpoint v6("::", 0, m);  // dual-stack: the IPv4 side of the port is taken too
+    EXPECT_THROW(Endpoint("127.0.0.1", v6.port(), m), std::runtime_error);
+    EXPECT_THROW(Endpoint("::", v6.port(), m), std::runtime_error);
+    // The second of a list busy: the first, already listening, is stopped.
+    EXPECT_THROW(Endpoint(std::vector<ListenAddress>{{"::1", 0}, {"127.0.0.1", first.port()}}, m), std::runtime_error);
 }
 
 // promtool's linter (Prometheus' naming conventions) on a scrape of each role.
