@@ -47,7 +47,7 @@
 #include <thread>
 #include <vector>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/maps.hpp"

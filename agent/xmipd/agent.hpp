@@ -15,8 +15,8 @@
 #include "io/raw_sender.hpp"
 #include "metrics/metrics.hpp"
 #include "netlink/netlink.hpp"
+#include "xmipd/adapters.hpp"
 #include "xmipd/context.hpp"
-#include "xmipd/signalling_stats.hpp"
 
 namespace xmip::agent {
 
@@ -51,6 +51,10 @@ private:
     std::unique_ptr<dp::Datapath> dp_;
     netlink::Netlink netlink_;
     io::RawSender raw_;
+    HostKernel kernel_{netlink_};
+    SocketWire wire_{raw_};
+    StateDirectory store_{cfg_.paths.state_dir};
+    std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     SignallingStats stats_;
     std::unique_ptr<metrics::AgentMetrics> metrics_;  // when metrics.listen is set
     std::unique_ptr<Context> ctx_;

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <set>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/error.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
