@@ -33,7 +33,7 @@ struct Context {
 };
 
 // A role: home agent or mobile node (docs/architecture.md: a new role
-// implements this and adds a line to make_service(), roles.cpp).
+// implements this and adds a line to kRoles in agent.cpp).
 class Service {
 public:
     virtual ~Service() = default;
