@@ -188,6 +188,22 @@ TEST_F(HaServiceTest, NotHomeSubnetIs132) {
     EXPECT_TRUE(w.tunnels.map.empty());
 }
 
+TEST_F(HaServiceTest, NotAHomeRegistrationIs129) {
+    auto b = bu(1);
+    b.flags = mh::BindingUpdate::flag_ack;  // no H: a correspondent registration
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    EXPECT_EQ(last_status(), st::prohibited);
+}
+
+TEST_F(HaServiceTest, DeniedHomeAddressIs129) {
+    auto c = ha_config();
+    c.home_agent->access.deny = {*config::Ip6Prefix::parse("2001:db8:1::10/128")};
+    start(c);
+    deliver_mh(*ha, from(kCoa, kHoa), bu(1));
+    EXPECT_EQ(last_status(), st::prohibited);
+    EXPECT_TRUE(w.tunnels.map.empty());
+}
+
 TEST_F(HaServiceTest, NotOurAddressIs133) {
     deliver_mh(*ha, from(kCoa, kHoa, addr("2001:db8:1::2")), bu(1));
     EXPECT_EQ(last_status(), st::not_home_agent);
