@@ -33,7 +33,10 @@
 //      (RFC 6935, udp6zerocsum{tx,rx}) so that no way pays for a checksum.
 //      Its home addresses come from another /64 (a route per address
 //      cannot go two ways), so the kernel's FIB holds both ways' routes
-//      during every way.
+//      during every way;
+//   f. a with its devmap emptied: the same program sends by bpf_redirect
+//      (ifindex) instead of bpf_redirect_map (bpf/forward.bpf.h); a/f is
+//      what the devmap saves.
 // b and e are probed when the topology is built: a way the kernel cannot
 // run (no CONFIG_IPV6_SEG6_LWTUNNEL, no CONFIG_VXLAN) prints a skipped line
 // with the reason, and the other ways and their ratios still run.
@@ -59,6 +62,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "telemetry/datapath_counters.hpp"
@@ -100,7 +104,11 @@ constexpr const char* kVxPeer = "fe80::3:2";
 constexpr uint32_t kVni = 42;
 constexpr uint8_t kVxHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x01, 0x00, 0x00};
 
-std::vector<std::string> topology_commands() {
+// queues: rx and tx queues of every veth, one per CPU that sends: a frame
+// a CPU transmits lands in the peer's queue of that CPU, whose NAPI runs on
+// it (veth_select_rxq), so each CPU forwards its own frames end to end.
+std::vector<std::string> topology_commands(int queues) {
+    const std::string q = " numtxqueues " + std::to_string(queues) + " numrxqueues " + std::to_string(queues);
     return {
         std::string("ip netns add ") + kNsGen,
         std::string("ip netns add ") + kNsHa,
@@ -108,8 +116,10 @@ std::vector<std::string> topology_commands() {
         "for n in gen ha sink; do ip -n $n link set lo up && "
         "ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 "
         "net.ipv6.conf.default.router_solicitations=0; done",
-        std::string("ip -n gen link add g0 address ") + kMacG0 + " type veth peer name h0 netns ha address " + kMacH0,
-        std::string("ip -n ha link add h1 address ") + kMacH1 + " type veth peer name s0 netns sink address " + kMacS0,
+        std::string("ip -n gen link add g0 address ") + kMacG0 + q + " type veth peer name h0 netns ha address " +
+            kMacH0 + q,
+        std::string("ip -n ha link add h1 address ") + kMacH1 + q + " type veth peer name s0 netns sink address " +
+            kMacS0 + q,
         "ip -n gen link set g0 up && ip -n ha link set h0 up && ip -n ha link set h1 up && ip -n sink link set s0 up",
         "ip netns exec ha sysctl -qw net.ipv6.conf.all.forwarding=1",
         "ip -n gen -6 addr add 2001:db8:1::10/64 dev g0 nodad",
@@ -124,10 +134,10 @@ std::vector<std::string> topology_commands() {
     };
 }
 
-enum class Way { Xmip, Kernel, Bare, Routed, Vxlan };
+enum class Way { Xmip, Kernel, Bare, Routed, Vxlan, XmipNoDevmap };
 enum class Direction { Down, Up };
-const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan};
-constexpr int kNumWays = 5;
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan, Way::XmipNoDevmap};
+constexpr int kNumWays = 6;
 
 // Why the kernel cannot run a way: the kernel option it needs, whether
 // /proc/config.gz says it is missing, and what the kernel answered.
@@ -146,6 +156,7 @@ const char* way_label(Direction d, Way w) {
             case Way::Kernel: return "b kernel seg6 encap.red";
             case Way::Routed: return "d fib lookup + XDP redirect";
             case Way::Vxlan: return "e kernel VXLAN/IPv6 encap";
+            case Way::XmipNoDevmap: return "f xmip encap, bpf_redirect";
             default: return "c bare XDP redirect";
         }
     }
@@ -154,6 +165,7 @@ const char* way_label(Direction d, Way w) {
         case Way::Kernel: return "b kernel seg6local End.DT6";
         case Way::Routed: return "d fib lookup + XDP redirect";
         case Way::Vxlan: return "e kernel VXLAN/IPv6 decap";
+        case Way::XmipNoDevmap: return "f xmip decap, bpf_redirect";
         default: return "c bare XDP redirect";
     }
 }
@@ -166,6 +178,7 @@ struct Config {
     unsigned flows = 64;
     unsigned home_addresses = 1;
     int cpu = -1;
+    int cpus = 0;  // the every-CPU table: 1 CPU against this many (0: all online; 1: no table)
 };
 
 struct Sample {
@@ -206,7 +219,7 @@ int ifindex_in(const char* ns, const char* dev) {
 class Bench {
 public:
     explicit Bench(const Config& cfg) : cfg_(cfg) {
-        for (const auto& c : topology_commands()) sh(c);
+        for (const auto& c : topology_commands(std::max(1, cfg_.cpus))) sh(c);
         h0_ = ifindex_in(kNsHa, "h0");
         h1_ = ifindex_in(kNsHa, "h1");
         g0_ = ifindex_in(kNsGen, "g0");
@@ -335,7 +348,61 @@ public:
         s.other = c[XMIP_SINK_OTHER];
         s.delivered_pps = r.seconds > 0 ? s.delivered / r.seconds : 0;
         s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
-        if (w == Way::Xmip) s.check = describe(xmip_->maps().counters());
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) s.check = describe(xmip_->maps().counters());
+        return s;
+    }
+
+    // The every-CPU measurement: one generator thread pinned to each CPU of
+    // `cpus`, all sending at once for `seconds`; delivered is the sink's
+    // count over all CPUs, per second of the longest sender; cpu_pps per
+    // CPU-second summed over the senders' threads.
+    Sample measure_on(Direction d, Way w, double seconds, const std::vector<int>& cpus) {
+        attach(d, w);
+        set_sink_rule(d, w);
+        TrafficGen& gen = d == Direction::Down ? *gen_down_ : *gen_up_xmip_;
+        {
+            InNetns in(kNsGen);
+            gen.send(g0_, 20000, 1.0);
+        }
+        settle();
+        reset_sink();
+        std::vector<SendResult> res(cpus.size());
+        std::vector<double> cpu_time(cpus.size());
+        std::vector<std::string> errors(cpus.size());
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < cpus.size(); i++)
+            threads.emplace_back([&, i] {
+                try {
+                    cpu_set_t set;
+                    CPU_ZERO(&set);
+                    CPU_SET(cpus[i], &set);
+                    if (sched_setaffinity(0, sizeof set, &set))
+                        throw std::runtime_error("cannot pin a sender to CPU " + std::to_string(cpus[i]));
+                    InNetns in(kNsGen);
+                    const double c0 = thread_cpu_seconds();
+                    res[i] = gen.send(g0_, UINT64_MAX, seconds);
+                    cpu_time[i] = thread_cpu_seconds() - c0;
+                } catch (const std::exception& e) {
+                    errors[i] = e.what();
+                }
+            });
+        for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (!e.empty()) throw std::runtime_error(e);
+        settle();
+        Sample s;
+        double longest = 0, cpu = 0;
+        for (size_t i = 0; i < cpus.size(); i++) {
+            s.sent += res[i].packets;
+            longest = std::max(longest, res[i].seconds);
+            cpu += cpu_time[i];
+        }
+        auto c = sink_counts();
+        s.delivered = c[XMIP_SINK_MATCHED];
+        s.other = c[XMIP_SINK_OTHER];
+        s.sent_pps = longest > 0 ? s.sent / longest : 0;
+        s.delivered_pps = longest > 0 ? s.delivered / longest : 0;
+        s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
         return s;
     }
 
@@ -390,8 +457,9 @@ private:
         InNetns in(kNsHa);
         xmip_->detach_all();
         dp::detach_xdp_from(h0_);
-        if (w == Way::Xmip) {
-            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) {
+            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);  // fills the devmap
+            if (w == Way::XmipNoDevmap) xmip_->clear_tx_ports();
             return;
         }
         int fd = w == Way::Kernel || w == Way::Vxlan ? bpf_program__fd(pass_->progs.xmip_bench_pass)
@@ -517,6 +585,10 @@ int main(int argc, char** argv) {
                    "distinct home addresses (bindings, seg6 routes); flow k uses home address k mod this")
         ->check(CLI::Range(1, 65536));
     app.add_option("--cpu", cfg.cpu, "CPU to run on (default: the last one)");
+    app.add_option("--cpus", cfg.cpus,
+                   "the every-CPU table: ways a and c with a generator on 1 CPU and on CPUs 0..N-1 "
+                   "(default: all online; 1: no table)")
+        ->check(CLI::Range(0, 1024));
     CLI11_PARSE(app, argc, argv);
     if (!cfg.rounds) cfg.rounds = cfg.quick ? 1 : 5;
     if (cfg.seconds <= 0) cfg.seconds = cfg.quick ? 0.2 : 2.0;
@@ -528,6 +600,7 @@ int main(int argc, char** argv) {
     }
     const int ncpu = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (cfg.cpu < 0) cfg.cpu = ncpu - 1;
+    if (cfg.cpus <= 0 || cfg.cpus > ncpu) cfg.cpus = ncpu;
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cfg.cpu, &set);
@@ -551,6 +624,24 @@ int main(int argc, char** argv) {
                 }
             }
         }
+        // Every CPU: ways a and c, a generator on cfg.cpu alone, then one on
+        // each of CPUs 0..cpus-1, alternated within every round.
+        std::vector<int> one{cfg.cpu}, all;
+        for (int c = 0; c < cfg.cpus; c++) all.push_back(c);
+        const Way kScaled[] = {Way::Xmip, Way::Bare};
+        std::map<std::tuple<int, int, int>, std::vector<Sample>> scaled;  // direction, way, CPUs
+        if (cfg.cpus > 1)
+            for (unsigned r = 0; r < cfg.rounds; r++)
+                for (Direction d : {Direction::Down, Direction::Up})
+                    for (int i = 0; i < 4; i++) {
+                        const Way w = kScaled[((i + r) / 2) % 2];
+                        const auto& cpus = (i + r) % 2 ? all : one;
+                        Sample s = bench.measure_on(d, w, cfg.seconds, cpus);
+                        std::fprintf(stderr, "round %u %-4s %-28s on %zu CPU(s): delivered %.3f Mpps\n", r + 1,
+                                     d == Direction::Down ? "down" : "up", way_label(d, w), cpus.size(),
+                                     s.delivered_pps / 1e6);
+                        scaled[{static_cast<int>(d), static_cast<int>(w), static_cast<int>(cpus.size())}].push_back(s);
+                    }
         const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
         std::printf("xmip forwarding benchmark: gen -> HA -> sink on veths%s\n", cfg.quick ? " (--quick)" : "");
@@ -610,6 +701,9 @@ int main(int argc, char** argv) {
                             med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0,
                             med[Way::Routed] > 0 ? med[Way::Xmip] / med[Way::Routed] : 0,
                             ratio(d, Way::Vxlan, med[Way::Xmip], med[Way::Vxlan]).c_str());
+                std::printf("%s sends: a/f (xmip, bpf_redirect_map / the same, bpf_redirect) = %.2f\n",
+                            d == Direction::Down ? "downlink" : "uplink",
+                            med[Way::XmipNoDevmap] > 0 ? med[Way::Xmip] / med[Way::XmipNoDevmap] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +
@@ -629,6 +723,32 @@ int main(int argc, char** argv) {
                 std::printf("  %-9s %-30s %.3f..%.3f\n", d == Direction::Down ? "downlink" : "uplink", way_label(d, w),
                             v.front(), v.back());
             }
+        if (cfg.cpus > 1) {
+            std::printf("\n== every CPU: a generator thread on 1 CPU, then one on each of CPUs 0..%d (veths with %d "
+                        "queues: each CPU forwards the frames it sent), aggregate delivered Mpps, wall clock, median of "
+                        "%u rounds\n",
+                        cfg.cpus - 1, cfg.cpus, cfg.rounds);
+            std::printf("%-9s %-30s %10s %10s %8s %12s %14s\n", "direction", "path", "1 CPU", "all CPUs", "scaling",
+                        "per CPU-s", "other (all)");
+            for (Direction d : {Direction::Down, Direction::Up})
+                for (Way w : kScaled) {
+                    auto med = [&](int n, double Sample::*field = &Sample::delivered_pps) {
+                        std::vector<double> v;
+                        for (const auto& x : scaled[{static_cast<int>(d), static_cast<int>(w), n}]) v.push_back(x.*field);
+                        return median(v);
+                    };
+                    uint64_t other = 0;
+                    for (const auto& x : scaled[{static_cast<int>(d), static_cast<int>(w), cfg.cpus}]) other += x.other;
+                    const double m1 = med(1), mn = med(cfg.cpus);
+                    const double c1 = med(1, &Sample::cpu_pps), cn = med(cfg.cpus, &Sample::cpu_pps);
+                    std::printf("%-9s %-30s %10.3f %10.3f %7.2fx %11.2fx %14lu\n",
+                                d == Direction::Down ? "downlink" : "uplink", way_label(d, w), m1 / 1e6, mn / 1e6,
+                                m1 > 0 ? mn / m1 : 0.0, c1 > 0 ? cn / c1 : 0.0, static_cast<unsigned long>(other));
+                }
+            std::printf("(scaling: the all-CPU aggregate over the 1-CPU rate, bounded by the CPU time other jobs leave "
+                        "free; per CPU-s: packets per CPU-second of the senders' threads, all CPUs over 1 CPU: 1.00x "
+                        "when the CPUs share nothing on the path)\n");
+        }
         std::printf("\nxmip counters, last round: downlink %s; uplink %s\n",
                     samples[{0, 0}].back().check.c_str(), samples[{1, 0}].back().check.c_str());
         std::ifstream la("/proc/loadavg");

@@ -19,6 +19,8 @@ fail() {
 for want in \
 	'^downlink  a xmip encap .* [0-9]+\.[0-9]{3} ' '^downlink  c bare XDP redirect .* [0-9]+\.[0-9]{3} ' \
 	'^downlink  d fib lookup .* [0-9]+\.[0-9]{3} ' '^uplink    d fib lookup .* [0-9]+\.[0-9]{3} ' \
+	'^downlink  f xmip encap, bpf_redirect .* [0-9]+\.[0-9]{3} ' '^uplink    f xmip decap, bpf_redirect .* [0-9]+\.[0-9]{3} ' \
+	'^downlink sends: a/f .* = [0-9]+\.[0-9]+$' '^uplink sends: a/f .* = [0-9]+\.[0-9]+$' \
 	'^== the same per CPU-second' \
 	'^uplink    a xmip decap .* [0-9]+\.[0-9]{3} ' '^uplink    c bare XDP redirect .* [0-9]+\.[0-9]{3} ' \
 	'^HA downlink encap ' '^HA uplink decap ' '^== bindings: batched upsert' \
@@ -29,6 +31,15 @@ for dir in downlink uplink; do
 	grep -Eq "^$dir ratios: a/b \(xmip / kernel seg6\) = ([0-9]+\.[0-9]+|skipped), a/c \(xmip / bare forwarder\) = [0-9]+\.[0-9]+, a/d \(xmip / routing forwarder\) = [0-9]+\.[0-9]+, a/e \(xmip / kernel VXLAN over IPv6\) = ([0-9]+\.[0-9]+|skipped)$" <<<"$out" ||
 		fail "no complete '$dir ratios' line"
 done
+# The every-CPU table (ways a and c on 1 CPU and on all): on any machine
+# with more than one CPU.
+if (($(nproc) > 1)); then
+	for want in '^== every CPU' '^downlink  a xmip encap .* [0-9.]+x +[0-9.]+x +[0-9]+$' \
+		'^downlink  c bare XDP redirect .* [0-9.]+x +[0-9.]+x +[0-9]+$' '^uplink    a xmip decap .* [0-9.]+x +[0-9.]+x +[0-9]+$' \
+		'^uplink    c bare XDP redirect .* [0-9.]+x +[0-9.]+x +[0-9]+$'; do
+		grep -Eq "$want" <<<"$out" || fail "no line matching '$want'"
+	done
+fi
 # optional ROW OPTION: ROW (the path's label) is printed in both tables,
 # each time with numbers or skipped with a reason naming OPTION, and a skip
 # is also announced above the tables.
