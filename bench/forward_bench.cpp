@@ -456,7 +456,7 @@ private:
     void attach(Direction d, Way w) {
         InNetns in(kNsHa);
         xmip_->detach_all();
-        dp::detach_xdp_from(h0_);
+        bpf_xdp_detach(h0_, XDP_FLAGS_DRV_MODE, nullptr);  // the bench's own baseline program, if any
         if (w == Way::Xmip || w == Way::XmipNoDevmap) {
             xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);  // fills the devmap
             if (w == Way::XmipNoDevmap) xmip_->clear_tx_ports();

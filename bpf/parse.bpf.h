@@ -27,6 +27,17 @@
 #define XMIP_NEXTHDR_IPV6 41
 #define XMIP_NEXTHDR_ICMPV6 58
 
+/* Neighbour Discovery (RFC 4861): ICMPv6 types Router Solicitation (133)
+ * through Redirect (137), valid only with hop limit 255 (never forwarded). */
+#define XMIP_ICMPV6_ND_FIRST 133
+#define XMIP_ICMPV6_ND_LAST 137
+#define XMIP_ND_HOP_LIMIT 255
+
+/* fe80::/10 (RFC 4291 2.5.6): the first 10 bits. */
+#define XMIP_LINK_LOCAL_BYTE0 0xfe
+#define XMIP_LINK_LOCAL_BYTE1 0x80
+#define XMIP_LINK_LOCAL_MASK1 0xc0
+
 /* At most this many extension headers are walked, and none past this offset:
  * real signalling and tunnel packets carry one or two. Longer chains are
  * passed to the stack (counted), never misread. */
@@ -71,6 +82,28 @@ static __always_inline enum parse_result parse_eth_ipv6(void *data, void *data_e
 static __always_inline __u32 ipv6_len(const struct ipv6hdr *ip6)
 {
 	return sizeof(*ip6) + bpf_ntohs(ip6->payload_len);
+}
+
+/* A link-local address: never forwarded, so never tunnelled (RFC 4291 2.5.6). */
+static __always_inline int is_link_local(const struct in6_addr *a)
+{
+	return a->in6_u.u6_addr8[0] == XMIP_LINK_LOCAL_BYTE0 &&
+	       (a->in6_u.u6_addr8[1] & XMIP_LINK_LOCAL_MASK1) == XMIP_LINK_LOCAL_BYTE1;
+}
+
+/* The ICMPv6 type of ip6 if an ICMPv6 header follows it directly, else -1. */
+static __always_inline int icmpv6_type(const struct ipv6hdr *ip6, void *data_end)
+{
+	const __u8 *icmp = (const __u8 *)(ip6 + 1);
+
+	if (ip6->nexthdr != XMIP_NEXTHDR_ICMPV6 || (void *)(icmp + 1) > data_end)
+		return -1;
+	return icmp[0];
+}
+
+static __always_inline int is_nd_type(int type)
+{
+	return type >= XMIP_ICMPV6_ND_FIRST && type <= XMIP_ICMPV6_ND_LAST;
 }
 
 struct upper_layer {

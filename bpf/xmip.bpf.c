@@ -161,6 +161,15 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 		if (rc == BPF_FIB_LKUP_RET_SUCCESS)
 			inner->hop_limit--;
 	}
+	if (!forward && inner->nexthdr == IPPROTO_MH) {
+		/* The home agent tunnels its signalling to an away home address
+		 * (a Binding Refresh Request: RFC 6275 6.1 allows a type 2
+		 * routing header to the BA only): the agent gets the inner
+		 * packet like any other signalling. */
+		if (xdp_pop_outer(ctx, ext_off))
+			goto adjust_failed;
+		return xdp_signal_to_agent(ctx, inner_len);
+	}
 	if (xdp_pop_outer(ctx, ext_off))
 		goto adjust_failed;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
@@ -202,6 +211,20 @@ static __always_inline int xdp_local(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 }
 
 /*
+ * Traffic to a bound home address that is the home link's, not the tunnel's:
+ * Neighbour Discovery for it (RFC 6275 10.4.1: the home agent defends the
+ * home address and answers, by its proxy entry; a router's unicast NUD probe
+ * comes to the home agent's MAC) and anything from or to a link-local
+ * address (RFC 4291 2.5.6: never forwarded).
+ */
+static __always_inline int stays_on_home_link(const struct ipv6hdr *ip6, void *data_end)
+{
+	if (is_link_local(&ip6->saddr) || is_link_local(&ip6->daddr))
+		return 1;
+	return ip6->hop_limit == XMIP_ND_HOP_LIMIT && is_nd_type(icmpv6_type(ip6, data_end));
+}
+
+/*
  * Both roles' XDP entry. Only the home agent tunnels towards care-of
  * addresses (a binding keyed by the destination); both end tunnels and hand
  * signalling to the agent at their local addresses. `home_agent` is a
@@ -226,6 +249,10 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
 		if (b) {
 			if (is_jumbogram(ip6)) {
 				count(XMIP_CNT_PASS_EXTHDR, data_end - data);
+				return XDP_PASS;
+			}
+			if (stays_on_home_link(ip6, data_end)) {
+				count(XMIP_CNT_PASS_HOME_LINK, ipv6_len(ip6));
 				return XDP_PASS;
 			}
 			return ha_encap(ctx, ip6, data_end, b);
@@ -262,7 +289,7 @@ static __always_inline int must_go_direct(const struct ipv6hdr *ip6, void *data_
 		return 0;
 	if ((void *)(icmp + 1) > data_end)
 		return 1;
-	return icmp[0] >= 133 && icmp[0] <= 137;
+	return is_nd_type(icmp[0]);
 }
 
 SEC("tc")

@@ -106,7 +106,8 @@ struct xmip_config {
 	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")         \
 	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop", "Mobility Header packet lost: queue to xmipd full") \
 	X(MN_ENCAP, "encap_to_home_agent", "redirect", "mobile node: home-address packet tunnelled to the home agent") \
-	X(DROP_REGISTERING, "registering", "drop", "mobile node: home-address packet held back until the home agent accepts a care-of address")
+	X(DROP_REGISTERING, "registering", "drop", "mobile node: home-address packet held back until the home agent accepts a care-of address") \
+	X(PASS_HOME_LINK, "home_link", "pass", "home agent: Neighbour Discovery for a bound home address, or link-local traffic: answered on the home link, never tunnelled")
 
 enum xmip_counter {
 #define XMIP_COUNTER_ENUM(id, name, verdict, help) XMIP_CNT_##id,

@@ -217,8 +217,20 @@ std::string format_status(const json& status) {
     size_t w = 0;
     for (const auto& [k, v] : status.items()) w = std::max(w, k.size());
     std::string out;
+    // The datapath's attachments, one "ifname hook mode" each: "ha0 xdp native (link)".
+    auto attachments = [](const json& list) {
+        std::string s;
+        for (const auto& a : list) {
+            if (!a.is_object()) return list.dump();
+            s += (s.empty() ? "" : ", ") + a.value("interface", "?") + " " + a.value("hook", "?") + " " +
+                 a.value("mode", "?") + (a.value("link", false) ? " (link)" : "");
+        }
+        return s.empty() ? std::string("-") : s;
+    };
     for (const auto& [k, v] : status.items()) {
-        std::string val = v.is_string() ? (v.get<std::string>().empty() ? "-" : v.get<std::string>()) : v.dump();
+        std::string val = k == "datapath" && v.is_array() ? attachments(v)
+                          : v.is_string() ? (v.get<std::string>().empty() ? "-" : v.get<std::string>())
+                                          : v.dump();
         out += k + ":" + std::string(w - k.size() + 2, ' ') + val + "\n";
     }
     return out;

@@ -47,7 +47,7 @@ scripts/install-deps.sh
 
 banner "2/4  Build (cmake, into $BUILD/)"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j2 --target xmipd mipctl xmip-dp xmip-mh-inspect
+cmake --build "$BUILD" -j2 --target xmipd mipctl xmip-dp xmip-mh-inspect xmip_peer_pass_object
 
 banner "3/4  The datapath at work, on network namespaces"
 cat <<'EOF'

@@ -1,12 +1,12 @@
 #include "control/server.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -36,37 +36,25 @@ bool someone_listens(const std::string& path) {
     return live;
 }
 
-// A client gets a short time to send its line: one slow client must not
-// stall the agent's loop (a production agent also serves signalling).
-constexpr int kReadTimeoutMs = 200;
-
-std::string read_line(int fd) {
-    std::string line;
-    char buf[4096];
-    while (line.size() < kMaxRequestBytes) {
-        pollfd p{fd, POLLIN, 0};
-        if (poll(&p, 1, kReadTimeoutMs) <= 0) break;
-        ssize_t n = read(fd, buf, sizeof(buf));
-        if (n <= 0) break;
-        line.append(buf, static_cast<size_t>(n));
-        if (line.find('\n') != std::string::npos) break;
-    }
-    if (auto nl = line.find('\n'); nl != std::string::npos) line.resize(nl);
-    return line;
-}
-
-void write_all(int fd, const std::string& s) {
-    size_t off = 0;
-    while (off < s.size()) {
-        ssize_t n = send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) return;  // the client went away: nothing more to do
-        off += static_cast<size_t>(n);
-    }
-}
+// Per wakeup, at most this much of one reply goes out: a fast reader of a
+// huge reply shares the loop with signalling instead of holding it.
+constexpr size_t kWriteSliceBytes = 1u << 20;
+// Connections taken per wakeup of the listening socket.
+constexpr int kAcceptsPerWakeup = 16;
 
 }  // namespace
 
-Server::Server(core::EventLoop& loop, std::string path) : loop_(loop), path_(std::move(path)) {
+struct Server::Client {
+    int fd;
+    std::string request;
+    std::string reply;  // set once the request is complete
+    size_t sent = 0;
+    bool answered = false;
+    core::Timers::Id deadline = 0;
+};
+
+Server::Server(core::EventLoop& loop, std::string path, ServerLimits limits)
+    : loop_(loop), path_(std::move(path)), limits_(limits) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
     if (someone_listens(path_))
@@ -82,10 +70,11 @@ Server::Server(core::EventLoop& loop, std::string path) : loop_(loop), path_(std
         throw std::runtime_error("cannot listen on " + path_ + ": " + std::strerror(e));
     }
     chmod(path_.c_str(), 0660);  // root and the socket's group (operators)
-    loop_.add_fd(fd_, [this] { accept_one(); });
+    loop_.add_fd(fd_, [this] { accept_ready(); });
 }
 
 Server::~Server() {
+    while (!clients_.empty()) close_client(clients_.begin()->first, nullptr);
     loop_.remove_fd(fd_);
     close(fd_);
     unlink(path_.c_str());
@@ -119,12 +108,111 @@ nlohmann::json Server::dispatch(const std::string& line) const {
     }
 }
 
-void Server::accept_one() {
-    int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (c < 0) return;
-    std::string line = read_line(c);
-    write_all(c, dispatch(line).dump() + "\n");
-    close(c);
+void Server::accept_ready() {
+    for (int i = 0; i < kAcceptsPerWakeup; i++) {
+        int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (c < 0) return;  // EAGAIN: all taken; anything else: the next wakeup retries
+        if (clients_.size() >= limits_.max_clients) {
+            core::logf(core::LogLevel::Warn, "control: %zu clients already connected; refusing one more",
+                       clients_.size());
+            close(c);
+            continue;
+        }
+        auto client = std::make_unique<Client>();
+        client->fd = c;
+        client->deadline = loop_.timers().schedule(loop_.now() + limits_.deadline, [this, c] {
+            clients_.at(c)->deadline = 0;  // this timer is running: nothing to cancel
+            close_client(c, "no complete exchange within the deadline");
+        });
+        clients_.emplace(c, std::move(client));
+        loop_.add_fd(c, [this, c] { on_client_event(c); });
+    }
+}
+
+void Server::on_client_event(int fd) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;  // closed earlier in this wakeup
+    Client& c = *it->second;
+    if (!c.answered) {
+        read_request(c);
+    } else if (write_reply(c)) {
+        close_client(fd, nullptr);
+    }
+}
+
+void Server::read_request(Client& c) {
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(c.fd, buf, sizeof(buf));
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;  // the rest comes later
+            if (errno == EINTR) continue;
+            close_client(c.fd, "read failed");
+            return;
+        }
+        if (n == 0) break;  // the client closed its side: answer what it sent
+        c.request.append(buf, static_cast<size_t>(n));
+        if (c.request.find('\n') != std::string::npos || c.request.size() >= kMaxRequestBytes) break;
+    }
+    answer(c);
+}
+
+void Server::answer(Client& c) {
+    nlohmann::json reply;
+    if (auto nl = c.request.find('\n'); nl != std::string::npos) {
+        c.request.resize(nl);
+        reply = dispatch(c.request);
+    } else if (c.request.size() >= kMaxRequestBytes) {
+        reply = make_error(kErrBadRequest,
+                           "request longer than " + std::to_string(kMaxRequestBytes) + " bytes");
+    } else {
+        reply = dispatch(c.request);  // no newline before end of file: what there is
+    }
+    c.request.clear();
+    c.request.shrink_to_fit();
+    c.reply = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (c.reply.size() > limits_.max_reply_bytes) {
+        core::logf(core::LogLevel::Warn, "control: a reply of %zu bytes exceeds the limit of %zu",
+                   c.reply.size(), limits_.max_reply_bytes);
+        c.reply = make_error(kErrInternal, "the reply is " + std::to_string(c.reply.size()) +
+                                               " bytes, over the control socket's limit of " +
+                                               std::to_string(limits_.max_reply_bytes))
+                      .dump() +
+                  "\n";
+    }
+    c.answered = true;
+    if (write_reply(c))
+        close_client(c.fd, nullptr);
+    else
+        loop_.watch_fd(c.fd, core::EventLoop::Interest::Writable);
+}
+
+bool Server::write_reply(Client& c) {
+    size_t slice = 0;
+    while (c.sent < c.reply.size() && slice < kWriteSliceBytes) {
+        size_t len = std::min(c.reply.size() - c.sent, kWriteSliceBytes - slice);
+        ssize_t n = send(c.fd, c.reply.data() + c.sent, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return false;  // wait until it drains
+            if (errno == EINTR) continue;
+            return true;  // the client went away: nothing more to do
+        }
+        c.sent += static_cast<size_t>(n);
+        slice += static_cast<size_t>(n);
+    }
+    return c.sent >= c.reply.size();
+}
+
+void Server::close_client(int fd, const char* why) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    if (why)
+        core::logf(core::LogLevel::Debug, "control: closing a client: %s (%zu of %zu reply bytes sent)", why,
+                   it->second->sent, it->second->reply.size());
+    if (it->second->deadline) loop_.timers().cancel(it->second->deadline);
+    loop_.remove_fd(fd);
+    close(fd);
+    clients_.erase(it);
 }
 
 }  // namespace xmip::control

@@ -53,7 +53,9 @@ void put(nlohmann::json& j, const char* k, const std::optional<T>& v) {
     }
 
 // status: the agent's part, then the role's (merged into one object).
-#define XMIP_AGENT_STATUS(X) X(std::string, version) X(std::string, instance) X(long, uptime_s)
+// datapath: [{"interface", "hook", "mode", "link"}], one per attachment.
+#define XMIP_AGENT_STATUS(X) \
+    X(std::string, version) X(std::string, instance) X(long, uptime_s) X(nlohmann::json, datapath)
 XMIP_CONTROL_VIEW(AgentStatus, XMIP_AGENT_STATUS)
 #define XMIP_HA_STATUS(X)                                                                     \
     X(std::string, role) X(std::string, home_agent_address) X(std::string, home_link)           \

@@ -30,12 +30,24 @@ EventLoop::~EventLoop() {
     close(epfd_);
 }
 
-void EventLoop::add_fd(int fd, std::function<void()> on_readable) {
+namespace {
+epoll_event event_for(int fd, EventLoop::Interest interest) {
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = interest == EventLoop::Interest::Writable ? EPOLLOUT : EPOLLIN;
     ev.data.fd = fd;
+    return ev;
+}
+}  // namespace
+
+void EventLoop::add_fd(int fd, std::function<void()> on_ready, Interest interest) {
+    epoll_event ev = event_for(fd, interest);
     if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) fail("epoll_ctl(ADD)");
-    fds_[fd] = std::move(on_readable);
+    fds_[fd] = std::move(on_ready);
+}
+
+void EventLoop::watch_fd(int fd, Interest interest) {
+    epoll_event ev = event_for(fd, interest);
+    if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0) fail("epoll_ctl(MOD)");
 }
 
 void EventLoop::remove_fd(int fd) {

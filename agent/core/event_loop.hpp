@@ -18,8 +18,14 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    // on_readable runs whenever fd is readable (level-triggered).
-    void add_fd(int fd, std::function<void()> on_readable);
+    // What a descriptor's callback waits for (level-triggered; errors and
+    // hang-ups wake it too).
+    enum class Interest { Readable, Writable };
+    // on_ready runs whenever fd is readable (or writable, as asked).
+    void add_fd(int fd, std::function<void()> on_ready, Interest interest = Interest::Readable);
+    // Switches what a registered descriptor waits for (a server that has
+    // read its request and now waits to write its reply).
+    void watch_fd(int fd, Interest interest);
     void remove_fd(int fd);
     // Blocks signo for the process and delivers it here instead. Call
     // before starting threads (none in xmipd) so no thread takes it.

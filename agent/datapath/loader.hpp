@@ -2,9 +2,16 @@
 // under a per-instance directory and attaches its programs to interfaces.
 //
 // Ownership: Datapath owns the loaded object and every attachment it made.
-// Destroying it detaches them unless keep_attached() was called, which is
-// how an agent hands forwarding over to its successor: the programs stay on
-// the interfaces, the maps stay pinned, the next instance reuses both.
+// Programs are attached through bpf_links (XDP links; tcx links for tc where
+// the kernel has tcx, 6.6+, else a clsact filter with xmip's handle), pinned
+// next to the maps as link_xdp_<ifname> / link_tcx_egress_<ifname>: a link
+// is this instance's and nobody else's, so a detach removes only xmip's own
+// programs and an interface with someone else's XDP program is refused.
+// Destroying a Datapath detaches its links unless keep_attached() was
+// called, which is how an agent hands forwarding over to its successor: the
+// links stay pinned (they survive kill -9 too), the maps stay pinned, and
+// the next instance takes both over, replacing the program behind each
+// pinned link atomically (bpf_link_update: no packet sees no program).
 #pragma once
 
 #include <memory>
@@ -39,7 +46,9 @@ public:
     Datapath& operator=(const Datapath&) = delete;
 
     // Attaches the role's XDP program to ifindex; returns the mode used.
-    // Auto tries native (driver) XDP and falls back to generic (skb).
+    // Auto tries native (driver) XDP and falls back to generic (skb). A link
+    // this instance pinned for ifindex is taken over (its mode kept); an XDP
+    // program anyone else attached is refused with a DatapathError naming it.
     XdpMode attach_xdp(Role role, int ifindex, XdpMode mode = XdpMode::Auto);
     // The links XDP_REDIRECT sends to through a devmap (bpf/maps.bpf.h
     // xmip_tx_ports): attach_xdp adds every link of the calling thread's
@@ -50,9 +59,26 @@ public:
     void clear_tx_ports();
     // The ifindexes the map holds, sorted (for tests and tools).
     std::vector<int> tx_ports() const;
-    // Attaches the mobile node's egress program on a clsact hook.
+    // Attaches the mobile node's egress program: a tcx link, or a clsact
+    // filter where the kernel lacks tcx (said in the log).
     void attach_tc_egress(int ifindex);
     void detach_all();
+    // Detach this instance's program from one interface, attached by this
+    // object or pinned by an earlier one (xmip-dp detach). Nothing of ours
+    // there is not an error; a program someone else attached stays, and
+    // detach_xdp says so with a DatapathError.
+    void detach_xdp(int ifindex);
+    void detach_tc_egress(int ifindex);
+
+    // What is attached, for logs and the control socket's status.
+    struct AttachInfo {
+        std::string interface;
+        std::string hook;  // "xdp", "tc-egress"
+        std::string mode;  // "native", "generic"; "tcx", "clsact"
+        bool link = false;         // through a bpf_link (pinned unless pin_maps is false)
+        bool taken_over = false;   // a pinned link of a previous run, program replaced
+    };
+    std::vector<AttachInfo> attachments() const;
     // Leave programs attached and maps pinned when this object goes away.
     void keep_attached() { keep_ = true; }
     // Remove the pinned maps (after detach_all: a clean stop).
@@ -65,23 +91,26 @@ public:
 
 private:
     struct Attachment {
-        enum Kind { Xdp, TcEgress } kind;
+        enum Kind { Xdp, TcxEgress, TcLegacyEgress } kind;
         int ifindex;
-        bool created_hook;  // we made the clsact qdisc, so we remove it
+        std::string ifname;
+        int link_fd = -1;          // Xdp, TcxEgress
+        std::string link_pin;      // empty when not pinned
+        bool created_hook = false; // TcLegacyEgress: we made the clsact qdisc, so we remove it
+        XdpMode mode = XdpMode::Auto;
+        bool taken_over = false;
     };
+    std::string link_pin(const char* hook, const std::string& ifname) const;
+    int take_over_link(const std::string& pin, uint32_t link_type, int ifindex, int prog_fd);
+    void detach(Attachment& a);
     ::xmip_bpf* skel_ = nullptr;
     DatapathMaps maps_;
     std::vector<Attachment> attached_;
     std::string pin_path_;
+    bool pin_links_ = true;
     bool keep_ = false;
 };
 
 const char* to_string(XdpMode m);
-
-// Remove xmip's programs from an interface whoever attached them (a tool, a
-// crashed agent). Missing interfaces and programs are not errors; anything
-// else throws DatapathError.
-void detach_xdp_from(int ifindex);
-void detach_tc_egress_from(int ifindex, bool remove_clsact);
 
 }  // namespace xmip::dp

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
+#include "core/log.hpp"
 #include "datapath/error.hpp"
 
 namespace xmip::dp {
@@ -102,8 +104,48 @@ std::optional<xmip_binding> DatapathMaps::lookup_binding(const xmip_in6& hoa) co
 
 namespace {
 
+bool batch_unsupported(int err) {
+    // Kernels before 5.6 (EINVAL: unknown command), map types without batch
+    // operations (EOPNOTSUPP, or the kernel's internal ENOTSUPP, 524).
+    return err == EINVAL || err == EOPNOTSUPP || err == 524;
+}
+
+// BPF_MAP_LOOKUP_BATCH: one syscall per chunk of entries instead of two per
+// entry. nullopt when the kernel refuses batches for this map on the first
+// call (nothing read yet: the caller falls back). A hash map returns whole
+// buckets: a bucket larger than the chunk is ENOSPC, retried with a larger
+// chunk; the last chunk comes with ENOENT.
 template <typename V>
-std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what) {
+std::optional<std::vector<std::pair<xmip_in6, V>>> dump_batch(int fd, const char* what) {
+    std::vector<std::pair<xmip_in6, V>> out;
+    std::vector<xmip_in6> keys;
+    std::vector<V> values;
+    alignas(8) unsigned char cursor[sizeof(xmip_in6)] = {}, next[sizeof(xmip_in6)] = {};
+    void* in = nullptr;  // from the start
+    size_t chunk = kDumpBatchEntries;
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    for (;;) {
+        keys.resize(chunk);
+        values.resize(chunk);
+        __u32 count = static_cast<__u32>(chunk);
+        int err = bpf_map_lookup_batch(fd, in, next, keys.data(), values.data(), &count, &opts) ? errno : 0;
+        if (err == ENOSPC && chunk < (1u << 20)) {
+            chunk *= 2;
+            continue;
+        }
+        if (err && err != ENOENT) {
+            if (!in && batch_unsupported(err)) return std::nullopt;
+            throw DatapathError(std::string("cannot list ") + what + " (batch lookup)", err);
+        }
+        for (__u32 i = 0; i < count; i++) out.emplace_back(keys[i], values[i]);
+        if (err == ENOENT || count == 0) return out;  // the end of the map
+        std::memcpy(cursor, next, sizeof(cursor));
+        in = cursor;
+    }
+}
+
+template <typename V>
+std::vector<std::pair<xmip_in6, V>> dump_per_entry(int fd, const char* what) {
     std::vector<std::pair<xmip_in6, V>> out;
     xmip_in6 key{}, next{};
     const void* prev = nullptr;
@@ -118,10 +160,26 @@ std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what) {
     return out;
 }
 
+template <typename V>
+std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what, DumpMethod method) {
+    if (method != DumpMethod::PerEntry) {
+        if (auto all = dump_batch<V>(fd, what)) return std::move(*all);
+        if (method == DumpMethod::Batch)
+            throw DatapathError(std::string("cannot list ") + what + ": the kernel refuses batch lookups", EOPNOTSUPP);
+        static bool said = false;  // once per process: the kernel does not change
+        if (!said) {
+            said = true;
+            XLOG_INFO("datapath: this kernel refuses BPF_MAP_LOOKUP_BATCH on the %s map; listing entry by entry",
+                      what);
+        }
+    }
+    return dump_per_entry<V>(fd, what);
+}
+
 }  // namespace
 
-std::vector<std::pair<xmip_in6, xmip_binding>> DatapathMaps::bindings() const {
-    return dump_hash<xmip_binding>(fds_.bindings, "bindings");
+std::vector<std::pair<xmip_in6, xmip_binding>> DatapathMaps::bindings(DumpMethod method) const {
+    return dump_hash<xmip_binding>(fds_.bindings, "bindings", method);
 }
 
 void DatapathMaps::add_local_addr(const xmip_in6& addr, uint32_t flags) {
@@ -136,8 +194,8 @@ bool DatapathMaps::delete_local_addr(const xmip_in6& addr) {
     throw DatapathError("cannot delete local address", errno);
 }
 
-std::vector<std::pair<xmip_in6, xmip_local_addr>> DatapathMaps::local_addrs() const {
-    return dump_hash<xmip_local_addr>(fds_.local_addrs, "local addresses");
+std::vector<std::pair<xmip_in6, xmip_local_addr>> DatapathMaps::local_addrs(DumpMethod method) const {
+    return dump_hash<xmip_local_addr>(fds_.local_addrs, "local addresses", method);
 }
 
 void DatapathMaps::set_config(const xmip_config& cfg) {

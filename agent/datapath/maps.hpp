@@ -27,6 +27,13 @@ inline constexpr const char* kMapConfig = "xmip_config_map";
 inline constexpr const char* kMapCounters = "xmip_counters";
 inline constexpr const char* kMapSignalRing = "xmip_signal_ring";
 
+// How a map is listed. Auto: BPF_MAP_LOOKUP_BATCH in chunks of
+// kDumpBatchEntries, or, where the kernel refuses batches (before 5.6), one
+// get_next_key + lookup per entry (said once in the log). The other two
+// force one way (tests).
+enum class DumpMethod { Auto, Batch, PerEntry };
+inline constexpr size_t kDumpBatchEntries = 4096;
+
 class DatapathMaps {
 public:
     // A view of descriptors someone else owns (a loaded skeleton).
@@ -45,11 +52,11 @@ public:
     void upsert_bindings(const std::vector<std::pair<xmip_in6, xmip_binding>>& batch);
     bool delete_binding(const xmip_in6& hoa);  // false if there was none
     std::optional<xmip_binding> lookup_binding(const xmip_in6& hoa) const;
-    std::vector<std::pair<xmip_in6, xmip_binding>> bindings() const;
+    std::vector<std::pair<xmip_in6, xmip_binding>> bindings(DumpMethod method = DumpMethod::Auto) const;
 
     void add_local_addr(const xmip_in6& addr, uint32_t flags);
     bool delete_local_addr(const xmip_in6& addr);
-    std::vector<std::pair<xmip_in6, xmip_local_addr>> local_addrs() const;
+    std::vector<std::pair<xmip_in6, xmip_local_addr>> local_addrs(DumpMethod method = DumpMethod::Auto) const;
 
     void set_config(const xmip_config& cfg);
     xmip_config config() const;

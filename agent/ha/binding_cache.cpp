@@ -105,6 +105,7 @@ Outcome BindingCache::install(const BindingUpdate& bu, core::TimePoint now) {
     b.expires = now + std::chrono::seconds(lifetime);
     b.pending_dad = false;
     b.seq_known = true;
+    b.link_local = bu.link_local;
     put(b);
     o.seq = bu.seq;
     o.lifetime_s = lifetime;

@@ -48,6 +48,7 @@ struct BindingUpdate {
     uint16_t seq = 0;
     bool ack = true;     // A
     bool home = true;    // H
+    bool link_local = false;  // L: defend the link-local address too (RFC 6275 10.3.1)
     uint32_t lifetime_s = 0;
 };
 
@@ -61,6 +62,9 @@ struct Binding {
     // usable state file: its sequence number is unknown, so the next BU sets
     // it whatever its number (docs/restart.md).
     bool seq_known = true;
+    // L was set: the link-local address with the home address's interface
+    // identifier is defended on the home link too (RFC 6275 10.4.1).
+    bool link_local = false;
 };
 
 struct Outcome {

@@ -30,9 +30,11 @@ namespace xmip::mh {
 
 // `mh` is one whole, well-formed Mobility Header (as decode() accepts).
 // Fails with no_authentication_option when there is no Authentication option
-// of `subtype`, and authentication_not_last when anything but padding or
-// another Authentication option follows it: bytes after the authenticator
-// would not be covered by it.
+// of `subtype`, and authentication_not_last when anything but another
+// authentication option follows it, or when padding ends the message: RFC
+// 4285 5 says it MUST be the last option (an MN-AAA option may follow it);
+// bytes after the authenticator would not be covered by it.
+// encode_options() pads before it.
 Result<Bytes> authentication_input(ByteView mh, const in6_addr& care_of_address,
                                    const in6_addr& home_address,
                                    uint8_t subtype = Authentication::mn_ha);

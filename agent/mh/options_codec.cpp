@@ -2,6 +2,7 @@
 
 #include "mh/option_walk.hpp"
 
+#include <optional>
 #include <type_traits>
 
 namespace xmip::mh {
@@ -24,6 +25,24 @@ void pad(Bytes& out, size_t n) {
 size_t padding_for(Alignment a, size_t pos) {
     if (a.x == 0) return 0;
     return (a.y + a.x - pos % a.x) % a.x;
+}
+
+// An option that must be the last one of the message: the MN-HA
+// Authentication option (RFC 4285 5: "MUST be the last option") and
+// Binding Authorization Data (RFC 6275 6.2.7).
+bool must_be_last(uint8_t type) {
+    return type == opt::authentication || type == opt::binding_authorization_data;
+}
+
+// Padding before the last option such that it meets its alignment and ends
+// the message on its 8-octet boundary, so no padding follows it. None if
+// the alignment and the length cannot both be met (then the option is
+// aligned and the message padded after it, as for any other option).
+std::optional<size_t> padding_to_end_with(Alignment a, size_t pos, size_t option_len) {
+    for (size_t p = 0; p < 8; p++) {
+        if (padding_for(a, pos + p) == 0 && (pos + p + option_len) % 8 == 0) return p;
+    }
+    return std::nullopt;
 }
 
 Bytes option_body(const Option& o) {
@@ -78,7 +97,10 @@ Result<bool> encode_options(const Options& options, Bytes& out) {
             return make_error(Errc::auth_data_not_last, out.size());
         Bytes body = option_body(o);
         if (body.size() > 255) return make_error(Errc::option_too_long, out.size(), 0, type);
-        pad(out, padding_for(option_alignment(type), out.size()));
+        std::optional<size_t> before;
+        if (must_be_last(type) && i + 1 == options.size())
+            before = padding_to_end_with(option_alignment(type), out.size(), 2 + body.size());
+        pad(out, before.value_or(padding_for(option_alignment(type), out.size())));
         out.push_back(type);
         out.push_back(static_cast<uint8_t>(body.size()));
         put_bytes(out, body);

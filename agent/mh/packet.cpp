@@ -11,6 +11,7 @@ constexpr uint8_t kNextHopByHop = 0;
 constexpr uint8_t kNextRouting = 43;
 constexpr uint8_t kNextFragment = 44;
 constexpr uint8_t kNextDstOpts = 60;
+constexpr uint8_t kNextIpv6 = 41;  // IPv6-in-IPv6 (RFC 2473)
 constexpr uint8_t kOptPad1 = 0;
 constexpr uint8_t kOptPadN = 1;
 constexpr uint8_t kOptHomeAddress = 201;  // 0xC9: top bits 11, "discard and send ICMP"
@@ -122,6 +123,7 @@ Result<ParsedPacket> parse_packet(ByteView p) {
 
     info.mh_offset = pos;
     size_t remaining = end - pos;
+    if (remaining > 2) info.mh_type = p[pos + 2];
     auto fail = [&](Errc code, size_t offset) {
         return ParsedPacket{info, make_error(code, pos + offset, remaining > 2 ? p[pos + 2] : 0)};
     };
@@ -169,6 +171,15 @@ Result<Bytes> build_packet(const PacketSpec& spec, const Message& msg) {
     }
     Bytes b;
     b.reserve(kIpv6HeaderLength + ext.size() + mh->size());
+    const size_t inner_length = kIpv6HeaderLength + ext.size() + mh->size();
+    if (spec.tunnel) {
+        PacketSpec outer;
+        outer.src = spec.tunnel->src;
+        outer.dst = spec.tunnel->dst;
+        outer.hop_limit = spec.hop_limit;
+        b.reserve(kIpv6HeaderLength + inner_length);
+        put_ipv6_header(b, outer, static_cast<uint16_t>(inner_length), kNextIpv6);
+    }
     put_ipv6_header(b, spec, static_cast<uint16_t>(ext.size() + mh->size()), first);
     put_bytes(b, ext);
     put_bytes(b, *mh);
@@ -176,7 +187,7 @@ Result<Bytes> build_packet(const PacketSpec& spec, const Message& msg) {
 }
 
 Result<SocketParts> build_socket_parts(const PacketSpec& spec, const Message& msg) {
-    if (spec.routing_header2) return make_error(Errc::rh2_needs_raw_packet);
+    if (spec.routing_header2 || spec.tunnel) return make_error(Errc::rh2_needs_raw_packet);
     Result<Bytes> mh = encode(msg, spec.checksum_src(), spec.checksum_dst());
     if (!mh) return mh.error();
     SocketParts parts;

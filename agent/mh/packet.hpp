@@ -37,6 +37,9 @@ struct PacketInfo {
     std::optional<Type2RoutingHeader> routing_header2;  // type 2 routing header (6.4)
     size_t mh_offset = 0;                               // the MH within the packet
     size_t mh_length = 0;                               // (Header Len + 1) * 8 when decodable
+    // The MH Type byte when the packet holds it (even if the message does not
+    // decode): what a malformed message is counted as.
+    std::optional<uint8_t> mh_type;
 
     // The pseudo-header addresses the MH checksum was verified with.
     in6_addr checksum_src() const;
@@ -73,6 +76,17 @@ struct PacketSpec {
     uint8_t hop_limit = kDefaultHopLimit;
     uint8_t traffic_class = 0;
     uint32_t flow_label = 0;  // low 20 bits
+    // Sent inside an IPv6-in-IPv6 tunnel (RFC 2473) from `src` to `dst` of
+    // this outer header: a home agent's message to a home address whose
+    // mobile node is away, other than a BA (RFC 6275 6.1 forbids the type 2
+    // routing header to every other MH message; 10.4.2: the home agent
+    // tunnels what is addressed to the home address). Hop limit as above,
+    // traffic class and flow label 0.
+    struct Tunnel {
+        in6_addr src{};
+        in6_addr dst{};
+    };
+    std::optional<Tunnel> tunnel;
 
     in6_addr checksum_src() const { return home_address ? *home_address : src; }
     in6_addr checksum_dst() const { return routing_header2 ? *routing_header2 : dst; }
@@ -81,7 +95,8 @@ struct PacketSpec {
 // A whole IPv6 packet for an IPPROTO_RAW (header-included) socket: IPv6
 // header, type 2 routing header, Destination Options header with the HAO
 // (after the routing header, RFC 6275 6.3), then the MH with its checksum
-// computed by the rules above. Fails only when encode() does.
+// computed by the rules above; behind the outer header of spec.tunnel when
+// it has one. Fails only when encode() does.
 Result<Bytes> build_packet(const PacketSpec& spec, const Message& msg);
 
 // The Destination Options header holding only a Home Address option: next
@@ -95,7 +110,7 @@ Bytes home_address_dstopts(const in6_addr& home_address, uint8_t next_header = 1
 // IPV6_DSTOPTS bytes (empty without an HAO) and the MH, checksummed with the
 // home address as source. A type 2 routing header cannot be sent that way on
 // a kernel without MIP6 (IPV6_RTHDR refuses type 2): a spec with
-// routing_header2 fails with rh2_needs_raw_packet; use build_packet.
+// routing_header2 (or a tunnel) fails with rh2_needs_raw_packet; use build_packet.
 //
 // NOTE: Linux checksums raw IPPROTO_MH sockets itself by default (offset 4),
 // over the packet's IPv6 source, i.e. the care-of address: wrong when an HAO

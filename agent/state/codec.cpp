@@ -77,6 +77,7 @@ std::string encode(const HaState& s, int64_t written_ms) {
                {"registered_unix_ms", b.registered_ms},
                {"expires_unix_ms", b.expires_ms}};
         if (!b.seq_known) e["sequence_known"] = false;
+        if (b.link_local) e["link_local"] = true;
         arr.push_back(std::move(e));
     }
     j["bindings"] = std::move(arr);
@@ -122,6 +123,10 @@ Decoded<HaState> decode_ha(std::string_view text) {
             if (o.contains("sequence_known")) {
                 if (!o["sequence_known"].is_boolean()) throw Bad{where + ".sequence_known: not a boolean"};
                 b.seq_known = o["sequence_known"].get<bool>();
+            }
+            if (o.contains("link_local")) {
+                if (!o["link_local"].is_boolean()) throw Bad{where + ".link_local: not a boolean"};
+                b.link_local = o["link_local"].get<bool>();
             }
             if (!seen.insert(core::to_string(b.hoa)).second)
                 throw Bad{where + ": home address " + core::to_string(b.hoa) + " appears twice"};

@@ -37,6 +37,8 @@ struct HaBinding {
     // False for a binding adopted from the datapath without a record of its
     // sequence number (docs/restart.md); written only when false.
     bool seq_known = true;
+    // The BU had L set (RFC 6275 10.3.1); written only when true.
+    bool link_local = false;
 };
 
 struct HaState {

@@ -109,25 +109,35 @@ int main(int argc, char** argv) {
             dp.maps().set_config(cfg);
             for (const auto& d : xdp_devs) {
                 auto used = dp.attach_xdp(parse_role(role), xmip::core::ifindex_of(d), parse_mode(mode));
-                std::printf("%s: XDP %s (%s)\n", d.c_str(), role.c_str(), to_string(used));
+                std::printf("%s: XDP %s (%s, %s)\n", d.c_str(), role.c_str(), to_string(used),
+                            dp.attachments().back().taken_over ? "pinned link taken over" : "link pinned");
             }
             for (const auto& d : tc_devs) {
                 dp.attach_tc_egress(xmip::core::ifindex_of(d));
-                std::printf("%s: tc egress\n", d.c_str());
+                std::printf("%s: tc egress (%s)\n", d.c_str(), dp.attachments().back().mode.c_str());
             }
             dp.keep_attached();
             std::printf("maps pinned in %s\n", dp.pin_path().c_str());
             return 0;
         }
         if (detach->parsed()) {
-            Datapath dp(opts);  // reuses the pinned maps; only to detach and unpin
-            for (const auto& d : detach_devs)
-                if (unsigned idx = if_nametoindex(d.c_str())) detach_xdp_from(static_cast<int>(idx));
-            for (const auto& d : tc_devs)
-                if (unsigned idx = if_nametoindex(d.c_str()))
-                    detach_tc_egress_from(static_cast<int>(idx), true);
+            Datapath dp(opts);  // reuses the pinned maps and links; only to detach and unpin
+            // Only this instance's programs (its pinned links): a program
+            // someone else attached is named and left alone (exit status 1).
+            int rc = 0;
+            auto each = [&](const std::vector<std::string>& devs, void (Datapath::*detach)(int)) {
+                for (const auto& d : devs)
+                    if (unsigned idx = if_nametoindex(d.c_str())) try {
+                            (dp.*detach)(static_cast<int>(idx));
+                        } catch (const DatapathError& e) {
+                            std::fprintf(stderr, "xmip-dp: %s\n", e.what());
+                            rc = 1;
+                        }
+            };
+            each(detach_devs, &Datapath::detach_xdp);
+            each(tc_devs, &Datapath::detach_tc_egress);
             dp.unpin();
-            return 0;
+            return rc;
         }
         auto maps = DatapathMaps::open_pinned(pin_dir(opts));
         if (badd->parsed()) {

@@ -8,6 +8,7 @@
 #include "control/views.hpp"
 #include "core/host.hpp"
 #include "core/log.hpp"
+#include "mh/parameter_problem.hpp"
 #include "telemetry/datapath_counters.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
@@ -156,8 +157,12 @@ void Agent::setup_datapath() {
         int ifindex = core::ifindex_of(name);
         if (role.forwards) require_ipv6_conf(name, "forwarding", "1");
         auto mode = dp_->attach_xdp(cfg_.role, ifindex, to_dp(cfg_.datapath.xdp_mode));
-        XLOG_INFO("%s: XDP attached (%s)", name.c_str(), dp::to_string(mode));
-        if (role.tc_egress) dp_->attach_tc_egress(ifindex);
+        XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), dp::to_string(mode),
+                  dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
+        if (role.tc_egress) {
+            dp_->attach_tc_egress(ifindex);
+            XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
+        }
     }
 }
 
@@ -184,14 +189,26 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
             if (send_mobility(*ctx_, spec, be)) stats_.be_sent++;
             return;
         }
-        switch (e.mh_type) {
-            case 5: stats_.bu_drop_invalid++; break;
-            case 6: stats_.ba_drop_invalid++; break;
-            case 0: stats_.brr_drop_invalid++; break;
-            default: stats_.mh_drop_invalid++;
+        // One counter per malformed message, by the MH Type the packet holds
+        // (docs/security.md); a message too short to hold one is "other".
+        if (!p.info.mh_type) {
+            stats_.mh_drop_invalid++;
+        } else {
+            switch (*p.info.mh_type) {
+                case mh::mh_type::bu: stats_.bu_drop_invalid++; break;
+                case mh::mh_type::ba: stats_.ba_drop_invalid++; break;
+                case mh::mh_type::brr: stats_.brr_drop_invalid++; break;
+                default: stats_.mh_drop_invalid++;
+            }
         }
         XLOG_DEBUG("dropped MH from %s: %s", core::to_string(p.info.src).c_str(),
                    std::string(mh::to_string(e.code)).c_str());
+        // RFC 6275 9.2: Payload Proto not 59 or Header Len below the type's
+        // minimum: Parameter Problem code 0 at the field, rate-limited as
+        // ICMPv6 errors are (RFC 4443 2.4 f).
+        // (The message itself is counted above, sent or not.)
+        if (auto pointer = mh::parameter_problem_pointer(e); pointer && icmp_errors_.take(kIcmpErrorRate, loop_.now()))
+            raw_.send(mh::parameter_problem(p.info, packet, *pointer));
         return;
     }
     if (std::holds_alternative<mh::BindingError>(*p.message)) {
@@ -223,6 +240,9 @@ void Agent::register_control() {
         a.version = kVersion;
         a.instance = cfg_.instance;
         a.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
+        a.datapath = json::array();
+        for (const auto& at : dp_->attachments())
+            a.datapath.push_back({{"interface", at.interface}, {"hook", at.hook}, {"mode", at.mode}, {"link", at.link}});
         j.update(json(a));
         return j;
     });
@@ -264,7 +284,10 @@ void Agent::shutdown() {
     // nothing to lose and leaves the host clean. docs/restart.md.
     size_t bindings = 0;
     try {
-        if (dp_) bindings = dp_->maps().bindings().size();
+        if (service_)
+            bindings = service_->binding_count();  // the role's own count, not a dump of the map
+        else if (dp_)
+            bindings = dp_->maps().bindings().size();
     } catch (const std::exception& e) {
         XLOG_ERROR("while stopping: cannot read the binding map: %s", e.what());
         bindings = 1;  // unknown: do not risk a gap

@@ -12,6 +12,7 @@
 #include "core/event_loop.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/signal_reader.hpp"
+#include "ha/source_rate_limiter.hpp"
 #include "io/raw_sender.hpp"
 #include "metrics/metrics.hpp"
 #include "netlink/netlink.hpp"
@@ -56,6 +57,10 @@ private:
     StateDirectory store_{cfg_.paths.state_dir};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     SignallingStats stats_;
+    // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
+    // kIcmpErrorRate, for all sources together.
+    static constexpr ha::RateLimit kIcmpErrorRate{10, 10};
+    ha::TokenBucket icmp_errors_;
     std::unique_ptr<metrics::AgentMetrics> metrics_;  // when metrics.listen is set
     std::unique_ptr<Context> ctx_;
     std::unique_ptr<dp::SignalReader> signals_;

@@ -52,6 +52,10 @@ public:
     // other roles' commands with wrong_role.
     virtual nlohmann::json status() const = 0;
     virtual void register_commands(control::Server& server) = 0;
+    // How many bindings this role keeps in the datapath map, from its own
+    // records (a stop decides on it whether to keep forwarding; dumping a
+    // map of 10^6 entries to count them is not needed).
+    virtual size_t binding_count() const = 0;
     // SIGHUP: apply what can change without a restart.
     virtual void reload(const config::Config& c) = 0;
     // Clean stop: withdraw what this role announced (proxy entries, routes).

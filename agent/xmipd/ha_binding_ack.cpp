@@ -33,8 +33,11 @@ std::optional<OutgoingMessage> build_binding_ack(const in6_addr& ha_addr, const 
 OutgoingMessage build_refresh_request(const ha::Binding& b) {
     OutgoingMessage out;
     out.spec.src = b.ha_addr;
-    out.spec.dst = b.coa;
-    out.spec.routing_header2 = b.hoa;  // like the BA: through the care-of address
+    out.spec.dst = b.hoa;
+    // Not with a type 2 routing header (RFC 6275 6.1: only the BA may have
+    // one): to the home address, tunnelled to the care-of address like
+    // anything else the home agent sends there (10.4.2).
+    if (!core::same_addr(b.coa, b.hoa)) out.spec.tunnel = mh::PacketSpec::Tunnel{b.ha_addr, b.coa};
     out.msg = mh::BindingRefreshRequest{};
     return out;
 }

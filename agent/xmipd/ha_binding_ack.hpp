@@ -23,8 +23,8 @@ std::optional<OutgoingMessage> build_binding_ack(const in6_addr& ha_addr, const 
                                                  const ha::Outcome& o, const auth::SecurityAssociation* sa,
                                                  uint64_t timestamp);
 
-// A Binding Refresh Request for binding b: like the BA, through the
-// care-of address.
+// A Binding Refresh Request for binding b: to the home address, tunnelled
+// to the care-of address (no type 2 routing header: only a BA has one).
 OutgoingMessage build_refresh_request(const ha::Binding& b);
 
 }  // namespace xmip::agent

@@ -64,6 +64,7 @@ void HaService::recover() {
     for (const auto& hoa : plan.delete_from_map) {
         ctx_.tunnels.remove(hoa);
         ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     }
     for (const auto& r : plan.restore) {
         ha::Binding b;
@@ -75,6 +76,7 @@ void HaService::recover() {
         b.registered = clock.to_mono(r.binding.registered_ms);
         b.expires = clock.to_mono(r.binding.expires_ms);
         b.seq_known = r.seq_known;
+        b.link_local = r.binding.link_local;
         cache_.restore(b);
         if (r.write_map) {
             activate(b);  // the map, proxy ND with an unsolicited NA, the refresh request
@@ -83,6 +85,7 @@ void HaService::recover() {
             // even a rewrite); the proxy entry survived too unless someone
             // removed it, and replacing it is idempotent.
             ctx_.kernel.add_proxy_neigh(home_ifindex_, b.hoa);
+            if (b.link_local) ctx_.kernel.add_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
             refresh_.schedule(b);
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
@@ -112,6 +115,7 @@ void HaService::persist() {
         r.registered_ms = clock.to_unix_ms(b.registered);
         r.expires_ms = clock.to_unix_ms(b.expires);
         r.seq_known = b.seq_known;
+        r.link_local = b.link_local;
         s.bindings.push_back(r);
     }
     if (auto err = ctx_.store.write(state::encode(s, clock.unix_ms))) {

@@ -1,5 +1,7 @@
 #include "xmipd/ha_service.hpp"
 
+#include <cstring>
+
 #include "auth/ntp_time.hpp"
 #include "core/log.hpp"
 #include "xmipd/ha_binding_ack.hpp"
@@ -8,6 +10,14 @@ namespace xmip::agent {
 
 using core::to_string;
 using Action = ha::Outcome::Action;
+
+in6_addr link_local_of(const in6_addr& hoa) {
+    in6_addr ll{};
+    ll.s6_addr[0] = 0xfe;
+    ll.s6_addr[1] = 0x80;
+    std::memcpy(&ll.s6_addr[8], &hoa.s6_addr[8], 8);  // the interface identifier (RFC 4291 2.5.6)
+    return ll;
+}
 
 HaService::HaService(Context& ctx, const config::Config& cfg)
     : ctx_(ctx),
@@ -19,11 +29,17 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
       commit_([this] { persist(); }),
       dad_(ctx.loop, ctx.wire, home_ifindex_, [this](const DadProbes::Result& r) { dad_done(r); }),
       refresh_(ctx.loop, [this](const in6_addr& hoa) { send_refresh_request(hoa); }) {
-    // Proxy Neighbour Discovery answers for registered home addresses; the
-    // datapath hands this address's signalling to us and decapsulates what
-    // mobile nodes tunnel to it.
-    if (!ctx_.kernel.set_ipv6_conf(cfg_.home_link, "proxy_ndp", "1"))
-        throw std::runtime_error("cannot set net.ipv6.conf." + cfg_.home_link + ".proxy_ndp = 1");
+    // Proxy Neighbour Discovery answers for registered home addresses.
+    // "all" too: a unicast NS addressed to a home address (a router's NUD
+    // probe, RFC 6275 10.4.1) is not local, and ip6_forward() hands it to
+    // the proxy only when net.ipv6.conf.all.proxy_ndp is set (the
+    // interface's setting covers multicast solicitations only). Proxy
+    // entries exist on the home link alone, so nothing else is proxied.
+    // The datapath hands this address's signalling to us and decapsulates
+    // what mobile nodes tunnel to it.
+    for (const std::string scope : {cfg_.home_link, std::string("all")})
+        if (!ctx_.kernel.set_ipv6_conf(scope, "proxy_ndp", "1"))
+            throw std::runtime_error("cannot set net.ipv6.conf." + scope + ".proxy_ndp = 1");
     ctx_.tunnels.add_local(ha_addr_, LocalAddress::TunnelEnd);
     home_link_ = std::make_unique<HomeLink>(ctx_, cfg_, home_ifindex_, ctx_.kernel.link(home_ifindex_).mac,
                                             [this](const in6_addr& target) { dad_.advertised(target); });
@@ -96,6 +112,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     req.seq = bu.sequence;
     req.ack = bu.ack();
     req.home = bu.home_registration();
+    req.link_local = bu.link_local_compat();
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
@@ -176,14 +193,23 @@ void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
 
 void HaService::activate(const ha::Binding& b) {
     commit_.changed();  // the cache already holds b: on disk before the map and the BA
-    commit_.after_commit([this, hoa = b.hoa, t = Tunnel{b.ha_addr, b.coa}] {
+    commit_.after_commit([this, hoa = b.hoa, t = Tunnel{b.ha_addr, b.coa}, link_local = b.link_local] {
         ctx_.tunnels.set(hoa, t);
         // Defend the home address on the home link (RFC 6275 10.4.1): the
         // kernel answers solicitations from the proxy entry; the unsolicited
         // advertisement makes neighbours that cached the mobile node's own
-        // address switch now.
+        // address switch now. With L set, the same for the link-local
+        // address with its interface identifier (10.3.1); without, none
+        // (a refresh may clear L).
         ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa);
         home_link_->claim(hoa);
+        const in6_addr ll = link_local_of(hoa);
+        if (link_local) {
+            ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+            home_link_->claim(ll);
+        } else {
+            ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
+        }
     });
     refresh_.schedule(b);
 }
@@ -194,6 +220,7 @@ void HaService::deactivate(const in6_addr& hoa) {
     commit_.after_commit([this, hoa] {
         ctx_.tunnels.remove(hoa);
         ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     });
 }
 
@@ -247,7 +274,10 @@ void HaService::reload(const config::Config& c) {
 
 void HaService::stop(bool keep_forwarding) {
     if (keep_forwarding) return;  // the successor takes over the proxy entries too
-    for (const auto& b : cache_.bindings()) ctx_.kernel.del_proxy_neigh(home_ifindex_, b.hoa);
+    for (const auto& b : cache_.bindings()) {
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, b.hoa);
+        if (b.link_local) ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
+    }
 }
 
 }  // namespace xmip::agent

@@ -25,6 +25,11 @@
 
 namespace xmip::agent {
 
+// fe80::/64 with the interface identifier of `hoa`: the mobile node's
+// link-local address a home agent defends when the BU has L set (RFC 6275
+// 10.3.1, 10.4.1).
+in6_addr link_local_of(const in6_addr& hoa);
+
 class HaService final : public Service {
 public:
     HaService(Context& ctx, const config::Config& cfg);
@@ -33,6 +38,7 @@ public:
     void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     void register_commands(control::Server& server) override;
+    size_t binding_count() const override { return cache_.size(); }
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
     void begin_batch() override { commit_.begin_batch(); }

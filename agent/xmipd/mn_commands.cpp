@@ -41,6 +41,8 @@ nlohmann::json MnService::bindings() const {
     return nlohmann::json::array({nlohmann::json(e)});
 }
 
+size_t MnService::binding_count() const { return ctx_.tunnels.find(hoa_) ? 1 : 0; }
+
 void MnService::register_commands(control::Server& s) {
     s.handle(control::cmd::kBindingUpdateList, [this](const nlohmann::json&) { return bindings(); });
 }

@@ -30,6 +30,7 @@ public:
     void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
     void register_commands(control::Server& server) override;
+    size_t binding_count() const override;  // 0 or 1: the home address's tunnel
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
 

@@ -18,11 +18,11 @@ import struct
 import sys
 
 from scapy.layers.inet import IP, UDP as UDP4
-from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6PacketTooBig, IPv6,
+from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6PacketTooBig, IPv6,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, PadN, UDP)
 from scapy.layers.l2 import ARP, Dot1Q, Ether
-from scapy.layers.inet6 import MIP6MH_BA, MIP6MH_BU
+from scapy.layers.inet6 import MIP6MH_BA, MIP6MH_BRR, MIP6MH_BU
 from scapy.packet import Raw
 
 # ---- the sandbox ---------------------------------------------------------
@@ -32,7 +32,7 @@ MAC = {
     "dp0": "02:00:00:00:01:02", "cn": "02:00:00:00:01:10",
     "dp1": "02:00:00:00:03:01", "coa": "02:00:00:00:03:64", "gw7": "02:00:00:00:03:07",
     "gw9": "02:00:00:00:03:09", "visitor": "02:00:00:00:03:50",
-    "dp2": "02:00:00:00:27:02",
+    "dp2": "02:00:00:00:27:02", "router": "02:00:00:00:27:01",
     "dp3": "02:00:00:00:33:01",  # a mobile node's interface: a host, forwarding off
 }
 HA = "2001:db8:2700::2"          # home agent address (on dp2, the home link)
@@ -243,6 +243,32 @@ case("ha_jumbogram_pass", "ha_xdp", "dp0", "ha", f, XDP_PASS, None, "PASS_EXTHDR
      len(f) - 0, why="payload length 0 + hop-by-hop: a jumbogram, left to the stack")
 CASES[-1]["count_bytes"] = len(bytes(f))
 
+# What stays on the home link (RFC 6275 10.4.1, RFC 4291 2.5.6): passed, never tunnelled.
+ROUTER = "2001:db8:2700::1"
+ROUTER_LL = "fe80::27:1"
+f = Ether(src=MAC["router"], dst=MAC["dp2"]) / IPv6(src=ROUTER, dst=HOA, hlim=255) / \
+    ICMPv6ND_NS(tgt=HOA)
+case("ha_nd_unicast_ns_to_hoa_pass", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_HOME_LINK",
+     len(f[IPv6]), why="a router's unicast NUD probe for a bound HoA, to the HA's MAC: "
+     "the home agent answers it (proxy ND), the tunnel must not take it")
+
+f = Ether(src=MAC["router"], dst=MAC["dp2"]) / IPv6(src=ROUTER_LL, dst=HOA, hlim=255) / \
+    ICMPv6ND_NA(tgt=ROUTER, R=1, S=1, O=0)
+case("ha_nd_na_to_hoa_pass", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_HOME_LINK",
+     len(f[IPv6]), why="an NA answering the HA's solicitation from the home address")
+
+f = Ether(src=MAC["router"], dst=MAC["dp2"]) / IPv6(src=ROUTER_LL, dst=HOA, hlim=64) / \
+    ICMPv6EchoRequest(id=3, seq=3)
+case("ha_link_local_source_to_hoa_pass", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_HOME_LINK",
+     len(f[IPv6]), why="a link-local source is never forwarded: not tunnelled")
+
+f = Ether(src=MAC["cn"], dst=MAC["dp0"]) / IPv6(src=CN, dst=HOA, hlim=64) / ICMPv6ND_NS(tgt=HOA)
+inner = dec_hlim(bytes(f[IPv6]))
+case("ha_nd_hop_limit_below_255_tunnelled", "ha_xdp", "dp0", "ha", f, XDP_REDIRECT,
+     Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA),
+     "ENCAP_REDIRECT", len(inner) + 40,
+     why="hop limit 64: not valid ND (RFC 4861), forwarded like any packet")
+
 # 2. Home agent uplink (reverse tunnel).
 inner = bytes(IPv6(src=HOA, dst=CN, hlim=30, fl=7) / UDP(sport=5001, dport=40000) / payload(20))
 f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner)
@@ -374,6 +400,14 @@ f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / ba
 case("mn_binding_ack_with_rh2_to_agent", "mn_xdp", "dp1", "mn", f, XDP_DROP, None,
      "SIGNAL_TO_AGENT", len(bytes(ba)), signal=ba,
      why="the kernel would drop the type 2 routing header: xmipd gets the packet")
+
+brr = IPv6(src=MN_HA, dst=MN_HOA) / MIP6MH_BRR()
+f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=MN_HA, dst=MN_COA) / brr
+case("mn_tunnelled_brr_to_agent", "mn_xdp", "dp1", "mn", f, XDP_DROP,
+     Ether(src=MAC["gw9"], dst=MAC["coa"]) / brr,
+     "SIGNAL_TO_AGENT", len(bytes(brr)), signal=brr,
+     why="a Binding Refresh Request tunnelled by the home agent (no type 2 routing header, "
+     "RFC 6275 6.1): the tunnel ends, the agent gets the inner packet")
 
 f = Ether(src=MAC["gw9"], dst=MAC["coa"]) / IPv6(src=CN, dst=MN_COA) / UDP() / payload(4)
 case("mn_plain_traffic_to_coa_pass", "mn_xdp", "dp1", "mn", f, XDP_PASS, None, "PASS_NOT_MOBILE",

@@ -8,8 +8,11 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <set>
 
 #include "telemetry/datapath_counters.hpp"
@@ -111,9 +114,38 @@ TEST(Loader, BatchWriteInstallsEveryBinding) {
     EXPECT_EQ(d.maps().bindings().size(), 20000u);
 }
 
+// Programs on the tcx egress hook of ifindex (kernel 6.6+); -1 without tcx.
+int tcx_egress_progs(int ifindex) {
+    __u32 count = 0;
+    if (bpf_prog_query(ifindex, static_cast<bpf_attach_type>(47 /* BPF_TCX_EGRESS */), 0, nullptr, nullptr,
+                       &count) != 0)
+        return -1;
+    return static_cast<int>(count);
+}
+
+bool legacy_tc_filter_on(int ifindex) {
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, q, .handle = 0x786d, .priority = 1);
+    return bpf_tc_query(&hook, &q) == 0;
+}
+
+// Someone else's XDP program, attached the classic way (netlink, no link).
+struct ForeignXdp {
+    std::unique_ptr<dp::Datapath> other;
+    uint32_t id = 0;
+    ForeignXdp(int ifindex) {
+        dp::Options o = opts("foreign");
+        o.pin_maps = false;
+        other = std::make_unique<dp::Datapath>(o);
+        EXPECT_EQ(bpf_xdp_attach(ifindex, other->xdp_prog_fd(dp::Role::HomeAgent), XDP_FLAGS_SKB_MODE, nullptr), 0);
+        id = xdp_prog_on(ifindex);
+    }
+};
+
 TEST(Loader, AttachesAndDetachesOnDestruction) {
     XMIP_REQUIRE_SANDBOX();
     const int ifx = test::veth_pair("ld0");
+    std::string tc_mode;
     {
         auto o = opts("attach");
         o.pin_maps = false;
@@ -121,11 +153,23 @@ TEST(Loader, AttachesAndDetachesOnDestruction) {
         d.attach_xdp(dp::Role::MobileNode, ifx);
         d.attach_tc_egress(ifx);
         EXPECT_NE(xdp_prog_on(ifx), 0u);
+        auto a = d.attachments();
+        ASSERT_EQ(a.size(), 2u);
+        EXPECT_EQ(a[0].hook, "xdp");
+        EXPECT_TRUE(a[0].link);
+        tc_mode = a[1].mode;
+        // tcx where the kernel has it (6.6+), a clsact filter elsewhere.
+        if (tcx_egress_progs(ifx) >= 0) {
+            EXPECT_EQ(tc_mode, "tcx");
+            EXPECT_EQ(tcx_egress_progs(ifx), 1);
+        } else {
+            EXPECT_EQ(tc_mode, "clsact");
+            EXPECT_TRUE(legacy_tc_filter_on(ifx));
+        }
     }
     EXPECT_EQ(xdp_prog_on(ifx), 0u) << "XDP program left behind";
-    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifx, .attach_point = BPF_TC_EGRESS);
-    LIBBPF_OPTS(bpf_tc_opts, q, .handle = 0x786d, .priority = 1);
-    EXPECT_NE(bpf_tc_query(&hook, &q), 0) << "tc filter left behind";
+    EXPECT_FALSE(legacy_tc_filter_on(ifx)) << "tc filter left behind";
+    if (tc_mode == "tcx") EXPECT_EQ(tcx_egress_progs(ifx), 0) << "tcx program left behind";
 }
 
 // XDP_REDIRECT goes through the devmap of the namespace's links
@@ -162,20 +206,102 @@ TEST(Loader, AttachFillsTheRedirectDevmapWithTheNamespacesLinks) {
     EXPECT_TRUE(d.tx_ports().empty());
 }
 
-TEST(Loader, KeepAttachedLeavesForwardingInPlace) {
+TEST(Loader, KeepAttachedLeavesForwardingInPlaceAndTheNextStartTakesItOver) {
     XMIP_REQUIRE_SANDBOX();
     const int ifx = test::veth_pair("ld1");
+    uint32_t first_prog = 0;
     {
         dp::Datapath d(opts("keep"));
-        EXPECT_EQ(d.attach_xdp(dp::Role::HomeAgent, ifx, dp::XdpMode::Generic),
-                  dp::XdpMode::Generic);
+        EXPECT_EQ(d.attach_xdp(dp::Role::HomeAgent, ifx, dp::XdpMode::Generic), dp::XdpMode::Generic);
+        d.attach_tc_egress(ifx);
+        first_prog = xdp_prog_on(ifx);
         d.keep_attached();
     }
-    EXPECT_NE(xdp_prog_on(ifx), 0u);
-    dp::detach_xdp_from(ifx);
-    EXPECT_EQ(xdp_prog_on(ifx), 0u) << "detach must also find a generic-mode program";
-    dp::Datapath d(opts("keep"));
+    EXPECT_EQ(xdp_prog_on(ifx), first_prog) << "the program went with the object that kept it";
+    EXPECT_TRUE(fs::exists("/sys/fs/bpf/xmip-test/keep/link_xdp_ld1"));
+    {
+        dp::Datapath d(opts("keep"));
+        // Auto would pick native on a veth: the pinned link's mode is kept.
+        EXPECT_EQ(d.attach_xdp(dp::Role::HomeAgent, ifx), dp::XdpMode::Generic);
+        d.attach_tc_egress(ifx);
+        for (const auto& a : d.attachments()) EXPECT_TRUE(a.taken_over) << a.interface << " " << a.hook;
+        const uint32_t now = xdp_prog_on(ifx);
+        EXPECT_NE(now, 0u);
+        EXPECT_NE(now, first_prog) << "the new start's program did not replace the old one";
+        if (tcx_egress_progs(ifx) >= 0) EXPECT_EQ(tcx_egress_progs(ifx), 1) << "two egress programs after a takeover";
+        d.keep_attached();
+    }
+    {
+        // A tool (xmip-dp detach) removes what the instance pinned.
+        dp::Datapath d(opts("keep"));
+        d.detach_xdp(ifx);
+        d.detach_tc_egress(ifx);
+        EXPECT_EQ(xdp_prog_on(ifx), 0u);
+        if (tcx_egress_progs(ifx) >= 0) EXPECT_EQ(tcx_egress_progs(ifx), 0);
+        EXPECT_FALSE(fs::exists("/sys/fs/bpf/xmip-test/keep/link_xdp_ld1"));
+        d.unpin();
+    }
+    EXPECT_FALSE(fs::exists("/sys/fs/bpf/xmip-test/keep"));
+}
+
+// kill -9: no destructor runs; the pinned link keeps the program attached
+// and the next start takes it over.
+TEST(Loader, PinnedLinkSurvivesACrashAndIsTakenOver) {
+    XMIP_REQUIRE_SANDBOX();
+    const int ifx = test::veth_pair("ld4");
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        try {
+            dp::Datapath d(opts("crash"));
+            d.attach_xdp(dp::Role::HomeAgent, ifx);
+            _exit(0);  // as if killed: no destructor, no detach
+        } catch (...) {
+            _exit(1);
+        }
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const uint32_t before = xdp_prog_on(ifx);
+    EXPECT_NE(before, 0u) << "the crashed process's program went away";
+    dp::Datapath d(opts("crash"));
+    d.attach_xdp(dp::Role::HomeAgent, ifx);
+    EXPECT_TRUE(d.attachments().at(0).taken_over);
+    EXPECT_NE(xdp_prog_on(ifx), before);
+    d.detach_all();
+    EXPECT_EQ(xdp_prog_on(ifx), 0u);
     d.unpin();
+}
+
+TEST(Loader, SomeoneElsesXdpProgramIsRefusedAndLeftAlone) {
+    XMIP_REQUIRE_SANDBOX();
+    const int theirs = test::veth_pair("ld2");
+    const int ours = test::veth_pair("ld3");
+    ForeignXdp foreign(theirs);
+    ASSERT_NE(foreign.id, 0u);
+    {
+        dp::Datapath d(opts("own"));
+        try {
+            d.attach_xdp(dp::Role::HomeAgent, theirs);
+            ADD_FAILURE() << "attached over someone else's program";
+        } catch (const dp::DatapathError& e) {
+            const std::string m = e.what();
+            EXPECT_NE(m.find("ld2 already has an XDP program (id " + std::to_string(foreign.id)), std::string::npos) << m;
+            EXPECT_NE(m.find("leaves it alone"), std::string::npos) << m;
+        }
+        EXPECT_EQ(xdp_prog_on(theirs), foreign.id);
+        // A detach by this instance (xmip-dp detach) does not touch it either.
+        EXPECT_THROW(d.detach_xdp(theirs), dp::DatapathError);
+        EXPECT_EQ(xdp_prog_on(theirs), foreign.id);
+        d.attach_xdp(dp::Role::HomeAgent, ours);
+        EXPECT_NE(xdp_prog_on(ours), 0u);
+        d.detach_all();  // a clean stop: ours only
+        d.unpin();
+    }
+    EXPECT_EQ(xdp_prog_on(ours), 0u);
+    EXPECT_EQ(xdp_prog_on(theirs), foreign.id) << "a stop removed someone else's program";
+    bpf_xdp_detach(theirs, XDP_FLAGS_SKB_MODE, nullptr);
 }
 
 TEST(Loader, RejectsBadInstanceNames) {

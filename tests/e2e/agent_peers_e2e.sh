@@ -11,14 +11,19 @@
 #   h0 2001:db8:2700::1/64 ---- ha0 2001:db8:2700::2/64 (home link)
 #                                  ha1 2001:db8:3::1/64 ---- m0 2001:db8:3::100/64 (CoA)
 #                                                               2001:db8:3::101/64 (2nd CoA)
-#   A1. registration: a BU (HAO, A|H, seq N, lifetime L) is answered within 3 s
+#   A1. registration: a BU (HAO, A|H|L, seq N, lifetime L) is answered within 3 s
 #       by a valid BA: status 0, sequence N, lifetime <= L, RH2 = HoA, to the CoA
 #   A2. state: bcache HoA -> CoA, proxy ND entry for the HoA on the home link,
 #       the datapath binding; a home-link host's ping to the HoA arrives at the
 #       CoA tunnelled (outer HA -> CoA, next header 41, inner -> HoA)
+#   A2b. the home link while the MN is away: the home-link host's NUD probe
+#       for the HoA (unicast to the HA's MAC) is answered, its entry stays
+#       REACHABLE through the HA's MAC (RFC 6275 10.4.1; not tunnelled); L was
+#       set, so an NS for fe80::<HoA's interface identifier> is answered too
 #   A3. an older sequence number gets status 135 with the last accepted one;
 #       the binding does not change (the BU came from another CoA)
-#   A4. a home address outside the home prefix gets status 132
+#   A4. a home address outside the home prefix (no security association)
+#       gets status 146: authentication comes first (docs/security.md)
 #   A5. deregistration (lifetime 0) gets status 0 and removes the binding, the
 #       proxy entry and the datapath binding
 #   A6. a BU with a bad MH checksum and a truncated one get no answer, are
@@ -71,7 +76,7 @@ done
 XMIPD=$(e2e_abspath "$XMIPD")
 MH_INSPECT=$(e2e_abspath "$MH_INSPECT")
 XMIP_DP=$(e2e_abspath "$XMIP_DP")
-e2e_require_tools ip ethtool tcpdump tshark ping mountpoint "$PY"
+e2e_require_tools ip tc bpftool ethtool tcpdump tshark ping mountpoint "$PY"
 "$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
 
 # ---- addresses -----------------------------------------------------------------
@@ -229,10 +234,13 @@ setup_part_a() {
 	must ip -n "$NS_HOME" link set h0 up
 	must ip -n "$NS_MNA" link set m0 up
 	# The HA redirects into ha1 (tunnel, BA) and maybe ha0: their peers need
-	# NAPI (GRO) or the frames are lost (docs/datapath.md); the hosts compute
+	# NAPI (an XDP program; GRO too) or the frames are lost (docs/datapath.md,
+	# "veth peers"); the hosts compute
 	# checksums in software (a frame redirected by XDP loses CHECKSUM_PARTIAL).
 	must on "$NS_HOME" ethtool -K h0 gro on tx-checksumming off
 	must on "$NS_MNA" ethtool -K m0 gro on tx-checksumming off
+	must e2e_peer_xdp "$NS_HOME" h0
+	must e2e_peer_xdp "$NS_MNA" m0
 	must ip -n "$NS_HA" -6 addr add $HA/64 dev ha0 nodad
 	must ip -n "$NS_HA" -6 addr add $HA_VISITED/64 dev ha1 nodad
 	must ip -n "$NS_HOME" -6 addr add $HOME_NB/64 dev h0 nodad
@@ -269,9 +277,9 @@ EOF
 
 # A1 ------------------------------------------------------------------------------
 check_registration() {
-	local name="A1. registration: BU (HAO, A|H, seq $SEQ, lifetime $LIFETIME s) from the CoA is acknowledged" out=$WORK/a1.json
+	local name="A1. registration: BU (HAO, A|H|L, seq $SEQ, lifetime $LIFETIME s) from the CoA is acknowledged" out=$WORK/a1.json
 	local PROBLEMS=()
-	probe "$out" --kind bu --coa $COA --hoa $HOA --seq $SEQ --lifetime $LIFETIME --timeout 3
+	probe "$out" --kind bu --coa $COA --hoa $HOA --seq $SEQ --lifetime $LIFETIME --timeout 3 --flags AHL
 	local el lt
 	el=$(jget "$out" elapsed_s)
 	if [[ ! -s $out.inspect ]]; then
@@ -333,6 +341,37 @@ check_state() {
 	report "$name" "bcache: $HOA -> $COA (seq $SEQ, active); HA proxies $HOA on ha0; datapath: $HOA remote $COA local $HA" \
 		"ping from the home link: 3/3 echo requests arrived at the CoA as IPv6-in-IPv6 $HA -> $COA carrying $HOME_NB -> $HOA" \
 		-- "${PROBLEMS[@]}"
+}
+
+# A2b -----------------------------------------------------------------------------
+check_home_link_nd() {
+	local name="A2b. home link: ND for the away HoA is the HA's to answer (NUD stays REACHABLE through its MAC); with L, fe80::4 too"
+	local PROBLEMS=() entry ll=fe80::4 i proxy
+	# The home-link host probes soon: 1 s from STALE to its unicast NUD probe.
+	must on "$NS_HOME" sysctl -qw net.ipv6.neigh.h0.delay_first_probe_time=1 net.ipv6.neigh.h0.retrans_time_ms=300
+	must on "$NS_HOME" ip -6 neigh replace $HOA lladdr $MAC_HA0 dev h0 nud stale
+	# Traffic makes it DELAY, then PROBE: a unicast NS to the HA's MAC for the
+	# HoA (the echo requests themselves are tunnelled to the CoA).
+	on "$NS_HOME" ping -6 -c 1 -W 1 -I $HOME_NB $HOA >/dev/null 2>&1
+	for ((i = 0; i < 25; i++)); do
+		entry=$(ip -n "$NS_HOME" -6 neigh show $HOA dev h0)
+		[[ $entry == *REACHABLE* ]] && break
+		sleep 0.2
+	done
+	[[ $entry == *"lladdr $MAC_HA0"*REACHABLE* ]] ||
+		PROBLEMS+=("the home-link host's entry for $HOA after its NUD probe: '$entry', expected lladdr $MAC_HA0 REACHABLE")
+	proxy=$(ip -n "$NS_HA" -6 neigh show proxy)
+	grep -q "^$ll dev ha0" <<<"$proxy" || PROBLEMS+=("no proxy entry for $ll on ha0 (ip -6 neigh show proxy: '${proxy}')")
+	# Its link-local address: resolved by a multicast NS, answered by the HA.
+	on "$NS_HOME" ping -6 -c 1 -W 2 "$ll%h0" >/dev/null 2>&1
+	for ((i = 0; i < 15; i++)); do
+		entry=$(ip -n "$NS_HOME" -6 neigh show $ll dev h0)
+		[[ $entry == *"lladdr $MAC_HA0"* ]] && break
+		sleep 0.2
+	done
+	[[ $entry == *"lladdr $MAC_HA0"* ]] ||
+		PROBLEMS+=("the NS for $ll was not answered with the HA's MAC: '$entry'")
+	report "$name" "NUD for $HOA: REACHABLE, lladdr $MAC_HA0 (the HA's); $ll resolved to $MAC_HA0 (proxy entry)" -- "${PROBLEMS[@]}"
 }
 
 # snapshot of the binding as the HA holds it (bcache + datapath), for "nothing changed"
@@ -541,6 +580,7 @@ if setup_part_a; then
 	say "HA agent up (pid $HA_PID), control socket $WORK/ha.sock"
 	check_registration
 	check_state
+	check_home_link_nd
 	check_old_sequence
 	check_wrong_prefix
 	check_forged
@@ -723,7 +763,7 @@ check_mn_stop() {
 	expect_eq "exit status" "$STOP_STATUS" 0
 	grep -q "stopped; datapath detached" "$WORK/xmipd-mn.log" || PROBLEMS+=("its log does not say 'stopped; datapath detached'")
 	grep -q ' xdp' <<<"$(ip -n "$NS_MNB" link show dev mn0)" && PROBLEMS+=("an XDP program is still attached to mn0")
-	[[ -n $(tc -n "$NS_MNB" filter show dev mn0 egress 2>/dev/null) ]] && PROBLEMS+=("a tc egress filter is still on mn0")
+	[[ -n $(egress_progs "$NS_MNB" mn0) ]] && PROBLEMS+=("an egress program (tcx or tc) is still on mn0")
 	[[ -e $BPFFS/mn ]] && PROBLEMS+=("maps still pinned under $BPFFS/mn")
 	grep -q "inet6 $COA_B/" <<<"$(ip -n "$NS_MNB" -6 addr show dev mn0)" && PROBLEMS+=("the care-of address $COA_B is still on mn0")
 	routes=$(ip -n "$NS_MNB" -6 route show default | grep "src $HOA" || true)

@@ -225,6 +225,7 @@ setup() {
 	must on "$NS_CN" ethtool -K cn0 gro on tx-checksumming off
 	must on "$NS_MN" ethtool -K mn0 gro on tx-checksumming off
 	must on "$NS_HOME" ethtool -K h0 gro on tx-checksumming off
+	for x in "$NS_CN cn0" "$NS_MN mn0" "$NS_HOME h0"; do must e2e_peer_xdp $x; done
 	must ip -n "$NS_CN" -6 addr add $CN/64 dev cn0 nodad
 	must ip -n "$NS_CN" -6 route add default via $HA_CN_SIDE dev cn0
 	must ip -n "$NS_HA" -6 addr add $HA_CN_SIDE/64 dev ha0 nodad

@@ -105,7 +105,7 @@ for b in XMIPD MH_INSPECT XMIP_DP MIPCTL; do
 	[[ -x ${!b} ]] || { echo "$SELF: no executable at ${!b} (build first, or --${b,,} PATH)" >&2; exit 2; }
 	printf -v "$b" '%s' "$(e2e_abspath "${!b}")"
 done
-e2e_require_tools ip tc ethtool radvd tcpdump tshark ping mountpoint "$PY"
+e2e_require_tools ip tc bpftool ethtool radvd tcpdump tshark ping mountpoint "$PY"
 if [[ -n $PCAP_DIR ]]; then
 	mkdir -p "$PCAP_DIR" && PCAP_DIR=$(cd "$PCAP_DIR" && pwd)
 fi
@@ -501,8 +501,8 @@ mn_routing() {
 		PROBLEMS+=("the MN's default route (metric 512) is not via AR $ar_ll, from $HOA, mtu 1460: '$def'")
 	get=$(ip -n "$NS_MN" -6 route get "$CN" 2>&1)
 	[[ $get == *"src $HOA "* ]] || PROBLEMS+=("ip route get $CN on the MN does not pick the HoA as source: '$get'")
-	tcf=$(tc -n "$NS_MN" filter show dev mn0 egress 2>&1)
-	[[ $tcf == *xmip_mn_egress* ]] || PROBLEMS+=("no xmip_mn_egress tc program on mn0's egress: '$tcf'")
+	tcf=$(egress_progs "$NS_MN" mn0)
+	[[ $tcf == *xmip_mn_egress* ]] || PROBLEMS+=("no xmip_mn_egress program on mn0's egress (tcx or tc): '$tcf'")
 	# No -I: the application does not choose, the kernel's source selection
 	# does, and what it sends is tunnelled to the HA (decapsulated there).
 	local d0 d1
@@ -1037,8 +1037,8 @@ clean_stop() {
 	xdp=$(ip -n "$NS_MN" -d link show dev mn0 | grep -E 'xdp|prog/xdp')
 	[[ -z $xdp ]] || PROBLEMS+=("mn0 still has an XDP program: $xdp")
 	local tcf
-	tcf=$(tc -n "$NS_MN" filter show dev mn0 egress 2>/dev/null)
-	[[ -z $tcf ]] || PROBLEMS+=("mn0 still has a tc egress filter: $(head -2 <<<"$tcf" | paste -sd ' ')")
+	tcf=$(egress_progs "$NS_MN" mn0)
+	[[ -z $tcf ]] || PROBLEMS+=("mn0 still has an egress program (tcx or tc): $(head -2 <<<"$tcf" | paste -sd ' ')")
 	local pinned
 	pinned=$(cd "$RT_BPFFS" && find . -mindepth 1 | sort | paste -sd ' ')
 	[[ $pinned == "$BPFFS_FRESH" ]] ||

@@ -115,6 +115,7 @@ must ip -n "$NS_HA" link add ha1 address $MAC_HA1 type veth peer name m0 netns "
 for l in ha0 ha1; do must ip -n "$NS_HA" link set "$l" up; done
 for l in h0 m0; do must ip -n "$NS_PEER" link set "$l" up; done
 must on "$NS_PEER" ethtool -K m0 gro on tx-checksumming off
+must e2e_peer_xdp "$NS_PEER" m0
 must ip -n "$NS_HA" -6 addr add $HA/64 dev ha0 nodad
 must ip -n "$NS_HA" -6 addr add $HA_VISITED/64 dev ha1 nodad
 must ip -n "$NS_PEER" -6 addr add $PEER/64 dev m0 nodad

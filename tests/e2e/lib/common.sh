@@ -260,6 +260,17 @@ on() {
 	ip netns exec "$ns" "$@" 3>&- 4>&-
 }
 
+# egress_progs NS DEV: the names of the BPF programs on DEV's egress, one a
+# line: tc filters (clsact, kernels without tcx) and tcx links (6.6+, which
+# `tc filter show` does not list; lib/tcx_progs.py asks the kernel).
+egress_progs() {
+	local ns=$1 dev=$2 id
+	grep -o 'xmip_[a-z_]*' <<<"$(tc -n "$ns" filter show dev "$dev" egress 2>/dev/null)"
+	for id in $(on "$ns" "$PY" "$LIB/tcx_progs.py" "$dev" egress 2>/dev/null); do
+		grep -o 'name [^ ]*' <<<"$(bpftool prog show id "$id" 2>/dev/null)" | cut -d' ' -f2
+	done
+}
+
 # e2e_track PID: a process of ours, stopped by the cleanup and recorded in
 # $WORK/pids, which a later --teardown reads too.
 e2e_track() {
@@ -463,4 +474,25 @@ m = [int(x, 16) for x in sys.argv[2].split(":")]
 iid = bytes([m[0] ^ 2, m[1], m[2], 0xFF, 0xFE, m[3], m[4], m[5]])
 print(ipaddress.IPv6Address(net.network_address.packed[:8] + iid))
 EOF
+}
+
+# ---- veth peers of a home agent ---------------------------------------------------
+# e2e_peer_xdp NS IFNAME: attach xmip's pass-everything XDP program natively to
+# IFNAME, the far end of a veth a home agent transmits into with XDP_TX or
+# XDP_REDIRECT. veth_xdp_xmit() queues those frames on this end's NAPI ring,
+# which exists only while it has NAPI; an XDP program always gives it NAPI
+# (GRO alone was found not enough for XDP_TX on kernel 6.18: docs/datapath.md,
+# "veth peers"). The object is built with xmip (bpf/peer_pass.bpf.c).
+e2e_peer_pass_object() {
+	local b
+	for b in "${XMIPD:-}" "${XMIP_DP:-}"; do
+		if [[ -n $b && -f $(dirname "$b")/../../bpf/xmip_peer_pass.bpf.o ]]; then
+			echo "$(dirname "$b")/../../bpf/xmip_peer_pass.bpf.o"
+			return
+		fi
+	done
+	echo "$REPO/build/bpf/xmip_peer_pass.bpf.o"
+}
+e2e_peer_xdp() {
+	on "$1" ip link set dev "$2" xdpdrv obj "$(e2e_peer_pass_object)" sec xdp
 }

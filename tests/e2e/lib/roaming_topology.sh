@@ -166,8 +166,10 @@ rt_router() {
 }
 
 # What this kernel's veth needs (docs/datapath.md, last section):
-# - GRO on the switch ports: a frame XDP-redirected into a veth is lost
-#   unless the peer has NAPI (an XDP program or GRO).
+# - GRO on the switch ports, and xmip's pass program on the HA's (its only
+#   link: everything it tunnels leaves by XDP_TX): a frame XDP-redirected or
+#   XDP_TX'ed into a veth is lost unless the peer has NAPI; an XDP program
+#   always gives it that (docs/datapath.md, "veth peers").
 # - tx-checksumming off on every host's veth: a UDP socket over a veth leaves
 #   the checksum to "hardware" (CHECKSUM_PARTIAL); once the frame is
 #   redirected or encapsulated by XDP or tc that promise is lost and the
@@ -180,6 +182,7 @@ rt_offloads() {
 		on "$NS_SW" ethtool -K "sw-$ifname" gro on >/dev/null
 		on "$ns" ethtool -K "$ifname" tx-checksumming off >/dev/null
 	done
+	must e2e_peer_xdp "$NS_SW" sw-ha0
 }
 
 # rt_radvd_conf IFNAME PREFIX: an access router's radvd.conf, the guide's

@@ -65,10 +65,10 @@ def build(a):
         opts = [] if a.no_replay else [MIP6OptReplayProtection(timestamp=rfc4285.ntp(time.time() + a.time_offset))]
         n = rfc4285.MAC_LEN[a.algorithm]
         opts.append(MIP6OptMsgAuth(subtype=1, mspi=a.spi, authdata=b"\0" * n))
-        bu = MIP6MH_BU(seq=a.seq, flags="AH", mhtime=a.lifetime // 4, options=opts)
+        bu = MIP6MH_BU(seq=a.seq, flags=a.flags, mhtime=a.lifetime // 4, options=opts)
         mh = bytes(bu)
         opts[-1].authdata = rfc4285.authenticator(a.algorithm, bytes.fromhex(a.key), a.coa, a.hoa, mh)
-        bu = MIP6MH_BU(seq=a.seq, flags="AH", mhtime=a.lifetime // 4, options=opts)
+        bu = MIP6MH_BU(seq=a.seq, flags=a.flags, mhtime=a.lifetime // 4, options=opts)
         # The checksum by hand: scapy's uses the care-of address, not the HAO's.
         mh = bytearray(bytes(bu))
         mh[4:6] = b"\0\0"
@@ -76,7 +76,7 @@ def build(a):
         envelope[IPv6ExtHdrDestOpt].nh = mh_wire.IPPROTO_MH
         return envelope / Raw(bytes(mh))
     if a.kind in ("bu", "bad-checksum"):
-        pkt = envelope / MIP6MH_BU(seq=a.seq, flags="AH", mhtime=a.lifetime // 4)
+        pkt = envelope / MIP6MH_BU(seq=a.seq, flags=a.flags, mhtime=a.lifetime // 4)
         if a.kind == "bad-checksum":
             good = IPv6(bytes(pkt))[MIP6MH_BU].cksum
             pkt[MIP6MH_BU].cksum = good ^ 0x5A5A
@@ -131,6 +131,7 @@ def main():
     ap.add_argument("--verify-spi", type=int, default=0)
     ap.add_argument("--packet", default="", help="for --kind resend: the IPv6 packet, hex")
     ap.add_argument("--seq", type=int, default=0)
+    ap.add_argument("--flags", default="AH", help="the BU's flags, scapy letters (L: link-local compatibility)")
     ap.add_argument("--lifetime", type=int, default=600, help="seconds")
     ap.add_argument("--timeout", type=float, default=3.0, help="how long to wait for an answer")
     a = ap.parse_args()

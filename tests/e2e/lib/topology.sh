@@ -170,8 +170,9 @@ tb_up() {
 #    only `ethtool -S` of the interface it arrived on counts it
 #    (rx_queue_0_drops), the XDP program has already counted a redirect.
 #    The HA redirects into ha0 (decapsulated traffic to the CN) and ha1
-#    (tunnel to the CoA; XDP_TX too), maybe ha2: their peers get GRO, which
-#    needs no extra program.
+#    (tunnel to the CoA; XDP_TX too), maybe ha2: their peers get GRO and
+#    xmip's pass program (e2e_peer_xdp; GRO alone was not enough for XDP_TX
+#    in an independent test on 6.18).
 #
 # 2. Checksums: a veth never computes a checksum. A UDP socket sending over
 #    a veth leaves the checksum to "hardware" (CHECKSUM_PARTIAL) and the
@@ -187,6 +188,9 @@ tb_offloads() {
 	on "$NS_CN" ethtool -K cn0 gro on >/dev/null
 	on "$NS_SW" ethtool -K swp-ha gro on >/dev/null
 	on "$NS_SW" ethtool -K home0 gro on >/dev/null
+	must e2e_peer_xdp "$NS_CN" cn0
+	must e2e_peer_xdp "$NS_SW" swp-ha
+	must e2e_peer_xdp "$NS_SW" home0
 	on "$NS_CN" ethtool -K cn0 tx-checksumming off >/dev/null
 	on "$NS_MN" ethtool -K mn0 tx-checksumming off >/dev/null
 }

@@ -116,6 +116,46 @@ TEST(Authenticator, NoOptionOrOptionNotLast) {
     EXPECT_EQ(verify(*trailing, coa, hoa, sa), Verdict::not_last);
 }
 
+TEST(Authenticator, PaddingAfterTheOptionIsRefused) {
+    // RFC 4285 5: the option MUST be the last one. Eight more octets of
+    // padding after a correctly signed message (PadN, or Pad1s, which the
+    // option walk skips) make it not last; the authenticator still matches.
+    for (const auto& v : vectors()) {
+        SCOPED_TRACE(v["name"].get<std::string>());
+        auto r = receive(v["packet"]);
+        auto coa = addr(v["care_of_address"]), hoa = addr(v["home_address"]);
+        mh::Bytes mh(r.mh().begin(), r.mh().end());
+        ASSERT_EQ(verify(mh, coa, hoa, sa_of(v)), Verdict::ok);
+        for (const mh::Bytes& pad : {mh::Bytes{1, 6, 0, 0, 0, 0, 0, 0}, mh::Bytes(8, 0)}) {
+            auto padded = mh;
+            padded.insert(padded.end(), pad.begin(), pad.end());
+            padded[1] += 1;  // Header Len, in 8-octet units after the first 8
+            EXPECT_EQ(verify(padded, coa, hoa, sa_of(v)), Verdict::not_last);
+        }
+    }
+}
+
+TEST(Authenticator, SignedMessagesEndWithTheOption) {
+    // What xmip signs passes its own strict check, with either algorithm,
+    // for a BU and a BA (and with a Binding Refresh Advice before it).
+    auto coa = addr("2001:db8:aa::9"), hoa = addr("2001:db8:1::4");
+    for (auto alg : {Algorithm::HmacSha1_96, Algorithm::HmacSha256_128}) {
+        SecurityAssociation sa{300, alg, mh::Bytes(32, 0x22)};
+        mh::BindingAck ba;
+        ba.options.emplace_back(std::in_place_type<mh::BindingRefreshAdvice>, mh::BindingRefreshAdvice{5});
+        for (mh::Message msg : {mh::Message{mh::BindingUpdate{}}, mh::Message{mh::BindingAck{}}, mh::Message{ba}}) {
+            ASSERT_TRUE(sign(msg, coa, hoa, sa, 1).ok());
+            auto encoded = mh::encode(msg, hoa, coa);
+            ASSERT_TRUE(encoded.ok());
+            EXPECT_EQ(verify(*encoded, coa, hoa, sa), Verdict::ok);
+            const auto& auth = std::get<mh::Authentication>(mh::options_of(msg).back());
+            ASSERT_GE(encoded->size(), auth.authenticator.size());
+            EXPECT_TRUE(std::equal(auth.authenticator.begin(), auth.authenticator.end(),
+                                   encoded->end() - static_cast<std::ptrdiff_t>(auth.authenticator.size())));
+        }
+    }
+}
+
 TEST(Authenticator, AlgorithmNamesAndLengths) {
     EXPECT_EQ(algorithm_from_string("hmac-sha1-96"), Algorithm::HmacSha1_96);
     EXPECT_EQ(algorithm_from_string("hmac-sha256-128"), Algorithm::HmacSha256_128);

@@ -13,7 +13,7 @@ import socket
 import struct
 
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, HAO, PadN
-from scapy.layers.inet6 import MIP6MH_BU, MIP6MH_BA, MIP6OptReplayProtection, MIP6OptMsgAuth
+from scapy.layers.inet6 import MIP6MH_BU, MIP6MH_BA, MIP6OptReplayProtection, MIP6OptMsgAuth, Pad1
 
 HA = "2001:db8:1::2"
 HOA = "2001:db8:1::4"
@@ -48,20 +48,28 @@ def mac(alg, key, coa, hoa, mh):
     return hmac.new(key, data, hashlib.sha256).digest()[:16]
 
 
+def options(auth, spi, ts):
+    # Laid out by hand, as RFC 4285 5 asks: the Authentication option (4n+1)
+    # is the LAST option, so the padding that rounds the Mobility Header to 8
+    # octets goes before it (scapy's automatic padding would put it after).
+    # The fixed bodies end at 12: PadN(4) puts Replay Protection at 18 (8n+2),
+    # then a 19-byte option (HMAC-SHA1-96) starts at 29 and ends at 48, a
+    # 23-byte one (HMAC-SHA256-128) at 33 and ends at 56.
+    before_auth = [Pad1()] if len(auth) == 12 else [PadN(optdata=b"\x00" * 3)]
+    return ([PadN(optdata=b"\x00" * 4), MIP6OptReplayProtection(timestamp=ts)] + before_auth
+            + [MIP6OptMsgAuth(subtype=1, mspi=spi, authdata=auth)])
+
+
 def bu_packet(auth, spi, ts, seq=7, lifetime=150):
     return (IPv6(src=COA, dst=HA, hlim=64)
             / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\x00\x00"), HAO(hoa=HOA)])
-            / MIP6MH_BU(seq=seq, flags="AH", mhtime=lifetime,
-                        options=[MIP6OptReplayProtection(timestamp=ts),
-                                 MIP6OptMsgAuth(subtype=1, mspi=spi, authdata=auth)]))
+            / MIP6MH_BU(seq=seq, flags="AH", mhtime=lifetime, options=options(auth, spi, ts)))
 
 
 def ba_packet(auth, spi, ts, status=0, seq=7, lifetime=150):
     return (IPv6(src=HA, dst=COA, hlim=64)
             / IPv6ExtHdrRouting(type=2, segleft=1, addresses=[HOA])
-            / MIP6MH_BA(status=status, seq=seq, mhtime=lifetime,
-                        options=[MIP6OptReplayProtection(timestamp=ts),
-                                 MIP6OptMsgAuth(subtype=1, mspi=spi, authdata=auth)]))
+            / MIP6MH_BA(status=status, seq=seq, mhtime=lifetime, options=options(auth, spi, ts)))
 
 
 def mh_checksum(src, dst, mh):
@@ -90,6 +98,9 @@ def vector(name, kind, alg, key, spi, ts, **kw):
     src, dst = (HOA, HA) if kind == "bu" else (HA, HOA)
     raw[mh_at + 4:mh_at + 6] = mh_checksum(src, dst, bytes(raw[mh_at:]))
     raw = bytes(raw)
+    # The Authentication option ends the Mobility Header: nothing after it.
+    mh = raw[mh_at:]
+    assert (mh[1] + 1) * 8 == len(mh) and mh.endswith(m), name
     return {"name": name, "kind": kind, "algorithm": alg, "key": key.hex(), "spi": spi,
             "timestamp": ts, "care_of_address": COA, "home_address": HOA, "home_agent": HA,
             "authenticator": m.hex(), "packet": raw.hex(), "mh_offset": mh_at}
@@ -99,6 +110,7 @@ vectors = [
     vector("bu-hmac-sha1-96", "bu", "hmac-sha1-96", KEY_SHA1, 300, 0xEA0B1C2D00000000),
     vector("bu-hmac-sha256-128", "bu", "hmac-sha256-128", KEY_SHA256, 0x12345678, 0xEA0B1C2D80000000),
     vector("ba-hmac-sha1-96", "ba", "hmac-sha1-96", KEY_SHA1, 300, 0xEA0B1C2D00000000),
+    vector("ba-hmac-sha256-128", "ba", "hmac-sha256-128", KEY_SHA256, 0x12345678, 0xEA0B1C2D80000000),
     vector("ba-144-hmac-sha1-96", "ba", "hmac-sha1-96", KEY_SHA1, 300, 0xEA0B1C3000000000, status=144, lifetime=0),
 ]
 print(json.dumps({"vectors": vectors}, indent=1))

@@ -173,6 +173,15 @@ TEST(Format, Status) {
               "version:          0.1.0\n");
 }
 
+TEST(Format, StatusNamesEachAttachmentAndItsMode) {
+    json st = json::parse(R"({"role": "mn", "datapath": [
+        {"interface": "mn0", "hook": "xdp", "mode": "generic", "link": true},
+        {"interface": "mn0", "hook": "tc-egress", "mode": "clsact", "link": false}]})");
+    EXPECT_EQ(format_status(st),
+              "datapath:  mn0 xdp generic (link), mn0 tc-egress clsact\n"
+              "role:      mn\n");
+}
+
 TEST(Format, JsonPassesTheAgentsAnswerThroughStably) {
     // Whatever the agent answered, indented by 2, keys sorted: byte-stable.
     EXPECT_EQ(format_json(kBcache[1]),

@@ -285,8 +285,10 @@ vector("ba_rh2_auth", "RFC 4285: BA with RH2, Replay Protection and MN-HA Authen
 vector("ba_auth_failed", "BA status 146 (RFC 4285 authentication failed), MN-AAA subtype, "
        "a 16-byte authenticator",
        {"type": "ba", "status": 146, "flags": 0, "sequence": 10, "lifetime": 0},
-       [{"kind": "auth", "subtype": 2, "spi": 0xdeadbeef, "authenticator": "5a" * 16}],
-       src=HA, dst=COA, rh2=HOA)
+       [(None, PadN(optdata=b"\0" * 3)),
+        {"kind": "auth", "subtype": 2, "spi": 0xdeadbeef, "authenticator": "5a" * 16}],
+       src=HA, dst=COA, rh2=HOA, autopad=False,
+       note="RFC 4285 5: the authentication option is the last option, the padding before it")
 vector("bu_all_flags", "BU with every flag (A H L K, RFC 5380 M, RFC 3963 R, RFC 5213 P) and "
        "reserved bits set: all preserved",
        {"type": "bu", "sequence": 0x8000, "flags": A | H | L | K | M | R | P | 0x0101, "lifetime": 1},
@@ -369,6 +371,33 @@ vector("bu_hao_with_other_option", "HAO next to an unknown skippable destination
        manual_checksum=True)
 
 
+# -- tunnelled: a home agent's message to an away home address other than a BA ----------
+# RFC 6275 6.1: no type 2 routing header but in a BA; 10.4.2: what is addressed
+# to the home address is tunnelled to the care-of address (RFC 2473 outer
+# header, next header 41; traffic class and flow label 0, hop limit 64).
+TUNNELLED = []
+
+
+def tunnelled(name, description, message, outer_src, outer_dst, src, dst, hop_limit=64):
+    pkt = raw(IPv6(src=outer_src, dst=outer_dst, hlim=hop_limit) /
+              IPv6(src=src, dst=dst, hlim=hop_limit) / scapy_message(message, []))
+    assert pkt[6] == 41 and pkt[40 + 6] == 135, name
+    mh = pkt[80:]
+    want = pseudo_checksum(src, dst, mh)
+    if struct.unpack("!H", mh[4:6])[0] != want:
+        sys.exit(f"{name}: scapy checksum differs from the pseudo-header rule")
+    msg = {"type": MH_TYPES[message["type"]]}
+    msg.update({k: v for k, v in message.items() if k != "type"})
+    msg["options"] = []
+    TUNNELLED.append({"name": name, "description": description, "packet": pkt.hex(),
+                      "outer": {"src": outer_src, "dst": outer_dst},
+                      "ipv6": {"src": src, "dst": dst, "hop_limit": hop_limit}, "message": msg})
+
+
+tunnelled("brr_tunnelled", "Binding Refresh Request to an away home address: to the home "
+          "address, tunnelled to the care-of address, no routing header",
+          {"type": "brr"}, outer_src=HA, outer_dst=COA, src=HA, dst=HOA)
+
 json.dump({"generator": "tests/unit/mh/gen_vectors.py (scapy, independent of xmip)",
-           "vectors": VECTORS}, sys.stdout, indent=1)
+           "vectors": VECTORS, "tunnelled": TUNNELLED}, sys.stdout, indent=1)
 sys.stdout.write("\n")

@@ -259,6 +259,38 @@ INSTANTIATE_TEST_SUITE_P(Scapy, AuthVector,
                          ::testing::ValuesIn(vector_list([](const json& v) { return v.contains("auth"); })),
                          vector_name);
 
+// A home agent's message to an away home address other than a BA: tunnelled
+// (RFC 6275 6.1, 10.4.2), the inner packet to the home address, no routing
+// header; byte for byte as scapy builds it.
+TEST(TunnelledVectors, BuildPacketGivesTheSameBytes) {
+    static const json tunnelled = [] {
+        std::ifstream in(XMIP_MH_VECTORS_JSON);
+        return json::parse(in).at("tunnelled");
+    }();
+    ASSERT_FALSE(tunnelled.empty());
+    for (const auto& v : tunnelled) {
+        SCOPED_TRACE(v.at("name").get<std::string>());
+        PacketSpec s;
+        s.src = addr(v.at("ipv6").at("src").get<std::string>());
+        s.dst = addr(v.at("ipv6").at("dst").get<std::string>());
+        s.hop_limit = v.at("ipv6").at("hop_limit");
+        s.tunnel = PacketSpec::Tunnel{addr(v.at("outer").at("src").get<std::string>()),
+                                      addr(v.at("outer").at("dst").get<std::string>())};
+        auto built = build_packet(s, message_from_json(v.at("message")));
+        ASSERT_TRUE(built.ok());
+        EXPECT_EQ(to_hex(*built), v.at("packet").get<std::string>());
+        EXPECT_EQ(build_socket_parts(s, message_from_json(v.at("message"))).error().code,
+                  Errc::rh2_needs_raw_packet);
+        // What the mobile node's datapath hands its agent after ending the
+        // tunnel: the inner packet, which parses as a plain BRR.
+        Bytes inner = from_hex(v.at("packet").get<std::string>());
+        inner.erase(inner.begin(), inner.begin() + 40);
+        auto parsed = parse_packet(inner);
+        ASSERT_TRUE(parsed.ok() && parsed->message.ok());
+        EXPECT_FALSE(parsed->info.routing_header2.has_value());
+    }
+}
+
 TEST(Vectors, CoverEveryMessageTypeAndOption) {
     std::set<int> types;
     std::set<std::string> kinds;
