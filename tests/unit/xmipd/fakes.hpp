@@ -236,6 +236,8 @@ public:
     explicit FakeWire(Journal& j) : j_(j) {}
     bool send(std::span<const uint8_t> packet, int) override {
         packets.emplace_back(packet.begin(), packet.end());
+        // IPv6-in-IPv6 (a BRR tunnelled to the care-of address): the inner packet.
+        if (packet.size() > 40 && packet[6] == IPPROTO_IPV6) packet = packet.subspan(40);
         auto p = mh::parse_packet(packet);
         if (p && p->message) {
             const auto& m = *p->message;
