@@ -51,7 +51,7 @@
 #include <string>
 #include <vector>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/error.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"

@@ -65,7 +65,7 @@
 #include <tuple>
 #include <vector>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/maps.hpp"

@@ -13,6 +13,7 @@
 #include "cli/format.hpp"
 #include "control/client.hpp"
 #include "control/protocol.hpp"
+#include "control/views.hpp"
 
 namespace xmip::cli {
 
@@ -198,24 +199,27 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return kExitOk;
     };
 
-    if (cmd == c_stats) return simple("stats", json::object(), format_stats);
-    if (cmd == c_bul) return simple("bul", json::object(), format_bul);
-    if (cmd == c_bcache) return simple("bcache", json::object(), format_bcache);
-    if (cmd == c_status) return simple("status", json::object(), format_status);
-    if (cmd == c_has) return simple("home-agents", json::object(), format_home_agents);
+    namespace api = control::cmd;
+    using Status = control::AgentStatus::key;
+    const char* role_key = control::HaStatus::key::role;  // the same name in MnStatus
+    if (cmd == c_stats) return simple(api::kStats, json::object(), format_stats);
+    if (cmd == c_bul) return simple(api::kBindingUpdateList, json::object(), format_bul);
+    if (cmd == c_bcache) return simple(api::kBindingCache, json::object(), format_bcache);
+    if (cmd == c_status) return simple(api::kStatus, json::object(), format_status);
+    if (cmd == c_has) return simple(api::kHomeAgents, json::object(), format_home_agents);
 
     if (cmd == c_version) {
         json agent;
         std::optional<Failure> f = unresolved;
-        if (!f) f = call("status", json::object(), agent);
+        if (!f) f = call(api::kStatus, json::object(), agent);
         if (o.json) {
             json j{{"mipctl", {{"version", version()}, {"api", control::kApiVersion}}}, {"agent", nullptr}};
             if (f) {
                 j["agent_error"] = f->message;
             } else {
-                j["agent"] = {{"version", agent.value("version", "")},
-                              {"instance", agent.value("instance", "")},
-                              {"role", agent.value("role", "")},
+                j["agent"] = {{"version", agent.value(Status::version, "")},
+                              {"instance", agent.value(Status::instance, "")},
+                              {"role", agent.value(role_key, "")},
                               {"socket", target.socket}};
             }
             out << format_json(j);
@@ -224,17 +228,17 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             if (f)
                 out << "xmipd: not reachable: " << f->message << "\n";
             else
-                out << "xmipd " << agent.value("version", "?") << " (instance " << agent.value("instance", "?")
-                    << ", role " << agent.value("role", "?") << ", " << target.socket << ")\n";
+                out << "xmipd " << agent.value(Status::version, "?") << " (instance "
+                    << agent.value(Status::instance, "?") << ", role " << agent.value(role_key, "?") << ", "
+                    << target.socket << ")\n";
         }
         return kExitOk;  // the client's version is always known
     }
 
     if (cmd == c_add) {
-        json a{{"home_address", hoa}, {"care_of_address", coa}};
-        if (lifetime) a["lifetime"] = *lifetime;
+        json a = control::BindingArgs{hoa, coa, lifetime};
         json r;
-        if (auto f = call("binding-add", a, r)) {
+        if (auto f = call(api::kBindingAdd, a, r)) {
             err << "mipctl: " << f->message << "\n";
             return f->exit_code;
         }
@@ -248,7 +252,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         json mine = json::array();
         if (r.is_array())
             for (const auto& b : r)
-                if (b.is_object() && is_ipv6(b.value("home_address", ""), &got) &&
+                if (b.is_object() && is_ipv6(b.value(control::BindingCacheEntry::key::home_address, ""), &got) &&
                     std::memcmp(&want, &got, sizeof(want)) == 0)
                     mine.push_back(b);
         out << format_bcache(mine.empty() ? r : mine);
@@ -256,7 +260,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (cmd == c_del) {
         json r;
-        if (auto f = call("binding-del", {{"home_address", hoa}}, r)) {
+        if (auto f = call(api::kBindingDel, {{control::BindingArgs::key::home_address, hoa}}, r)) {
             err << "mipctl: " << f->message << "\n";
             return f->exit_code;
         }

@@ -24,6 +24,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/role.hpp"
 #include "ip6.hpp"
 
 namespace xmip::config {
@@ -31,9 +32,7 @@ namespace xmip::config {
 // ---------------------------------------------------------------------------
 // The model.
 
-// "cn" (correspondent node, route optimisation) is recognised and refused as
-// "not supported yet"; it will become a third value.
-enum class Role { HomeAgent, MobileNode };
+using Role = core::Role;
 enum class LogLevel { Error, Warn, Info, Debug };
 enum class XdpMode { Auto, Native, Generic };
 

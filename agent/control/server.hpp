@@ -45,6 +45,7 @@ public:
     Server& operator=(const Server&) = delete;
 
     void handle(const std::string& cmd, Handler h) { handlers_[cmd] = std::move(h); }
+    bool handles(const std::string& cmd) const { return handlers_.count(cmd) != 0; }
     const std::string& path() const { return path_; }
 
     // One request in, one reply out: the core of the protocol, without I/O.

@@ -18,13 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "core/role.hpp"
 #include "datapath/maps.hpp"
 
 struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
 
 namespace xmip::dp {
 
-enum class Role { HomeAgent, MobileNode };
+using Role = core::Role;
 enum class XdpMode { Auto, Native, Generic };
 
 struct Options {

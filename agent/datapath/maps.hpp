@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "xmip_shared.h"
 
 namespace xmip::dp {

@@ -33,7 +33,7 @@ ClientMetric counter(std::vector<ClientMetric::Label> labels, double value) {
 // The signalling counters, read when scraped.
 class SignallingCollector final : public prometheus::Collectable {
 public:
-    explicit SignallingCollector(const agent::SignallingStats& s) : stats_(s) {}
+    explicit SignallingCollector(const telemetry::SignallingStats& s) : stats_(s) {}
 
     std::vector<MetricFamily> Collect() const override {
         MetricFamily messages{std::string(kMessagesTotal),
@@ -64,7 +64,7 @@ public:
                           "below 128 accepted)",
                           MetricType::Counter,
                           {}};
-        auto statuses = [&](const char* direction, const std::array<agent::StatCounter, 256>& by_code) {
+        auto statuses = [&](const char* direction, const std::array<telemetry::StatCounter, 256>& by_code) {
             for (unsigned code = 0; code < 256; code++) {
                 uint64_t v = by_code[code].load();
                 bool known = std::find(std::begin(kKnownBaStatuses), std::end(kKnownBaStatuses), code) !=
@@ -80,7 +80,7 @@ public:
     }
 
 private:
-    const agent::SignallingStats& stats_;
+    const telemetry::SignallingStats& stats_;
 };
 
 // The datapath's per-CPU counters, summed when scraped: no copy runs in
@@ -118,7 +118,7 @@ constexpr const char* kBulStates[] = {"registering", "bound", "deregistering", "
 
 }  // namespace
 
-AgentMetrics::AgentMetrics(Role role, const std::string& version, const agent::SignallingStats& stats,
+AgentMetrics::AgentMetrics(Role role, const std::string& version, const telemetry::SignallingStats& stats,
                            CounterSource datapath)
     : registry_(std::make_shared<prometheus::Registry>()),
       signalling_(std::make_shared<SignallingCollector>(stats)) {

@@ -15,9 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "datapath/counters.hpp"
-#include "xmipd/observer.hpp"
-#include "xmipd/signalling_stats.hpp"
+#include "core/role.hpp"
+#include "telemetry/datapath_counters.hpp"
+#include "telemetry/observer.hpp"
+#include "telemetry/signalling_stats.hpp"
 
 namespace prometheus {
 class Collectable;
@@ -29,15 +30,15 @@ struct MetricFamily;
 
 namespace xmip::metrics {
 
-enum class Role { HomeAgent, MobileNode };
+using Role = core::Role;
 
 // Reads the datapath counters (summed over CPUs); may throw.
 using CounterSource = std::function<dp::CounterSnapshot()>;
 
-class AgentMetrics final : public agent::Observer {
+class AgentMetrics final : public telemetry::Observer {
 public:
     // datapath may be empty: no datapath series.
-    AgentMetrics(Role role, const std::string& version, const agent::SignallingStats& stats,
+    AgentMetrics(Role role, const std::string& version, const telemetry::SignallingStats& stats,
                  CounterSource datapath);
     ~AgentMetrics() override;
 

@@ -17,7 +17,7 @@
 #include <optional>
 #include <string_view>
 
-#include "xmipd/signalling_stats.hpp"
+#include "telemetry/signalling_stats.hpp"
 
 namespace xmip::metrics {
 
@@ -62,7 +62,7 @@ constexpr std::optional<SignallingSeries> signalling_series(std::string_view id)
 }
 
 constexpr bool every_signalling_counter_mapped() {
-    for (const auto& c : agent::kSignallingCounters)
+    for (const auto& c : telemetry::kSignallingCounters)
         if (!signalling_series(c.id)) return false;
     return true;
 }

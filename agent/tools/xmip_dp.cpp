@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/host.hpp"
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/error.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"

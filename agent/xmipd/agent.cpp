@@ -5,11 +5,11 @@
 
 #include <fstream>
 
+#include "control/views.hpp"
 #include "core/host.hpp"
 #include "core/log.hpp"
-#include "datapath/counters.hpp"
-#include "datapath/in6.hpp"
 #include "mh/parameter_problem.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
@@ -45,6 +45,40 @@ void require_ipv6_conf(const std::string& scope, const std::string& key, const s
         throw std::runtime_error("cannot set net.ipv6.conf." + scope + "." + key + " = " + value);
 }
 
+// The roles (docs/architecture.md: a new role is a Service and a line here).
+struct RoleSpec {
+    core::Role role;
+    bool forwards;   // the kernel must forward what XDP hands it
+    bool tc_egress;  // the egress program (the mobile node's reverse tunnel)
+    std::unique_ptr<Service> (*make)(Context&, const config::Config&);
+};
+template <class S>
+std::unique_ptr<Service> make(Context& ctx, const config::Config& cfg) {
+    return std::make_unique<S>(ctx, cfg);
+}
+constexpr RoleSpec kRoles[] = {
+    {core::Role::HomeAgent, true, false, make<HaService>},
+    {core::Role::MobileNode, false, true, make<MnService>},
+};
+const RoleSpec& spec_of(core::Role r) {
+    for (const auto& s : kRoles)
+        if (s.role == r) return s;
+    throw std::logic_error("no service for this role");
+}
+
+// What an agent answers to a command another role serves.
+struct ForeignCommand {
+    const char* cmd;
+    const char* message;
+};
+constexpr ForeignCommand kForeignCommands[] = {
+    {control::cmd::kBindingCache, "the binding cache is a home agent's; this is a mobile node (try bul)"},
+    {control::cmd::kBindingUpdateList, "the binding update list is a mobile node's; this is a home agent (try bcache)"},
+    {control::cmd::kHomeAgents, "the home agents list is kept by home agents"},
+    {control::cmd::kBindingAdd, "bindings are added at a home agent"},
+    {control::cmd::kBindingDel, "bindings are removed at a home agent"},
+};
+
 }  // namespace
 
 std::optional<config::Config> load_config(const StartOptions& opts, bool host_checks) {
@@ -73,17 +107,16 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     setup_datapath();
     if (cfg_.metrics.enabled())
         metrics_ = std::make_unique<metrics::AgentMetrics>(
-            cfg_.role == config::Role::HomeAgent ? metrics::Role::HomeAgent : metrics::Role::MobileNode, kVersion,
+            cfg_.role, kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
-    ctx_ = std::make_unique<Context>(Context{loop_, dp_->maps(), netlink_, raw_, stats_, metrics_.get()});
+    tunnels_ = std::make_unique<DatapathTunnels>(dp_->maps());
+    ctx_ = std::make_unique<Context>(
+        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
     loop_.add_fd(signals_->fd(), [this] { on_signalling(); });
-    if (cfg_.role == config::Role::HomeAgent)
-        service_ = std::make_unique<HaService>(*ctx_, cfg_);
-    else
-        service_ = std::make_unique<MnService>(*ctx_, cfg_);
+    service_ = spec_of(cfg_.role).make(*ctx_, cfg_);
     // Every wakeup of the loop is one batch for the service: a drain of the
     // signalling ring, DAD timers ending together, bindings expiring together.
     loop_.set_dispatch_hooks([this] { service_->begin_batch(); }, [this] { service_->end_batch(); });
@@ -121,37 +154,22 @@ void Agent::setup_datapath() {
     c.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
     dp_->maps().set_config(c);
 
-    const bool ha = cfg_.role == config::Role::HomeAgent;
-    if (ha) {
+    const RoleSpec& role = spec_of(cfg_.role);
+    if (role.forwards) {
         // The kernel forwards what XDP hands it (a next hop to resolve, an
         // error to report) only with forwarding on for all interfaces.
         require_ipv6_conf("all", "forwarding", "1");
     }
     for (const auto& name : cfg_.datapath.interfaces) {
         int ifindex = core::ifindex_of(name);
-        if (ha) {
-            require_ipv6_conf(name, "forwarding", "1");
-        }
-        auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
-                                    to_dp(cfg_.datapath.xdp_mode));
+        if (role.forwards) require_ipv6_conf(name, "forwarding", "1");
+        auto mode = dp_->attach_xdp(cfg_.role, ifindex, to_dp(cfg_.datapath.xdp_mode));
         XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), dp::to_string(mode),
                   dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
-        if (!ha) {
+        if (role.tc_egress) {
             dp_->attach_tc_egress(ifindex);
             XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
         }
-    }
-    if (ha) {
-        // Proxy Neighbour Discovery answers for registered home addresses.
-        // "all" too: a unicast NS addressed to a home address (a router's
-        // NUD probe, RFC 6275 10.4.1) is not local, and ip6_forward() hands
-        // it to the proxy only when net.ipv6.conf.all.proxy_ndp is set (the
-        // interface's setting covers multicast solicitations only). Proxy
-        // entries exist on the home link alone, so nothing else is proxied.
-        require_ipv6_conf(cfg_.home_agent->home_link, "proxy_ndp", "1");
-        require_ipv6_conf("all", "proxy_ndp", "1");
-        dp_->maps().add_local_addr(dp::to_xmip(cfg_.home_agent->address.to_in6()),
-                                   XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
     }
 }
 
@@ -209,75 +227,40 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
 }
 
 json Agent::stats_json() const {
-    json datapath = json::array();
+    control::Stats s;
+    s.signalling = stats_.to_json();
+    s.datapath = json::array();
     auto snap = dp_->maps().counters();
     for (size_t i = 0; i < dp::kCounters.size(); i++)
-        datapath.push_back({{"id", dp::kCounters[i].id},
-                            {"verdict", dp::kCounters[i].verdict},
-                            {"reason", dp::kCounters[i].reason},
-                            {"packets", snap[i].packets},
-                            {"bytes", snap[i].bytes}});
-    return {{"signalling", stats_.to_json()}, {"datapath", datapath}};
+        s.datapath.push_back(control::DatapathCounter{std::string(dp::kCounters[i].id),
+                                                      std::string(dp::kCounters[i].verdict),
+                                                      std::string(dp::kCounters[i].reason), snap[i].packets,
+                                                      snap[i].bytes});
+    return s;
 }
 
 void Agent::register_control() {
     auto& s = *control_;
-    const bool ha = cfg_.role == config::Role::HomeAgent;
-    auto wrong_role = [](const char* what) {
-        return control::CommandError{control::kErrWrongRole, std::string(what)};
-    };
-    s.handle("status", [this](const json&) {
+    s.handle(control::cmd::kStatus, [this](const json&) {
         json j = service_->status();
-        j["version"] = kVersion;
-        j["instance"] = cfg_.instance;
-        j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
-        json attached = json::array();
-        for (const auto& a : dp_->attachments())
-            attached.push_back({{"interface", a.interface}, {"hook", a.hook}, {"mode", a.mode}, {"link", a.link}});
-        j["datapath"] = attached;
+        control::AgentStatus a;
+        a.version = kVersion;
+        a.instance = cfg_.instance;
+        a.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
+        a.datapath = json::array();
+        for (const auto& at : dp_->attachments())
+            a.datapath.push_back({{"interface", at.interface}, {"hook", at.hook}, {"mode", at.mode}, {"link", at.link}});
+        j.update(json(a));
         return j;
     });
-    s.handle("stats", [this](const json&) { return stats_json(); });
-    s.handle("bcache", [this, ha, wrong_role](const json&) -> json {
-        if (!ha) throw wrong_role("the binding cache is a home agent's; this is a mobile node (try bul)");
-        return service_->bindings();
-    });
-    s.handle("bul", [this, ha, wrong_role](const json&) -> json {
-        if (ha) throw wrong_role("the binding update list is a mobile node's; this is a home agent (try bcache)");
-        return service_->bindings();
-    });
-    s.handle("home-agents", [this, ha, wrong_role](const json&) -> json {
-        if (!ha) throw wrong_role("the home agents list is kept by home agents");
-        return static_cast<HaService&>(*service_).home_agents();
-    });
-    auto addr_arg = [](const json& args, const char* key) {
-        if (!args.contains(key) || !args[key].is_string())
-            throw control::CommandError{control::kErrInvalidArgument, std::string("missing \"") + key + "\""};
-        auto a = core::parse_addr(args[key].get<std::string>());
-        if (!a)
-            throw control::CommandError{control::kErrInvalidArgument,
-                                        std::string(key) + ": not an IPv6 address: " + args[key].get<std::string>()};
-        return *a;
-    };
-    s.handle("binding-add", [this, ha, wrong_role, addr_arg](const json& args) -> json {
-        if (!ha) throw wrong_role("bindings are added at a home agent");
-        auto hoa = addr_arg(args, "home_address");
-        auto coa = addr_arg(args, "care_of_address");
-        uint32_t lifetime = args.value("lifetime", 600u);
-        try {
-            static_cast<HaService&>(*service_).add_binding(hoa, coa, lifetime);
-        } catch (const std::invalid_argument& e) {
-            throw control::CommandError{control::kErrInvalidArgument, e.what()};
-        }
-        return service_->bindings();
-    });
-    s.handle("binding-del", [this, ha, wrong_role, addr_arg](const json& args) -> json {
-        if (!ha) throw wrong_role("bindings are removed at a home agent");
-        auto hoa = addr_arg(args, "home_address");
-        if (!static_cast<HaService&>(*service_).remove_binding(hoa))
-            throw control::CommandError{control::kErrNotFound, "no binding for " + core::to_string(hoa)};
-        return json::object();
-    });
+    s.handle(control::cmd::kStats, [this](const json&) { return stats_json(); });
+    // The role's own commands; another role's are answered with wrong_role.
+    service_->register_commands(s);
+    for (const auto& f : kForeignCommands)
+        if (!s.handles(f.cmd))
+            s.handle(f.cmd, [message = f.message](const json&) -> json {
+                throw control::CommandError{control::kErrWrongRole, message};
+            });
 }
 
 void Agent::reload() {

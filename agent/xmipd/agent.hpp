@@ -16,8 +16,8 @@
 #include "io/raw_sender.hpp"
 #include "metrics/metrics.hpp"
 #include "netlink/netlink.hpp"
+#include "xmipd/adapters.hpp"
 #include "xmipd/context.hpp"
-#include "xmipd/signalling_stats.hpp"
 
 namespace xmip::agent {
 
@@ -53,6 +53,10 @@ private:
     std::unique_ptr<dp::Datapath> dp_;
     netlink::Netlink netlink_;
     io::RawSender raw_;
+    HostKernel kernel_{netlink_};
+    SocketWire wire_{raw_};
+    StateDirectory store_{cfg_.paths.state_dir};
+    std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

@@ -1,32 +1,39 @@
-// What the role services share: the loop, the datapath maps, the kernel
-// interfaces and the counters. Owned by Agent; services hold references.
+// What the role services share: the loop (time and timers), the world
+// behind narrow interfaces (ports.hpp: tunnels, kernel, wire, state file)
+// and the counters. Owned by Agent; services hold references. Tests build
+// one from fakes (tests/unit/xmipd/).
 #pragma once
 
 #include <span>
 
 #include "config/config.hpp"
+#include "control/server.hpp"
 #include "core/event_loop.hpp"
-#include "datapath/maps.hpp"
-#include "io/raw_sender.hpp"
 #include "mh/packet.hpp"
-#include "netlink/netlink.hpp"
-#include "xmipd/observer.hpp"
-#include "xmipd/signalling_stats.hpp"
+#include "telemetry/observer.hpp"
+#include "telemetry/signalling_stats.hpp"
+#include "xmipd/ports.hpp"
 
 namespace xmip::agent {
 
+// The monitoring contract lives below the daemon (agent/telemetry/).
+using telemetry::Observer;
+using telemetry::SignallingStats;
+
 struct Context {
     core::EventLoop& loop;
-    dp::DatapathMaps& maps;
-    netlink::Netlink& netlink;
-    io::RawSender& raw;
+    Tunnels& tunnels;
+    Kernel& kernel;
+    Wire& wire;
+    StateStore& store;
     SignallingStats& stats;
     Observer* observer = nullptr;  // monitoring hooks; none when null
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };
 
-// A role: home agent or mobile node.
+// A role: home agent or mobile node (docs/architecture.md: a new role
+// implements this and adds a line to kRoles in agent.cpp).
 class Service {
 public:
     virtual ~Service() = default;
@@ -40,9 +47,11 @@ public:
     // state file, docs/restart.md).
     virtual void begin_batch() {}
     virtual void end_batch() {}
-    // Control socket views.
+    // The control socket: the role's part of `status`, and the commands the
+    // role serves (control/views.hpp names them). The agent answers the
+    // other roles' commands with wrong_role.
     virtual nlohmann::json status() const = 0;
-    virtual nlohmann::json bindings() const = 0;  // HA: binding cache; MN: binding update list
+    virtual void register_commands(control::Server& server) = 0;
     // How many bindings this role keeps in the datapath map, from its own
     // records (a stop decides on it whether to keep forwarding; dumping a
     // map of 10^6 entries to count them is not needed).

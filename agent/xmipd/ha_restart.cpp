@@ -1,11 +1,10 @@
 // The home agent across restarts (docs/restart.md): recovery at start from
-// the state file and the pinned binding map, and the state file written
-// after every change of the binding cache (once per batch of BUs), before
-// the datapath, the home link or a mobile node sees the change. The rules are state::reconcile's; this
-// file only reads, applies and logs.
+// the state file and the pinned binding map, and the state file's content
+// (written by the group commit, group_commit.hpp, before the datapath, the
+// home link or a mobile node sees a change). The rules are
+// state::reconcile's; this file only reads, applies and logs.
 #include "core/log.hpp"
-#include "datapath/in6.hpp"
-#include "state/file.hpp"
+#include "state/codec.hpp"
 #include "state/reconcile.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/wall_clock.hpp"
@@ -23,30 +22,28 @@ constexpr uint32_t kAdoptLifetimeS = 60;
 
 }  // namespace
 
-void HaService::recover(const config::Config& cfg) {
+void HaService::recover() {
     state::ReconcileInput in;
     const auto clock = WallClock::at(ctx_.loop.now());
     in.now_ms = clock.unix_ms;
     in.adopt_lifetime_s = kAdoptLifetimeS;
-    const std::string dir = cfg.paths.state_dir;
-    if (auto err = state::ensure_directory(dir)) {
+    if (auto err = ctx_.store.open()) {
         XLOG_ERROR("%s: bindings will not survive a restart of this agent", err->c_str());
     } else {
-        state_path_ = dir + "/bindings.json";
-        auto r = state::read_file(state_path_);
+        persisting_ = true;
+        auto r = ctx_.store.read();
         if (r.status == state::ReadResult::Status::ok) {
             auto d = state::decode_ha(r.data);
             if (d.value)
                 in.file = std::move(*d.value);
             else
-                XLOG_ERROR("state file %s: %s; taking over the datapath's bindings alone", state_path_.c_str(),
+                XLOG_ERROR("state file %s: %s; taking over the datapath's bindings alone", ctx_.store.where().c_str(),
                            d.error.c_str());
         } else if (r.status == state::ReadResult::Status::error) {
             XLOG_ERROR("%s; taking over the datapath's bindings alone", r.error.c_str());
         }
     }
-    for (const auto& [hoa, v] : ctx_.maps.bindings())
-        in.map.push_back({dp::to_in6(hoa), dp::to_in6(v.remote), dp::to_in6(v.local)});
+    for (const auto& [hoa, t] : ctx_.tunnels.all()) in.map.push_back({hoa, t.remote, t.local});
     const ha::Policy& policy = cache_.policy();
     in.acceptable = [&policy](const in6_addr& hoa, const in6_addr& ha) {
         bool ours = std::any_of(policy.ha_addresses.begin(), policy.ha_addresses.end(),
@@ -63,11 +60,11 @@ void HaService::recover(const config::Config& cfg) {
 
     // One batch: the reconciled cache is written once, then the map writes
     // and proxy entries it leads to follow (as for BUs, docs/restart.md).
-    begin_batch();
+    commit_.begin_batch();
     for (const auto& hoa : plan.delete_from_map) {
-        ctx_.maps.delete_binding(dp::to_xmip(hoa));
-        ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
-        ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
+        ctx_.tunnels.remove(hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     }
     for (const auto& r : plan.restore) {
         ha::Binding b;
@@ -87,14 +84,14 @@ void HaService::recover(const config::Config& cfg) {
             // Forwarding as it is: the map entry is left alone (no gap, not
             // even a rewrite); the proxy entry survived too unless someone
             // removed it, and replacing it is idempotent.
-            ctx_.netlink.add_proxy_neigh(home_ifindex_, b.hoa);
-            if (b.link_local) ctx_.netlink.add_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
-            schedule_refresh_request(b);
+            ctx_.kernel.add_proxy_neigh(home_ifindex_, b.hoa);
+            if (b.link_local) ctx_.kernel.add_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
+            refresh_.schedule(b);
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
     }
-    changed();  // the file holds the reconciled cache even when nothing was rewritten
-    end_batch();
+    commit_.changed();  // the file holds the reconciled cache even when nothing was rewritten
+    commit_.end_batch();
     schedule_expiry();
     XLOG_INFO("restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
               "from it without a state file); removed %zu expired, %zu the configuration refuses, %zu in the "
@@ -103,43 +100,8 @@ void HaService::recover(const config::Config& cfg) {
               plan.stale_map);
 }
 
-void HaService::after_commit(std::function<void()> effect) {
-    if (batch_open_) {
-        effects_.push_back(std::move(effect));
-        return;
-    }
-    commit();
-    effect();
-}
-
-void HaService::commit() {
-    if (!dirty_) return;
-    dirty_ = false;
-    persist();
-}
-
-void HaService::end_batch() {
-    batch_open_ = false;
-    flush();
-}
-
-void HaService::flush() {
-    commit();
-    auto effects = std::move(effects_);
-    effects_.clear();
-    for (auto& effect : effects) {
-        // One failing effect (a netlink error, say) must not cost the
-        // others theirs: each BU of the batch is answered on its own.
-        try {
-            effect();
-        } catch (const std::exception& e) {
-            XLOG_ERROR("%s", e.what());
-        }
-    }
-}
-
 void HaService::persist() {
-    if (state_path_.empty()) return;
+    if (!persisting_) return;
     const auto clock = WallClock::at(ctx_.loop.now());
     state::HaState s;
     for (const auto& b : cache_.bindings()) {
@@ -156,13 +118,13 @@ void HaService::persist() {
         r.link_local = b.link_local;
         s.bindings.push_back(r);
     }
-    if (auto err = state::write_atomically(state_path_, state::encode(s, clock.unix_ms))) {
+    if (auto err = ctx_.store.write(state::encode(s, clock.unix_ms))) {
         // Serving goes on (a full disk must not stop the gateway); what a
         // restart would lose is said once, when it starts and when it ends.
         if (!persist_failing_) XLOG_ERROR("%s: bindings changed from now on would not survive a restart", err->c_str());
         persist_failing_ = true;
     } else if (persist_failing_) {
-        XLOG_INFO("state file %s written again", state_path_.c_str());
+        XLOG_INFO("state file %s written again", ctx_.store.where().c_str());
         persist_failing_ = false;
     }
 }

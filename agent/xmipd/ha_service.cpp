@@ -1,49 +1,15 @@
 #include "xmipd/ha_service.hpp"
 
-#include <net/if.h>
-#include <netinet/icmp6.h>
+#include <cstring>
 
-#include <random>
-
-#include "auth/authenticator.hpp"
 #include "auth/ntp_time.hpp"
-#include "core/checksum.hpp"
-#include "core/host.hpp"
 #include "core/log.hpp"
-#include "datapath/in6.hpp"
-#include "nd/checksum.hpp"
-#include "nd/neighbour.hpp"
-#include "nd/router.hpp"
-#include "nd/validate.hpp"
-#include "xmipd/auth_config.hpp"
+#include "xmipd/ha_binding_ack.hpp"
 
 namespace xmip::agent {
 
 using core::to_string;
 using Action = ha::Outcome::Action;
-using std::chrono::milliseconds;
-using std::chrono::seconds;
-
-namespace {
-
-constexpr auto kDadWait = milliseconds(1000);       // RetransTimer, DupAddrDetectTransmits 1
-constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a home link
-
-// Binding Update rate limits (docs/security.md, home_agent.rate_limit). Per
-// source: MAX_UPDATE_RATE (RFC 6275 12) by default. Sources that are not
-// their binding's care-of address are also limited together, so a flood from
-// many addresses costs at most that much authentication work and that many
-// refusals sent.
-constexpr size_t kUnboundSources = 4096;
-ha::RateLimit per_source(const config::HomeAgent& h) {
-    return {double(h.rate_per_source), double(h.rate_per_source)};
-}
-ha::RateLimit unbound_total(const config::HomeAgent& h) {
-    return {double(h.rate_unregistered_total), double(h.rate_unregistered_total)};
-}
-
-
-}  // namespace
 
 in6_addr link_local_of(const in6_addr& hoa) {
     in6_addr ll{};
@@ -56,20 +22,27 @@ in6_addr link_local_of(const in6_addr& hoa) {
 HaService::HaService(Context& ctx, const config::Config& cfg)
     : ctx_(ctx),
       cfg_(*cfg.home_agent),
-      cache_(policy_from(*cfg.home_agent)),
-      guard_(guard_policy(*cfg.home_agent)),
-      bound_sources_(per_source(*cfg.home_agent), cfg.home_agent->max_bindings),
-      other_sources_(per_source(*cfg.home_agent), kUnboundSources),
-      other_total_(unbound_total(*cfg.home_agent), ctx.loop.now()) {
-    ha_addr_ = cfg_.address.to_in6();
-    home_ifindex_ = core::ifindex_of(cfg_.home_link);
-    home_mac_ = ctx_.netlink.link(home_ifindex_).mac;
-    // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
-    home_icmp_ = std::make_unique<io::IcmpSocket>(
-        home_ifindex_, std::initializer_list<uint8_t>{ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT},
-        std::initializer_list<const char*>{"ff02::2"});
-    ctx_.loop.add_fd(home_icmp_->fd(), [this] { on_home_link_icmp(); });
-    if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
+      ha_addr_(cfg_.address.to_in6()),
+      home_ifindex_(ctx.kernel.ifindex(cfg_.home_link)),
+      cache_(policy_from(cfg_)),
+      admission_(cfg_, ctx.loop.now()),
+      commit_([this] { persist(); }),
+      dad_(ctx.loop, ctx.wire, home_ifindex_, [this](const DadProbes::Result& r) { dad_done(r); }),
+      refresh_(ctx.loop, [this](const in6_addr& hoa) { send_refresh_request(hoa); }) {
+    // Proxy Neighbour Discovery answers for registered home addresses.
+    // "all" too: a unicast NS addressed to a home address (a router's NUD
+    // probe, RFC 6275 10.4.1) is not local, and ip6_forward() hands it to
+    // the proxy only when net.ipv6.conf.all.proxy_ndp is set (the
+    // interface's setting covers multicast solicitations only). Proxy
+    // entries exist on the home link alone, so nothing else is proxied.
+    // The datapath hands this address's signalling to us and decapsulates
+    // what mobile nodes tunnel to it.
+    for (const std::string scope : {cfg_.home_link, std::string("all")})
+        if (!ctx_.kernel.set_ipv6_conf(scope, "proxy_ndp", "1"))
+            throw std::runtime_error("cannot set net.ipv6.conf." + scope + ".proxy_ndp = 1");
+    ctx_.tunnels.add_local(ha_addr_, LocalAddress::TunnelEnd);
+    home_link_ = std::make_unique<HomeLink>(ctx_, cfg_, home_ifindex_, ctx_.kernel.link(home_ifindex_).mac,
+                                            [this](const in6_addr& target) { dad_.advertised(target); });
     ctx_.observe().binding_cache(0, cfg_.max_bindings);
     ctx_.observe().home_agents(0);
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
@@ -79,16 +52,10 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     if (cfg_.security_associations.empty() && cfg_.auth_optional_prefixes.empty())
         XLOG_WARN("no security associations and authentication required on every home prefix: every Binding "
                   "Update will be refused (146); see [[home_agent.security_associations]] in docs/configuration.md");
-    recover(cfg);
+    recover();
 }
 
-HaService::~HaService() {
-    ctx_.loop.remove_fd(home_icmp_->fd());
-    ctx_.loop.timers().cancel(expiry_timer_);
-    ctx_.loop.timers().cancel(ra_timer_);
-    for (auto& [hoa, d] : dad_) ctx_.loop.timers().cancel(d.timer);
-    for (auto& [hoa, t] : brr_timers_) ctx_.loop.timers().cancel(t);
-}
+HaService::~HaService() { ctx_.loop.timers().cancel(expiry_timer_); }
 
 ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
     ha::Policy p;
@@ -118,12 +85,6 @@ void HaService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const ui
                to_string(p.info.src).c_str());
 }
 
-bool HaService::admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now) {
-    const ha::Binding* b = cache_.find(hoa);
-    if (b && !b->pending_dad && core::same_addr(b->coa, src)) return bound_sources_.allow(src, now);
-    return other_sources_.allow(src, now) && other_total_.take(unbound_total(cfg_), now);
-}
-
 void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu) {
     const auto received = ctx_.loop.now();
     ha::BindingUpdate req;
@@ -131,13 +92,12 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     // from the home link (deregistering) it sends from its home address.
     req.hoa = p.info.home_address ? *p.info.home_address : p.info.src;
     req.coa = p.info.src;
-    if (!admit(p.info.src, req.hoa, received)) {
+    if (!admission_.admit(p.info.src, cache_.find(req.hoa), received)) {
         ctx_.stats.bu_drop_ratelimit++;
         return;
     }
-    // RFC 4285: authenticated before anything is looked up or changed. The
-    // authenticator covers the IPv6 source (not an Alternate Care-of Address).
-    auto d = guard_.check(mh, bu, p.info.src, req.hoa, auth::ntp_now());
+    // RFC 4285: authenticated before anything is looked up or changed.
+    auto d = admission_.authenticate(mh, bu, p.info.src, req.hoa);
     if (!d.accept) {
         ctx_.stats.bu_drop_auth++;
         // Debug only: a flood of forgeries must not become a flood of log
@@ -160,7 +120,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     // Later updates must carry newer timestamps once this one took effect
     // (a refused one changes nothing, its timestamp included).
     if (d.bu_timestamp && outcome.action != Action::Reject && outcome.action != Action::Ignore)
-        guard_.accepted(req.hoa, *d.bu_timestamp);
+        admission_.accepted(req.hoa, *d.bu_timestamp);
     answering_timestamp_ = d.bu_timestamp;
     apply(outcome, req.hoa, req.coa, received);
     answering_timestamp_.reset();
@@ -185,7 +145,7 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
         case Action::Ignore:
             return;
         case Action::AwaitDad:
-            start_dad(hoa, coa, received);
+            dad_.start(hoa, coa, received);
             return;
         case Action::Reject:
             XLOG_EVENT_INFO(({{"EVENT", "refused"}, {"HOA", to_string(hoa)}, {"COA", to_string(coa)},
@@ -213,33 +173,20 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
 
 void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
                         std::optional<core::TimePoint> received) {
-    mh::BindingAck ba;
-    ba.status = o.status;
-    ba.sequence = o.seq;
-    ba.set_lifetime_seconds(o.lifetime_s);
-    if (o.refresh_advice_s)
-        ba.options.emplace_back(std::in_place_type<mh::BindingRefreshAdvice>,
-                                mh::BindingRefreshAdvice{static_cast<uint16_t>(*o.refresh_advice_s / 4)});
-    mh::PacketSpec spec;
-    spec.src = ha_addr_;
-    spec.dst = coa;
-    // To a mobile node away from home: through its care-of address, with its
-    // home address in a type 2 routing header (RFC 6275 6.1.8, 9.5.4).
-    if (!core::same_addr(coa, hoa)) spec.routing_header2 = hoa;
-    mh::Message msg = ba;
     // To a mobile node with a security association: authenticated, with the
     // timestamp of the BU answered (or the home agent's time for 144), as
     // RFC 4285 5-6 ask. After a DAD wait the BU's timestamp is the one the
     // guard recorded for it.
-    if (const auto* sa = guard_.association(hoa)) {
-        auto ts = answering_timestamp_ ? answering_timestamp_ : guard_.last_timestamp(hoa);
-        if (!auth::sign(msg, coa, hoa, *sa, ts.value_or(auth::ntp_now()))) {
-            XLOG_ERROR("cannot authenticate the BA to %s", to_string(coa).c_str());
-            return;
-        }
+    const auto* sa = admission_.guard().association(hoa);
+    uint64_t ts = 0;
+    if (sa) {
+        auto t = answering_timestamp_ ? answering_timestamp_ : admission_.guard().last_timestamp(hoa);
+        ts = t.value_or(auth::ntp_now());
     }
-    after_commit([this, spec, msg = std::move(msg), status = o.status, received] {
-        if (!send_mobility(ctx_, spec, msg)) return;
+    auto ba = build_binding_ack(ha_addr_, hoa, coa, o, sa, ts);
+    if (!ba) return;
+    commit_.after_commit([this, ba = std::move(*ba), status = o.status, received] {
+        if (!send_mobility(ctx_, ba.spec, ba.msg)) return;
         if (status < 128)
             ctx_.stats.ba_sent++;
         else
@@ -250,178 +197,52 @@ void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outc
 }
 
 void HaService::activate(const ha::Binding& b) {
-    changed();  // the cache already holds b: on disk before the map and the BA
-    xmip_binding v{};
-    v.remote = dp::to_xmip(b.coa);
-    v.local = dp::to_xmip(b.ha_addr);
-    after_commit([this, hoa = b.hoa, v, link_local = b.link_local] {
-        ctx_.maps.upsert_binding(dp::to_xmip(hoa), v);
+    commit_.changed();  // the cache already holds b: on disk before the map and the BA
+    commit_.after_commit([this, hoa = b.hoa, t = Tunnel{b.ha_addr, b.coa}, link_local = b.link_local] {
+        ctx_.tunnels.set(hoa, t);
         // Defend the home address on the home link (RFC 6275 10.4.1): the
         // kernel answers solicitations from the proxy entry; the unsolicited
         // advertisement makes neighbours that cached the mobile node's own
         // address switch now. With L set, the same for the link-local
         // address with its interface identifier (10.3.1); without, none
         // (a refresh may clear L).
-        ctx_.netlink.add_proxy_neigh(home_ifindex_, hoa);
-        home_icmp_->send(nd::kAllNodes, nd::encode(nd::proxy_advertisement(hoa, home_mac_, false)));
+        ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa);
+        home_link_->claim(hoa);
         const in6_addr ll = link_local_of(hoa);
         if (link_local) {
-            ctx_.netlink.add_proxy_neigh(home_ifindex_, ll);
-            home_icmp_->send(nd::kAllNodes, nd::encode(nd::proxy_advertisement(ll, home_mac_, false)));
+            ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+            home_link_->claim(ll);
         } else {
-            ctx_.netlink.del_proxy_neigh(home_ifindex_, ll);
+            ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
         }
     });
-    schedule_refresh_request(b);
+    refresh_.schedule(b);
 }
 
-void HaService::schedule_refresh_request(const ha::Binding& b) {
-    if (auto it = brr_timers_.find(b.hoa); it != brr_timers_.end()) {
-        ctx_.loop.timers().cancel(it->second);
-        brr_timers_.erase(it);
-    }
-    // Ask for a refresh when a tenth of the lifetime is left (at least 2 s
-    // before the end): a mobile node that lost track of its refresh timer
-    // keeps its binding instead of seeing its traffic stop.
-    auto margin = std::max<core::Duration>(seconds(2), seconds(b.lifetime_s) / 10);
-    if (seconds(b.lifetime_s) <= margin) return;
-    in6_addr hoa = b.hoa;
-    brr_timers_[hoa] = ctx_.loop.timers().schedule(b.expires - margin, [this, hoa] {
-        brr_timers_.erase(hoa);
-        send_refresh_request(hoa);
+void HaService::deactivate(const in6_addr& hoa) {
+    commit_.changed();  // the cache no longer holds hoa: on disk before the map forgets it
+    refresh_.cancel(hoa);
+    commit_.after_commit([this, hoa] {
+        ctx_.tunnels.remove(hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     });
 }
 
 void HaService::send_refresh_request(const in6_addr& hoa) {
     const ha::Binding* b = cache_.find(hoa);
     if (!b || b->pending_dad) return;
-    mh::PacketSpec spec;
-    spec.src = b->ha_addr;
-    spec.dst = b->hoa;
-    // Not with a type 2 routing header (RFC 6275 6.1: only the BA may have
-    // one): to the home address, tunnelled to the care-of address like
-    // anything else the home agent sends there (10.4.2).
-    if (!core::same_addr(b->coa, b->hoa)) spec.tunnel = mh::PacketSpec::Tunnel{b->ha_addr, b->coa};
-    if (send_mobility(ctx_, spec, mh::BindingRefreshRequest{})) ctx_.stats.brr_sent++;
+    auto brr = build_refresh_request(*b);
+    if (send_mobility(ctx_, brr.spec, brr.msg)) ctx_.stats.brr_sent++;
     XLOG_DEBUG("refresh request to %s for %s", to_string(b->coa).c_str(), to_string(hoa).c_str());
 }
 
-void HaService::deactivate(const in6_addr& hoa) {
-    changed();  // the cache no longer holds hoa: on disk before the map forgets it
-    if (auto it = brr_timers_.find(hoa); it != brr_timers_.end()) {
-        ctx_.loop.timers().cancel(it->second);
-        brr_timers_.erase(it);
-    }
-    after_commit([this, hoa] {
-        ctx_.maps.delete_binding(dp::to_xmip(hoa));
-        ctx_.netlink.del_proxy_neigh(home_ifindex_, hoa);
-        ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
-    });
-}
-
-void HaService::start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received) {
-    if (dad_.count(hoa)) return;
-    // The probe: an NS from :: to the home address's solicited-node group,
-    // built whole (a socket cannot send from ::).
-    auto ns = nd::encode(nd::dad_solicitation(hoa));
-    in6_addr group = core::solicited_node_multicast(hoa);
-    nd::set_icmpv6_checksum(in6_addr{}, group, ns);
-    std::vector<uint8_t> pkt(40 + ns.size(), 0);
-    pkt[0] = 0x60;
-    pkt[4] = static_cast<uint8_t>(ns.size() >> 8);
-    pkt[5] = static_cast<uint8_t>(ns.size());
-    pkt[6] = IPPROTO_ICMPV6;
-    pkt[7] = 255;
-    std::memcpy(&pkt[24], &group, 16);
-    std::memcpy(&pkt[40], ns.data(), ns.size());
-    ctx_.raw.send(pkt, home_ifindex_);
-    auto timer = ctx_.loop.timers().schedule(ctx_.loop.now() + kDadWait, [this, hoa] {
-        auto it = dad_.find(hoa);
-        if (it == dad_.end()) return;
-        bool unique = !it->second.duplicate;
-        in6_addr coa = it->second.coa;
-        auto received = it->second.received;
-        dad_.erase(it);
-        if (!unique) XLOG_WARN("DAD failed for %s: another node uses it on the home link", to_string(hoa).c_str());
-        auto o = cache_.dad_completed(hoa, unique, ctx_.loop.now());
-        // The newest BU may name another CoA than the first: the cache knows.
-        if (const ha::Binding* b = cache_.find(hoa)) coa = b->coa;
-        apply(o, hoa, coa, received);
-    });
-    dad_[hoa] = PendingDad{coa, timer, false, received};
-    XLOG_DEBUG("DAD for %s started", to_string(hoa).c_str());
-}
-
-void HaService::on_home_link_icmp() {
-    home_icmp_->drain([this](const io::IcmpReceived& r) {
-        nd::ReceiveInfo rx{r.src, r.dst, r.hop_limit};
-        auto m = nd::decode_received(rx, r.message);
-        if (!m) return;  // not valid ND: the kernel's business, not ours
-        if (auto* na = std::get_if<nd::NeighbourAdvertisement>(&*m)) {
-            auto it = dad_.find(na->target);
-            if (it != dad_.end()) it->second.duplicate = true;
-        } else if (std::get_if<nd::RouterSolicitation>(&*m)) {
-            if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
-        } else if (auto* ra = std::get_if<nd::RouterAdvertisement>(&*m)) {
-            auto change = others_.on_router_advertisement(r.src, *ra, ctx_.loop.now());
-            if (change == nd::HomeAgentsList::Change::added)
-                XLOG_INFO("home agent %s appeared on the home link", to_string(r.src).c_str());
-            ctx_.observe().home_agents(others_.by_preference(ctx_.loop.now()).size());
-        }
-    });
-}
-
-void HaService::send_router_advertisement() {
-    const auto& c = cfg_.router_advertisements;
-    nd::RouterAdvertisement ra;
-    ra.cur_hop_limit = 64;
-    ra.home_agent = true;
-    ra.router_lifetime = c.router_lifetime;
-    ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{home_mac_});
-    for (const auto& pfx : cfg_.prefixes) {
-        nd::PrefixInformation pi;
-        pi.prefix_length = pfx.length;
-        pi.on_link = true;
-        pi.autonomous = true;
-        pi.valid_lifetime = c.prefix_valid_lifetime;
-        pi.preferred_lifetime = c.prefix_preferred_lifetime;
-        // R flag: the prefix field holds our full address on the prefix that
-        // has it (RFC 6275 7.2), so mobile nodes learn the HA address.
-        if (pfx.contains(cfg_.address)) {
-            pi.router_address = true;
-            pi.prefix = ha_addr_;
-        } else {
-            pi.prefix = pfx.network().address.to_in6();
-        }
-        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
-    }
-    if (c.interval_option)
-        ra.options.emplace_back(std::in_place_type<nd::AdvertisementInterval>, nd::AdvertisementInterval{c.max_interval_ms});
-    ra.options.emplace_back(std::in_place_type<nd::HomeAgentInformation>,
-                            nd::HomeAgentInformation{cfg_.preference, cfg_.lifetime, false});
-    home_icmp_->send(nd::kAllNodes, nd::encode(ra));
-    last_ra_ = ctx_.loop.now();
-}
-
-void HaService::schedule_router_advertisement(bool soon) {
-    const auto& c = cfg_.router_advertisements;
-    static thread_local std::mt19937 rng{std::random_device{}()};
-    core::TimePoint when;
-    if (soon) {
-        // An RS (or the start): answer promptly, but not more often than
-        // MinDelayBetweenRAs.
-        when = ctx_.loop.now();
-        if (last_ra_ && *last_ra_ + kMinDelayBetweenRas > when) when = *last_ra_ + kMinDelayBetweenRas;
-    } else {
-        std::uniform_int_distribution<uint32_t> d(c.min_interval_ms, c.max_interval_ms);
-        when = ctx_.loop.now() + milliseconds(d(rng));
-    }
-    ctx_.loop.timers().cancel(ra_timer_);
-    ra_timer_ = ctx_.loop.timers().schedule(when, [this] {
-        ra_timer_.reset();
-        send_router_advertisement();
-        schedule_router_advertisement(false);
-    });
+void HaService::dad_done(const DadProbes::Result& r) {
+    auto o = cache_.dad_completed(r.hoa, r.unique, ctx_.loop.now());
+    // The newest BU may name another CoA than the first: the cache knows.
+    in6_addr coa = r.coa;
+    if (const ha::Binding* b = cache_.find(r.hoa)) coa = b->coa;
+    apply(o, r.hoa, coa, r.received);
 }
 
 void HaService::schedule_expiry() {
@@ -441,70 +262,6 @@ void HaService::schedule_expiry() {
     });
 }
 
-nlohmann::json HaService::status() const {
-    return {{"role", "ha"},
-            {"home_agent_address", to_string(ha_addr_)},
-            {"home_link", cfg_.home_link},
-            {"bindings", cache_.size()},
-            {"binding_limit", cfg_.max_bindings},
-            {"home_agents_known", others_.size()}};
-}
-
-nlohmann::json HaService::bindings() const {
-    nlohmann::json out = nlohmann::json::array();
-    const auto now = ctx_.loop.now();
-    for (const auto& b : cache_.bindings()) {
-        long left = b.pending_dad ? 0 : std::max<long>(0, std::chrono::duration_cast<seconds>(b.expires - now).count());
-        out.push_back({{"home_address", to_string(b.hoa)},
-                       {"care_of_address", to_string(b.coa)},
-                       {"home_agent_address", to_string(b.ha_addr)},
-                       {"sequence", b.seq},
-                       {"lifetime", b.lifetime_s},
-                       {"lifetime_left", left},
-                       {"state", b.pending_dad ? "dad" : "active"}});
-    }
-    return out;
-}
-
-nlohmann::json HaService::home_agents() const {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& e : others_.by_preference(ctx_.loop.now())) {
-        nlohmann::json addrs = nlohmann::json::array();
-        for (const auto& g : e.global_addresses) addrs.push_back(to_string(g.address));
-        out.push_back({{"link_local", to_string(e.link_local)},
-                       {"preference", e.preference},
-                       {"lifetime_left", std::chrono::duration_cast<seconds>(e.expires - ctx_.loop.now()).count()},
-                       {"addresses", addrs}});
-    }
-    return out;
-}
-
-void HaService::add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t lifetime_s) {
-    // An operator's binding: as if the mobile node had registered, without
-    // DAD (the operator vouches) and with a sequence after any existing one.
-    ha::BindingUpdate req;
-    req.hoa = hoa;
-    req.coa = coa;
-    req.ha_addr = ha_addr_;
-    const ha::Binding* old = cache_.find(hoa);
-    req.seq = old ? static_cast<uint16_t>(old->seq + 1) : 0;
-    req.lifetime_s = lifetime_s;
-    req.ack = false;
-    auto o = cache_.process(req, ctx_.loop.now(), /*skip_dad=*/true);
-    if (o.action == Action::Reject)
-        throw std::invalid_argument("refused with status " + std::to_string(o.status));
-    apply(o, hoa, coa);
-    flush();  // in force when the operator gets the answer
-}
-
-bool HaService::remove_binding(const in6_addr& hoa) {
-    if (!cache_.remove(hoa)) return false;
-    deactivate(hoa);
-    schedule_expiry();
-    flush();  // in force when the operator gets the answer
-    return true;
-}
-
 void HaService::reload(const config::Config& c) {
     if (!c.home_agent) return;
     if (c.home_agent->address != cfg_.address || c.home_agent->home_link != cfg_.home_link)
@@ -515,22 +272,17 @@ void HaService::reload(const config::Config& c) {
     cfg_.address = keep_addr;
     cfg_.home_link = keep_link;
     cache_.set_policy(policy_from(cfg_));
-    guard_.set_policy(guard_policy(cfg_));
-    bound_sources_.set_limit(per_source(cfg_));
-    other_sources_.set_limit(per_source(cfg_));
+    admission_.reload(cfg_);
     ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
-    if (cfg_.router_advertisements.enabled)
-        schedule_router_advertisement(true);
-    else
-        ctx_.loop.timers().cancel(ra_timer_);
+    home_link_->reload(cfg_);
     XLOG_INFO("reloaded: %zu bindings kept", cache_.size());
 }
 
 void HaService::stop(bool keep_forwarding) {
     if (keep_forwarding) return;  // the successor takes over the proxy entries too
     for (const auto& b : cache_.bindings()) {
-        ctx_.netlink.del_proxy_neigh(home_ifindex_, b.hoa);
-        if (b.link_local) ctx_.netlink.del_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
+        ctx_.kernel.del_proxy_neigh(home_ifindex_, b.hoa);
+        if (b.link_local) ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
     }
 }
 

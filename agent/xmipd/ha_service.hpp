@@ -1,23 +1,27 @@
 // The home agent role (RFC 6275 sections 9.5, 10): registrations from
 // mobile nodes into the binding cache, the datapath and proxy Neighbour
-// Discovery; Router Advertisements on the home link; other home agents'
-// advertisements into the Home Agents List.
+// Discovery. Its parts, one job each:
+//   ha_admission   rate limits and RFC 4285 authentication of BUs
+//   ha_dad         DAD for a home address before it is defended
+//   ha_binding_ack the BA (and BRR) packets, signed
+//   ha_refresh     the Binding Refresh Request timers
+//   ha_home_link   RAs, the Home Agents List, claiming home addresses
+//   group_commit   the state file before the maps and the BAs
+//   ha_restart     recovery at start, the state file's content
+//   ha_commands    the control socket's views and operator commands
+// This file: the registration flow from a BU to its effects.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
-#include <unordered_map>
-#include <vector>
 
-#include "auth/bu_guard.hpp"
-#include "core/in6.hpp"
-#include "core/timers.hpp"
 #include "ha/binding_cache.hpp"
-#include "ha/source_rate_limiter.hpp"
-#include "io/icmp_socket.hpp"
-#include "nd/home_agents_list.hpp"
 #include "xmipd/context.hpp"
+#include "xmipd/group_commit.hpp"
+#include "xmipd/ha_admission.hpp"
+#include "xmipd/ha_dad.hpp"
+#include "xmipd/ha_home_link.hpp"
+#include "xmipd/ha_refresh.hpp"
 
 namespace xmip::agent {
 
@@ -33,23 +37,22 @@ public:
 
     void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) override;
     nlohmann::json status() const override;
-    nlohmann::json bindings() const override;
+    void register_commands(control::Server& server) override;
     size_t binding_count() const override { return cache_.size(); }
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
-    void begin_batch() override { batch_open_ = true; }
-    void end_batch() override;
+    void begin_batch() override { commit_.begin_batch(); }
+    void end_batch() override { commit_.end_batch(); }
 
-    // Operator commands (mipctl binding add|del).
+    // Operator commands (mipctl binding add|del), also through register_commands.
     void add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t lifetime_s);
     bool remove_binding(const in6_addr& hoa);
+    nlohmann::json bindings() const;
     nlohmann::json home_agents() const;
 
 private:
     ha::Policy policy_from(const config::HomeAgent& h) const;
     void handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu);
-    // MAX_UPDATE_RATE per source, before anything costs more than a lookup.
-    bool admit(const in6_addr& src, const in6_addr& hoa, core::TimePoint now);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
     // an association for the home address, and nothing else.
     void refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d,
@@ -63,60 +66,29 @@ private:
                  std::optional<core::TimePoint> received);
     void activate(const ha::Binding& b);
     void deactivate(const in6_addr& hoa);
-    void start_dad(const in6_addr& hoa, const in6_addr& coa, std::optional<core::TimePoint> received);
-    void on_home_link_icmp();
-    void send_router_advertisement();
-    void schedule_router_advertisement(bool soon);
+    void dad_done(const DadProbes::Result& r);
     void schedule_expiry();
-    void schedule_refresh_request(const ha::Binding& b);
     void send_refresh_request(const in6_addr& hoa);
     // Restarts (ha_restart.cpp, docs/restart.md): take over the bindings a
-    // predecessor left in the state file and the pinned map; write the file
-    // on every change, before the datapath and the BA see it.
-    void recover(const config::Config& cfg);
+    // predecessor left in the state file and the datapath; the file's content.
+    void recover();
     void persist();
-    // Group commit: a change of the cache marks the state dirty; what must
-    // not run ahead of the file (map writes, proxy ND, BAs) goes through
-    // after_commit(). Inside a batch of BUs it waits for end_batch(), which
-    // writes the file once for all of them; outside one (timers, operator
-    // commands) the file is written and the effect runs at once.
-    void changed() { dirty_ = true; }
-    void after_commit(std::function<void()> effect);
-    void commit();
-    void flush();  // commit, then run the effects waiting for it
 
     Context& ctx_;
     config::HomeAgent cfg_;
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
-    std::array<uint8_t, 6> home_mac_{};
     ha::BindingCache cache_;
-    auth::BindingUpdateGuard guard_;
+    Admission admission_;
     // The BU being answered: its timestamp is echoed in the BA (RFC 4285 6).
     std::optional<uint64_t> answering_timestamp_;
-    // Sources that are the care-of address of their binding, and the rest:
-    // a flood from new sources cannot take the buckets of registered nodes.
-    ha::SourceRateLimiter bound_sources_;
-    ha::SourceRateLimiter other_sources_;
-    ha::TokenBucket other_total_;  // all unregistered sources together
-    std::unique_ptr<io::IcmpSocket> home_icmp_;
-    nd::HomeAgentsList others_;
-    struct PendingDad {
-        in6_addr coa;
-        core::Timers::Id timer;
-        bool duplicate = false;
-        std::optional<core::TimePoint> received;
-    };
-    std::unordered_map<in6_addr, PendingDad, core::In6Hash, core::In6Equal> dad_;
-    std::optional<core::Timers::Id> expiry_timer_, ra_timer_;
-    // One Binding Refresh Request per binding, before it expires (10.3.1).
-    std::unordered_map<in6_addr, core::Timers::Id, core::In6Hash, core::In6Equal> brr_timers_;
-    std::optional<core::TimePoint> last_ra_;
-    std::string state_path_;  // empty: no state directory, nothing persisted
+    GroupCommit commit_;
+    DadProbes dad_;
+    RefreshRequests refresh_;
+    std::unique_ptr<HomeLink> home_link_;
+    std::optional<core::Timers::Id> expiry_timer_;
+    bool persisting_ = false;       // the state store opened: the file is kept
     bool persist_failing_ = false;  // log a failing disk once, not on every BU
-    bool batch_open_ = false;
-    bool dirty_ = false;  // the cache changed since the file was written
-    std::vector<std::function<void()>> effects_;  // waiting for the commit, in order
 };
 
 }  // namespace xmip::agent

@@ -6,9 +6,7 @@
 #include <algorithm>
 
 #include "core/log.hpp"
-#include "datapath/in6.hpp"
 #include "state/codec.hpp"
-#include "state/file.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/wall_clock.hpp"
 
@@ -16,14 +14,13 @@ namespace xmip::agent {
 
 using core::to_string;
 
-void MnService::recover(const config::Config& cfg) {
-    const std::string dir = cfg.paths.state_dir;
-    if (auto err = state::ensure_directory(dir)) {
+void MnService::recover() {
+    if (auto err = ctx_.store.open()) {
         XLOG_ERROR("%s: the registration will not survive a restart of this agent", err->c_str());
         return;
     }
-    state_path_ = dir + "/bindings.json";
-    auto r = state::read_file(state_path_);
+    persisting_ = true;
+    auto r = ctx_.store.read();
     if (r.status == state::ReadResult::Status::missing) return;
     if (r.status == state::ReadResult::Status::error) {
         XLOG_ERROR("%s; starting without the previous registration", r.error.c_str());
@@ -31,14 +28,14 @@ void MnService::recover(const config::Config& cfg) {
     }
     auto d = state::decode_mn(r.data);
     if (!d.value) {
-        XLOG_ERROR("state file %s: %s; starting without the previous registration", state_path_.c_str(),
+        XLOG_ERROR("state file %s: %s; starting without the previous registration", ctx_.store.where().c_str(),
                    d.error.c_str());
         return;
     }
     const auto& s = *d.value;
     if (!core::same_addr(s.hoa, hoa_) || !core::same_addr(s.ha, ha_)) {
         XLOG_WARN("state file %s is for home address %s at %s, not this configuration's: starting afresh",
-                  state_path_.c_str(), to_string(s.hoa).c_str(), to_string(s.ha).c_str());
+                  ctx_.store.where().c_str(), to_string(s.hoa).c_str(), to_string(s.ha).c_str());
         return;
     }
     const auto clock = WallClock::at(ctx_.loop.now());
@@ -57,36 +54,21 @@ void MnService::recover(const config::Config& cfg) {
     // Away and bound: what the predecessor set up is where it was (a crash
     // or a stop that kept forwarding) or gone (a reboot, a clean stop that
     // detached): make sure of each, idempotently.
-    coa_ = *s.coa;
     visited_ = *s.visited;
     where_ = Where::Away;
-    auto addrs = ctx_.netlink.addresses(ifindex_);
-    auto has = [&](const in6_addr& a) {
-        return std::any_of(addrs.begin(), addrs.end(), [&](const auto& x) { return core::same_addr(x.addr, a); });
-    };
-    if (!has(*coa_)) {
-        netlink::AddrOptions o;
-        o.nodad = true;  // it was ours a moment ago
-        ctx_.netlink.add_addr(ifindex_, *coa_, 64, o);
-    }
-    if (!has(hoa_)) set_home_address(false);
-    ctx_.maps.add_local_addr(dp::to_xmip(*coa_), XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
-    xmip_binding v{};
-    v.local = dp::to_xmip(*coa_);
-    v.remote = dp::to_xmip(ha_);
-    auto cur = ctx_.maps.lookup_binding(dp::to_xmip(hoa_));
-    using dp::operator==;
-    if (!cur || !(cur->local == v.local) || !(cur->remote == v.remote) || cur->flags != v.flags)
-        ctx_.maps.upsert_binding(dp::to_xmip(hoa_), v);
-    if (s.router) install_default_route(*s.router);
+    link_.take_over(*s.coa);
+    auto cur = ctx_.tunnels.find(hoa_);
+    if (!cur || !core::same_addr(cur->local, *s.coa) || !core::same_addr(cur->remote, ha_) || cur->registering)
+        ctx_.tunnels.set(hoa_, Tunnel{*s.coa, ha_});
+    if (s.router) link_.install_default_route(*s.router);
     XLOG_INFO("restart: registration of %s -> %s taken over (sequence %u, %lld s left)", to_string(hoa_).c_str(),
-              to_string(*coa_).c_str(), static_cast<unsigned>(s.seq),
+              to_string(*s.coa).c_str(), static_cast<unsigned>(s.seq),
               static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(rs.expires - ctx_.loop.now()).count()));
     arm_timer();
 }
 
 void MnService::persist() {
-    if (state_path_.empty()) return;
+    if (!persisting_) return;
     const auto clock = WallClock::at(ctx_.loop.now());
     state::MnState s;
     s.hoa = hoa_;
@@ -94,10 +76,10 @@ void MnService::persist() {
     s.state = std::string(mn::to_string(bul_.state()));
     s.seq = bul_.last_seq();
     s.ever_registered = bul_.ever_registered();
-    if (where_ == Where::Away && coa_) {
-        s.coa = *coa_;
+    if (where_ == Where::Away && link_.care_of_address()) {
+        s.coa = *link_.care_of_address();
         s.visited = visited_;
-        s.router = router_;
+        s.router = link_.router();
     }
     if (bul_.state() == mn::State::Bound && bul_.expires()) {
         s.coa = bul_.care_of();
@@ -107,7 +89,7 @@ void MnService::persist() {
     // Unchanged (the time stamp aside): no write, no fsync.
     std::string key = state::encode(s, 0);
     if (key == last_persisted_) return;
-    if (auto err = state::write_atomically(state_path_, state::encode(s, clock.unix_ms))) {
+    if (auto err = ctx_.store.write(state::encode(s, clock.unix_ms))) {
         if (!persist_failing_) XLOG_ERROR("%s: the registration would not survive a restart", err->c_str());
         persist_failing_ = true;
         return;

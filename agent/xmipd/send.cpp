@@ -10,7 +10,7 @@ bool send_mobility(Context& ctx, const mh::PacketSpec& spec, const mh::Message& 
         XLOG_ERROR("cannot build a Mobility Header packet: %s", std::string(mh::to_string(pkt.error().code)).c_str());
         return false;
     }
-    return ctx.raw.send(*pkt);
+    return ctx.wire.send(*pkt);
 }
 
 }  // namespace xmip::agent

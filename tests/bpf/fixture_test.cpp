@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath_env.hpp"
 #include "hex.hpp"
 #include "datapath/in6.hpp"

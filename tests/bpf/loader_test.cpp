@@ -15,7 +15,7 @@
 #include <memory>
 #include <set>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/error.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"

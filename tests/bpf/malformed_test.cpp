@@ -13,7 +13,7 @@
 #include <optional>
 #include <sstream>
 
-#include "datapath/counters.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "datapath/signal_reader.hpp"
 #include "datapath_env.hpp"
 #include "hex.hpp"

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s ha|mn\n", argv[0]);
         return 2;
     }
-    xmip::agent::SignallingStats stats;
+    xmip::telemetry::SignallingStats stats;
     auto role = std::strcmp(argv[1], "ha") == 0 ? xmip::metrics::Role::HomeAgent : xmip::metrics::Role::MobileNode;
     xmip::metrics::AgentMetrics m(role, "dump", stats, [] { return xmip::dp::CounterSnapshot{}; });
     std::fputs(m.text().c_str(), stdout);

@@ -54,7 +54,7 @@ dp::CounterSnapshot fake_counters() {
 
 TEST(SignallingSeries, EveryCounterMapsToOneFamilyAndLabels) {
     std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::vector<std::string_view>> seen;
-    for (const auto& c : agent::kSignallingCounters) {
+    for (const auto& c : telemetry::kSignallingCounters) {
         auto s = signalling_series(c.id);
         ASSERT_TRUE(s) << c.id;
         seen[{s->family, s->a.value, s->b.value}].push_back(c.id);
@@ -85,7 +85,7 @@ TEST(SignallingSeries, Examples) {
 }
 
 TEST(AgentMetrics, HomeAgentFamilies) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "1.2.3", stats, fake_counters);
     auto names = family_names(m.text());
     for (const char* n : {"xmip_build_info", "xmip_mh_messages_total", "xmip_mh_drops_total",
@@ -100,7 +100,7 @@ TEST(AgentMetrics, HomeAgentFamilies) {
 }
 
 TEST(AgentMetrics, MobileNodeFamilies) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::MobileNode, "1.2.3", stats, fake_counters);
     auto names = family_names(m.text());
     for (const char* n : {"xmip_mn_handoff_seconds", "xmip_mn_registration_round_trip_seconds",
@@ -111,7 +111,7 @@ TEST(AgentMetrics, MobileNodeFamilies) {
 }
 
 TEST(AgentMetrics, SignallingCountersReadWhenScraped) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, {});
     stats.bu_received++;
     stats.bu_received++;
@@ -140,7 +140,7 @@ TEST(AgentMetrics, SignallingCountersReadWhenScraped) {
 }
 
 TEST(AgentMetrics, DatapathCountersByVerdictAndReason) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     int reads = 0;
     AgentMetrics m(Role::HomeAgent, "t", stats, [&] {
         reads++;
@@ -158,7 +158,7 @@ TEST(AgentMetrics, DatapathCountersByVerdictAndReason) {
 }
 
 TEST(AgentMetrics, DatapathReadFailureLeavesOutItsSeries) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, []() -> dp::CounterSnapshot { throw std::runtime_error("gone"); });
     auto names = family_names(m.text());
     EXPECT_FALSE(names.count("xmip_datapath_packets_total"));
@@ -166,9 +166,9 @@ TEST(AgentMetrics, DatapathReadFailureLeavesOutItsSeries) {
 }
 
 TEST(AgentMetrics, ObserverHooksHomeAgent) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, {});
-    agent::Observer& o = m;
+    telemetry::Observer& o = m;
     o.binding_cache(5, 100);
     o.home_agents(2);
     o.bu_processed(300us);
@@ -185,9 +185,9 @@ TEST(AgentMetrics, ObserverHooksHomeAgent) {
 }
 
 TEST(AgentMetrics, ObserverHooksMobileNode) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::MobileNode, "t", stats, {});
-    agent::Observer& o = m;
+    telemetry::Observer& o = m;
     o.binding_update_list("registering");
     o.registration_round_trip(4ms);
     o.handoff(120ms);
@@ -232,7 +232,7 @@ std::string http_get(uint16_t port, const std::string& path, bool v6 = false) {
 }
 
 TEST(Endpoint, ServesTheMetricsOverHttp) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
     Endpoint e("127.0.0.1", 0, m);
     ASSERT_NE(e.port(), 0);
@@ -244,7 +244,7 @@ TEST(Endpoint, ServesTheMetricsOverHttp) {
 }
 
 TEST(Endpoint, ServesOverIpv6) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
     Endpoint e("::1", 0, m);
     ASSERT_NE(e.port(), 0);
@@ -255,7 +255,7 @@ TEST(Endpoint, ServesOverIpv6) {
 }
 
 TEST(Endpoint, EveryAddressIsDualStack) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
     Endpoint e("", 0, m);  // metrics.listen = ":port" or "[::]:port"
     ASSERT_NE(e.port(), 0);
@@ -264,7 +264,7 @@ TEST(Endpoint, EveryAddressIsDualStack) {
 }
 
 TEST(Endpoint, ListensOnEachAddressOfAList) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, fake_counters);
     Endpoint e(std::vector<ListenAddress>{{"127.0.0.1", 0}, {"::1", 0}}, m);
     ASSERT_EQ(e.ports().size(), 2u);
@@ -274,7 +274,7 @@ TEST(Endpoint, ListensOnEachAddressOfAList) {
 }
 
 TEST(Endpoint, BusyPortIsAnError) {
-    agent::SignallingStats stats;
+    telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, {});
     Endpoint first("127.0.0.1", 0, m);
     EXPECT_THROW(Endpoint("127.0.0.1", first.port(), m), std::runtime_error);
@@ -289,7 +289,7 @@ TEST(Endpoint, BusyPortIsAnError) {
 TEST(AgentMetrics, PromtoolCheckMetricsIsClean) {
     if (access("/usr/bin/promtool", X_OK)) GTEST_SKIP() << "promtool not installed (Debian: prometheus)";
     for (Role role : {Role::HomeAgent, Role::MobileNode}) {
-        agent::SignallingStats stats;
+        telemetry::SignallingStats stats;
         AgentMetrics m(role, "t", stats, fake_counters);
         char path[] = "/tmp/xmip-metrics-XXXXXX";
         int fd = mkstemp(path);

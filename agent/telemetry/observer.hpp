@@ -9,7 +9,7 @@
 
 #include "core/clock.hpp"
 
-namespace xmip::agent {
+namespace xmip::telemetry {
 
 class Observer {
 public:
@@ -39,4 +39,4 @@ public:
     }
 };
 
-}  // namespace xmip::agent
+}  // namespace xmip::telemetry

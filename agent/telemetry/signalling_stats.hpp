@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-namespace xmip::agent {
+namespace xmip::telemetry {
 
 // X(id, help). "nack" = a Binding Acknowledgement with a rejecting status.
 #define XMIP_SIGNALLING_COUNTERS(X)                                              \
@@ -89,4 +89,4 @@ inline constexpr SignallingCounterInfo kSignallingCounters[] = {
 #undef XMIP_SIG_INFO
 };
 
-}  // namespace xmip::agent
+}  // namespace xmip::telemetry

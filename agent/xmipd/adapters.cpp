@@ -1,0 +1,85 @@
+#include "xmipd/adapters.hpp"
+
+#include "core/host.hpp"
+#include "datapath/in6.hpp"
+
+namespace xmip::agent {
+
+xmip_binding to_binding(const Tunnel& t) {
+    xmip_binding b{};
+    b.local = dp::to_xmip(t.local);
+    b.remote = dp::to_xmip(t.remote);
+    b.flags = t.registering ? XMIP_BF_REGISTERING : XMIP_BF_NONE;
+    return b;
+}
+
+Tunnel to_tunnel(const xmip_binding& b) {
+    return Tunnel{dp::to_in6(b.local), dp::to_in6(b.remote), (b.flags & XMIP_BF_REGISTERING) != 0};
+}
+
+void DatapathTunnels::set(const in6_addr& hoa, const Tunnel& t) { maps_.upsert_binding(dp::to_xmip(hoa), to_binding(t)); }
+
+bool DatapathTunnels::remove(const in6_addr& hoa) { return maps_.delete_binding(dp::to_xmip(hoa)); }
+
+std::optional<Tunnel> DatapathTunnels::find(const in6_addr& hoa) const {
+    auto b = maps_.lookup_binding(dp::to_xmip(hoa));
+    if (!b) return std::nullopt;
+    return to_tunnel(*b);
+}
+
+std::vector<std::pair<in6_addr, Tunnel>> DatapathTunnels::all() const {
+    std::vector<std::pair<in6_addr, Tunnel>> out;
+    for (const auto& [hoa, b] : maps_.bindings()) out.emplace_back(dp::to_in6(hoa), to_tunnel(b));
+    return out;
+}
+
+void DatapathTunnels::add_local(const in6_addr& a, LocalAddress use) {
+    maps_.add_local_addr(dp::to_xmip(a), use == LocalAddress::TunnelEnd ? XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING
+                                                                        : XMIP_LF_SIGNALLING);
+}
+
+void DatapathTunnels::remove_local(const in6_addr& a) { maps_.delete_local_addr(dp::to_xmip(a)); }
+
+int HostKernel::ifindex(const std::string& name) { return core::ifindex_of(name); }
+
+bool HostKernel::set_ipv6_conf(const std::string& scope, const std::string& key, const std::string& value) {
+    return core::set_ipv6_conf(scope, key, value);
+}
+
+namespace {
+
+class MonitorEvents final : public LinkEvents {
+public:
+    int fd() const override { return monitor_.fd(); }
+    void drain(const std::function<void(const netlink::Monitor::Event&)>& on_event) override {
+        monitor_.drain(on_event);
+    }
+
+private:
+    netlink::Monitor monitor_;
+};
+
+class IcmpNdSocket final : public NdSocket {
+public:
+    IcmpNdSocket(int ifindex, std::initializer_list<uint8_t> types, std::initializer_list<const char*> groups)
+        : socket_(ifindex, types, groups) {}
+    int fd() const override { return socket_.fd(); }
+    bool send(const in6_addr& dst, std::span<const uint8_t> message, const in6_addr* src) override {
+        return socket_.send(dst, message, src);
+    }
+    void drain(const std::function<void(const io::IcmpReceived&)>& on_message) override { socket_.drain(on_message); }
+
+private:
+    io::IcmpSocket socket_;
+};
+
+}  // namespace
+
+std::unique_ptr<LinkEvents> HostKernel::watch_links() { return std::make_unique<MonitorEvents>(); }
+
+std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list<uint8_t> types,
+                                              std::initializer_list<const char*> groups) {
+    return std::make_unique<IcmpNdSocket>(ifindex, types, groups);
+}
+
+}  // namespace xmip::agent

@@ -1,0 +1,79 @@
+// The real world behind ports.hpp: the datapath's maps, rtnetlink and the
+// host's sysctls, raw and ICMPv6 sockets, the state directory. The only
+// place that turns a Tunnel into the datapath's struct xmip_binding.
+#pragma once
+
+#include "datapath/maps.hpp"
+#include "io/raw_sender.hpp"
+#include "netlink/netlink.hpp"
+#include "xmipd/ports.hpp"
+
+namespace xmip::agent {
+
+// struct xmip_binding <-> Tunnel (flags: XMIP_BF_REGISTERING <-> registering).
+xmip_binding to_binding(const Tunnel& t);
+Tunnel to_tunnel(const xmip_binding& b);
+
+class DatapathTunnels final : public Tunnels {
+public:
+    explicit DatapathTunnels(dp::DatapathMaps& maps) : maps_(maps) {}
+    void set(const in6_addr& hoa, const Tunnel& t) override;
+    bool remove(const in6_addr& hoa) override;
+    std::optional<Tunnel> find(const in6_addr& hoa) const override;
+    std::vector<std::pair<in6_addr, Tunnel>> all() const override;
+    void add_local(const in6_addr& a, LocalAddress use) override;
+    void remove_local(const in6_addr& a) override;
+
+private:
+    dp::DatapathMaps& maps_;
+};
+
+class HostKernel final : public Kernel {
+public:
+    explicit HostKernel(netlink::Netlink& nl) : nl_(nl) {}
+    int ifindex(const std::string& name) override;
+    bool set_ipv6_conf(const std::string& scope, const std::string& key, const std::string& value) override;
+    netlink::LinkInfo link(int ifindex) override { return nl_.link(ifindex); }
+    std::vector<netlink::AddrInfo> addresses(int ifindex) override { return nl_.addresses(ifindex); }
+    void add_addr(int ifindex, const in6_addr& a, unsigned plen, const netlink::AddrOptions& o) override {
+        nl_.add_addr(ifindex, a, plen, o);
+    }
+    void del_addr(int ifindex, const in6_addr& a, unsigned plen) override { nl_.del_addr(ifindex, a, plen); }
+    void replace_route(const netlink::RouteSpec& r) override { nl_.replace_route(r); }
+    void del_route(const netlink::RouteSpec& r) override { nl_.del_route(r); }
+    std::vector<netlink::RouteSpec> ra_default_routes(int ifindex) override { return nl_.ra_default_routes(ifindex); }
+    void add_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.add_proxy_neigh(ifindex, a); }
+    void del_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.del_proxy_neigh(ifindex, a); }
+    std::unique_ptr<LinkEvents> watch_links() override;
+
+private:
+    netlink::Netlink& nl_;
+};
+
+class SocketWire final : public Wire {
+public:
+    explicit SocketWire(io::RawSender& raw) : raw_(raw) {}
+    bool send(std::span<const uint8_t> packet, int ifindex) override { return raw_.send(packet, ifindex); }
+    std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t> types,
+                                      std::initializer_list<const char*> groups) override;
+
+private:
+    io::RawSender& raw_;
+};
+
+// <dir>/bindings.json, written with state::write_atomically.
+class StateDirectory final : public StateStore {
+public:
+    explicit StateDirectory(std::string dir) : dir_(std::move(dir)), path_(dir_ + "/bindings.json") {}
+    std::optional<std::string> open() override { return state::ensure_directory(dir_); }
+    state::ReadResult read() override { return state::read_file(path_); }
+    std::optional<std::string> write(const std::string& bytes) override {
+        return state::write_atomically(path_, bytes);
+    }
+    std::string where() const override { return path_; }
+
+private:
+    std::string dir_, path_;
+};
+
+}  // namespace xmip::agent

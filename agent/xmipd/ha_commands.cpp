@@ -1,0 +1,106 @@
+// The home agent on the control socket: its status, the binding cache and
+// the home agents list as views (control/views.hpp), and the operator's
+// binding add/remove.
+#include "control/views.hpp"
+#include "core/log.hpp"
+#include "xmipd/commands.hpp"
+#include "xmipd/ha_service.hpp"
+
+namespace xmip::agent {
+
+using core::to_string;
+using nlohmann::json;
+using std::chrono::seconds;
+using Action = ha::Outcome::Action;
+
+json HaService::status() const {
+    control::HaStatus s;
+    s.role = "ha";
+    s.home_agent_address = to_string(ha_addr_);
+    s.home_link = cfg_.home_link;
+    s.bindings = cache_.size();
+    s.binding_limit = cfg_.max_bindings;
+    s.home_agents_known = home_link_->home_agents().size();
+    return s;
+}
+
+json HaService::bindings() const {
+    json out = json::array();
+    const auto now = ctx_.loop.now();
+    for (const auto& b : cache_.bindings()) {
+        control::BindingCacheEntry e;
+        e.home_address = to_string(b.hoa);
+        e.care_of_address = to_string(b.coa);
+        e.home_agent_address = to_string(b.ha_addr);
+        e.sequence = b.seq;
+        e.lifetime = b.lifetime_s;
+        e.lifetime_left = b.pending_dad ? 0 : std::max<long>(0, std::chrono::duration_cast<seconds>(b.expires - now).count());
+        e.state = b.pending_dad ? "dad" : "active";
+        out.push_back(e);
+    }
+    return out;
+}
+
+json HaService::home_agents() const {
+    json out = json::array();
+    const auto now = ctx_.loop.now();
+    for (const auto& h : home_link_->home_agents().by_preference(now)) {
+        control::HomeAgentEntry e;
+        e.link_local = to_string(h.link_local);
+        e.preference = h.preference;
+        e.lifetime_left = std::chrono::duration_cast<seconds>(h.expires - now).count();
+        for (const auto& g : h.global_addresses) e.addresses.push_back(to_string(g.address));
+        out.push_back(e);
+    }
+    return out;
+}
+
+void HaService::add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t lifetime_s) {
+    // An operator's binding: as if the mobile node had registered, without
+    // DAD (the operator vouches) and with a sequence after any existing one.
+    ha::BindingUpdate req;
+    req.hoa = hoa;
+    req.coa = coa;
+    req.ha_addr = ha_addr_;
+    const ha::Binding* old = cache_.find(hoa);
+    req.seq = old ? static_cast<uint16_t>(old->seq + 1) : 0;
+    req.lifetime_s = lifetime_s;
+    req.ack = false;
+    auto o = cache_.process(req, ctx_.loop.now(), /*skip_dad=*/true);
+    if (o.action == Action::Reject) throw std::invalid_argument("refused with status " + std::to_string(o.status));
+    apply(o, hoa, coa);
+    commit_.flush();  // in force when the operator gets the answer
+}
+
+bool HaService::remove_binding(const in6_addr& hoa) {
+    if (!cache_.remove(hoa)) return false;
+    deactivate(hoa);
+    schedule_expiry();
+    commit_.flush();  // in force when the operator gets the answer
+    return true;
+}
+
+void HaService::register_commands(control::Server& s) {
+    using Args = control::BindingArgs::key;
+    s.handle(control::cmd::kBindingCache, [this](const json&) { return bindings(); });
+    s.handle(control::cmd::kHomeAgents, [this](const json&) { return home_agents(); });
+    s.handle(control::cmd::kBindingAdd, [this](const json& args) -> json {
+        auto hoa = address_argument(args, Args::home_address);
+        auto coa = address_argument(args, Args::care_of_address);
+        uint32_t lifetime = args.value(Args::lifetime, 600u);
+        try {
+            add_binding(hoa, coa, lifetime);
+        } catch (const std::invalid_argument& e) {
+            throw control::CommandError{control::kErrInvalidArgument, e.what()};
+        }
+        return bindings();
+    });
+    s.handle(control::cmd::kBindingDel, [this](const json& args) -> json {
+        auto hoa = address_argument(args, Args::home_address);
+        if (!remove_binding(hoa))
+            throw control::CommandError{control::kErrNotFound, "no binding for " + to_string(hoa)};
+        return json::object();
+    });
+}
+
+}  // namespace xmip::agent

@@ -1,0 +1,52 @@
+// The home agent on its home link (RFC 6275 7, 10.5.1): Router
+// Advertisements with the Home Agent Information option (periodic, and
+// soon after a Router Solicitation), other home agents' advertisements into
+// the Home Agents List, Neighbour Advertisements for DAD, and the
+// unsolicited advertisement that claims a home address for its mobile node.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "config/config.hpp"
+#include "core/event_loop.hpp"
+#include "nd/home_agents_list.hpp"
+#include "xmipd/context.hpp"
+
+namespace xmip::agent {
+
+class HomeLink {
+public:
+    // on_neighbour_advertisement: the target of every NA heard (DAD).
+    HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
+             std::function<void(const in6_addr&)> on_neighbour_advertisement);
+    ~HomeLink();
+    HomeLink(const HomeLink&) = delete;
+    HomeLink& operator=(const HomeLink&) = delete;
+
+    void reload(const config::HomeAgent& cfg);
+    // Defend hoa (10.4.1): neighbours that cached the mobile node's own
+    // address switch to us now.
+    void claim(const in6_addr& hoa);
+    const nd::HomeAgentsList& home_agents() const { return others_; }
+
+private:
+    void on_icmp();
+    void send_router_advertisement();
+    void schedule_router_advertisement(bool soon);
+
+    Context& ctx_;
+    config::HomeAgent cfg_;
+    in6_addr ha_addr_{};
+    std::array<uint8_t, 6> mac_{};
+    std::function<void(const in6_addr&)> on_na_;
+    // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
+    std::unique_ptr<NdSocket> socket_;
+    nd::HomeAgentsList others_;
+    std::optional<core::Timers::Id> ra_timer_;
+    std::optional<core::TimePoint> last_ra_;
+};
+
+}  // namespace xmip::agent

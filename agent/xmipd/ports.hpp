@@ -1,0 +1,112 @@
+// The narrow interfaces between the role services and the world: the
+// datapath's tunnels, the kernel's addresses, routes, neighbours and links,
+// the wire, and the state file. The daemon plugs in the real ones
+// (adapters.hpp); the unit tests (tests/unit/xmipd/) plug in recording
+// fakes. Time and timers are the event loop's, over an injected
+// core::TimeSource.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/icmp_socket.hpp"
+#include "netlink/netlink.hpp"
+#include "state/file.hpp"
+
+namespace xmip::agent {
+
+// A binding in the datapath: the home address's packets go through an
+// IPv6-in-IPv6 tunnel between local and remote.
+struct Tunnel {
+    in6_addr local{}, remote{};
+    // Mobile node: registering, the home address's own packets are held
+    // back until the home agent accepts a care-of address (XMIP_BF_REGISTERING).
+    bool registering = false;
+};
+
+// What an address of this host is to the datapath.
+enum class LocalAddress {
+    Signalling,  // Mobility Header packets to it go to the agent
+    TunnelEnd,   // that, and IPv6-in-IPv6 to it is decapsulated
+};
+
+// The datapath's maps as the services see them, by in6_addr.
+class Tunnels {
+public:
+    virtual ~Tunnels() = default;
+    virtual void set(const in6_addr& hoa, const Tunnel& t) = 0;
+    virtual bool remove(const in6_addr& hoa) = 0;  // false: there was none
+    virtual std::optional<Tunnel> find(const in6_addr& hoa) const = 0;
+    virtual std::vector<std::pair<in6_addr, Tunnel>> all() const = 0;
+    virtual void add_local(const in6_addr& a, LocalAddress use) = 0;
+    virtual void remove_local(const in6_addr& a) = 0;
+};
+
+// A link's Neighbour Discovery socket (ICMPv6).
+class NdSocket {
+public:
+    virtual ~NdSocket() = default;
+    virtual int fd() const = 0;  // readable when messages wait: the event loop watches it
+    virtual bool send(const in6_addr& dst, std::span<const uint8_t> message, const in6_addr* src = nullptr) = 0;
+    virtual void drain(const std::function<void(const io::IcmpReceived&)>& on_message) = 0;
+};
+
+// Link and address changes (netlink events).
+class LinkEvents {
+public:
+    virtual ~LinkEvents() = default;
+    virtual int fd() const = 0;
+    virtual void drain(const std::function<void(const netlink::Monitor::Event&)>& on_event) = 0;
+};
+
+// The kernel's network configuration: interfaces, sysctls, addresses,
+// routes, proxy neighbours.
+class Kernel {
+public:
+    virtual ~Kernel() = default;
+    virtual int ifindex(const std::string& name) = 0;  // throws naming it
+    virtual bool set_ipv6_conf(const std::string& scope, const std::string& key, const std::string& value) = 0;
+    virtual netlink::LinkInfo link(int ifindex) = 0;
+    virtual std::vector<netlink::AddrInfo> addresses(int ifindex) = 0;
+    virtual void add_addr(int ifindex, const in6_addr& a, unsigned plen, const netlink::AddrOptions& o = {}) = 0;
+    virtual void del_addr(int ifindex, const in6_addr& a, unsigned plen) = 0;
+    virtual void replace_route(const netlink::RouteSpec& r) = 0;
+    virtual void del_route(const netlink::RouteSpec& r) = 0;
+    virtual std::vector<netlink::RouteSpec> ra_default_routes(int ifindex) = 0;
+    virtual void add_proxy_neigh(int ifindex, const in6_addr& a) = 0;
+    virtual void del_proxy_neigh(int ifindex, const in6_addr& a) = 0;
+    virtual std::unique_ptr<LinkEvents> watch_links() = 0;
+};
+
+// Packets out: whole IPv6 packets (headers built by the agent), and ND
+// sockets on a link.
+class Wire {
+public:
+    virtual ~Wire() = default;
+    virtual bool send(std::span<const uint8_t> packet, int ifindex = 0) = 0;
+    virtual std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t> types,
+                                              std::initializer_list<const char*> groups = {}) = 0;
+};
+
+// The role's state file (docs/restart.md).
+class StateStore {
+public:
+    virtual ~StateStore() = default;
+    // Makes sure it can be kept; the error otherwise (nothing persisted then).
+    virtual std::optional<std::string> open() = 0;
+    virtual state::ReadResult read() = 0;
+    // Atomically: the previous content or this one, never a mix.
+    virtual std::optional<std::string> write(const std::string& bytes) = 0;
+    virtual std::string where() const = 0;  // for messages
+};
+
+}  // namespace xmip::agent

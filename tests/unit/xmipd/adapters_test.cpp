@@ -1,0 +1,57 @@
+// The one place that turns a Tunnel into the datapath's struct
+// xmip_binding, and the control views' field names (control API 1: scripts
+// rely on them; docs/mipctl.md lists them).
+#include <gtest/gtest.h>
+
+#include "control/views.hpp"
+#include "fakes.hpp"
+#include "xmipd/adapters.hpp"
+
+namespace xmip::agent::test {
+namespace {
+
+TEST(Adapters, TunnelToBindingAndBack) {
+    Tunnel t{addr("2001:db8:99::5"), addr("2001:db8:1::1"), true};
+    xmip_binding b = to_binding(t);
+    EXPECT_EQ(b.flags, XMIP_BF_REGISTERING);
+    EXPECT_EQ(b.reserved, 0u);
+    EXPECT_EQ(std::memcmp(&b.local, &t.local, 16), 0);
+    EXPECT_EQ(std::memcmp(&b.remote, &t.remote, 16), 0);
+    Tunnel back = to_tunnel(b);
+    EXPECT_TRUE(core::same_addr(back.local, t.local));
+    EXPECT_TRUE(core::same_addr(back.remote, t.remote));
+    EXPECT_TRUE(back.registering);
+    t.registering = false;
+    EXPECT_EQ(to_binding(t).flags, XMIP_BF_NONE);
+}
+
+std::vector<std::string> keys(const nlohmann::json& j) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : j.items()) out.push_back(k);
+    return out;
+}
+
+TEST(ControlViews, FieldNamesAreTheApis) {
+    using V = std::vector<std::string>;  // sorted: nlohmann::json orders keys
+    EXPECT_EQ(keys(nlohmann::json(control::BindingCacheEntry{})),
+              (V{"care_of_address", "home_address", "home_agent_address", "lifetime", "lifetime_left", "sequence",
+                 "state"}));
+    EXPECT_EQ(keys(nlohmann::json(control::BulEntry{})),
+              (V{"care_of_address", "expires_in", "home_address", "home_agent", "lifetime", "max_delay_ms",
+                 "next_event_in_ms", "retransmit_delay_ms", "sequence", "state", "transmissions"}));
+    EXPECT_EQ(keys(nlohmann::json(control::HomeAgentEntry{})), (V{"addresses", "lifetime_left", "link_local", "preference"}));
+    EXPECT_EQ(keys(nlohmann::json(control::HaStatus{})),
+              (V{"binding_limit", "bindings", "home_agent_address", "home_agents_known", "home_link", "role"}));
+    // last_handoff_ms only after a handoff: absent, not null.
+    EXPECT_EQ(keys(nlohmann::json(control::MnStatus{})),
+              (V{"care_of_address", "home_address", "home_agent", "interface", "location", "role"}));
+    control::MnStatus moved;
+    moved.last_handoff_ms = 12.5;
+    EXPECT_EQ(nlohmann::json(moved)["last_handoff_ms"], 12.5);
+    EXPECT_EQ(keys(nlohmann::json(control::DatapathCounter{})), (V{"bytes", "id", "packets", "reason", "verdict"}));
+    EXPECT_EQ(keys(nlohmann::json(control::BindingArgs{"a", "b", std::nullopt})), (V{"care_of_address", "home_address"}));
+    EXPECT_STREQ(control::BindingCacheEntry::key::lifetime_left, "lifetime_left");
+}
+
+}  // namespace
+}  // namespace xmip::agent::test
