@@ -27,6 +27,15 @@
 #define XMIP_NEXTHDR_IPV6 41
 #define XMIP_NEXTHDR_ICMPV6 58
 
+/* Neighbour Discovery's ICMPv6 types (RFC 4861 4): Router Solicitation and
+ * Advertisement, Neighbor Solicitation and Advertisement, Redirect. The
+ * kernel keeps its NDISC_* names out of the UAPI headers. */
+#define XMIP_ND_ROUTER_SOLICIT 133
+#define XMIP_ND_ROUTER_ADVERT 134
+#define XMIP_ND_NEIGHBOUR_SOLICIT 135
+#define XMIP_ND_NEIGHBOUR_ADVERT 136
+#define XMIP_ND_REDIRECT 137
+
 /* At most this many extension headers are walked, and none past this offset:
  * real signalling and tunnel packets carry one or two. Longer chains are
  * passed to the stack (counted), never misread. */
