@@ -51,9 +51,8 @@ constexpr MipdiagName kMipdiag[] = {
     {"bu_sent", "NBindUpdatesSent"},         {"ba_sent", "NBindAcksSent"},
     {"ba_nack_sent", "NBindNAcksSent"},      {"brr_sent", "NBindRqsSent"},
     {"bu_drop_auth", "NBindUpdatesDropAuth"}, {"bu_drop_invalid", "NBindUpdatesDropInvalid"},
-    {"bu_drop_misc", "NBindUpdatesDropMisc"}, {"ba_drop_auth", "NBindAcksDropAuth"},
-    {"ba_drop_invalid", "NBindAcksDropInvalid"}, {"ba_drop_misc", "NBindAcksDropMisc"},
-    {"brr_drop_auth", "NBindRqsDropAuth"},   {"brr_drop_invalid", "NBindRqsDropInvalid"},
+    {"ba_drop_auth", "NBindAcksDropAuth"},   {"ba_drop_invalid", "NBindAcksDropInvalid"},
+    {"ba_drop_misc", "NBindAcksDropMisc"},   {"brr_drop_invalid", "NBindRqsDropInvalid"},
     {"brr_drop_misc", "NBindRqsDropMisc"},
 };
 std::string_view datapath_help(const std::string& verdict, const std::string& reason) {

@@ -161,9 +161,9 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
             return;
         }
         switch (e.mh_type) {
-            case 5: stats_.bu_drop_invalid++; break;
-            case 6: stats_.ba_drop_invalid++; break;
-            case 0: stats_.brr_drop_invalid++; break;
+            case mh::mh_type::bu: stats_.bu_drop_invalid++; break;
+            case mh::mh_type::ba: stats_.ba_drop_invalid++; break;
+            case mh::mh_type::brr: stats_.brr_drop_invalid++; break;
             default: stats_.mh_drop_invalid++;
         }
         XLOG_DEBUG("dropped MH from %s: %s", core::to_string(p.info.src).c_str(),

@@ -26,12 +26,10 @@ namespace xmip::agent {
     X(be_sent, "Binding Errors sent")                                            \
     X(bu_drop_auth, "Binding Updates dropped: authentication")                   \
     X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")     \
-    X(bu_drop_misc, "Binding Updates dropped: other reasons")                    \
     X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")    \
     X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")          \
     X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")            \
     X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
-    X(brr_drop_auth, "Binding Refresh Requests dropped: authentication")         \
     X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")           \
     X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent") \
     X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")       \

@@ -14,7 +14,7 @@ const json kStats = json::parse(R"({
     "bu_received": 12, "bu_sent": 0, "ba_received": 0, "ba_sent": 11,
     "ba_nack_received": 0, "ba_nack_sent": 1, "brr_received": 0, "brr_sent": 2,
     "be_received": 0, "be_sent": 3, "bu_drop_auth": 0, "bu_drop_invalid": 4,
-    "bu_drop_misc": 0, "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
+    "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
     "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5
   },
   "datapath": [
@@ -78,12 +78,10 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
               "be_sent             -                            3  Binding Errors sent\n"
               "bu_drop_auth        NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
               "bu_drop_invalid     NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
-              "bu_drop_misc        NBindUpdatesDropMisc         0  Binding Updates dropped: other reasons\n"
               "bu_drop_ratelimit   -                            -  Binding Updates dropped: over the per-source rate (not counted by this agent)\n"
               "ba_drop_auth        NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
               "ba_drop_invalid     NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
               "ba_drop_misc        NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending update\n"
-              "brr_drop_auth       NBindRqsDropAuth             -  Binding Refresh Requests dropped: authentication (not counted by this agent)\n"
               "brr_drop_invalid    NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
               "brr_drop_misc       NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our home agent (not counted by this agent)\n"
               "mh_drop_invalid     -                            0  other Mobility Header packets dropped: malformed\n"
