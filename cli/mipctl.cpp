@@ -13,16 +13,13 @@
 #include "cli/format.hpp"
 #include "control/client.hpp"
 #include "control/protocol.hpp"
+#include "core/version.hpp"
 
 namespace xmip::cli {
 
 using nlohmann::json;
 
-#ifndef XMIP_CLI_VERSION
-#define XMIP_CLI_VERSION "unknown"
-#endif
-
-const char* version() { return XMIP_CLI_VERSION; }
+const char* version() { return core::kVersion; }
 
 namespace {
 

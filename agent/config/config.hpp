@@ -24,6 +24,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/log.hpp"
+#include "core/xdp_mode.hpp"
 #include "ip6.hpp"
 
 namespace xmip::config {
@@ -34,12 +36,11 @@ namespace xmip::config {
 // "cn" (correspondent node, route optimisation) is recognised and refused as
 // "not supported yet"; it will become a third value.
 enum class Role { HomeAgent, MobileNode };
-enum class LogLevel { Error, Warn, Info, Debug };
-enum class XdpMode { Auto, Native, Generic };
+// The vocabulary shared with the daemon and the datapath (core/).
+using core::LogLevel;
+using core::XdpMode;
 
 const char* to_string(Role r);      // "ha", "mn"
-const char* to_string(LogLevel l);  // "error", "warn", "info", "debug"
-const char* to_string(XdpMode m);   // "auto", "native", "generic"
 
 // Limits and defaults (docs/configuration.md explains each).
 inline constexpr uint32_t kMaxInstanceLength = 32;

@@ -72,14 +72,6 @@ MapFds skeleton_fds(::xmip_bpf* s) {
 
 std::string pin_dir(const Options& o) { return o.pin_root + "/" + o.instance; }
 
-const char* to_string(XdpMode m) {
-    switch (m) {
-        case XdpMode::Native: return "native";
-        case XdpMode::Generic: return "generic";
-        default: return "auto";
-    }
-}
-
 Datapath::Datapath(const Options& opts)
     : maps_(DatapathMaps::borrow(MapFds{})), pin_path_(pin_dir(opts)) {
     if (opts.instance.empty() || opts.instance.find('/') != std::string::npos ||

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/xdp_mode.hpp"
 #include "datapath/maps.hpp"
 
 struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
@@ -18,7 +19,7 @@ struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
 namespace xmip::dp {
 
 enum class Role { HomeAgent, MobileNode };
-enum class XdpMode { Auto, Native, Generic };
+using core::XdpMode;
 
 struct Options {
     std::string instance = "default";
@@ -66,7 +67,6 @@ private:
     bool keep_ = false;
 };
 
-const char* to_string(XdpMode m);
 
 // Remove xmip's programs from an interface whoever attached them (a tool, a
 // crashed agent). Missing interfaces and programs are not errors; anything

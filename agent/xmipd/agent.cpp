@@ -7,34 +7,17 @@
 
 #include "core/host.hpp"
 #include "core/log.hpp"
+#include "core/version.hpp"
 #include "datapath/counters.hpp"
 #include "datapath/in6.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
-#include "xmipd/version.hpp"
 
 namespace xmip::agent {
 
 using nlohmann::json;
 
 namespace {
-
-core::LogLevel to_core(config::LogLevel l) {
-    switch (l) {
-        case config::LogLevel::Error: return core::LogLevel::Error;
-        case config::LogLevel::Warn: return core::LogLevel::Warn;
-        case config::LogLevel::Debug: return core::LogLevel::Debug;
-        default: return core::LogLevel::Info;
-    }
-}
-
-dp::XdpMode to_dp(config::XdpMode m) {
-    switch (m) {
-        case config::XdpMode::Native: return dp::XdpMode::Native;
-        case config::XdpMode::Generic: return dp::XdpMode::Generic;
-        default: return dp::XdpMode::Auto;
-    }
-}
 
 // A home agent forwards: the datapath's FIB lookups fail on an interface
 // without forwarding, and the kernel forwards what XDP passes to it.
@@ -63,11 +46,11 @@ std::optional<config::Config> load_config(const StartOptions& opts) {
 
 Agent::Agent(const config::Config& cfg, StartOptions opts)
     : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
-    core::set_log_level(to_core(cfg_.log_level));
+    core::set_log_level(cfg_.log_level);
     setup_datapath();
     if (cfg_.metrics.enabled())
         metrics_ = std::make_unique<metrics::AgentMetrics>(
-            cfg_.role == config::Role::HomeAgent ? metrics::Role::HomeAgent : metrics::Role::MobileNode, kVersion,
+            cfg_.role == config::Role::HomeAgent ? metrics::Role::HomeAgent : metrics::Role::MobileNode, core::kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
     ctx_ = std::make_unique<Context>(Context{loop_, dp_->maps(), netlink_, raw_, stats_, metrics_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
@@ -96,7 +79,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
             XLOG_ERROR("%s; continuing without metrics", e.what());
         }
     }
-    XLOG_INFO("xmipd %s: instance %s, role %s, control socket %s", kVersion, cfg_.instance.c_str(),
+    XLOG_INFO("xmipd %s: instance %s, role %s, control socket %s", core::kVersion, cfg_.instance.c_str(),
               config::to_string(cfg_.role), cfg_.paths.control_socket.c_str());
 }
 
@@ -125,8 +108,8 @@ void Agent::setup_datapath() {
             require_ipv6_conf(name, "forwarding", "1");
         }
         auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
-                                    to_dp(cfg_.datapath.xdp_mode));
-        XLOG_INFO("%s: XDP attached (%s)", name.c_str(), dp::to_string(mode));
+                                    cfg_.datapath.xdp_mode);
+        XLOG_INFO("%s: XDP attached (%s)", name.c_str(), core::to_string(mode));
         if (!ha) dp_->attach_tc_egress(ifindex);
     }
     if (ha) {
@@ -198,7 +181,7 @@ void Agent::register_control() {
     };
     s.handle("status", [this](const json&) {
         json j = service_->status();
-        j["version"] = kVersion;
+        j["version"] = core::kVersion;
         j["instance"] = cfg_.instance;
         j["uptime_s"] = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
         return j;
@@ -255,7 +238,7 @@ void Agent::reload() {
     }
     if (c->role != cfg_.role || c->instance != cfg_.instance)
         XLOG_WARN("reload: role and instance change only with a restart");
-    core::set_log_level(to_core(c->log_level));
+    core::set_log_level(c->log_level);
     service_->reload(*c);
     auto keep_role = cfg_.role;
     auto keep_instance = cfg_.instance;

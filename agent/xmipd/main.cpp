@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "core/log.hpp"
+#include "core/version.hpp"
 #include "xmipd/agent.hpp"
-#include "xmipd/version.hpp"
 
 int main(int argc, char** argv) {
     using namespace xmip::agent;
@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     app.add_option("--set", opts.overrides, "override a setting: key=value (repeatable)");
     app.add_flag("--check", check_only, "validate the configuration and exit");
-    app.set_version_flag("--version", kVersion);
+    app.set_version_flag("--version", xmip::core::kVersion);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
