@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "cli/mipctl.hpp"
 
 #include <arpa/inet.h>

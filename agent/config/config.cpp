@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Names, diagnostics, the home-address check, loading entry points and the
 // TOML writer.
 #include "config.hpp"

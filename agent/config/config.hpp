@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd's configuration: one validated Config, read from a TOML file or from
 // the network-mip6.conf files of MIPL (the old Linux MIPv6 stack), plus
 // command-line overrides.
@@ -40,7 +41,7 @@ enum class Role { HomeAgent, MobileNode };
 using core::LogLevel;
 using core::XdpMode;
 
-const char* to_string(Role r);      // "ha", "mn"
+const char* to_string(Role r);  // "ha", "mn"
 
 // Limits and defaults (docs/configuration.md explains each).
 inline constexpr uint32_t kMaxInstanceLength = 32;

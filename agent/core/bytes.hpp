@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Big-endian reads and writes on byte buffers: the one set of helpers every
 // codec uses (mh/, nd/). Callers check bounds before reading; these only
 // move bytes (the span overloads index with operator[], no check either).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // in6_addr helpers for the agent: comparison, hashing, prefixes, text.
 #pragma once
 
@@ -21,9 +22,7 @@ inline std::strong_ordering compare_addr(const in6_addr& a, const in6_addr& b) n
 }
 inline bool same_addr(const in6_addr& a, const in6_addr& b) noexcept { return compare_addr(a, b) == 0; }
 inline bool operator==(const in6_addr& a, const in6_addr& b) noexcept { return same_addr(a, b); }
-inline std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept {
-    return compare_addr(a, b);
-}
+inline std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept { return compare_addr(a, b); }
 
 struct In6Equal {
     bool operator()(const in6_addr& a, const in6_addr& b) const { return same_addr(a, b); }
@@ -36,9 +35,7 @@ struct In6Hash {
     }
 };
 struct In6Less {
-    bool operator()(const in6_addr& a, const in6_addr& b) const {
-        return compare_addr(a, b) < 0;
-    }
+    bool operator()(const in6_addr& a, const in6_addr& b) const { return compare_addr(a, b) < 0; }
 };
 
 std::optional<in6_addr> parse_addr(std::string_view s);

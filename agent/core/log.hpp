@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Levelled logging to stderr. Under systemd (JOURNAL_STREAM set) lines carry
 // the sd-daemon "<N>" priority prefix so journald keeps the level; elsewhere
 // they carry a timestamp and the level in words.

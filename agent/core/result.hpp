@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Result<T, E>: a value or an error saying what was wrong and where. Input
 // from the network is parsed into these: bad input is an ordinary outcome,
 // not an exception. One template for every codec (mh::Result, nd::Result are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // How an XDP program is attached: the driver's hook (native), the kernel's
 // generic one, or native falling back to generic (auto). One enum for the
 // configuration, the loader and the tools.

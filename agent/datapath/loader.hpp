@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loads the xmip BPF object (through its generated skeleton), pins its maps
 // under a per-instance directory and attaches its programs to interfaces.
 //
@@ -66,7 +67,6 @@ private:
     std::string pin_path_;
     bool keep_ = false;
 };
-
 
 // Remove xmip's programs from an interface whoever attached them (a tool, a
 // crashed agent). Missing interfaces and programs are not errors; anything

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The byte helpers (core/bytes.hpp) under the codec's names, and its
 // in6_addr helpers. Callers check bounds before reading; these only move
 // bytes.

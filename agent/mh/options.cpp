@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/bytes.hpp"
 #include "mh/messages.hpp"
 #include "mh/options.hpp"

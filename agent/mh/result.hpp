@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Errors of the Mobility Header codec, and its Result<T>.
 //
 // Everything here parses bytes from the network, so bad input is an ordinary

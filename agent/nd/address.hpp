@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Small helpers on struct in6_addr that the codec, the receive checks and the
 // Home Agents List need (classification, solicited-node groups, text).
 #pragma once

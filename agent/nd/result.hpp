@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Outcome of decoding or validating network input: a value, or a precise
 // error (what was wrong and where). Bad packets are ordinary events on a
 // network, so they are values, never exceptions.

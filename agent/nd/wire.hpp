@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Internal: big-endian field access on byte buffers (core/bytes.hpp). Reads
 // are only done after the caller checked the length; they take a span and an
 // offset.

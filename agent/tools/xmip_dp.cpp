@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-dp: load, attach and drive the xmip datapath by hand, without the
 // agent. For the demo, the end-to-end tests and operators debugging a box:
 // every state it creates lives in the instance's pinned maps, so separate

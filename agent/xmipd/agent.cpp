@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/agent.hpp"
 
 #include <net/if.h>
@@ -107,8 +108,7 @@ void Agent::setup_datapath() {
         if (ha) {
             require_ipv6_conf(name, "forwarding", "1");
         }
-        auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex,
-                                    cfg_.datapath.xdp_mode);
+        auto mode = dp_->attach_xdp(ha ? dp::Role::HomeAgent : dp::Role::MobileNode, ifindex, cfg_.datapath.xdp_mode);
         XLOG_INFO("%s: XDP attached (%s)", name.c_str(), core::to_string(mode));
         if (!ha) dp_->attach_tc_egress(ifindex);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the role services share: the loop, the datapath maps, the kernel
 // interfaces and the counters. Owned by Agent; services hold references.
 #pragma once

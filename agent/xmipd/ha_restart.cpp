@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent across restarts (docs/restart.md): recovery at start from
 // the state file and the pinned binding map, and the state file written
 // after every change of the binding cache (once per batch of BUs), before

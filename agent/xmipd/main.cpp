@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd: the xmip Mobile IPv6 agent (home agent or mobile node).
 //
 // Exit codes: 0 clean stop, 1 runtime failure (datapath, sockets), 2 bad

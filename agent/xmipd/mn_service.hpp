@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node role (RFC 6275 section 11): movement detection from Router
 // Advertisements and link events, a care-of address on each visited link,
 // home registration through the binding update list, the datapath tunnel

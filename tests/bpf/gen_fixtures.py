@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Packet fixtures for the xmip datapath, built independently with scapy.
 
 Every case is an exact input frame, the program it goes through, the verdict

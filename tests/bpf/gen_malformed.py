@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Malformed-packet fixtures for the xmip datapath, generated at build time.
 
 For every packet class the datapath parses (plain IPv6 to a bound home

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The loader's promises: maps sized from configuration, pinned per instance
 // and reused by a restarted instance, instances kept apart, programs attached
 // and detached as asked, pins removed on a clean stop.

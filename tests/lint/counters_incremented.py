@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# SPDX-License-Identifier: MIT
+# SPDX-License-Identifier: BSD-2-Clause
 """Every signalling counter in XMIP_SIGNALLING_COUNTERS is incremented
 somewhere in agent/: a counter that is listed (and so shown by mipctl -s and
 exported as a metric) but never counted reads as "nothing happened" when the

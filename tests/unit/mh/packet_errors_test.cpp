@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parse_packet() on malformed IPv6 packets: the envelope errors, Mobility
 // Header errors reported with the envelope, every truncation of a valid
 // packet, and random corruption (never a crash; run under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Packets built by scapy (gen_vectors.py -> vectors.json): decode each and
 // compare every field with what the generator built it from; encode the same
 // message and compare bytes where the vector says xmip's encoding is the one
