@@ -244,6 +244,7 @@ struct BenchProgs {
     int harness_fd = -1;
     int frame_map_fd = -1;
     int target_map_fd = -1;
+    int zipf_map_fd = -1;
 };
 
 class Bench {
@@ -386,6 +387,9 @@ private:
         add("HA downlink encap rnd", "as above, the HoA drawn at random among the N on every run",
             ha_fd, dp0_, down(hoa(measured)), XDP_REDIRECT, XMIP_CNT_ENCAP_REDIRECT,
             XMIP_BENCH_RANDOM_BOUND, kDstOff);
+        add("HA downlink encap zipf",
+            "as above, the HoA drawn Zipf (s = 1) among the N: address k with weight 1/(k+1)", ha_fd, dp0_,
+            down(hoa(measured)), XDP_REDIRECT, XMIP_CNT_ENCAP_REDIRECT, XMIP_BENCH_ZIPF_BOUND, kDstOff);
         add("HA uplink decap",
             "CoA -> HA tunnel on dp1, inner HoA -> CN: anti-spoof check, fib, redirect to dp0",
             ha_fd, dp1_, up(hoa(measured)), XDP_REDIRECT, XMIP_CNT_DECAP_REDIRECT, XMIP_BENCH_FIXED,
@@ -394,6 +398,8 @@ private:
             "as above, the inner HoA drawn at random among the N on every run", ha_fd, dp1_,
             up(hoa(measured)), XDP_REDIRECT, XMIP_CNT_DECAP_REDIRECT, XMIP_BENCH_RANDOM_BOUND,
             kInnerSrcOff);
+        add("HA uplink decap zipf", "as above, the inner HoA drawn Zipf (s = 1) among the N", ha_fd, dp1_,
+            up(hoa(measured)), XDP_REDIRECT, XMIP_CNT_DECAP_REDIRECT, XMIP_BENCH_ZIPF_BOUND, kInnerSrcOff);
         auto* miss =
             add("HA miss", "CN -> an unbound address of the home prefix, on dp0: both lookups miss",
                 ha_fd, dp0_, down(hoa(XMIP_BENCH_UNBOUND_BASE)), XDP_PASS, XMIP_CNT_PASS_NOT_MOBILE,
@@ -416,9 +422,9 @@ private:
     // A random pick for the one-run-per-call timing (the harness draws its own).
     void patch(Scenario& s, uint64_t n) {
         if (s.pick == XMIP_BENCH_FIXED) return;
-        const uint64_t i = s.pick == XMIP_BENCH_RANDOM_BOUND
-                               ? rng_.below(n)
-                               : XMIP_BENCH_UNBOUND_BASE + rng_.below(1u << 30);
+        const uint64_t i = s.pick == XMIP_BENCH_ZIPF_BOUND     ? zipf_for(n)[rng_.below(XMIP_BENCH_ZIPF_SAMPLES)]
+                           : s.pick == XMIP_BENCH_RANDOM_BOUND ? rng_.below(n)
+                                                               : XMIP_BENCH_UNBOUND_BASE + rng_.below(1u << 30);
         const xmip_in6 a = hoa(i);
         std::memcpy(&s.frame[s.patch_off], a.u8, 16);
     }
@@ -484,7 +490,31 @@ private:
         }
     }
 
+    // XMIP_BENCH_ZIPF_SAMPLES indexes in [0, n), index k with probability
+    // (1/(k+1)) / H_n, by inverting the cumulative distribution; drawn once
+    // per n (deterministic) and shared by the harness and patch().
+    const std::vector<uint32_t>& zipf_for(uint64_t n) {
+        if (zipf_n_ == n) return zipf_;
+        std::vector<double> cdf(n);
+        double h = 0;
+        for (uint64_t k = 0; k < n; k++) cdf[k] = h += 1.0 / static_cast<double>(k + 1);
+        zipf_.assign(XMIP_BENCH_ZIPF_SAMPLES, 0);
+        for (auto& z : zipf_) {
+            const double u = static_cast<double>(rng_.next() >> 11) / 9007199254740992.0 * h;
+            z = static_cast<uint32_t>(std::min<uint64_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin(), n - 1));
+        }
+        zipf_n_ = n;
+        return zipf_;
+    }
+
     void set_harness(const Scenario& s, uint64_t n, int target_fd) {
+        if (s.pick == XMIP_BENCH_ZIPF_BOUND && zipf_written_n_ != n) {
+            const auto& z = zipf_for(n);
+            zipf_written_n_ = n;
+            for (uint32_t k = 0; k < XMIP_BENCH_ZIPF_SAMPLES; k++)
+                if (bpf_map_update_elem(progs_.zipf_map_fd, &k, &z[k], BPF_ANY))
+                    throw dp::DatapathError("cannot write the Zipf samples", errno);
+        }
         xmip_bench_frame f{};
         if (s.frame.size() > sizeof(f.frame))
             throw std::logic_error("frame too long for the harness");
@@ -578,6 +608,8 @@ private:
     BenchProgs progs_;
     int dp0_ = 0, dp1_ = 0;
     Rng rng_{0x9e3779b97f4a7c15ull};
+    uint64_t zipf_n_ = 0, zipf_written_n_ = 0;
+    std::vector<uint32_t> zipf_;
 };
 
 // ---- bpf_fib_lookup alone ---------------------------------------------------
@@ -922,6 +954,7 @@ int main(int argc, char** argv) {
         progs.harness_fd = bpf_program__fd(harness->progs.xmip_bench_harness);
         progs.frame_map_fd = bpf_map__fd(harness->maps.xmip_bench_frame_map);
         progs.target_map_fd = bpf_map__fd(harness->maps.xmip_bench_target);
+        progs.zipf_map_fd = bpf_map__fd(harness->maps.xmip_bench_zipf);
 
         utsname u{};
         uname(&u);

@@ -42,9 +42,12 @@ struct xmip_tgen_layout {
 /* The sink counts a frame as delivered when it is IPv6 with next header
  * `nexthdr` and its source and destination start with src/dst over
  * src_len/dst_len bytes (an address, or a prefix when flows vary it); a
- * tunnelled frame (nexthdr 41) must also carry an IPv6/UDP packet whose
- * destination starts with inner_dst over inner_dst_len bytes. Anything else
- * is counted as other. Both are dropped. */
+ * tunnelled frame (nexthdr 41, or UDP with `vxlan` set: UDP to port
+ * XMIP_SINK_VXLAN_PORT, an 8-byte VXLAN header and an Ethernet header) must
+ * also carry an IPv6/UDP packet whose destination starts with inner_dst
+ * over inner_dst_len bytes. Anything else is counted as other. Both are
+ * dropped. */
+#define XMIP_SINK_VXLAN_PORT 4789
 struct xmip_sink_rule {
 	__u8 src[16];
 	__u8 dst[16];
@@ -53,6 +56,7 @@ struct xmip_sink_rule {
 	__u8 dst_len;
 	__u8 inner_dst_len;
 	__u8 nexthdr;
+	__u8 vxlan; /* 1: nexthdr 17 and a VXLAN tunnel (the kernel's VXLAN way) */
 };
 
 enum xmip_sink_counter {

@@ -2,14 +2,15 @@
 // xmip-bench-forward: packets per second through a home agent, xmip's XDP
 // datapath against the kernel's own IPv6-in-IPv6 and against a bare XDP
 // forwarder, on one topology, in one run (method and results:
-// docs/performance.md, "Forwarding").
+// docs/performance.md, "Forwarding"), each kernel way only where the
+// running kernel has it (probed, else reported as skipped with the reason).
 //
 //   gen (g0) ==veth== (h0) ha (h1) ==veth== (s0) sink
 //
 // The generator (bench/trafficgen.*) sends IPv6/UDP frames out of g0 with
 // BPF_PROG_TEST_RUN live frames; the home agent namespace forwards them
 // to the sink, whose XDP program (bench/sink.bpf.c) counts the frames that
-// are exactly what the path must deliver and drops them. Four ways, one
+// are exactly what the path must deliver and drops them. Five ways, one
 // XDP program on h0 each, alternated within every round:
 //   a. xmip: xmip_ha_xdp loaded by the agent's datapath library, with a
 //      binding per home address (downlink: encapsulate to the care-of
@@ -23,7 +24,23 @@
 //   d. the ceiling of any routing forwarder: bench/route_redirect.bpf.c,
 //      the route lookup xmip makes (to the care-of address downlink, to the
 //      correspondent uplink), new Ethernet addresses, XDP_REDIRECT; the
-//      IPv6 bytes untouched. a/d is xmip's tunnel work, d/c the lookup's.
+//      IPv6 bytes untouched. a/d is xmip's tunnel work, d/c the lookup's;
+//   e. the kernel's other native IPv6 tunnel where seg6 is not built in
+//      (ip6tnl and ip6gre are not either on some kernels): VXLAN over IPv6,
+//      XDP_PASS on h0 as in b, then a route per home address to a VXLAN
+//      device whose remote is the care-of address. Not the same tunnel as
+//      xmip's: it adds a UDP header, the 8-byte VXLAN header and an inner
+//      Ethernet header (70 bytes against 40), with zero UDP checksums
+//      (RFC 6935, udp6zerocsum{tx,rx}) so that no way pays for a checksum.
+//      Its home addresses come from another /64 (a route per address
+//      cannot go two ways), so the kernel's FIB holds both ways' routes
+//      during every way;
+//   f. a with its devmap emptied: the same program sends by bpf_redirect
+//      (ifindex) instead of bpf_redirect_map (bpf/forward.bpf.h); a/f is
+//      what the devmap saves.
+// b and e are probed when the topology is built: a way the kernel cannot
+// run (no CONFIG_IPV6_SEG6_LWTUNNEL, no CONFIG_VXLAN) prints a skipped line
+// with the reason, and the other ways and their ratios still run.
 // Routes, neighbours and addresses do not change between the ways; only
 // the program on h0, the generator's frame and the sink's rule do.
 #include <arpa/inet.h>
@@ -46,6 +63,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "datapath/counters.hpp"
@@ -79,8 +97,19 @@ constexpr const char* kSid = "2001:db8:2700::d6";  // seg6local End.DT6: not a l
 constexpr const char* kCoa = "2001:db8:5::100";    // every binding's care-of address, via the sink
 constexpr const char* kCn = "2001:db8:ce::10";     // the correspondent, via the sink
 constexpr uint8_t kHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x00, 0x00, 0x00};
+// Way e: the VXLAN device on the home agent, its peer's inner MAC (a
+// permanent neighbour behind the care-of address) and its home addresses.
+constexpr const char* kMacVx = "02:00:00:00:03:01";
+constexpr const char* kMacVxPeer = "02:00:00:00:03:02";
+constexpr const char* kVxPeer = "fe80::3:2";
+constexpr uint32_t kVni = 42;
+constexpr uint8_t kVxHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x01, 0x00, 0x00};
 
-std::vector<std::string> topology_commands() {
+// queues: rx and tx queues of every veth, one per CPU that sends: a frame
+// a CPU transmits lands in the peer's queue of that CPU, whose NAPI runs on
+// it (veth_select_rxq), so each CPU forwards its own frames end to end.
+std::vector<std::string> topology_commands(int queues) {
+    const std::string q = " numtxqueues " + std::to_string(queues) + " numrxqueues " + std::to_string(queues);
     return {
         std::string("ip netns add ") + kNsGen,
         std::string("ip netns add ") + kNsHa,
@@ -88,8 +117,10 @@ std::vector<std::string> topology_commands() {
         "for n in gen ha sink; do ip -n $n link set lo up && "
         "ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 "
         "net.ipv6.conf.default.router_solicitations=0; done",
-        std::string("ip -n gen link add g0 address ") + kMacG0 + " type veth peer name h0 netns ha address " + kMacH0,
-        std::string("ip -n ha link add h1 address ") + kMacH1 + " type veth peer name s0 netns sink address " + kMacS0,
+        std::string("ip -n gen link add g0 address ") + kMacG0 + q + " type veth peer name h0 netns ha address " +
+            kMacH0 + q,
+        std::string("ip -n ha link add h1 address ") + kMacH1 + q + " type veth peer name s0 netns sink address " +
+            kMacS0 + q,
         "ip -n gen link set g0 up && ip -n ha link set h0 up && ip -n ha link set h1 up && ip -n sink link set s0 up",
         "ip netns exec ha sysctl -qw net.ipv6.conf.all.forwarding=1",
         "ip -n gen -6 addr add 2001:db8:1::10/64 dev g0 nodad",
@@ -101,16 +132,23 @@ std::vector<std::string> topology_commands() {
         std::string("ip -n ha -6 neigh replace 2001:db8:1::10 lladdr ") + kMacG0 + " dev h0 nud permanent",
         "ip -n ha -6 route add 2001:db8:5::/64 via 2001:db8:2::2 dev h1",   // care-of addresses
         "ip -n ha -6 route add 2001:db8:ce::/64 via 2001:db8:2::2 dev h1",  // correspondents
-        // The kernel's tunnel source: the home agent address, as xmip's.
-        std::string("ip -n ha sr tunsrc set ") + kHa,
-        std::string("ip -n ha -6 route add ") + kSid + "/128 encap seg6local action End.DT6 table 254 dev h0",
     };
 }
 
-enum class Way { Xmip, Kernel, Bare, Routed };
+enum class Way { Xmip, Kernel, Bare, Routed, Vxlan, XmipNoDevmap };
 enum class Direction { Down, Up };
-const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed};
-constexpr int kNumWays = 4;
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan, Way::XmipNoDevmap};
+constexpr int kNumWays = 6;
+
+// Why the kernel cannot run a way: the kernel option it needs, whether
+// /proc/config.gz says it is missing, and what the kernel answered.
+std::string missing_option(const std::string& option, const std::string& answer) {
+    const std::string c = kernel_config(option);
+    std::string why = c == "n"   ? "the kernel is built without " + option
+                      : c.empty() ? "the kernel refused it (needs " + option + ")"
+                                  : "the kernel refused it although " + option + "=" + c;
+    return why + (answer.empty() ? "" : "; it said: " + answer);
+}
 
 const char* way_label(Direction d, Way w) {
     if (d == Direction::Down) {
@@ -118,6 +156,8 @@ const char* way_label(Direction d, Way w) {
             case Way::Xmip: return "a xmip encap (xmip_ha_xdp)";
             case Way::Kernel: return "b kernel seg6 encap.red";
             case Way::Routed: return "d fib lookup + XDP redirect";
+            case Way::Vxlan: return "e kernel VXLAN/IPv6 encap";
+            case Way::XmipNoDevmap: return "f xmip encap, bpf_redirect";
             default: return "c bare XDP redirect";
         }
     }
@@ -125,6 +165,8 @@ const char* way_label(Direction d, Way w) {
         case Way::Xmip: return "a xmip decap + anti-spoof";
         case Way::Kernel: return "b kernel seg6local End.DT6";
         case Way::Routed: return "d fib lookup + XDP redirect";
+        case Way::Vxlan: return "e kernel VXLAN/IPv6 decap";
+        case Way::XmipNoDevmap: return "f xmip decap, bpf_redirect";
         default: return "c bare XDP redirect";
     }
 }
@@ -137,6 +179,7 @@ struct Config {
     unsigned flows = 64;
     unsigned home_addresses = 1;
     int cpu = -1;
+    int cpus = 0;  // the every-CPU table: 1 CPU against this many (0: all online; 1: no table)
 };
 
 struct Sample {
@@ -177,7 +220,7 @@ int ifindex_in(const char* ns, const char* dev) {
 class Bench {
 public:
     explicit Bench(const Config& cfg) : cfg_(cfg) {
-        for (const auto& c : topology_commands()) sh(c);
+        for (const auto& c : topology_commands(std::max(1, cfg_.cpus))) sh(c);
         h0_ = ifindex_in(kNsHa, "h0");
         h1_ = ifindex_in(kNsHa, "h1");
         g0_ = ifindex_in(kNsGen, "g0");
@@ -202,6 +245,19 @@ public:
         gen_down_ = std::make_unique<TrafficGen>(down, fs);
         gen_up_xmip_ = std::make_unique<TrafficGen>(up_xmip, fs);
         gen_up_seg6_ = std::make_unique<TrafficGen>(up_seg6, fs);
+        // Way e: the same packets from the VXLAN home prefix; uplink inside
+        // UDP/VXLAN/Ethernet addressed to the VXLAN device.
+        FlowSpec fs_vx = fs;
+        std::memcpy(fs_vx.home_prefix, kVxHomePrefix, 8);
+        const xmip_in6 vx_hoa0 = home_address(kVxHomePrefix, 0);
+        FrameTemplate down_vx{ether(kMacH0, kMacG0, udp6(in6(kCn), vx_hoa0, payload)), 14,
+                              FrameTemplate::HomeAddress::Destination};
+        FrameTemplate up_vx{ether(kMacH0, kMacG0,
+                                  vxlan6(in6(kCoa), in6(kHa), kVni,
+                                         ether(kMacVx, kMacVxPeer, udp6(vx_hoa0, in6(kCn), payload)))),
+                            14 + 40 + 8 + 8 + 14, FrameTemplate::HomeAddress::Source};
+        gen_down_vx_ = std::make_unique<TrafficGen>(down_vx, fs_vx);
+        gen_up_vx_ = std::make_unique<TrafficGen>(up_vx, fs_vx);
 
         // What the home agent holds: xmip's bindings, the kernel's routes.
         dp::Options o;
@@ -209,7 +265,7 @@ public:
         o.max_bindings = std::max(2u, cfg_.home_addresses + 1);
         xmip_ = std::make_unique<dp::Datapath>(o);
         std::vector<std::pair<xmip_in6, xmip_binding>> batch;
-        std::string routes;
+        std::string routes, vx_routes;
         for (uint32_t k = 0; k < cfg_.home_addresses; k++) {
             xmip_in6 h = gen_down_->flow_home_address(k);
             xmip_binding b{};
@@ -217,14 +273,13 @@ public:
             b.local = in6(kHa);
             batch.emplace_back(h, b);
             routes += "route add " + dp::format_in6(h) + "/128 encap seg6 mode encap.red segs " + kCoa + " dev h1\n";
+            vx_routes += "route add " + dp::format_in6(gen_down_vx_->flow_home_address(k)) + "/128 via " + kVxPeer +
+                         " dev vx0\n";
         }
         xmip_->maps().upsert_bindings(batch);
         xmip_->maps().add_local_addr(in6(kHa), XMIP_LF_TUNNEL_END | XMIP_LF_SIGNALLING);
-        {
-            std::ofstream f("/tmp/seg6-routes");
-            f << routes;
-        }
-        sh("ip -n ha -6 -batch /tmp/seg6-routes");
+        probe_seg6(routes);
+        probe_vxlan(vx_routes);
 
         pass_ = xmip_bench_pass__open_and_load();
         redirect_ = xmip_bench_redirect__open();
@@ -256,6 +311,12 @@ public:
         }
     }
 
+    // Empty when the kernel can run way w in direction d, else why not.
+    const std::string& skipped(Direction d, Way w) const {
+        return skip_[static_cast<int>(d)][static_cast<int>(w)];
+    }
+    bool runs(Direction d, Way w) const { return skipped(d, w).empty(); }
+
     ~Bench() {
         xmip_bench_route_redirect__destroy(routed_down_);
         xmip_bench_route_redirect__destroy(routed_up_);
@@ -267,7 +328,10 @@ public:
     Sample measure(Direction d, Way w, double seconds) {
         attach(d, w);
         set_sink_rule(d, w);
-        TrafficGen& gen = d == Direction::Down ? *gen_down_ : (w == Way::Kernel ? *gen_up_seg6_ : *gen_up_xmip_);
+        TrafficGen& gen = d == Direction::Down ? (w == Way::Vxlan ? *gen_down_vx_ : *gen_down_)
+                          : w == Way::Kernel   ? *gen_up_seg6_
+                          : w == Way::Vxlan    ? *gen_up_vx_
+                                               : *gen_up_xmip_;
         InNetns in(kNsGen);
         gen.send(g0_, 20000, 1.0);  // warm-up: caches, neighbour entries, page pools
         settle();
@@ -285,20 +349,121 @@ public:
         s.other = c[XMIP_SINK_OTHER];
         s.delivered_pps = r.seconds > 0 ? s.delivered / r.seconds : 0;
         s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
-        if (w == Way::Xmip) s.check = describe(xmip_->maps().counters());
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) s.check = describe(xmip_->maps().counters());
+        return s;
+    }
+
+    // The every-CPU measurement: one generator thread pinned to each CPU of
+    // `cpus`, all sending at once for `seconds`; delivered is the sink's
+    // count over all CPUs, per second of the longest sender; cpu_pps per
+    // CPU-second summed over the senders' threads.
+    Sample measure_on(Direction d, Way w, double seconds, const std::vector<int>& cpus) {
+        attach(d, w);
+        set_sink_rule(d, w);
+        TrafficGen& gen = d == Direction::Down ? *gen_down_ : *gen_up_xmip_;
+        {
+            InNetns in(kNsGen);
+            gen.send(g0_, 20000, 1.0);
+        }
+        settle();
+        reset_sink();
+        std::vector<SendResult> res(cpus.size());
+        std::vector<double> cpu_time(cpus.size());
+        std::vector<std::string> errors(cpus.size());
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < cpus.size(); i++)
+            threads.emplace_back([&, i] {
+                try {
+                    cpu_set_t set;
+                    CPU_ZERO(&set);
+                    CPU_SET(cpus[i], &set);
+                    if (sched_setaffinity(0, sizeof set, &set))
+                        throw std::runtime_error("cannot pin a sender to CPU " + std::to_string(cpus[i]));
+                    InNetns in(kNsGen);
+                    const double c0 = thread_cpu_seconds();
+                    res[i] = gen.send(g0_, UINT64_MAX, seconds);
+                    cpu_time[i] = thread_cpu_seconds() - c0;
+                } catch (const std::exception& e) {
+                    errors[i] = e.what();
+                }
+            });
+        for (auto& t : threads) t.join();
+        for (const auto& e : errors)
+            if (!e.empty()) throw std::runtime_error(e);
+        settle();
+        Sample s;
+        double longest = 0, cpu = 0;
+        for (size_t i = 0; i < cpus.size(); i++) {
+            s.sent += res[i].packets;
+            longest = std::max(longest, res[i].seconds);
+            cpu += cpu_time[i];
+        }
+        auto c = sink_counts();
+        s.delivered = c[XMIP_SINK_MATCHED];
+        s.other = c[XMIP_SINK_OTHER];
+        s.sent_pps = longest > 0 ? s.sent / longest : 0;
+        s.delivered_pps = longest > 0 ? s.delivered / longest : 0;
+        s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
         return s;
     }
 
 private:
+    // Way b: the kernel's seg6 routes (encap.red downlink, End.DT6 uplink),
+    // the tunnel source the home agent address as xmip's (REFERENCE §1).
+    void probe_seg6(const std::string& routes) {
+        std::string answer;
+        if (!try_sh(std::string("ip -n ha sr tunsrc set ") + kHa, &answer)) {
+            skip(Way::Kernel, missing_option("CONFIG_IPV6_SEG6_LWTUNNEL", answer));
+            return;
+        }
+        if (!try_sh(std::string("ip -n ha -6 route add ") + kSid + "/128 encap seg6local action End.DT6 table 254 dev h0",
+                    &answer))
+            skip_[static_cast<int>(Direction::Up)][static_cast<int>(Way::Kernel)] =
+                missing_option("CONFIG_IPV6_SEG6_LWTUNNEL", answer);
+        {
+            std::ofstream f("/tmp/seg6-routes");
+            f << routes;
+        }
+        if (!try_sh("ip -n ha -6 -batch /tmp/seg6-routes", &answer))
+            skip_[static_cast<int>(Direction::Down)][static_cast<int>(Way::Kernel)] =
+                missing_option("CONFIG_IPV6_SEG6_LWTUNNEL", answer);
+    }
+
+    // Way e: one VXLAN device to the care-of address (every binding has
+    // the same one here, as every seg6 route has the same segment).
+    void probe_vxlan(const std::string& routes) {
+        std::string answer;
+        const std::string dev = std::string("ip -n ha link add vx0 address ") + kMacVx + " type vxlan id " +
+                                std::to_string(kVni) + " local " + kHa + " remote " + kCoa +
+                                " dstport 4789 nolearning udp6zerocsumtx udp6zerocsumrx";
+        if (!try_sh(dev, &answer) || !try_sh("ip -n ha link set vx0 up", &answer) ||
+            !try_sh(std::string("ip -n ha -6 neigh replace ") + kVxPeer + " lladdr " + kMacVxPeer +
+                        " dev vx0 nud permanent",
+                    &answer)) {
+            skip(Way::Vxlan, missing_option("CONFIG_VXLAN", answer));
+            return;
+        }
+        {
+            std::ofstream f("/tmp/vxlan-routes");
+            f << routes;
+        }
+        if (!try_sh("ip -n ha -6 -batch /tmp/vxlan-routes", &answer)) skip(Way::Vxlan, "cannot route to vx0: " + answer);
+    }
+
+    void skip(Way w, const std::string& why) {
+        for (auto& per_direction : skip_) per_direction[static_cast<int>(w)] = why;
+    }
+
     void attach(Direction d, Way w) {
         InNetns in(kNsHa);
         xmip_->detach_all();
         dp::detach_xdp_from(h0_);
-        if (w == Way::Xmip) {
-            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);
+        if (w == Way::Xmip || w == Way::XmipNoDevmap) {
+            xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);  // fills the devmap
+            if (w == Way::XmipNoDevmap) xmip_->clear_tx_ports();
             return;
         }
-        int fd = w == Way::Kernel ? bpf_program__fd(pass_->progs.xmip_bench_pass)
+        int fd = w == Way::Kernel || w == Way::Vxlan ? bpf_program__fd(pass_->progs.xmip_bench_pass)
                  : w == Way::Bare ? bpf_program__fd(redirect_->progs.xmip_bench_redirect)
                                   : bpf_program__fd((d == Direction::Down ? routed_down_ : routed_up_)
                                                         ->progs.xmip_bench_route_redirect);
@@ -310,7 +475,7 @@ private:
         xmip_sink_rule r{};
         auto put = [](uint8_t* dst, const xmip_in6& a) { std::memcpy(dst, a.u8, 16); };
         const uint8_t hoa_len = cfg_.home_addresses > 1 ? 12 : 16;  // flows vary the last 4 bytes
-        const xmip_in6 hoa0 = gen_down_->flow_home_address(0);
+        const xmip_in6 hoa0 = (w == Way::Vxlan ? gen_down_vx_ : gen_down_)->flow_home_address(0);
         if (d == Direction::Down) {
             if (w == Way::Bare || w == Way::Routed) {  // the generator's packet, untouched
                 r.nexthdr = 17;
@@ -319,7 +484,8 @@ private:
                 r.src_len = 16;
                 r.dst_len = hoa_len;
             } else {  // HA -> CoA around CN -> HoA
-                r.nexthdr = 41;
+                r.nexthdr = w == Way::Vxlan ? 17 : 41;
+                r.vxlan = w == Way::Vxlan;
                 put(r.src, in6(kHa));
                 put(r.dst, in6(kCoa));
                 put(r.inner_dst, hoa0);
@@ -382,7 +548,8 @@ private:
 
     Config cfg_;
     int h0_ = 0, h1_ = 0, g0_ = 0, s0_ = 0;
-    std::unique_ptr<TrafficGen> gen_down_, gen_up_xmip_, gen_up_seg6_;
+    std::unique_ptr<TrafficGen> gen_down_, gen_up_xmip_, gen_up_seg6_, gen_down_vx_, gen_up_vx_;
+    std::string skip_[2][kNumWays];
     std::unique_ptr<dp::Datapath> xmip_;
     xmip_bench_pass* pass_ = nullptr;
     xmip_bench_redirect* redirect_ = nullptr;
@@ -406,7 +573,9 @@ std::string first_line(const std::string& path, const std::string& key) {
 
 int main(int argc, char** argv) {
     Config cfg;
-    CLI::App app{"xmip-bench-forward: pps through a home agent, xmip vs the kernel's seg6 tunnel vs a bare XDP forwarder"};
+    CLI::App app{
+        "xmip-bench-forward: pps through a home agent, xmip vs the kernel's seg6 and VXLAN tunnels (where the kernel "
+        "has them) vs a bare XDP forwarder"};
     app.add_flag("--quick", cfg.quick, "CI smoke run: 1 round of 0.2 s per path");
     app.add_option("--rounds", cfg.rounds, "alternated rounds (default 5; quick 1)");
     app.add_option("--seconds", cfg.seconds, "generator time per path and round (default 2; quick 0.2)");
@@ -417,6 +586,10 @@ int main(int argc, char** argv) {
                    "distinct home addresses (bindings, seg6 routes); flow k uses home address k mod this")
         ->check(CLI::Range(1, 65536));
     app.add_option("--cpu", cfg.cpu, "CPU to run on (default: the last one)");
+    app.add_option("--cpus", cfg.cpus,
+                   "the every-CPU table: ways a and c with a generator on 1 CPU and on CPUs 0..N-1 "
+                   "(default: all online; 1: no table)")
+        ->check(CLI::Range(0, 1024));
     CLI11_PARSE(app, argc, argv);
     if (!cfg.rounds) cfg.rounds = cfg.quick ? 1 : 5;
     if (cfg.seconds <= 0) cfg.seconds = cfg.quick ? 0.2 : 2.0;
@@ -428,6 +601,7 @@ int main(int argc, char** argv) {
     }
     const int ncpu = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
     if (cfg.cpu < 0) cfg.cpu = ncpu - 1;
+    if (cfg.cpus <= 0 || cfg.cpus > ncpu) cfg.cpus = ncpu;
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cfg.cpu, &set);
@@ -441,6 +615,7 @@ int main(int argc, char** argv) {
             for (Direction d : {Direction::Down, Direction::Up}) {
                 for (int i = 0; i < kNumWays; i++) {
                     Way w = kWays[(i + r) % kNumWays];  // the order rotates every round
+                    if (!bench.runs(d, w)) continue;
                     Sample s = bench.measure(d, w, cfg.seconds);
                     std::fprintf(stderr, "round %u %-4s %-28s sent %.3f Mpps delivered %.3f Mpps other %lu%s%s\n", r + 1,
                                  d == Direction::Down ? "down" : "up", way_label(d, w), s.sent_pps / 1e6,
@@ -450,6 +625,24 @@ int main(int argc, char** argv) {
                 }
             }
         }
+        // Every CPU: ways a and c, a generator on cfg.cpu alone, then one on
+        // each of CPUs 0..cpus-1, alternated within every round.
+        std::vector<int> one{cfg.cpu}, all;
+        for (int c = 0; c < cfg.cpus; c++) all.push_back(c);
+        const Way kScaled[] = {Way::Xmip, Way::Bare};
+        std::map<std::tuple<int, int, int>, std::vector<Sample>> scaled;  // direction, way, CPUs
+        if (cfg.cpus > 1)
+            for (unsigned r = 0; r < cfg.rounds; r++)
+                for (Direction d : {Direction::Down, Direction::Up})
+                    for (int i = 0; i < 4; i++) {
+                        const Way w = kScaled[((i + r) / 2) % 2];
+                        const auto& cpus = (i + r) % 2 ? all : one;
+                        Sample s = bench.measure_on(d, w, cfg.seconds, cpus);
+                        std::fprintf(stderr, "round %u %-4s %-28s on %zu CPU(s): delivered %.3f Mpps\n", r + 1,
+                                     d == Direction::Down ? "down" : "up", way_label(d, w), cpus.size(),
+                                     s.delivered_pps / 1e6);
+                        scaled[{static_cast<int>(d), static_cast<int>(w), static_cast<int>(cpus.size())}].push_back(s);
+                    }
         const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
         std::printf("xmip forwarding benchmark: gen -> HA -> sink on veths%s\n", cfg.quick ? " (--quick)" : "");
@@ -458,7 +651,20 @@ int main(int argc, char** argv) {
         std::printf("frames: downlink %u bytes (CN -> HoA, UDP), uplink %u bytes (CoA -> HA tunnel, HoA -> CN inside); "
                     "%u flows (UDP source ports), %u home address%s\n",
                     cfg.size, cfg.size + 40, cfg.flows, cfg.home_addresses, cfg.home_addresses > 1 ? "es" : "");
-        std::printf("%u alternated rounds of %.1f s per path; medians\n\n", cfg.rounds, cfg.seconds);
+        std::printf("%u alternated rounds of %.1f s per path; medians\n", cfg.rounds, cfg.seconds);
+        for (Direction d : {Direction::Down, Direction::Up})
+            for (Way w : kWays)
+                if (!bench.runs(d, w))
+                    std::printf("skipped: %s %s: %s\n", d == Direction::Down ? "downlink" : "uplink", way_label(d, w),
+                                bench.skipped(d, w).c_str());
+        std::printf("\n");
+        // A ratio against a way that did not run says so instead of a number.
+        auto ratio = [&](Direction d, Way w, double a, double b) {
+            char buf[64];
+            if (!bench.runs(d, w)) return std::string("skipped");
+            std::snprintf(buf, sizeof buf, "%.2f", b > 0 ? a / b : 0.0);
+            return std::string(buf);
+        };
         auto table = [&](const char* title, double Sample::*field) {
             std::printf("%s\n", title);
             std::printf("%-9s %-30s %10s %14s %10s %8s %8s\n", "direction", "path", "sent Mpps", "delivered Mpps",
@@ -471,6 +677,11 @@ int main(int argc, char** argv) {
                     med[w] = median(v);
                 }
                 for (Way w : kWays) {
+                    if (!bench.runs(d, w)) {
+                        std::printf("%-9s %-30s skipped: %s\n", d == Direction::Down ? "downlink" : "uplink",
+                                    way_label(d, w), bench.skipped(d, w).c_str());
+                        continue;
+                    }
                     const auto& ss = samples[{static_cast<int>(d), static_cast<int>(w)}];
                     std::vector<double> sent;
                     uint64_t other = 0;
@@ -478,18 +689,22 @@ int main(int argc, char** argv) {
                         sent.push_back(s.sent_pps);
                         other += s.other;
                     }
-                    std::printf("%-9s %-30s %10.3f %14.3f %10lu %8.2f %8.2f\n",
+                    std::printf("%-9s %-30s %10.3f %14.3f %10lu %8s %8.2f\n",
                                 d == Direction::Down ? "downlink" : "uplink", way_label(d, w), median(sent) / 1e6,
                                 med[w] / 1e6, static_cast<unsigned long>(other),
-                                med[Way::Kernel] > 0 ? med[w] / med[Way::Kernel] : 0,
+                                bench.runs(d, Way::Kernel) ? ratio(d, Way::Kernel, med[w], med[Way::Kernel]).c_str() : "-",
                                 med[Way::Bare] > 0 ? med[w] / med[Way::Bare] : 0);
                 }
-                std::printf("%s ratios: a/b (xmip / kernel seg6) = %.2f, a/c (xmip / bare forwarder) = %.2f, "
-                            "a/d (xmip / routing forwarder) = %.2f\n",
+                std::printf("%s ratios: a/b (xmip / kernel seg6) = %s, a/c (xmip / bare forwarder) = %.2f, "
+                            "a/d (xmip / routing forwarder) = %.2f, a/e (xmip / kernel VXLAN over IPv6) = %s\n",
                             d == Direction::Down ? "downlink" : "uplink",
-                            med[Way::Kernel] > 0 ? med[Way::Xmip] / med[Way::Kernel] : 0,
+                            ratio(d, Way::Kernel, med[Way::Xmip], med[Way::Kernel]).c_str(),
                             med[Way::Bare] > 0 ? med[Way::Xmip] / med[Way::Bare] : 0,
-                            med[Way::Routed] > 0 ? med[Way::Xmip] / med[Way::Routed] : 0);
+                            med[Way::Routed] > 0 ? med[Way::Xmip] / med[Way::Routed] : 0,
+                            ratio(d, Way::Vxlan, med[Way::Xmip], med[Way::Vxlan]).c_str());
+                std::printf("%s sends: a/f (xmip, bpf_redirect_map / the same, bpf_redirect) = %.2f\n",
+                            d == Direction::Down ? "downlink" : "uplink",
+                            med[Way::XmipNoDevmap] > 0 ? med[Way::Xmip] / med[Way::XmipNoDevmap] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +
@@ -502,12 +717,39 @@ int main(int argc, char** argv) {
         std::printf("\nspread (delivered Mpps, lowest..highest round):\n");
         for (Direction d : {Direction::Down, Direction::Up})
             for (Way w : kWays) {
+                if (!bench.runs(d, w)) continue;
                 std::vector<double> v;
                 for (const auto& s : samples[{static_cast<int>(d), static_cast<int>(w)}]) v.push_back(s.delivered_pps / 1e6);
                 std::sort(v.begin(), v.end());
                 std::printf("  %-9s %-30s %.3f..%.3f\n", d == Direction::Down ? "downlink" : "uplink", way_label(d, w),
                             v.front(), v.back());
             }
+        if (cfg.cpus > 1) {
+            std::printf("\n== every CPU: a generator thread on 1 CPU, then one on each of CPUs 0..%d (veths with %d "
+                        "queues: each CPU forwards the frames it sent), aggregate delivered Mpps, wall clock, median of "
+                        "%u rounds\n",
+                        cfg.cpus - 1, cfg.cpus, cfg.rounds);
+            std::printf("%-9s %-30s %10s %10s %8s %12s %14s\n", "direction", "path", "1 CPU", "all CPUs", "scaling",
+                        "per CPU-s", "other (all)");
+            for (Direction d : {Direction::Down, Direction::Up})
+                for (Way w : kScaled) {
+                    auto med = [&](int n, double Sample::*field = &Sample::delivered_pps) {
+                        std::vector<double> v;
+                        for (const auto& x : scaled[{static_cast<int>(d), static_cast<int>(w), n}]) v.push_back(x.*field);
+                        return median(v);
+                    };
+                    uint64_t other = 0;
+                    for (const auto& x : scaled[{static_cast<int>(d), static_cast<int>(w), cfg.cpus}]) other += x.other;
+                    const double m1 = med(1), mn = med(cfg.cpus);
+                    const double c1 = med(1, &Sample::cpu_pps), cn = med(cfg.cpus, &Sample::cpu_pps);
+                    std::printf("%-9s %-30s %10.3f %10.3f %7.2fx %11.2fx %14lu\n",
+                                d == Direction::Down ? "downlink" : "uplink", way_label(d, w), m1 / 1e6, mn / 1e6,
+                                m1 > 0 ? mn / m1 : 0.0, c1 > 0 ? cn / c1 : 0.0, static_cast<unsigned long>(other));
+                }
+            std::printf("(scaling: the all-CPU aggregate over the 1-CPU rate, bounded by the CPU time other jobs leave "
+                        "free; per CPU-s: packets per CPU-second of the senders' threads, all CPUs over 1 CPU: 1.00x "
+                        "when the CPUs share nothing on the path)\n");
+        }
         std::printf("\nxmip counters, last round: downlink %s; uplink %s\n",
                     samples[{0, 0}].back().check.c_str(), samples[{1, 0}].back().check.c_str());
         std::ifstream la("/proc/loadavg");

@@ -168,4 +168,33 @@ TEST_F(Sink, CountsThePlainPacketAfterDecapsulation) {
     EXPECT_EQ(count(ether(kSrcMac, kDstMac, udp6(flow_hoa(1), cn, 18))), 1);  // another source
 }
 
+TEST_F(Sink, CountsTheKernelsVxlanTunnelOnlyWhenToldTo) {
+    const auto ha = in6("2001:db8:2700::2"), coa = in6("2001:db8:5::100"), cn = in6("2001:db8:ce::10");
+    const auto hoa = flow_hoa(0);
+    xmip_sink_rule r{};
+    r.nexthdr = 17;
+    r.vxlan = 1;
+    std::memcpy(r.src, ha.u8, 16);
+    std::memcpy(r.dst, coa.u8, 16);
+    std::memcpy(r.inner_dst, hoa.u8, 16);
+    r.src_len = r.dst_len = 16;
+    r.inner_dst_len = 12;
+    rule(r);
+    const Bytes inner = ether(kSrcMac, kDstMac, udp6(cn, hoa, 18));
+    const Bytes good = ether(kSrcMac, kDstMac, vxlan6(ha, coa, 42, inner));
+    EXPECT_EQ(count(good), 0);
+    EXPECT_EQ(count(ether(kSrcMac, kDstMac, vxlan6(ha, coa, 42, ether(kSrcMac, kDstMac, udp6(cn, cn, 18))))),
+              1);  // inner not to a HoA
+    EXPECT_EQ(count(ether(kSrcMac, kDstMac, tunnelled(ha, coa, udp6(cn, hoa, 18)))), 1);  // IPv6-in-IPv6
+    Bytes other_port = good;
+    put16(other_port, 14 + 40 + 2, 4790);
+    EXPECT_EQ(count(other_port), 1);
+    Bytes truncated = good;
+    truncated.resize(14 + 40 + 16 + 14 + 20);
+    EXPECT_EQ(count(truncated), 1);
+    r.vxlan = 0;  // without the flag a UDP rule only looks at the outer header
+    rule(r);
+    EXPECT_EQ(count(ether(kSrcMac, kDstMac, udp6(ha, coa, 18))), 0);
+}
+
 }  // namespace

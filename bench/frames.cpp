@@ -87,6 +87,21 @@ Bytes tunnelled(const xmip_in6& src, const xmip_in6& dst, const Bytes& inner) {
     return p;
 }
 
+Bytes vxlan6(const xmip_in6& src, const xmip_in6& dst, uint32_t vni, const Bytes& inner_frame, uint16_t sport) {
+    const uint16_t ulen = static_cast<uint16_t>(8 + 8 + inner_frame.size());
+    Bytes p = ipv6_header(src, dst, 17, ulen, 64, 7);
+    p.resize(40 + 16, 0);
+    put16(p, 40, sport);
+    put16(p, 42, 4789);
+    put16(p, 44, ulen);  // checksum (46) stays zero
+    p[48] = 0x08;        // VXLAN flags: the VNI is valid
+    p[52] = static_cast<uint8_t>(vni >> 16);
+    p[53] = static_cast<uint8_t>(vni >> 8);
+    p[54] = static_cast<uint8_t>(vni);
+    p.insert(p.end(), inner_frame.begin(), inner_frame.end());
+    return p;
+}
+
 xmip_in6 home_address(const uint8_t prefix[8], uint64_t i) {
     xmip_in6 a{};
     std::memcpy(a.u8, prefix, 8);

@@ -29,6 +29,11 @@ Bytes udp6(const xmip_in6& src, const xmip_in6& dst, size_t payload, uint16_t sp
 uint16_t udp6_checksum(const Bytes& f, size_t ip6_off);
 Bytes ether(const std::string& dst, const std::string& src, const Bytes& ip6);
 Bytes tunnelled(const xmip_in6& src, const xmip_in6& dst, const Bytes& inner);
+// VXLAN over IPv6 (RFC 7348): IPv6/UDP to port 4789 with a zero UDP
+// checksum (RFC 6935; the receiving device needs udp6zerocsumrx), the
+// 8-byte VXLAN header with `vni`, then `inner_frame` (an Ethernet frame).
+Bytes vxlan6(const xmip_in6& src, const xmip_in6& dst, uint32_t vni, const Bytes& inner_frame,
+             uint16_t sport = 49152);
 
 // Home address i: the 8-byte prefix, then splitmix64(i) as interface
 // identifier (a bijection: distinct i, distinct addresses).

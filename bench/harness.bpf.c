@@ -28,6 +28,15 @@ struct {
 	__type(value, struct xmip_bench_frame);
 } xmip_bench_frame_map SEC(".maps");
 
+/* Home address indexes Zipf-distributed over [0, n) (XMIP_BENCH_ZIPF_BOUND):
+ * index k has probability proportional to 1/(k+1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XMIP_BENCH_ZIPF_SAMPLES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xmip_bench_zipf SEC(".maps");
+
 /* Slot 0: the program under test (set by the benchmark). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -57,9 +66,18 @@ int xmip_bench_harness(struct xdp_md *ctx)
 	if (bpf_xdp_store_bytes(ctx, 0, f->frame, len))
 		return XDP_ABORTED;
 	if (f->pick != XMIP_BENCH_FIXED) {
-		i = f->pick == XMIP_BENCH_RANDOM_BOUND
-			    ? bpf_get_prandom_u32() % (f->n ? f->n : 1)
-			    : XMIP_BENCH_UNBOUND_BASE + (bpf_get_prandom_u32() & ((1u << 30) - 1));
+		if (f->pick == XMIP_BENCH_ZIPF_BOUND) {
+			__u32 k = bpf_get_prandom_u32() & (XMIP_BENCH_ZIPF_SAMPLES - 1);
+			__u32 *z = bpf_map_lookup_elem(&xmip_bench_zipf, &k);
+
+			if (!z)
+				return XDP_ABORTED;
+			i = *z;
+		} else {
+			i = f->pick == XMIP_BENCH_RANDOM_BOUND
+				    ? bpf_get_prandom_u32() % (f->n ? f->n : 1)
+				    : XMIP_BENCH_UNBOUND_BASE + (bpf_get_prandom_u32() & ((1u << 30) - 1));
+		}
 		iid = xmip_bench_mix64(i);
 		__builtin_memcpy(addr, f->prefix, 8);
 #pragma unroll

@@ -16,7 +16,11 @@ enum xmip_bench_pick {
 	XMIP_BENCH_FIXED = 0,          /* the frame as written */
 	XMIP_BENCH_RANDOM_BOUND = 1,   /* address at patch_off: home address i, i random in [0, n) */
 	XMIP_BENCH_RANDOM_UNBOUND = 2, /* ... i = XMIP_BENCH_UNBOUND_BASE + random: never bound */
+	XMIP_BENCH_ZIPF_BOUND = 3,     /* ... i = xmip_bench_zipf[random]: Zipf (s = 1) over [0, n) */
 };
+
+/* Samples of the skewed pick, drawn by the benchmark for the current n. */
+#define XMIP_BENCH_ZIPF_SAMPLES 65536
 
 #define XMIP_BENCH_UNBOUND_BASE (1ull << 40)
 

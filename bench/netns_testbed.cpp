@@ -70,6 +70,41 @@ std::string sh_output(const std::string& cmd) {
     return out;
 }
 
+bool try_sh(const std::string& cmd, std::string* why) {
+    FILE* p = popen(("{ " + cmd + "; } 2>&1").c_str(), "r");
+    if (!p) {
+        if (why) *why = "cannot run: " + cmd;
+        return false;
+    }
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int rc = pclose(p);
+    if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0) return true;
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    // ip's own words ("Error: ...") where it gave them, else the last line.
+    auto at = out.rfind("Error");
+    if (at != std::string::npos && at > 0 && out[at - 1] != '\n') at = std::string::npos;
+    if (at == std::string::npos) at = out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1;
+    if (why) *why = out.substr(at, out.find('\n', at) - at);
+    if (why && why->empty()) *why = "status " + std::to_string(rc);
+    return false;
+}
+
+std::string kernel_config(const std::string& option) {
+    std::string line;
+    try {
+        line = sh_output("zcat /proc/config.gz 2>/dev/null | grep -E '^(# )?" + option + "[= ]' || true");
+    } catch (const std::exception&) {
+        return "";
+    }
+    if (line.rfind(option + "=y", 0) == 0) return "y";
+    if (line.rfind(option + "=m", 0) == 0) return "m";
+    if (line.rfind("# " + option + " is not set", 0) == 0) return "n";
+    return "";
+}
+
 InNetns::InNetns(const std::string& name) {
     back_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
     if (back_ < 0) throw std::runtime_error(std::string("cannot open own netns: ") + std::strerror(errno));

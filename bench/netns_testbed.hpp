@@ -32,6 +32,12 @@ int unavailable_status();
 void sh(const std::string& cmd);
 // Runs a shell command and returns its standard output.
 std::string sh_output(const std::string& cmd);
+// Runs a shell command for a probe: true when it succeeds; on failure
+// *why holds its standard error and output (last line, trimmed).
+bool try_sh(const std::string& cmd, std::string* why);
+// How the running kernel was built with `option` ("CONFIG_VXLAN"): "y",
+// "m", "n" (not set), or "" when /proc/config.gz does not say.
+std::string kernel_config(const std::string& option);
 
 // While alive, the calling thread is in network namespace `name` (created
 // with `ip netns add`); the destructor returns it to where it was.

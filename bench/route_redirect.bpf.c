@@ -40,5 +40,5 @@ int xmip_bench_route_redirect(struct xdp_md *ctx)
 	if (fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, src, dst, 0, lookup_proto,
 			    (__u16)(data_end - data - sizeof(*eth)), 0) != BPF_FIB_LKUP_RET_SUCCESS)
 		return XDP_PASS;
-	return xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx);
+	return xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx, NULL);
 }

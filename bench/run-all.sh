@@ -6,7 +6,8 @@
 #   XMIPD=/path/to/xmipd bench/run-all.sh ...  (another xmipd than BUILD_DIR's)
 #
 # Runs, in this order: xmip-bench-forward (pps: xmip vs the kernel's seg6
-# tunnel vs a bare XDP forwarder), xmip-bench-datapath (ns/packet and load
+# and VXLAN tunnels where the kernel has them, else skipped with the reason,
+# vs a bare XDP forwarder), xmip-bench-datapath (ns/packet and load
 # time vs number of bindings), xmip-bench-signalling (registrations per
 # second of one xmipd home agent, at two binding cache sizes, with and
 # without RFC 4285 authentication). Prints each

@@ -3,14 +3,15 @@
  * sink.bpf.c - the forwarding benchmark's receiver: counts what arrives
  * (per-CPU, no atomics) and drops it. A frame counts as delivered only when
  * it is what the path under test must deliver (struct xmip_sink_rule): for
- * a tunnel, IPv6-in-IPv6 with the expected outer source and destination
- * around the generator's UDP packet; after decapsulation, the plain UDP
+ * a tunnel, IPv6-in-IPv6 (or the kernel's VXLAN over IPv6) with the
+ * expected outer source and destination around the generator's UDP packet; after decapsulation, the plain UDP
  * packet. Anything else (a neighbour solicitation, a frame the path got
  * wrong) counts as other, so a path cannot score with frames it mangled.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -56,8 +57,17 @@ static __always_inline int matches(const struct xmip_sink_rule *rule, void *data
 	if (ip6->nexthdr != rule->nexthdr || !starts_with(ip6->saddr.s6_addr, rule->src, rule->src_len) ||
 	    !starts_with(ip6->daddr.s6_addr, rule->dst, rule->dst_len))
 		return 0;
-	if (rule->nexthdr != 41)
+	if (rule->nexthdr != 41 && !rule->vxlan)
 		return 1;
+	if (rule->nexthdr != 41) { /* UDP, VXLAN header, Ethernet, the packet */
+		struct udphdr *udp = (void *)(ip6 + 1);
+		struct ethhdr *inner_eth = (void *)(udp + 1) + 8;
+
+		inner = (void *)(inner_eth + 1);
+		if ((void *)(inner + 1) > data_end || udp->dest != bpf_htons(XMIP_SINK_VXLAN_PORT) ||
+		    inner_eth->h_proto != bpf_htons(ETH_P_IPV6))
+			return 0;
+	}
 	if ((void *)(inner + 1) > data_end || inner->version != 6 || inner->nexthdr != 17)
 		return 0;
 	return starts_with(inner->daddr.s6_addr, rule->inner_dst, rule->inner_dst_len);

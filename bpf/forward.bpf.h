@@ -39,9 +39,17 @@ static __always_inline int fib_lookup_ipv6(void *ctx, struct bpf_fib_lookup *fib
 	return bpf_fib_lookup(ctx, fib, sizeof(*fib), flags);
 }
 
-/* After a successful lookup: rewrite the Ethernet header and send. */
+/* After a successful lookup: rewrite the Ethernet header and send. Back
+ * out of the link it came in on: XDP_TX. Elsewhere: XDP_REDIRECT through
+ * tx_ports when the caller has one (a BPF_MAP_TYPE_DEVMAP_HASH keyed by
+ * ifindex that the agent fills with its namespace's links): the entry
+ * holds the device, which bpf_redirect looks up by ifindex per packet. A
+ * link not in it (made since, or tx_ports NULL) goes by bpf_redirect; the
+ * kernel drops a deleted link's entry itself, so an entry is never stale.
+ * Both queue frames per CPU and flush them in bulk at the end of the NAPI
+ * poll. */
 static __always_inline int xdp_send(struct ethhdr *eth, const struct bpf_fib_lookup *fib,
-				    __u32 in_ifindex, int *is_tx)
+				    __u32 in_ifindex, int *is_tx, void *tx_ports)
 {
 	__builtin_memcpy(eth->h_dest, fib->dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib->smac, ETH_ALEN);
@@ -50,6 +58,9 @@ static __always_inline int xdp_send(struct ethhdr *eth, const struct bpf_fib_loo
 		return XDP_TX;
 	}
 	*is_tx = 0;
+	/* flags 0: a key not in the map returns XDP_ABORTED, not a redirect */
+	if (tx_ports && bpf_redirect_map(tx_ports, fib->ifindex, 0) == XDP_REDIRECT)
+		return XDP_REDIRECT;
 	return bpf_redirect(fib->ifindex, 0);
 }
 

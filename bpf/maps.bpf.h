@@ -55,6 +55,19 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xmip_signal_ring SEC(".maps");
 
+/* ifindex -> the same ifindex: the links XDP_REDIRECT sends to through the
+ * map (bpf/forward.bpf.h xdp_send). Filled by the loader with every link
+ * of the namespace when it attaches XDP; a link missing from it is still
+ * reached (bpf_redirect). Not pinned: it holds devices, not state, and each
+ * loaded instance fills its own. */
+#define XMIP_MAX_TX_PORTS 256
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XMIP_MAX_TX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xmip_tx_ports SEC(".maps");
+
 static __always_inline void count(enum xmip_counter id, __u64 bytes)
 {
 	__u32 key = id;

@@ -115,7 +115,7 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
 		count(XMIP_CNT_ENCAP_PASS, rx_len);
 		return XDP_PASS;
 	}
-	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx);
+	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx, &xmip_tx_ports);
 	count(is_tx ? XMIP_CNT_ENCAP_TX : XMIP_CNT_ENCAP_REDIRECT, rx_len);
 	return act;
 }
@@ -178,7 +178,7 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 	eth = (void *)(long)ctx->data;
 	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
 		goto adjust_failed;
-	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx);
+	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx, &xmip_tx_ports);
 	count(is_tx ? XMIP_CNT_DECAP_TX : XMIP_CNT_DECAP_REDIRECT, rx_len);
 	return act;
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -120,7 +121,44 @@ XdpMode Datapath::attach_xdp(Role role, int ifindex, XdpMode mode) {
                                 ifname(ifindex),
                             err);
     attached_.push_back({Attachment::Xdp, ifindex, false});
+    add_tx_ports();
     return used;
+}
+
+int Datapath::add_tx_ports() {
+    const int fd = bpf_map__fd(skel_->maps.xmip_tx_ports);
+    if (struct if_nameindex* links = if_nameindex()) {
+        // A link that takes no redirected frames (lo) is still accepted by
+        // the map; sending to it fails as it would with bpf_redirect.
+        for (auto* l = links; l->if_index; l++) {
+            __u32 k = l->if_index, v = l->if_index;
+            bpf_map_update_elem(fd, &k, &v, BPF_ANY);
+        }
+        if_freenameindex(links);
+    }
+    return static_cast<int>(tx_ports().size());
+}
+
+void Datapath::clear_tx_ports() {
+    const int fd = bpf_map__fd(skel_->maps.xmip_tx_ports);
+    for (int i : tx_ports()) {
+        __u32 k = static_cast<__u32>(i);
+        bpf_map_delete_elem(fd, &k);
+    }
+}
+
+std::vector<int> Datapath::tx_ports() const {
+    const int fd = bpf_map__fd(skel_->maps.xmip_tx_ports);
+    std::vector<int> out;
+    __u32 k = 0, next;
+    const void* prev = nullptr;
+    while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+        out.push_back(static_cast<int>(next));
+        k = next;
+        prev = &k;
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 void Datapath::attach_tc_egress(int ifindex) {

@@ -42,6 +42,15 @@ public:
     // Attaches the role's XDP program to ifindex; returns the mode used.
     // Auto tries native (driver) XDP and falls back to generic (skb).
     XdpMode attach_xdp(Role role, int ifindex, XdpMode mode = XdpMode::Auto);
+    // The links XDP_REDIRECT sends to through a devmap (bpf/maps.bpf.h
+    // xmip_tx_ports): attach_xdp adds every link of the calling thread's
+    // network namespace; a link made later is still reached, by
+    // bpf_redirect. Returns how many links the map holds after the call.
+    // clear_tx_ports empties it (the benchmark's A/B of the two sends).
+    int add_tx_ports();
+    void clear_tx_ports();
+    // The ifindexes the map holds, sorted (for tests and tools).
+    std::vector<int> tx_ports() const;
     // Attaches the mobile node's egress program on a clsact hook.
     void attach_tc_egress(int ifindex);
     void detach_all();

@@ -28,6 +28,8 @@ DatapathEnv::DatapathEnv() {
     o.instance = "fixtures";
     o.pin_maps = false;
     dp_ = std::make_unique<dp::Datapath>(o);
+    // Redirects go through the devmap, as they do once xmipd has attached.
+    dp_->add_tx_ports();
 }
 
 void DatapathEnv::apply_state(const std::string& state) {

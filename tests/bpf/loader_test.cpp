@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <linux/if_link.h>
 #include <net/if.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -125,6 +127,40 @@ TEST(Loader, AttachesAndDetachesOnDestruction) {
     LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifx, .attach_point = BPF_TC_EGRESS);
     LIBBPF_OPTS(bpf_tc_opts, q, .handle = 0x786d, .priority = 1);
     EXPECT_NE(bpf_tc_query(&hook, &q), 0) << "tc filter left behind";
+}
+
+// XDP_REDIRECT goes through the devmap of the namespace's links
+// (bpf/forward.bpf.h): attaching fills it with every link there is, a
+// deleted link leaves it (the kernel's doing), clear empties it.
+TEST(Loader, AttachFillsTheRedirectDevmapWithTheNamespacesLinks) {
+    XMIP_REQUIRE_SANDBOX();
+    const int ifx = test::veth_pair("ld2");
+    auto o = opts("txports");
+    o.pin_maps = false;
+    dp::Datapath d(o);
+    EXPECT_TRUE(d.tx_ports().empty());
+    d.attach_xdp(dp::Role::HomeAgent, ifx, dp::XdpMode::Generic);
+    std::vector<int> links;
+    struct if_nameindex* all = if_nameindex();
+    ASSERT_NE(all, nullptr);
+    for (auto* l = all; l->if_index; l++) links.push_back(static_cast<int>(l->if_index));
+    if_freenameindex(all);
+    std::sort(links.begin(), links.end());
+    EXPECT_EQ(d.tx_ports(), links);
+    const int peer = static_cast<int>(if_nametoindex("ld2p"));
+    ASSERT_GT(peer, 0);
+    auto holds = [&](int i) {
+        const auto v = d.tx_ports();
+        return std::find(v.begin(), v.end(), i) != v.end();
+    };
+    EXPECT_TRUE(holds(peer));
+    ASSERT_EQ(system("ip link del ld2p"), 0);
+    // The kernel removes a vanished device from a devmap (NETDEV_UNREGISTER).
+    for (int i = 0; i < 100 && holds(peer); i++) usleep(10000);
+    EXPECT_FALSE(holds(peer));
+    EXPECT_FALSE(holds(ifx));  // its veth peer went with it
+    d.clear_tx_ports();
+    EXPECT_TRUE(d.tx_ports().empty());
 }
 
 TEST(Loader, KeepAttachedLeavesForwardingInPlace) {
