@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # bench_smoke: xmip-bench-datapath --quick must exit 0 and print its results
 # table (the header line and the rows of the scenarios). Speed is not checked.
 bin="$1"

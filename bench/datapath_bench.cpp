@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-bench-datapath: a micro-benchmark of the XDP datapath with
 // BPF_PROG_TEST_RUN (method, results and their limits: docs/performance.md).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-bench-forward: packets per second through a home agent, xmip's XDP
 // datapath against the kernel's own IPv6-in-IPv6 and against a bare XDP
 // forwarder, on one topology, in one run (method and results:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The forwarding benchmark's own BPF programs, on exact bytes: the traffic
 // generator must put out flow after flow with the right port, home address
 // and a valid checksum whatever the page held before (the receivers write

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Frames the benchmarks send: Ethernet, IPv6/UDP with a correct checksum,
 // IPv6-in-IPv6. Shared by xmip-bench-datapath, xmip-trafficgen and
 // xmip-bench-forward so that every tool measures the same bytes.

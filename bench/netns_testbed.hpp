@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Named network namespaces that cannot outlive the benchmark.
 //
 // The benchmark first enters a private mount namespace and mounts fresh

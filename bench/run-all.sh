@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/run-all.sh: every xmip benchmark in one command (docs/performance.md).
 #
 #   bench/run-all.sh [--quick] [BUILD_DIR]     (as root; BUILD_DIR default: build)

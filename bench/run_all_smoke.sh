@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench_all_smoke: bench/run-all.sh --quick must exit 0 and print every row
 # of every report. Speed is never checked.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-bench-signalling: how many registrations per second one xmipd home
 // agent sustains, and the BU -> BA latency (docs/performance.md,
 // "Signalling").

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The traffic generator: BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES
 // transmits a frame template out of an interface (XDP_TX from the test run's
 // ingress interface), the kernel's own fast path for generating packets

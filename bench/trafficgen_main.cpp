@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-trafficgen: sends IPv6/UDP frames out of an interface of the current
 // network namespace with BPF_PROG_TEST_RUN live frames (bench/trafficgen.*),
 // optionally inside an IPv6-in-IPv6 tunnel, bounded by a packet count and a

@@ -40,22 +40,29 @@ static __always_inline __u64 ipv6_pseudo_sum(const struct in6_addr *src, const s
 #define XMIP_CSUM_CHUNK 64
 
 /*
- * Sum len bytes of an XDP packet starting at off (len a multiple of 4, at
- * most 1280). Bytes are copied to the stack with bpf_xdp_load_bytes in fixed
- * chunks, which keeps the verifier's view simple whatever the offsets are.
+ * Add to *sum the len bytes of an XDP packet starting at off (len a multiple
+ * of 4, at most 1280). Bytes are copied to the stack with bpf_xdp_load_bytes
+ * in fixed chunks, which keeps the verifier's view simple whatever the
+ * offsets are. Returns 0, or -1 when a load fails or len is not all summed:
+ * the caller must then not send what it was summing (a partial sum is a
+ * wrong checksum), it fails closed.
  */
-static __always_inline __u64 xdp_sum_bytes(struct xdp_md *ctx, __u32 off, __u32 len)
+static __always_inline int xdp_sum_bytes(struct xdp_md *ctx, __u32 off, __u32 len, __u64 *sum)
 {
 	__u32 buf[XMIP_CSUM_CHUNK / 4];
-	__u64 sum = 0;
+	__s64 part;
 	int i;
 
 	for (i = 0; i < 1280 / XMIP_CSUM_CHUNK; i++) {
 		if (len < XMIP_CSUM_CHUNK)
 			break;
 		if (bpf_xdp_load_bytes(ctx, off, buf, XMIP_CSUM_CHUNK))
-			return sum;
-		sum = bpf_csum_diff(0, 0, (__be32 *)buf, XMIP_CSUM_CHUNK, sum);
+			return -1;
+		/* Seeded with 0, not *sum: the helper's seed is 32 bits. */
+		part = bpf_csum_diff(0, 0, (__be32 *)buf, XMIP_CSUM_CHUNK, 0);
+		if (part < 0)
+			return -1;
+		*sum += (__u64)part;
 		off += XMIP_CSUM_CHUNK;
 		len -= XMIP_CSUM_CHUNK;
 	}
@@ -63,12 +70,12 @@ static __always_inline __u64 xdp_sum_bytes(struct xdp_md *ctx, __u32 off, __u32 
 		if (len < 4)
 			break;
 		if (bpf_xdp_load_bytes(ctx, off, buf, 4))
-			return sum;
-		sum += buf[0];
+			return -1;
+		*sum += buf[0];
 		off += 4;
 		len -= 4;
 	}
-	return sum;
+	return len ? -1 : 0;
 }
 
 #endif

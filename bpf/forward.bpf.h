@@ -19,15 +19,19 @@
 #endif
 
 /* Look up where a packet from src to dst of tot_len bytes leaves. tot_len
- * makes the kernel check the egress MTU (BPF_FIB_LKUP_RET_FRAG_NEEDED). */
+ * makes the kernel check the egress MTU (BPF_FIB_LKUP_RET_FRAG_NEEDED).
+ * Lengths are __u32 everywhere in the datapath (an IPv6 packet plus a tunnel
+ * header can exceed 65535); the lookup's field is 16 bits, so a longer
+ * packet saturates at 65535 (larger than any MTU: still "too big") instead
+ * of wrapping to a small length that would pass the check. */
 static __always_inline int fib_lookup_ipv6(void *ctx, struct bpf_fib_lookup *fib, __u32 ifindex,
 					   const void *src, const void *dst, __u32 flowinfo,
-					   __u8 proto, __u16 tot_len, __u32 flags)
+					   __u8 proto, __u32 tot_len, __u32 flags)
 {
 	__builtin_memset(fib, 0, sizeof(*fib));
 	fib->family = AF_INET6;
 	fib->l4_protocol = proto;
-	fib->tot_len = tot_len;
+	fib->tot_len = tot_len > 0xffff ? 0xffff : (__u16)tot_len;
 	fib->ifindex = ifindex;
 	fib->flowinfo = flowinfo;
 	__builtin_memcpy(fib->ipv6_src, src, 16);

@@ -26,7 +26,8 @@
  * Rewrite the frame into a Packet Too Big for its sender, from local (one of
  * our addresses), advertising mtu. The invoking packet is quoted from its
  * IPv6 header on, cut to a multiple of 4 bytes and to the minimum MTU.
- * Returns XDP_TX, or -1 if the frame could not be reshaped.
+ * Returns XDP_TX, or -1 if the frame could not be reshaped or summed (then
+ * it is dropped: the frame is no longer the packet that came in).
  */
 static __always_inline int xdp_send_ptb(struct xdp_md *ctx, const struct xmip_in6 *local,
 					__u32 mtu, __u8 hop_limit)
@@ -86,8 +87,9 @@ static __always_inline int xdp_send_ptb(struct xdp_md *ctx, const struct xmip_in
 	*(__be32 *)(icmp + 4) = bpf_htonl(mtu);
 
 	sum = ipv6_pseudo_sum(&ip6->saddr, &ip6->daddr, XMIP_ICMP6_HDR_LEN + quote, IPPROTO_ICMPV6);
-	sum += xdp_sum_bytes(ctx, sizeof(struct ethhdr) + sizeof(struct ipv6hdr),
-			     XMIP_ICMP6_HDR_LEN + quote);
+	if (xdp_sum_bytes(ctx, sizeof(struct ethhdr) + sizeof(struct ipv6hdr),
+			  XMIP_ICMP6_HDR_LEN + quote, &sum))
+		return -1; /* never a Packet Too Big with a wrong checksum */
 
 	/* The helper calls above invalidated our packet pointers. */
 	data = (void *)(long)ctx->data;

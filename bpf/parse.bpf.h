@@ -27,10 +27,15 @@
 #define XMIP_NEXTHDR_IPV6 41
 #define XMIP_NEXTHDR_ICMPV6 58
 
-/* Neighbour Discovery (RFC 4861): ICMPv6 types Router Solicitation (133)
- * through Redirect (137), valid only with hop limit 255 (never forwarded). */
-#define XMIP_ICMPV6_ND_FIRST 133
-#define XMIP_ICMPV6_ND_LAST 137
+/* Neighbour Discovery's ICMPv6 types (RFC 4861 4): Router Solicitation and
+ * Advertisement, Neighbor Solicitation and Advertisement, Redirect. The
+ * kernel keeps its NDISC_* names out of the UAPI headers. They are valid
+ * only with hop limit 255 (never forwarded). */
+#define XMIP_ND_ROUTER_SOLICIT 133
+#define XMIP_ND_ROUTER_ADVERT 134
+#define XMIP_ND_NEIGHBOUR_SOLICIT 135
+#define XMIP_ND_NEIGHBOUR_ADVERT 136
+#define XMIP_ND_REDIRECT 137
 #define XMIP_ND_HOP_LIMIT 255
 
 /* fe80::/10 (RFC 4291 2.5.6): the first 10 bits. */
@@ -103,7 +108,7 @@ static __always_inline int icmpv6_type(const struct ipv6hdr *ip6, void *data_end
 
 static __always_inline int is_nd_type(int type)
 {
-	return type >= XMIP_ICMPV6_ND_FIRST && type <= XMIP_ICMPV6_ND_LAST;
+	return type >= XMIP_ND_ROUTER_SOLICIT && type <= XMIP_ND_REDIRECT;
 }
 
 struct upper_layer {

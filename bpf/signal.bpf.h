@@ -19,7 +19,9 @@
 #include "xmip_shared.h"
 #include "maps.bpf.h"
 
-static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len)
+/* l3_len: the IPv6 packet (what the agent gets); rx_len: the frame, for the
+ * counters. */
+static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len, __u32 rx_len)
 {
 	struct xmip_signal_event *ev;
 	__u32 len = l3_len;
@@ -31,12 +33,12 @@ static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len)
 
 	ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
 	if (!ev) {
-		count(XMIP_CNT_DROP_SIGNAL_QUEUE, l3_len);
+		count(XMIP_CNT_DROP_SIGNAL_QUEUE, rx_len);
 		return XDP_DROP;
 	}
 	if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
 		bpf_ringbuf_discard(ev, 0);
-		count(XMIP_CNT_DROP_TRUNCATED, l3_len);
+		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
 		return XDP_DROP;
 	}
 	ev->ifindex = ctx->ingress_ifindex;
@@ -44,7 +46,7 @@ static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len)
 	ev->orig_len = l3_len;
 	ev->reserved = 0;
 	bpf_ringbuf_submit(ev, 0);
-	count(XMIP_CNT_SIGNAL_TO_AGENT, l3_len);
+	count(XMIP_CNT_SIGNAL_TO_AGENT, rx_len);
 	return XDP_DROP;
 }
 

@@ -38,6 +38,12 @@ static __always_inline int is_jumbogram(const struct ipv6hdr *ip6)
 	return ip6->payload_len == 0 && ip6->nexthdr == XMIP_NEXTHDR_HOP;
 }
 
+/*
+ * Every counter's bytes are rx_len, the frame as the program was handed it
+ * (Ethernet header and link padding included), whatever the program then
+ * does with it: docs/datapath.md, "What a counter counts". Each program run
+ * adds to exactly one counter (or none when it leaves the packet alone).
+ */
 static __always_inline int count_parse_failure(enum parse_result r, __u32 bytes)
 {
 	switch (r) {
@@ -58,7 +64,7 @@ static __always_inline int count_parse_failure(enum parse_result r, __u32 bytes)
  * Encapsulate towards the care-of address (RFC 6275 10.4.2, RFC 2473).
  */
 static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
-				    const struct xmip_binding *b)
+				    const struct xmip_binding *b, __u32 rx_len)
 {
 	const struct xmip_config *cfg = config();
 	struct bpf_fib_lookup fib;
@@ -70,7 +76,7 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
 	int rc, act, is_tx;
 
 	if (ip6->hop_limit <= 1) {
-		count(XMIP_CNT_PASS_HOP_LIMIT, inner_len);
+		count(XMIP_CNT_PASS_HOP_LIMIT, rx_len);
 		return XDP_PASS;
 	}
 	flow = inner_flow_label(ip6, data_end);
@@ -85,14 +91,14 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
 		if (mtu < floor)
 			mtu = floor;
 		if (xdp_send_ptb(ctx, &b->local, mtu, tunnel_hop_limit(cfg)) != XDP_TX) {
-			count(XMIP_CNT_DROP_ADJUST, inner_len);
+			count(XMIP_CNT_DROP_ADJUST, rx_len);
 			return XDP_DROP;
 		}
-		count(XMIP_CNT_PTB_SENT, inner_len);
+		count(XMIP_CNT_PTB_SENT, rx_len);
 		return XDP_TX;
 	}
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
-		count(XMIP_CNT_DROP_NO_ROUTE, inner_len);
+		count(XMIP_CNT_DROP_NO_ROUTE, rx_len);
 		return XDP_DROP;
 	}
 
@@ -100,17 +106,17 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
 	build_outer_ipv6(&outer, ip6, flow, inner_len, b, tunnel_hop_limit(cfg));
 	eth = xdp_push_outer(ctx, &outer);
 	if (!eth) {
-		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return XDP_DROP;
 	}
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		/* The stack forwards the tunnelled packet and resolves the next
 		 * hop; the first packet to a fresh care-of address is not lost. */
-		count(XMIP_CNT_ENCAP_PASS, outer_len);
+		count(XMIP_CNT_ENCAP_PASS, rx_len);
 		return XDP_PASS;
 	}
 	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx, &xmip_tx_ports);
-	count(is_tx ? XMIP_CNT_ENCAP_TX : XMIP_CNT_ENCAP_REDIRECT, outer_len);
+	count(is_tx ? XMIP_CNT_ENCAP_TX : XMIP_CNT_ENCAP_REDIRECT, rx_len);
 	return act;
 }
 
@@ -123,7 +129,7 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
  * packet; the mobile node delivers it locally.
  */
 static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
-				     __u32 ext_off, int forward)
+				     __u32 ext_off, int forward, __u32 rx_len)
 {
 	struct ipv6hdr *inner = (void *)ip6 + ext_off;
 	const struct xmip_binding *b;
@@ -134,17 +140,17 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 	int rc = -1, act, is_tx;
 
 	if ((void *)(inner + 1) > data_end || inner->version != 6) {
-		count(XMIP_CNT_DROP_TRUNCATED, outer_len);
+		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
 		return XDP_DROP;
 	}
 	inner_len = ipv6_len(inner);
 	if (ext_off + inner_len > outer_len) {
-		count(XMIP_CNT_DROP_TRUNCATED, outer_len);
+		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
 		return XDP_DROP;
 	}
 	b = bpf_map_lookup_elem(&xmip_bindings, forward ? &inner->saddr : &inner->daddr);
 	if (!b || !in6_equal(&ip6->saddr, &b->remote) || !in6_equal(&ip6->daddr, &b->local)) {
-		count(XMIP_CNT_DROP_SPOOFED, outer_len);
+		count(XMIP_CNT_DROP_SPOOFED, rx_len);
 		return XDP_DROP;
 	}
 
@@ -152,7 +158,7 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 		if (inner->hop_limit <= 1) {
 			if (xdp_pop_outer(ctx, ext_off))
 				goto adjust_failed;
-			count(XMIP_CNT_PASS_HOP_LIMIT, inner_len);
+			count(XMIP_CNT_PASS_HOP_LIMIT, rx_len);
 			return XDP_PASS;
 		}
 		rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &inner->saddr, &inner->daddr,
@@ -168,45 +174,45 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 		 * packet like any other signalling. */
 		if (xdp_pop_outer(ctx, ext_off))
 			goto adjust_failed;
-		return xdp_signal_to_agent(ctx, inner_len);
+		return xdp_signal_to_agent(ctx, inner_len, rx_len);
 	}
 	if (xdp_pop_outer(ctx, ext_off))
 		goto adjust_failed;
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS) {
 		/* Local delivery (the mobile node; the HA itself), a next hop to
 		 * resolve, or an error the stack reports better than we can. */
-		count(XMIP_CNT_DECAP_PASS, inner_len);
+		count(XMIP_CNT_DECAP_PASS, rx_len);
 		return XDP_PASS;
 	}
 	eth = (void *)(long)ctx->data;
 	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
 		goto adjust_failed;
 	act = xdp_send(eth, &fib, ctx->ingress_ifindex, &is_tx, &xmip_tx_ports);
-	count(is_tx ? XMIP_CNT_DECAP_TX : XMIP_CNT_DECAP_REDIRECT, inner_len);
+	count(is_tx ? XMIP_CNT_DECAP_TX : XMIP_CNT_DECAP_REDIRECT, rx_len);
 	return act;
 
 adjust_failed:
-	count(XMIP_CNT_DROP_ADJUST, outer_len);
+	count(XMIP_CNT_DROP_ADJUST, rx_len);
 	return XDP_DROP;
 }
 
 /* A packet addressed to one of this node's own addresses: a tunnel to end,
  * signalling for the agent, or ordinary traffic for the stack. */
 static __always_inline int xdp_local(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
-				     const struct xmip_local_addr *la, int forward)
+				     const struct xmip_local_addr *la, int forward, __u32 rx_len)
 {
 	struct upper_layer ul;
 	__u32 len = ipv6_len(ip6);
 
 	if (is_jumbogram(ip6) || walk_ext_headers(data_end, ip6, &ul)) {
-		count(XMIP_CNT_PASS_EXTHDR, len);
+		count(XMIP_CNT_PASS_EXTHDR, rx_len);
 		return XDP_PASS;
 	}
 	if (ul.proto == XMIP_NEXTHDR_IPV6 && (la->flags & XMIP_LF_TUNNEL_END))
-		return xdp_decap(ctx, ip6, data_end, ul.off, forward);
+		return xdp_decap(ctx, ip6, data_end, ul.off, forward, rx_len);
 	if (ul.proto == IPPROTO_MH && (la->flags & XMIP_LF_SIGNALLING))
-		return xdp_signal_to_agent(ctx, len);
-	count(XMIP_CNT_PASS_NOT_MOBILE, len);
+		return xdp_signal_to_agent(ctx, len, rx_len);
+	count(XMIP_CNT_PASS_NOT_MOBILE, rx_len);
 	return XDP_PASS;
 }
 
@@ -238,30 +244,31 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
 	struct ethhdr *eth;
 	struct ipv6hdr *ip6;
 	enum parse_result r;
+	__u32 rx_len = data_end - data;
 
 	r = parse_eth_ipv6(data, data_end, &eth, &ip6);
 	if (r != PARSE_OK)
-		return count_parse_failure(r, data_end - data);
+		return count_parse_failure(r, rx_len);
 
 	if (home_agent) {
 		const struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
 
 		if (b) {
 			if (is_jumbogram(ip6)) {
-				count(XMIP_CNT_PASS_EXTHDR, data_end - data);
+				count(XMIP_CNT_PASS_EXTHDR, rx_len);
 				return XDP_PASS;
 			}
 			if (stays_on_home_link(ip6, data_end)) {
-				count(XMIP_CNT_PASS_HOME_LINK, ipv6_len(ip6));
+				count(XMIP_CNT_PASS_HOME_LINK, rx_len);
 				return XDP_PASS;
 			}
-			return ha_encap(ctx, ip6, data_end, b);
+			return ha_encap(ctx, ip6, data_end, b, rx_len);
 		}
 	}
 	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
 	if (la)
-		return xdp_local(ctx, ip6, data_end, la, home_agent);
-	count(XMIP_CNT_PASS_NOT_MOBILE, ipv6_len(ip6));
+		return xdp_local(ctx, ip6, data_end, la, home_agent, rx_len);
+	count(XMIP_CNT_PASS_NOT_MOBILE, rx_len);
 	return XDP_PASS;
 }
 
@@ -302,6 +309,7 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	struct ipv6hdr *ip6;
 	void *data, *data_end;
 	__u32 inner_len, flow, mtu_len = 0;
+	__u32 rx_len = skb->len; /* tc sees the frame from its Ethernet header */
 	int rc;
 
 	if (skb->protocol != bpf_htons(ETH_P_IPV6))
@@ -316,7 +324,7 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	if (!b || must_go_direct(ip6, data_end))
 		return TC_ACT_OK;
 	if (b->flags & XMIP_BF_REGISTERING) {
-		count(XMIP_CNT_DROP_REGISTERING, ipv6_len(ip6));
+		count(XMIP_CNT_DROP_REGISTERING, rx_len);
 		return TC_ACT_SHOT;
 	}
 
@@ -332,26 +340,26 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	 * forwarding does not gate. */
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
 	    rc != BPF_FIB_LKUP_RET_FWD_DISABLED) {
-		count(XMIP_CNT_DROP_NO_ROUTE, inner_len);
+		count(XMIP_CNT_DROP_NO_ROUTE, rx_len);
 		return TC_ACT_SHOT;
 	}
 	if (bpf_check_mtu(skb, fib.ifindex, &mtu_len, XMIP_TUNNEL_OVERHEAD, 0)) {
 		/* The agent sets the home address routes' MTU 40 bytes below
 		 * the link's, so the stack sizes packets right; this is what is
 		 * left when it could not (a raw socket, an MTU change). */
-		count(XMIP_CNT_DROP_TOO_BIG, inner_len);
+		count(XMIP_CNT_DROP_TOO_BIG, rx_len);
 		return TC_ACT_SHOT;
 	}
 	if (bpf_skb_adjust_room(skb, XMIP_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
-		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return TC_ACT_SHOT;
 	}
 	if (bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &outer, sizeof(outer), 0)) {
-		count(XMIP_CNT_DROP_ADJUST, inner_len);
+		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return TC_ACT_SHOT;
 	}
-	count(XMIP_CNT_MN_ENCAP, inner_len + XMIP_TUNNEL_OVERHEAD);
+	count(XMIP_CNT_MN_ENCAP, rx_len);
 	/* The outer destination may leave by another interface than the inner
 	 * one would have: resend by the FIB's choice, the kernel fills L2. */
 	return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "cli/format.hpp"
 
 #include <algorithm>
@@ -48,14 +49,13 @@ struct MipdiagName {
     std::string_view mipdiag;
 };
 constexpr MipdiagName kMipdiag[] = {
-    {"bu_received", "NBindUpdatesRcvd"},     {"ba_received", "NBindAcksRcvd"},
-    {"ba_nack_received", "NBindNAcksRcvd"},  {"brr_received", "NBindRqsRcvd"},
-    {"bu_sent", "NBindUpdatesSent"},         {"ba_sent", "NBindAcksSent"},
-    {"ba_nack_sent", "NBindNAcksSent"},      {"brr_sent", "NBindRqsSent"},
+    {"bu_received", "NBindUpdatesRcvd"},      {"ba_received", "NBindAcksRcvd"},
+    {"ba_nack_received", "NBindNAcksRcvd"},   {"brr_received", "NBindRqsRcvd"},
+    {"bu_sent", "NBindUpdatesSent"},          {"ba_sent", "NBindAcksSent"},
+    {"ba_nack_sent", "NBindNAcksSent"},       {"brr_sent", "NBindRqsSent"},
     {"bu_drop_auth", "NBindUpdatesDropAuth"}, {"bu_drop_invalid", "NBindUpdatesDropInvalid"},
-    {"bu_drop_misc", "NBindUpdatesDropMisc"}, {"ba_drop_auth", "NBindAcksDropAuth"},
-    {"ba_drop_invalid", "NBindAcksDropInvalid"}, {"ba_drop_misc", "NBindAcksDropMisc"},
-    {"brr_drop_auth", "NBindRqsDropAuth"},   {"brr_drop_invalid", "NBindRqsDropInvalid"},
+    {"ba_drop_auth", "NBindAcksDropAuth"},    {"ba_drop_invalid", "NBindAcksDropInvalid"},
+    {"ba_drop_misc", "NBindAcksDropMisc"},    {"brr_drop_invalid", "NBindRqsDropInvalid"},
     {"brr_drop_misc", "NBindRqsDropMisc"},
 };
 // Every name above is a counter of the list (telemetry/signalling_stats.hpp),

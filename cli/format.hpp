@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mipctl's output, without I/O: the agent's JSON answers turned into aligned
 // tables, and control-socket failures turned into a message and an exit
 // code. Everything here is a pure function, tested from fixed JSON.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mipctl: query and drive a running xmipd through its control socket.
 #include <iostream>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "cli/mipctl.hpp"
 
 #include <arpa/inet.h>
@@ -14,16 +15,13 @@
 #include "control/client.hpp"
 #include "control/protocol.hpp"
 #include "control/views.hpp"
+#include "core/version.hpp"
 
 namespace xmip::cli {
 
 using nlohmann::json;
 
-#ifndef XMIP_CLI_VERSION
-#define XMIP_CLI_VERSION "unknown"
-#endif
-
-const char* version() { return XMIP_CLI_VERSION; }
+const char* version() { return core::kVersion; }
 
 namespace {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mipctl's command line: parse, pick the agent, call it, print. main() is
 // only run(); tests call run() in-process against a fake agent.
 #pragma once

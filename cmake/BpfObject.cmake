@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # xmip_bpf_object(NAME SOURCE HEADERS...)
 # Compiles SOURCE with clang -target bpf (BTF on), then generates a libbpf
 # skeleton NAME.skel.h with bpftool, and exposes both as the interface target

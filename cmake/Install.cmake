@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Installation (GNUInstallDirs) and the Debian package (CPack).
 #
 #   cmake --install build --prefix /usr/local      # or any prefix

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Sanitizer and fuzzing builds (use a build directory of their own).
 #
 # XMIP_SANITIZE=ON: every C/C++ target (libraries, xmipd, tools, tests) is

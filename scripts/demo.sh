@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # scripts/demo.sh - xmip's demo, from a fresh Debian 12 machine, as root:
 # installs the dependencies, builds into build/ ($XMIP_BUILD_DIR if set),
 # then shows on network namespaces first the datapath alone

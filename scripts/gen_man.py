@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Writes the manual pages xmipd(8), mipctl(8) and xmip.toml(5).
 
     gen_man.py --xmipd BIN --mipctl BIN --config-keys BIN --docs DIR --out DIR

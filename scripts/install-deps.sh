@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Install everything xmip needs to build, test and run its demo, from Debian 12
 # packages only. Idempotent: installs only what is missing. Called by both
 # README commands and by .ci/run.
@@ -14,6 +15,8 @@ PACKAGES=(
   libcpp-httplib-dev
   # journald fields (optional at build time: probed by agent/core/CMakeLists.txt)
   libsystemd-dev
+  # style and lint of changed lines (scripts/check-changed.sh)
+  clang-format-14 clang-tidy-14
   # run and test peers
   iproute2 iputils-ping ethtool tcpdump tshark python3-scapy radvd procps
   prometheus python3-yaml

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Install dependencies, build everything and run every test (unit, BPF
 # fixtures, end-to-end on namespaces, benchmark smoke), then the same suite
 # again built with AddressSanitizer, LeakSanitizer and UBSan (clang, in
@@ -11,6 +12,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
+# clang-format and clang-tidy on the lines this branch changed (not the
+# whole tree: docs/testing.md, "Style and lint").
+scripts/check-changed.sh build
 (cd build && ctest --output-on-failure --timeout 600 "$@")
 
 # The sanitizer build: one clang build serves the suite and the fuzzers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The MN-HA authenticator algorithms xmip offers, and a security
 // association (RFC 4285 5.1: SPI, algorithm, shared key).
 #pragma once

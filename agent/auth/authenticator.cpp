@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "auth/authenticator.hpp"
 
 #include <openssl/crypto.h>

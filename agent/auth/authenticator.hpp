@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The MN-HA authenticator (RFC 4285 5.1) for one security association:
 // computed over mh::authentication_input() (auth.hpp in the codec says
 // which bytes), compared in constant time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "auth/ba_check.hpp"
 
 #include "auth/ntp_time.hpp"

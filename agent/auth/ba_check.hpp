@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's side of RFC 4285: is a Binding Acknowledgement from its
 // home agent authentic and an answer to one of its Binding Updates?
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "auth/bu_guard.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's side of RFC 4285 for Binding Updates, in the order it
 // must run, before the binding cache sees anything:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // 64-bit NTP timestamps (RFC 5905: seconds since 1900 in the high 32 bits,
 // the fraction in the low 32), what the Replay Protection option carries
 // (RFC 4285 6). Wall-clock time: both ends compare their own clocks.

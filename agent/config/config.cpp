@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Names, diagnostics, the home-address check, loading entry points and the
 // TOML writer.
 #include "config.hpp"
@@ -15,25 +16,6 @@ static_assert(kDefaultTunnelHopLimit == XMIP_DEFAULT_TUNNEL_HOP_LIMIT, "config a
 using detail::quote;
 
 const char* to_string(Role r) { return r == Role::HomeAgent ? "ha" : "mn"; }
-
-const char* to_string(LogLevel l) {
-    switch (l) {
-    case LogLevel::Error: return "error";
-    case LogLevel::Warn: return "warn";
-    case LogLevel::Info: return "info";
-    case LogLevel::Debug: return "debug";
-    }
-    return "?";
-}
-
-const char* to_string(XdpMode m) {
-    switch (m) {
-    case XdpMode::Auto: return "auto";
-    case XdpMode::Native: return "native";
-    case XdpMode::Generic: return "generic";
-    }
-    return "?";
-}
 
 const char* to_string(AuthAlgorithm a) {
     return a == AuthAlgorithm::HmacSha1_96 ? "hmac-sha1-96" : "hmac-sha256-128";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd's configuration: one validated Config, read from a TOML file or from
 // the network-mip6.conf files of MIPL (the old Linux MIPv6 stack), plus
 // command-line overrides.
@@ -24,7 +25,9 @@
 #include <variant>
 #include <vector>
 
+#include "core/log.hpp"
 #include "core/role.hpp"
+#include "core/xdp_mode.hpp"
 #include "ip6.hpp"
 
 namespace xmip::config {
@@ -33,12 +36,11 @@ namespace xmip::config {
 // The model.
 
 using Role = core::Role;
-enum class LogLevel { Error, Warn, Info, Debug };
-enum class XdpMode { Auto, Native, Generic };
+// The vocabulary shared with the daemon and the datapath (core/).
+using core::LogLevel;
+using core::XdpMode;
 
-const char* to_string(Role r);      // "ha", "mn"
-const char* to_string(LogLevel l);  // "error", "warn", "info", "debug"
-const char* to_string(XdpMode m);   // "auto", "native", "generic"
+const char* to_string(Role r);  // "ha", "mn"
 
 // Limits and defaults (docs/configuration.md explains each).
 inline constexpr uint32_t kMaxInstanceLength = 32;

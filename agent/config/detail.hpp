@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Internal helpers shared by the configuration library's sources.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "ip6.hpp"
 
 #include "core/in6.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // IPv6 addresses and prefixes as the configuration holds them: parsed from
 // text once, compared and printed canonically (RFC 5952, via inet_ntop).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Reading the shared keys of the security associations (RFC 4285): the one
 // place besides load() where the configuration library reads a file. Kept
 // apart from validate() so a configuration can be checked (and its examples

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The keys of the TOML form, and the small text helpers around them.
 #include <algorithm>
 #include <array>

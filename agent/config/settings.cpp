@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Reading raw settings: the TOML form, the legacy network-mip6.conf form and
 // command-line overrides, each checked against the schema (unknown keys,
 // types) before validate() looks at the values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // From raw settings to a Config: defaults, ranges, addresses, and the rules
 // that tie keys together. Every problem is collected (not just the first),
 // named by file, line and key, and the Config is returned only without errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control socket's client side (mipctl, tests).
 #pragma once
 

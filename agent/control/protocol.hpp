@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control socket protocol (xmipd <-> mipctl and other tools).
 //
 // A UNIX stream socket per instance. The client sends one request, a JSON

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control socket's server side, on the agent's event loop. Handlers are
 // plain functions of the request's args; they run on the loop thread, so
 // they read agent state without locks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control API's answers and arguments as typed views, shared by xmipd
 // (which fills them) and mipctl (which reads them): each field name is
 // written once, here. The JSON is what the API has always carried (api 1):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Internet checksum of an upper-layer message over the IPv6 pseudo-header
 // (RFC 8200 8.1): one implementation for ICMPv6 and the Mobility Header.
 #pragma once

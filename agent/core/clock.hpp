@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Time as the agent's state machines see it: injected, so tests advance a
 // fake clock instead of sleeping.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The agent's single thread: file descriptors (sockets, the signalling ring,
 // netlink), timers and POSIX signals (through a signalfd) in one epoll loop.
 // No locks anywhere in the agent: everything runs here.

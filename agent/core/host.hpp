@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The host's network configuration as the agent and tools touch it outside
 // netlink: interface names and the IPv6 sysctls.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/in6.hpp"
 
 #include <arpa/inet.h>

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // in6_addr helpers for the agent: comparison, hashing, prefixes, text.
 #pragma once
 
 #include <netinet/in.h>
 
+#include <compare>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -11,9 +13,16 @@
 
 namespace xmip::core {
 
-inline bool same_addr(const in6_addr& a, const in6_addr& b) {
-    return std::memcmp(&a, &b, sizeof(a)) == 0;
+// Addresses compare byte by byte, in network order: the one definition.
+// same_addr(), the operators (for the defaulted comparisons of structs that
+// hold addresses; other namespaces take them with a using-declaration) and
+// the functors below are all this.
+inline std::strong_ordering compare_addr(const in6_addr& a, const in6_addr& b) noexcept {
+    return std::memcmp(&a, &b, sizeof(a)) <=> 0;
 }
+inline bool same_addr(const in6_addr& a, const in6_addr& b) noexcept { return compare_addr(a, b) == 0; }
+inline bool operator==(const in6_addr& a, const in6_addr& b) noexcept { return same_addr(a, b); }
+inline std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept { return compare_addr(a, b); }
 
 struct In6Equal {
     bool operator()(const in6_addr& a, const in6_addr& b) const { return same_addr(a, b); }
@@ -26,9 +35,7 @@ struct In6Hash {
     }
 };
 struct In6Less {
-    bool operator()(const in6_addr& a, const in6_addr& b) const {
-        return std::memcmp(&a, &b, sizeof(a)) < 0;
-    }
+    bool operator()(const in6_addr& a, const in6_addr& b) const { return compare_addr(a, b) < 0; }
 };
 
 std::optional<in6_addr> parse_addr(std::string_view s);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Levelled logging. Under systemd (JOURNAL_STREAM names our stderr) each
 // line goes to journald through sd-journal (log_journal.cpp, when built with
 // libsystemd) with PRIORITY, the instance (XMIP_INSTANCE) and an event's
@@ -19,6 +20,16 @@ enum class LogLevel { Error = 0, Warn = 1, Info = 2, Debug = 3 };
 void set_log_level(LogLevel l);
 LogLevel log_level();
 bool parse_log_level(std::string_view s, LogLevel* out);
+// "error", "warn", "info", "debug": what parse_log_level() reads.
+constexpr const char* to_string(LogLevel l) {
+    switch (l) {
+        case LogLevel::Error: return "error";
+        case LogLevel::Warn: return "warn";
+        case LogLevel::Info: return "info";
+        case LogLevel::Debug: return "debug";
+    }
+    return "?";
+}
 void log_line(LogLevel l, std::string_view msg);
 
 // A structured field of a log event: name without the XMIP_ prefix

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // journald entries through sd-journal (libsystemd), when xmip is built with
 // it (XMIP_HAVE_SD_JOURNAL): the message, its priority, the instance and the
 // event's fields, each a field journalctl can select on, e.g.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The role an xmipd instance plays: the one enum of it. The configuration,
 // the datapath (which XDP program) and the metrics (which series) name it
 // by aliases of this type.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One-shot timers ordered by deadline. The event loop sleeps until
 // next_deadline() and calls run_due(); tests call run_due() after moving a
 // FakeTime. Callbacks may schedule and cancel timers, including their own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Errors from the datapath library: what failed, on what, and the errno.
 #pragma once
 

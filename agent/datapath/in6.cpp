@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "datapath/in6.hpp"
 
 #include "core/in6.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Conversions between text, struct in6_addr and the datapath's xmip_in6.
 #pragma once
 

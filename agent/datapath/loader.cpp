@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "datapath/loader.hpp"
 
 #include <bpf/bpf.h>
@@ -73,14 +74,6 @@ MapFds skeleton_fds(::xmip_bpf* s) {
 }  // namespace
 
 std::string pin_dir(const Options& o) { return o.pin_root + "/" + o.instance; }
-
-const char* to_string(XdpMode m) {
-    switch (m) {
-        case XdpMode::Native: return "native";
-        case XdpMode::Generic: return "generic";
-        default: return "auto";
-    }
-}
 
 Datapath::Datapath(const Options& opts)
     : maps_(DatapathMaps::borrow(MapFds{})), pin_path_(pin_dir(opts)), pin_links_(opts.pin_maps) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Loads the xmip BPF object (through its generated skeleton), pins its maps
 // under a per-instance directory and attaches its programs to interfaces.
 //
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "core/role.hpp"
+#include "core/xdp_mode.hpp"
 #include "datapath/maps.hpp"
 
 struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
@@ -26,7 +28,7 @@ struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
 namespace xmip::dp {
 
 using Role = core::Role;
-enum class XdpMode { Auto, Native, Generic };
+using core::XdpMode;
 
 struct Options {
     std::string instance = "default";
@@ -111,6 +113,5 @@ private:
     bool keep_ = false;
 };
 
-const char* to_string(XdpMode m);
 
 }  // namespace xmip::dp

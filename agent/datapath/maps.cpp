@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "datapath/maps.hpp"
 
 #include <bpf/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Typed access to the datapath's maps, either through a loaded skeleton or
 // through the maps pinned by a running instance (for tools and restarts).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "datapath/signal_reader.hpp"
 
 #include <bpf/libbpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Reads the Mobility Header packets the datapath hands to the agent (see
 // bpf/signal.bpf.h) from the signalling ring buffer.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "ha/binding_cache.hpp"
 
 #include <algorithm>

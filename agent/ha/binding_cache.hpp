@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's binding cache (RFC 6275 9.1, 9.5, 10.3): the decisions a
 // Binding Update leads to, without any I/O. The service around it sends the
 // Binding Acknowledgements, runs DAD, defends home addresses and writes the

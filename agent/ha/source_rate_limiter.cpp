@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "ha/source_rate_limiter.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Per-source Binding Update rate limiting (RFC 6275 12: MAX_UPDATE_RATE, 3
 // per second): one token bucket per IPv6 source, checked before any parsing
 // beyond the envelope and before any cryptography, so a flood costs the home

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "io/icmp_socket.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A raw ICMPv6 socket on one interface for Neighbour Discovery: receives the
 // chosen message types with the hop limit and destination (RFC 4861 checks
 // need both), sends with hop limit 255.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "io/raw_sender.hpp"
 
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Sends whole IPv6 packets, headers included, as built by the agent: the
 // only way on this kernel to send a type 2 routing header (IPV6_RTHDR with
 // type 2 is refused without CONFIG_IPV6_MIP6) and an unspecified source (DAD).

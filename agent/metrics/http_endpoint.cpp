@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The metrics endpoint served by cpp-httplib (docs/metrics-http.md: why this
 // library): prometheus-cpp keeps the registry and the text format, httplib
 // listens, on IPv6 and IPv4 alike. One server per listen address; "::" is

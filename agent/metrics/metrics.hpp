@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd's Prometheus metrics: one registry per agent, served by an HTTP
 // endpoint on the configured address (metrics.listen).
 //

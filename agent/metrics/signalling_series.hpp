@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // How the signalling counters (XMIP_SIGNALLING_COUNTERS, one list for the
 // control socket, the CLI and the metrics) become Prometheus series: the one
 // place that maps a counter id to a metric name and labels. The mapping is

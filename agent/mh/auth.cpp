@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/auth.hpp"
 
 #include "mh/messages.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 4285 (Authentication Protocol for Mobile IPv6), section 5.5: what the
 // MN-HA authenticator is computed over. The MAC itself (HMAC-SHA1 truncated
 // to 96 bits with the MN-HA shared key) is the caller's:

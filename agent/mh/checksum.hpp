@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Mobility Header checksum (RFC 6275 6.1.1): the Internet checksum over
 // an IPv6 pseudo-header (source, destination, 32-bit upper-layer length,
 // 24 zero bits, next header 135) followed by the whole Mobility Header.

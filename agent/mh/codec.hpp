@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Encoding and decoding of a Mobility Header (RFC 6275 6.1) on its own.
 //
 // `src` and `dst` are the pseudo-header addresses for the checksum, which are

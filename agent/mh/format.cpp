@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/format.hpp"
 
 #include "core/in6.hpp"

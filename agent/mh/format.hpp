@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One-line readable forms of messages and options, for logs and test output.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mobility Header messages (RFC 6275 6.1.2-6.1.9) as plain structs.
 //
 // Fields are kept as on the wire: lifetimes in 4-second units, flag words

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Mobility Header codec (RFC 6275 6.1-6.4, RFC 4285 5-6), all of it.
 #pragma once
 

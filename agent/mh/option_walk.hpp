@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The one walk over a Mobility Header's option area (RFC 6275 6.2.1), shared
 // by decode_options() and authentication_input(): Pad1 is skipped, every
 // other option (PadN included) is handed to the caller with its bounds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/bytes.hpp"
 #include "mh/messages.hpp"
 #include "mh/options.hpp"
@@ -5,11 +6,11 @@
 namespace xmip::mh {
 
 bool AlternateCareOfAddress::operator==(const AlternateCareOfAddress& o) const {
-    return same_address(address, o.address);
+    return core::same_addr(address, o.address);
 }
 
 bool BindingError::operator==(const BindingError& o) const {
-    return status == o.status && same_address(home_address, o.home_address) && options == o.options;
+    return status == o.status && core::same_addr(home_address, o.home_address) && options == o.options;
 }
 
 uint8_t option_type(const Option& o) {

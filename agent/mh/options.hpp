@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mobility options (RFC 6275 6.2, RFC 4285 5 and 6).
 //
 // Decoding drops Pad1/PadN and keeps every other option in order; options the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/options_codec.hpp"
 
 #include "mh/option_walk.hpp"

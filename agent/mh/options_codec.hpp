@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mobility option encoding and decoding inside a Mobility Header (internal to
 // codec.cpp; exposed for tests).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/packet.hpp"
 
 #include "mh/checksum.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mobility Header messages inside whole IPv6 packets: what the agent gets
 // from the datapath's signal ring (the packet exactly as received, see
 // docs/datapath.md "Signalling on a kernel without MIP6") and what it sends.

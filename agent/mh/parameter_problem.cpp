@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mh/parameter_problem.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The ICMPv6 Parameter Problem a receiver of a malformed Mobility Header
 // SHOULD send (RFC 6275 9.2): code 0 (erroneous header field), the pointer
 // at the offending field (Payload Proto not 59, or a Header Len below the

@@ -1,16 +1,17 @@
-// Errors and a small Result type for the Mobility Header codec.
+// SPDX-License-Identifier: BSD-2-Clause
+// Errors of the Mobility Header codec, and its Result<T>.
 //
 // Everything here parses bytes from the network, so bad input is an ordinary
-// outcome, not an exception: every parse and encode returns Result<T>, which
-// holds either the value or an Error saying exactly what was wrong and where.
-// (GCC 12 has no std::expected; this is the subset the codec needs.)
+// outcome, not an exception: every parse and encode returns Result<T>
+// (core::Result with this codec's Error), which holds either the value or an
+// Error saying exactly what was wrong and where.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "core/result.hpp"
 
 namespace xmip::mh {
 
@@ -63,29 +64,7 @@ struct Error {
 };
 
 template <class T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-    Result(Error error) : v_(std::in_place_index<1>, error) {}
-
-    bool ok() const noexcept { return v_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    // Precondition: ok(). (std::get throws std::bad_variant_access otherwise.)
-    T& value() & { return std::get<0>(v_); }
-    const T& value() const& { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
-    T& operator*() & { return value(); }
-    const T& operator*() const& { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-
-    // Precondition: !ok().
-    const Error& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, Error> v_;
-};
+using Result = core::Result<T, Error>;
 
 inline Error make_error(Errc code, size_t offset = 0, uint8_t mh_type = 0, uint8_t detail = 0) {
     return Error{code, offset, mh_type, detail};

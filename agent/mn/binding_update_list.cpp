@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "mn/binding_update_list.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's binding update list entry for its home registration
 // (RFC 6275 11.7, 11.8): what to send when, and what a Binding
 // Acknowledgement means. No I/O: the service sends the BUs this asks for,

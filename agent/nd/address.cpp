@@ -1,19 +1,10 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "nd/address.hpp"
 
 #include <cstdio>
 #include <cstring>
 
 namespace xmip::nd {
-
-bool operator==(const in6_addr& a, const in6_addr& b) noexcept {
-    return std::memcmp(&a, &b, sizeof(a)) == 0;
-}
-
-std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept {
-    int c = std::memcmp(&a, &b, sizeof(a));
-    return c < 0 ? std::strong_ordering::less
-                 : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
-}
 
 std::optional<LinkLayerAddress> parse_link_layer_address(std::string_view text) {
     if (text.size() != 17) return std::nullopt;

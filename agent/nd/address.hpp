@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Small helpers on struct in6_addr that the codec, the receive checks and the
 // Home Agents List need (classification, solicited-node groups, text).
 #pragma once
@@ -18,11 +19,10 @@ namespace xmip::nd {
 // Ethernet address (link-layer address options are Ethernet only, RFC 2464).
 using LinkLayerAddress = std::array<uint8_t, 6>;
 
-// Byte-wise comparisons. They live in xmip::nd (not the global namespace, to
-// avoid clashing with other components' helpers); code in this namespace,
-// including the defaulted comparisons of the codec structs, finds them.
-bool operator==(const in6_addr& a, const in6_addr& b) noexcept;
-std::strong_ordering operator<=>(const in6_addr& a, const in6_addr& b) noexcept;
+// Address comparison is the core's (byte-wise); code in this namespace,
+// including the defaulted comparisons of the codec structs, finds it here.
+using core::operator==;
+using core::operator<=>;
 
 // The link-scope groups Neighbour Discovery talks to (RFC 4291 2.7.1).
 inline const in6_addr kAllNodes = *core::parse_addr("ff02::1");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The ICMPv6 checksum (RFC 4443 2.3): Internet checksum over the IPv6
 // pseudo-header (RFC 8200 8.1: source, destination, upper-layer length,
 // next header 58) and the message. A raw ICMPv6 socket computes it on send

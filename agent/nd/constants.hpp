@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Wire constants for Neighbour Discovery (RFC 4861) and its Mobile IPv6
 // additions (RFC 6275 sections 6.5-6.8, 7.1-7.4), and the RFC 6275 section 12
 // protocol constants that drive the ND/ICMPv6 side of the daemon.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "nd/home_agents_list.hpp"
 
 #include <algorithm>

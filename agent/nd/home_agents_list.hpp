@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The Home Agents List a home agent keeps for one link (RFC 6275 10.1,
 // 10.5.1): the other home agents there, learned from their Router
 // Advertisements with the H flag, for answering DHAAD requests.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Any message this codec handles, for a receive loop that reads one ICMPv6
 // socket: decode() dispatches on the type byte.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ICMPv6 messages Mobile IPv6 adds (RFC 6275 6.5-6.8): Dynamic Home Agent
 // Address Discovery request/reply (144/145) and Mobile Prefix
 // Solicitation/Advertisement (146/147). These are routed (sent between a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip::nd - Neighbour Discovery / Router Advertisement codec for Mobile IPv6.
 // One include for the daemon; the parts:
 //   result.hpp        Result<T>, Error, Errc: decoding never throws

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Neighbour Solicitation and Advertisement (RFC 4861 4.3, 4.4), and the forms
 // Mobile IPv6 needs: the home agent's DAD for a home address before a first
 // registration (RFC 6275 10.3.1), its proxy NAs defending a registered home

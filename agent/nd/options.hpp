@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Neighbour Discovery options (RFC 4861 4.6, RFC 6275 7.2-7.4): typed
 // structs for the ones xmip acts on, RawOption for everything else. A
 // message keeps its options in received order, so decoding then encoding

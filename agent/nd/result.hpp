@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Outcome of decoding or validating network input: a value, or a precise
 // error (what was wrong and where). Bad packets are ordinary events on a
 // network, so they are values, never exceptions.
@@ -5,11 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "core/result.hpp"
 
 namespace xmip::nd {
 
@@ -46,45 +46,9 @@ struct Error {
 // "option_length_zero at offset 16"
 std::string describe(const Error& e);
 
+// core::Result with this codec's Error; Result<void> (Status) for checks.
 template <class T>
-class [[nodiscard]] Result {
-public:
-    Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-    Result(Error error) : v_(error) {}          // NOLINT
-
-    bool ok() const noexcept { return v_.index() == 0; }
-    explicit operator bool() const noexcept { return ok(); }
-
-    // Precondition ok(); otherwise std::bad_variant_access (a programming error).
-    const T& value() const& { return std::get<0>(v_); }
-    T& value() & { return std::get<0>(v_); }
-    T&& value() && { return std::get<0>(std::move(v_)); }
-    const T* operator->() const { return &value(); }
-    T* operator->() { return &value(); }
-    const T& operator*() const& { return value(); }
-
-    // Precondition !ok().
-    const Error& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, Error> v_;
-};
-
-// Success or an error, for checks that produce nothing.
-template <>
-class [[nodiscard]] Result<void> {
-public:
-    Result() = default;
-    Result(Error error) : e_(error) {}  // NOLINT
-
-    bool ok() const noexcept { return !e_.has_value(); }
-    explicit operator bool() const noexcept { return ok(); }
-    const Error& error() const { return e_.value(); }
-
-private:
-    std::optional<Error> e_;
-};
-
+using Result = core::Result<T, Error>;
 using Status = Result<void>;
 
 }  // namespace xmip::nd

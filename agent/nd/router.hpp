@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Router Solicitation and Router Advertisement (RFC 4861 4.1, 4.2) with the
 // Mobile IPv6 additions: the Home Agent (H) flag, Prefix Information with the
 // Router Address flag, Advertisement Interval and Home Agent Information

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "nd/validate.hpp"
 
 #include "nd/address.hpp"

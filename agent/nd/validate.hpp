@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Receive checks of RFC 4861 (6.1.1, 6.1.2, 7.1.1, 7.1.2) that depend on the
 // bytes and the IPv6 header, kept apart from decoding because the hop limit
 // and addresses come from the socket (IPV6_RECVHOPLIMIT / IPV6_RECVPKTINFO

@@ -1,6 +1,7 @@
-// Internal: big-endian field access on byte buffers. Reads are only done
-// after the caller checked the length, so they take a span and an offset
-// and never look past what the span holds.
+// SPDX-License-Identifier: BSD-2-Clause
+// Internal: big-endian field access on byte buffers (core/bytes.hpp). Reads
+// are only done after the caller checked the length; they take a span and an
+// offset.
 #pragma once
 
 #include <netinet/in.h>
@@ -11,41 +12,19 @@
 #include <span>
 #include <vector>
 
+#include "core/bytes.hpp"
 #include "nd/result.hpp"
 
 namespace xmip::nd::wire {
 
-inline uint16_t get16(std::span<const uint8_t> b, std::size_t at) {
-    return static_cast<uint16_t>(b[at] << 8 | b[at + 1]);
-}
-
-inline uint32_t get32(std::span<const uint8_t> b, std::size_t at) {
-    return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 | b[at + 3];
-}
-
-inline in6_addr get_in6(std::span<const uint8_t> b, std::size_t at) {
-    in6_addr a;
-    std::memcpy(a.s6_addr, b.subspan(at, 16).data(), 16);
-    return a;
-}
-
-inline void put8(std::vector<uint8_t>& out, uint8_t v) { out.push_back(v); }
-
-inline void put16(std::vector<uint8_t>& out, uint16_t v) {
-    out.push_back(static_cast<uint8_t>(v >> 8));
-    out.push_back(static_cast<uint8_t>(v));
-}
-
-inline void put32(std::vector<uint8_t>& out, uint32_t v) {
-    put16(out, static_cast<uint16_t>(v >> 16));
-    put16(out, static_cast<uint16_t>(v));
-}
-
-inline void put_in6(std::vector<uint8_t>& out, const in6_addr& a) {
-    out.insert(out.end(), a.s6_addr, a.s6_addr + 16);
-}
-
-inline void put_zeros(std::vector<uint8_t>& out, std::size_t n) { out.insert(out.end(), n, 0); }
+using core::get16;
+using core::get32;
+using core::get_in6;
+using core::put16;
+using core::put32;
+using core::put8;
+using core::put_in6;
+using core::put_zeros;
 
 // ICMPv6 header: type, code 0, checksum 0 (the kernel fills it on a raw
 // ICMPv6 socket; set_icmpv6_checksum() does it for whole packets).

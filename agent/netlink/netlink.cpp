@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "netlink/netlink.hpp"
 
 #include <libmnl/libmnl.h>
@@ -238,22 +239,25 @@ std::vector<RouteSpec> Netlink::ra_default_routes(int ifindex) {
             return;
         RouteSpec r;
         r.protocol = RTPROT_RA;
-        mnl_attr_parse(h, sizeof(rtmsg), [](const nlattr* attr, void* data) -> int {
-            auto* out = static_cast<RouteSpec*>(data);
-            switch (mnl_attr_get_type(attr)) {
-                case RTA_GATEWAY:
-                    if (mnl_attr_get_payload_len(attr) == sizeof(in6_addr)) {
-                        in6_addr g;
-                        std::memcpy(&g, mnl_attr_get_payload(attr), sizeof g);
-                        out->gateway = g;
-                    }
-                    break;
-                case RTA_OIF: out->ifindex = static_cast<int>(mnl_attr_get_u32(attr)); break;
-                case RTA_PRIORITY: out->metric = mnl_attr_get_u32(attr); break;
-                default: break;
-            }
-            return MNL_CB_OK;
-        }, &r);
+        mnl_attr_parse(
+            h, sizeof(rtmsg),
+            [](const nlattr* attr, void* data) -> int {
+                auto* spec = static_cast<RouteSpec*>(data);
+                switch (mnl_attr_get_type(attr)) {
+                    case RTA_GATEWAY:
+                        if (mnl_attr_get_payload_len(attr) == sizeof(in6_addr)) {
+                            in6_addr g;
+                            std::memcpy(&g, mnl_attr_get_payload(attr), sizeof g);
+                            spec->gateway = g;
+                        }
+                        break;
+                    case RTA_OIF: spec->ifindex = static_cast<int>(mnl_attr_get_u32(attr)); break;
+                    case RTA_PRIORITY: spec->metric = mnl_attr_get_u32(attr); break;
+                    default: break;
+                }
+                return MNL_CB_OK;
+            },
+            &r);
         if (r.gateway && r.ifindex == ifindex) out.push_back(r);
     });
     return out;
@@ -305,31 +309,30 @@ void Monitor::drain(const std::function<void(const Event&)>& on_event) {
             return;
         }
         auto* cb = &on_event;
-        mnl_cb_run(buf.data(), static_cast<size_t>(n), 0, 0,
-                   [](const nlmsghdr* m, void* data) -> int {
-                       auto& cb = *static_cast<const std::function<void(const Event&)>*>(data);
-                       Event ev{};
-                       switch (m->nlmsg_type) {
-                           case RTM_NEWLINK:
-                               ev.kind = Event::Kind::LinkChanged;
-                               ev.link = parse_link(m);
-                               break;
-                           case RTM_NEWADDR:
-                           case RTM_DELADDR: {
-                               auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(m));
-                               if (ifa->ifa_family != AF_INET6) return MNL_CB_OK;
-                               ev.kind = m->nlmsg_type == RTM_NEWADDR ? Event::Kind::AddrAdded
-                                                                      : Event::Kind::AddrRemoved;
-                               ev.addr = parse_addr(m);
-                               break;
-                           }
-                           default:
-                               return MNL_CB_OK;
-                       }
-                       cb(ev);
-                       return MNL_CB_OK;
-                   },
-                   const_cast<std::function<void(const Event&)>*>(cb));
+        mnl_cb_run(
+            buf.data(), static_cast<size_t>(n), 0, 0,
+            [](const nlmsghdr* m, void* data) -> int {
+                auto& handler = *static_cast<const std::function<void(const Event&)>*>(data);
+                Event ev{};
+                switch (m->nlmsg_type) {
+                    case RTM_NEWLINK:
+                        ev.kind = Event::Kind::LinkChanged;
+                        ev.link = parse_link(m);
+                        break;
+                    case RTM_NEWADDR:
+                    case RTM_DELADDR: {
+                        auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(m));
+                        if (ifa->ifa_family != AF_INET6) return MNL_CB_OK;
+                        ev.kind = m->nlmsg_type == RTM_NEWADDR ? Event::Kind::AddrAdded : Event::Kind::AddrRemoved;
+                        ev.addr = parse_addr(m);
+                        break;
+                    }
+                    default: return MNL_CB_OK;
+                }
+                handler(ev);
+                return MNL_CB_OK;
+            },
+            const_cast<std::function<void(const Event&)>*>(cb));
     }
 }
 

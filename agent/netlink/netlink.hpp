@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // rtnetlink through libmnl: the kernel state xmipd changes (proxy neighbour
 // entries that defend home addresses, addresses, routes) and the events it
 // follows (links going up and down, addresses appearing and going away).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The state file's format: what a restarted agent needs and the datapath
 // maps cannot hold (sequence numbers, lifetimes, expiry, the mobile node's
 // location). JSON, one object:

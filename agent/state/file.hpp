@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The agent's state file on disk: written so that a crash at any instant
 // leaves either the previous file or the new one, never a mix or a stub.
 #pragma once

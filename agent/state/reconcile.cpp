@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "state/reconcile.hpp"
 
 #include <unordered_map>

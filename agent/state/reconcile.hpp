@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What a starting home agent makes of the state its predecessor left: the
 // state file (what was accepted: sequence numbers, lifetimes) and the pinned
 // binding map (what the datapath forwards right now). Pure: the caller reads

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The datapath counters by name: generated from XMIP_COUNTERS in the shared
 // header, so userspace and BPF can never disagree on the list.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the role services report for monitoring, beyond the signalling
 // counters: state sizes and latencies. The metrics endpoint implements it
 // (agent/metrics/); the services know nothing of Prometheus. Every call runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Mobility signalling counters: the ones the guide's `mipdiag -s` showed
 // (binding updates, acknowledgements, refresh requests, sent and received,
 // drops by reason), defined once. The control socket, mipctl and the
@@ -13,28 +14,26 @@
 namespace xmip::telemetry {
 
 // X(id, help). "nack" = a Binding Acknowledgement with a rejecting status.
-#define XMIP_SIGNALLING_COUNTERS(X)                                              \
-    X(bu_received, "Binding Updates received")                                   \
-    X(bu_sent, "Binding Updates sent")                                           \
-    X(ba_received, "accepting Binding Acknowledgements received")                \
-    X(ba_sent, "accepting Binding Acknowledgements sent")                        \
-    X(ba_nack_received, "rejecting Binding Acknowledgements received")           \
-    X(ba_nack_sent, "rejecting Binding Acknowledgements sent")                   \
-    X(brr_received, "Binding Refresh Requests received")                         \
-    X(brr_sent, "Binding Refresh Requests sent")                                 \
-    X(be_received, "Binding Errors received")                                    \
-    X(be_sent, "Binding Errors sent")                                            \
-    X(bu_drop_auth, "Binding Updates dropped: authentication")                   \
-    X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")     \
-    X(bu_drop_misc, "Binding Updates dropped: other reasons")                    \
-    X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")    \
-    X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")          \
-    X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")            \
+#define XMIP_SIGNALLING_COUNTERS(X)                                               \
+    X(bu_received, "Binding Updates received")                                    \
+    X(bu_sent, "Binding Updates sent")                                            \
+    X(ba_received, "accepting Binding Acknowledgements received")                 \
+    X(ba_sent, "accepting Binding Acknowledgements sent")                         \
+    X(ba_nack_received, "rejecting Binding Acknowledgements received")            \
+    X(ba_nack_sent, "rejecting Binding Acknowledgements sent")                    \
+    X(brr_received, "Binding Refresh Requests received")                          \
+    X(brr_sent, "Binding Refresh Requests sent")                                  \
+    X(be_received, "Binding Errors received")                                     \
+    X(be_sent, "Binding Errors sent")                                             \
+    X(bu_drop_auth, "Binding Updates dropped: authentication")                    \
+    X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")      \
+    X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")     \
+    X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")           \
+    X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")             \
     X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
-    X(brr_drop_auth, "Binding Refresh Requests dropped: authentication")         \
-    X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")           \
+    X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")            \
     X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent") \
-    X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")       \
+    X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")        \
     X(mh_drop_unexpected, "Mobility Header messages this role does not take")
 
 // One counter: incremented by the event loop only, read by the metrics

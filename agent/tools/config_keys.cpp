@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-config-keys: every key of the configuration schema
 // (agent/config/schema.cpp), one "path kind" a line. scripts/gen_man.py makes
 // xmip.toml(5) from it, so the manual lists exactly the keys xmipd knows.

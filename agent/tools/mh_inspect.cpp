@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-mh-inspect: decode Mobility Header packets with xmip's own codec.
 // Reads IPv6 packets as hex, one per line, on stdin (or as arguments) and
 // prints one JSON object per packet: whether the envelope and the MH

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip-dp: load, attach and drive the xmip datapath by hand, without the
 // agent. For the demo, the end-to-end tests and operators debugging a box:
 // every state it creates lives in the instance's pinned maps, so separate
@@ -125,10 +126,10 @@ int main(int argc, char** argv) {
             // Only this instance's programs (its pinned links): a program
             // someone else attached is named and left alone (exit status 1).
             int rc = 0;
-            auto each = [&](const std::vector<std::string>& devs, void (Datapath::*detach)(int)) {
+            auto each = [&](const std::vector<std::string>& devs, void (Datapath::*detach_one)(int)) {
                 for (const auto& d : devs)
                     if (unsigned idx = if_nametoindex(d.c_str())) try {
-                            (dp.*detach)(static_cast<int>(idx));
+                            (dp.*detach_one)(static_cast<int>(idx));
                         } catch (const DatapathError& e) {
                             std::fprintf(stderr, "xmip-dp: %s\n", e.what());
                             rc = 1;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/adapters.hpp"
 
 #include "core/host.hpp"

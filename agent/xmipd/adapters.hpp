@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The real world behind ports.hpp: the datapath's maps, rtnetlink and the
 // host's sysctls, raw and ICMPv6 sockets, the state directory. The only
 // place that turns a Tunnel into the datapath's struct xmip_binding.

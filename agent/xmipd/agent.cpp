@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/agent.hpp"
 
 #include <net/if.h>
@@ -8,35 +9,18 @@
 #include "control/views.hpp"
 #include "core/host.hpp"
 #include "core/log.hpp"
+#include "core/version.hpp"
 #include "mh/parameter_problem.hpp"
 #include "telemetry/datapath_counters.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
-#include "xmipd/version.hpp"
 
 namespace xmip::agent {
 
 using nlohmann::json;
 
 namespace {
-
-core::LogLevel to_core(config::LogLevel l) {
-    switch (l) {
-        case config::LogLevel::Error: return core::LogLevel::Error;
-        case config::LogLevel::Warn: return core::LogLevel::Warn;
-        case config::LogLevel::Debug: return core::LogLevel::Debug;
-        default: return core::LogLevel::Info;
-    }
-}
-
-dp::XdpMode to_dp(config::XdpMode m) {
-    switch (m) {
-        case config::XdpMode::Native: return dp::XdpMode::Native;
-        case config::XdpMode::Generic: return dp::XdpMode::Generic;
-        default: return dp::XdpMode::Auto;
-    }
-}
 
 // A home agent forwards: the datapath's FIB lookups fail on an interface
 // without forwarding, and the kernel forwards what XDP passes to it.
@@ -102,12 +86,12 @@ std::optional<config::Config> load_config(const StartOptions& opts, bool host_ch
 
 Agent::Agent(const config::Config& cfg, StartOptions opts)
     : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
-    core::set_log_level(to_core(cfg_.log_level));
+    core::set_log_level(cfg_.log_level);
     core::set_log_instance(cfg_.instance);
     setup_datapath();
     if (cfg_.metrics.enabled())
         metrics_ = std::make_unique<metrics::AgentMetrics>(
-            cfg_.role, kVersion,
+            cfg_.role, core::kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
     tunnels_ = std::make_unique<DatapathTunnels>(dp_->maps());
     ctx_ = std::make_unique<Context>(
@@ -137,7 +121,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
             XLOG_ERROR("%s; continuing without metrics", e.what());
         }
     }
-    XLOG_INFO("xmipd %s: instance %s, role %s, control socket %s", kVersion, cfg_.instance.c_str(),
+    XLOG_INFO("xmipd %s: instance %s, role %s, control socket %s", core::kVersion, cfg_.instance.c_str(),
               config::to_string(cfg_.role), cfg_.paths.control_socket.c_str());
 }
 
@@ -163,8 +147,8 @@ void Agent::setup_datapath() {
     for (const auto& name : cfg_.datapath.interfaces) {
         int ifindex = core::ifindex_of(name);
         if (role.forwards) require_ipv6_conf(name, "forwarding", "1");
-        auto mode = dp_->attach_xdp(cfg_.role, ifindex, to_dp(cfg_.datapath.xdp_mode));
-        XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), dp::to_string(mode),
+        auto mode = dp_->attach_xdp(cfg_.role, ifindex, cfg_.datapath.xdp_mode);
+        XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), core::to_string(mode),
                   dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
         if (role.tc_egress) {
             dp_->attach_tc_egress(ifindex);
@@ -244,7 +228,7 @@ void Agent::register_control() {
     s.handle(control::cmd::kStatus, [this](const json&) {
         json j = service_->status();
         control::AgentStatus a;
-        a.version = kVersion;
+        a.version = core::kVersion;
         a.instance = cfg_.instance;
         a.uptime_s = std::chrono::duration_cast<std::chrono::seconds>(time_.now() - started_).count();
         a.datapath = json::array();
@@ -272,7 +256,7 @@ void Agent::reload() {
     }
     if (c->role != cfg_.role || c->instance != cfg_.instance)
         XLOG_WARN("reload: role and instance change only with a restart");
-    core::set_log_level(to_core(c->log_level));
+    core::set_log_level(c->log_level);
     service_->reload(*c);
     auto keep_role = cfg_.role;
     auto keep_instance = cfg_.instance;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // One xmipd instance: loads the configuration's datapath, runs the role's
 // service on the event loop, serves the control socket, and stops cleanly.
 #pragma once

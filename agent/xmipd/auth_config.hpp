@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The configuration's security associations as the auth library takes them.
 #pragma once
 

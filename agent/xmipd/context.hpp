@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // What the role services share: the loop (time and timers), the world
 // behind narrow interfaces (ports.hpp: tunnels, kernel, wire, state file)
 // and the counters. Owned by Agent; services hold references. Tests build

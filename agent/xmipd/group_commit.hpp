@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Group commit (docs/restart.md): what must not run ahead of the state file
 // (the datapath's map writes, proxy ND, Binding Acknowledgements) waits for
 // it, and the file is written once for everything one wakeup of the event

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/ha_admission.hpp"
 
 #include "auth/ntp_time.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Which Binding Updates the home agent takes on: MAX_UPDATE_RATE per source
 // (before anything costs more than a lookup), then RFC 4285 authentication
 // (before anything is looked up or changed). docs/security.md.

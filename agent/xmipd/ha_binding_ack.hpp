@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's Binding Acknowledgement (RFC 6275 6.1.8, 9.5.4) and
 // Binding Refresh Request (6.1.2, 9.5.5) as whole packets to send.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent on the control socket: its status, the binding cache and
 // the home agents list as views (control/views.hpp), and the operator's
 // binding add/remove.

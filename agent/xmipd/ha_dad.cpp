@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/ha_dad.hpp"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Duplicate Address Detection for a home address on the home link before
 // the home agent defends it (RFC 6275 10.4.1): a Neighbour Solicitation from
 // ::, then a wait; a Neighbour Advertisement for the address meanwhile means

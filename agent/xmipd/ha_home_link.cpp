@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/ha_home_link.hpp"
 
 #include <netinet/icmp6.h>

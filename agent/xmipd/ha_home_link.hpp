@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent on its home link (RFC 6275 7, 10.5.1): Router
 // Advertisements with the Home Agent Information option (periodic, and
 // soon after a Router Solicitation), other home agents' advertisements into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/ha_refresh.hpp"
 
 namespace xmip::agent {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Binding Refresh Requests (RFC 6275 10.3.1): one per binding, when a tenth
 // of its lifetime is left (at least 2 s before the end), so a mobile node
 // that lost track of its refresh timer keeps its binding.

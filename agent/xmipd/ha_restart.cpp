@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent across restarts (docs/restart.md): recovery at start from
 // the state file and the pinned binding map, and the state file's content
 // (written by the group commit, group_commit.hpp, before the datapath, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/ha_service.hpp"
 
 #include <cstring>
@@ -37,7 +38,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     // entries exist on the home link alone, so nothing else is proxied.
     // The datapath hands this address's signalling to us and decapsulates
     // what mobile nodes tunnel to it.
-    for (const std::string scope : {cfg_.home_link, std::string("all")})
+    for (const std::string& scope : {cfg_.home_link, std::string("all")})
         if (!ctx_.kernel.set_ipv6_conf(scope, "proxy_ndp", "1"))
             throw std::runtime_error("cannot set net.ipv6.conf." + scope + ".proxy_ndp = 1");
     ctx_.tunnels.add_local(ha_addr_, LocalAddress::TunnelEnd);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent role (RFC 6275 sections 9.5, 10): registrations from
 // mobile nodes into the binding cache, the datapath and proxy Neighbour
 // Discovery. Its parts, one job each:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd --instance NAME (the systemd unit xmipd@NAME): the configuration is
 // DIR/NAME.toml or DIR/NAME.conf (the guide's network-mip6.conf form), DIR
 // /etc/xmip unless --config-dir says otherwise. Extra arguments come from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd: the xmip Mobile IPv6 agent (home agent or mobile node).
 //
 // Exit codes: 0 clean stop, 1 runtime failure (datapath, sockets), 2 bad
@@ -6,10 +7,10 @@
 #include <cstdio>
 
 #include "core/log.hpp"
+#include "core/version.hpp"
 #include "xmipd/agent.hpp"
 #include "xmipd/instance.hpp"
 #include "xmipd/options.hpp"
-#include "xmipd/version.hpp"
 
 int main(int argc, char** argv) {
     using namespace xmip::agent;

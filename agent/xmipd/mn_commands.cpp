@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node on the control socket: its status and the binding
 // update list as views (control/views.hpp).
 #include "control/views.hpp"

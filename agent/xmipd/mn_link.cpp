@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/mn_link.hpp"
 
 #include <linux/if_addr.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's address and route work on its interface: the home
 // address (on-link at home, a /128 away), one care-of address per visited
 // link, the default route through the current router with the home address

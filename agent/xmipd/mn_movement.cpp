@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/mn_movement.hpp"
 
 #include <netinet/icmp6.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's movement detection (RFC 6275 11.5.1): what a Router
 // Advertisement says about where we are, routers falling silent past their
 // Advertisement Interval, and the link coming back up. It listens (the ND

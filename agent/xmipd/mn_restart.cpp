@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node across restarts (docs/restart.md): the binding update
 // list and the node's location from the state file at start, the file
 // written on every change. A live registration is taken over as it is: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/mn_service.hpp"
 
 #include "auth/ba_check.hpp"

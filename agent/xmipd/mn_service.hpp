@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node role (RFC 6275 section 11): home registration through the
 // binding update list, the datapath tunnel while away, and the return home.
 // Its parts, one job each:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmipd's command line, described once: main() parses with it, and the man
 // page xmipd(8) is generated from the same description (tools/xmip_mangen),
 // so --help and the manual cannot say different things.
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "xmipd/instance.hpp"
-#include "xmipd/version.hpp"
+#include "core/version.hpp"
 
 namespace xmip::agent {
 
@@ -52,7 +53,7 @@ inline void describe_command_line(CLI::App& app, CommandLine& cl) {
         ->check(CLI::IsMember({"toml"}))
         ->each([&cl](const std::string&) { cl.print_config = true; })
         ->trigger_on_parse();
-    app.set_version_flag("--version", kVersion);
+    app.set_version_flag("--version", xmip::core::kVersion);
 }
 
 }  // namespace xmip::agent

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The narrow interfaces between the role services and the world: the
 // datapath's tunnels, the kernel's addresses, routes, neighbours and links,
 // the wire, and the state file. The daemon plugs in the real ones

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The host a configuration is about to run on, checked before anything is
 // attached: what the daemon would otherwise find only at run time (an
 // interface that does not exist, a key file it cannot use) is reported by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/log.hpp"
 #include "mh/packet.hpp"
 #include "xmipd/context.hpp"

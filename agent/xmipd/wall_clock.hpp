@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The state file counts in wall-clock Unix milliseconds (it outlives the
 // process and the boot); the agent's timers in the monotonic clock. One place
 // converts between them, at a moment where both are read.

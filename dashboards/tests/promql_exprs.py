@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Every PromQL expression of the dashboards and rules, for the tests.
 
   promql_exprs.py exprs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The datapath loaded once per test binary inside the sandbox, with the
 // fixture topology from fixtures.json built around it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Runs every packet fixture of fixtures.json (built by gen_fixtures.py with
 // scapy) through the datapath with BPF_PROG_TEST_RUN: exact input frame in,
 // exact verdict, exact output frame, exactly one counter moved, and the
@@ -115,6 +116,6 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Datapath, Fixture, ::testing::ValuesIn(load_cases()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test) { return test.param.name; });
 
 }  // namespace

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Malformed-packet fixtures for the xmip datapath, generated at build time.
 
 For every packet class the datapath parses (plain IPv6 to a bound home
@@ -73,17 +74,17 @@ def consistent(l3: bytes) -> bytes:
 class Outcome:
     """What the program must do with one frame."""
 
-    def __init__(self, verdict, counter=None, count_bytes=0, out=None, signal=None):
-        self.verdict, self.counter, self.count_bytes = verdict, counter, count_bytes
+    def __init__(self, verdict, counter=None, out=None, signal=None):
+        self.verdict, self.counter = verdict, counter
         self.out, self.signal = out, signal
 
 
-def xdp_pass(counter, n):
-    return Outcome(XDP_PASS, counter, n)
+def xdp_pass(counter):
+    return Outcome(XDP_PASS, counter)
 
 
-def xdp_drop(counter, n):
-    return Outcome(XDP_DROP, counter, n)
+def xdp_drop(counter):
+    return Outcome(XDP_DROP, counter)
 
 
 def tc_pass():
@@ -106,13 +107,13 @@ class PacketClass:
     def xdp(self):
         return self.prog != "mn_egress"
 
-    def expect_unparseable(self, frame_len):
+    def expect_unparseable(self):
         """The Ethernet/IPv6 envelope is not all there."""
-        return xdp_drop("DROP_TRUNCATED", frame_len) if self.xdp else tc_pass()
+        return xdp_drop("DROP_TRUNCATED") if self.xdp else tc_pass()
 
     def expect(self, l3, padding):
         if self.ext_len and len(l3) < 40 + self.ext_len:
-            return xdp_pass("PASS_EXTHDR", len(l3))
+            return xdp_pass("PASS_EXTHDR")
         return self.expect_whole(l3, padding)
 
 
@@ -130,11 +131,11 @@ class ToBoundHome(PacketClass):
             out = Ether(src=g.MAC["dp0"], dst=g.MAC["cn"]) / \
                 IPv6(src=g.HA, dst=g.CN, hlim=g.TUNNEL_HOP_LIMIT) / \
                 ICMPv6PacketTooBig(mtu=self.mtu - 40) / Raw(quote)
-            return Outcome(XDP_TX, "PTB_SENT", len(l3), bytes(out))
+            return Outcome(XDP_TX, "PTB_SENT", bytes(out))
         inner = g.dec_hlim(l3)
         out = bytes(Ether(src=g.MAC[self.out_if], dst=self.next_hop_mac) /
                     g.tunnel(inner, g.HA, self.coa)) + padding
-        return Outcome(XDP_REDIRECT, "ENCAP_REDIRECT", len(l3) + 40, out)
+        return Outcome(XDP_REDIRECT, "ENCAP_REDIRECT", out)
 
 
 class Tunnel(PacketClass):
@@ -148,17 +149,17 @@ class Tunnel(PacketClass):
     def expect_whole(self, l3, padding):
         inner = l3[self.inner_at:]
         if len(inner) < 40 or inner[0] >> 4 != 6:
-            return xdp_drop("DROP_TRUNCATED", len(l3))
+            return xdp_drop("DROP_TRUNCATED")
         inner_len = 40 + int.from_bytes(inner[4:6], "big")
         if inner_len > len(inner):
-            return xdp_drop("DROP_TRUNCATED", len(l3))
+            return xdp_drop("DROP_TRUNCATED")
         # Bytes after the inner packet inside the outer one stay as padding.
         if self.forward:
             out = bytes(Ether(src=g.MAC["dp0"], dst=g.MAC["cn"], type=0x86DD)) + \
                 g.dec_hlim(inner) + padding
-            return Outcome(XDP_REDIRECT, "DECAP_REDIRECT", inner_len, out)
+            return Outcome(XDP_REDIRECT, "DECAP_REDIRECT", out)
         out = self.eth + inner + padding
-        return Outcome(XDP_PASS, "DECAP_PASS", inner_len, out)
+        return Outcome(XDP_PASS, "DECAP_PASS", out)
 
 
 class Signalling(PacketClass):
@@ -169,7 +170,7 @@ class Signalling(PacketClass):
         super().__init__(name, prog, "dp1", state, frame, ext_len)
 
     def expect_whole(self, l3, padding):
-        return Outcome(XDP_DROP, "SIGNAL_TO_AGENT", len(l3), signal=l3)
+        return Outcome(XDP_DROP, "SIGNAL_TO_AGENT", signal=l3)
 
 
 class MnEgress(PacketClass):
@@ -180,14 +181,14 @@ class MnEgress(PacketClass):
         super().__init__(name, "mn_egress", "dp1", "mn", frame)
         self.direct = direct
 
-    def expect_unparseable(self, frame_len):
+    def expect_unparseable(self):
         return tc_pass()
 
     def expect_whole(self, l3, padding):
         if self.direct:
             return tc_pass()
         out = bytes(Ether(self.eth) / g.tunnel(l3, g.MN_COA, g.MN_HA)) + padding
-        return Outcome(TC_ACT_REDIRECT, "MN_ENCAP", len(l3) + 40, out)
+        return Outcome(TC_ACT_REDIRECT, "MN_ENCAP", out)
 
 
 # ---- the well-formed frames -----------------------------------------------
@@ -244,7 +245,9 @@ def case(group, kind, frame, o: Outcome):
     group["cases"].append({
         "kind": kind, "in": frame.hex(), "verdict": o.verdict,
         "out": o.out.hex() if o.out is not None else None,
-        "counter": o.counter, "count_bytes": o.count_bytes,
+        # A counter's bytes: the frame as the program was handed it
+        # (docs/datapath.md, "What a counter counts").
+        "counter": o.counter, "count_bytes": len(frame) if o.counter else 0,
         "signal": o.signal.hex() if o.signal is not None else None,
     })
 
@@ -259,7 +262,7 @@ for c in CLASSES:
 
     for n in sorted(set(range(MIN_FRAME["xdp" if c.xdp else "tc"], min(len(c.frame), 14 + 40 + c.ext_len + 40 + 64)))
                     | {len(c.frame) - 1}):
-        case(grp, "truncated", c.frame[:n], c.expect_unparseable(n))
+        case(grp, "truncated", c.frame[:n], c.expect_unparseable())
 
     for n in lengths(c, full):
         l3 = consistent(c.l3[:n])
@@ -278,13 +281,13 @@ for c in CLASSES:
         case(grp, "short_plen", c.eth + declared, c.expect(declared[:n], declared[n:]))
 
     for plen in (full - 40 + 1, full - 40 + 8, 0xFFFF):
-        case(grp, "long_plen", c.eth + with_plen(c.l3, plen), c.expect_unparseable(len(c.frame)))
+        case(grp, "long_plen", c.eth + with_plen(c.l3, plen), c.expect_unparseable())
 
     if c.ext_len:
         for hdr_ext_len in sorted({(full - 40) // 8, (full - 40) // 8 + 1, 63, 64, 255}):
             l3 = c.l3[:41] + bytes([hdr_ext_len]) + c.l3[42:]
             case(grp, "ext_overrun", c.eth + l3, c.expect(l3, b"") if 40 + (hdr_ext_len + 1) * 8 <= full
-                 else xdp_pass("PASS_EXTHDR", full))
+                 else xdp_pass("PASS_EXTHDR"))
 
     if c.inner_at is not None:
         inner_plen = full - c.inner_at - 40
@@ -294,7 +297,6 @@ for c in CLASSES:
             o = c.expect(l3[:declared_end], b"") if plen <= inner_plen else c.expect(l3, b"")
             if plen <= inner_plen and o.out is not None:
                 o.out += l3[declared_end:]  # the rest of the outer payload stays, as padding
-                o.count_bytes = 40 + plen
             case(grp, "inner_plen", c.eth + l3, o)
 
 json.dump({"generator": "tests/bpf/gen_malformed.py", "groups": GROUPS}, sys.stdout, indent=0)

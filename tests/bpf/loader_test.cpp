@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The loader's promises: maps sized from configuration, pinned per instance
 // and reused by a restarted instance, instances kept apart, programs attached
 // and detached as asked, pins removed on a clean stop.
@@ -169,7 +170,9 @@ TEST(Loader, AttachesAndDetachesOnDestruction) {
     }
     EXPECT_EQ(xdp_prog_on(ifx), 0u) << "XDP program left behind";
     EXPECT_FALSE(legacy_tc_filter_on(ifx)) << "tc filter left behind";
-    if (tc_mode == "tcx") EXPECT_EQ(tcx_egress_progs(ifx), 0) << "tcx program left behind";
+    if (tc_mode == "tcx") {
+        EXPECT_EQ(tcx_egress_progs(ifx), 0) << "tcx program left behind";
+    }
 }
 
 // XDP_REDIRECT goes through the devmap of the namespace's links
@@ -228,7 +231,9 @@ TEST(Loader, KeepAttachedLeavesForwardingInPlaceAndTheNextStartTakesItOver) {
         const uint32_t now = xdp_prog_on(ifx);
         EXPECT_NE(now, 0u);
         EXPECT_NE(now, first_prog) << "the new start's program did not replace the old one";
-        if (tcx_egress_progs(ifx) >= 0) EXPECT_EQ(tcx_egress_progs(ifx), 1) << "two egress programs after a takeover";
+        if (tcx_egress_progs(ifx) >= 0) {
+            EXPECT_EQ(tcx_egress_progs(ifx), 1) << "two egress programs after a takeover";
+        }
         d.keep_attached();
     }
     {
@@ -237,7 +242,9 @@ TEST(Loader, KeepAttachedLeavesForwardingInPlaceAndTheNextStartTakesItOver) {
         d.detach_xdp(ifx);
         d.detach_tc_egress(ifx);
         EXPECT_EQ(xdp_prog_on(ifx), 0u);
-        if (tcx_egress_progs(ifx) >= 0) EXPECT_EQ(tcx_egress_progs(ifx), 0);
+        if (tcx_egress_progs(ifx) >= 0) {
+            EXPECT_EQ(tcx_egress_progs(ifx), 0);
+        }
         EXPECT_FALSE(fs::exists("/sys/fs/bpf/xmip-test/keep/link_xdp_ld1"));
         d.unpin();
     }

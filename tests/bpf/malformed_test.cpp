@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Runs the generated malformed-packet groups (gen_malformed.py, built into
 // the build directory at build time) through the datapath with
 // BPF_PROG_TEST_RUN: for every truncation and corrupted length of every
@@ -121,6 +122,6 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Datapath, Malformed, ::testing::ValuesIn(load_groups()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test) { return test.param.name; });
 
 }  // namespace

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Listing the datapath's maps: a dump of N entries returns exactly those N
 // entries (keys and values), whether it goes by batches (more than one of
 // them), entry by entry, or the automatic choice between the two.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/agent_peers_e2e.sh - xmipd against independent peers built with
 # scapy, on network namespaces. Every packet the peers send is built by scapy
 # (or byte by byte), every answer dissected by scapy and checked with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/agent_restart_e2e.sh - "never lose a binding" (docs/restart.md):
 # the home agent and the mobile node restarted under a steady stream, on
 # network namespaces, with two real xmipd agents.

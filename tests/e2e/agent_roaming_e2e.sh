@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck disable=SC2317 # functions called indirectly (traps, wait_until, check)
 # tests/e2e/agent_roaming_e2e.sh - Mobile IPv6 home registration end to end
 # (RFC 6275), two xmipd instances on the guide's testbed and experiments

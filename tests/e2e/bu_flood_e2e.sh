@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/bu_flood_e2e.sh - a flood of forged Binding Updates at a real
 # xmipd home agent while a real mobile node keeps refreshing its binding
 # (RFC 6275 12 MAX_UPDATE_RATE, RFC 4285; docs/security.md):

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/datapath_e2e.sh - the xmip datapath end to end, on real network
 # namespaces, driven by xmip-dp alone (no agent): a correspondent node (CN)
 # reaches a mobile node (MN) away from home at its home address (HoA) through

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/legacy_guide_e2e.sh - the guide's own network-mip6.conf files
 # (configs/network-mip6.conf.ha and .mn, byte for byte) register end to end,
 # with the overrides docs/configuration.md lists and an RFC 4285 security

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/e2e/metrics_prometheus_e2e.sh - xmipd's metrics, the dashboards and
 # the rules against a real Prometheus (Debian's), in one network namespace:
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target: xmipd's configuration parser, built twice from this file:
 // config_toml_fuzz reads the input as the TOML form, config_legacy_fuzz as
 // MIPL's network-mip6.conf (XMIP_FUZZ_CONFIG_FORMAT picks the Format).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // An invariant a fuzz target checks beyond "does not crash". A violation
 // aborts, so libFuzzer saves the input as a crash artifact and CI fails;
 // the message says which invariant broke.

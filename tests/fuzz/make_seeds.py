@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Writes the fuzzers' seed corpora (tests/fuzz/corpus/<target>/) from the
 test vectors and example configurations already in the repository, so the
 seeds stay what the unit tests check. Run from anywhere; rewrites the

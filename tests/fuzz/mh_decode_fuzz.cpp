@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target: one Mobility Header on its own (mh::decode), and the RFC 4285
 // authentication input over it (mh::authentication_input).
 //

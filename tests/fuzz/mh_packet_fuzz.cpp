@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target: whole IPv6 packets as the datapath hands them to the agent
 // (mh::parse_packet: extension header walk, Home Address option, type 2
 // routing header, then the Mobility Header).

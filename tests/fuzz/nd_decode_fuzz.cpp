@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz target: ICMPv6 Neighbour Discovery and Mobile IPv6 ICMP messages
 // (nd::decode: RS, RA, NS, NA, DHAAD, Mobile Prefix) and the RFC 4861
 // receive checks (nd::decode_received), as the agent's ICMPv6 socket gets

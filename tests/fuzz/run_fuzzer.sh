@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs one libFuzzer target for a bounded time, as ctest does:
 #   run_fuzzer.sh FUZZER SEED_DIR WORK_DIR SECONDS [DICT]
 # New inputs go to WORK_DIR/corpus (never into the committed seeds), a crash

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Logs what xmipd logs around a binding: a plain warning and an event with
 // its home and care-of addresses (tests/journal/journal_test.sh reads where
 // they went: journald's socket, or stderr).

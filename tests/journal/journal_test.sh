@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/journal/journal_test.sh - where xmipd's log lines go:
 #   J1. under systemd (JOURNAL_STREAM = stderr's device:inode) with journald
 #       listening: one native journal entry per line, with PRIORITY,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The include graph of xmip's userspace libraries against the allowed layering.
 
 The layering is written once, in docs/architecture.md, as a fenced block

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/man/man_test.sh - the manual pages and mipctl's bash completion in
 # man/ are what scripts/gen_man.py makes from the current --help output and
 # configuration schema (a drift fails: regenerate with the command printed),

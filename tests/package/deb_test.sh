@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/package/deb_test.sh - the Debian package: built by CPack from the build
 # tree, named xmip_<version>_<arch>.deb, with dependencies from dpkg-shlibdeps
 # and /etc/xmip as conffiles; unpacked into a throwaway root (dpkg -x: nothing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Runtime options for the sanitizer build (build-asan, cmake/Sanitizers.cmake),
 # sourced by scripts/test.sh before ctest; source it too when running that
 # build's tests by hand. ctest, the e2e scripts and `ip netns exec` pass the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Hex helpers for packet fixtures.
 #pragma once
 

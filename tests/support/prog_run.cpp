@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "prog_run.hpp"
 
 #include <bpf/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // BPF_PROG_TEST_RUN for the datapath's programs: one frame in, verdict and
 // frame out. Used by the fixture tests and the micro-benchmarks.
 #pragma once

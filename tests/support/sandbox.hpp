@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // A private network and mount namespace for tests that need real kernel
 // objects (interfaces, routes, neighbours, bpffs). Everything created inside
 // dies with the test process, also when it crashes: nothing to clean up.

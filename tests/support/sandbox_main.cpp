@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // main() for test binaries that need the sandbox: enter it before GoogleTest
 // (or anything else) starts a thread.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/xmipd/cli_test.sh - xmipd's command line without a network: --check
 # reports before start what the daemon would find at run time (file:line:
 # key), bad input gives one clear line and exit 2 before anything is

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A flood of forged Binding Updates at a rate scapy cannot reach: frames are
 built once with struct (IPv6, Destination Options with a Home Address option,
 a BU with Replay Protection and an MN-HA Authentication option whose

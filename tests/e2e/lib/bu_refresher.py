@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A mobile node that refreshes its binding every --interval seconds with
 authenticated Binding Updates (RFC 4285, Python's hmac: rfc4285.py) from its
 care-of address, and counts the Binding Acknowledgements that come back.

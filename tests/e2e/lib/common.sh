@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # globals set here are read by the scripts
 # tests/e2e/lib/common.sh - the plumbing every end-to-end script shares:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Mobility Header bytes on the wire, for the scapy test peers (no xmip code).
 
 scapy builds and dissects Mobility Header messages, but recomputing the

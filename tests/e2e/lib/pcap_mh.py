@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Pull every Mobility Header packet out of pcap files, as hex IPv6 packets.
 
     pcap_mh.py [--labels FILE] CAPTURE.pcap...

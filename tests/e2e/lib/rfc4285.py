@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """RFC 4285 MN-HA authentication for the scapy test peers (no xmip code):
 the authenticator over care-of address | home address | the Mobility Header
 up to and including the SPI with the checksum zero, HMAC-SHA1 truncated to

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # tests/e2e/lib/roaming_topology.sh - the guide's Mobile IPv6 testbed (section
 # 4.1, and 5.5 for the second visited link) on network namespaces, for

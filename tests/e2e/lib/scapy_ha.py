@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """An independent home agent built with scapy, for testing xmipd's mobile
 node. It sits on the mobile node's visited link and also plays the access
 router there: the mobile node learns the visited prefix from its Router

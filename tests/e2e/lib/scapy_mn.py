@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """An independent mobile node built with scapy: sends one Binding Update (with
 a Home Address option, from the care-of address) to a home agent and prints
 the Binding Acknowledgement it gets back as JSON: {"ba": "<hex IPv6 packet>"},

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A scapy mobile node away from home that sends one Mobility Header packet
 to a home agent and reports what comes back. Independent of xmip: packets are
 built by scapy (or byte by byte in mh_wire.py), answers are dissected by scapy

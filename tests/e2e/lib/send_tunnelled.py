@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Send one hand-built IPv6-in-IPv6 packet onto a link, as an attacker would.
 
     send_tunnelled.py --iface IF --dst-mac MAC --outer-src A --outer-dst B \

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Prints the ids of the BPF programs on an interface's tcx hook, one a line.
 
 Usage: tcx_progs.py DEV ingress|egress   (run inside DEV's network namespace)

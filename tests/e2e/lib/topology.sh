@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # shellcheck shell=bash
 # tests/e2e/lib/topology.sh - the end-to-end testbed: hosts as network
 # namespaces, veth links, one bridge for the visited link, the xmip datapath

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A sequence-numbered UDP stream, to count what a tunnel loses.
 
     udp_stream.py recv --bind ADDR --port P --count N --timeout S [--ready FILE] [--tag T]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Ask a running xmipd something over its control socket (python3 stdlib only).
 
     xmip_control.py SOCKET CMD [--args JSON] [--get PATH] [--timeout S]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The MN-HA authenticator against vectors computed without xmip (scapy
 // packets, Python's hmac: gen_vectors.py), and what verify() refuses.
 #include "auth/authenticator.hpp"

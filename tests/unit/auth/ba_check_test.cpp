@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's check of Binding Acknowledgements, on the independent
 // vectors: authentic answers pass, a bad authenticator, a replayed answer or
 // one without Replay Protection is ignored; a 144 hands over the home

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's RFC 4285 checks, in order, on exact packets: the
 // independent vector's Binding Update and alterations of it. A refusal
 // changes nothing (the replay record stays as it was).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 # Known-answer vectors for the RFC 4285 MN-HA authenticator, made without
 # xmip: scapy builds the packets, Python's hmac computes the MAC over
 #   care-of address | home address | MH up to and including the SPI,

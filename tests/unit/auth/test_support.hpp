@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Shared by the authentication tests: the known-answer vectors and helpers.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mipctl's views from fixed agent answers: the exact text of each table.
 #include <gtest/gtest.h>
 
@@ -14,7 +15,7 @@ const json kStats = json::parse(R"({
     "bu_received": 12, "bu_sent": 0, "ba_received": 0, "ba_sent": 11,
     "ba_nack_received": 0, "ba_nack_sent": 1, "brr_received": 0, "brr_sent": 2,
     "be_received": 0, "be_sent": 3, "bu_drop_auth": 0, "bu_drop_invalid": 4,
-    "bu_drop_misc": 0, "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
+    "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
     "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5
   },
   "datapath": [
@@ -63,45 +64,49 @@ TEST(Format, MsAsSeconds) {
 }
 
 TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
-    EXPECT_EQ(format_stats(kStats),
-              "Signalling\n"
-              "COUNTER             MIPDIAG                  VALUE  DESCRIPTION\n"
-              "bu_received         NBindUpdatesRcvd            12  Binding Updates received\n"
-              "bu_sent             NBindUpdatesSent             0  Binding Updates sent\n"
-              "ba_received         NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
-              "ba_sent             NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
-              "ba_nack_received    NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
-              "ba_nack_sent        NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
-              "brr_received        NBindRqsRcvd                 0  Binding Refresh Requests received\n"
-              "brr_sent            NBindRqsSent                 2  Binding Refresh Requests sent\n"
-              "be_received         -                            0  Binding Errors received\n"
-              "be_sent             -                            3  Binding Errors sent\n"
-              "bu_drop_auth        NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
-              "bu_drop_invalid     NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
-              "bu_drop_misc        NBindUpdatesDropMisc         0  Binding Updates dropped: other reasons\n"
-              "bu_drop_ratelimit   -                            -  Binding Updates dropped: over the per-source rate (not counted by this agent)\n"
-              "ba_drop_auth        NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
-              "ba_drop_invalid     NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
-              "ba_drop_misc        NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending update\n"
-              "brr_drop_auth       NBindRqsDropAuth             -  Binding Refresh Requests dropped: authentication (not counted by this agent)\n"
-              "brr_drop_invalid    NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
-              "brr_drop_misc       NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our home agent (not counted by this agent)\n"
-              "mh_drop_invalid     -                            0  other Mobility Header packets dropped: malformed\n"
-              "mh_drop_unexpected  -                            5  Mobility Header messages this role does not take\n"
-              "\n"
-              "Datapath\n"
-              "TOTAL           MIPDIAG          PACKETS  BYTES\n"
-              "encapsulations  NEncapsulations       57   9104\n"
-              "decapsulations  NDecapsulations       25   2600\n"
-              "drops           -                      4    416\n"
-              "\n"
-              "VERDICT   REASON                  PACKETS  BYTES  DESCRIPTION\n"
-              "pass      not_ipv6                      7    420  frame is not IPv6 (ARP, IPv4, ...)\n"
-              "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out (XDP_TX)\n"
-              "pass      encap_neigh_unresolved        1    144  encapsulated; next hop not resolved, stack forwards it\n"
-              "redirect  decap                        25   2600  reverse tunnel decapsulated and redirected\n"
-              "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no binding\n"
-              "drop      no_route                      1    104  no usable route to the tunnel end point\n");
+    EXPECT_EQ(
+        format_stats(kStats),
+        "Signalling\n"
+        "COUNTER             MIPDIAG                  VALUE  DESCRIPTION\n"
+        "bu_received         NBindUpdatesRcvd            12  Binding Updates received\n"
+        "bu_sent             NBindUpdatesSent             0  Binding Updates sent\n"
+        "ba_received         NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
+        "ba_sent             NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
+        "ba_nack_received    NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
+        "ba_nack_sent        NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
+        "brr_received        NBindRqsRcvd                 0  Binding Refresh Requests received\n"
+        "brr_sent            NBindRqsSent                 2  Binding Refresh Requests sent\n"
+        "be_received         -                            0  Binding Errors received\n"
+        "be_sent             -                            3  Binding Errors sent\n"
+        "bu_drop_auth        NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
+        "bu_drop_invalid     NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
+        "bu_drop_ratelimit   -                            -  Binding Updates dropped: over the per-source rate (not "
+        "counted by this agent)\n"
+        "ba_drop_auth        NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
+        "ba_drop_invalid     NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
+        "ba_drop_misc        NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending "
+        "update\n"
+        "brr_drop_invalid    NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
+        "brr_drop_misc       NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our home agent "
+        "(not counted by this agent)\n"
+        "mh_drop_invalid     -                            0  other Mobility Header packets dropped: malformed\n"
+        "mh_drop_unexpected  -                            5  Mobility Header messages this role does not take\n"
+        "\n"
+        "Datapath\n"
+        "TOTAL           MIPDIAG          PACKETS  BYTES\n"
+        "encapsulations  NEncapsulations       57   9104\n"
+        "decapsulations  NDecapsulations       25   2600\n"
+        "drops           -                      4    416\n"
+        "\n"
+        "VERDICT   REASON                  PACKETS  BYTES  DESCRIPTION\n"
+        "pass      not_ipv6                      7    420  frame is not IPv6 (ARP, IPv4, ...)\n"
+        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out "
+        "(XDP_TX)\n"
+        "pass      encap_neigh_unresolved        1    144  encapsulated; next hop not resolved, stack forwards it\n"
+        "redirect  decap                        25   2600  reverse tunnel decapsulated and redirected\n"
+        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no "
+        "binding\n"
+        "drop      no_route                      1    104  no usable route to the tunnel end point\n");
 }
 
 TEST(Format, StatsKeepsCountersOfANewerAgent) {

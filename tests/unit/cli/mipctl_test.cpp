@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mipctl's command line end to end against a fake agent: a control::Server
 // on an event loop in a thread, answering what xmipd answers (or its errors).
 #include <gtest/gtest.h>

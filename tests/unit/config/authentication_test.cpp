@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // RFC 4285 settings: security associations on the home agent, the mobile
 // node's association, the per-prefix policy, and the key files read_keys()
 // refuses (missing, readable or writable by others, empty, too short).

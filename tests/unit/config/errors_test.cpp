@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Every validation error, with its exact message: file, line, key.
 #include "helpers.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // configs/ and docs/configuration.md: the examples load cleanly, the page
 // shows the example files as they are, and documents every key.
 #include "helpers.hpp"

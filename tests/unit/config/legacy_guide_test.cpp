@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The guide's own network-mip6.conf files (configs/, byte for byte) with the
 // overrides docs/configuration.md lists: authenticated through indexed
 // overrides of [[home_agent.security_associations]], or unauthenticated on

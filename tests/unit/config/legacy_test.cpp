@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // MIPL's network-mip6.conf: the guide's two files verbatim (tests/unit/config/
 // data, copied from section 4.2.2 of the guide), and the form's details.
 #include "helpers.hpp"
@@ -97,7 +98,7 @@ TEST(LegacyGuide, MobileNodeFileWithItsInterface) {
     want.datapath.interfaces = {"eth0"};
     want.metrics = {"127.0.0.1:9708", {{"127.0.0.1", 9708}}, "127.0.0.1", 9708};
     want.mobile_node = MobileNode{ip("fec0:106:2700::4"), pfx("fec0:106:2700::/64"), ip("fec0:106:2700::2"), "eth0",
-                                  600, true, true};
+                                  600, true, true, std::nullopt};
     EXPECT_EQ(*r.config, want) << to_toml(*r.config);
 }
 

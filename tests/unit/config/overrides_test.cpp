@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Command-line overrides: key=value on top of a file, typed by the schema.
 #include "helpers.hpp"
 

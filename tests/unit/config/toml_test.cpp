@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Valid TOML configurations and the defaults filled in.
 #include "helpers.hpp"
 
@@ -120,8 +121,8 @@ TEST(TomlConfig, FullMobileNode) {
     EXPECT_EQ(c.metrics, (Metrics{"", {}, "", 0}));
     EXPECT_FALSE(c.home_agent);
     ASSERT_TRUE(c.mobile_node);
-    EXPECT_EQ(*c.mobile_node,
-              (MobileNode{ip("2001:db8:1::4"), pfx("2001:db8:1::/64"), ip("2001:db8:1::1"), "wlan0", 120, false, false}));
+    EXPECT_EQ(*c.mobile_node, (MobileNode{ip("2001:db8:1::4"), pfx("2001:db8:1::/64"), ip("2001:db8:1::1"), "wlan0",
+                                          120, false, false, std::nullopt}));
 }
 
 TEST(TomlConfig, HomeAgentDefaults) {
@@ -167,8 +168,8 @@ interface = "wlan0"
     EXPECT_EQ(c.paths, (Paths{"/run/xmip/mn.sock", "/sys/fs/bpf/xmip", "/var/lib/xmip/mn"}));
     EXPECT_EQ(c.datapath, (Datapath{{"wlan0"}, XdpMode::Auto, 65536, 64, true}));
     EXPECT_EQ(c.metrics, (Metrics{"127.0.0.1:9708", {{"127.0.0.1", 9708}}, "127.0.0.1", 9708}));
-    EXPECT_EQ(*c.mobile_node,
-              (MobileNode{ip("2001:db8:1::4"), pfx("2001:db8:1::/64"), ip("2001:db8:1::1"), "wlan0", 600, true, true}));
+    EXPECT_EQ(*c.mobile_node, (MobileNode{ip("2001:db8:1::4"), pfx("2001:db8:1::/64"), ip("2001:db8:1::1"), "wlan0",
+                                          600, true, true, std::nullopt}));
 }
 
 TEST(TomlConfig, HomeAgentAndMobileNodeDefaultsNeverCollide) {

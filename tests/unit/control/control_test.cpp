@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control protocol: versioning, errors, and a real socket round trip.
 #include <gtest/gtest.h>
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The control server never holds the agent's loop: clients that never send,
 // never read, or read a huge reply slowly are served between the loop's other
 // work, each within one deadline and one bounded reply buffer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The event loop's dispatch hooks: one "before" and one "after" around all
 // that a wakeup dispatches, descriptors and due timers alike (the home
 // agent commits its state file once per wakeup on them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "core/timers.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's registration rules (RFC 6275 9.5.1, 10.3), one test per
 // rule, on a fake clock.
 #include "ha/binding_cache.hpp"

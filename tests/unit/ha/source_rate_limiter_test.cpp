@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Per-source Binding Update rate limiting: MAX_UPDATE_RATE per source, a
 // bounded table, and a flood from many sources that neither grows it nor
 // gets through at more than the overflow's rate.

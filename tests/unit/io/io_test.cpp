@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Raw sockets against the kernel, in the sandbox: what one side sends the
 // other receives, with the hop limit and destination ND checks need.
 #include <gtest/gtest.h>

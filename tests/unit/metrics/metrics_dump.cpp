@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // xmip_metrics_dump ha|mn: one scrape of a fresh agent's metrics, without
 // an agent (the datapath counters read as zero).
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Encoding: option alignment and padding, message length, encode errors,
 // packet building details, RFC 4285 helper errors.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Mobility Header test vectors for xmip_mh, built independently with scapy.
 
 Each vector is a whole IPv6 packet that scapy encodes (lengths, padding,

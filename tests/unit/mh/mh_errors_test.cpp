@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // decode() on hand-made malformed Mobility Headers: every error it reports,
 // with the checksum made right for the bytes so the intended check is the one
 // that fails.

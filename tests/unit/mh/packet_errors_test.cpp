@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parse_packet() on malformed IPv6 packets: the envelope errors, Mobility
 // Header errors reported with the envelope, every truncation of a valid
 // packet, and random corruption (never a crash; run under
@@ -85,7 +86,7 @@ TEST(PacketErrors, ValidBaseline) {
     ASSERT_TRUE(r);
     ASSERT_TRUE(r->message);
     EXPECT_EQ(*r->message, Message(home_bu()));
-    EXPECT_TRUE(same_address(*r->info.home_address, kHoa));
+    EXPECT_TRUE(core::same_addr(*r->info.home_address, kHoa));
     EXPECT_EQ(r->info.mh_offset, 64u);
 }
 
@@ -251,8 +252,8 @@ TEST(PacketErrors, MhErrorsComeWithTheEnvelope) {
     EXPECT_EQ(r->message.error().code, Errc::unknown_mh_type);
     EXPECT_EQ(r->message.error().mh_type, 42);
     EXPECT_EQ(r->message.error().offset, 66u);  // from the packet start
-    EXPECT_TRUE(same_address(r->info.src, kCoa));
-    EXPECT_TRUE(same_address(*r->info.home_address, kHoa));
+    EXPECT_TRUE(core::same_addr(r->info.src, kCoa));
+    EXPECT_TRUE(core::same_addr(*r->info.home_address, kHoa));
 
     // Header Len past the payload.
     p = bu_with_hao();

@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The ICMPv6 Parameter Problem for a malformed Mobility Header (RFC 6275 9.2:
 // Payload Proto not 59, Header Len below the type's minimum), and the MH Type
 // a malformed message is counted by.
 #include <gtest/gtest.h>
 
 #include "core/checksum.hpp"
+#include "core/in6.hpp"
 #include "mh/parameter_problem.hpp"
 #include "test_util.hpp"
 
@@ -45,8 +47,8 @@ void expect_parameter_problem(const Bytes& invoking, uint32_t pointer) {
     EXPECT_EQ(pp[0] >> 4, 6);
     EXPECT_EQ(get16(&pp[4]), pp.size() - 40);
     EXPECT_EQ(pp[6], 58);  // ICMPv6
-    EXPECT_TRUE(same_address(get_in6(&pp[8]), kHa));    // from the invoking destination
-    EXPECT_TRUE(same_address(get_in6(&pp[24]), kCoa));  // to its source
+    EXPECT_TRUE(core::same_addr(get_in6(&pp[8]), kHa));    // from the invoking destination
+    EXPECT_TRUE(core::same_addr(get_in6(&pp[24]), kCoa));  // to its source
     EXPECT_EQ(pp[40], 4);  // Parameter Problem
     EXPECT_EQ(pp[41], 0);  // code 0: erroneous header field
     EXPECT_EQ(get32(&pp[44]), pointer);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Sequence numbers modulo 2^16 and lifetimes in 4-second units.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "test_util.hpp"
 
 #include <arpa/inet.h>

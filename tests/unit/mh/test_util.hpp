@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Helpers for the Mobility Header codec tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Packets built by scapy (gen_vectors.py -> vectors.json): decode each and
 // compare every field with what the generator built it from; encode the same
 // message and compare bytes where the vector says xmip's encoding is the one
@@ -105,22 +106,22 @@ TEST_P(Vector, ParsePacketGivesEveryField) {
     auto parsed = parse_packet(p);
     ASSERT_TRUE(parsed) << to_string(parsed.error().code) << " at " << parsed.error().offset;
     const PacketInfo& info = parsed->info;
-    EXPECT_TRUE(same_address(info.src, addr(ip().at("src").get<std::string>())));
-    EXPECT_TRUE(same_address(info.dst, addr(ip().at("dst").get<std::string>())));
+    EXPECT_TRUE(core::same_addr(info.src, addr(ip().at("src").get<std::string>())));
+    EXPECT_TRUE(core::same_addr(info.dst, addr(ip().at("dst").get<std::string>())));
     EXPECT_EQ(info.hop_limit, ip().at("hop_limit").get<int>());
     auto hao = optional_addr(ip().at("hao"));
     ASSERT_EQ(info.home_address.has_value(), hao.has_value());
     if (hao) {
-        EXPECT_TRUE(same_address(*info.home_address, *hao)) << format_address(*info.home_address);
+        EXPECT_TRUE(core::same_addr(*info.home_address, *hao)) << format_address(*info.home_address);
     }
     auto rh2 = optional_addr(ip().at("rh2"));
     ASSERT_EQ(info.routing_header2.has_value(), rh2.has_value());
     if (rh2) {
-        EXPECT_TRUE(same_address(info.routing_header2->home_address, *rh2));
+        EXPECT_TRUE(core::same_addr(info.routing_header2->home_address, *rh2));
         EXPECT_EQ(info.routing_header2->segments_left, ip().at("rh2_segments_left").get<int>());
     }
-    EXPECT_TRUE(same_address(info.checksum_src(), addr(ip().at("checksum_src").get<std::string>())));
-    EXPECT_TRUE(same_address(info.checksum_dst(), addr(ip().at("checksum_dst").get<std::string>())));
+    EXPECT_TRUE(core::same_addr(info.checksum_src(), addr(ip().at("checksum_src").get<std::string>())));
+    EXPECT_TRUE(core::same_addr(info.checksum_dst(), addr(ip().at("checksum_dst").get<std::string>())));
     EXPECT_EQ(info.mh_offset, ip().at("mh_offset").get<size_t>());
     EXPECT_EQ(info.mh_length, ip().at("mh_length").get<size_t>());
     ASSERT_TRUE(parsed->message) << to_string(parsed->message.error().code) << " at "

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's registration behaviour (RFC 6275 11.7, 11.8) on a fake
 // clock: timing of retransmissions and refreshes, and what each BA means.
 #include "mn/binding_update_list.hpp"

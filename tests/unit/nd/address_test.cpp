@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // in6_addr helpers, error names and the checksum's edge cases.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The messages xmip itself sends, built through the C++ API from their
 // specification (the guide's radvd.conf, RFC 6275 10.3.1/10.4.1/11.5.4),
 // must be byte for byte what scapy built for the same specification.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """ICMPv6 / Neighbour Discovery test vectors for xmip_nd, built with scapy.
 
 Each case is described once, as the fields of the message (the same names

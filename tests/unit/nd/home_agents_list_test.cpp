@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Home Agents List (RFC 6275 10.1, 10.5.1) driven by a made-up clock.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The scapy vectors for the guide's home agent RA must be what radvd itself
 # sends for that configuration. Runs radvd (Debian's 2.19) on a veth in two
 # private network namespaces, once with the guide's radvd.conf (section

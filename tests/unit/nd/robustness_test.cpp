@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Decoding never crashes and never accepts what it cannot re-encode: every
 // single-byte change of every vector, and random buffers, either fail with
 // an error or decode to a message that survives encode -> decode unchanged.

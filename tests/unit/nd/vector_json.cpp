@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "vector_json.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Reading tests/unit/nd/vectors.json (written by gen_vectors.py with scapy)
 // into xmip::nd structs, and printing messages readably for failures.
 #pragma once

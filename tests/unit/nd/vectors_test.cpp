@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Every scapy-built vector (gen_vectors.py -> vectors.json): decoding gives
 // the fields, encoding gives the bytes (checksum included), the receive
 // checks accept it, and no truncation is mistaken for a whole message.

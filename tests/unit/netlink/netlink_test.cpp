@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // rtnetlink requests and events against the real kernel, in the sandbox.
 #include "netlink/netlink.hpp"
 

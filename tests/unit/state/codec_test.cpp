@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The state file codec: what is written reads back the same; anything else
 // (truncated, corrupt, another version or role) is a clear error, never a
 // crash or a half-read state.

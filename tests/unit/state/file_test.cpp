@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The state file on disk: atomic replacement, no temp file left, clear
 // errors for what cannot be read.
 #include "state/file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The restart rules of a home agent (docs/restart.md): the state file and
 // the pinned binding map, reconciled at a given time.
 #include "state/reconcile.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The one place that turns a Tunnel into the datapath's struct
 // xmip_binding, and the control views' field names (control API 1: scripts
 // rely on them; docs/mipctl.md lists them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Recording fakes of the world behind agent/xmipd/ports.hpp, and a World
 // that wires them to a service on an event loop with a fake clock. Every
 // fake appends what it was asked to do to one shared journal, so a test

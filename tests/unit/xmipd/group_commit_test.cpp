@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // GroupCommit alone: what waits for the state file, and when it is written.
 #include "xmipd/group_commit.hpp"
 

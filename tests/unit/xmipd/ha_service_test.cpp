@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The home agent's service against recording fakes (fakes.hpp): the
 // statuses it refuses with, DAD, and the order of the group commit. The
 // e2e tests (tests/e2e/) keep what needs a kernel: the datapath, proxy ND

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // The mobile node's service against recording fakes (fakes.hpp): a move
 // to a visited link and the return home, as the world sees them.
 #include <gtest/gtest.h>
