@@ -133,15 +133,7 @@ e2e_arm
 E2E_MUST_HINT="the command failed; the environment is not usable (see setup.log below)"
 
 # ---- helpers --------------------------------------------------------------------
-# jq-like: a value from JSON text by a Python expression on `r`; strings bare.
-jget() {
-	"$PY" -c 'import json, sys
-try:
-    r = json.loads(sys.argv[1]); v = eval(sys.argv[2])
-except Exception:
-    sys.exit(1)
-print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" "$2" 2>/dev/null
-}
+# jget (lib/common.sh): a value from JSON text by a Python expression on `r`.
 bcache_json() { "$MIPCTL" --socket "$HA_SOCK" bcache --json 2>/dev/null; }
 # The binding cache without what moves on its own (the remaining lifetime).
 bcache_fixed() { jget "$(bcache_json)" "[{k: v for k, v in b.items() if k != 'lifetime_left'} for b in r]"; }

@@ -205,17 +205,8 @@ e2e_arm
 trap 'exit 141' PIPE
 
 # ---- talking to the agents -------------------------------------------------------
-# ctl (lib/common.sh): the agent's answer's "result", as JSON on one line.
-# jget JSON EXPR: a value out of JSON, EXPR a Python expression on `r`;
-# strings bare, anything else as JSON; nothing (and exit 1) when it fails.
-jget() {
-	"$PY" -c 'import json, sys
-try:
-    r = json.loads(sys.argv[1]); v = eval(sys.argv[2])
-except Exception:
-    sys.exit(1)
-print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2" 2>/dev/null
-}
+# ctl, jget (lib/common.sh): the agent's answer's "result" as JSON on one
+# line; a value out of it.
 ha() { ctl "$HA_SOCK" "$1"; }
 mn() { ctl "$MN_SOCK" "$1"; }
 # dp NS INSTANCE ARGS...: xmip-dp on one agent's pinned datapath.

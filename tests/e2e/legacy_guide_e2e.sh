@@ -71,14 +71,6 @@ cleanup() {
 }
 e2e_arm
 
-jget() {
-	"$PY" -c 'import json, sys
-try:
-    r = json.loads(sys.argv[1]); v = eval(sys.argv[2])
-except Exception:
-    sys.exit(1)
-print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2" 2>/dev/null
-}
 ha() { ctl "$HA_SOCK" "$1"; }
 mn() { ctl "$MN_SOCK" "$1"; }
 mn_is() { # mn_is LOCATION [BUL-STATE [COA]]

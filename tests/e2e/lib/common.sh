@@ -428,6 +428,18 @@ start_xmipd() {
 # (lib/xmip_control.py: the result as JSON, or one value with --get).
 ctl() { "$PY" "$LIB/xmip_control.py" "$@"; }
 
+# jget JSON EXPR: a value out of JSON text, EXPR a Python expression on `r`;
+# strings bare, anything else as JSON (keys sorted, so two answers compare);
+# nothing, and exit 1, when it fails.
+jget() {
+	"$PY" -c 'import json, sys
+try:
+    r = json.loads(sys.argv[1]); v = eval(sys.argv[2])
+except Exception:
+    sys.exit(1)
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))' "$1" "$2" 2>/dev/null
+}
+
 # wait_agent SOCKET PID: until the agent's control socket answers (5 s), so
 # no check talks to an agent still starting. False when it exits first
 # (AGENT_EXIT is then its exit status) or does not answer (AGENT_EXIT empty).
