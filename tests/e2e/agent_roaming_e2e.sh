@@ -205,10 +205,8 @@ e2e_arm
 trap 'exit 141' PIPE
 
 # ---- talking to the agents -------------------------------------------------------
-# ctl, jget (lib/common.sh): the agent's answer's "result" as JSON on one
-# line; a value out of it.
-ha() { ctl "$HA_SOCK" "$1"; }
-mn() { ctl "$MN_SOCK" "$1"; }
+# ctl, jget (lib/common.sh), ha, mn, mn_is (lib/roaming_topology.sh): the
+# agents' answers as JSON on one line, a value out of one, where the MN is.
 # dp NS INSTANCE ARGS...: xmip-dp on one agent's pinned datapath.
 dp() {
 	local ns=$1 inst=$2
@@ -236,13 +234,6 @@ ha_proxy() { ip -n "$NS_HA" -6 neigh show proxy 2>/dev/null; }
 # dp_bindings NS INSTANCE: the datapath's binding list, header left out.
 dp_bindings() { dp "$1" "$2" binding list 2>/dev/null | tail -n +2; }
 
-mn_is() { # mn_is LOCATION [BUL-STATE [COA]]
-	local st bul
-	st=$(mn status) && [[ $(jget "$st" "r['location']") == "$1" ]] || return 1
-	[[ -z ${2:-} ]] && return 0
-	bul=$(mn bul) && [[ $(jget "$bul" "r[0]['state']") == "$2" ]] || return 1
-	[[ -z ${3:-} || $(jget "$bul" "r[0]['care_of_address']") == "$3" ]]
-}
 bcache_empty() { [[ $(ha bcache) == "[]" ]]; }
 
 # ping_loss NS ARGS...: "received/sent" of a ping run.

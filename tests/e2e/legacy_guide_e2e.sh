@@ -71,15 +71,6 @@ cleanup() {
 }
 e2e_arm
 
-ha() { ctl "$HA_SOCK" "$1"; }
-mn() { ctl "$MN_SOCK" "$1"; }
-mn_is() { # mn_is LOCATION [BUL-STATE [COA]]
-	local st bul
-	st=$(mn status) && [[ $(jget "$st" "r['location']") == "$1" ]] || return 1
-	[[ -z ${2:-} ]] && return 0
-	bul=$(mn bul) && [[ $(jget "$bul" "r[0]['state']") == "$2" ]] || return 1
-	[[ -z ${3:-} || $(jget "$bul" "r[0]['care_of_address']") == "$3" ]]
-}
 
 echo "xmip: the guide's network-mip6.conf files end to end (testbed $RT_PREFIX, xmipd $XMIPD)"
 set -e

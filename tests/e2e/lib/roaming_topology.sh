@@ -318,3 +318,16 @@ rt_teardown_dir() {
 	# shellcheck disable=SC1091
 	(source "$1/testbed.env" && rt_init "$RT_PREFIX" "$RT_WORK" && rt_down)
 }
+
+# ---- asking the testbed's two agents (after rt_init: HA_SOCK, MN_SOCK) -------------
+ha() { ctl "$HA_SOCK" "$1"; }
+mn() { ctl "$MN_SOCK" "$1"; }
+# mn_is LOCATION [BUL-STATE [COA]]: the mobile node says it is at LOCATION
+# (its status), with its home entry in BUL-STATE for care-of address COA.
+mn_is() { # mn_is LOCATION [BUL-STATE [COA]]
+	local st bul
+	st=$(mn status) && [[ $(jget "$st" "r['location']") == "$1" ]] || return 1
+	[[ -z ${2:-} ]] && return 0
+	bul=$(mn bul) && [[ $(jget "$bul" "r[0]['state']") == "$2" ]] || return 1
+	[[ -z ${3:-} || $(jget "$bul" "r[0]['care_of_address']") == "$3" ]]
+}
