@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The datapath's checksum code fails closed (issue 12): with
-// bpf_xdp_load_bytes failing on any one of its calls (csum_fault.bpf.c),
+// bpf_xdp_load_bytes failing on any one of its calls (probes/csum_fault.bpf.c),
 // xdp_sum_bytes reports the failure instead of a partial sum, and no Packet
 // Too Big leaves with a wrong checksum.
 #include <gtest/gtest.h>
