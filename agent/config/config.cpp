@@ -41,13 +41,13 @@ std::vector<std::string> LoadResult::error_strings() const {
     return r;
 }
 
-HomeAddressCheck HomeAgent::check_home_address(const Ip6Address& hoa) const {
-    if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Ip6Prefix& p) { return p.contains(hoa); }))
+HomeAddressCheck HomeAgent::check_home_address(const in6_addr& hoa) const {
+    if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Prefix& p) { return p.contains(hoa); }))
         return HomeAddressCheck::NotHomeSubnet;
-    auto longest = [&](const std::vector<Ip6Prefix>& list) {
+    auto longest = [&](const std::vector<Prefix>& list) {
         int best = -1;
         for (const auto& p : list)
-            if (p.contains(hoa)) best = std::max(best, int{p.length});
+            if (p.contains(hoa)) best = std::max(best, static_cast<int>(p.len));
         return best;
     };
     int allow = longest(access.allow), deny = longest(access.deny);
@@ -68,9 +68,9 @@ std::string list(const std::vector<std::string>& v) {
     return r + "]";
 }
 
-std::string list(const std::vector<Ip6Prefix>& v) {
+std::string list(const std::vector<Prefix>& v) {
     std::vector<std::string> s;
-    for (const auto& p : v) s.push_back(p.to_string());
+    for (const auto& p : v) s.push_back(p.str());
     return list(s);
 }
 
@@ -146,7 +146,7 @@ std::string to_toml(const Config& c) {
     }
     if (const auto& mn = c.mobile_node) {
         o += "\n[mobile_node]\n";
-        kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.length)));
+        kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.len)));
         kv("home_agent", quote(mn->home_agent.to_string()));
         kv("interface", quote(mn->interface));
         kv("lifetime", std::to_string(mn->lifetime));

@@ -100,8 +100,8 @@ struct RouterAdvertisements {
 // matching prefix of allow and deny decides (deny on a tie); an address that
 // matches none is accepted when allow is empty, refused otherwise.
 struct Access {
-    std::vector<Ip6Prefix> allow;
-    std::vector<Ip6Prefix> deny;
+    std::vector<Prefix> allow;
+    std::vector<Prefix> deny;
     bool operator==(const Access&) const = default;
 };
 
@@ -144,7 +144,7 @@ struct SecurityAssociation {
 struct HomeAgent {
     Ip6Address address;                // the HA address mobile nodes register with
     std::string home_link;             // interface on the home link (RAs, proxy ND)
-    std::vector<Ip6Prefix> prefixes;   // home prefixes (networks: no host bits); one holds address
+    std::vector<Prefix> prefixes;      // home prefixes (networks: no host bits); one holds address
     uint32_t max_binding_lifetime = kMaxBindingLifetime;  // s granted at most
     uint32_t max_bindings = kDefaultMaxBindings;          // binding cache limit (default datapath.max_bindings)
     int16_t preference = 0;            // Home Agent Information option
@@ -153,7 +153,7 @@ struct HomeAgent {
     RouterAdvertisements router_advertisements;
     // Authentication is required on every home prefix but these (where a
     // home address without a security association may register without).
-    std::vector<Ip6Prefix> auth_optional_prefixes;
+    std::vector<Prefix> auth_optional_prefixes;
     uint32_t replay_window = kDefaultReplayWindow;  // s either side of our clock
     // Binding Updates per second (docs/security.md): from one source, and
     // from all sources that are not the care-of address of their binding.
@@ -161,13 +161,13 @@ struct HomeAgent {
     uint32_t rate_unregistered_total = kDefaultUnregisteredUpdateRate;
     std::vector<SecurityAssociation> security_associations;  // one per home address
 
-    HomeAddressCheck check_home_address(const Ip6Address& hoa) const;
+    HomeAddressCheck check_home_address(const in6_addr& hoa) const;
     bool operator==(const HomeAgent&) const = default;
 };
 
 struct MobileNode {
     Ip6Address home_address;
-    Ip6Prefix home_prefix;   // derived: home_address's network at the configured length
+    Prefix home_prefix;  // derived: home_address's network at the configured length
     Ip6Address home_agent;
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s

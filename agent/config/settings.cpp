@@ -508,9 +508,9 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
                 // "address" or "address/prefix-length".
                 auto slash = l.value.find('/');
                 std::string addr = l.value.substr(0, slash);
-                std::optional<Ip6Prefix> prefix;
+                std::optional<Prefix> prefix;
                 if (slash != std::string::npos) {
-                    prefix = Ip6Prefix::parse(l.value);
+                    prefix = Prefix::parse(l.value);
                     if (!prefix) {
                         errors.push_back({name_, l.line, l.key,
                                           quote(l.value) + " is not an IPv6 address with an optional /prefix-length"});
@@ -521,7 +521,7 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
                     put("mobile_node.home_agent", addr);
                 } else if (role == "ha") {
                     put("home_agent.address", addr);
-                    if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().to_string(), l.line}});
+                    if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().str(), l.line}});
                 }
             } else if (l.key == "HOMEDEV") {
                 warn("ignored: " + quote(l.value) +

@@ -211,27 +211,28 @@ struct Validator {
     }
 
     // A list of prefixes written as networks; home: lengths 1..127.
-    std::optional<std::vector<Ip6Prefix>> prefixes(std::string_view key, bool home) {
+    std::optional<std::vector<Prefix>> prefixes(std::string_view key, bool home) {
         auto e = get(key);
         auto l = list(key);
         if (!e || !l) return std::nullopt;
-        std::vector<Ip6Prefix> out;
+        std::vector<Prefix> out;
         bool ok = true;
         for (size_t i = 0; i < l->size(); i++) {
             const Item& it = (*l)[i];
-            auto p = Ip6Prefix::parse(it.text);
+            auto p = Prefix::parse(it.text);
             if (!p) {
                 error_item(*e, i, it, quote(it.text) + " is not an IPv6 prefix (address/length)");
                 ok = false;
-            } else if (home && (p->length == 0 || p->length == 128)) {
-                error_item(*e, i, it, p->to_string() + " cannot be a home prefix (its length must be 1 to 127)");
+            } else if (home && (p->len == 0 || p->len == 128)) {
+                error_item(*e, i, it, p->str() + " cannot be a home prefix (its length must be 1 to 127)");
                 ok = false;
             } else if (p->has_host_bits()) {
-                error_item(*e, i, it, p->to_string() + " has bits set after the first " + std::to_string(p->length) +
-                                          "; write " + p->network().to_string());
+                error_item(*e, i, it,
+                           p->str() + " has bits set after the first " + std::to_string(p->len) + "; write " +
+                               p->network().str());
                 ok = false;
             } else if (std::find(out.begin(), out.end(), *p) != out.end()) {
-                error_item(*e, i, it, p->to_string() + " is listed twice");
+                error_item(*e, i, it, p->str() + " is listed twice");
                 ok = false;
             } else {
                 out.push_back(*p);
@@ -383,7 +384,8 @@ struct Validator {
             error(*get("home_agent.prefixes"), "at least one home prefix is needed");
         } else if (pfx) {
             ha.prefixes = *pfx;
-            if (addr && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.contains(*addr); }))
+            if (addr &&
+                std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.contains(addr->to_in6()); }))
                 error(*get("home_agent.prefixes"),
                       "none of the home prefixes contains home_agent.address " + addr->to_string());
         }
@@ -410,9 +412,9 @@ struct Validator {
             if (!l) continue;
             const Entry& e = *get(key);
             for (size_t i = 0; i < l->size(); i++) {
-                if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.overlaps((*l)[i]); }))
+                if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.overlaps((*l)[i]); }))
                     error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
-                               (*l)[i].to_string() + " overlaps none of the home prefixes, so it can never match");
+                               (*l)[i].str() + " overlaps none of the home prefixes, so it can never match");
             }
             *out = *l;
         }
@@ -477,7 +479,7 @@ struct Validator {
             return;
         }
         MobileNode mn;
-        std::optional<Ip6Prefix> hoa;
+        std::optional<Prefix> hoa;
         if (auto e = get("mobile_node.home_address")) {
             auto s = str("mobile_node.home_address");
             if (s && s->find('/') == std::string::npos) {
@@ -485,21 +487,22 @@ struct Validator {
                     error(*e, quote(*s) + " needs the home prefix length, e.g. " + *s + "/64");
                 else
                     error(*e, quote(*s) + " is not an IPv6 address with a prefix length");
-            } else if (s && !(hoa = Ip6Prefix::parse(*s))) {
+            } else if (s && !(hoa = Prefix::parse(*s))) {
                 error(*e, quote(*s) + " is not an IPv6 address with a prefix length");
-            } else if (s && (hoa->length == 0 || hoa->length == 128)) {
+            } else if (s && (hoa->len == 0 || hoa->len == 128)) {
                 error(*e, quote(*s) + ": the home prefix length must be 1 to 127");
                 hoa.reset();
             } else if (s) {
-                if (auto why = unusable_address(hoa->address)) {
-                    error(*e, hoa->address.to_string() + " is " + why + "; a home address must be a global unicast address");
+                auto address = Ip6Address::from_in6(hoa->addr);
+                if (auto why = unusable_address(address)) {
+                    error(*e, address.to_string() + " is " + why + "; a home address must be a global unicast address");
                     hoa.reset();
                 } else if (!hoa->has_host_bits()) {
-                    error(*e, hoa->to_string() + " is the Subnet-Router anycast address of its prefix, not a home address");
+                    error(*e, hoa->str() + " is the Subnet-Router anycast address of its prefix, not a home address");
                     hoa.reset();
                 } else {
-                    site_local_warning(*e, hoa->address);
-                    mn.home_address = hoa->address;
+                    site_local_warning(*e, address);
+                    mn.home_address = address;
                     mn.home_prefix = hoa->network();
                 }
             }
@@ -510,10 +513,10 @@ struct Validator {
         if (!get("mobile_node.home_agent")) missing("mobile_node.home_agent");
         if (auto ha = unicast("mobile_node.home_agent", "the home agent address")) {
             const Entry& e = *get("mobile_node.home_agent");
-            if (hoa && *ha == hoa->address)
+            if (hoa && core::same_addr(ha->to_in6(), hoa->addr))
                 error(e, ha->to_string() + " is also mobile_node.home_address");
-            else if (hoa && !hoa->contains(*ha))
-                warn(e, ha->to_string() + " is not on the home prefix " + hoa->network().to_string() +
+            else if (hoa && !hoa->contains(ha->to_in6()))
+                warn(e, ha->to_string() + " is not on the home prefix " + hoa->network().str() +
                             "; a home agent is a router on the home link (RFC 6275 10.1)");
             mn.home_agent = *ha;
         }
@@ -581,13 +584,13 @@ struct Validator {
         return sa;
     }
 
-    void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Ip6Prefix>>& pfx) {
+    void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Prefix>>& pfx) {
         if (auto l = prefixes("home_agent.authentication.optional_prefixes", true)) {
             const Entry& e = *get("home_agent.authentication.optional_prefixes");
             for (size_t i = 0; i < l->size(); i++)
                 if (pfx && std::find(pfx->begin(), pfx->end(), (*l)[i]) == pfx->end())
                     error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
-                               (*l)[i].to_string() + " is not one of home_agent.prefixes");
+                               (*l)[i].str() + " is not one of home_agent.prefixes");
             ha.auth_optional_prefixes = *l;
         }
         set_int("home_agent.authentication.replay_window", ha.replay_window, 1, kMaxReplayWindow);
@@ -605,7 +608,8 @@ struct Validator {
             auto sa = association(t);
             if (!hoa || !sa) continue;
             const Entry& e = *get(hoa_key);
-            if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.contains(*hoa); })) {
+            if (pfx &&
+                std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.contains(hoa->to_in6()); })) {
                 error(e, hoa->to_string() + " is on none of the home prefixes");
                 continue;
             }
@@ -623,21 +627,21 @@ struct Validator {
     // What signalling is left unprotected, said before the daemon starts
     // (docs/security.md): a home prefix open to unauthenticated Binding
     // Updates, or one for which every Binding Update will be refused.
-    void security_coverage(const HomeAgent& ha, const std::vector<Ip6Prefix>& pfx) {
+    void security_coverage(const HomeAgent& ha, const std::vector<Prefix>& pfx) {
         const Entry* where = get("home_agent.authentication.optional_prefixes");
         if (!where) where = get("home_agent.prefixes");
         for (const auto& p : pfx) {
             bool optional = std::find(ha.auth_optional_prefixes.begin(), ha.auth_optional_prefixes.end(), p) !=
                             ha.auth_optional_prefixes.end();
             auto n = std::count_if(ha.security_associations.begin(), ha.security_associations.end(),
-                                   [&](const SecurityAssociation& sa) { return p.contains(sa.home_address); });
+                                   [&](const SecurityAssociation& sa) { return p.contains(sa.home_address.to_in6()); });
             if (optional)
-                warn(*where, "UNAUTHENTICATED: Binding Updates for home addresses on " + p.to_string() +
+                warn(*where, "UNAUTHENTICATED: Binding Updates for home addresses on " + p.str() +
                                  (n ? " without a security association" : "") +
                                  " are accepted without RFC 4285 authentication; anyone who can reach the home agent "
                                  "can redirect their traffic (docs/security.md)");
             else if (n == 0)
-                warn(*where, "no security association for a home address on " + p.to_string() +
+                warn(*where, "no security association for a home address on " + p.str() +
                                  ": every Binding Update for it will be refused (status 146); add "
                                  "[[home_agent.security_associations]] (home_agent.security_associations[0].spi=..., "
                                  "home_address=..., key_file=...), or list the prefix in "

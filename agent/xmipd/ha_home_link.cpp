@@ -70,18 +70,18 @@ void HomeLink::send_router_advertisement() {
     ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
     for (const auto& pfx : cfg_.prefixes) {
         nd::PrefixInformation pi;
-        pi.prefix_length = pfx.length;
+        pi.prefix_length = static_cast<uint8_t>(pfx.len);
         pi.on_link = true;
         pi.autonomous = true;
         pi.valid_lifetime = c.prefix_valid_lifetime;
         pi.preferred_lifetime = c.prefix_preferred_lifetime;
         // R flag: the prefix field holds our full address on the prefix that
         // has it (RFC 6275 7.2), so mobile nodes learn the HA address.
-        if (pfx.contains(cfg_.address)) {
+        if (pfx.contains(ha_addr_)) {
             pi.router_address = true;
             pi.prefix = ha_addr_;
         } else {
-            pi.prefix = pfx.network().address.to_in6();
+            pi.prefix = pfx.network().addr;
         }
         ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
     }

@@ -61,14 +61,12 @@ HaService::~HaService() { ctx_.loop.timers().cancel(expiry_timer_); }
 ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
     ha::Policy p;
     p.ha_addresses = {h.address.to_in6()};
-    for (const auto& pfx : h.prefixes) p.home_prefixes.push_back({core::Prefix{pfx.network().address.to_in6(), pfx.length}, std::nullopt});
+    for (const auto& pfx : h.prefixes) p.home_prefixes.push_back({pfx, std::nullopt});
     // We advertise the home prefixes ourselves and keep re-advertising them:
     // their remaining valid lifetime never drops below the advertised one.
     p.max_lifetime_s = std::min(h.max_binding_lifetime, h.router_advertisements.prefix_valid_lifetime);
     p.max_entries = h.max_bindings;
-    p.allowed = [h](const in6_addr& hoa) {
-        return h.check_home_address(config::Ip6Address::from_in6(hoa)) != config::HomeAddressCheck::Prohibited;
-    };
+    p.allowed = [h](const in6_addr& hoa) { return h.check_home_address(hoa) != config::HomeAddressCheck::Prohibited; };
     p.dad = true;
     return p;
 }

@@ -23,7 +23,7 @@ MnLink::MnLink(Kernel& kernel, Tunnels& tunnels, const config::MobileNode& cfg)
     : kernel_(kernel),
       tunnels_(tunnels),
       hoa_(cfg.home_address.to_in6()),
-      home_prefix_{cfg.home_prefix.network().address.to_in6(), cfg.home_prefix.length},
+      home_prefix_{cfg.home_prefix},
       ifname_(cfg.interface) {
     ifindex_ = kernel_.ifindex(cfg.interface);
     auto link = kernel_.link(ifindex_);

@@ -20,7 +20,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
       cfg_(*cfg.mobile_node),
       hoa_(cfg_.home_address.to_in6()),
       ha_(cfg_.home_agent.to_in6()),
-      home_prefix_{cfg_.home_prefix.network().address.to_in6(), cfg_.home_prefix.length},
+      home_prefix_{cfg_.home_prefix},
       link_(ctx.kernel, ctx.tunnels, cfg_),
       bul_(hoa_, ha_, cfg_.lifetime) {
     if (cfg_.authentication) sa_ = to_auth(*cfg_.authentication);

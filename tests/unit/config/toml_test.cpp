@@ -296,21 +296,21 @@ TEST(HomeAgentAccess, MostSpecificPrefixDecides) {
     auto r = load_text(kFullHa);
     ASSERT_LOADS(r);
     HomeAgent ha = *r.config->home_agent;
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::4")), HomeAddressCheck::Accepted);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::bad")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::4").to_in6()), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::bad").to_in6()), HomeAddressCheck::Prohibited);
     // On a home prefix, but allow is not empty and does not list it.
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4")), HomeAddressCheck::Prohibited);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:3::4")), HomeAddressCheck::NotHomeSubnet);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4").to_in6()), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:3::4").to_in6()), HomeAddressCheck::NotHomeSubnet);
 
     ha.access = {};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4")), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4").to_in6()), HomeAddressCheck::Accepted);
     // A host allowed out of a denied range; a tie denies.
     ha.access.deny = {pfx("2001:db8:1::/64")};
     ha.access.allow = {pfx("2001:db8:1::7/128")};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7")), HomeAddressCheck::Accepted);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::8")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7").to_in6()), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::8").to_in6()), HomeAddressCheck::Prohibited);
     ha.access.allow = {pfx("2001:db8:1::/64")};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7").to_in6()), HomeAddressCheck::Prohibited);
 }
 
 TEST(Schema, EveryKeyHasATableParent) {

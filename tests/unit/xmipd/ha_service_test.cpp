@@ -42,14 +42,13 @@ config::Config ha_config(uint32_t max_bindings = 8) {
     config::HomeAgent h;
     h.address = *config::Ip6Address::parse("2001:db8:1::1");
     h.home_link = "eth0";
-    h.prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64")};
+    h.prefixes = {*config::Prefix::parse("2001:db8:1::/64")};
     h.max_bindings = max_bindings;
     h.router_advertisements.enabled = false;  // no RA timer in the way
     // 2001:db8:1::10 registers without authentication; ::77 must authenticate.
     // (2001:db8:2::/64, not a home prefix, too: the 132 test is about the
     // home prefix check, not authentication.)
-    h.auth_optional_prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64"),
-                                *config::Ip6Prefix::parse("2001:db8:2::/64")};
+    h.auth_optional_prefixes = {*config::Prefix::parse("2001:db8:1::/64"), *config::Prefix::parse("2001:db8:2::/64")};
     config::SecurityAssociation sa;
     sa.home_address = *config::Ip6Address::parse("2001:db8:1::77");
     sa.spi = the_sa().spi;
@@ -198,7 +197,7 @@ TEST_F(HaServiceTest, NotAHomeRegistrationIs129) {
 
 TEST_F(HaServiceTest, DeniedHomeAddressIs129) {
     auto c = ha_config();
-    c.home_agent->access.deny = {*config::Ip6Prefix::parse("2001:db8:1::10/128")};
+    c.home_agent->access.deny = {*config::Prefix::parse("2001:db8:1::10/128")};
     start(c);
     deliver_mh(*ha, from(kCoa, kHoa), bu(1));
     EXPECT_EQ(last_status(), st::prohibited);

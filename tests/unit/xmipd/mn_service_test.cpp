@@ -25,7 +25,7 @@ config::Config mn_config() {
     c.instance = "test";
     config::MobileNode m;
     m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Ip6Prefix::parse("2001:db8:1::/64");
+    m.home_prefix = *config::Prefix::parse("2001:db8:1::/64");
     m.home_agent = *config::Ip6Address::parse("2001:db8:1::1");
     m.interface = "eth0";
     m.lifetime = 600;
