@@ -72,12 +72,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'RC=1; exit' INT TERM
 # The whole run is bounded: a hang is a failure, and still cleans up.
-( sleep 90; echo "nexthop_e2e: time limit (90 s) reached" >&2; kill -TERM $$ ) 2>/dev/null &
+# (The watchdog kills its own sleep when stopped: nothing of this test may
+# outlive it, holding the lock's descriptor.)
+( sleep 90 & s=$!; trap 'kill $s; exit 0' TERM; wait $s; echo "nexthop_e2e: time limit (90 s) reached" >&2; kill -TERM $$ ) 2>/dev/null &
 PIDS+=($!)
 
 pass() { echo "PASS $1: $2"; }
 fail() { echo "FAIL $1: $2"; RC=1; }
 on() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# bg_on NS CMD...: in the background, recorded for the cleanup. Not through
+# `on`: a function in the background is a subshell, and killing it would
+# leave the command running.
+bg_on() { ip netns exec "$@" & PIDS+=($!); }
 
 # ---- the testbed -----------------------------------------------------------------
 for n in $NS_CN $NS_HA $NS_R; do ip netns add $n; on $n ip link set lo up; done
@@ -97,9 +103,10 @@ on $NS_HA ip link set ha3 up
 on $NS_HA ip link set ha3p up
 on $NS_R ip link set r1 address $MAC_GW1
 on $NS_R ip link set r2 address $MAC_GW2
-# Redirected XDP frames reach a veth peer only with its NAPI on (GRO).
+# XDP frames (redirected or XDP_TX) reach a veth peer only with its NAPI on (GRO).
 on $NS_R ethtool -K r1 gro on >/dev/null
 on $NS_R ethtool -K r2 gro on >/dev/null
+on $NS_CN ethtool -K cn0 gro on >/dev/null # the HA's Packet Too Big leaves by XDP_TX
 on $NS_CN ip -6 addr add $CN/64 dev cn0 nodad
 on $NS_CN ip -6 route add default via $HA_CN_SIDE
 on $NS_HA ip -6 addr add $HA_CN_SIDE/64 dev ha0 nodad
@@ -134,8 +141,7 @@ prefixes = ["2001:db8:2700::/64"]
 [home_agent.router_advertisements]
 enabled = false
 CONF
-on $NS_HA "$XMIPD" -c "$WORK/ha.toml" >"$WORK/xmipd.log" 2>&1 &
-PIDS+=($!)
+bg_on $NS_HA "$XMIPD" -c "$WORK/ha.toml" >"$WORK/xmipd.log" 2>&1
 MIPCTL=$(dirname "$XMIPD")/../../cli/mipctl
 [[ -x $MIPCTL ]] || MIPCTL=$REPO/build/cli/mipctl
 for ((i = 0; i < 50; i++)); do
@@ -147,8 +153,7 @@ on $NS_HA "$MIPCTL" --socket "$WORK/ha.sock" binding add $HOA $COA --lifetime 60
 # Captures on both gateways' side, and the correspondent's: one line per
 # frame, capture time first (the same clock as `date` here).
 cap() { # NS IF FILE FILTER
-	on "$1" tcpdump -l -n -e -tt -i "$2" "$4" >"$3" 2>"$3.err" &
-	PIDS+=($!)
+	bg_on "$1" tcpdump -l -n -e -tt -i "$2" "$4" >"$3" 2>"$3.err"
 }
 cap $NS_R r1 "$WORK/r1.txt" "ip6 and ip6[6] = 41"
 cap $NS_R r2 "$WORK/r2.txt" "ip6 and ip6[6] = 41"
@@ -156,8 +161,7 @@ cap $NS_CN cn0 "$WORK/cn.txt" "icmp6 and ip6[40] = 2"
 for f in r1 r2 cn; do
 	for ((i = 0; i < 50; i++)); do grep -q "listening on" "$WORK/$f.txt.err" && break; sleep 0.1; done
 done
-on $NS_CN ping -6 -q -i $PING_INTERVAL -s 16 $HOA >/dev/null 2>&1 &
-PIDS+=($!)
+bg_on $NS_CN ping -6 -q -i $PING_INTERVAL -s 16 $HOA >/dev/null 2>&1
 
 now() { date +%s.%N; }
 # first FILE T0 [PATTERN]: capture time of the first line after T0 (matching
@@ -224,6 +228,7 @@ check N5 "$T0" "$WORK/cn.txt" "mtu 1360" "a Packet Too Big with MTU 1360 at the 
 
 # N6 ------------------------------------------------------------------------------
 on $NS_HA ip link set ha1 up
+on $NS_HA ip -6 addr replace 2001:db8:3::1/64 dev ha1 nodad # removed with the link's going down
 on $NS_HA ip -6 route replace 2001:db8:c0::/64 via $GW2 dev ha2 metric 100
 on $NS_HA ip -6 neigh replace $GW1 lladdr $MAC_GW1 dev ha1 nud permanent
 on $NS_HA ip -6 route replace table 100 2001:db8:c0::/64 via $GW1 dev ha1
