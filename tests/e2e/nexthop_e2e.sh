@@ -15,8 +15,8 @@
 #   N3. the route changes to gateway 2: frames leave by ha2
 #   N4. the route back to gateway 1, then ha1 goes down: by the metric-200
 #       route through ha2
-#   N5. ha2's MTU drops to 1400: a 1400-byte packet gets a Packet Too Big
-#       with MTU 1360 (the new MTU less the tunnel's 40 bytes)
+#   N5. ha2's MTU drops to 1400: each 1400-byte packet sent after it gets a
+#       Packet Too Big (counted by the datapath; the bytes are the fixture's)
 #   N6. a policy rule sends the care-of prefix to table 100 (gateway 1):
 #       the cache goes off and the rule is honoured
 #
@@ -157,8 +157,7 @@ cap() { # NS IF FILE FILTER
 }
 cap $NS_R r1 "$WORK/r1.txt" "ip6 and ip6[6] = 41"
 cap $NS_R r2 "$WORK/r2.txt" "ip6 and ip6[6] = 41"
-cap $NS_CN cn0 "$WORK/cn.txt" "icmp6 and ip6[40] = 2"
-for f in r1 r2 cn; do
+for f in r1 r2; do
 	for ((i = 0; i < 50; i++)); do grep -q "listening on" "$WORK/$f.txt.err" && break; sleep 0.1; done
 done
 bg_on $NS_CN ping -6 -q -i $PING_INTERVAL -s 16 $HOA >/dev/null 2>&1
@@ -221,10 +220,31 @@ on $NS_HA ip link set ha1 down
 check N4 "$T0" "$WORK/r2.txt" "> $MAC_GW2" "after ha1 went down, frames by the metric-200 route through ha2"
 
 # N5 ------------------------------------------------------------------------------
-T0=$(now)
-on $NS_HA ip link set ha2 mtu 1400
-on $NS_CN ping -6 -q -c 40 -i 0.005 -s 1352 -M do $HOA >/dev/null 2>&1 || true
-check N5 "$T0" "$WORK/cn.txt" "mtu 1360" "a Packet Too Big with MTU 1360 at the correspondent"
+# The Packet Too Big leaves ha0 by XDP_TX; a capture at the correspondent
+# does not show XDP_TX frames on this veth pair (redirected frames it does),
+# so the check counts the home agent's answers instead: every one of the
+# 1400-byte packets sent after the change must have been answered with a
+# Packet Too Big (the datapath's tx/too_big counter; the fixture
+# ha_nexthop_mtu_ptb checks the bytes), the first of them sent a few ms
+# after the change. With the cache still at MTU 1500 they would have been
+# tunnelled instead (redirect/encap).
+too_big() { on $NS_HA "$XMIP_DP" --pin-root "$BPFFS" -i ha stats 2>/dev/null | awk '$1 == "tx" && $2 == "too_big" { n += $3 } END { print n + 0 }'; }
+XMIP_DP=$(dirname "$XMIPD")/../tools/xmip-dp
+if [[ ! -x $XMIP_DP ]]; then
+	fail N5 "no xmip-dp next to xmipd ($XMIP_DP) to read the counters"
+else
+	before=$(too_big)
+	T0=$(now)
+	on $NS_HA ip link set ha2 mtu 1400
+	T1=$(now)
+	on $NS_CN ping -6 -c 40 -i 0.005 -s 1352 -M do $HOA >/dev/null 2>&1 || true
+	n=$(($(too_big) - before))
+	if ((n == 40)); then
+		pass N5 "40 of 40 packets of 1400 bytes answered with a Packet Too Big, the first sent $(ms "$T0" "$T1") ms after the MTU change or later"
+	else
+		fail N5 "$n of 40 packets of 1400 bytes answered with a Packet Too Big"
+	fi
+fi
 
 # N6 ------------------------------------------------------------------------------
 on $NS_HA ip link set ha1 up
