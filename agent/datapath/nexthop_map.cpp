@@ -44,8 +44,7 @@ xmip_nh_state NexthopMap::state() const {
 
 void NexthopMap::set_state(const xmip_nh_state& s) {
     __u32 k = 0;
-    if (bpf_map_update_elem(fds_.state, &k, &s, BPF_ANY))
-        throw DatapathError("write the next-hop state", errno);
+    if (bpf_map_update_elem(fds_.state, &k, &s, BPF_ANY)) throw DatapathError("write the next-hop state", errno);
 }
 
 std::array<uint64_t, XMIP_NH_STAT_MAX> NexthopMap::stats() const {

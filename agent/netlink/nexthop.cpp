@@ -2,10 +2,10 @@
 // The next hop as the kernel sees it (Netlink::resolve_nexthop), whether
 // policy rules are present, and the events that change either.
 #include <libmnl/libmnl.h>
-#include <net/if.h>  // before the linux headers: glibc and UAPI define IFF_* both
 #include <linux/fib_rules.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>  // before the linux headers: glibc and UAPI define IFF_* both
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -67,8 +67,7 @@ void parse_route(const nlmsghdr* m, RouteReply* r) {
                     mnl_attr_parse_nested(
                         a,
                         [](const nlattr* m2, void* d2) -> int {
-                            if (mnl_attr_get_type(m2) == RTAX_MTU &&
-                                mnl_attr_get_payload_len(m2) == sizeof(uint32_t))
+                            if (mnl_attr_get_type(m2) == RTAX_MTU && mnl_attr_get_payload_len(m2) == sizeof(uint32_t))
                                 static_cast<RouteReply*>(d2)->mtu = mnl_attr_get_u32(m2);
                             return MNL_CB_OK;
                         },
@@ -103,7 +102,8 @@ std::optional<Nexthop> Netlink::resolve_nexthop(const in6_addr& dst, std::string
         rt->rtm_flags = flags;
         mnl_attr_put(nlh, RTA_DST, sizeof dst, &dst);
         try {
-            request(nlh, "get route", false, [out](const void* m) { parse_route(static_cast<const nlmsghdr*>(m), out); });
+            request(nlh, "get route", false,
+                    [out](const void* m) { parse_route(static_cast<const nlmsghdr*>(m), out); });
         } catch (const NetlinkError&) {
             return say("no route");
         }
@@ -173,11 +173,11 @@ bool Netlink::has_policy_rules() {
             switch (mnl_attr_get_type(a)) {
                 case FRA_PRIORITY: prio = mnl_attr_get_u32(a); break;
                 case FRA_TABLE: table = mnl_attr_get_u32(a); break;
-                case FRA_PROTOCOL: break;  // who made it does not change what it does
+                case FRA_PROTOCOL: break;     // who made it does not change what it does
                 case FRA_SUPPRESS_PREFIXLEN:  // always sent; -1 is "not set"
                     if (mnl_attr_get_u32(a) != 0xffffffffu) attrs++;
                     break;
-                default: attrs++;          // any selector (iif, mark, src, ...)
+                default: attrs++;  // any selector (iif, mark, src, ...)
             }
         });
         const bool dflt = h->action == FR_ACT_TO_TBL && !h->dst_len && !h->src_len && !h->tos &&

@@ -21,7 +21,10 @@ std::array<uint8_t, 16> key_of(const in6_addr& a) {
 
 NexthopKeeper::NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink::Netlink& nl,
                              std::function<void()> on_new_link)
-    : loop_(loop), map_(map), nl_(nl), on_new_link_(std::move(on_new_link)),
+    : loop_(loop),
+      map_(map),
+      nl_(nl),
+      on_new_link_(std::move(on_new_link)),
       events_(std::make_unique<netlink::RouteEvents>()) {
     // Subscribed before the first resolution: a change from here on is seen.
     loop_.add_fd(events_->fd(), [this] { on_events(); });
@@ -62,7 +65,7 @@ void NexthopKeeper::invalidate() {
     }
     if (rules != off_)
         XLOG_INFO("next-hop cache %s", rules ? "off: IPv6 policy rules present, every packet takes the FIB lookup"
-                                            : "on: no IPv6 policy rules beyond the defaults");
+                                             : "on: no IPv6 policy rules beyond the defaults");
     off_ = rules;
     map_.set_state({gen_, off_ ? XMIP_NHF_OFF : 0u});
 }

@@ -35,8 +35,7 @@ class NexthopKeeper {
 public:
     static constexpr auto kRefreshEvery = std::chrono::seconds(1);
 
-    NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink::Netlink& nl,
-                  std::function<void()> on_new_link);
+    NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink::Netlink& nl, std::function<void()> on_new_link);
     ~NexthopKeeper();
     NexthopKeeper(const NexthopKeeper&) = delete;
     NexthopKeeper& operator=(const NexthopKeeper&) = delete;

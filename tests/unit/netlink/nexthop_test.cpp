@@ -30,11 +30,12 @@ constexpr Mac kGw2{0x02, 0, 0, 0, 0x0c, 0x12};
 // the care-of prefix 2001:db8:c0::/64 via ::11.
 int topology() {
     int ifx = test::veth_pair("nh0");
-    std::system("ip link set nh0 address 02:00:00:00:0c:01 && ip link set nh0 up && ip link set nh0p up && "
-                "ip -6 addr replace 2001:db8:c::1/64 dev nh0 nodad && "
-                "ip -6 neigh replace 2001:db8:c::11 lladdr 02:00:00:00:0c:11 dev nh0 nud permanent && "
-                "ip -6 neigh replace 2001:db8:c::12 lladdr 02:00:00:00:0c:12 dev nh0 nud permanent && "
-                "ip -6 route replace 2001:db8:c0::/64 via 2001:db8:c::11 dev nh0");
+    std::system(
+        "ip link set nh0 address 02:00:00:00:0c:01 && ip link set nh0 up && ip link set nh0p up && "
+        "ip -6 addr replace 2001:db8:c::1/64 dev nh0 nodad && "
+        "ip -6 neigh replace 2001:db8:c::11 lladdr 02:00:00:00:0c:11 dev nh0 nud permanent && "
+        "ip -6 neigh replace 2001:db8:c::12 lladdr 02:00:00:00:0c:12 dev nh0 nud permanent && "
+        "ip -6 route replace 2001:db8:c0::/64 via 2001:db8:c::11 dev nh0");
     return ifx;
 }
 
