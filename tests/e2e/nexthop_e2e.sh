@@ -15,8 +15,8 @@
 #   N3. the route changes to gateway 2: frames leave by ha2
 #   N4. the route back to gateway 1, then ha1 goes down: by the metric-200
 #       route through ha2
-#   N5. ha2's MTU drops to 1400: each 1400-byte packet sent after it gets a
-#       Packet Too Big (counted by the datapath; the bytes are the fixture's)
+#   N5. ha2's MTU drops to 1400: a 1400-byte packet gets a Packet Too Big
+#       with MTU 1360 (the new MTU less the tunnel's 40 bytes)
 #   N6. a policy rule sends the care-of prefix to table 100 (gateway 1):
 #       the cache goes off and the rule is honoured
 #
@@ -106,7 +106,11 @@ on $NS_R ip link set r2 address $MAC_GW2
 # XDP frames (redirected or XDP_TX) reach a veth peer only with its NAPI on (GRO).
 on $NS_R ethtool -K r1 gro on >/dev/null
 on $NS_R ethtool -K r2 gro on >/dev/null
-on $NS_CN ethtool -K cn0 gro on >/dev/null # the HA's Packet Too Big leaves by XDP_TX
+# XDP_TX frames (the HA's Packet Too Big) need an XDP program on the peer
+# (GRO is not enough on 6.18: docs/datapath.md, "veth peers").
+PEER_PASS=$(dirname "$XMIPD")/../../bpf/xmip_peer_pass.bpf.o
+[[ -f $PEER_PASS ]] || PEER_PASS=$REPO/build/bpf/xmip_peer_pass.bpf.o
+on $NS_CN ip link set dev cn0 xdpdrv obj "$PEER_PASS" sec xdp
 on $NS_CN ip -6 addr add $CN/64 dev cn0 nodad
 on $NS_CN ip -6 route add default via $HA_CN_SIDE
 on $NS_HA ip -6 addr add $HA_CN_SIDE/64 dev ha0 nodad
@@ -157,7 +161,8 @@ cap() { # NS IF FILE FILTER
 }
 cap $NS_R r1 "$WORK/r1.txt" "ip6 and ip6[6] = 41"
 cap $NS_R r2 "$WORK/r2.txt" "ip6 and ip6[6] = 41"
-for f in r1 r2; do
+cap $NS_CN cn0 "$WORK/cn.txt" "icmp6 and ip6[40] = 2"
+for f in r1 r2 cn; do
 	for ((i = 0; i < 50; i++)); do grep -q "listening on" "$WORK/$f.txt.err" && break; sleep 0.1; done
 done
 bg_on $NS_CN ping -6 -q -i $PING_INTERVAL -s 16 $HOA >/dev/null 2>&1
@@ -220,14 +225,9 @@ on $NS_HA ip link set ha1 down
 check N4 "$T0" "$WORK/r2.txt" "> $MAC_GW2" "after ha1 went down, frames by the metric-200 route through ha2"
 
 # N5 ------------------------------------------------------------------------------
-# The Packet Too Big leaves ha0 by XDP_TX; a capture at the correspondent
-# does not show XDP_TX frames on this veth pair (redirected frames it does),
-# so the check counts the home agent's answers instead: every one of the
-# 1400-byte packets sent after the change must have been answered with a
-# Packet Too Big (the datapath's tx/too_big counter; the fixture
-# ha_nexthop_mtu_ptb checks the bytes), the first of them sent a few ms
-# after the change. With the cache still at MTU 1500 they would have been
-# tunnelled instead (redirect/encap).
+# Counted (the datapath's tx/too_big; fixture ha_nexthop_mtu_ptb checks the
+# bytes) and captured at the correspondent within the bound. With the cache
+# still at MTU 1500 the packets would have been tunnelled instead.
 too_big() { on $NS_HA "$XMIP_DP" --pin-root "$BPFFS" -i ha stats 2>/dev/null | awk '$1 == "tx" && $2 == "too_big" { n += $3 } END { print n + 0 }'; }
 XMIP_DP=$(dirname "$XMIPD")/../tools/xmip-dp
 if [[ ! -x $XMIP_DP ]]; then
@@ -239,11 +239,14 @@ else
 	T1=$(now)
 	on $NS_CN ping -6 -c 40 -i 0.005 -s 1352 -M do $HOA >/dev/null 2>&1 || true
 	n=$(($(too_big) - before))
-	if ((n == 40)); then
-		pass N5 "40 of 40 packets of 1400 bytes answered with a Packet Too Big, the first sent $(ms "$T0" "$T1") ms after the MTU change or later"
+	# The correspondent learns the path MTU from the first answer and sends
+	# no more 1400-byte packets (-M do): one answer or more.
+	if ((n >= 1)); then
+		pass N5 "the home agent answered $n Packet Too Big (datapath counter), the first 1400-byte packet sent $(ms "$T0" "$T1") ms after the MTU change or later"
 	else
-		fail N5 "$n of 40 packets of 1400 bytes answered with a Packet Too Big"
+		fail N5 "no Packet Too Big counted by the home agent"
 	fi
+	check N5 "$T0" "$WORK/cn.txt" "mtu 1360" "a Packet Too Big with MTU 1360 captured at the correspondent"
 fi
 
 # N6 ------------------------------------------------------------------------------
