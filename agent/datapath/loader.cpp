@@ -55,6 +55,7 @@ MapFds skeleton_fds(::xmip_bpf* s) {
         for (auto* m : maps) bpf_map__set_pin_path(m, nullptr);
     int err = bpf_map__set_max_entries(s->maps.xmip_bindings, o.max_bindings);
     if (!err) err = bpf_map__set_max_entries(s->maps.xmip_local_addrs, o.max_local_addrs);
+    if (!err) err = bpf_map__set_max_entries(s->maps.xmip_nexthops, o.max_bindings);
     if (err) {
         xmip_bpf__destroy(s);
         throw DatapathError("cannot size the maps", err);
@@ -216,6 +217,11 @@ XdpMode Datapath::attach_xdp(Role role, int ifindex, XdpMode mode) {
     attached_.push_back({Attachment::Xdp, ifindex, name, link, pin, false, used, false});
     add_tx_ports();
     return used;
+}
+
+NexthopMap Datapath::nexthops() const {
+    return NexthopMap({bpf_map__fd(skel_->maps.xmip_nexthops), bpf_map__fd(skel_->maps.xmip_nh_state_map),
+                       bpf_map__fd(skel_->maps.xmip_nh_stats)});
 }
 
 int Datapath::add_tx_ports() {

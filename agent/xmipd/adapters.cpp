@@ -3,6 +3,7 @@
 
 #include "core/host.hpp"
 #include "datapath/in6.hpp"
+#include "xmipd/nexthop_keeper.hpp"
 
 namespace xmip::agent {
 
@@ -18,9 +19,23 @@ Tunnel to_tunnel(const xmip_binding& b) {
     return Tunnel{dp::to_in6(b.local), dp::to_in6(b.remote), (b.flags & XMIP_BF_REGISTERING) != 0};
 }
 
-void DatapathTunnels::set(const in6_addr& hoa, const Tunnel& t) { maps_.upsert_binding(dp::to_xmip(hoa), to_binding(t)); }
+void DatapathTunnels::set(const in6_addr& hoa, const Tunnel& t) {
+    std::optional<xmip_binding> old;
+    if (nexthops_) old = maps_.lookup_binding(dp::to_xmip(hoa));
+    maps_.upsert_binding(dp::to_xmip(hoa), to_binding(t));
+    if (nexthops_) {
+        nexthops_->track(t.remote);  // before the untrack: a refresh keeps its entry
+        if (old) nexthops_->untrack(dp::to_in6(old->remote));
+    }
+}
 
-bool DatapathTunnels::remove(const in6_addr& hoa) { return maps_.delete_binding(dp::to_xmip(hoa)); }
+bool DatapathTunnels::remove(const in6_addr& hoa) {
+    std::optional<xmip_binding> old;
+    if (nexthops_) old = maps_.lookup_binding(dp::to_xmip(hoa));
+    const bool removed = maps_.delete_binding(dp::to_xmip(hoa));
+    if (nexthops_ && old) nexthops_->untrack(dp::to_in6(old->remote));
+    return removed;
+}
 
 std::optional<Tunnel> DatapathTunnels::find(const in6_addr& hoa) const {
     auto b = maps_.lookup_binding(dp::to_xmip(hoa));

@@ -15,9 +15,14 @@ namespace xmip::agent {
 xmip_binding to_binding(const Tunnel& t);
 Tunnel to_tunnel(const xmip_binding& b);
 
+class NexthopKeeper;
+
 class DatapathTunnels final : public Tunnels {
 public:
     explicit DatapathTunnels(dp::DatapathMaps& maps) : maps_(maps) {}
+    // The home agent's next-hop cache: told which care-of addresses the
+    // bindings tunnel to (none: the mobile node, whose egress goes by the FIB).
+    void keep_nexthops(NexthopKeeper* k) { nexthops_ = k; }
     void set(const in6_addr& hoa, const Tunnel& t) override;
     bool remove(const in6_addr& hoa) override;
     std::optional<Tunnel> find(const in6_addr& hoa) const override;
@@ -27,6 +32,7 @@ public:
 
 private:
     dp::DatapathMaps& maps_;
+    NexthopKeeper* nexthops_ = nullptr;
 };
 
 class HostKernel final : public Kernel {

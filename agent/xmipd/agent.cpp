@@ -94,6 +94,14 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
             cfg_.role, core::kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
     tunnels_ = std::make_unique<DatapathTunnels>(dp_->maps());
+    if (spec_of(cfg_.role).forwards) {
+        // The home agent's next-hop cache, seeded with the bindings a
+        // previous run left in the pinned map.
+        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_,
+                                                    [this] { dp_->add_tx_ports(); });
+        for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
+        tunnels_->keep_nexthops(nexthops_.get());
+    }
     ctx_ = std::make_unique<Context>(
         Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
@@ -291,6 +299,8 @@ void Agent::shutdown() {
         control_.reset();
         if (signals_) loop_.remove_fd(signals_->fd());
         signals_.reset();
+        if (tunnels_) tunnels_->keep_nexthops(nullptr);
+        nexthops_.reset();
         if (dp_) {
             if (keep) {
                 dp_->keep_attached();
