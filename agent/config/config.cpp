@@ -15,7 +15,14 @@ static_assert(kDefaultTunnelHopLimit == XMIP_DEFAULT_TUNNEL_HOP_LIMIT, "config a
 
 using detail::quote;
 
-const char* to_string(Role r) { return r == Role::HomeAgent ? "ha" : "mn"; }
+const char* to_string(Role r) {
+    switch (r) {
+    case Role::HomeAgent: return "ha";
+    case Role::MobileNode: return "mn";
+    case Role::Correspondent: return "cn";
+    }
+    return "?";
+}
 
 const char* to_string(AuthAlgorithm a) {
     return a == AuthAlgorithm::HmacSha1_96 ? "hmac-sha1-96" : "hmac-sha256-128";
@@ -41,18 +48,28 @@ std::vector<std::string> LoadResult::error_strings() const {
     return r;
 }
 
+namespace {
+// The length of the longest prefix of `list` holding `a`; -1: none does.
+int longest_match(const std::vector<Prefix>& list, const in6_addr& a) {
+    int best = -1;
+    for (const auto& p : list)
+        if (p.contains(a)) best = std::max(best, static_cast<int>(p.len));
+    return best;
+}
+}  // namespace
+
 HomeAddressCheck HomeAgent::check_home_address(const in6_addr& hoa) const {
     if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Prefix& p) { return p.contains(hoa); }))
         return HomeAddressCheck::NotHomeSubnet;
-    auto longest = [&](const std::vector<Prefix>& list) {
-        int best = -1;
-        for (const auto& p : list)
-            if (p.contains(hoa)) best = std::max(best, static_cast<int>(p.len));
-        return best;
-    };
-    int allow = longest(access.allow), deny = longest(access.deny);
+    int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);
     if (allow < 0 && deny < 0) return access.allow.empty() ? HomeAddressCheck::Accepted : HomeAddressCheck::Prohibited;
     return deny >= allow ? HomeAddressCheck::Prohibited : HomeAddressCheck::Accepted;
+}
+
+bool Correspondent::allows(const in6_addr& hoa) const {
+    int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);
+    if (allow < 0 && deny < 0) return access.allow.empty();
+    return allow > deny;
 }
 
 namespace {
@@ -158,6 +175,19 @@ std::string to_toml(const Config& c) {
             kv("algorithm", quote(to_string(sa->algorithm)));
             kv("key_file", quote(sa->key_file.path));
         }
+    }
+    if (const auto& cn = c.correspondent) {
+        o += "\n[correspondent]\n";
+        if (cn->address) kv("address", quote(cn->address->to_string()));
+        kv("enabled", b(cn->enabled));
+        kv("max_bindings", std::to_string(cn->max_bindings));
+        kv("max_binding_lifetime", std::to_string(cn->max_binding_lifetime));
+        kv("nonce_rotation", std::to_string(cn->nonce_rotation));
+        o += "\n[correspondent.rate_limit]\n";
+        kv("per_source", std::to_string(cn->rate_per_source));
+        o += "\n[correspondent.access]\n";
+        kv("allow", list(cn->access.allow));
+        kv("deny", list(cn->access.deny));
     }
     return o;
 }

@@ -53,6 +53,11 @@ inline constexpr uint16_t kDefaultHaLifetime = 1800;
 inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
 inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
 inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
+inline constexpr const char* kDefaultCnMetrics = "127.0.0.1:9709";
+inline constexpr uint32_t kMaxRrBindingLifetime = 420;    // RFC 6275 12 MAX_RR_BINDING_LIFETIME
+inline constexpr uint32_t kDefaultCnMaxBindings = 4096;
+inline constexpr uint32_t kDefaultNonceRotation = 30;     // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
+inline constexpr uint32_t kMaxNonceRotation = 240;        // MAX_NONCE_LIFETIME
 
 struct Paths {
     std::string control_socket;  // default /run/xmip/<instance>.sock
@@ -177,6 +182,23 @@ struct MobileNode {
     bool operator==(const MobileNode&) const = default;
 };
 
+// The correspondent node (route optimisation, RFC 6275 9): which peers may
+// get a binding, how many, for how long.
+struct Correspondent {
+    // Where mobile nodes reach it; none: every global address of
+    // datapath.interfaces at start.
+    std::optional<Ip6Address> address;
+    bool enabled = true;  // off: HoTI, CoTI and BUs are dropped (counted); the peers use their tunnel
+    uint32_t max_bindings = kDefaultCnMaxBindings;             // correspondent binding cache limit
+    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;     // s, at most 420
+    uint32_t nonce_rotation = kDefaultNonceRotation;           // s, a new nonce this often
+    uint32_t rate_per_source = kDefaultUpdateRatePerSource;    // HoTI + CoTI + BU per second per source
+    Access access;  // by home address: longest match of allow / deny (deny on a tie)
+
+    bool allows(const in6_addr& hoa) const;
+    bool operator==(const Correspondent&) const = default;
+};
+
 struct Config {
     Role role = Role::HomeAgent;
     std::string instance;  // default: "ha" / "mn"
@@ -186,6 +208,7 @@ struct Config {
     Metrics metrics;
     std::optional<HomeAgent> home_agent;    // set iff role == HomeAgent
     std::optional<MobileNode> mobile_node;  // set iff role == MobileNode
+    std::optional<Correspondent> correspondent;  // set iff role == Correspondent
     bool operator==(const Config&) const = default;
 };
 

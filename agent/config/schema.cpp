@@ -69,6 +69,18 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.authentication.spi", K::Integer},
     KeyInfo{"mobile_node.authentication.algorithm", K::String},
     KeyInfo{"mobile_node.authentication.key_file", K::String},
+    // The correspondent node (role = "correspondent"): one block.
+    KeyInfo{"correspondent", K::Table},
+    KeyInfo{"correspondent.address", K::String},
+    KeyInfo{"correspondent.enabled", K::Boolean},
+    KeyInfo{"correspondent.max_bindings", K::Integer},
+    KeyInfo{"correspondent.max_binding_lifetime", K::Integer},
+    KeyInfo{"correspondent.nonce_rotation", K::Integer},
+    KeyInfo{"correspondent.rate_limit", K::Table},
+    KeyInfo{"correspondent.rate_limit.per_source", K::Integer},
+    KeyInfo{"correspondent.access", K::Table},
+    KeyInfo{"correspondent.access.allow", K::StringList},
+    KeyInfo{"correspondent.access.deny", K::StringList},
 };
 
 }  // namespace

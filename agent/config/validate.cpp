@@ -263,20 +263,16 @@ struct Validator {
         auto e = get("role");
         if (!e) {
             if (format == Format::Legacy)
-                errors.push_back({file, 0, "FUNCTIONALITY", "required key is missing (ha or mn)"});
+                errors.push_back({file, 0, "FUNCTIONALITY", "required key is missing (ha, mn or cn)"});
             else
-                errors.push_back({file, 0, "role", "required key is missing (\"ha\" or \"mn\")"});
+                errors.push_back({file, 0, "role", "required key is missing (\"ha\", \"mn\" or \"correspondent\")"});
             return std::nullopt;
         }
-        auto s = str("role");
-        if (!s) return std::nullopt;
-        if (*s == "cn") {
-            error(*e, "\"cn\" (correspondent node) is not supported yet; use \"ha\" or \"mn\"");
-            return std::nullopt;
-        }
-        auto i = one_of("role", {"ha", "mn"});
+        // "cn" is the guide's FUNCTIONALITY=cn (and what to_toml writes);
+        // "correspondent" its long name.
+        auto i = one_of("role", {"ha", "mn", "cn", "correspondent"});
         if (!i) return std::nullopt;
-        return *i == 0 ? Role::HomeAgent : Role::MobileNode;
+        return *i == 0 ? Role::HomeAgent : *i == 1 ? Role::MobileNode : Role::Correspondent;
     }
 
     void paths(Config& c) {
@@ -324,7 +320,9 @@ struct Validator {
     }
 
     void metrics(Config& c) {
-        c.metrics.listen = c.role == Role::HomeAgent ? kDefaultHaMetrics : kDefaultMnMetrics;
+        c.metrics.listen = c.role == Role::HomeAgent    ? kDefaultHaMetrics
+                           : c.role == Role::MobileNode ? kDefaultMnMetrics
+                                                        : kDefaultCnMetrics;
         if (auto s = str("metrics.listen")) c.metrics.listen = *s;
         if (c.metrics.listen.empty()) return;
         // One address or several, comma separated: "[::]:9707" (IPv6 and
@@ -470,6 +468,42 @@ struct Validator {
             interfaces_include(c, *link, "home_agent.home_link");
         }
         c.home_agent = ha;
+    }
+
+    // A correspondent node: every key optional (FUNCTIONALITY=cn has none).
+    void correspondent(Config& c) {
+        if (broken("correspondent")) return;
+        Correspondent cn;
+        if (get("correspondent.address"))
+            if (auto a = unicast("correspondent.address", "the correspondent address")) cn.address = *a;
+        set_bool("correspondent.enabled", cn.enabled);
+        set_int("correspondent.max_bindings", cn.max_bindings, 1, kMaxMaxBindings);
+        if (auto v = integer("correspondent.max_binding_lifetime", 4, kMaxRrBindingLifetime)) {
+            cn.max_binding_lifetime = static_cast<uint32_t>(*v);
+            lifetime_units_warning("correspondent.max_binding_lifetime", cn.max_binding_lifetime);
+        }
+        set_int("correspondent.nonce_rotation", cn.nonce_rotation, 1, kMaxNonceRotation);
+        if (cn.nonce_rotation > kDefaultNonceRotation)
+            if (auto e = get("correspondent.nonce_rotation"))
+                warn(*e, std::to_string(cn.nonce_rotation) + " s is more than " +
+                             std::to_string(kDefaultNonceRotation) +
+                             " s: a token handed out late in a nonce's life expires before the 210 s a mobile "
+                             "node may use it (RFC 6275 5.2.7), costing it a new return routability test");
+        set_int("correspondent.rate_limit.per_source", cn.rate_per_source, 1, kMaxUpdateRate);
+        for (auto [key, out] : {std::pair{"correspondent.access.allow", &cn.access.allow},
+                                std::pair{"correspondent.access.deny", &cn.access.deny}})
+            if (auto l = prefixes(key, false)) *out = *l;
+        if (!get("datapath.interfaces"))
+            errors.push_back({file, table_line("datapath"), "datapath.interfaces",
+                              std::string("required key is missing for a correspondent (the interfaces its "
+                                          "signalling arrives on)") +
+                                  (format == Format::Legacy
+                                       ? "; network-mip6.conf has no equivalent: give it as an override "
+                                         "(datapath.interfaces=eth0)"
+                                       : "")});
+        else if (c.datapath.interfaces.empty() && list("datapath.interfaces") && list("datapath.interfaces")->empty())
+            error(*get("datapath.interfaces"), "a correspondent needs at least one interface");
+        c.correspondent = cn;
     }
 
     void mobile_node(Config& c) {
@@ -685,10 +719,16 @@ LoadResult Settings::validate() const {
             v.metrics(c);
             if (*role == Role::HomeAgent) {
                 v.foreign_table("mobile_node", "mn");
+                v.foreign_table("correspondent", "correspondent");
                 v.home_agent(c);
+            } else if (*role == Role::MobileNode) {
+                v.foreign_table("home_agent", "ha");
+                v.foreign_table("correspondent", "correspondent");
+                v.mobile_node(c);
             } else {
                 v.foreign_table("home_agent", "ha");
-                v.mobile_node(c);
+                v.foreign_table("mobile_node", "mn");
+                v.correspondent(c);
             }
         }
         if (r.errors.empty()) r.config = std::move(c);

@@ -100,8 +100,12 @@ Datapath::~Datapath() {
 }
 
 int Datapath::xdp_prog_fd(Role role) const {
-    return bpf_program__fd(role == Role::HomeAgent ? skel_->progs.xmip_ha_xdp
-                                                   : skel_->progs.xmip_mn_xdp);
+    // A correspondent runs the home agent's program until route
+    // optimisation's own programs land (issue 13): it hands the Mobility
+    // Header packets to a local address flagged for signalling to the agent
+    // and, with no tunnel bindings, passes everything else to the stack.
+    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp
+                                                    : skel_->progs.xmip_ha_xdp);
 }
 
 int Datapath::tc_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_mn_egress); }

@@ -12,7 +12,9 @@
 //   <msg>_drop_<reason>                   xmip_mh_drops_total{message, reason}
 //
 //   <msg>: bu binding_update, ba binding_ack, brr binding_refresh_request,
-//          be binding_error, mh other (any other Mobility Header message)
+//          be binding_error, hoti home_test_init, coti care_of_test_init,
+//          hot home_test, cot care_of_test, mh other (any other Mobility
+//          Header message)
 #pragma once
 
 #include <optional>
@@ -40,6 +42,10 @@ constexpr std::optional<std::string_view> message_name(std::string_view abbrev) 
     if (abbrev == "ba") return "binding_ack";
     if (abbrev == "brr") return "binding_refresh_request";
     if (abbrev == "be") return "binding_error";
+    if (abbrev == "hoti") return "home_test_init";
+    if (abbrev == "coti") return "care_of_test_init";
+    if (abbrev == "hot") return "home_test";
+    if (abbrev == "cot") return "care_of_test";
     if (abbrev == "mh") return "other";
     return std::nullopt;
 }

@@ -33,6 +33,18 @@ namespace xmip::telemetry {
     X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
     X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")            \
     X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent") \
+    X(hoti_received, "Home Test Init received (correspondent)")                   \
+    X(hot_sent, "Home Test sent (correspondent)")                                 \
+    X(coti_received, "Care-of Test Init received (correspondent)")                \
+    X(cot_sent, "Care-of Test sent (correspondent)")                              \
+    X(hoti_drop_invalid, "Home Test Init dropped: with a Home Address option")    \
+    X(coti_drop_invalid, "Care-of Test Init dropped: with a Home Address option") \
+    X(hoti_drop_ratelimit, "Home Test Init dropped: over the per-source rate")    \
+    X(coti_drop_ratelimit, "Care-of Test Init dropped: over the per-source rate") \
+    X(hoti_drop_policy, "Home Test Init dropped: route optimisation off or denied") \
+    X(coti_drop_policy, "Care-of Test Init dropped: route optimisation off or denied") \
+    X(bu_drop_policy, "Binding Updates dropped: route optimisation off or denied") \
+    X(be_drop_ratelimit, "Binding Errors (status 1) not sent: over the rate")     \
     X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")        \
     X(mh_drop_unexpected, "Mobility Header messages this role does not take")
 

@@ -2,6 +2,7 @@
 #include "xmipd/adapters.hpp"
 
 #include "core/host.hpp"
+#include "core/log.hpp"
 #include "datapath/in6.hpp"
 #include "xmipd/nexthop_keeper.hpp"
 
@@ -97,5 +98,16 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
                                               std::initializer_list<const char*> groups) {
     return std::make_unique<IcmpNdSocket>(ifindex, types, groups);
 }
+
+void UnwiredCorrespondentBindings::set(const in6_addr& hoa, const in6_addr& coa) {
+    if (!warned_) {
+        XLOG_WARN("correspondent: route-optimised bindings are accepted and signalled, but this build's "
+                  "datapath does not rewrite their packets yet (they still travel through the home agent)");
+        warned_ = true;
+    }
+    bindings_[hoa] = coa;
+}
+
+bool UnwiredCorrespondentBindings::remove(const in6_addr& hoa) { return bindings_.erase(hoa) != 0; }
 
 }  // namespace xmip::agent

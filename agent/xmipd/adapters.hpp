@@ -4,6 +4,9 @@
 // place that turns a Tunnel into the datapath's struct xmip_binding.
 #pragma once
 
+#include <unordered_map>
+
+#include "core/in6.hpp"
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
@@ -81,6 +84,22 @@ public:
 
 private:
     std::string dir_, path_;
+};
+
+// The correspondent's bindings while the datapath has no route-optimisation
+// programs yet (issue 13's BPF part): kept here so the service runs and
+// signals, logged once so nobody mistakes signalling for optimised packets;
+// never "in use", so no Binding Refresh Request is sent. Replaced by the
+// maps' adapter when those programs land.
+class UnwiredCorrespondentBindings final : public CorrespondentBindings {
+public:
+    void set(const in6_addr& hoa, const in6_addr& coa) override;
+    bool remove(const in6_addr& hoa) override;
+    bool used_since_last_asked(const in6_addr&) override { return false; }
+
+private:
+    std::unordered_map<in6_addr, in6_addr, core::In6Hash, core::In6Equal> bindings_;
+    bool warned_ = false;
 };
 
 }  // namespace xmip::agent

@@ -12,6 +12,7 @@
 #include "core/version.hpp"
 #include "mh/parameter_problem.hpp"
 #include "telemetry/datapath_counters.hpp"
+#include "xmipd/cn_service.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
@@ -43,6 +44,7 @@ std::unique_ptr<Service> make(Context& ctx, const config::Config& cfg) {
 constexpr RoleSpec kRoles[] = {
     {core::Role::HomeAgent, true, false, make<HaService>},
     {core::Role::MobileNode, false, true, make<MnService>},
+    {core::Role::Correspondent, false, false, make<CnService>},
 };
 const RoleSpec& spec_of(core::Role r) {
     for (const auto& s : kRoles)
@@ -57,7 +59,7 @@ struct ForeignCommand {
 };
 constexpr ForeignCommand kForeignCommands[] = {
     {control::cmd::kBindingCache, "the binding cache is a home agent's; this is a mobile node (try bul)"},
-    {control::cmd::kBindingUpdateList, "the binding update list is a mobile node's; this is a home agent (try bcache)"},
+    {control::cmd::kBindingUpdateList, "the binding update list is a mobile node's; this is not one (try bcache)"},
     {control::cmd::kHomeAgents, "the home agents list is kept by home agents"},
     {control::cmd::kBindingAdd, "bindings are added at a home agent"},
     {control::cmd::kBindingDel, "bindings are removed at a home agent"},
@@ -103,7 +105,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         tunnels_->keep_nexthops(nexthops_.get());
     }
     ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get()});
+        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), &correspondent_bindings_});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
