@@ -172,14 +172,14 @@ struct MobileNode {
     Ip6Address home_address;
     Ip6Prefix home_prefix;   // derived: home_address's network at the configured length
     Ip6Address home_agent;   // :: when home_agent_auto
-    // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
-    // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
-    bool home_agent_auto = false;
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
     bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
     bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
     std::optional<SecurityAssociation> authentication;  // with the home agent
+    // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
+    // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
+    bool home_agent_auto = false;
     bool operator==(const MobileNode&) const = default;
 };
 
