@@ -206,8 +206,6 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
         // Counted here for every role; what it means is the role's (the
         // mobile node acts on it, the home agent only logs it).
         stats_.be_received++;
-        if (be->status == mh::be_status::unknown_binding_for_hao) stats_.be_hao_received++;
-        if (be->status == mh::be_status::unrecognized_mh_type) stats_.be_mhtype_received++;
         XLOG_DEBUG("Binding Error from %s: status %u", core::to_string(p.info.src).c_str(), be->status);
     }
     service_->on_mobility_packet(p, packet, ifindex);

@@ -329,8 +329,9 @@ bool MnService::note_binding_error(const in6_addr& from, const mh::BindingError&
 }
 
 void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& be) {
-    // Counted by status in the agent (be_hao_received, be_mhtype_received).
+    // be_received is the agent's (every role); by status here.
     if (be.status == mh::be_status::unknown_binding_for_hao) {
+        ctx_.stats.be_hao_received++;
         // RFC 6275 11.3.6: a peer has no binding for the home address we
         // used in a Home Address option. Only route-optimised traffic does
         // that to a correspondent, and xmip's mobile node has none yet: the
@@ -341,6 +342,7 @@ void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& b
         return;
     }
     if (be.status == mh::be_status::unrecognized_mh_type) {
+        ctx_.stats.be_mhtype_received++;
         // 11.3.6: the peer does not understand a Mobility Header we sent.
         // From our home agent that means it is no Mobile IPv6 home agent.
         if (!note_binding_error(from, be)) return;
