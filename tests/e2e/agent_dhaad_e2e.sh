@@ -98,7 +98,7 @@ wait_agent "$MN_SOCK" "$MN_PID" || PROBLEMS+=("the mobile node did not start (ex
 knows() { [[ $(jget "$(ctl "$1" home-agents)" "len(r)") == 1 ]]; }
 ((${#PROBLEMS[@]})) || wait_until 10 knows "$HA_SOCK" || PROBLEMS+=("HA 1 does not list HA 2: $(ha home-agents)")
 ((${#PROBLEMS[@]})) || wait_until 10 knows "$HA2_SOCK" || PROBLEMS+=("HA 2 does not list HA 1: $(ha2 home-agents)")
-grep -q "answering DHAAD requests at 2001:db8:2700::fdff:ffff:ffff:fffe" "$WORK/ha.log" ||
+grep -q "answering DHAAD requests at 2001:db8:2700:0:fdff:ffff:ffff:fffe" "$WORK/ha.log" ||
 	PROBLEMS+=("HA 1 did not join the Home-Agents anycast address")
 report "D1. two home agents on the home link (preferences $HA_PREF and $HA2_PREF), each listing the other" \
 	"HA 1 pid $HA_PID, HA 2 pid $HA2_PID, MN pid $MN_PID" -- "${PROBLEMS[@]}"
