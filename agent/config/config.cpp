@@ -135,6 +135,7 @@ std::string to_toml(const Config& c) {
         kv("max_bindings", std::to_string(ha->max_bindings));
         kv("preference", std::to_string(ha->preference));
         kv("lifetime", std::to_string(ha->lifetime));
+        kv("refresh_advice", std::to_string(ha->refresh_advice));
         o += "\n[home_agent.access]\n";
         kv("allow", list(ha->access.allow));
         kv("deny", list(ha->access.deny));
@@ -164,7 +165,7 @@ std::string to_toml(const Config& c) {
     if (const auto& mn = c.mobile_node) {
         o += "\n[mobile_node]\n";
         kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.len)));
-        kv("home_agent", quote(mn->home_agent.to_string()));
+        kv("home_agent", quote(mn->home_agent_auto ? std::string("auto") : mn->home_agent.to_string()));
         kv("interface", quote(mn->interface));
         kv("lifetime", std::to_string(mn->lifetime));
         kv("optimistic_dad", b(mn->optimistic_dad));

@@ -165,6 +165,9 @@ struct HomeAgent {
     uint32_t rate_per_source = kDefaultUpdateRatePerSource;
     uint32_t rate_unregistered_total = kDefaultUnregisteredUpdateRate;
     std::vector<SecurityAssociation> security_associations;  // one per home address
+    // Binding Refresh Advice (RFC 6275 6.2.4) in accepting BAs: refresh
+    // this often (s, a multiple of 4); 0 = no advice.
+    uint32_t refresh_advice = 0;
 
     HomeAddressCheck check_home_address(const in6_addr& hoa) const;
     bool operator==(const HomeAgent&) const = default;
@@ -172,13 +175,16 @@ struct HomeAgent {
 
 struct MobileNode {
     Ip6Address home_address;
-    Prefix home_prefix;  // derived: home_address's network at the configured length
-    Ip6Address home_agent;
+    Prefix home_prefix;   // derived: home_address's network at the configured length
+    Ip6Address home_agent;   // :: when home_agent_auto
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
     bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
     bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
     std::optional<SecurityAssociation> authentication;  // with the home agent
+    // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
+    // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
+    bool home_agent_auto = false;
     bool operator==(const MobileNode&) const = default;
 };
 

@@ -58,6 +58,8 @@ constexpr std::array kSchema{
     KeyInfo{"home_agent.security_associations.spi", K::Integer},
     KeyInfo{"home_agent.security_associations.algorithm", K::String},
     KeyInfo{"home_agent.security_associations.key_file", K::String},
+    // Issue 18 (discovery and the rest of the signalling): one block.
+    KeyInfo{"home_agent.refresh_advice", K::Integer},
     KeyInfo{"mobile_node", K::Table},
     KeyInfo{"mobile_node.home_address", K::String},
     KeyInfo{"mobile_node.home_agent", K::String},

@@ -403,6 +403,10 @@ struct Validator {
         }
         set_int("home_agent.preference", ha.preference, INT16_MIN, INT16_MAX);
         set_int("home_agent.lifetime", ha.lifetime, 1, 65535);
+        if (auto v = integer("home_agent.refresh_advice", 0, kMaxBindingLifetime)) {
+            lifetime_units_warning("home_agent.refresh_advice", static_cast<uint32_t>(*v));
+            ha.refresh_advice = static_cast<uint32_t>(*v) / 4 * 4;
+        }
 
         for (auto [key, out] : {std::pair{"home_agent.access.allow", &ha.access.allow},
                                 std::pair{"home_agent.access.deny", &ha.access.deny}}) {
@@ -544,8 +548,15 @@ struct Validator {
             missing("mobile_node.home_address");
         }
 
-        if (!get("mobile_node.home_agent")) missing("mobile_node.home_agent");
-        if (auto ha = unicast("mobile_node.home_agent", "the home agent address")) {
+        // "auto", or no HOMEAGENT in the guide's file: Dynamic Home Agent
+        // Address Discovery (RFC 6275 11.4.1) from the care-of address.
+        if (auto s = str("mobile_node.home_agent"); s && *s == "auto") {
+            mn.home_agent_auto = true;
+        } else if (!get("mobile_node.home_agent") && format == Format::Legacy) {
+            mn.home_agent_auto = true;
+        } else if (!get("mobile_node.home_agent")) {
+            missing("mobile_node.home_agent", " (an address, or \"auto\" to discover one)");
+        } else if (auto ha = unicast("mobile_node.home_agent", "the home agent address")) {
             const Entry& e = *get("mobile_node.home_agent");
             if (hoa && core::same_addr(ha->to_in6(), hoa->addr))
                 error(e, ha->to_string() + " is also mobile_node.home_address");

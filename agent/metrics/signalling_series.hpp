@@ -47,6 +47,12 @@ constexpr std::optional<std::string_view> message_name(std::string_view abbrev) 
     if (abbrev == "hot") return "home_test";
     if (abbrev == "cot") return "care_of_test";
     if (abbrev == "mh") return "other";
+    if (abbrev == "be_hao") return "binding_error_unknown_binding";  // by status (RFC 6275 6.1.9)
+    if (abbrev == "be_mhtype") return "binding_error_unrecognized_mh_type";
+    if (abbrev == "hareq") return "dhaad_request";  // ICMPv6 144-147 (RFC 6275 6.5-6.8)
+    if (abbrev == "harep") return "dhaad_reply";
+    if (abbrev == "mps") return "mobile_prefix_solicitation";
+    if (abbrev == "mpa") return "mobile_prefix_advertisement";
     return std::nullopt;
 }
 

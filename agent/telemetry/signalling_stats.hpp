@@ -46,7 +46,22 @@ namespace xmip::telemetry {
     X(bu_drop_policy, "Binding Updates dropped: route optimisation off or denied") \
     X(be_drop_ratelimit, "Binding Errors (status 1) not sent: over the rate")     \
     X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")        \
-    X(mh_drop_unexpected, "Mobility Header messages this role does not take")
+    X(mh_drop_unexpected, "Mobility Header messages this role does not take")             \
+    X(be_hao_received, "Binding Errors received: status 1, no binding for a home address option") \
+    X(be_mhtype_received, "Binding Errors received: status 2, unrecognised MH type")      \
+    X(hareq_received, "DHAAD requests received")                                          \
+    X(hareq_drop_invalid, "DHAAD requests dropped: malformed or not to our anycast")      \
+    X(hareq_drop_ratelimit, "DHAAD requests dropped: over the rate")                      \
+    X(harep_sent, "DHAAD replies sent")                                                   \
+    X(hareq_sent, "DHAAD requests sent")                                                  \
+    X(harep_received, "DHAAD replies received")                                           \
+    X(harep_drop_invalid, "DHAAD replies dropped: malformed or no usable address")        \
+    X(harep_drop_misc, "DHAAD replies dropped: not for our outstanding request")          \
+    X(mps_received, "Mobile Prefix Solicitations received")                               \
+    X(mps_drop_invalid, "Mobile Prefix Solicitations dropped: malformed")                 \
+    X(mps_drop_misc, "Mobile Prefix Solicitations dropped: not from a registered care-of") \
+    X(mps_drop_ratelimit, "Mobile Prefix Solicitations dropped: over the rate")           \
+    X(mpa_sent, "Mobile Prefix Advertisements sent")
 
 // One counter: incremented by the event loop only, read by the metrics
 // endpoint's threads as well (relaxed: each value on its own).

@@ -85,6 +85,7 @@ public:
         return socket_.send(dst, message, src);
     }
     void drain(const std::function<void(const io::IcmpReceived&)>& on_message) override { socket_.drain(on_message); }
+    bool join_anycast(const in6_addr& a) override { return socket_.join_anycast(a); }
 
 private:
     io::IcmpSocket socket_;

@@ -212,10 +212,11 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
             raw_.send(mh::parameter_problem(p.info, packet, *pointer));
         return;
     }
-    if (std::holds_alternative<mh::BindingError>(*p.message)) {
+    if (const auto* be = std::get_if<mh::BindingError>(&*p.message)) {
+        // Counted here for every role; what it means is the role's (the
+        // mobile node acts on it, the home agent only logs it).
         stats_.be_received++;
-        XLOG_WARN("Binding Error from %s", core::to_string(p.info.src).c_str());
-        return;
+        XLOG_DEBUG("Binding Error from %s: status %u", core::to_string(p.info.src).c_str(), be->status);
     }
     service_->on_mobility_packet(p, packet, ifindex);
 }

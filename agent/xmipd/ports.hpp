@@ -75,6 +75,9 @@ public:
     virtual int fd() const = 0;  // readable when messages wait: the event loop watches it
     virtual bool send(const in6_addr& dst, std::span<const uint8_t> message, const in6_addr* src = nullptr) = 0;
     virtual void drain(const std::function<void(const io::IcmpReceived&)>& on_message) = 0;
+    // Receive at an anycast address of the link too (the home agent's
+    // Home-Agents anycast, RFC 6275 10.5); false when the kernel refuses.
+    virtual bool join_anycast(const in6_addr& a) = 0;
 };
 
 // Link and address changes (netlink events).

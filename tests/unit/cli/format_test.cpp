@@ -16,7 +16,11 @@ const json kStats = json::parse(R"({
     "ba_nack_received": 0, "ba_nack_sent": 1, "brr_received": 0, "brr_sent": 2,
     "be_received": 0, "be_sent": 3, "bu_drop_auth": 0, "bu_drop_invalid": 4,
     "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
-    "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5
+    "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5,
+    "be_hao_received": 0, "be_mhtype_received": 0, "hareq_received": 6, "hareq_drop_invalid": 0,
+    "hareq_drop_ratelimit": 1, "harep_sent": 5, "hareq_sent": 0, "harep_received": 0,
+    "harep_drop_invalid": 0, "harep_drop_misc": 0, "mps_received": 2, "mps_drop_invalid": 0,
+    "mps_drop_misc": 1, "mps_drop_ratelimit": 0, "mpa_sent": 1
   },
   "datapath": [
     {"verdict": "pass", "reason": "not_ipv6", "packets": 7, "bytes": 420},
@@ -124,12 +128,10 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "\n"
         "VERDICT   REASON                  PACKETS  BYTES  DESCRIPTION\n"
         "pass      not_ipv6                      7    420  frame is not IPv6 (ARP, IPv4, ...)\n"
-        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out "
-        "(XDP_TX)\n"
+        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out (XDP_TX)\n"
         "pass      encap_neigh_unresolved        1    144  encapsulated; next hop not resolved, stack forwards it\n"
         "redirect  decap                        25   2600  reverse tunnel decapsulated and redirected\n"
-        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no "
-        "binding\n"
+        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no binding\n"
         "drop      no_route                      1    104  no usable route to the tunnel end point\n");
 }
 

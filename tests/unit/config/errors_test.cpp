@@ -295,7 +295,8 @@ TEST(ConfigErrors, MissingRequiredKeysNameTheirTable) {
                        "ha.toml:5: home_agent.prefixes: required key is missing"}));
     EXPECT_EQ(errors_of("role = \"mn\"\n[mobile_node]\nlifetime = 60\n", "mn.toml"),
               (Strings{"mn.toml:2: mobile_node.home_address: required key is missing",
-                       "mn.toml:2: mobile_node.home_agent: required key is missing",
+                       "mn.toml:2: mobile_node.home_agent: required key is missing (an address, or \"auto\" to "
+                       "discover one)",
                        "mn.toml:2: mobile_node.interface: required key is missing (the physical interface the node "
                        "moves with)"}));
 }
@@ -449,7 +450,7 @@ TEST(ConfigErrors, AllErrorsAreReportedInFileOrder) {
                        "ha.toml:10: home_agent.lifetime: 0 is out of range (1..65535)",
                        "ha.toml:11: home_agent.foo: unknown key; allowed in [home_agent]: address, home_link, "
                        "prefixes, max_binding_lifetime, max_bindings, preference, lifetime, access, "
-                       "router_advertisements, authentication, rate_limit, security_associations"}));
+                       "router_advertisements, authentication, rate_limit, security_associations, refresh_advice"}));
 }
 
 TEST(ConfigErrors, UnreadableFile) {

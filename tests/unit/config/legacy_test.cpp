@@ -226,14 +226,20 @@ TEST(LegacyForm, HomeAgentTakesAddressAndPrefixFromHomeagent) {
     EXPECT_EQ(o.config->home_agent->prefixes, (std::vector{pfx("2001:db8:1::/64"), pfx("2001:db8:2::/64")}));
 }
 
+// MIPL discovered its home agent when the file named none (issue 18).
+TEST(LegacyForm, NoHomeagentDiscovers) {
+    auto r = load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\n", "n.conf",
+                         std::vector<std::string>{"mobile_node.interface=wlan0"});
+    ASSERT_LOADS(r);
+    EXPECT_TRUE(r.config->mobile_node->home_agent_auto);
+}
+
 TEST(LegacyForm, BadHomeagent) {
     EXPECT_EQ(load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::2/640\n", "n.conf",
                           std::vector<std::string>{"mobile_node.interface=wlan0"})
                   .error_strings(),
               (Strings{"n.conf:3: HOMEAGENT: \"2001:db8:1::2/640\" is not an IPv6 address with an optional "
-                       "/prefix-length",
-                       "n.conf: mobile_node.home_agent: required key is missing; set HOMEAGENT=address in the file, "
-                       "or give it as an override (mobile_node.home_agent=...)"}));
+                       "/prefix-length"}));
     EXPECT_EQ(load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=ha.example\n", "n.conf",
                           std::vector<std::string>{"mobile_node.interface=wlan0"})
                   .error_strings(),
@@ -260,8 +266,7 @@ TEST(LegacyForm, UnknownKeysAndSyntax) {
                   "n.conf:7: \"MY-KEY\" is not a setting name",
                   "n.conf: mobile_node.home_address: required key is missing; set HOMEADDRESS=address/prefix-length "
                   "in the file, or give it as an override (mobile_node.home_address=...)",
-                  "n.conf: mobile_node.home_agent: required key is missing; set HOMEAGENT=address in the file, or "
-                  "give it as an override (mobile_node.home_agent=...)",
+                  // no HOMEAGENT setting (line 4 is none): discovered, no error (issue 18)
                   "n.conf: mobile_node.interface: required key is missing (the physical interface the node moves "
                   "with); network-mip6.conf has no equivalent: give it as an override (mobile_node.interface=...)",
               }));

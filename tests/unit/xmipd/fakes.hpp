@@ -161,6 +161,12 @@ public:
             on_message(r);
         }
     }
+    bool join_anycast(const in6_addr& a) override {
+        anycast.push_back(a);
+        j_.add("anycast join " + str(a));
+        return true;
+    }
+    std::vector<in6_addr> anycast;
     // A message arriving on the link (the loop sees it on its next turn).
     void deliver(const in6_addr& src, const in6_addr& dst, std::vector<uint8_t> icmp) {
         queue_.push_back({src, dst, std::move(icmp)});
@@ -290,12 +296,15 @@ public:
         }
         return true;
     }
-    std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t>,
+    std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t> types,
                                       std::initializer_list<const char*>) override {
         auto s = std::make_unique<FakeNdSocket>(j_, ifindex);
         nd = s.get();
+        for (uint8_t t : types) by_type[t] = s.get();
         return s;
     }
+    // The socket opened last for each ICMPv6 type it receives.
+    std::map<uint8_t, FakeNdSocket*> by_type;
     // The BAs sent, parsed.
     std::vector<mh::BindingAck> binding_acks() const {
         std::vector<mh::BindingAck> out;

@@ -224,6 +224,46 @@ TEST_F(HaServiceTest, OldSequenceIs135WithTheBindingsSequence) {
     EXPECT_TRUE(core::same_addr(w.tunnels.map[str(kHoa)].remote, kCoa)) << "the binding stays";
 }
 
+TEST_F(HaServiceTest, MobileRouterFlagIs140AndNothingChanges) {
+    auto b = bu(1);
+    b.flags |= mh::BindingUpdate::flag_mobile_router;  // RFC 3963: NEMO is not offered
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    EXPECT_EQ(last_status(), st::mobile_router_not_permitted);
+    EXPECT_EQ(st::mobile_router_not_permitted, 140);
+    EXPECT_FALSE(w.wire.binding_acks().back().mobile_router());
+    EXPECT_TRUE(w.tunnels.map.empty());
+    EXPECT_EQ(w.journal.find("raw icmp 135"), -1) << "no DAD for a refused registration";
+}
+
+TEST_F(HaServiceTest, KeyManagementFlagIsAnsweredWithKClear) {
+    // RFC 6275 10.3.1: K in the BA only with IKE-made SAs that follow the
+    // care-of address; without IPsec the registration stands, K clear.
+    auto b = bu(1);
+    b.flags |= mh::BindingUpdate::flag_key_mgmt;
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::accepted);
+    EXPECT_FALSE(w.wire.binding_acks().back().key_management());
+    EXPECT_EQ(w.tunnels.map.size(), 1u);
+}
+
+TEST_F(HaServiceTest, RefreshAdviceGoesInAcceptingBas) {
+    auto c = ha_config();
+    c.home_agent->refresh_advice = 200;
+    start(c);
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    const auto bas = w.wire.binding_acks();
+    const auto* bra = mh::find_option<mh::BindingRefreshAdvice>(bas.back().options);
+    ASSERT_NE(bra, nullptr) << w.journal.dump();
+    EXPECT_EQ(bra->interval, 50) << "4-second units";
+}
+
+TEST_F(HaServiceTest, NoRefreshAdviceByDefault) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    const auto bas = w.wire.binding_acks();
+    EXPECT_EQ(mh::find_option<mh::BindingRefreshAdvice>(bas.back().options), nullptr);
+}
+
 TEST_F(HaServiceTest, FullCacheIs130) {
     start(ha_config(1));
     ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);

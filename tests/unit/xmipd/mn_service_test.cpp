@@ -200,5 +200,37 @@ TEST_F(MnServiceTest, CommandsAreTheMobileNodes) {
     EXPECT_EQ(r["result"][0]["home_address"], str(kHoa));
 }
 
+// Issue 18, item 5: Binding Errors 1 and 2 are counted by status and kept
+// (status 1: the peer route optimisation will stop using); nothing else
+// changes.
+TEST_F(MnServiceTest, BindingErrorsAreCountedByStatusAndRecorded) {
+    move_away();
+    const auto bus = w.wire.binding_updates().size();
+    auto be_from = [&](const in6_addr& peer, uint8_t status) {
+        mh::BindingError be;
+        be.status = status;
+        be.home_address = kHoa;
+        mh::PacketSpec spec;
+        spec.src = peer;
+        spec.dst = kCoa;
+        deliver_mh(*mn, spec, be);
+    };
+    const in6_addr peer = addr("2001:db8:5::9");
+    be_from(peer, mh::be_status::unknown_binding_for_hao);
+    be_from(peer, mh::be_status::unknown_binding_for_hao);
+    EXPECT_EQ(w.stats.be_hao_received, 2u);
+    ASSERT_TRUE(mn->last_binding_error());
+    EXPECT_EQ(str(mn->last_binding_error()->from), str(peer));
+    EXPECT_EQ(mn->last_binding_error()->status, 1);
+    be_from(kHa, mh::be_status::unrecognized_mh_type);
+    EXPECT_EQ(w.stats.be_mhtype_received, 1u);
+    EXPECT_EQ(mn->last_binding_error()->status, 2);
+    be_from(kHa, 7);  // no such status: ignored
+    EXPECT_EQ(mn->last_binding_error()->status, 2);
+    EXPECT_EQ(w.stats.mh_drop_unexpected, 0u);
+    EXPECT_EQ(w.wire.binding_updates().size(), bus) << "no BU because of it";
+    EXPECT_TRUE(w.tunnels.map[str(kHoa)].registering) << "the registration goes on";
+}
+
 }  // namespace
 }  // namespace xmip::agent::test
