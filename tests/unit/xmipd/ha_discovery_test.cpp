@@ -41,7 +41,7 @@ config::Config ha_config() {
     config::HomeAgent h;
     h.address = *config::Ip6Address::parse("2001:db8:1::1");
     h.home_link = "eth0";
-    h.prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64")};
+    h.prefixes = {*core::Prefix::parse("2001:db8:1::/64")};
     h.router_advertisements.enabled = false;  // no RA timer in the way
     h.auth_optional_prefixes = h.prefixes;
     c.home_agent = h;
@@ -195,7 +195,7 @@ TEST_F(HaDiscoveryTest, ChangedHomePrefixesAreAdvertisedUnsolicited) {
     auto c = ha_config();
     ha->reload(c);
     EXPECT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 0u) << "nothing changed, nothing sent";
-    c.home_agent->prefixes.push_back(*config::Ip6Prefix::parse("2001:db8:5::/64"));
+    c.home_agent->prefixes.push_back(*core::Prefix::parse("2001:db8:5::/64"));
     ha->reload(c);
     ASSERT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 1u);
     EXPECT_EQ(str(link().sent.back().dst), str(kCoa));

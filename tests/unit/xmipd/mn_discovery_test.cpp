@@ -27,7 +27,7 @@ config::Config auto_config() {
     c.instance = "test";
     config::MobileNode m;
     m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Ip6Prefix::parse("2001:db8:1::/64");
+    m.home_prefix = *core::Prefix::parse("2001:db8:1::/64");
     m.home_agent_auto = true;
     m.interface = "eth0";
     m.lifetime = 600;
