@@ -56,7 +56,7 @@ private:
     io::RawSender raw_;
     HostKernel kernel_{netlink_};
     SocketWire wire_{raw_};
-    StateDirectory store_{cfg_.paths.state_dir};
+    EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
