@@ -97,7 +97,8 @@ void fill_store(const std::string& dir, uint32_t n, int64_t now_ms, uint32_t lif
 }
 
 void commit_bench(const std::string& root, const std::vector<uint32_t>& sizes, uint32_t batch, int rounds) {
-    std::printf("Commit of %u changed bindings among N (median of up to %d rounds; ms per group commit)\n\n", batch, rounds);
+    std::printf("Commit of %u changed bindings among N (median of up to %d rounds; ms per group commit)\n\n", batch,
+                rounds);
     std::printf("%9s %12s %12s %9s %14s %14s %9s %11s\n", "N", "json_ms", "store_ms", "ratio", "json_load_ms",
                 "store_load_ms", "ratio", "store_MB");
     const int64_t now = unix_ms();
@@ -187,9 +188,9 @@ double start_until_serving(const std::string& xmipd, uint32_t n, pid_t* pid) {
         try {
             auto s = control::call("/tmp/ha.sock", "status", nlohmann::json::object(), 1000);
             if (s.value("bindings", -1) == static_cast<int64_t>(n)) return ms_since(t0);
-            if (s.contains("bindings")) fail("xmipd serves " + s["bindings"].dump() + " bindings, not " + std::to_string(n));
-        } catch (const control::ClientError&) {
-        }
+            if (s.contains("bindings"))
+                fail("xmipd serves " + s["bindings"].dump() + " bindings, not " + std::to_string(n));
+        } catch (const control::ClientError&) {}
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     fail("xmipd did not serve within 10 minutes");
@@ -262,14 +263,16 @@ int main(int argc, char** argv) {
     app.add_option("--batch", batch, "bindings changed per group commit");
     app.add_option("--rounds", rounds, "commits per N (5 at most from 10^5: the JSON rewrite is slow)");
     app.add_option("--dir", dir, "where the commit comparison writes (a real disk: /tmp may be tmpfs)");
-    app.add_option("--restart-sizes", restart_sizes, "N for the xmipd restart (root), e.g. 0,100000,1000000; the first is the baseline");
+    app.add_option("--restart-sizes", restart_sizes,
+                   "N for the xmipd restart (root), e.g. 0,100000,1000000; the first is the baseline");
     app.add_option("--xmipd", xmipd, "the xmipd to run (default: ../agent/xmipd/xmipd from this binary)");
     CLI11_PARSE(app, argc, argv);
     try {
         if (!sizes.empty()) {
             const std::string root = dir + "/xmip-bench-store." + std::to_string(getpid());
             std::filesystem::create_directories(root);
-            std::printf("xmip binding store benchmark: %s (file system of %s)\n\n", "SQLite WAL, synchronous=FULL vs JSON rewrite", dir.c_str());
+            std::printf("xmip binding store benchmark: %s (file system of %s)\n\n",
+                        "SQLite WAL, synchronous=FULL vs JSON rewrite", dir.c_str());
             try {
                 commit_bench(root, parse_sizes(sizes), batch, rounds);
             } catch (...) {

@@ -26,9 +26,9 @@ struct Snapshot {
 
 // One transaction: all of it is kept, or none.
 struct Changes {
-    std::vector<HaBinding> put;    // inserted or replaced, by home address
-    std::vector<in6_addr> erase;   // removed, by home address (absent: no error)
-    std::vector<MnState> mn_put;   // inserted or replaced, by home address
+    std::vector<HaBinding> put;   // inserted or replaced, by home address
+    std::vector<in6_addr> erase;  // removed, by home address (absent: no error)
+    std::vector<MnState> mn_put;  // inserted or replaced, by home address
     bool empty() const { return put.empty() && erase.empty() && mn_put.empty(); }
 };
 

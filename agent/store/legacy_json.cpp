@@ -5,7 +5,8 @@
 
 namespace xmip::store {
 
-core::Result<std::optional<state::Snapshot>, std::string> read_legacy(const std::string& path, const std::string& role) {
+core::Result<std::optional<state::Snapshot>, std::string> read_legacy(const std::string& path,
+                                                                      const std::string& role) {
     auto r = state::read_file(path);
     if (r.status == state::ReadResult::Status::missing) return std::optional<state::Snapshot>{};
     const std::string todo = "; move it aside (mv " + path + " " + path +

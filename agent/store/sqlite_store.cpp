@@ -54,7 +54,8 @@ struct BadRow {
 };
 
 in6_addr address(const Statement& s, int col, const char* name) {
-    if (s.type(col) != SQLITE_BLOB || s.blob(col).size() != 16) throw BadRow{std::string(name) + ": not an IPv6 address"};
+    if (s.type(col) != SQLITE_BLOB || s.blob(col).size() != 16)
+        throw BadRow{std::string(name) + ": not an IPv6 address"};
     in6_addr a{};
     std::memcpy(a.s6_addr, s.blob(col).data(), 16);
     return a;
@@ -123,8 +124,7 @@ std::string SqliteStore::explain(const std::exception& e, const char* doing) con
             return msg + "; the file is damaged: move it aside (mv " + path_ + " " + path_ +
                    ".bad) to start without the bindings it holds (a home agent then takes over those the "
                    "datapath still forwards and asks their mobile nodes to refresh), or restore it from a backup";
-        case SQLITE_FULL:
-            return msg + "; the file system holding " + dir_ + " is full: free space on it";
+        case SQLITE_FULL: return msg + "; the file system holding " + dir_ + " is full: free space on it";
         case SQLITE_READONLY:
         case SQLITE_CANTOPEN:
         case SQLITE_PERM:
@@ -136,8 +136,7 @@ std::string SqliteStore::explain(const std::exception& e, const char* doing) con
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
             return msg + "; another process holds it: is another xmipd running with the same paths.state_dir?";
-        default:
-            return msg;
+        default: return msg;
     }
 }
 
@@ -199,8 +198,8 @@ std::optional<std::string> SqliteStore::check_and_create() {
         {
             Statement s(db_->db, "PRAGMA journal_mode=WAL");
             if (!s.step() || s.text(0) != "wal")
-                return "binding store " + path_ + ": cannot switch to write-ahead logging (journal mode " +
-                       s.text(0) + "); make " + dir_ + " writable by xmipd";
+                return "binding store " + path_ + ": cannot switch to write-ahead logging (journal mode " + s.text(0) +
+                       "); make " + dir_ + " writable by xmipd";
         }
         db_->db.exec("PRAGMA synchronous=FULL");
         if (app == 0) {
@@ -226,8 +225,11 @@ std::optional<std::string> SqliteStore::check_and_create() {
             Statement s(db_->db, "PRAGMA quick_check");
             std::string first = s.step() ? s.text(0) : "";
             if (first != "ok")
-                return "binding store " + path_ + ": integrity check failed (" + first + "); the file is damaged: "
-                       "move it aside (mv " + path_ + " " + path_ + ".bad) to start without the bindings it holds, "
+                return "binding store " + path_ + ": integrity check failed (" + first +
+                       "); the file is damaged: "
+                       "move it aside (mv " +
+                       path_ + " " + path_ +
+                       ".bad) to start without the bindings it holds, "
                        "or restore it from a backup";
         }
         db_->prepare();
@@ -273,9 +275,8 @@ std::optional<std::string> SqliteStore::migrate_legacy() {
     if (::rename(json.c_str(), aside.c_str()) != 0)
         return "binding store " + path_ + ": migrated " + json + " but cannot rename it to " + aside + ": " +
                std::strerror(errno) + "; rename or remove it by hand (the store holds its bindings now)";
-    XLOG_INFO("binding store %s: migrated %zu %s from %s (kept as %s)", path_.c_str(),
-              s.bindings.size() + s.mn.size(), role_ == "ha" ? "bindings" : "binding update list entries",
-              json.c_str(), aside.c_str());
+    XLOG_INFO("binding store %s: migrated %zu %s from %s (kept as %s)", path_.c_str(), s.bindings.size() + s.mn.size(),
+              role_ == "ha" ? "bindings" : "binding update list entries", json.c_str(), aside.c_str());
     return std::nullopt;
 }
 
@@ -326,9 +327,8 @@ core::Result<state::Snapshot, std::string> SqliteStore::load() {
             snap.mn.push_back(std::move(e));
         }
     } catch (const BadRow& b) {
-        return "binding store " + path_ + ": row " + row + ": " + b.what +
-               "; the file is damaged: move it aside (mv " + path_ + " " + path_ +
-               ".bad) to start without the bindings it holds, or restore it from a backup";
+        return "binding store " + path_ + ": row " + row + ": " + b.what + "; the file is damaged: move it aside (mv " +
+               path_ + " " + path_ + ".bad) to start without the bindings it holds, or restore it from a backup";
     } catch (const std::exception& e) {
         return explain(e, "read");
     }

@@ -71,8 +71,8 @@ private:
 
     std::function<std::optional<std::string>()> write_;
     bool batch_open_ = false;
-    bool dirty_ = false;        // changed since the store was written
-    std::vector<Unit> units_;   // waiting for the commit, in order
+    bool dirty_ = false;       // changed since the store was written
+    std::vector<Unit> units_;  // waiting for the commit, in order
 };
 
 }  // namespace xmip::agent

@@ -100,11 +100,11 @@ void HaService::recover() {
             if (!kept.count(b.hoa)) unsaved(b.hoa);
     commit_.end_batch();
     schedule_expiry();
-    XLOG_INFO("restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
-              "from it without a binding store); removed %zu expired, %zu the configuration refuses, %zu in the "
-              "datapath only",
-              plan.restore.size(), plan.kept, plan.map_rewritten, plan.adopted, plan.expired, plan.refused,
-              plan.stale_map);
+    XLOG_INFO(
+        "restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
+        "from it without a binding store); removed %zu expired, %zu the configuration refuses, %zu in the "
+        "datapath only",
+        plan.restore.size(), plan.kept, plan.map_rewritten, plan.adopted, plan.expired, plan.refused, plan.stale_map);
 }
 
 std::optional<std::string> HaService::persist() {

@@ -182,11 +182,13 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
         if (ok) *ok = in_force;
         if (!in_force)
             core::logf_fields(core::LogLevel::Error,
-                              {{"EVENT", "refused"}, {"HOA", to_string(hoa)}, {"COA", to_string(coa)},
+                              {{"EVENT", "refused"},
+                               {"HOA", to_string(hoa)},
+                               {"COA", to_string(coa)},
                                {"STATUS", std::to_string(mh::ba_status::insufficient_resources)}},
-                             "%s of %s at %s could not be put in force (above): undone, refused with status %u",
-                             o.action == Action::Deregister ? "deregistration" : "registration",
-                             to_string(hoa).c_str(), to_string(coa).c_str(), mh::ba_status::insufficient_resources);
+                              "%s of %s at %s could not be put in force (above): undone, refused with status %u",
+                              o.action == Action::Deregister ? "deregistration" : "registration",
+                              to_string(hoa).c_str(), to_string(coa).c_str(), mh::ba_status::insufficient_resources);
         if (!o.send_ba) return;
         if (in_force || o.action == Action::Reject) {
             send_ba(hoa, coa, o, received, ts);

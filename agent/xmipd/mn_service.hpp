@@ -77,7 +77,7 @@ private:
     // The deregistration BU, held until the home address is local again.
     std::optional<mn::BuToSend> pending_dereg_;
     std::optional<core::Timers::Id> dereg_timer_;
-    std::string last_persisted_;   // what the store holds (its JSON, agent/state/codec.hpp)
+    std::string last_persisted_;  // what the store holds (its JSON, agent/state/codec.hpp)
     bool persist_failing_ = false;
 };
 

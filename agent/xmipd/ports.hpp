@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.hpp"
 #include "io/icmp_socket.hpp"
 #include "netlink/netlink.hpp"
-#include "core/result.hpp"
 #include "state/changes.hpp"
 
 namespace xmip::agent {

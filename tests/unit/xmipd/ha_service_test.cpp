@@ -180,7 +180,8 @@ TEST_F(HaServiceTest, OneStoreTransactionOfTheChangesForABatchOfRefreshes) {
     ha->end_batch();
     EXPECT_EQ(w.journal.starting("store").size(), 1u) << w.journal.dump();
     const std::string& tx = w.journal.lines.at(0);
-    EXPECT_TRUE(tx == "store put 2001:db8:1::10 put 2001:db8:1::11" || tx == "store put 2001:db8:1::11 put 2001:db8:1::10")
+    EXPECT_TRUE(tx == "store put 2001:db8:1::10 put 2001:db8:1::11" ||
+                tx == "store put 2001:db8:1::11 put 2001:db8:1::10")
         << w.journal.dump();
     EXPECT_EQ(w.journal.starting("mh BA 0").size(), 2u) << w.journal.dump();
 }
@@ -347,7 +348,6 @@ TEST_F(HaServiceTest, CommandsAnswerTheViews) {
     EXPECT_EQ(s.status()["bindings"], 1);
 }
 
-
 // One Binding Update, one outcome (issue 14, item 2): a step that fails
 // undoes what the unit did and the BU is refused with 130, inside a batch
 // and outside one.
@@ -456,7 +456,8 @@ TEST_F(HaServiceTest, ExpiryRemovesFromTheDatapathEvenWhenTheStoreFails) {
 
 TEST_F(HaServiceTest, AStoreThatCannotBeOpenedStopsTheStart) {
     World bad;
-    bad.store.open_error = "binding store /x/bindings.db: cannot write: attempt to write a readonly database; make /x writable";
+    bad.store.open_error =
+        "binding store /x/bindings.db: cannot write: attempt to write a readonly database; make /x writable";
     try {
         HaService s(bad.ctx, ha_config());
         FAIL() << "started";
