@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The real world behind ports.hpp: the datapath's maps, rtnetlink and the
-// host's sysctls, raw and ICMPv6 sockets, the state directory. The only
+// host's sysctls, raw and ICMPv6 sockets, the binding store. The only
 // place that turns a Tunnel into the datapath's struct xmip_binding.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
+#include "store/sqlite_store.hpp"
 #include "xmipd/ports.hpp"
 
 namespace xmip::agent {
@@ -71,19 +72,17 @@ private:
     io::RawSender& raw_;
 };
 
-// <dir>/bindings.json, written with state::write_atomically.
-class StateDirectory final : public StateStore {
+// The embedded binding store, <dir>/bindings.db (store/sqlite_store.hpp).
+class EmbeddedStore final : public StateStore {
 public:
-    explicit StateDirectory(std::string dir) : dir_(std::move(dir)), path_(dir_ + "/bindings.json") {}
-    std::optional<std::string> open() override { return state::ensure_directory(dir_); }
-    state::ReadResult read() override { return state::read_file(path_); }
-    std::optional<std::string> write(const std::string& bytes) override {
-        return state::write_atomically(path_, bytes);
-    }
-    std::string where() const override { return path_; }
+    EmbeddedStore(std::string dir, std::string role) : db_(std::move(dir), std::move(role)) {}
+    std::optional<std::string> open() override { return db_.open(); }
+    core::Result<state::Snapshot, std::string> load() override { return db_.load(); }
+    std::optional<std::string> commit(const state::Changes& c) override { return db_.commit(c); }
+    std::string where() const override { return db_.path(); }
 
 private:
-    std::string dir_, path_;
+    store::SqliteStore db_;
 };
 
 // The correspondent's bindings while the datapath has no route-optimisation
