@@ -87,6 +87,8 @@ public:
     void unpin();
 
     DatapathMaps& maps() { return maps_; }
+    // Entries the binding map holds at most (fixed when it was created).
+    uint32_t binding_capacity() const;
     int xdp_prog_fd(Role role) const;
     int tc_egress_prog_fd() const;
     const std::string& pin_path() const { return pin_path_; }
