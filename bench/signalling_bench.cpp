@@ -130,8 +130,8 @@ struct Config {
     std::string xmipd;
     std::string log_level = "info";
     bool auth = false;
-    std::vector<uint32_t> sizes;     // --sizes: binding counts, one refresh measurement each
-    uint32_t refresh_count = 3000;   // --refresh-count: refreshes measured at each size
+    std::vector<uint32_t> sizes;    // --sizes: binding counts, one refresh measurement each
+    uint32_t refresh_count = 3000;  // --refresh-count: refreshes measured at each size
 };
 
 struct PhaseResult {
@@ -384,11 +384,13 @@ struct Step {
 
 // The refresh cost at each size, and the ratio of the largest to the smallest.
 void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
-    std::printf("refreshes: %u per size (a node at most every %.2f s, %u outstanding); xmipd CPU from /proc/<pid>/stat "
-                "(user + system) during the refreshes\n\n",
-                cfg.refresh_count, cfg.min_interval, cfg.window);
-    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s\n", "bindings", "first reg", "first/s", "refresh",
-                "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU", "BU/CPU-s");
+    std::printf(
+        "refreshes: %u per size (a node at most every %.2f s, %u outstanding); xmipd CPU from /proc/<pid>/stat "
+        "(user + system) during the refreshes\n\n",
+        cfg.refresh_count, cfg.min_interval, cfg.window);
+    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s\n", "bindings", "first reg", "first/s",
+                "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU",
+                "BU/CPU-s");
     for (const auto& st : steps) {
         const auto& r = st.refresh;
         std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f\n", st.size,
@@ -399,9 +401,10 @@ void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
                     st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0);
     }
     if (steps.size() >= 2 && steps.front().us_per_bu() > 0)
-        std::printf("\nper-BU CPU cost at %u bindings / at %u: %.2fx (goal: at most 1.3x); goal: at least 20000 "
-                    "authenticated BUs per CPU-second (50 us each)\n",
-                    steps.back().size, steps.front().size, steps.back().us_per_bu() / steps.front().us_per_bu());
+        std::printf(
+            "\nper-BU CPU cost at %u bindings / at %u: %.2fx (goal: at most 1.3x); goal: at least 20000 "
+            "authenticated BUs per CPU-second (50 us each)\n",
+            steps.back().size, steps.front().size, steps.back().us_per_bu() / steps.front().us_per_bu());
 }
 
 std::string self_dir() {
@@ -486,13 +489,15 @@ int main(int argc, char** argv) {
             probe = gen.run(cfg.nodes, cfg.nodes + 1, 1, 1, 0, 3.0);
         }
         if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU in time");
-        std::fprintf(stderr, "xmipd answers after %.1f s\n", std::chrono::duration<double>(Clock::now() - started).count());
+        std::fprintf(stderr, "xmipd answers after %.1f s\n",
+                     std::chrono::duration<double>(Clock::now() - started).count());
 
         if (!cfg.sizes.empty()) {
             std::ifstream comm("/proc/" + std::to_string(ha) + "/comm");
             std::string name;
             std::getline(comm, name);
-            if (name.rfind("xmipd", 0) != 0 && name.rfind("exe", 0) != 0 && name.rfind(std::to_string(xmipd_fd), 0) != 0)
+            if (name.rfind("xmipd", 0) != 0 && name.rfind("exe", 0) != 0 &&
+                name.rfind(std::to_string(xmipd_fd), 0) != 0)
                 throw std::runtime_error("process " + std::to_string(ha) + " is " + name + ", not xmipd");
             std::vector<Step> steps;
             uint32_t have = 0;
@@ -526,17 +531,20 @@ int main(int argc, char** argv) {
             }
             int status;
             const bool alive = waitpid(ha, &status, WNOHANG) == 0;
-            std::printf("xmip signalling benchmark, refresh cost by binding count: one xmipd home agent in a namespace\n");
-            std::printf("BUs with HAO, A|H, lifetime %u s, %s; xmipd log_level %s, state file on tmpfs\n", cfg.lifetime,
-                        cfg.auth ? "RFC 4285 authenticated (Replay Protection + MN-HA HMAC-SHA1-96)" : "no authentication",
-                        cfg.log_level.c_str());
+            std::printf(
+                "xmip signalling benchmark, refresh cost by binding count: one xmipd home agent in a namespace\n");
+            std::printf(
+                "BUs with HAO, A|H, lifetime %u s, %s; xmipd log_level %s, state file on tmpfs\n", cfg.lifetime,
+                cfg.auth ? "RFC 4285 authenticated (Replay Protection + MN-HA HMAC-SHA1-96)" : "no authentication",
+                cfg.log_level.c_str());
             print_ladder(cfg, steps);
             std::printf("xmipd %s at the end\n", alive ? "still running" : "NOT running");
             stop(ha);
             ha = -1;
             for (const auto& st : steps)
                 if (!alive || st.refresh.acked == 0) {
-                    std::fprintf(stderr, "xmip-bench-signalling: the home agent did not register the load (log below)\n");
+                    std::fprintf(stderr,
+                                 "xmip-bench-signalling: the home agent did not register the load (log below)\n");
                     sh("tail -30 /tmp/xmipd.log >&2");
                     return 1;
                 }

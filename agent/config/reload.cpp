@@ -50,6 +50,7 @@ ReloadDecision decide_reload(const Config& running, const Config& wanted, uint32
     const auto now = flatten(wanted);
     ReloadDecision d;
     std::vector<std::string> keys;
+    keys.reserve(was.size() + now.size());
     for (const auto& [k, v] : was) keys.push_back(k);
     for (const auto& [k, v] : now)
         if (!was.count(k)) keys.push_back(k);

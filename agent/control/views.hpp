@@ -108,9 +108,12 @@ XMIP_CONTROL_VIEW(BindingArgs, XMIP_BINDING_ARGS)
 // restart-only key kept at its running value, and the binding limit held to
 // the map, one message each ("datapath.max_bindings: 65536 -> 131072 takes a
 // restart (...); keeping 65536").
-#define XMIP_RELOAD_ANSWER(X)                                                              \
-    X(bool, reloaded) X(std::vector<std::string>, applied) X(std::vector<std::string>, kept)  \
-    X(std::vector<std::string>, errors) X(std::vector<std::string>, warnings)
+#define XMIP_RELOAD_ANSWER(X)            \
+    X(bool, reloaded)                    \
+    X(std::vector<std::string>, applied) \
+    X(std::vector<std::string>, kept)    \
+    X(std::vector<std::string>, errors)  \
+    X(std::vector<std::string>, warnings)
 XMIP_CONTROL_VIEW(ReloadAnswer, XMIP_RELOAD_ANSWER)
 
 #undef XMIP_VIEW_MEMBER

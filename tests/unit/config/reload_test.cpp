@@ -76,8 +76,8 @@ TEST(Reload, LiveKeysAreApplied) {
     auto text = with(ha("tunnel_hop_limit = 32\n", "preference = 5\nmax_bindings = 500\n"), "\"info\"", "\"debug\"");
     auto r = reload_text(text, running);
     ASSERT_LOADS(r.load);
-    EXPECT_EQ(r.decision.applied, (Strings{"datapath.tunnel_hop_limit", "home_agent.max_bindings",
-                                           "home_agent.preference", "log_level"}));
+    EXPECT_EQ(r.decision.applied,
+              (Strings{"datapath.tunnel_hop_limit", "home_agent.max_bindings", "home_agent.preference", "log_level"}));
     EXPECT_TRUE(r.decision.kept.empty()) << ::testing::PrintToString(messages(r.decision));
     EXPECT_EQ(r.load.config->log_level, LogLevel::Debug);
     EXPECT_EQ(r.load.config->datapath.tunnel_hop_limit, 32);
@@ -129,8 +129,9 @@ TEST(Reload, TheMapsRealCapacityDecidesNotTheRunningConfiguration) {
 
 TEST(Reload, OtherRestartOnlyKeysAreKept) {
     const Config running = running_config();
-    auto text = with(with(ha("xdp_mode = \"generic\"\n"), "interfaces = [\"eth0\"]", "interfaces = [\"eth0\", \"eth1\"]"),
-                     "address = \"2001:db8:1::1\"", "address = \"2001:db8:1::9\"");
+    auto text =
+        with(with(ha("xdp_mode = \"generic\"\n"), "interfaces = [\"eth0\"]", "interfaces = [\"eth0\", \"eth1\"]"),
+             "address = \"2001:db8:1::1\"", "address = \"2001:db8:1::9\"");
     auto r = reload_text(text, running);
     ASSERT_LOADS(r.load);
     EXPECT_EQ(messages(r.decision),

@@ -121,7 +121,8 @@ TEST_F(ReloadTest, AFileThatDoesNotLoadChangesNothingAndSaysWhy) {
     const control::ReloadAnswer answer = report.answer();
     EXPECT_FALSE(answer.reloaded);
     ASSERT_EQ(answer.errors.size(), 1u);
-    EXPECT_NE(answer.errors[0].find("home_agent.max_bindings: 0 is out of range"), std::string::npos) << answer.errors[0];
+    EXPECT_NE(answer.errors[0].find("home_agent.max_bindings: 0 is out of range"), std::string::npos)
+        << answer.errors[0];
 }
 
 TEST(AdmissionReload, TheBoundSourcesTableFollowsTheCacheLimit) {
