@@ -293,6 +293,10 @@ public:
     bool apply_override(std::string_view assignment);
 
     LoadResult validate() const;
+    // Each setting of a TOML file (and the overrides) as the text
+    // apply_override() takes back: "true", "42", "eth0,eth1". Array-of-tables
+    // keys as name[N].key. The reload compares configurations with it.
+    std::map<std::string, std::string> values() const;
 
     Format format() const { return format_; }
     const std::string& name() const { return name_; }
@@ -343,9 +347,21 @@ LoadResult parse_legacy(const std::filesystem::path& path,
 // settings are named name[0].key, name[1].key, ...; the array's own entry
 // holds the count).
 enum class KeyKind { Table, String, Integer, Boolean, StringList, TableArray };
+// What a reload (SIGHUP, `mipctl reload`) does with a changed key: Live keys
+// take effect; a Restart key keeps its running value (the maps were sized,
+// the programs attached, the sockets bound with it) and the reload says so.
+enum class Reload { Live, Restart };
+// The default: the datapath and the paths are set up once, at start.
+constexpr Reload default_reload(std::string_view path) {
+    return path.starts_with("datapath.") || path.starts_with("paths.") ? Reload::Restart : Reload::Live;
+}
+const char* to_string(Reload r);  // "live", "restart"
 struct KeyInfo {
     std::string_view path;  // dotted
     KeyKind kind;
+    Reload reload;
+    constexpr KeyInfo(std::string_view p, KeyKind k) : path(p), kind(k), reload(default_reload(p)) {}
+    constexpr KeyInfo(std::string_view p, KeyKind k, Reload r) : path(p), kind(k), reload(r) {}
 };
 std::span<const KeyInfo> schema();
 const KeyInfo* find_key(std::string_view path);

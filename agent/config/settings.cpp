@@ -554,4 +554,22 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
     return m;
 }
 
+std::map<std::string, std::string> Settings::values() const {
+    auto text = [](const Value& v) -> std::string {
+        if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+        if (auto i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+        if (auto s = std::get_if<std::string>(&v)) return *s;
+        if (auto l = std::get_if<std::vector<Item>>(&v)) {
+            std::string r;
+            for (const auto& item : *l) r += (r.empty() ? "" : ",") + item.text;
+            return r;
+        }
+        return "";
+    };
+    std::map<std::string, std::string> r;
+    for (const auto& [k, e] : file_entries_) r[k] = text(e.value);
+    for (const auto& [k, e] : overrides_) r[k] = text(e.value);
+    return r;
+}
+
 }  // namespace xmip::config

@@ -108,6 +108,8 @@ int Datapath::xdp_prog_fd(Role role) const {
                                                     : skel_->progs.xmip_ha_xdp);
 }
 
+uint32_t Datapath::binding_capacity() const { return bpf_map__max_entries(skel_->maps.xmip_bindings); }
+
 int Datapath::tc_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_mn_egress); }
 
 namespace {

@@ -92,6 +92,8 @@ public:
     // sized to max_bindings, empty at load (every packet falls back to
     // bpf_fib_lookup until the agent fills it).
     NexthopMap nexthops() const;
+    // Entries the binding map holds at most (fixed when it was created).
+    uint32_t binding_capacity() const;
     int xdp_prog_fd(Role role) const;
     int tc_egress_prog_fd() const;
     const std::string& pin_path() const { return pin_path_; }

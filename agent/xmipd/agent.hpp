@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "control/server.hpp"
+#include "control/views.hpp"
 #include "core/clock.hpp"
 #include "core/event_loop.hpp"
 #include "datapath/loader.hpp"
@@ -43,7 +44,8 @@ private:
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
     void register_control();
-    void reload();
+    // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
+    control::ReloadAnswer reload();
     void shutdown();
     nlohmann::json stats_json() const;
 

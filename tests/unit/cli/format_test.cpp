@@ -308,3 +308,19 @@ TEST(Errors, NoAgentVariants) {
               "no agent for instance 'ha': /run/xmip/ha.sock does not exist (no agent runs here: no control "
               "socket in /run/xmip)");
 }
+
+TEST(Format, ReloadShowsWhatWasAppliedAndWhatWaitsForARestart) {
+    json r = json::parse(R"J({"reloaded": true, "applied": ["log_level"],
+      "kept": ["datapath.max_bindings: 1000 -> 4000 takes a restart (the binding map was sized at start); keeping 1000"],
+      "errors": [], "warnings": []})J");
+    EXPECT_EQ(format_reload(r),
+              "reloaded: 1 changed keys applied\n"
+              "  applied: log_level\n"
+              "  kept: datapath.max_bindings: 1000 -> 4000 takes a restart (the binding map was sized at start); "
+              "keeping 1000\n");
+    json bad = json::parse(R"J({"reloaded": false, "applied": [], "kept": [],
+      "errors": ["ha.toml:5: datapath.max_bindings: 0 is out of range (1..16777216)"], "warnings": []})J");
+    EXPECT_EQ(format_reload(bad),
+              "not reloaded: the configuration is kept as it was\n"
+              "  error: ha.toml:5: datapath.max_bindings: 0 is out of range (1..16777216)\n");
+}
