@@ -29,6 +29,21 @@ private:
     dp::DatapathMaps& maps_;
 };
 
+// The route-optimisation maps (xmip_ro_peers, xmip_cn_bindings).
+class DatapathRouteOptimisation final : public RouteOptimisation {
+public:
+    explicit DatapathRouteOptimisation(dp::DatapathMaps& maps) : maps_(maps) {}
+    void set_peer(const RoBinding& b) override;
+    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> peers() const override;
+    void set_binding(const RoBinding& b) override;
+    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> bindings() const override;
+
+private:
+    dp::DatapathMaps& maps_;
+};
+
 class HostKernel final : public Kernel {
 public:
     explicit HostKernel(netlink::Netlink& nl) : nl_(nl) {}

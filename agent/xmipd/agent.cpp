@@ -94,8 +94,9 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
             cfg_.role, core::kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
     tunnels_ = std::make_unique<DatapathTunnels>(dp_->maps());
+    route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
     ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get()});
+        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), route_optimisation_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });

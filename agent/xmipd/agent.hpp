@@ -58,6 +58,7 @@ private:
     SocketWire wire_{raw_};
     StateDirectory store_{cfg_.paths.state_dir};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
+    std::unique_ptr<DatapathRouteOptimisation> route_optimisation_;  // over dp_'s maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

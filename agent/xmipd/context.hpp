@@ -29,6 +29,7 @@ struct Context {
     StateStore& store;
     SignallingStats& stats;
     Observer* observer = nullptr;  // monitoring hooks; none when null
+    RouteOptimisation* route_optimisation = nullptr;  // the datapath's RO maps (issue 13); none when null
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };
