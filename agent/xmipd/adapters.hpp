@@ -14,6 +14,10 @@ namespace xmip::agent {
 // struct xmip_binding <-> Tunnel (flags: XMIP_BF_REGISTERING <-> registering).
 xmip_binding to_binding(const Tunnel& t);
 Tunnel to_tunnel(const xmip_binding& b);
+// RoBinding <-> the route-optimisation maps' key and value (flags 0).
+xmip_ro_key to_ro_key(const in6_addr& home, const in6_addr& correspondent);
+xmip_ro_binding to_ro_value(const RoBinding& b);
+RoBinding to_ro_binding(const xmip_ro_key& k, const xmip_ro_binding& v);
 
 class DatapathTunnels final : public Tunnels {
 public:
