@@ -510,6 +510,7 @@ private:
         if (s.counter == XMIP_CNT_ENCAP_REDIRECT) want_len += 40;
         if (s.counter == XMIP_CNT_DECAP_REDIRECT || s.counter == XMIP_CNT_DECAP_PASS)
             want_len -= 40;
+        if (s.counter == XMIP_CNT_RO_CN_HAO) want_len -= XMIP_RO_EXT_LEN;  // the header removed
         if (r.output.size() != want_len)
             throw std::runtime_error(where(s, n) + "output frame of " +
                                      std::to_string(r.output.size()) + " bytes, expected " +

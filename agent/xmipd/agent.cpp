@@ -133,6 +133,8 @@ void Agent::setup_datapath() {
     o.instance = cfg_.instance;
     o.pin_root = cfg_.paths.pin_root;
     o.max_bindings = cfg_.datapath.max_bindings;
+    o.max_ro_peers = cfg_.datapath.max_ro_peers;
+    o.max_cn_bindings = cfg_.datapath.max_cn_bindings;
     dp_ = std::make_unique<dp::Datapath>(o);
     xmip_config c{};
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
