@@ -45,6 +45,8 @@ const char* to_string(Role r);  // "ha", "mn"
 // Limits and defaults (docs/configuration.md explains each).
 inline constexpr uint32_t kMaxInstanceLength = 32;
 inline constexpr uint32_t kDefaultMaxBindings = 65536;        // = XMIP_DEFAULT_MAX_BINDINGS
+inline constexpr uint32_t kDefaultMaxRoPeers = 1024;          // = XMIP_DEFAULT_MAX_RO_PEERS
+inline constexpr uint32_t kDefaultMaxCnBindings = 65536;      // = XMIP_DEFAULT_MAX_CN_BINDINGS
 inline constexpr uint32_t kMaxMaxBindings = 16u * 1024 * 1024;
 inline constexpr uint8_t kDefaultTunnelHopLimit = 64;         // = XMIP_DEFAULT_TUNNEL_HOP_LIMIT
 inline constexpr uint32_t kMaxBindingLifetime = 262140;       // 16 bits of 4 s units
@@ -72,6 +74,11 @@ struct Datapath {
     uint32_t max_bindings = kDefaultMaxBindings;  // binding map size, 1..16M
     uint8_t tunnel_hop_limit = kDefaultTunnelHopLimit;
     bool keep_forwarding_on_exit = true;  // Datapath::keep_attached() on a clean stop with bindings
+    // Last, so positional initialisers of the fields above stay valid.
+    // Route optimisation (docs/route-optimisation.md): the mobile node's
+    // optimised peers and the correspondent's binding cache, 1..16M each.
+    uint32_t max_ro_peers = kDefaultMaxRoPeers;
+    uint32_t max_cn_bindings = kDefaultMaxCnBindings;
     bool operator==(const Datapath&) const = default;
 };
 

@@ -27,6 +27,8 @@ constexpr std::array kSchema{
     KeyInfo{"datapath.interfaces", K::StringList},
     KeyInfo{"datapath.xdp_mode", K::String},
     KeyInfo{"datapath.max_bindings", K::Integer},
+    KeyInfo{"datapath.max_ro_peers", K::Integer},
+    KeyInfo{"datapath.max_cn_bindings", K::Integer},
     KeyInfo{"datapath.tunnel_hop_limit", K::Integer, R::Live},
     KeyInfo{"datapath.keep_forwarding_on_exit", K::Boolean, R::Live},
     KeyInfo{"metrics", K::Table},

@@ -302,6 +302,8 @@ struct Validator {
         if (auto i = one_of("datapath.xdp_mode", {"auto", "native", "generic"}))
             c.datapath.xdp_mode = static_cast<XdpMode>(*i);
         set_int("datapath.max_bindings", c.datapath.max_bindings, 1, kMaxMaxBindings);
+        set_int("datapath.max_ro_peers", c.datapath.max_ro_peers, 1, kMaxMaxBindings);
+        set_int("datapath.max_cn_bindings", c.datapath.max_cn_bindings, 1, kMaxMaxBindings);
         set_int("datapath.tunnel_hop_limit", c.datapath.tunnel_hop_limit, 1, 255);
         set_bool("datapath.keep_forwarding_on_exit", c.datapath.keep_forwarding_on_exit);
         if (auto l = list("datapath.interfaces")) {

@@ -22,6 +22,16 @@ int open_pin(const std::string& dir, const char* name) {
     return fd;
 }
 
+// A map added after an instance was pinned (the route-optimisation maps,
+// issue 13) is absent from its directory until it restarts: -1, and using
+// it says so then.
+int open_pin_optional(const std::string& dir, const char* name) {
+    std::string path = dir + "/" + name;
+    int fd = bpf_obj_get(path.c_str());
+    if (fd < 0 && errno != ENOENT) throw DatapathError("cannot open pinned map " + path, errno);
+    return fd;
+}
+
 int possible_cpus() {
     int n = libbpf_num_possible_cpus();
     if (n <= 0) throw DatapathError("cannot count possible CPUs", -n);
@@ -40,6 +50,8 @@ DatapathMaps DatapathMaps::open_pinned(const std::string& dir) {
     m.fds_.config = open_pin(dir, kMapConfig);
     m.fds_.counters = open_pin(dir, kMapCounters);
     m.fds_.signal_ring = open_pin(dir, kMapSignalRing);
+    m.fds_.ro_peers = open_pin_optional(dir, kMapRoPeers);
+    m.fds_.cn_bindings = open_pin_optional(dir, kMapCnBindings);
     return m;
 }
 
@@ -61,7 +73,8 @@ DatapathMaps::~DatapathMaps() { close_owned(); }
 
 void DatapathMaps::close_owned() {
     if (!owned_) return;
-    for (int fd : {fds_.bindings, fds_.local_addrs, fds_.config, fds_.counters, fds_.signal_ring})
+    for (int fd : {fds_.bindings, fds_.local_addrs, fds_.config, fds_.counters, fds_.signal_ring, fds_.ro_peers,
+                   fds_.cn_bindings})
         if (fd >= 0) close(fd);
     owned_ = false;
 }
@@ -116,12 +129,12 @@ bool batch_unsupported(int err) {
 // call (nothing read yet: the caller falls back). A hash map returns whole
 // buckets: a bucket larger than the chunk is ENOSPC, retried with a larger
 // chunk; the last chunk comes with ENOENT.
-template <typename V>
-std::optional<std::vector<std::pair<xmip_in6, V>>> dump_batch(int fd, const char* what) {
-    std::vector<std::pair<xmip_in6, V>> out;
-    std::vector<xmip_in6> keys;
+template <typename V, typename K = xmip_in6>
+std::optional<std::vector<std::pair<K, V>>> dump_batch(int fd, const char* what) {
+    std::vector<std::pair<K, V>> out;
+    std::vector<K> keys;
     std::vector<V> values;
-    alignas(8) unsigned char cursor[sizeof(xmip_in6)] = {}, next[sizeof(xmip_in6)] = {};
+    alignas(8) unsigned char cursor[sizeof(K)] = {}, next[sizeof(K)] = {};
     void* in = nullptr;  // from the start
     size_t chunk = kDumpBatchEntries;
     LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -145,10 +158,10 @@ std::optional<std::vector<std::pair<xmip_in6, V>>> dump_batch(int fd, const char
     }
 }
 
-template <typename V>
-std::vector<std::pair<xmip_in6, V>> dump_per_entry(int fd, const char* what) {
-    std::vector<std::pair<xmip_in6, V>> out;
-    xmip_in6 key{}, next{};
+template <typename V, typename K = xmip_in6>
+std::vector<std::pair<K, V>> dump_per_entry(int fd, const char* what) {
+    std::vector<std::pair<K, V>> out;
+    K key{}, next{};
     const void* prev = nullptr;
     while (bpf_map_get_next_key(fd, prev, &next) == 0) {
         V v{};
@@ -161,10 +174,10 @@ std::vector<std::pair<xmip_in6, V>> dump_per_entry(int fd, const char* what) {
     return out;
 }
 
-template <typename V>
-std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what, DumpMethod method) {
+template <typename V, typename K = xmip_in6>
+std::vector<std::pair<K, V>> dump_hash(int fd, const char* what, DumpMethod method) {
     if (method != DumpMethod::PerEntry) {
-        if (auto all = dump_batch<V>(fd, what)) return std::move(*all);
+        if (auto all = dump_batch<V, K>(fd, what)) return std::move(*all);
         if (method == DumpMethod::Batch)
             throw DatapathError(std::string("cannot list ") + what + ": the kernel refuses batch lookups", EOPNOTSUPP);
         static bool said = false;  // once per process: the kernel does not change
@@ -174,7 +187,7 @@ std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what, DumpMeth
                       what);
         }
     }
-    return dump_per_entry<V>(fd, what);
+    return dump_per_entry<V, K>(fd, what);
 }
 
 }  // namespace
@@ -197,6 +210,88 @@ bool DatapathMaps::delete_local_addr(const xmip_in6& addr) {
 
 std::vector<std::pair<xmip_in6, xmip_local_addr>> DatapathMaps::local_addrs(DumpMethod method) const {
     return dump_hash<xmip_local_addr>(fds_.local_addrs, "local addresses", method);
+}
+
+namespace {
+
+int ro_map(int fd, const char* what) {
+    if (fd < 0)
+        throw DatapathError(std::string("no ") + what +
+                                " map: the instance's pinned maps predate route optimisation (restart it)",
+                            ENOENT);
+    return fd;
+}
+
+void ro_upsert(int fd, const char* what, const xmip_ro_key& key, const xmip_ro_binding& b) {
+    if (bpf_map_update_elem(ro_map(fd, what), &key, &b, BPF_ANY))
+        throw DatapathError(std::string("cannot write ") + what + " entry", errno);
+}
+
+bool ro_delete(int fd, const char* what, const xmip_ro_key& key) {
+    if (bpf_map_delete_elem(ro_map(fd, what), &key) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw DatapathError(std::string("cannot delete ") + what + " entry", errno);
+}
+
+std::optional<xmip_ro_binding> ro_lookup(int fd, const char* what, const xmip_ro_key& key) {
+    xmip_ro_binding b{};
+    if (bpf_map_lookup_elem(ro_map(fd, what), &key, &b) == 0) return b;
+    if (errno == ENOENT) return std::nullopt;
+    throw DatapathError(std::string("cannot read ") + what + " entry", errno);
+}
+
+}  // namespace
+
+void DatapathMaps::upsert_ro_peer(const xmip_ro_key& key, const xmip_ro_binding& b) {
+    ro_upsert(fds_.ro_peers, "route-optimised peer", key, b);
+}
+
+bool DatapathMaps::delete_ro_peer(const xmip_ro_key& key) { return ro_delete(fds_.ro_peers, "route-optimised peer", key); }
+
+std::optional<xmip_ro_binding> DatapathMaps::lookup_ro_peer(const xmip_ro_key& key) const {
+    return ro_lookup(fds_.ro_peers, "route-optimised peer", key);
+}
+
+std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> DatapathMaps::ro_peers(DumpMethod method) const {
+    return dump_hash<xmip_ro_binding, xmip_ro_key>(ro_map(fds_.ro_peers, "route-optimised peer"),
+                                                   "route-optimised peers", method);
+}
+
+void DatapathMaps::upsert_cn_binding(const xmip_ro_key& key, const xmip_ro_binding& b) {
+    ro_upsert(fds_.cn_bindings, "correspondent binding", key, b);
+}
+
+void DatapathMaps::upsert_cn_bindings(const std::vector<std::pair<xmip_ro_key, xmip_ro_binding>>& batch) {
+    const int fd = ro_map(fds_.cn_bindings, "correspondent binding");
+    constexpr size_t kChunk = 8192;
+    std::vector<xmip_ro_key> keys;
+    std::vector<xmip_ro_binding> values;
+    for (size_t i = 0; i < batch.size(); i += kChunk) {
+        size_t n = std::min(kChunk, batch.size() - i);
+        keys.resize(n);
+        values.resize(n);
+        for (size_t j = 0; j < n; j++) {
+            keys[j] = batch[i + j].first;
+            values[j] = batch[i + j].second;
+        }
+        __u32 count = static_cast<__u32>(n);
+        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+        if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts))
+            throw DatapathError("cannot write correspondent bindings in batch", errno);
+    }
+}
+
+bool DatapathMaps::delete_cn_binding(const xmip_ro_key& key) {
+    return ro_delete(fds_.cn_bindings, "correspondent binding", key);
+}
+
+std::optional<xmip_ro_binding> DatapathMaps::lookup_cn_binding(const xmip_ro_key& key) const {
+    return ro_lookup(fds_.cn_bindings, "correspondent binding", key);
+}
+
+std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> DatapathMaps::cn_bindings(DumpMethod method) const {
+    return dump_hash<xmip_ro_binding, xmip_ro_key>(ro_map(fds_.cn_bindings, "correspondent binding"),
+                                                   "correspondent bindings", method);
 }
 
 void DatapathMaps::set_config(const xmip_config& cfg) {

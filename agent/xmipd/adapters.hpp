@@ -18,6 +18,10 @@ namespace xmip::agent {
 // struct xmip_binding <-> Tunnel (flags: XMIP_BF_REGISTERING <-> registering).
 xmip_binding to_binding(const Tunnel& t);
 Tunnel to_tunnel(const xmip_binding& b);
+// RoBinding <-> the route-optimisation maps' key and value (flags 0).
+xmip_ro_key to_ro_key(const in6_addr& home, const in6_addr& correspondent);
+xmip_ro_binding to_ro_value(const RoBinding& b);
+RoBinding to_ro_binding(const xmip_ro_key& k, const xmip_ro_binding& v);
 
 class NexthopKeeper;
 
@@ -37,6 +41,21 @@ public:
 private:
     dp::DatapathMaps& maps_;
     NexthopKeeper* nexthops_ = nullptr;
+};
+
+// The route-optimisation maps (xmip_ro_peers, xmip_cn_bindings).
+class DatapathRouteOptimisation final : public RouteOptimisation {
+public:
+    explicit DatapathRouteOptimisation(dp::DatapathMaps& maps) : maps_(maps) {}
+    void set_peer(const RoBinding& b) override;
+    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> peers() const override;
+    void set_binding(const RoBinding& b) override;
+    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> bindings() const override;
+
+private:
+    dp::DatapathMaps& maps_;
 };
 
 class HostKernel final : public Kernel {

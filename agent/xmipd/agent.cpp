@@ -105,8 +105,9 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
         tunnels_->keep_nexthops(nexthops_.get());
     }
-    ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), &correspondent_bindings_});
+    route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
+    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
+                                             &correspondent_bindings_, route_optimisation_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
@@ -146,6 +147,8 @@ void Agent::setup_datapath() {
     o.instance = cfg_.instance;
     o.pin_root = cfg_.paths.pin_root;
     o.max_bindings = cfg_.datapath.max_bindings;
+    o.max_ro_peers = cfg_.datapath.max_ro_peers;
+    o.max_cn_bindings = cfg_.datapath.max_cn_bindings;
     dp_ = std::make_unique<dp::Datapath>(o);
     xmip_config c{};
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;

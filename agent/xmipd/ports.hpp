@@ -69,6 +69,29 @@ public:
     virtual bool used_since_last_asked(const in6_addr& hoa) = 0;
 };
 
+// Route optimisation in the datapath (docs/route-optimisation.md,
+// "Datapath"): one entry per (home address, correspondent address).
+struct RoBinding {
+    in6_addr home{}, correspondent{}, care_of{};
+};
+
+class RouteOptimisation {
+public:
+    virtual ~RouteOptimisation() = default;
+    // Mobile node: the correspondent accepted care_of for home. Packets from
+    // home to it leave from care_of with a Home Address option; its packets
+    // with a type 2 routing header for home are taken.
+    virtual void set_peer(const RoBinding& b) = 0;
+    virtual bool remove_peer(const in6_addr& home, const in6_addr& correspondent) = 0;  // false: none
+    virtual std::vector<RoBinding> peers() const = 0;
+    // Correspondent (its own address as `correspondent`): packets to home go
+    // to care_of with a type 2 routing header; packets from care_of with a
+    // Home Address option for home are taken, others dropped and reported.
+    virtual void set_binding(const RoBinding& b) = 0;
+    virtual bool remove_binding(const in6_addr& home, const in6_addr& correspondent) = 0;
+    virtual std::vector<RoBinding> bindings() const = 0;
+};
+
 // A link's Neighbour Discovery socket (ICMPv6).
 class NdSocket {
 public:

@@ -143,6 +143,42 @@ private:
     Journal& j_;
 };
 
+// Route-optimisation entries by "home correspondent", each change journalled.
+class FakeRouteOptimisation final : public RouteOptimisation {
+public:
+    explicit FakeRouteOptimisation(Journal& j) : j_(j) {}
+    void set_peer(const RoBinding& b) override {
+        peer_map[key(b.home, b.correspondent)] = b;
+        j_.add("ro peer set " + key(b.home, b.correspondent) + " " + str(b.care_of));
+    }
+    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override {
+        j_.add("ro peer del " + key(home, correspondent));
+        return peer_map.erase(key(home, correspondent)) != 0;
+    }
+    std::vector<RoBinding> peers() const override { return values(peer_map); }
+    void set_binding(const RoBinding& b) override {
+        binding_map[key(b.home, b.correspondent)] = b;
+        j_.add("ro binding set " + key(b.home, b.correspondent) + " " + str(b.care_of));
+    }
+    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override {
+        j_.add("ro binding del " + key(home, correspondent));
+        return binding_map.erase(key(home, correspondent)) != 0;
+    }
+    std::vector<RoBinding> bindings() const override { return values(binding_map); }
+    std::map<std::string, RoBinding> peer_map, binding_map;
+
+private:
+    static std::string key(const in6_addr& home, const in6_addr& correspondent) {
+        return str(home) + " " + str(correspondent);
+    }
+    static std::vector<RoBinding> values(const std::map<std::string, RoBinding>& m) {
+        std::vector<RoBinding> out;
+        for (const auto& [k, v] : m) out.push_back(v);
+        return out;
+    }
+    Journal& j_;
+};
+
 class FakeNdSocket final : public NdSocket {
 public:
     FakeNdSocket(Journal& j, int ifindex) : j_(j), ifindex_(ifindex) {}
@@ -400,9 +436,10 @@ struct World {
     FakeKernel kernel{journal};
     FakeWire wire{journal};
     FakeStore store{journal};
+    FakeRouteOptimisation route_optimisation{journal};
     telemetry::SignallingStats stats;
     FakeCorrespondentBindings correspondent{journal};
-    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent};
+    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent, &route_optimisation};
 
     // One wakeup of the loop, as the agent runs it: the service's batch
     // around what is ready and what is due.
