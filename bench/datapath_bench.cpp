@@ -447,8 +447,8 @@ private:
             return ether(kMacDp1, kMacR1, in);
         };
         add("MN RH2 ingress",
-            "xmip_mn_xdp, CN -> CoA with a type 2 routing header for the HoA: checked, swapped, to the stack",
-            mn_fd, dp1_, rh2_to_coa(), XDP_PASS, XMIP_CNT_RO_MN_RH2, XMIP_BENCH_FIXED, 0);
+            "xmip_mn_xdp, CN -> CoA with a type 2 routing header for the HoA: checked, swapped, to the stack", mn_fd,
+            dp1_, rh2_to_coa(), XDP_PASS, XMIP_CNT_RO_MN_RH2, XMIP_BENCH_FIXED, 0);
         auto hao_to_cn = [&](const xmip_in6& home) {  // CoA -> this node (as CN) with a HAO
             bench::Bytes in = udp6(home, ha, kPayload);
             bench::Bytes d = {in[6], 2, 1, 2, 0, 0, 201, 16};
@@ -465,8 +465,8 @@ private:
             "xmip_cn_xdp, CoA -> CN with a Home Address option of one of the N bindings: checked, source "
             "swapped, header removed, to the stack",
             cn_fd, dp1_, hao_to_cn(hoa(measured)), XDP_PASS, XMIP_CNT_RO_CN_HAO, XMIP_BENCH_FIXED, 0);
-        add("CN HAO ingress rnd", "as above, the home address drawn at random among the N on every run", cn_fd,
-            dp1_, hao_to_cn(hoa(measured)), XDP_PASS, XMIP_CNT_RO_CN_HAO, XMIP_BENCH_RANDOM_BOUND, kHaoOff);
+        add("CN HAO ingress rnd", "as above, the home address drawn at random among the N on every run", cn_fd, dp1_,
+            hao_to_cn(hoa(measured)), XDP_PASS, XMIP_CNT_RO_CN_HAO, XMIP_BENCH_RANDOM_BOUND, kHaoOff);
         return v;
     }
 

@@ -85,7 +85,8 @@ static __always_inline int ro_mn_egress(struct __sk_buff *skb, struct ipv6hdr *i
 	 * relative to the end, so a pending checksum offload still applies. */
 	if (bpf_skb_adjust_room(skb, XMIP_RO_EXT_LEN, BPF_ADJ_ROOM_NET, 0) ||
 	    bpf_skb_store_bytes(skb, l3 + sizeof(struct ipv6hdr), hdr, sizeof(hdr), 0) ||
-	    bpf_skb_store_bytes(skb, l3 + offsetof(struct ipv6hdr, payload_len), &plen, sizeof(plen), 0) ||
+	    bpf_skb_store_bytes(skb, l3 + offsetof(struct ipv6hdr, payload_len), &plen,
+				sizeof(plen), 0) ||
 	    bpf_skb_store_bytes(skb, l3 + offsetof(struct ipv6hdr, nexthdr), &nexthdr, 1, 0) ||
 	    bpf_skb_store_bytes(skb, l3 + offsetof(struct ipv6hdr, saddr), &rb->care_of, 16, 0)) {
 		count(XMIP_CNT_DROP_ADJUST, rx_len);

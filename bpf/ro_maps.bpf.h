@@ -68,7 +68,8 @@ static __always_inline int ro_signal_allowed(void)
 	return 1;
 }
 
-static __always_inline void ro_key(struct xmip_ro_key *k, const void *home, const void *correspondent)
+static __always_inline void ro_key(struct xmip_ro_key *k, const void *home,
+				   const void *correspondent)
 {
 	__builtin_memcpy(&k->home, home, sizeof(k->home));
 	__builtin_memcpy(&k->correspondent, correspondent, sizeof(k->correspondent));

@@ -20,9 +20,9 @@ using detail::quote;
 
 const char* to_string(Role r) {
     switch (r) {
-    case Role::HomeAgent: return "ha";
-    case Role::MobileNode: return "mn";
-    case Role::Correspondent: return "cn";
+        case Role::HomeAgent: return "ha";
+        case Role::MobileNode: return "mn";
+        case Role::Correspondent: return "cn";
     }
     return "?";
 }

@@ -56,10 +56,10 @@ inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
 inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
 inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
 inline constexpr const char* kDefaultCnMetrics = "127.0.0.1:9709";
-inline constexpr uint32_t kMaxRrBindingLifetime = 420;    // RFC 6275 12 MAX_RR_BINDING_LIFETIME
+inline constexpr uint32_t kMaxRrBindingLifetime = 420;  // RFC 6275 12 MAX_RR_BINDING_LIFETIME
 inline constexpr uint32_t kDefaultCnMaxBindings = 4096;
-inline constexpr uint32_t kDefaultNonceRotation = 30;     // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
-inline constexpr uint32_t kMaxNonceRotation = 240;        // MAX_NONCE_LIFETIME
+inline constexpr uint32_t kDefaultNonceRotation = 30;  // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
+inline constexpr uint32_t kMaxNonceRotation = 240;     // MAX_NONCE_LIFETIME
 
 struct Paths {
     std::string control_socket;  // default /run/xmip/<instance>.sock
@@ -182,7 +182,7 @@ struct HomeAgent {
 
 struct MobileNode {
     Ip6Address home_address;
-    Prefix home_prefix;   // derived: home_address's network at the configured length
+    Prefix home_prefix;      // derived: home_address's network at the configured length
     Ip6Address home_agent;   // :: when home_agent_auto
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
@@ -202,10 +202,10 @@ struct Correspondent {
     // datapath.interfaces at start.
     std::optional<Ip6Address> address;
     bool enabled = true;  // off: HoTI, CoTI and BUs are dropped (counted); the peers use their tunnel
-    uint32_t max_bindings = kDefaultCnMaxBindings;             // correspondent binding cache limit
-    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;     // s, at most 420
-    uint32_t nonce_rotation = kDefaultNonceRotation;           // s, a new nonce this often
-    uint32_t rate_per_source = kDefaultUpdateRatePerSource;    // HoTI + CoTI + BU per second per source
+    uint32_t max_bindings = kDefaultCnMaxBindings;           // correspondent binding cache limit
+    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;   // s, at most 420
+    uint32_t nonce_rotation = kDefaultNonceRotation;         // s, a new nonce this often
+    uint32_t rate_per_source = kDefaultUpdateRatePerSource;  // HoTI + CoTI + BU per second per source
     Access access;  // by home address: longest match of allow / deny (deny on a tie)
 
     bool allows(const in6_addr& hoa) const;

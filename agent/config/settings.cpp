@@ -504,7 +504,8 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
             } else if (l.key == "HOMEADDRESS") {
                 if (role == "ha") warn("ignored: a home agent has no home address (this is the mobile node's setting)");
                 else if (role == "mn") put("mobile_node.home_address", l.value);
-                else if (role == "cn") warn("ignored: a correspondent has no home address (this is the mobile node's setting)");
+                else if (role == "cn")
+                    warn("ignored: a correspondent has no home address (this is the mobile node's setting)");
             } else if (l.key == "HOMEAGENT") {
                 // "address" or "address/prefix-length".
                 auto slash = l.value.find('/');
@@ -524,8 +525,9 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
                     put("home_agent.address", addr);
                     if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().str(), l.line}});
                 } else if (role == "cn") {
-                    warn("ignored: a correspondent needs no home agent (route optimisation talks to the mobile node's "
-                         "care-of address)");
+                    warn(
+                        "ignored: a correspondent needs no home agent (route optimisation talks to the mobile node's "
+                        "care-of address)");
                 }
             } else if (l.key == "HOMEDEV") {
                 warn("ignored: " + quote(l.value) +

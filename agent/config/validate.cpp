@@ -500,13 +500,13 @@ struct Validator {
                                 std::pair{"correspondent.access.deny", &cn.access.deny}})
             if (auto l = prefixes(key, false)) *out = *l;
         if (!get("datapath.interfaces"))
-            errors.push_back({file, table_line("datapath"), "datapath.interfaces",
-                              std::string("required key is missing for a correspondent (the interfaces its "
-                                          "signalling arrives on)") +
-                                  (format == Format::Legacy
-                                       ? "; network-mip6.conf has no equivalent: give it as an override "
-                                         "(datapath.interfaces=eth0)"
-                                       : "")});
+            errors.push_back(
+                {file, table_line("datapath"), "datapath.interfaces",
+                 std::string("required key is missing for a correspondent (the interfaces its "
+                             "signalling arrives on)") +
+                     (format == Format::Legacy ? "; network-mip6.conf has no equivalent: give it as an override "
+                                                 "(datapath.interfaces=eth0)"
+                                               : "")});
         else if (c.datapath.interfaces.empty() && list("datapath.interfaces") && list("datapath.interfaces")->empty())
             error(*get("datapath.interfaces"), "a correspondent needs at least one interface");
         c.correspondent = cn;

@@ -70,9 +70,10 @@ XMIP_CONTROL_VIEW(HaStatus, XMIP_HA_STATUS)
 XMIP_CONTROL_VIEW(MnStatus, XMIP_MN_STATUS)
 // A correspondent: where it listens, whether it takes route-optimised
 // bindings, how many it holds, how many nonces it would still accept.
-#define XMIP_CN_STATUS(X)                                                                       \
-    X(std::string, role) X(std::vector<std::string>, addresses) X(bool, route_optimisation)      \
-    X(std::size_t, bindings) X(uint32_t, binding_limit) X(std::size_t, nonces)
+#define XMIP_CN_STATUS(X)                  \
+    X(std::string, role)                   \
+    X(std::vector<std::string>, addresses) \
+    X(bool, route_optimisation) X(std::size_t, bindings) X(uint32_t, binding_limit) X(std::size_t, nonces)
 XMIP_CONTROL_VIEW(CnStatus, XMIP_CN_STATUS)
 
 // bcache (and binding-add's answer): one per binding. At a correspondent

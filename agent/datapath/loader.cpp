@@ -44,9 +44,8 @@ MapFds skeleton_fds(::xmip_bpf* s) {
 // Every map pinned by name (bpf/maps.bpf.h, bpf/ro_maps.bpf.h): one list for
 // load and unpin, so a new map cannot be pinned and then left behind.
 std::array<struct bpf_map*, 7> pinned_maps(::xmip_bpf* s) {
-    return {s->maps.xmip_bindings,   s->maps.xmip_local_addrs, s->maps.xmip_config_map,
-            s->maps.xmip_counters,   s->maps.xmip_signal_ring, s->maps.xmip_ro_peers,
-            s->maps.xmip_cn_bindings};
+    return {s->maps.xmip_bindings,    s->maps.xmip_local_addrs, s->maps.xmip_config_map, s->maps.xmip_counters,
+            s->maps.xmip_signal_ring, s->maps.xmip_ro_peers,    s->maps.xmip_cn_bindings};
 }
 
 ::xmip_bpf* open_and_load(const Options& o, const std::string& pin_path) {
@@ -114,8 +113,7 @@ int Datapath::xdp_prog_fd(Role role) const {
     // optimisation's own programs land (issue 13): it hands the Mobility
     // Header packets to a local address flagged for signalling to the agent
     // and, with no tunnel bindings, passes everything else to the stack.
-    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp
-                                                    : skel_->progs.xmip_ha_xdp);
+    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp : skel_->progs.xmip_ha_xdp);
 }
 
 uint32_t Datapath::binding_capacity() const { return bpf_map__max_entries(skel_->maps.xmip_bindings); }

@@ -216,9 +216,9 @@ namespace {
 
 int ro_map(int fd, const char* what) {
     if (fd < 0)
-        throw DatapathError(std::string("no ") + what +
-                                " map: the instance's pinned maps predate route optimisation (restart it)",
-                            ENOENT);
+        throw DatapathError(
+            std::string("no ") + what + " map: the instance's pinned maps predate route optimisation (restart it)",
+            ENOENT);
     return fd;
 }
 
@@ -246,7 +246,9 @@ void DatapathMaps::upsert_ro_peer(const xmip_ro_key& key, const xmip_ro_binding&
     ro_upsert(fds_.ro_peers, "route-optimised peer", key, b);
 }
 
-bool DatapathMaps::delete_ro_peer(const xmip_ro_key& key) { return ro_delete(fds_.ro_peers, "route-optimised peer", key); }
+bool DatapathMaps::delete_ro_peer(const xmip_ro_key& key) {
+    return ro_delete(fds_.ro_peers, "route-optimised peer", key);
+}
 
 std::optional<xmip_ro_binding> DatapathMaps::lookup_ro_peer(const xmip_ro_key& key) const {
     return ro_lookup(fds_.ro_peers, "route-optimised peer", key);

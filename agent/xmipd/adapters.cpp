@@ -150,8 +150,9 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
 
 void UnwiredCorrespondentBindings::set(const in6_addr& hoa, const in6_addr& coa) {
     if (!warned_) {
-        XLOG_WARN("correspondent: route-optimised bindings are accepted and signalled, but this build's "
-                  "datapath does not rewrite their packets yet (they still travel through the home agent)");
+        XLOG_WARN(
+            "correspondent: route-optimised bindings are accepted and signalled, but this build's "
+            "datapath does not rewrite their packets yet (they still travel through the home agent)");
         warned_ = true;
     }
     bindings_[hoa] = coa;

@@ -100,8 +100,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     if (spec_of(cfg_.role).forwards) {
         // The home agent's next-hop cache, seeded with the bindings a
         // previous run left in the pinned map.
-        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_,
-                                                    [this] { dp_->add_tx_ports(); });
+        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_, [this] { dp_->add_tx_ports(); });
         for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
         tunnels_->keep_nexthops(nexthops_.get());
     }

@@ -23,7 +23,8 @@ HaDiscovery::HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& h
 void HaDiscovery::join_anycast() {
     for (const auto& pfx : cfg_.prefixes) {
         auto a = nd::home_agents_anycast(pfx.network().addr, pfx.len);
-        if (!a || std::any_of(anycast_.begin(), anycast_.end(), [&](const in6_addr& x) { return core::same_addr(x, *a); }))
+        if (!a ||
+            std::any_of(anycast_.begin(), anycast_.end(), [&](const in6_addr& x) { return core::same_addr(x, *a); }))
             continue;
         // An anycast membership of our socket (IPV6_JOIN_ANYCAST), not an
         // address: it ends with the process, so a home agent that dies stops
@@ -63,7 +64,8 @@ std::vector<in6_addr> HaDiscovery::home_agents_by_preference() const {
         for (const auto& g : e.global_addresses) all.push_back({e.preference, g.address});
     // Stable: ourselves first among equal preferences, the others in the
     // list's order (deterministic; RFC 6275 10.5.1 allows any order there).
-    std::stable_sort(all.begin(), all.end(), [](const Agent& a, const Agent& b) { return a.preference > b.preference; });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Agent& a, const Agent& b) { return a.preference > b.preference; });
     std::vector<in6_addr> out;
     for (const auto& a : all) {
         if (out.size() >= nd::kMaxDhaadReplyAddresses) break;
@@ -143,10 +145,10 @@ void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
 }
 
 void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses) {
-    const bool changed = cfg.prefixes != cfg_.prefixes ||
-                         cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||
-                         cfg.router_advertisements.prefix_preferred_lifetime !=
-                             cfg_.router_advertisements.prefix_preferred_lifetime;
+    const bool changed =
+        cfg.prefixes != cfg_.prefixes ||
+        cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||
+        cfg.router_advertisements.prefix_preferred_lifetime != cfg_.router_advertisements.prefix_preferred_lifetime;
     cfg_ = cfg;
     join_anycast();
     if (!changed) return;

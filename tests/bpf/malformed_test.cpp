@@ -59,10 +59,10 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
     const int ifindex = static_cast<int>(if_nametoindex(g.ingress.c_str()));
     ASSERT_GT(ifindex, 0) << g.ingress;
     const bool tc = g.prog == "mn_egress";
-    const int fd = tc                    ? env.dp().tc_egress_prog_fd()
-                   : g.prog == "cn_xdp" ? env.dp().cn_xdp_prog_fd()
-                                        : env.dp().xdp_prog_fd(g.prog == "ha_xdp" ? dp::Role::HomeAgent
-                                                                                  : dp::Role::MobileNode);
+    const int fd = tc ? env.dp().tc_egress_prog_fd()
+                   : g.prog == "cn_xdp"
+                       ? env.dp().cn_xdp_prog_fd()
+                       : env.dp().xdp_prog_fd(g.prog == "ha_xdp" ? dp::Role::HomeAgent : dp::Role::MobileNode);
 
     std::vector<std::vector<uint8_t>> signals;
     dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {

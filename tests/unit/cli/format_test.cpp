@@ -167,7 +167,8 @@ TEST(Format, StatsKeepsCountersOfANewerAgent) {
 
 TEST(Format, StatsOfAnOlderAgentShowsWhatIsMissing) {
     auto text = format_stats(json::object());
-    EXPECT_NE(text.find("bu_received           NBindUpdatesRcvd             -  Binding Updates received (not counted by this agent)\n"),
+    EXPECT_NE(text.find("bu_received           NBindUpdatesRcvd             -  Binding Updates received (not counted "
+                        "by this agent)\n"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("encapsulations  NEncapsulations        0      0\n"), std::string::npos) << text;
