@@ -15,21 +15,35 @@ namespace xmip::dp {
 
 namespace {
 
-int open_pin(const std::string& dir, const char* name) {
+// A map added after an instance was pinned (the route-optimisation maps,
+// issue 13) is absent from its directory until it restarts: optional ones
+// give -1 then, and using them says so.
+int open_pin(const std::string& dir, const char* name, bool optional = false) {
     std::string path = dir + "/" + name;
     int fd = bpf_obj_get(path.c_str());
-    if (fd < 0) throw DatapathError("cannot open pinned map " + path, errno);
+    if (fd < 0 && !(optional && errno == ENOENT)) throw DatapathError("cannot open pinned map " + path, errno);
     return fd;
 }
 
-// A map added after an instance was pinned (the route-optimisation maps,
-// issue 13) is absent from its directory until it restarts: -1, and using
-// it says so then.
-int open_pin_optional(const std::string& dir, const char* name) {
-    std::string path = dir + "/" + name;
-    int fd = bpf_obj_get(path.c_str());
-    if (fd < 0 && errno != ENOENT) throw DatapathError("cannot open pinned map " + path, errno);
-    return fd;
+// BPF_MAP_UPDATE_BATCH in chunks (one copy of keys and values per chunk).
+template <typename K, typename V>
+void update_batch(int fd, const std::vector<std::pair<K, V>>& batch, const char* what) {
+    constexpr size_t kChunk = 8192;
+    std::vector<K> keys;
+    std::vector<V> values;
+    for (size_t i = 0; i < batch.size(); i += kChunk) {
+        size_t n = std::min(kChunk, batch.size() - i);
+        keys.resize(n);
+        values.resize(n);
+        for (size_t j = 0; j < n; j++) {
+            keys[j] = batch[i + j].first;
+            values[j] = batch[i + j].second;
+        }
+        __u32 count = static_cast<__u32>(n);
+        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+        if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts))
+            throw DatapathError(std::string("cannot write ") + what + " in batch", errno);
+    }
 }
 
 int possible_cpus() {
@@ -50,8 +64,8 @@ DatapathMaps DatapathMaps::open_pinned(const std::string& dir) {
     m.fds_.config = open_pin(dir, kMapConfig);
     m.fds_.counters = open_pin(dir, kMapCounters);
     m.fds_.signal_ring = open_pin(dir, kMapSignalRing);
-    m.fds_.ro_peers = open_pin_optional(dir, kMapRoPeers);
-    m.fds_.cn_bindings = open_pin_optional(dir, kMapCnBindings);
+    m.fds_.ro_peers = open_pin(dir, kMapRoPeers, true);
+    m.fds_.cn_bindings = open_pin(dir, kMapCnBindings, true);
     return m;
 }
 
@@ -85,22 +99,7 @@ void DatapathMaps::upsert_binding(const xmip_in6& hoa, const xmip_binding& b) {
 }
 
 void DatapathMaps::upsert_bindings(const std::vector<std::pair<xmip_in6, xmip_binding>>& batch) {
-    constexpr size_t kChunk = 8192;
-    std::vector<xmip_in6> keys;
-    std::vector<xmip_binding> values;
-    for (size_t i = 0; i < batch.size(); i += kChunk) {
-        size_t n = std::min(kChunk, batch.size() - i);
-        keys.resize(n);
-        values.resize(n);
-        for (size_t j = 0; j < n; j++) {
-            keys[j] = batch[i + j].first;
-            values[j] = batch[i + j].second;
-        }
-        __u32 count = static_cast<__u32>(n);
-        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-        if (bpf_map_update_batch(fds_.bindings, keys.data(), values.data(), &count, &opts))
-            throw DatapathError("cannot write bindings in batch", errno);
-    }
+    update_batch(fds_.bindings, batch, "bindings");
 }
 
 bool DatapathMaps::delete_binding(const xmip_in6& hoa) {
@@ -264,23 +263,7 @@ void DatapathMaps::upsert_cn_binding(const xmip_ro_key& key, const xmip_ro_bindi
 }
 
 void DatapathMaps::upsert_cn_bindings(const std::vector<std::pair<xmip_ro_key, xmip_ro_binding>>& batch) {
-    const int fd = ro_map(fds_.cn_bindings, "correspondent binding");
-    constexpr size_t kChunk = 8192;
-    std::vector<xmip_ro_key> keys;
-    std::vector<xmip_ro_binding> values;
-    for (size_t i = 0; i < batch.size(); i += kChunk) {
-        size_t n = std::min(kChunk, batch.size() - i);
-        keys.resize(n);
-        values.resize(n);
-        for (size_t j = 0; j < n; j++) {
-            keys[j] = batch[i + j].first;
-            values[j] = batch[i + j].second;
-        }
-        __u32 count = static_cast<__u32>(n);
-        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-        if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts))
-            throw DatapathError("cannot write correspondent bindings in batch", errno);
-    }
+    update_batch(ro_map(fds_.cn_bindings, "correspondent binding"), batch, "correspondent bindings");
 }
 
 bool DatapathMaps::delete_cn_binding(const xmip_ro_key& key) {
