@@ -43,7 +43,7 @@ static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len)
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->len = len;
 	ev->orig_len = l3_len;
-	ev->reserved = 0;
+	ev->kind = XMIP_SIGNAL_PACKET;
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }

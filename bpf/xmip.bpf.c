@@ -39,6 +39,7 @@
 #include "signal.bpf.h"
 #include "ro_hao.bpf.h"
 #include "ro_rh2.bpf.h"
+#include "ro_hint.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -362,6 +363,8 @@ int xmip_mn_egress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 
+	/* Through the tunnel: the agent may want to optimise the route. */
+	ro_hint(skb, config(), ip6, data_end);
 	inner_len = ipv6_len(ip6);
 	flow = inner_flow_label(ip6, data_end);
 	build_outer_ipv6(&outer, ip6, flow, inner_len, b, tunnel_hop_limit(config()));

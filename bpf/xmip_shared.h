@@ -74,6 +74,9 @@ struct xmip_config {
 };
 
 #define XMIP_CF_NONE 0u
+/* Mobile node with route optimisation on: the egress program tells the agent
+ * which correspondents' packets take the tunnel (bpf/ro_hint.bpf.h). */
+#define XMIP_CF_RO_HINTS 1u
 
 #define XMIP_DEFAULT_TUNNEL_HOP_LIMIT 64
 #define XMIP_IPV6_MIN_MTU 1280
@@ -211,11 +214,21 @@ struct xmip_counter_value {
  */
 #define XMIP_SIGNAL_MAX_LEN 1280 /* the IPv6 minimum MTU: every MH message fits */
 
+/* What a signalling event holds. */
+#define XMIP_SIGNAL_PACKET 0u /* a packet as received (Mobility Header, or a HAO without binding)  \
+			       */
+/* Mobile node: a packet from a home address to a correspondent took the
+ * tunnel; data[] holds its IPv6 header (40 bytes), ifindex the egress
+ * interface. At most one per (home, correspondent) per
+ * XMIP_RO_HINT_INTERVAL_NS: the agent may start return routability. */
+#define XMIP_SIGNAL_RO_HINT 1u
+#define XMIP_RO_HINT_INTERVAL_NS 1000000000ull
+
 struct xmip_signal_event {
 	__u32 ifindex;  /* interface it arrived on */
 	__u32 len;      /* bytes valid in data[] */
 	__u32 orig_len; /* length of the IPv6 packet on the wire */
-	__u32 reserved;
+	__u32 kind;	/* XMIP_SIGNAL_* */
 	__u8 data[XMIP_SIGNAL_MAX_LEN];
 };
 

@@ -72,6 +72,11 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.lifetime", K::Integer, R::Restart},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
+    // Route optimisation with correspondents (issue 13, the mobile node's half).
+    KeyInfo{"mobile_node.route_optimization", K::Boolean},
+    KeyInfo{"mobile_node.correspondent_access", K::Table},
+    KeyInfo{"mobile_node.correspondent_access.allow", K::StringList},
+    KeyInfo{"mobile_node.correspondent_access.deny", K::StringList},
     KeyInfo{"mobile_node.authentication", K::Table},  // the binding update list holds them
     KeyInfo{"mobile_node.authentication.spi", K::Integer, R::Restart},
     KeyInfo{"mobile_node.authentication.algorithm", K::String, R::Restart},
@@ -207,8 +212,9 @@ const char* kind_name(KeyKind k) {
 
 const std::vector<std::string>& legacy_keys() {
     static const std::vector<std::string> keys{
-        "FUNCTIONALITY", "DEBUGLEVEL",     "HOMEADDRESS",   "HOMEAGENT",
-        "HOMEDEV",       "MIN_TUNNEL_NR", "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL",
+        "FUNCTIONALITY", "DEBUGLEVEL",       "HOMEADDRESS",
+        "HOMEAGENT",     "HOMEDEV",          "MIN_TUNNEL_NR",
+        "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL", "ACCEPT_RETURN_ROUTABILITY",
     };
     return keys;
 }

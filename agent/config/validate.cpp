@@ -578,6 +578,10 @@ struct Validator {
         }
         set_bool("mobile_node.optimistic_dad", mn.optimistic_dad);
         set_bool("mobile_node.rs_on_link_up", mn.rs_on_link_up);
+        set_bool("mobile_node.route_optimization", mn.route_optimization);
+        for (auto [key, out] : {std::pair{"mobile_node.correspondent_access.allow", &mn.correspondent_access.allow},
+                                std::pair{"mobile_node.correspondent_access.deny", &mn.correspondent_access.deny}})
+            if (auto l = prefixes(key, false)) *out = *l;
         if (table_at("mobile_node.authentication")) {
             mn.authentication = association("mobile_node.authentication");
             if (mn.authentication) mn.authentication->home_address = mn.home_address;

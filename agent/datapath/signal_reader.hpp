@@ -17,6 +17,7 @@ struct SignalPacket {
     uint32_t ifindex;
     uint32_t orig_len;                 // length on the wire
     std::span<const uint8_t> packet;  // from the IPv6 header; valid during the callback
+    uint32_t kind = XMIP_SIGNAL_PACKET;  // XMIP_SIGNAL_RO_HINT: packet is the tunnelled packet's IPv6 header
 };
 
 class SignalReader {

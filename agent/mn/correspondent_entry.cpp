@@ -186,7 +186,7 @@ RoActions CorrespondentEntry::on_binding_ack(uint8_t status, uint16_t seq, uint3
     if (seq != seq_) return {};  // not our latest BU (11.7.3)
     last_status_ = status;
     switch (status) {
-        case 136: home_.received.reset(); return advance(now, false);   // expired home nonce index
+        case 136: home_.received.reset(); return advance(now, false);     // expired home nonce index
         case 137: care_of_.received.reset(); return advance(now, false);  // expired care-of nonce index
         case 138:
             home_.received.reset();
@@ -266,9 +266,7 @@ RoActions CorrespondentEntry::on_timer(core::TimePoint now) {
             due_.reset();
             break;
         case RoState::Tunnel:
-        case RoState::Stopped:
-            due_.reset();
-            break;
+        case RoState::Stopped: due_.reset(); break;
     }
     a.fallback = a.fallback || lapsed.fallback;
     return a;

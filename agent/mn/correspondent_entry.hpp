@@ -28,9 +28,9 @@ using KeygenToken = std::array<uint8_t, 8>;
 using Cookie = std::array<uint8_t, 8>;
 
 struct RoTiming {
-    core::Duration initial = std::chrono::seconds(1);  // INITIAL_BINDACK_TIMEOUT (HoTI/CoTI too)
-    core::Duration max = std::chrono::seconds(32);     // MAX_BINDACK_TIMEOUT
-    unsigned attempts = 4;                             // messages unanswered before the peer is given up
+    core::Duration initial = std::chrono::seconds(1);           // INITIAL_BINDACK_TIMEOUT (HoTI/CoTI too)
+    core::Duration max = std::chrono::seconds(32);              // MAX_BINDACK_TIMEOUT
+    unsigned attempts = 4;                                      // messages unanswered before the peer is given up
     core::Duration token_lifetime = std::chrono::seconds(210);  // MAX_TOKEN_LIFETIME
     uint32_t lifetime_s = 420;                                  // asked for, at most MAX_RR_BINDING_LIFETIME
     double refresh_at_remaining = 0.2;

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <signal.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "control/views.hpp"
@@ -107,9 +108,19 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
     ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
                                              &correspondent_bindings_, route_optimisation_.get()});
-    signals_ = std::make_unique<dp::SignalReader>(
-        dp_->maps().fds().signal_ring,
-        [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
+    signals_ = std::make_unique<dp::SignalReader>(dp_->maps().fds().signal_ring, [this](const dp::SignalPacket& p) {
+        if (p.kind == XMIP_SIGNAL_RO_HINT) {
+            // The mobile node's egress: the home address's packets to a
+            // peer take the tunnel (bpf/ro_hint.bpf.h).
+            if (p.packet.size() < 40) return;
+            in6_addr src, dst;
+            std::memcpy(&src, p.packet.data() + 8, 16);
+            std::memcpy(&dst, p.packet.data() + 24, 16);
+            service_->on_tunnelled_traffic(src, dst);
+            return;
+        }
+        handle_mobility_packet(p.packet, static_cast<int>(p.ifindex));
+    });
     loop_.add_fd(signals_->fd(), [this] { on_signalling(); });
     service_ = spec_of(cfg_.role).make(*ctx_, cfg_);
     // Every wakeup of the loop is one batch for the service: a drain of the
@@ -141,6 +152,14 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
 
 Agent::~Agent() { shutdown(); }
 
+namespace {
+// A mobile node with route optimisation on wants to hear which peers'
+// packets take the tunnel (bpf/ro_hint.bpf.h).
+uint32_t ro_hint_flag(const config::Config& c) {
+    return c.mobile_node && c.mobile_node->route_optimization ? XMIP_CF_RO_HINTS : XMIP_CF_NONE;
+}
+}  // namespace
+
 void Agent::setup_datapath() {
     dp::Options o;
     o.instance = cfg_.instance;
@@ -152,6 +171,7 @@ void Agent::setup_datapath() {
     xmip_config c{};
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
     c.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
+    c.flags = ro_hint_flag(cfg_);
     dp_->maps().set_config(c);
 
     const RoleSpec& role = spec_of(cfg_.role);
@@ -272,9 +292,10 @@ control::ReloadAnswer Agent::reload() {
     if (!report.config) return report.answer();
     const config::Config& c = *report.config;  // restart-only keys hold their running values
     core::set_log_level(c.log_level);
-    if (c.datapath.tunnel_hop_limit != cfg_.datapath.tunnel_hop_limit) {
+    if (c.datapath.tunnel_hop_limit != cfg_.datapath.tunnel_hop_limit || ro_hint_flag(c) != ro_hint_flag(cfg_)) {
         xmip_config dc = dp_->maps().config();
         dc.tunnel_hop_limit = c.datapath.tunnel_hop_limit;
+        dc.flags = (dc.flags & ~XMIP_CF_RO_HINTS) | ro_hint_flag(c);
         dp_->maps().set_config(dc);
     }
     service_->reload(c);

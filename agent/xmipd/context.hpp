@@ -45,6 +45,9 @@ public:
     // is the whole packet as received (the MH is at p.info.mh_offset), what
     // authenticators are computed over.
     virtual void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) = 0;
+    // The datapath saw `home`'s packets to `peer` take the tunnel (a mobile
+    // node's route optimisation hint, rate-limited per peer in BPF).
+    virtual void on_tunnelled_traffic(const in6_addr& /*home*/, const in6_addr& /*peer*/) {}
     // Around everything one wakeup of the event loop dispatches (a drain of
     // the signalling ring, timers due together): a service may gather what
     // the handlers change and commit it once at the end (the home agent's

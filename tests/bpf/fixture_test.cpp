@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,7 @@ struct Case {
     std::optional<std::string> counter;
     uint64_t count_bytes;
     std::optional<std::vector<uint8_t>> signal;
+    uint32_t signal_kind = XMIP_SIGNAL_PACKET;
     std::optional<std::string> nh_stat;  // the next-hop cache's way: HIT, MISS, STALE, OFF
 };
 
@@ -48,6 +50,7 @@ std::vector<Case> load_cases() {
         if (!c["counter"].is_null()) k.counter = c["counter"].get<std::string>();
         k.count_bytes = c["count_bytes"];
         if (!c["signal"].is_null()) k.signal = test::from_hex(c["signal"].get<std::string>());
+        k.signal_kind = c.value("signal_kind", 0u);
         if (c.contains("nh_stat")) k.nh_stat = c["nh_stat"].get<std::string>();
         cases.push_back(std::move(k));
     }
@@ -72,11 +75,14 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     env.apply_state(c.state);
 
     std::vector<std::vector<uint8_t>> signals;
+    std::vector<uint32_t> kinds;
     dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {
         signals.emplace_back(p.packet.begin(), p.packet.end());
+        kinds.push_back(p.kind);
     });
     reader.drain();  // nothing from earlier cases
     signals.clear();
+    kinds.clear();
 
     const int ifindex = static_cast<int>(if_nametoindex(c.ingress.c_str()));
     ASSERT_GT(ifindex, 0) << c.ingress;
@@ -125,9 +131,42 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     if (c.signal) {
         ASSERT_EQ(signals.size(), 1u);
         EXPECT_EQ(signals[0], *c.signal) << test::describe_difference(*c.signal, signals[0]);
+        EXPECT_EQ(kinds[0], c.signal_kind);
     } else {
         EXPECT_TRUE(signals.empty()) << "unexpected packet handed to the agent";
     }
+}
+
+// The route optimisation hint is per (home address, correspondent) and
+// second, not per packet (bpf/ro_hint.bpf.h): the same flow again at once
+// is not reported; another correspondent is.
+TEST(RoHint, OncePerPeerPerInterval) {
+    XMIP_REQUIRE_SANDBOX();
+    auto& env = test::DatapathEnv::get();
+    env.apply_state("mn_ro_hints");
+    const auto cases = load_cases();
+    auto it =
+        std::find_if(cases.begin(), cases.end(), [](const Case& c) { return c.name == "ro_hint_tunnelled_peer"; });
+    ASSERT_NE(it, cases.end());
+    std::vector<std::vector<uint8_t>> signals;
+    dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {
+        if (p.kind == XMIP_SIGNAL_RO_HINT) signals.emplace_back(p.packet.begin(), p.packet.end());
+    });
+    reader.drain();
+    signals.clear();
+    const int ifindex = static_cast<int>(if_nametoindex(it->ingress.c_str()));
+    for (int i = 0; i < 5; i++) test::run_tc(env.dp().tc_egress_prog_fd(), it->in, ifindex);
+    reader.drain();
+    EXPECT_EQ(signals.size(), 1u) << "five packets of one flow within a second: one hint";
+
+    // Another correspondent (the destination address's last byte; the UDP
+    // checksum does not matter to the egress program).
+    auto other = it->in;
+    other[14 + 24 + 15] ^= 0x01;
+    test::run_tc(env.dp().tc_egress_prog_fd(), other, ifindex);
+    reader.drain();
+    ASSERT_EQ(signals.size(), 2u);
+    EXPECT_EQ(signals[1][24 + 15], other[14 + 24 + 15]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Datapath, Fixture, ::testing::ValuesIn(load_cases()),
