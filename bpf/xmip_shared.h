@@ -151,6 +151,11 @@ struct xmip_ro_binding {
 };
 
 #define XMIP_RF_NONE 0u
+/* Set by the datapath when a packet used the binding (the first one since
+ * the agent last cleared it: one write per period, not per packet); the
+ * agent reads and clears it to refresh only bindings in use (RFC 6275
+ * 9.5.5, 11.7.2). */
+#define XMIP_RF_USED 1u
 
 /* The two extension headers xmip writes and reads (RFC 6275 6.3, 6.4):
  * both 24 bytes (Hdr Ext Len 2). The Home Address option sits at offset 6

@@ -105,9 +105,10 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
         tunnels_->keep_nexthops(nexthops_.get());
     }
-    route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
-    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
-                                             &correspondent_bindings_, route_optimisation_.get()});
+    ro_peers_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::MnPeers);
+    cn_bindings_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::CnBindings);
+    ctx_ = std::make_unique<Context>(
+        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), ro_peers_.get(), cn_bindings_.get()});
     signals_ = std::make_unique<dp::SignalReader>(dp_->maps().fds().signal_ring, [this](const dp::SignalPacket& p) {
         if (p.kind == XMIP_SIGNAL_RO_HINT) {
             // The mobile node's egress: the home address's packets to a

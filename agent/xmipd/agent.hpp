@@ -62,8 +62,7 @@ private:
     EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
-    UnwiredCorrespondentBindings correspondent_bindings_;            // until the RO datapath lands
-    std::unique_ptr<DatapathRouteOptimisation> route_optimisation_;  // over dp_'s maps
+    std::unique_ptr<DatapathRoBindings> ro_peers_, cn_bindings_;  // over dp_'s route-optimisation maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

@@ -29,9 +29,9 @@ struct Context {
     StateStore& store;
     SignallingStats& stats;
     Observer* observer = nullptr;  // monitoring hooks; none when null
-    // The correspondent's datapath bindings (a correspondent only).
-    CorrespondentBindings* correspondent = nullptr;
-    RouteOptimisation* route_optimisation = nullptr;  // the datapath's RO maps (issue 13); none when null
+    // The route-optimisation maps (ports.hpp RoBindings); none when null.
+    RoBindings* ro_peers = nullptr;     // a mobile node's correspondents
+    RoBindings* cn_bindings = nullptr;  // a correspondent's binding cache
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };

@@ -45,7 +45,7 @@ void MnRouteOptimisation::set_config(const config::MobileNode& cfg) {
             continue;
         }
         ctx_.loop.timers().cancel(p.timer);
-        if (ctx_.route_optimisation) ctx_.route_optimisation->remove_peer(hoa_, p.entry.peer());
+        if (ctx_.ro_peers) ctx_.ro_peers->remove(hoa_, p.entry.peer());
         it = peers_.erase(it);
     }
 }
@@ -82,7 +82,7 @@ void MnRouteOptimisation::tunnelled(const in6_addr& peer) {
 
 void MnRouteOptimisation::apply(Peer& p, const mn::RoActions& a) {
     const in6_addr peer = p.entry.peer();
-    if (a.fallback && ctx_.route_optimisation) ctx_.route_optimisation->remove_peer(hoa_, peer);
+    if (a.fallback && ctx_.ro_peers) ctx_.ro_peers->remove(hoa_, peer);
     if (a.send_hoti) {
         mh::HomeTestInit m;
         m.cookie = *a.send_hoti;
@@ -104,8 +104,8 @@ void MnRouteOptimisation::apply(Peer& p, const mn::RoActions& a) {
         if (send_mobility(ctx_, spec, m)) ctx_.stats.coti_sent++;
     }
     if (a.send_bu) send_bu(p, *a.send_bu);
-    if (a.install && ctx_.route_optimisation) {
-        ctx_.route_optimisation->set_peer(RoBinding{hoa_, peer, p.entry.care_of()});
+    if (a.install && ctx_.ro_peers) {
+        ctx_.ro_peers->set(RoBinding{hoa_, peer, p.entry.care_of()});
         XLOG_EVENT_INFO(({{"EVENT", "ro-bound"},
                           {"HOA", to_string(hoa_)},
                           {"CN", to_string(peer)},
@@ -233,7 +233,7 @@ void MnRouteOptimisation::on_binding_ack(Peer& p, std::span<const uint8_t> mh, c
 void MnRouteOptimisation::stop() {
     for (auto& [k, p] : peers_) {
         ctx_.loop.timers().cancel(p.timer);
-        if (ctx_.route_optimisation) ctx_.route_optimisation->remove_peer(hoa_, p.entry.peer());
+        if (ctx_.ro_peers) ctx_.ro_peers->remove(hoa_, p.entry.peer());
     }
 }
 

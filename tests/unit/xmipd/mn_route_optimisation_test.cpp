@@ -238,16 +238,16 @@ TEST_F(MnRoTest, BaWithAWrongAuthenticatorIsDropped) {
     spec.routing_header2 = kHoa;
     deliver(spec, msg);
     EXPECT_EQ(w.stats.ba_drop_auth, 1u);
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
     accept(m, kCoa, 0, false);  // no authenticator at all
     EXPECT_EQ(w.stats.ba_drop_auth, 2u);
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
 }
 
 TEST_F(MnRoTest, RefusalLeavesTheTunnel) {
     auto bu = route_optimise();
     accept(std::get<mh::BindingUpdate>(*bu.p.message), kCoa, mh::ba_status::prohibited);
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
     EXPECT_EQ(mn->bindings()[1]["state"], "failed");
     EXPECT_TRUE(w.tunnels.map.count(str(kHoa))) << "the tunnel still carries the peer's traffic";
 }
@@ -287,7 +287,7 @@ TEST_F(MnRoTest, HomeAgainDeregistersWithTheHomeTokenOnly) {
     w.wire.nd->deliver(addr("fe80::2"), addr("ff02::1"), ra_for("2001:db8:1::"));
     w.turn();
     w.advance(200ms);  // the home address is local by now
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
     std::optional<Sent> dereg;
     for (auto& s : sent_since(from))
         if (std::holds_alternative<mh::BindingUpdate>(*s.p.message) && core::same_addr(s.p.info.dst, kCn)) dereg = s;
@@ -311,7 +311,7 @@ TEST_F(MnRoTest, BindingErrorStopsRouteOptimisationWithThePeer) {
     spec.src = kCn;
     spec.dst = kCoa;
     deliver(spec, be);
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
     EXPECT_EQ(mn->bindings()[1]["state"], "stopped");
     const size_t from = w.wire.packets.size();
     mn->on_tunnelled_traffic(kHoa, kCn);
@@ -343,7 +343,7 @@ TEST_F(MnRoTest, UnansweredTestsFallBackToTheTunnel) {
     mn->on_tunnelled_traffic(kHoa, kCn);
     for (int i = 0; i < 5; i++) w.advance(20s);
     EXPECT_EQ(mn->bindings()[1]["state"], "failed");
-    EXPECT_TRUE(w.route_optimisation.peer_map.empty());
+    EXPECT_TRUE(w.ro_peers.map.empty());
     EXPECT_EQ(w.stats.hoti_sent, 4u) << "first and three retransmissions";
 }
 
