@@ -109,9 +109,9 @@ static __always_inline int nexthop_cached(const struct xmip_in6 *dst, __u32 tot_
 }
 
 /* The uplink's route lookup: xmip_routes when the agent keeps it honest
- * (XMIP_NHF_ROUTES, not XMIP_NHF_OFF) and holds a current entry for
- * exactly these inputs, else bpf_fib_lookup, whose success is remembered
- * with the generation read *before* it: an answer given from a route the
+ * (XMIP_NHF_ROUTES, not XMIP_NHF_OFF) and holds an entry of the current
+ * route_gen for exactly these inputs, else bpf_fib_lookup, whose success is
+ * remembered with the route_gen read *before* it: an answer given from a route the
  * agent has since seen change carries an older generation, never the new
  * one. Same results as fib_lookup_ipv6 with the same arguments (flags 0). */
 static __always_inline int route_lookup_ipv6(struct xdp_md *ctx, struct bpf_fib_lookup *fib,
@@ -126,7 +126,7 @@ static __always_inline int route_lookup_ipv6(struct xdp_md *ctx, struct bpf_fib_
 	if (!st || (st->flags & (XMIP_NHF_OFF | XMIP_NHF_ROUTES)) != XMIP_NHF_ROUTES)
 		return fib_lookup_ipv6(ctx, fib, k->ifindex, &k->src, &k->dst, k->flowinfo, k->proto,
 				       tot_len, 0);
-	gen = *(volatile const __u32 *)&st->gen;
+	gen = *(volatile const __u32 *)&st->route_gen;
 	nh = bpf_map_lookup_elem(&xmip_routes, k);
 	if (nh && nh->gen == gen) {
 		nh_count(XMIP_NH_ROUTE_HIT);

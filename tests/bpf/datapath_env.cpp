@@ -66,6 +66,7 @@ void DatapathEnv::apply_nexthops(const nlohmann::json& s) {
     if (s.contains("nh_state")) {
         st.gen = s["nh_state"][0].get<uint32_t>();
         st.flags = s["nh_state"][1].get<uint32_t>();
+        if (s["nh_state"].size() > 2) st.route_gen = s["nh_state"][2].get<uint32_t>();
     }
     nh.set_state(st);
     if (s.contains("nexthops")) {

@@ -169,7 +169,8 @@ TEST(RouteMemo, AMissIsRememberedAndTheNextPacketHits) {
     ASSERT_TRUE(e) << "a successful lookup is remembered";
     EXPECT_EQ(e->ifindex, if_nametoindex("dp0"));
     EXPECT_EQ(e->mtu, 1500u);
-    EXPECT_EQ(e->gen, nh.state().gen);
+    EXPECT_EQ(e->gen, nh.state().route_gen);
+    EXPECT_NE(nh.state().route_gen, nh.state().gen) << "the fixture state keeps them apart";
     const uint8_t cn[6] = {0x02, 0, 0, 0, 0x01, 0x10}, dp0[6] = {0x02, 0, 0, 0, 0x01, 0x02};
     EXPECT_TRUE(std::equal(cn, cn + 6, e->dmac));
     EXPECT_TRUE(std::equal(dp0, dp0 + 6, e->smac));

@@ -553,20 +553,23 @@ nh_case("ha_nexthop_mtu_fits", "ha_nh", f, XDP_REDIRECT,
 # xmip_routes, only while the agent says it keeps the generation honest
 # (XMIP_NHF_ROUTES). Entries carry the made-up MACs of section 5, so bytes
 # with them came from the memo and bytes with the CN's MAC from the kernel.
+# Its entries carry route_gen (the state's third number), not the care-of
+# entries' generation.
 NHF_OFF, NHF_ROUTES = 1, 2
+RT_GEN = 5
 
 
-def rt_entry(fl, out="dp0", mtu=1500, gen=NH_GEN):
+def rt_entry(fl, out="dp0", mtu=1500, gen=RT_GEN):
     # ingress link, inner flow label, next header, source, destination; egress link, dmac, smac, mtu, gen
     return ["dp1", fl, 17, HOA, CN, out, NH_MAC["dst"], NH_MAC["src"], mtu, gen]
 
 
-RT_ENTRIES = [rt_entry(7), rt_entry(9, gen=NH_GEN - 1), rt_entry(10, mtu=1400), rt_entry(11, out="dp1")]
+RT_ENTRIES = [rt_entry(7), rt_entry(9, gen=NH_GEN), rt_entry(10, mtu=1400), rt_entry(11, out="dp1")]
 for name, flags in (("ha_rt", NHF_ROUTES), ("ha_rt_off", NHF_ROUTES | NHF_OFF), ("ha_rt_unwatched", 0)):
     STATES[name] = {
         "local_addrs": STATES["ha"]["local_addrs"],
         "bindings": STATES["ha"]["bindings"],
-        "nh_state": [NH_GEN, flags],
+        "nh_state": [NH_GEN, flags, RT_GEN],
         "routes": RT_ENTRIES,
     }
 
@@ -589,7 +592,8 @@ nh_case("ha_route_miss_fib", "ha_rt", f, XDP_REDIRECT,
 inner, f = uplink(9)
 nh_case("ha_route_stale_fib", "ha_rt", f, XDP_REDIRECT,
         Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
-        "ROUTE_STALE", why="an entry of an older generation is not used: bpf_fib_lookup")
+        "ROUTE_STALE", why="an entry whose generation is not route_gen (here: the care-of entries' gen) "
+        "is not used: bpf_fib_lookup")
 
 for state, why in (("ha_rt_off", "policy rules (XMIP_NHF_OFF): the memo is not read"),
                    ("ha_rt_unwatched", "no agent keeps the generation (no XMIP_NHF_ROUTES): the memo is not read")):
