@@ -239,7 +239,7 @@ XdpMode Datapath::attach_xdp(Role role, int ifindex, XdpMode mode) {
 
 NexthopMap Datapath::nexthops() const {
     return NexthopMap({bpf_map__fd(skel_->maps.xmip_nexthops), bpf_map__fd(skel_->maps.xmip_nh_state_map),
-                       bpf_map__fd(skel_->maps.xmip_nh_stats)});
+                       bpf_map__fd(skel_->maps.xmip_nh_stats), bpf_map__fd(skel_->maps.xmip_routes)});
 }
 
 int Datapath::add_tx_ports() {

@@ -4,7 +4,10 @@
 // exact verdict, exact output frame, exactly one counter moved, and the
 // signalling ring holding exactly the packet handed to the agent.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+
+#include <algorithm>
 
 #include <fstream>
 #include <memory>
@@ -30,7 +33,7 @@ struct Case {
     std::optional<std::string> counter;
     uint64_t count_bytes;
     std::optional<std::vector<uint8_t>> signal;
-    std::optional<std::string> nh_stat;  // the next-hop cache's way: HIT, MISS, STALE, OFF
+    std::optional<std::string> nh_stat;  // the next-hop cache's way: kWays below, or NONE
 };
 
 std::vector<Case> load_cases() {
@@ -115,7 +118,10 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     if (c.nh_stat) {
         // Exactly one look at the cache, and the way the case names: the
         // same bytes could come from a lookup that skipped the cache.
-        static const char* const kWays[XMIP_NH_STAT_MAX] = {"HIT", "MISS", "STALE", "OFF"};
+        // NONE: the cache was not consulted at all.
+        static const char* const kWays[XMIP_NH_STAT_MAX] = {"HIT",       "MISS",       "STALE",
+                                                            "OFF",       "ROUTE_HIT",  "ROUTE_MISS",
+                                                            "ROUTE_STALE"};
         const auto nh = env.dp().nexthops().stats();
         for (int i = 0; i < XMIP_NH_STAT_MAX; i++)
             EXPECT_EQ(nh[i], *c.nh_stat == kWays[i] ? 1u : 0u) << "next-hop cache " << kWays[i];
@@ -132,5 +138,73 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
 
 INSTANTIATE_TEST_SUITE_P(Datapath, Fixture, ::testing::ValuesIn(load_cases()),
                          [](const auto& test) { return test.param.name; });
+
+// The uplink's route memo fills itself: the fixture ha_route_miss_fib's
+// packet takes bpf_fib_lookup once, the answer is remembered under exactly
+// its lookup inputs with the current generation, and the same packet again
+// is served from it with the same bytes.
+TEST(RouteMemo, AMissIsRememberedAndTheNextPacketHits) {
+    XMIP_REQUIRE_SANDBOX();
+    const Case* miss = nullptr;
+    const auto cases = load_cases();
+    for (const auto& c : cases)
+        if (c.name == "ha_route_miss_fib") miss = &c;
+    ASSERT_NE(miss, nullptr);
+    auto& env = test::DatapathEnv::get();
+    env.apply_state(miss->state);
+    auto nh = env.dp().nexthops();
+    const int dp1 = static_cast<int>(if_nametoindex("dp1"));
+
+    xmip_route_key k{};
+    k.ifindex = static_cast<uint32_t>(dp1);
+    k.flowinfo = htonl(8);  // the case's inner flow label
+    k.proto = 17;
+    k.src = dp::require_in6("2001:db8:2700::4");
+    k.dst = dp::require_in6("2001:db8:1::10");
+    ASSERT_FALSE(nh.route(k)) << "the state holds no entry for this flow";
+
+    auto first = test::run_xdp(env.dp().xdp_prog_fd(dp::Role::HomeAgent), miss->in, dp1);
+    EXPECT_EQ(first.output, miss->out);
+    const auto e = nh.route(k);
+    ASSERT_TRUE(e) << "a successful lookup is remembered";
+    EXPECT_EQ(e->ifindex, if_nametoindex("dp0"));
+    EXPECT_EQ(e->mtu, 1500u);
+    EXPECT_EQ(e->gen, nh.state().route_gen);
+    EXPECT_NE(nh.state().route_gen, nh.state().gen) << "the fixture state keeps them apart";
+    const uint8_t cn[6] = {0x02, 0, 0, 0, 0x01, 0x10}, dp0[6] = {0x02, 0, 0, 0, 0x01, 0x02};
+    EXPECT_TRUE(std::equal(cn, cn + 6, e->dmac));
+    EXPECT_TRUE(std::equal(dp0, dp0 + 6, e->smac));
+
+    nh.reset_stats();
+    auto second = test::run_xdp(env.dp().xdp_prog_fd(dp::Role::HomeAgent), miss->in, dp1);
+    EXPECT_EQ(second.retval, miss->verdict);
+    EXPECT_EQ(second.output, miss->out) << test::describe_difference(miss->out, second.output);
+    EXPECT_EQ(nh.stats()[XMIP_NH_ROUTE_HIT], 1u);
+    EXPECT_EQ(nh.stats()[XMIP_NH_ROUTE_MISS], 0u);
+}
+
+// Not remembered when the agent is not keeping the generation (no
+// XMIP_NHF_ROUTES): nothing could ever make the entry stale.
+TEST(RouteMemo, NothingIsRememberedWithoutTheAgentsFlag) {
+    XMIP_REQUIRE_SANDBOX();
+    auto& env = test::DatapathEnv::get();
+    env.apply_state("ha");
+    auto nh = env.dp().nexthops();
+    const int dp1 = static_cast<int>(if_nametoindex("dp1"));
+    for (const auto& c : load_cases()) {
+        if (c.name != "ha_route_miss_fib") continue;
+        auto r = test::run_xdp(env.dp().xdp_prog_fd(dp::Role::HomeAgent), c.in, dp1);
+        EXPECT_EQ(r.retval, c.verdict);
+    }
+    xmip_route_key k{};
+    k.ifindex = static_cast<uint32_t>(dp1);
+    k.flowinfo = htonl(8);
+    k.proto = 17;
+    k.src = dp::require_in6("2001:db8:2700::4");
+    k.dst = dp::require_in6("2001:db8:1::10");
+    EXPECT_FALSE(nh.route(k));
+    const auto st = nh.stats();
+    for (int i = 0; i < XMIP_NH_STAT_MAX; i++) EXPECT_EQ(st[i], 0u) << i;
+}
 
 }  // namespace

@@ -547,6 +547,72 @@ inner = dec_hlim(bytes(f[IPv6]))
 nh_case("ha_nexthop_mtu_fits", "ha_nh", f, XDP_REDIRECT,
         Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA_NH_MTU), "ENCAP_REDIRECT", "HIT",
         why="1360 + 40 = the entry's MTU: fits, sent by the cached next hop")
+# 6. The uplink's route memo (bpf/nexthop.bpf.h route_lookup_ipv6): the
+# decapsulation path remembers its bpf_fib_lookup answers per lookup input
+# (ingress link, inner flow label, next header, source, destination) in
+# xmip_routes, only while the agent says it keeps the generation honest
+# (XMIP_NHF_ROUTES). Entries carry the made-up MACs of section 5, so bytes
+# with them came from the memo and bytes with the CN's MAC from the kernel.
+# Its entries carry route_gen (the state's third number), not the care-of
+# entries' generation.
+NHF_OFF, NHF_ROUTES = 1, 2
+RT_GEN = 5
+
+
+def rt_entry(fl, out="dp0", mtu=1500, gen=RT_GEN):
+    # ingress link, inner flow label, next header, source, destination; egress link, dmac, smac, mtu, gen
+    return ["dp1", fl, 17, HOA, CN, out, NH_MAC["dst"], NH_MAC["src"], mtu, gen]
+
+
+RT_ENTRIES = [rt_entry(7), rt_entry(9, gen=NH_GEN), rt_entry(10, mtu=1400), rt_entry(11, out="dp1")]
+for name, flags in (("ha_rt", NHF_ROUTES), ("ha_rt_off", NHF_ROUTES | NHF_OFF), ("ha_rt_unwatched", 0)):
+    STATES[name] = {
+        "local_addrs": STATES["ha"]["local_addrs"],
+        "bindings": STATES["ha"]["bindings"],
+        "nh_state": [NH_GEN, flags, RT_GEN],
+        "routes": RT_ENTRIES,
+    }
+
+
+def uplink(fl, size=20):
+    inner = bytes(IPv6(src=HOA, dst=CN, hlim=30, fl=fl) / UDP(sport=5001, dport=40000) / payload(size))
+    return inner, Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner)
+
+
+inner, f = uplink(7)
+nh_case("ha_route_hit_redirect", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_HIT", why="a current entry for exactly these inputs: egress and MACs from it, no route lookup")
+
+inner, f = uplink(8)
+nh_case("ha_route_miss_fib", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_MISS", why="another flow label is another question: bpf_fib_lookup (and its answer remembered)")
+
+inner, f = uplink(9)
+nh_case("ha_route_stale_fib", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_STALE", why="an entry whose generation is not route_gen (here: the care-of entries' gen) "
+        "is not used: bpf_fib_lookup")
+
+for state, why in (("ha_rt_off", "policy rules (XMIP_NHF_OFF): the memo is not read"),
+                   ("ha_rt_unwatched", "no agent keeps the generation (no XMIP_NHF_ROUTES): the memo is not read")):
+    inner, f = uplink(7)
+    nh_case(f"{state.replace('ha_rt', 'ha_route')}_fib", state, f, XDP_REDIRECT,
+            Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+            "NONE", why=why)
+
+inner, f = uplink(10, size=1400 - 48 + 1)
+nh_case("ha_route_mtu_to_stack", "ha_rt", f, XDP_PASS,
+        Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(inner), "DECAP_PASS", "ROUTE_HIT",
+        why="1401 bytes > the entry's MTU 1400: decapsulated, to the stack (which sends the Packet Too Big), "
+        "as after the kernel's FRAG_NEEDED")
+
+inner, f = uplink(11)
+nh_case("ha_route_hit_same_link_tx", "ha_rt", f, XDP_TX,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_TX",
+        "ROUTE_HIT", why="the remembered egress is the ingress link: XDP_TX")
+
 # 7. Route optimisation (RFC 6275 6.3, 6.4, 9.3, 11.3; docs/route-optimisation.md, "Datapath").
 # Expected outputs are assembled from the RFC's header layouts; the upper-layer
 # bytes (and so their checksums) are the sender's, never recomputed, and
