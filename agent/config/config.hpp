@@ -174,6 +174,9 @@ struct MobileNode {
     bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
     bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
     std::optional<SecurityAssociation> authentication;  // with the home agent
+    // Away, what stays on the visited link from the care-of address; all
+    // else leaves from the home address through the tunnel (issue 18 item 4).
+    std::vector<Ip6Prefix> local_destinations;
     bool operator==(const MobileNode&) const = default;
 };
 

@@ -65,6 +65,8 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.lifetime", K::Integer},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
+    // issue 18 item 4: visited-link exceptions to sending from the home address
+    KeyInfo{"mobile_node.local_destinations", K::StringList},
     KeyInfo{"mobile_node.authentication", K::Table},
     KeyInfo{"mobile_node.authentication.spi", K::Integer},
     KeyInfo{"mobile_node.authentication.algorithm", K::String},
