@@ -70,7 +70,9 @@
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/maps.hpp"
+#include "datapath/nexthop_map.hpp"
 #include "forward.h"
+#include "netlink/netlink.hpp"
 #include "frames.hpp"
 #include "netns_testbed.hpp"
 #include "trafficgen.hpp"
@@ -135,10 +137,11 @@ std::vector<std::string> topology_commands(int queues) {
     };
 }
 
-enum class Way { Xmip, Kernel, Bare, Routed, Vxlan, XmipNoDevmap };
+enum class Way { Xmip, Kernel, Bare, Routed, Vxlan, XmipNoDevmap, XmipNoCache };
 enum class Direction { Down, Up };
-const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan, Way::XmipNoDevmap};
-constexpr int kNumWays = 6;
+bool is_xmip(Way w) { return w == Way::Xmip || w == Way::XmipNoDevmap || w == Way::XmipNoCache; }
+const Way kWays[] = {Way::Xmip, Way::Kernel, Way::Bare, Way::Routed, Way::Vxlan, Way::XmipNoDevmap, Way::XmipNoCache};
+constexpr int kNumWays = 7;
 
 // Why the kernel cannot run a way: the kernel option it needs, whether
 // /proc/config.gz says it is missing, and what the kernel answered.
@@ -158,6 +161,7 @@ const char* way_label(Direction d, Way w) {
             case Way::Routed: return "d fib lookup + XDP redirect";
             case Way::Vxlan: return "e kernel VXLAN/IPv6 encap";
             case Way::XmipNoDevmap: return "f xmip encap, bpf_redirect";
+            case Way::XmipNoCache: return "g xmip encap, no nexthop cache";
             default: return "c bare XDP redirect";
         }
     }
@@ -167,6 +171,7 @@ const char* way_label(Direction d, Way w) {
         case Way::Routed: return "d fib lookup + XDP redirect";
         case Way::Vxlan: return "e kernel VXLAN/IPv6 decap";
         case Way::XmipNoDevmap: return "f xmip decap, bpf_redirect";
+        case Way::XmipNoCache: return "g xmip decap, no nexthop cache";
         default: return "c bare XDP redirect";
     }
 }
@@ -349,7 +354,7 @@ public:
         s.other = c[XMIP_SINK_OTHER];
         s.delivered_pps = r.seconds > 0 ? s.delivered / r.seconds : 0;
         s.cpu_pps = cpu > 0 ? s.delivered / cpu : 0;
-        if (w == Way::Xmip || w == Way::XmipNoDevmap) s.check = describe(xmip_->maps().counters());
+        if (is_xmip(w)) s.check = describe(xmip_->maps().counters());
         return s;
     }
 
@@ -458,9 +463,25 @@ private:
         InNetns in(kNsHa);
         xmip_->detach_all();
         bpf_xdp_detach(h0_, XDP_FLAGS_DRV_MODE, nullptr);  // the bench's own baseline program, if any
-        if (w == Way::Xmip || w == Way::XmipNoDevmap) {
+        if (is_xmip(w)) {
             xmip_->attach_xdp(dp::Role::HomeAgent, h0_, dp::XdpMode::Native);  // fills the devmap
             if (w == Way::XmipNoDevmap) xmip_->clear_tx_ports();
+            // The next-hop cache as xmipd fills it (agent/xmipd/nexthop_keeper):
+            // the kernel's answer for the care-of address, current generation.
+            // Way g turns it off: every packet takes bpf_fib_lookup.
+            auto nh = xmip_->nexthops();
+            nh.set_state({1, w == Way::XmipNoCache ? XMIP_NHF_OFF : 0u});
+            netlink::Netlink nl;
+            std::string why;
+            auto r = nl.resolve_nexthop(dp::to_in6(in6(kCoa)), &why);
+            if (!r) throw std::runtime_error("the care-of address's next hop does not resolve: " + why);
+            xmip_nexthop e{};
+            e.ifindex = static_cast<uint32_t>(r->ifindex);
+            e.mtu = r->mtu;
+            std::copy(r->dmac.begin(), r->dmac.end(), e.dmac);
+            std::copy(r->smac.begin(), r->smac.end(), e.smac);
+            e.gen = 1;
+            if (!nh.put(in6(kCoa), e)) throw std::runtime_error("cannot write the next-hop entry");
             return;
         }
         int fd = w == Way::Kernel || w == Way::Vxlan ? bpf_program__fd(pass_->progs.xmip_bench_pass)
@@ -705,6 +726,11 @@ int main(int argc, char** argv) {
                 std::printf("%s sends: a/f (xmip, bpf_redirect_map / the same, bpf_redirect) = %.2f\n",
                             d == Direction::Down ? "downlink" : "uplink",
                             med[Way::XmipNoDevmap] > 0 ? med[Way::Xmip] / med[Way::XmipNoDevmap] : 0);
+                std::printf("%s next hops: a/g (xmip, next-hop cache / the same, bpf_fib_lookup) = %.2f, "
+                            "g/c = %.2f\n",
+                            d == Direction::Down ? "downlink" : "uplink",
+                            med[Way::XmipNoCache] > 0 ? med[Way::Xmip] / med[Way::XmipNoCache] : 0,
+                            med[Way::Bare] > 0 ? med[Way::XmipNoCache] / med[Way::Bare] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +

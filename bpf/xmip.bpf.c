@@ -26,6 +26,7 @@
 #include "flow_hash.bpf.h"
 #include "encap.bpf.h"
 #include "forward.bpf.h"
+#include "nexthop.bpf.h"
 #include "icmp6_ptb.bpf.h"
 #include "signal.bpf.h"
 
@@ -80,8 +81,10 @@ static __always_inline int ha_encap(struct xdp_md *ctx, struct ipv6hdr *ip6, voi
 		return XDP_PASS;
 	}
 	flow = inner_flow_label(ip6, data_end);
-	rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &b->local, &b->remote,
-			     bpf_htonl(flow), XMIP_NEXTHDR_IPV6, outer_len, 0);
+	rc = nexthop_cached(&b->remote, outer_len, &fib);
+	if (rc < 0) /* not cached, or stale: the kernel's lookup */
+		rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &b->local, &b->remote,
+				     bpf_htonl(flow), XMIP_NEXTHDR_IPV6, outer_len, 0);
 	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) {
 		__u32 mtu = fib.mtu_result > XMIP_TUNNEL_OVERHEAD ?
 				    fib.mtu_result - XMIP_TUNNEL_OVERHEAD : 0;

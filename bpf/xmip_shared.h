@@ -155,4 +155,46 @@ XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 8, "xmip_config layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_counter_value) == 16, "xmip_counter_value layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == 16 + XMIP_SIGNAL_MAX_LEN, "signal event layout");
 
+/*
+ * Next-hop cache (docs/performance.md, "The next-hop cache"): where the
+ * tunnel to a care-of address leaves, as the kernel's FIB and neighbour
+ * table said when the agent last asked, so that the encapsulation path
+ * needs no bpf_fib_lookup per packet. The agent is the only writer. An
+ * entry counts only while its gen equals xmip_nh_state.gen: the agent bumps
+ * that on any route, rule, neighbour, link or address event before it
+ * re-resolves, so a packet after a change never takes a stale next hop; it
+ * takes bpf_fib_lookup, as it does on a miss.
+ */
+struct xmip_nexthop {
+	__u32 ifindex; /* egress link */
+	__u32 mtu;     /* the route's MTU for this destination (tot_len above it: Packet Too Big) */
+	__u8 dmac[6];  /* the next hop's link-layer address */
+	__u8 smac[6];  /* the egress link's */
+	__u32 gen;     /* xmip_nh_state.gen when resolved */
+};
+
+/* One-element array map: the generation entries must carry to be used. */
+struct xmip_nh_state {
+	__u32 gen;
+	__u32 flags; /* XMIP_NHF_* */
+};
+
+/* The agent found IPv6 policy rules other than the kernel's defaults: a
+ * next hop then depends on more than the destination, so nothing is served
+ * from the cache (every packet takes bpf_fib_lookup, which applies them). */
+#define XMIP_NHF_OFF 0x1u
+
+/* Per-CPU counters of the cache (array map, index below). */
+enum xmip_nh_stat {
+	XMIP_NH_HIT,   /* served from the cache */
+	XMIP_NH_MISS,  /* no entry: bpf_fib_lookup */
+	XMIP_NH_STALE, /* entry of an older generation: bpf_fib_lookup */
+	XMIP_NH_OFF,   /* cache off (policy rules): bpf_fib_lookup */
+	XMIP_NH_STAT_MAX
+};
+
+#define XMIP_DEFAULT_MAX_NEXTHOPS 4096
+XMIP_STATIC_ASSERT(sizeof(struct xmip_nexthop) == 24, "xmip_nexthop layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_nh_state) == 8, "xmip_nh_state layout");
+
 #endif /* XMIP_SHARED_H */

@@ -6,8 +6,11 @@
 #   clang-tidy    (.clang-tidy) on the changed lines of changed C++ files,
 #                 with the compile commands of BUILD_DIR.
 # Usage: scripts/check-changed.sh [BUILD_DIR] [BASE]. BASE defaults to the
-# merge base with main (XMIP_CHECK_BASE overrides); without one, nothing to
-# compare against: says so and passes.
+# merge base with main (XMIP_CHECK_BASE overrides). On main itself (CI's
+# clean clone, where that merge base is HEAD and so nothing would be
+# checked), BASE is the commit in .ci/check-base: main as CI last passed it,
+# moved forward when a batch of work lands (docs/testing.md). Without any
+# base, nothing to compare against: says so and passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -16,6 +19,14 @@ base_ref=${2:-${XMIP_CHECK_BASE:-main}}
 if ! base=$(git merge-base HEAD "$base_ref" 2>/dev/null); then
 	echo "check-changed: no base '$base_ref' to compare with: skipped"
 	exit 0
+fi
+if [[ $base == "$(git rev-parse HEAD)" && -z ${2:-} && -z ${XMIP_CHECK_BASE:-} && -f .ci/check-base ]]; then
+	landed=$(tr -d '[:space:]' <.ci/check-base)
+	if ! base=$(git merge-base HEAD "$landed" 2>/dev/null); then
+		echo "check-changed: .ci/check-base names $landed, which this clone does not have: skipped"
+		exit 0
+	fi
+	echo "check-changed: on main: comparing with .ci/check-base ($(git rev-parse --short "$base"))"
 fi
 mapfile -t files < <(git diff --name-only --diff-filter=AM "$base" -- '*.c' '*.h' '*.cpp' '*.hpp')
 if ((${#files[@]} == 0)); then

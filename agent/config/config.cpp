@@ -15,7 +15,14 @@ static_assert(kDefaultTunnelHopLimit == XMIP_DEFAULT_TUNNEL_HOP_LIMIT, "config a
 
 using detail::quote;
 
-const char* to_string(Role r) { return r == Role::HomeAgent ? "ha" : "mn"; }
+const char* to_string(Role r) {
+    switch (r) {
+    case Role::HomeAgent: return "ha";
+    case Role::MobileNode: return "mn";
+    case Role::Correspondent: return "cn";
+    }
+    return "?";
+}
 
 const char* to_string(AuthAlgorithm a) {
     return a == AuthAlgorithm::HmacSha1_96 ? "hmac-sha1-96" : "hmac-sha256-128";
@@ -41,18 +48,28 @@ std::vector<std::string> LoadResult::error_strings() const {
     return r;
 }
 
-HomeAddressCheck HomeAgent::check_home_address(const Ip6Address& hoa) const {
-    if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Ip6Prefix& p) { return p.contains(hoa); }))
+namespace {
+// The length of the longest prefix of `list` holding `a`; -1: none does.
+int longest_match(const std::vector<Prefix>& list, const in6_addr& a) {
+    int best = -1;
+    for (const auto& p : list)
+        if (p.contains(a)) best = std::max(best, static_cast<int>(p.len));
+    return best;
+}
+}  // namespace
+
+HomeAddressCheck HomeAgent::check_home_address(const in6_addr& hoa) const {
+    if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Prefix& p) { return p.contains(hoa); }))
         return HomeAddressCheck::NotHomeSubnet;
-    auto longest = [&](const std::vector<Ip6Prefix>& list) {
-        int best = -1;
-        for (const auto& p : list)
-            if (p.contains(hoa)) best = std::max(best, int{p.length});
-        return best;
-    };
-    int allow = longest(access.allow), deny = longest(access.deny);
+    int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);
     if (allow < 0 && deny < 0) return access.allow.empty() ? HomeAddressCheck::Accepted : HomeAddressCheck::Prohibited;
     return deny >= allow ? HomeAddressCheck::Prohibited : HomeAddressCheck::Accepted;
+}
+
+bool Correspondent::allows(const in6_addr& hoa) const {
+    int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);
+    if (allow < 0 && deny < 0) return access.allow.empty();
+    return allow > deny;
 }
 
 namespace {
@@ -68,9 +85,9 @@ std::string list(const std::vector<std::string>& v) {
     return r + "]";
 }
 
-std::string list(const std::vector<Ip6Prefix>& v) {
+std::string list(const std::vector<Prefix>& v) {
     std::vector<std::string> s;
-    for (const auto& p : v) s.push_back(p.to_string());
+    for (const auto& p : v) s.push_back(p.str());
     return list(s);
 }
 
@@ -118,6 +135,7 @@ std::string to_toml(const Config& c) {
         kv("max_bindings", std::to_string(ha->max_bindings));
         kv("preference", std::to_string(ha->preference));
         kv("lifetime", std::to_string(ha->lifetime));
+        kv("refresh_advice", std::to_string(ha->refresh_advice));
         o += "\n[home_agent.access]\n";
         kv("allow", list(ha->access.allow));
         kv("deny", list(ha->access.deny));
@@ -146,8 +164,8 @@ std::string to_toml(const Config& c) {
     }
     if (const auto& mn = c.mobile_node) {
         o += "\n[mobile_node]\n";
-        kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.length)));
-        kv("home_agent", quote(mn->home_agent.to_string()));
+        kv("home_address", quote(mn->home_address.to_string() + "/" + std::to_string(mn->home_prefix.len)));
+        kv("home_agent", quote(mn->home_agent_auto ? std::string("auto") : mn->home_agent.to_string()));
         kv("interface", quote(mn->interface));
         kv("lifetime", std::to_string(mn->lifetime));
         kv("optimistic_dad", b(mn->optimistic_dad));
@@ -159,6 +177,19 @@ std::string to_toml(const Config& c) {
             kv("algorithm", quote(to_string(sa->algorithm)));
             kv("key_file", quote(sa->key_file.path));
         }
+    }
+    if (const auto& cn = c.correspondent) {
+        o += "\n[correspondent]\n";
+        if (cn->address) kv("address", quote(cn->address->to_string()));
+        kv("enabled", b(cn->enabled));
+        kv("max_bindings", std::to_string(cn->max_bindings));
+        kv("max_binding_lifetime", std::to_string(cn->max_binding_lifetime));
+        kv("nonce_rotation", std::to_string(cn->nonce_rotation));
+        o += "\n[correspondent.rate_limit]\n";
+        kv("per_source", std::to_string(cn->rate_per_source));
+        o += "\n[correspondent.access]\n";
+        kv("allow", list(cn->access.allow));
+        kv("deny", list(cn->access.deny));
     }
     return o;
 }

@@ -53,6 +53,11 @@ inline constexpr uint16_t kDefaultHaLifetime = 1800;
 inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
 inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
 inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
+inline constexpr const char* kDefaultCnMetrics = "127.0.0.1:9709";
+inline constexpr uint32_t kMaxRrBindingLifetime = 420;    // RFC 6275 12 MAX_RR_BINDING_LIFETIME
+inline constexpr uint32_t kDefaultCnMaxBindings = 4096;
+inline constexpr uint32_t kDefaultNonceRotation = 30;     // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
+inline constexpr uint32_t kMaxNonceRotation = 240;        // MAX_NONCE_LIFETIME
 
 struct Paths {
     std::string control_socket;  // default /run/xmip/<instance>.sock
@@ -100,8 +105,8 @@ struct RouterAdvertisements {
 // matching prefix of allow and deny decides (deny on a tie); an address that
 // matches none is accepted when allow is empty, refused otherwise.
 struct Access {
-    std::vector<Ip6Prefix> allow;
-    std::vector<Ip6Prefix> deny;
+    std::vector<Prefix> allow;
+    std::vector<Prefix> deny;
     bool operator==(const Access&) const = default;
 };
 
@@ -144,7 +149,7 @@ struct SecurityAssociation {
 struct HomeAgent {
     Ip6Address address;                // the HA address mobile nodes register with
     std::string home_link;             // interface on the home link (RAs, proxy ND)
-    std::vector<Ip6Prefix> prefixes;   // home prefixes (networks: no host bits); one holds address
+    std::vector<Prefix> prefixes;      // home prefixes (networks: no host bits); one holds address
     uint32_t max_binding_lifetime = kMaxBindingLifetime;  // s granted at most
     uint32_t max_bindings = kDefaultMaxBindings;          // binding cache limit (default datapath.max_bindings)
     int16_t preference = 0;            // Home Agent Information option
@@ -153,31 +158,54 @@ struct HomeAgent {
     RouterAdvertisements router_advertisements;
     // Authentication is required on every home prefix but these (where a
     // home address without a security association may register without).
-    std::vector<Ip6Prefix> auth_optional_prefixes;
+    std::vector<Prefix> auth_optional_prefixes;
     uint32_t replay_window = kDefaultReplayWindow;  // s either side of our clock
     // Binding Updates per second (docs/security.md): from one source, and
     // from all sources that are not the care-of address of their binding.
     uint32_t rate_per_source = kDefaultUpdateRatePerSource;
     uint32_t rate_unregistered_total = kDefaultUnregisteredUpdateRate;
     std::vector<SecurityAssociation> security_associations;  // one per home address
+    // Binding Refresh Advice (RFC 6275 6.2.4) in accepting BAs: refresh
+    // this often (s, a multiple of 4); 0 = no advice.
+    uint32_t refresh_advice = 0;
 
-    HomeAddressCheck check_home_address(const Ip6Address& hoa) const;
+    HomeAddressCheck check_home_address(const in6_addr& hoa) const;
     bool operator==(const HomeAgent&) const = default;
 };
 
 struct MobileNode {
     Ip6Address home_address;
-    Ip6Prefix home_prefix;   // derived: home_address's network at the configured length
-    Ip6Address home_agent;
+    Prefix home_prefix;   // derived: home_address's network at the configured length
+    Ip6Address home_agent;   // :: when home_agent_auto
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
     bool optimistic_dad = true;  // care-of addresses usable before DAD ends (RFC 4429)
     bool rs_on_link_up = true;   // send a Router Solicitation when the link comes up
     std::optional<SecurityAssociation> authentication;  // with the home agent
+    // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
+    // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
+    bool home_agent_auto = false;
     // Away, what stays on the visited link from the care-of address; all
     // else leaves from the home address through the tunnel (issue 18 item 4).
-    std::vector<Ip6Prefix> local_destinations;
+    std::vector<Prefix> local_destinations;
     bool operator==(const MobileNode&) const = default;
+};
+
+// The correspondent node (route optimisation, RFC 6275 9): which peers may
+// get a binding, how many, for how long.
+struct Correspondent {
+    // Where mobile nodes reach it; none: every global address of
+    // datapath.interfaces at start.
+    std::optional<Ip6Address> address;
+    bool enabled = true;  // off: HoTI, CoTI and BUs are dropped (counted); the peers use their tunnel
+    uint32_t max_bindings = kDefaultCnMaxBindings;             // correspondent binding cache limit
+    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;     // s, at most 420
+    uint32_t nonce_rotation = kDefaultNonceRotation;           // s, a new nonce this often
+    uint32_t rate_per_source = kDefaultUpdateRatePerSource;    // HoTI + CoTI + BU per second per source
+    Access access;  // by home address: longest match of allow / deny (deny on a tie)
+
+    bool allows(const in6_addr& hoa) const;
+    bool operator==(const Correspondent&) const = default;
 };
 
 struct Config {
@@ -189,6 +217,7 @@ struct Config {
     Metrics metrics;
     std::optional<HomeAgent> home_agent;    // set iff role == HomeAgent
     std::optional<MobileNode> mobile_node;  // set iff role == MobileNode
+    std::optional<Correspondent> correspondent;  // set iff role == Correspondent
     bool operator==(const Config&) const = default;
 };
 

@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 
-#include <charconv>
 #include <cstring>
 
 namespace xmip::config {
@@ -52,42 +51,6 @@ bool Ip6Address::is_v4_mapped() const {
 bool Ip6Address::is_unicast_routable() const {
     return !is_unspecified() && !is_loopback() && !is_multicast() && !is_link_local() &&
            !is_v4_mapped();
-}
-
-std::optional<Ip6Prefix> Ip6Prefix::parse(std::string_view text) {
-    auto slash = text.find('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    auto addr = Ip6Address::parse(text.substr(0, slash));
-    if (!addr) return std::nullopt;
-    auto len_text = text.substr(slash + 1);
-    if (len_text.empty() || len_text.size() > 3) return std::nullopt;
-    unsigned len = 0;
-    auto [end, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
-    if (ec != std::errc{} || end != len_text.data() + len_text.size() || len > 128)
-        return std::nullopt;
-    return Ip6Prefix{*addr, static_cast<uint8_t>(len)};
-}
-
-Ip6Prefix Ip6Prefix::network() const {
-    Ip6Prefix p = *this;
-    for (unsigned i = 0; i < 16; i++) {
-        unsigned bits_here = length > i * 8 ? length - i * 8 : 0;
-        if (bits_here >= 8) continue;
-        p.address.bytes[i] &= static_cast<uint8_t>(0xff00u >> bits_here);
-    }
-    return p;
-}
-
-bool Ip6Prefix::contains(const Ip6Address& a) const {
-    return Ip6Prefix{a, length}.network().address == network().address;
-}
-
-bool Ip6Prefix::overlaps(const Ip6Prefix& other) const {
-    return length <= other.length ? contains(other.address) : other.contains(address);
-}
-
-std::string Ip6Prefix::to_string() const {
-    return address.to_string() + "/" + std::to_string(length);
 }
 
 }  // namespace xmip::config

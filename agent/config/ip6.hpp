@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// IPv6 addresses and prefixes as the configuration holds them: parsed from
+// IPv6 addresses as the configuration holds them: parsed from
 // text once, compared and printed canonically (RFC 5952, via inet_ntop).
 #pragma once
 
@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/in6.hpp"
 
 namespace xmip::config {
 
@@ -36,20 +38,7 @@ struct Ip6Address {
     auto operator<=>(const Ip6Address&) const = default;
 };
 
-struct Ip6Prefix {
-    Ip6Address address;  // as written; network() clears the host bits
-    uint8_t length = 0;  // 0..128
-
-    // "addr/len" with len 0..128 written in decimal. Host bits are kept.
-    static std::optional<Ip6Prefix> parse(std::string_view text);
-    Ip6Prefix network() const;
-    bool has_host_bits() const { return network().address != address; }
-    bool contains(const Ip6Address& a) const;
-    // True when one prefix contains the other.
-    bool overlaps(const Ip6Prefix& other) const;
-    std::string to_string() const;  // "addr/len"
-
-    auto operator<=>(const Ip6Prefix&) const = default;
-};
+// Prefixes are core's one type (parsed strictly, compared by bytes).
+using core::Prefix;
 
 }  // namespace xmip::config

@@ -58,6 +58,8 @@ constexpr std::array kSchema{
     KeyInfo{"home_agent.security_associations.spi", K::Integer},
     KeyInfo{"home_agent.security_associations.algorithm", K::String},
     KeyInfo{"home_agent.security_associations.key_file", K::String},
+    // Issue 18 (discovery and the rest of the signalling): one block.
+    KeyInfo{"home_agent.refresh_advice", K::Integer},
     KeyInfo{"mobile_node", K::Table},
     KeyInfo{"mobile_node.home_address", K::String},
     KeyInfo{"mobile_node.home_agent", K::String},
@@ -71,6 +73,18 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.authentication.spi", K::Integer},
     KeyInfo{"mobile_node.authentication.algorithm", K::String},
     KeyInfo{"mobile_node.authentication.key_file", K::String},
+    // The correspondent node (role = "correspondent"): one block.
+    KeyInfo{"correspondent", K::Table},
+    KeyInfo{"correspondent.address", K::String},
+    KeyInfo{"correspondent.enabled", K::Boolean},
+    KeyInfo{"correspondent.max_bindings", K::Integer},
+    KeyInfo{"correspondent.max_binding_lifetime", K::Integer},
+    KeyInfo{"correspondent.nonce_rotation", K::Integer},
+    KeyInfo{"correspondent.rate_limit", K::Table},
+    KeyInfo{"correspondent.rate_limit.per_source", K::Integer},
+    KeyInfo{"correspondent.access", K::Table},
+    KeyInfo{"correspondent.access.allow", K::StringList},
+    KeyInfo{"correspondent.access.deny", K::StringList},
 };
 
 }  // namespace

@@ -504,13 +504,14 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
             } else if (l.key == "HOMEADDRESS") {
                 if (role == "ha") warn("ignored: a home agent has no home address (this is the mobile node's setting)");
                 else if (role == "mn") put("mobile_node.home_address", l.value);
+                else if (role == "cn") warn("ignored: a correspondent has no home address (this is the mobile node's setting)");
             } else if (l.key == "HOMEAGENT") {
                 // "address" or "address/prefix-length".
                 auto slash = l.value.find('/');
                 std::string addr = l.value.substr(0, slash);
-                std::optional<Ip6Prefix> prefix;
+                std::optional<Prefix> prefix;
                 if (slash != std::string::npos) {
-                    prefix = Ip6Prefix::parse(l.value);
+                    prefix = Prefix::parse(l.value);
                     if (!prefix) {
                         errors.push_back({name_, l.line, l.key,
                                           quote(l.value) + " is not an IPv6 address with an optional /prefix-length"});
@@ -521,7 +522,10 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
                     put("mobile_node.home_agent", addr);
                 } else if (role == "ha") {
                     put("home_agent.address", addr);
-                    if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().to_string(), l.line}});
+                    if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().str(), l.line}});
+                } else if (role == "cn") {
+                    warn("ignored: a correspondent needs no home agent (route optimisation talks to the mobile node's "
+                         "care-of address)");
                 }
             } else if (l.key == "HOMEDEV") {
                 warn("ignored: " + quote(l.value) +

@@ -211,27 +211,28 @@ struct Validator {
     }
 
     // A list of prefixes written as networks; home: lengths 1..127.
-    std::optional<std::vector<Ip6Prefix>> prefixes(std::string_view key, bool home) {
+    std::optional<std::vector<Prefix>> prefixes(std::string_view key, bool home) {
         auto e = get(key);
         auto l = list(key);
         if (!e || !l) return std::nullopt;
-        std::vector<Ip6Prefix> out;
+        std::vector<Prefix> out;
         bool ok = true;
         for (size_t i = 0; i < l->size(); i++) {
             const Item& it = (*l)[i];
-            auto p = Ip6Prefix::parse(it.text);
+            auto p = Prefix::parse(it.text);
             if (!p) {
                 error_item(*e, i, it, quote(it.text) + " is not an IPv6 prefix (address/length)");
                 ok = false;
-            } else if (home && (p->length == 0 || p->length == 128)) {
-                error_item(*e, i, it, p->to_string() + " cannot be a home prefix (its length must be 1 to 127)");
+            } else if (home && (p->len == 0 || p->len == 128)) {
+                error_item(*e, i, it, p->str() + " cannot be a home prefix (its length must be 1 to 127)");
                 ok = false;
             } else if (p->has_host_bits()) {
-                error_item(*e, i, it, p->to_string() + " has bits set after the first " + std::to_string(p->length) +
-                                          "; write " + p->network().to_string());
+                error_item(*e, i, it,
+                           p->str() + " has bits set after the first " + std::to_string(p->len) + "; write " +
+                               p->network().str());
                 ok = false;
             } else if (std::find(out.begin(), out.end(), *p) != out.end()) {
-                error_item(*e, i, it, p->to_string() + " is listed twice");
+                error_item(*e, i, it, p->str() + " is listed twice");
                 ok = false;
             } else {
                 out.push_back(*p);
@@ -262,20 +263,16 @@ struct Validator {
         auto e = get("role");
         if (!e) {
             if (format == Format::Legacy)
-                errors.push_back({file, 0, "FUNCTIONALITY", "required key is missing (ha or mn)"});
+                errors.push_back({file, 0, "FUNCTIONALITY", "required key is missing (ha, mn or cn)"});
             else
-                errors.push_back({file, 0, "role", "required key is missing (\"ha\" or \"mn\")"});
+                errors.push_back({file, 0, "role", "required key is missing (\"ha\", \"mn\" or \"correspondent\")"});
             return std::nullopt;
         }
-        auto s = str("role");
-        if (!s) return std::nullopt;
-        if (*s == "cn") {
-            error(*e, "\"cn\" (correspondent node) is not supported yet; use \"ha\" or \"mn\"");
-            return std::nullopt;
-        }
-        auto i = one_of("role", {"ha", "mn"});
+        // "cn" is the guide's FUNCTIONALITY=cn (and what to_toml writes);
+        // "correspondent" its long name.
+        auto i = one_of("role", {"ha", "mn", "cn", "correspondent"});
         if (!i) return std::nullopt;
-        return *i == 0 ? Role::HomeAgent : Role::MobileNode;
+        return *i == 0 ? Role::HomeAgent : *i == 1 ? Role::MobileNode : Role::Correspondent;
     }
 
     void paths(Config& c) {
@@ -323,7 +320,9 @@ struct Validator {
     }
 
     void metrics(Config& c) {
-        c.metrics.listen = c.role == Role::HomeAgent ? kDefaultHaMetrics : kDefaultMnMetrics;
+        c.metrics.listen = c.role == Role::HomeAgent    ? kDefaultHaMetrics
+                           : c.role == Role::MobileNode ? kDefaultMnMetrics
+                                                        : kDefaultCnMetrics;
         if (auto s = str("metrics.listen")) c.metrics.listen = *s;
         if (c.metrics.listen.empty()) return;
         // One address or several, comma separated: "[::]:9707" (IPv6 and
@@ -383,7 +382,8 @@ struct Validator {
             error(*get("home_agent.prefixes"), "at least one home prefix is needed");
         } else if (pfx) {
             ha.prefixes = *pfx;
-            if (addr && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.contains(*addr); }))
+            if (addr &&
+                std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.contains(addr->to_in6()); }))
                 error(*get("home_agent.prefixes"),
                       "none of the home prefixes contains home_agent.address " + addr->to_string());
         }
@@ -403,6 +403,10 @@ struct Validator {
         }
         set_int("home_agent.preference", ha.preference, INT16_MIN, INT16_MAX);
         set_int("home_agent.lifetime", ha.lifetime, 1, 65535);
+        if (auto v = integer("home_agent.refresh_advice", 0, kMaxBindingLifetime)) {
+            lifetime_units_warning("home_agent.refresh_advice", static_cast<uint32_t>(*v));
+            ha.refresh_advice = static_cast<uint32_t>(*v) / 4 * 4;
+        }
 
         for (auto [key, out] : {std::pair{"home_agent.access.allow", &ha.access.allow},
                                 std::pair{"home_agent.access.deny", &ha.access.deny}}) {
@@ -410,9 +414,9 @@ struct Validator {
             if (!l) continue;
             const Entry& e = *get(key);
             for (size_t i = 0; i < l->size(); i++) {
-                if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.overlaps((*l)[i]); }))
+                if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.overlaps((*l)[i]); }))
                     error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
-                               (*l)[i].to_string() + " overlaps none of the home prefixes, so it can never match");
+                               (*l)[i].str() + " overlaps none of the home prefixes, so it can never match");
             }
             *out = *l;
         }
@@ -470,6 +474,42 @@ struct Validator {
         c.home_agent = ha;
     }
 
+    // A correspondent node: every key optional (FUNCTIONALITY=cn has none).
+    void correspondent(Config& c) {
+        if (broken("correspondent")) return;
+        Correspondent cn;
+        if (get("correspondent.address"))
+            if (auto a = unicast("correspondent.address", "the correspondent address")) cn.address = *a;
+        set_bool("correspondent.enabled", cn.enabled);
+        set_int("correspondent.max_bindings", cn.max_bindings, 1, kMaxMaxBindings);
+        if (auto v = integer("correspondent.max_binding_lifetime", 4, kMaxRrBindingLifetime)) {
+            cn.max_binding_lifetime = static_cast<uint32_t>(*v);
+            lifetime_units_warning("correspondent.max_binding_lifetime", cn.max_binding_lifetime);
+        }
+        set_int("correspondent.nonce_rotation", cn.nonce_rotation, 1, kMaxNonceRotation);
+        if (cn.nonce_rotation > kDefaultNonceRotation)
+            if (auto e = get("correspondent.nonce_rotation"))
+                warn(*e, std::to_string(cn.nonce_rotation) + " s is more than " +
+                             std::to_string(kDefaultNonceRotation) +
+                             " s: a token handed out late in a nonce's life expires before the 210 s a mobile "
+                             "node may use it (RFC 6275 5.2.7), costing it a new return routability test");
+        set_int("correspondent.rate_limit.per_source", cn.rate_per_source, 1, kMaxUpdateRate);
+        for (auto [key, out] : {std::pair{"correspondent.access.allow", &cn.access.allow},
+                                std::pair{"correspondent.access.deny", &cn.access.deny}})
+            if (auto l = prefixes(key, false)) *out = *l;
+        if (!get("datapath.interfaces"))
+            errors.push_back({file, table_line("datapath"), "datapath.interfaces",
+                              std::string("required key is missing for a correspondent (the interfaces its "
+                                          "signalling arrives on)") +
+                                  (format == Format::Legacy
+                                       ? "; network-mip6.conf has no equivalent: give it as an override "
+                                         "(datapath.interfaces=eth0)"
+                                       : "")});
+        else if (c.datapath.interfaces.empty() && list("datapath.interfaces") && list("datapath.interfaces")->empty())
+            error(*get("datapath.interfaces"), "a correspondent needs at least one interface");
+        c.correspondent = cn;
+    }
+
     void mobile_node(Config& c) {
         if (broken("mobile_node")) return;
         if (format == Format::Toml && !table_at("mobile_node")) {
@@ -477,7 +517,7 @@ struct Validator {
             return;
         }
         MobileNode mn;
-        std::optional<Ip6Prefix> hoa;
+        std::optional<Prefix> hoa;
         if (auto e = get("mobile_node.home_address")) {
             auto s = str("mobile_node.home_address");
             if (s && s->find('/') == std::string::npos) {
@@ -485,21 +525,22 @@ struct Validator {
                     error(*e, quote(*s) + " needs the home prefix length, e.g. " + *s + "/64");
                 else
                     error(*e, quote(*s) + " is not an IPv6 address with a prefix length");
-            } else if (s && !(hoa = Ip6Prefix::parse(*s))) {
+            } else if (s && !(hoa = Prefix::parse(*s))) {
                 error(*e, quote(*s) + " is not an IPv6 address with a prefix length");
-            } else if (s && (hoa->length == 0 || hoa->length == 128)) {
+            } else if (s && (hoa->len == 0 || hoa->len == 128)) {
                 error(*e, quote(*s) + ": the home prefix length must be 1 to 127");
                 hoa.reset();
             } else if (s) {
-                if (auto why = unusable_address(hoa->address)) {
-                    error(*e, hoa->address.to_string() + " is " + why + "; a home address must be a global unicast address");
+                auto address = Ip6Address::from_in6(hoa->addr);
+                if (auto why = unusable_address(address)) {
+                    error(*e, address.to_string() + " is " + why + "; a home address must be a global unicast address");
                     hoa.reset();
                 } else if (!hoa->has_host_bits()) {
-                    error(*e, hoa->to_string() + " is the Subnet-Router anycast address of its prefix, not a home address");
+                    error(*e, hoa->str() + " is the Subnet-Router anycast address of its prefix, not a home address");
                     hoa.reset();
                 } else {
-                    site_local_warning(*e, hoa->address);
-                    mn.home_address = hoa->address;
+                    site_local_warning(*e, address);
+                    mn.home_address = address;
                     mn.home_prefix = hoa->network();
                 }
             }
@@ -507,13 +548,20 @@ struct Validator {
             missing("mobile_node.home_address");
         }
 
-        if (!get("mobile_node.home_agent")) missing("mobile_node.home_agent");
-        if (auto ha = unicast("mobile_node.home_agent", "the home agent address")) {
+        // "auto", or no HOMEAGENT in the guide's file: Dynamic Home Agent
+        // Address Discovery (RFC 6275 11.4.1) from the care-of address.
+        if (auto s = str("mobile_node.home_agent"); s && *s == "auto") {
+            mn.home_agent_auto = true;
+        } else if (!get("mobile_node.home_agent") && format == Format::Legacy) {
+            mn.home_agent_auto = true;
+        } else if (!get("mobile_node.home_agent")) {
+            missing("mobile_node.home_agent", " (an address, or \"auto\" to discover one)");
+        } else if (auto ha = unicast("mobile_node.home_agent", "the home agent address")) {
             const Entry& e = *get("mobile_node.home_agent");
-            if (hoa && *ha == hoa->address)
+            if (hoa && core::same_addr(ha->to_in6(), hoa->addr))
                 error(e, ha->to_string() + " is also mobile_node.home_address");
-            else if (hoa && !hoa->contains(*ha))
-                warn(e, ha->to_string() + " is not on the home prefix " + hoa->network().to_string() +
+            else if (hoa && !hoa->contains(ha->to_in6()))
+                warn(e, ha->to_string() + " is not on the home prefix " + hoa->network().str() +
                             "; a home agent is a router on the home link (RFC 6275 10.1)");
             mn.home_agent = *ha;
         }
@@ -583,13 +631,13 @@ struct Validator {
         return sa;
     }
 
-    void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Ip6Prefix>>& pfx) {
+    void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Prefix>>& pfx) {
         if (auto l = prefixes("home_agent.authentication.optional_prefixes", true)) {
             const Entry& e = *get("home_agent.authentication.optional_prefixes");
             for (size_t i = 0; i < l->size(); i++)
                 if (pfx && std::find(pfx->begin(), pfx->end(), (*l)[i]) == pfx->end())
                     error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
-                               (*l)[i].to_string() + " is not one of home_agent.prefixes");
+                               (*l)[i].str() + " is not one of home_agent.prefixes");
             ha.auth_optional_prefixes = *l;
         }
         set_int("home_agent.authentication.replay_window", ha.replay_window, 1, kMaxReplayWindow);
@@ -607,7 +655,8 @@ struct Validator {
             auto sa = association(t);
             if (!hoa || !sa) continue;
             const Entry& e = *get(hoa_key);
-            if (pfx && std::none_of(pfx->begin(), pfx->end(), [&](const Ip6Prefix& p) { return p.contains(*hoa); })) {
+            if (pfx &&
+                std::none_of(pfx->begin(), pfx->end(), [&](const Prefix& p) { return p.contains(hoa->to_in6()); })) {
                 error(e, hoa->to_string() + " is on none of the home prefixes");
                 continue;
             }
@@ -625,21 +674,21 @@ struct Validator {
     // What signalling is left unprotected, said before the daemon starts
     // (docs/security.md): a home prefix open to unauthenticated Binding
     // Updates, or one for which every Binding Update will be refused.
-    void security_coverage(const HomeAgent& ha, const std::vector<Ip6Prefix>& pfx) {
+    void security_coverage(const HomeAgent& ha, const std::vector<Prefix>& pfx) {
         const Entry* where = get("home_agent.authentication.optional_prefixes");
         if (!where) where = get("home_agent.prefixes");
         for (const auto& p : pfx) {
             bool optional = std::find(ha.auth_optional_prefixes.begin(), ha.auth_optional_prefixes.end(), p) !=
                             ha.auth_optional_prefixes.end();
             auto n = std::count_if(ha.security_associations.begin(), ha.security_associations.end(),
-                                   [&](const SecurityAssociation& sa) { return p.contains(sa.home_address); });
+                                   [&](const SecurityAssociation& sa) { return p.contains(sa.home_address.to_in6()); });
             if (optional)
-                warn(*where, "UNAUTHENTICATED: Binding Updates for home addresses on " + p.to_string() +
+                warn(*where, "UNAUTHENTICATED: Binding Updates for home addresses on " + p.str() +
                                  (n ? " without a security association" : "") +
                                  " are accepted without RFC 4285 authentication; anyone who can reach the home agent "
                                  "can redirect their traffic (docs/security.md)");
             else if (n == 0)
-                warn(*where, "no security association for a home address on " + p.to_string() +
+                warn(*where, "no security association for a home address on " + p.str() +
                                  ": every Binding Update for it will be refused (status 146); add "
                                  "[[home_agent.security_associations]] (home_agent.security_associations[0].spi=..., "
                                  "home_address=..., key_file=...), or list the prefix in "
@@ -683,10 +732,16 @@ LoadResult Settings::validate() const {
             v.metrics(c);
             if (*role == Role::HomeAgent) {
                 v.foreign_table("mobile_node", "mn");
+                v.foreign_table("correspondent", "correspondent");
                 v.home_agent(c);
+            } else if (*role == Role::MobileNode) {
+                v.foreign_table("home_agent", "ha");
+                v.foreign_table("correspondent", "correspondent");
+                v.mobile_node(c);
             } else {
                 v.foreign_table("home_agent", "ha");
-                v.mobile_node(c);
+                v.foreign_table("mobile_node", "mn");
+                v.correspondent(c);
             }
         }
         if (r.errors.empty()) r.config = std::move(c);

@@ -67,8 +67,16 @@ XMIP_CONTROL_VIEW(HaStatus, XMIP_HA_STATUS)
     X(std::string, interface) X(std::string, location) X(std::string, care_of_address)           \
     X(std::optional<double>, last_handoff_ms)
 XMIP_CONTROL_VIEW(MnStatus, XMIP_MN_STATUS)
+// A correspondent: where it listens, whether it takes route-optimised
+// bindings, how many it holds, how many nonces it would still accept.
+#define XMIP_CN_STATUS(X)                                                                       \
+    X(std::string, role) X(std::vector<std::string>, addresses) X(bool, route_optimisation)      \
+    X(std::size_t, bindings) X(uint32_t, binding_limit) X(std::size_t, nonces)
+XMIP_CONTROL_VIEW(CnStatus, XMIP_CN_STATUS)
 
-// bcache (and binding-add's answer): one per binding.
+// bcache (and binding-add's answer): one per binding. At a correspondent
+// home_agent_address is the correspondent's own address the binding was
+// registered with.
 #define XMIP_BINDING_CACHE_ENTRY(X)                                                        \
     X(std::string, home_address) X(std::string, care_of_address)                             \
     X(std::string, home_agent_address) X(uint16_t, sequence) X(uint32_t, lifetime)            \

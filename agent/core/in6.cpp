@@ -8,6 +8,8 @@
 namespace xmip::core {
 
 std::optional<in6_addr> parse_addr(std::string_view s) {
+    // inet_pton reads a C string: a NUL inside would cut the text short.
+    if (s.find('\0') != std::string_view::npos) return std::nullopt;
     std::string str(s);
     in6_addr a{};
     if (inet_pton(AF_INET6, str.c_str(), &a) != 1) return std::nullopt;
@@ -54,21 +56,30 @@ in6_addr mask_prefix(const in6_addr& a, unsigned length) noexcept {
     return r;
 }
 
+std::optional<Prefix> Prefix::parse(std::string_view text) {
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos || slash >= INET6_ADDRSTRLEN) return std::nullopt;
+    auto a = parse_addr(text.substr(0, slash));
+    auto tail = text.substr(slash + 1);
+    if (!a || tail.empty() || tail.size() > 3) return std::nullopt;
+    unsigned len = 0;
+    auto [p, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), len);
+    if (ec != std::errc() || p != tail.data() + tail.size() || len > 128) return std::nullopt;
+    return Prefix{*a, len};
+}
+
+Prefix Prefix::network() const { return Prefix{mask_prefix(addr, len), len}; }
+
+bool Prefix::has_host_bits() const { return !same_addr(addr, mask_prefix(addr, len)); }
+
 bool Prefix::contains(const in6_addr& a) const {
     return same_addr(mask_prefix(addr, len), mask_prefix(a, len));
 }
 
-std::string Prefix::str() const { return to_string(addr) + "/" + std::to_string(len); }
-
-std::optional<Prefix> parse_prefix(std::string_view s) {
-    auto slash = s.find('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    auto a = parse_addr(s.substr(0, slash));
-    unsigned len = 0;
-    auto tail = s.substr(slash + 1);
-    auto [p, ec] = std::from_chars(tail.data(), tail.data() + tail.size(), len);
-    if (!a || ec != std::errc() || p != tail.data() + tail.size() || len > 128) return std::nullopt;
-    return Prefix{*a, len};
+bool Prefix::overlaps(const Prefix& other) const {
+    return len <= other.len ? contains(other.addr) : other.contains(addr);
 }
+
+std::string Prefix::str() const { return to_string(addr) + "/" + std::to_string(len); }
 
 }  // namespace xmip::core

@@ -51,13 +51,31 @@ bool is_solicited_node_multicast(const in6_addr& a) noexcept;
 // The first `length` bits of `a`, the rest zero.
 in6_addr mask_prefix(const in6_addr& a, unsigned length) noexcept;
 
+// An IPv6 prefix: the one type for it, in the configuration and the
+// daemon alike. addr keeps the bits as written ("2001:db8::4/64" keeps
+// the ::4); network() clears the host bits.
 struct Prefix {
     in6_addr addr{};
-    unsigned len = 0;
+    unsigned len = 0;  // 0..128
+
+    // "addr/len", len 0..128 in decimal (at most three digits); no zone.
+    static std::optional<Prefix> parse(std::string_view text);
+    Prefix network() const;
+    bool has_host_bits() const;
     bool contains(const in6_addr& a) const;
-    std::string str() const;
+    // True when one prefix contains the other.
+    bool overlaps(const Prefix& other) const;
+    std::string str() const;  // "addr/len", RFC 5952 text
+
+    friend bool operator==(const Prefix& a, const Prefix& b) noexcept {
+        return same_addr(a.addr, b.addr) && a.len == b.len;
+    }
+    friend std::strong_ordering operator<=>(const Prefix& a, const Prefix& b) noexcept {
+        if (auto c = compare_addr(a.addr, b.addr); c != 0) return c;
+        return a.len <=> b.len;
+    }
 };
-// "2001:db8::/64"; also "2001:db8::4/64" keeps the host bits in addr.
-std::optional<Prefix> parse_prefix(std::string_view s);
+// The same as Prefix::parse.
+inline std::optional<Prefix> parse_prefix(std::string_view s) { return Prefix::parse(s); }
 
 }  // namespace xmip::core

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdarg>
 #include <cstdlib>
 #include <ctime>
 
@@ -68,6 +69,30 @@ void log_line(LogLevel l, std::string_view msg, std::initializer_list<LogField> 
         std::fprintf(stderr, "%s.%03lld %-5s %.*s\n", ts, (long long)ms, names[i], (int)msg.size(),
                      msg.data());
     }
+}
+
+namespace {
+bool enabled(LogLevel l) { return static_cast<int>(l) <= static_cast<int>(log_level()); }
+}  // namespace
+
+void logf_fields(LogLevel l, std::initializer_list<LogField> fields, const char* fmt, ...) {
+    if (!enabled(l)) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    log_line(l, buf, fields);
+}
+
+void logf(LogLevel l, const char* fmt, ...) {
+    if (!enabled(l)) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    log_line(l, buf);
 }
 
 }  // namespace xmip::core

@@ -44,21 +44,11 @@ void set_log_instance(std::string instance);
 // Whether lines go to journald: JOURNAL_STREAM is "dev:ino" of stderr.
 bool journal_stream_is_stderr();
 
-template <typename... Args>
-void logf_fields(LogLevel l, std::initializer_list<LogField> fields, const char* fmt, Args... args) {
-    if (static_cast<int>(l) > static_cast<int>(log_level())) return;
-    char buf[1024];
-    std::snprintf(buf, sizeof(buf), fmt, args...);
-    log_line(l, buf, fields);
-}
-
-template <typename... Args>
-void logf(LogLevel l, const char* fmt, Args... args) {
-    if (static_cast<int>(l) > static_cast<int>(log_level())) return;
-    char buf[1024];
-    std::snprintf(buf, sizeof(buf), fmt, args...);
-    log_line(l, buf);
-}
+// printf-style: the compiler checks every call's format against its
+// arguments (-Wformat, in -Wall). Nothing is formatted below the log level.
+void logf_fields(LogLevel l, std::initializer_list<LogField> fields, const char* fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void logf(LogLevel l, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define XLOG_ERROR(...) ::xmip::core::logf(::xmip::core::LogLevel::Error, __VA_ARGS__)
 #define XLOG_WARN(...) ::xmip::core::logf(::xmip::core::LogLevel::Warn, __VA_ARGS__)

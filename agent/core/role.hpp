@@ -6,9 +6,8 @@
 
 namespace xmip::core {
 
-// "cn" (correspondent node, route optimisation) is recognised by the
-// configuration and refused as "not supported yet"; it will become a third
-// value (docs/architecture.md: where a new role plugs in).
-enum class Role { HomeAgent, MobileNode };
+// Correspondent: a correspondent node taking route-optimised bindings
+// (RFC 6275 9, docs/route-optimisation.md).
+enum class Role { HomeAgent, MobileNode, Correspondent };
 
 }  // namespace xmip::core

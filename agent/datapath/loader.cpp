@@ -55,6 +55,7 @@ MapFds skeleton_fds(::xmip_bpf* s) {
         for (auto* m : maps) bpf_map__set_pin_path(m, nullptr);
     int err = bpf_map__set_max_entries(s->maps.xmip_bindings, o.max_bindings);
     if (!err) err = bpf_map__set_max_entries(s->maps.xmip_local_addrs, o.max_local_addrs);
+    if (!err) err = bpf_map__set_max_entries(s->maps.xmip_nexthops, o.max_bindings);
     if (err) {
         xmip_bpf__destroy(s);
         throw DatapathError("cannot size the maps", err);
@@ -99,8 +100,12 @@ Datapath::~Datapath() {
 }
 
 int Datapath::xdp_prog_fd(Role role) const {
-    return bpf_program__fd(role == Role::HomeAgent ? skel_->progs.xmip_ha_xdp
-                                                   : skel_->progs.xmip_mn_xdp);
+    // A correspondent runs the home agent's program until route
+    // optimisation's own programs land (issue 13): it hands the Mobility
+    // Header packets to a local address flagged for signalling to the agent
+    // and, with no tunnel bindings, passes everything else to the stack.
+    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp
+                                                    : skel_->progs.xmip_ha_xdp);
 }
 
 int Datapath::tc_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_mn_egress); }
@@ -216,6 +221,11 @@ XdpMode Datapath::attach_xdp(Role role, int ifindex, XdpMode mode) {
     attached_.push_back({Attachment::Xdp, ifindex, name, link, pin, false, used, false});
     add_tx_ports();
     return used;
+}
+
+NexthopMap Datapath::nexthops() const {
+    return NexthopMap({bpf_map__fd(skel_->maps.xmip_nexthops), bpf_map__fd(skel_->maps.xmip_nh_state_map),
+                       bpf_map__fd(skel_->maps.xmip_nh_stats)});
 }
 
 int Datapath::add_tx_ports() {

@@ -22,6 +22,7 @@
 #include "core/role.hpp"
 #include "core/xdp_mode.hpp"
 #include "datapath/maps.hpp"
+#include "datapath/nexthop_map.hpp"
 
 struct xmip_bpf;  // the generated skeleton (build/bpf/xmip_bpf.skel.h)
 
@@ -87,6 +88,10 @@ public:
     void unpin();
 
     DatapathMaps& maps() { return maps_; }
+    // The next-hop cache (bpf/nexthop.bpf.h): private to this instance,
+    // sized to max_bindings, empty at load (every packet falls back to
+    // bpf_fib_lookup until the agent fills it).
+    NexthopMap nexthops() const;
     int xdp_prog_fd(Role role) const;
     int tc_egress_prog_fd() const;
     const std::string& pin_path() const { return pin_path_; }

@@ -38,6 +38,9 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now, bool
     // Only home registrations: the correspondent role (route optimisation)
     // is not offered by a home agent instance.
     if (!bu.home) return reject(mh::ba_status::prohibited, bu.seq);
+    // RFC 3963 6.2: a home agent without mobile router support answers 140
+    // (before anything else is looked at: nothing it asks for exists here).
+    if (bu.mobile_router) return reject(mh::ba_status::mobile_router_not_permitted, bu.seq);
     if (std::none_of(policy_.ha_addresses.begin(), policy_.ha_addresses.end(),
                      [&](const in6_addr& a) { return same_addr(a, bu.ha_addr); }))
         return reject(mh::ba_status::not_home_agent, bu.seq);

@@ -50,6 +50,9 @@ struct BindingUpdate {
     bool ack = true;     // A
     bool home = true;    // H
     bool link_local = false;  // L: defend the link-local address too (RFC 6275 10.3.1)
+    // R (RFC 3963): a mobile router asks for its prefixes; NEMO is not
+    // offered, so the answer is 140.
+    bool mobile_router = false;
     uint32_t lifetime_s = 0;
 };
 

@@ -93,6 +93,17 @@ bool IcmpSocket::send(const in6_addr& dst, std::span<const uint8_t> message, con
     return true;
 }
 
+bool IcmpSocket::join_anycast(const in6_addr& a) {
+    ipv6_mreq m{};
+    m.ipv6mr_multiaddr = a;
+    m.ipv6mr_interface = static_cast<unsigned>(ifindex_);
+    if (setsockopt(fd_, IPPROTO_IPV6, IPV6_JOIN_ANYCAST, &m, sizeof(m)) == 0 || errno == EADDRINUSE) return true;
+    char b[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &a, b, sizeof(b));
+    XLOG_WARN("IPV6_JOIN_ANYCAST %s: %s", b, std::strerror(errno));
+    return false;
+}
+
 void IcmpSocket::drain(const std::function<void(const IcmpReceived&)>& on_message) {
     uint8_t buf[2048];
     alignas(cmsghdr) char control[256];

@@ -35,6 +35,10 @@ public:
     bool send(const in6_addr& dst, std::span<const uint8_t> message, const in6_addr* src = nullptr);
     // Reads everything queued, calling on_message for each.
     void drain(const std::function<void(const IcmpReceived&)>& on_message);
+    // IPV6_JOIN_ANYCAST on the socket's interface: the kernel delivers
+    // packets to `a` locally while the socket lives (the interface must
+    // forward). Logs and returns false when refused.
+    bool join_anycast(const in6_addr& a);
 
 private:
     int fd_ = -1;

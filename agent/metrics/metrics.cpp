@@ -130,9 +130,20 @@ AgentMetrics::AgentMetrics(Role role, const std::string& version, const telemetr
         .Name("xmip_build_info")
         .Help("xmipd's version and role (always 1)")
         .Register(r)
-        .Add({{"version", version}, {"role", ha ? "ha" : "mn"}})
+        .Add({{"version", version}, {"role", ha ? "ha" : role == Role::MobileNode ? "mn" : "cn"}})
         .Set(1);
-    if (ha) {
+    if (role == Role::Correspondent) {
+        bindings_ = &prometheus::BuildGauge()
+                         .Name("xmip_cn_binding_cache_entries")
+                         .Help("Route-optimised bindings in the correspondent's binding cache")
+                         .Register(r)
+                         .Add({});
+        binding_limit_ = &prometheus::BuildGauge()
+                              .Name("xmip_cn_binding_cache_limit")
+                              .Help("The correspondent binding cache's size limit (correspondent.max_bindings)")
+                              .Register(r)
+                              .Add({});
+    } else if (ha) {
         bindings_ = &prometheus::BuildGauge()
                          .Name("xmip_binding_cache_entries")
                          .Help("Bindings in the home agent's binding cache (DAD pending included)")

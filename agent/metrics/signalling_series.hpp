@@ -12,7 +12,9 @@
 //   <msg>_drop_<reason>                   xmip_mh_drops_total{message, reason}
 //
 //   <msg>: bu binding_update, ba binding_ack, brr binding_refresh_request,
-//          be binding_error, mh other (any other Mobility Header message)
+//          be binding_error, hoti home_test_init, coti care_of_test_init,
+//          hot home_test, cot care_of_test, mh other (any other Mobility
+//          Header message)
 #pragma once
 
 #include <optional>
@@ -40,7 +42,17 @@ constexpr std::optional<std::string_view> message_name(std::string_view abbrev) 
     if (abbrev == "ba") return "binding_ack";
     if (abbrev == "brr") return "binding_refresh_request";
     if (abbrev == "be") return "binding_error";
+    if (abbrev == "hoti") return "home_test_init";
+    if (abbrev == "coti") return "care_of_test_init";
+    if (abbrev == "hot") return "home_test";
+    if (abbrev == "cot") return "care_of_test";
     if (abbrev == "mh") return "other";
+    if (abbrev == "be_hao") return "binding_error_unknown_binding";  // by status (RFC 6275 6.1.9)
+    if (abbrev == "be_mhtype") return "binding_error_unrecognized_mh_type";
+    if (abbrev == "hareq") return "dhaad_request";  // ICMPv6 144-147 (RFC 6275 6.5-6.8)
+    if (abbrev == "harep") return "dhaad_reply";
+    if (abbrev == "mps") return "mobile_prefix_solicitation";
+    if (abbrev == "mpa") return "mobile_prefix_advertisement";
     return std::nullopt;
 }
 

@@ -139,6 +139,7 @@ inline constexpr uint8_t expired_home_nonce = 136;
 inline constexpr uint8_t expired_care_of_nonce = 137;
 inline constexpr uint8_t expired_nonces = 138;
 inline constexpr uint8_t registration_type_change = 139;
+inline constexpr uint8_t mobile_router_not_permitted = 140;  // RFC 3963 6.2: no NEMO here
 inline constexpr uint8_t id_mismatch = 144;          // RFC 4285 MIPV6-ID-MISMATCH
 inline constexpr uint8_t message_id_required = 145;  // RFC 4285 MIPV6-MESG-ID-REQD
 inline constexpr uint8_t auth_failed = 146;          // RFC 4285 MIPV6-AUTH-FAIL

@@ -94,6 +94,9 @@ public:
     State state() const { return state_; }
     const in6_addr& home_address() const { return hoa_; }
     const in6_addr& home_agent() const { return ha_; }
+    // Dynamic Home Agent Address Discovery chose (another) home agent: the
+    // next BU goes there, its sequence number continuing.
+    void set_home_agent(const in6_addr& ha) { ha_ = ha; }
     const in6_addr& care_of() const { return coa_; }
     uint16_t last_seq() const { return seq_; }
     uint32_t granted_lifetime() const { return granted_s_; }

@@ -38,6 +38,13 @@ using core::parse_addr;
 using core::solicited_node_multicast;
 using core::to_string;
 
+// The Mobile IPv6 Home-Agents subnet anycast address of a prefix (RFC 2526,
+// anycast ID 126 = 0x7e, RFC 6275 10.5): the interface identifier is all
+// ones but the ID's low bit, and for a 64-bit prefix (EUI-64 format) the
+// universal/local bit is cleared, giving ::fdff:ffff:ffff:fffe. Lengths
+// above 120 leave no room for the ID: nullopt.
+std::optional<in6_addr> home_agents_anycast(const in6_addr& prefix, unsigned length);
+
 std::optional<LinkLayerAddress> parse_link_layer_address(std::string_view text);  // "02:00:00:00:27:02"
 std::string to_string(const LinkLayerAddress& a);
 

@@ -59,6 +59,15 @@ struct RouteSpec {
     std::optional<uint8_t> protocol;  // RTPROT_*; unset: RTPROT_STATIC (ours)
 };
 
+// Where the kernel sends a packet to a destination: what bpf_fib_lookup
+// would answer for it (agent/netlink/nexthop.cpp).
+struct Nexthop {
+    int ifindex = 0;
+    std::array<uint8_t, 6> dmac{};  // the neighbour's (gateway, or the destination on-link)
+    std::array<uint8_t, 6> smac{};  // the egress link's
+    unsigned mtu = 0;               // the route's MTU (a PMTU exception's, a route metric, or the link's)
+};
+
 // Requests: one socket, synchronous, every request acknowledged.
 class Netlink {
 public:
@@ -78,6 +87,15 @@ public:
     std::vector<RouteSpec> ra_default_routes(int ifindex);
     std::vector<AddrInfo> addresses(int ifindex = 0);
     LinkInfo link(int ifindex);
+    // The kernel's route to dst (RTM_GETROUTE) and the next hop's neighbour
+    // entry (RTM_GETNEIGH). Nothing when the route is not one plain unicast
+    // path (none, blackhole, unreachable, multipath) or the neighbour has no
+    // valid link-layer address yet: those are left to the kernel's lookup.
+    // why, when given, says which.
+    std::optional<Nexthop> resolve_nexthop(const in6_addr& dst, std::string* why = nullptr);
+    // IPv6 policy rules other than the kernel's two defaults (0: local,
+    // 32766: main), which make a route depend on more than the destination.
+    bool has_policy_rules();
 
 private:
     void request(void* nlh, const char* what, bool missing_ok = false,
@@ -102,6 +120,27 @@ public:
     int fd() const;
     // Reads what is queued (non-blocking) and reports each event.
     void drain(const std::function<void(const Event&)>& on_event);
+
+private:
+    mnl_socket* nl_;
+};
+
+// Events that can change a next hop: IPv6 routes and rules, IPv6
+// neighbours (proxy entries excepted: they are xmipd's own, one per home
+// address), links, IPv6 addresses. A separate socket from Monitor's, so
+// that its consumers see only what they asked for.
+class RouteEvents {
+public:
+    struct Seen {
+        bool any = false;       // something changed (or events were lost)
+        bool new_link = false;  // an RTM_NEWLINK: a link appeared or changed
+    };
+    RouteEvents();
+    ~RouteEvents();
+    RouteEvents(const RouteEvents&) = delete;
+    RouteEvents& operator=(const RouteEvents&) = delete;
+    int fd() const;
+    Seen drain();  // non-blocking: reads what is queued
 
 private:
     mnl_socket* nl_;

@@ -2,7 +2,9 @@
 #include "xmipd/adapters.hpp"
 
 #include "core/host.hpp"
+#include "core/log.hpp"
 #include "datapath/in6.hpp"
+#include "xmipd/nexthop_keeper.hpp"
 
 namespace xmip::agent {
 
@@ -18,9 +20,23 @@ Tunnel to_tunnel(const xmip_binding& b) {
     return Tunnel{dp::to_in6(b.local), dp::to_in6(b.remote), (b.flags & XMIP_BF_REGISTERING) != 0};
 }
 
-void DatapathTunnels::set(const in6_addr& hoa, const Tunnel& t) { maps_.upsert_binding(dp::to_xmip(hoa), to_binding(t)); }
+void DatapathTunnels::set(const in6_addr& hoa, const Tunnel& t) {
+    std::optional<xmip_binding> old;
+    if (nexthops_) old = maps_.lookup_binding(dp::to_xmip(hoa));
+    maps_.upsert_binding(dp::to_xmip(hoa), to_binding(t));
+    if (nexthops_) {
+        nexthops_->track(t.remote);  // before the untrack: a refresh keeps its entry
+        if (old) nexthops_->untrack(dp::to_in6(old->remote));
+    }
+}
 
-bool DatapathTunnels::remove(const in6_addr& hoa) { return maps_.delete_binding(dp::to_xmip(hoa)); }
+bool DatapathTunnels::remove(const in6_addr& hoa) {
+    std::optional<xmip_binding> old;
+    if (nexthops_) old = maps_.lookup_binding(dp::to_xmip(hoa));
+    const bool removed = maps_.delete_binding(dp::to_xmip(hoa));
+    if (nexthops_ && old) nexthops_->untrack(dp::to_in6(old->remote));
+    return removed;
+}
 
 std::optional<Tunnel> DatapathTunnels::find(const in6_addr& hoa) const {
     auto b = maps_.lookup_binding(dp::to_xmip(hoa));
@@ -69,6 +85,7 @@ public:
         return socket_.send(dst, message, src);
     }
     void drain(const std::function<void(const io::IcmpReceived&)>& on_message) override { socket_.drain(on_message); }
+    bool join_anycast(const in6_addr& a) override { return socket_.join_anycast(a); }
 
 private:
     io::IcmpSocket socket_;
@@ -82,5 +99,16 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
                                               std::initializer_list<const char*> groups) {
     return std::make_unique<IcmpNdSocket>(ifindex, types, groups);
 }
+
+void UnwiredCorrespondentBindings::set(const in6_addr& hoa, const in6_addr& coa) {
+    if (!warned_) {
+        XLOG_WARN("correspondent: route-optimised bindings are accepted and signalled, but this build's "
+                  "datapath does not rewrite their packets yet (they still travel through the home agent)");
+        warned_ = true;
+    }
+    bindings_[hoa] = coa;
+}
+
+bool UnwiredCorrespondentBindings::remove(const in6_addr& hoa) { return bindings_.erase(hoa) != 0; }
 
 }  // namespace xmip::agent

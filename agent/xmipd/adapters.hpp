@@ -4,6 +4,9 @@
 // place that turns a Tunnel into the datapath's struct xmip_binding.
 #pragma once
 
+#include <unordered_map>
+
+#include "core/in6.hpp"
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
@@ -15,9 +18,14 @@ namespace xmip::agent {
 xmip_binding to_binding(const Tunnel& t);
 Tunnel to_tunnel(const xmip_binding& b);
 
+class NexthopKeeper;
+
 class DatapathTunnels final : public Tunnels {
 public:
     explicit DatapathTunnels(dp::DatapathMaps& maps) : maps_(maps) {}
+    // The home agent's next-hop cache: told which care-of addresses the
+    // bindings tunnel to (none: the mobile node, whose egress goes by the FIB).
+    void keep_nexthops(NexthopKeeper* k) { nexthops_ = k; }
     void set(const in6_addr& hoa, const Tunnel& t) override;
     bool remove(const in6_addr& hoa) override;
     std::optional<Tunnel> find(const in6_addr& hoa) const override;
@@ -27,6 +35,7 @@ public:
 
 private:
     dp::DatapathMaps& maps_;
+    NexthopKeeper* nexthops_ = nullptr;
 };
 
 class HostKernel final : public Kernel {
@@ -75,6 +84,22 @@ public:
 
 private:
     std::string dir_, path_;
+};
+
+// The correspondent's bindings while the datapath has no route-optimisation
+// programs yet (issue 13's BPF part): kept here so the service runs and
+// signals, logged once so nobody mistakes signalling for optimised packets;
+// never "in use", so no Binding Refresh Request is sent. Replaced by the
+// maps' adapter when those programs land.
+class UnwiredCorrespondentBindings final : public CorrespondentBindings {
+public:
+    void set(const in6_addr& hoa, const in6_addr& coa) override;
+    bool remove(const in6_addr& hoa) override;
+    bool used_since_last_asked(const in6_addr&) override { return false; }
+
+private:
+    std::unordered_map<in6_addr, in6_addr, core::In6Hash, core::In6Equal> bindings_;
+    bool warned_ = false;
 };
 
 }  // namespace xmip::agent

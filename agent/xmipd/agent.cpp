@@ -12,6 +12,7 @@
 #include "core/version.hpp"
 #include "mh/parameter_problem.hpp"
 #include "telemetry/datapath_counters.hpp"
+#include "xmipd/cn_service.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
@@ -43,6 +44,7 @@ std::unique_ptr<Service> make(Context& ctx, const config::Config& cfg) {
 constexpr RoleSpec kRoles[] = {
     {core::Role::HomeAgent, true, false, make<HaService>},
     {core::Role::MobileNode, false, true, make<MnService>},
+    {core::Role::Correspondent, false, false, make<CnService>},
 };
 const RoleSpec& spec_of(core::Role r) {
     for (const auto& s : kRoles)
@@ -57,7 +59,7 @@ struct ForeignCommand {
 };
 constexpr ForeignCommand kForeignCommands[] = {
     {control::cmd::kBindingCache, "the binding cache is a home agent's; this is a mobile node (try bul)"},
-    {control::cmd::kBindingUpdateList, "the binding update list is a mobile node's; this is a home agent (try bcache)"},
+    {control::cmd::kBindingUpdateList, "the binding update list is a mobile node's; this is not one (try bcache)"},
     {control::cmd::kHomeAgents, "the home agents list is kept by home agents"},
     {control::cmd::kBindingAdd, "bindings are added at a home agent"},
     {control::cmd::kBindingDel, "bindings are removed at a home agent"},
@@ -94,8 +96,16 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
             cfg_.role, core::kVersion,
             stats_, [maps = &dp_->maps()] { return maps->counters(); });
     tunnels_ = std::make_unique<DatapathTunnels>(dp_->maps());
+    if (spec_of(cfg_.role).forwards) {
+        // The home agent's next-hop cache, seeded with the bindings a
+        // previous run left in the pinned map.
+        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_,
+                                                    [this] { dp_->add_tx_ports(); });
+        for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
+        tunnels_->keep_nexthops(nexthops_.get());
+    }
     ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get()});
+        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), &correspondent_bindings_});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
@@ -202,10 +212,11 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
             raw_.send(mh::parameter_problem(p.info, packet, *pointer));
         return;
     }
-    if (std::holds_alternative<mh::BindingError>(*p.message)) {
+    if (const auto* be = std::get_if<mh::BindingError>(&*p.message)) {
+        // Counted here for every role; what it means is the role's (the
+        // mobile node acts on it, the home agent only logs it).
         stats_.be_received++;
-        XLOG_WARN("Binding Error from %s", core::to_string(p.info.src).c_str());
-        return;
+        XLOG_DEBUG("Binding Error from %s: status %u", core::to_string(p.info.src).c_str(), be->status);
     }
     service_->on_mobility_packet(p, packet, ifindex);
 }
@@ -291,6 +302,8 @@ void Agent::shutdown() {
         control_.reset();
         if (signals_) loop_.remove_fd(signals_->fd());
         signals_.reset();
+        if (tunnels_) tunnels_->keep_nexthops(nullptr);
+        nexthops_.reset();
         if (dp_) {
             if (keep) {
                 dp_->keep_attached();

@@ -19,6 +19,7 @@
 #include "netlink/netlink.hpp"
 #include "xmipd/adapters.hpp"
 #include "xmipd/context.hpp"
+#include "xmipd/nexthop_keeper.hpp"
 
 namespace xmip::agent {
 
@@ -58,6 +59,8 @@ private:
     SocketWire wire_{raw_};
     StateDirectory store_{cfg_.paths.state_dir};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
+    std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
+    UnwiredCorrespondentBindings correspondent_bindings_;  // until the RO datapath lands
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

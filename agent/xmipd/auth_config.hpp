@@ -18,8 +18,7 @@ inline auth::SecurityAssociation to_auth(const config::SecurityAssociation& c) {
 inline auth::GuardPolicy guard_policy(const config::HomeAgent& h) {
     auth::GuardPolicy p;
     for (const auto& sa : h.security_associations) p.associations.emplace(sa.home_address.to_in6(), to_auth(sa));
-    for (const auto& pfx : h.auth_optional_prefixes)
-        p.optional_prefixes.push_back(core::Prefix{pfx.network().address.to_in6(), pfx.length});
+    p.optional_prefixes = h.auth_optional_prefixes;
     p.replay_window_s = h.replay_window;
     return p;
 }

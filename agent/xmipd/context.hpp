@@ -29,11 +29,13 @@ struct Context {
     StateStore& store;
     SignallingStats& stats;
     Observer* observer = nullptr;  // monitoring hooks; none when null
+    // The correspondent's datapath bindings (a correspondent only).
+    CorrespondentBindings* correspondent = nullptr;
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };
 
-// A role: home agent or mobile node (docs/architecture.md: a new role
+// A role: home agent, mobile node or correspondent (docs/architecture.md: a new role
 // implements this and adds a line to kRoles in agent.cpp).
 class Service {
 public:

@@ -21,7 +21,8 @@ constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a hom
 HomeLink::HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
                    std::function<void(const in6_addr&)> on_neighbour_advertisement)
     : ctx_(ctx), cfg_(cfg), ha_addr_(cfg.address.to_in6()), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
-    socket_ = ctx_.wire.open_nd(ifindex, {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT}, {"ff02::2"});
+    socket_ = ctx_.wire.open_nd(ifindex, {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, nd::kDhaadRequest,
+                                          nd::kMobilePrefixSolicitation}, {"ff02::2"});
     ctx_.loop.add_fd(socket_->fd(), [this] { on_icmp(); });
     if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
 }
@@ -45,6 +46,10 @@ void HomeLink::claim(const in6_addr& hoa) {
 
 void HomeLink::on_icmp() {
     socket_->drain([this](const io::IcmpReceived& r) {
+        if (!r.message.empty() && (r.message[0] == nd::kDhaadRequest || r.message[0] == nd::kMobilePrefixSolicitation)) {
+            if (on_discovery_) on_discovery_(r);
+            return;
+        }
         nd::ReceiveInfo rx{r.src, r.dst, r.hop_limit};
         auto m = nd::decode_received(rx, r.message);
         if (!m) return;  // not valid ND: the kernel's business, not ours
@@ -70,18 +75,18 @@ void HomeLink::send_router_advertisement() {
     ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
     for (const auto& pfx : cfg_.prefixes) {
         nd::PrefixInformation pi;
-        pi.prefix_length = pfx.length;
+        pi.prefix_length = static_cast<uint8_t>(pfx.len);
         pi.on_link = true;
         pi.autonomous = true;
         pi.valid_lifetime = c.prefix_valid_lifetime;
         pi.preferred_lifetime = c.prefix_preferred_lifetime;
         // R flag: the prefix field holds our full address on the prefix that
         // has it (RFC 6275 7.2), so mobile nodes learn the HA address.
-        if (pfx.contains(cfg_.address)) {
+        if (pfx.contains(ha_addr_)) {
             pi.router_address = true;
             pi.prefix = ha_addr_;
         } else {
-            pi.prefix = pfx.network().address.to_in6();
+            pi.prefix = pfx.network().addr;
         }
         ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
     }

@@ -32,6 +32,11 @@ public:
     // address switch to us now.
     void claim(const in6_addr& hoa);
     const nd::HomeAgentsList& home_agents() const { return others_; }
+    // The home link's socket also takes DHAAD requests and Mobile Prefix
+    // Solicitations (routed, so not ND): they go to this handler
+    // (HaDiscovery), which answers on the same socket.
+    NdSocket& socket() { return *socket_; }
+    void on_discovery(std::function<void(const io::IcmpReceived&)> f) { on_discovery_ = std::move(f); }
 
 private:
     void on_icmp();
@@ -43,6 +48,7 @@ private:
     in6_addr ha_addr_{};
     std::array<uint8_t, 6> mac_{};
     std::function<void(const in6_addr&)> on_na_;
+    std::function<void(const io::IcmpReceived&)> on_discovery_;
     // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
     std::unique_ptr<NdSocket> socket_;
     nd::HomeAgentsList others_;

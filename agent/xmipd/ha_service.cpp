@@ -44,6 +44,10 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     ctx_.tunnels.add_local(ha_addr_, LocalAddress::TunnelEnd);
     home_link_ = std::make_unique<HomeLink>(ctx_, cfg_, home_ifindex_, ctx_.kernel.link(home_ifindex_).mac,
                                             [this](const in6_addr& target) { dad_.advertised(target); });
+    discovery_ = std::make_unique<HaDiscovery>(ctx_, cfg_, home_link_->socket(), home_link_->home_agents(),
+                                               [this](const in6_addr& a) { return is_registered_coa(a); });
+    home_link_->on_discovery([this](const io::IcmpReceived& r) { discovery_->on_message(r); });
+    discovery_->join_anycast();
     ctx_.observe().binding_cache(0, cfg_.max_bindings);
     ctx_.observe().home_agents(0);
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
@@ -61,15 +65,14 @@ HaService::~HaService() { ctx_.loop.timers().cancel(expiry_timer_); }
 ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
     ha::Policy p;
     p.ha_addresses = {h.address.to_in6()};
-    for (const auto& pfx : h.prefixes) p.home_prefixes.push_back({core::Prefix{pfx.network().address.to_in6(), pfx.length}, std::nullopt});
+    for (const auto& pfx : h.prefixes) p.home_prefixes.push_back({pfx, std::nullopt});
     // We advertise the home prefixes ourselves and keep re-advertising them:
     // their remaining valid lifetime never drops below the advertised one.
     p.max_lifetime_s = std::min(h.max_binding_lifetime, h.router_advertisements.prefix_valid_lifetime);
     p.max_entries = h.max_bindings;
-    p.allowed = [h](const in6_addr& hoa) {
-        return h.check_home_address(config::Ip6Address::from_in6(hoa)) != config::HomeAddressCheck::Prohibited;
-    };
+    p.allowed = [h](const in6_addr& hoa) { return h.check_home_address(hoa) != config::HomeAddressCheck::Prohibited; };
     p.dad = true;
+    if (h.refresh_advice) p.refresh_advice_s = h.refresh_advice;
     return p;
 }
 
@@ -80,6 +83,7 @@ void HaService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const ui
         handle_bu(p, mobility_header(p, packet), *bu);
         return;
     }
+    if (std::holds_alternative<mh::BindingError>(msg)) return;  // counted and logged by the agent
     // BA, HoTI, ... are not for a home agent.
     ctx_.stats.mh_drop_unexpected++;
     XLOG_DEBUG("ignoring MH type %u from %s", static_cast<unsigned>(mh::type_of(msg)),
@@ -114,6 +118,12 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     req.ack = bu.ack();
     req.home = bu.home_registration();
     req.link_local = bu.link_local_compat();
+    req.mobile_router = bu.mobile_router();
+    // K (key management mobility capability) is not refused with a status:
+    // RFC 6275 10.3.1 sets K in the BA only with IPsec SAs made by a key
+    // management protocol that follows the care-of address. There is none
+    // here (RFC 4285 instead), so the BA always has K clear, which tells
+    // the mobile node its key management does not survive movement.
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
@@ -276,7 +286,19 @@ void HaService::reload(const config::Config& c) {
     admission_.reload(cfg_);
     ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     home_link_->reload(cfg_);
+    std::vector<in6_addr> coas;
+    for (const auto& b : cache_.bindings())
+        if (!b.pending_dad && !core::same_addr(b.coa, b.hoa)) coas.push_back(b.coa);
+    discovery_->reload(cfg_, coas);
     XLOG_INFO("reloaded: %zu bindings kept", cache_.size());
+}
+
+bool HaService::is_registered_coa(const in6_addr& a) const {
+    // A scan of the cache: asked only for solicitations that passed the
+    // rate limit (HaDiscovery), so at most kTotal times a second.
+    for (const auto& b : cache_.bindings())
+        if (!b.pending_dad && core::same_addr(b.coa, a)) return true;
+    return false;
 }
 
 void HaService::stop(bool keep_forwarding) {

@@ -21,6 +21,7 @@
 #include "xmipd/group_commit.hpp"
 #include "xmipd/ha_admission.hpp"
 #include "xmipd/ha_dad.hpp"
+#include "xmipd/ha_discovery.hpp"
 #include "xmipd/ha_home_link.hpp"
 #include "xmipd/ha_refresh.hpp"
 
@@ -66,6 +67,7 @@ private:
     void send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
                  std::optional<core::TimePoint> received);
     void activate(const ha::Binding& b);
+    bool is_registered_coa(const in6_addr& a) const;
     void deactivate(const in6_addr& hoa);
     void dad_done(const DadProbes::Result& r);
     void schedule_expiry();
@@ -87,6 +89,7 @@ private:
     DadProbes dad_;
     RefreshRequests refresh_;
     std::unique_ptr<HomeLink> home_link_;
+    std::unique_ptr<HaDiscovery> discovery_;  // DHAAD and prefix discovery answers
     std::optional<core::Timers::Id> expiry_timer_;
     bool persisting_ = false;       // the state store opened: the file is kept
     bool persist_failing_ = false;  // log a failing disk once, not on every BU

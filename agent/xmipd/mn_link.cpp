@@ -23,7 +23,7 @@ MnLink::MnLink(Kernel& kernel, Tunnels& tunnels, const config::MobileNode& cfg)
     : kernel_(kernel),
       tunnels_(tunnels),
       hoa_(cfg.home_address.to_in6()),
-      home_prefix_{cfg.home_prefix.network().address.to_in6(), cfg.home_prefix.length},
+      home_prefix_{cfg.home_prefix},
       ifname_(cfg.interface),
       local_destinations_(cfg.local_destinations) {
     ifindex_ = kernel_.ifindex(cfg.interface);
@@ -152,8 +152,8 @@ std::vector<netlink::RouteSpec> MnLink::visited_routes() const {
     out.push_back(v);
     for (const auto& p : local_destinations_) {
         netlink::RouteSpec l;
-        l.dst = p.network().address.to_in6();
-        l.dst_len = p.length;
+        l.dst = p.network().addr;
+        l.dst_len = p.len;
         l.ifindex = ifindex_;
         l.prefsrc = *coa_;
         // Below the visited route's metric: a listed prefix equal to the

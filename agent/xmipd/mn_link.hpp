@@ -65,7 +65,7 @@ private:
     std::array<uint8_t, 6> mac_{};
     unsigned mtu_ = 1500;
     bool initially_up_ = true;
-    std::vector<config::Ip6Prefix> local_destinations_;
+    std::vector<config::Prefix> local_destinations_;
     std::optional<in6_addr> coa_, router_;
     std::vector<netlink::RouteSpec> installed_;
 };

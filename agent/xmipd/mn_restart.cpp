@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/log.hpp"
+#include "nd/address.hpp"
 #include "state/codec.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/wall_clock.hpp"
@@ -34,6 +35,11 @@ void MnService::recover() {
         return;
     }
     const auto& s = *d.value;
+    // A discovered home agent (home_agent = "auto") is the predecessor's.
+    if (cfg_.home_agent_auto && core::same_addr(s.hoa, hoa_) && !nd::is_unspecified(s.ha)) {
+        ha_ = s.ha;
+        bul_.set_home_agent(ha_);
+    }
     if (!core::same_addr(s.hoa, hoa_) || !core::same_addr(s.ha, ha_)) {
         XLOG_WARN("state file %s is for home address %s at %s, not this configuration's: starting afresh",
                   ctx_.store.where().c_str(), to_string(s.hoa).c_str(), to_string(s.ha).c_str());

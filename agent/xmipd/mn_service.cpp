@@ -4,6 +4,7 @@
 #include "auth/ba_check.hpp"
 #include "auth/ntp_time.hpp"
 #include "core/log.hpp"
+#include "nd/address.hpp"
 #include "nd/neighbour.hpp"
 #include "xmipd/auth_config.hpp"
 
@@ -20,7 +21,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
       cfg_(*cfg.mobile_node),
       hoa_(cfg_.home_address.to_in6()),
       ha_(cfg_.home_agent.to_in6()),
-      home_prefix_{cfg_.home_prefix.network().address.to_in6(), cfg_.home_prefix.length},
+      home_prefix_{cfg_.home_prefix},
       link_(ctx.kernel, ctx.tunnels, cfg_),
       bul_(hoa_, ha_, cfg_.lifetime) {
     if (cfg_.authentication) sa_ = to_auth(*cfg_.authentication);
@@ -30,6 +31,9 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     recover();
     link_.remove_stale_addresses();
     ctx_.tunnels.add_local(hoa_, LocalAddress::Signalling);
+    if (cfg_.home_agent_auto)
+        discovery_ = std::make_unique<MnDiscovery>(ctx_.loop, ctx_.wire, ctx_.stats, link_.ifindex(), home_prefix_,
+                                                   [this](const in6_addr& ha) { use_home_agent(ha); });
     MovementDetector::Handlers h;
     h.router_advertisement = [this](const in6_addr& router, const nd::RouterAdvertisement& ra) {
         on_router_advertisement(router, ra);
@@ -40,8 +44,8 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
                                                    hoa_, home_prefix_.len, link_.initially_up(), std::move(h));
     ctx_.observe().binding_update_list(mn::to_string(bul_.state()));
     movement_->solicit();  // where are we? (guide 5.1: RS at start)
-    XLOG_INFO("mobile node %s, home agent %s, on %s", to_string(hoa_).c_str(), to_string(ha_).c_str(),
-              cfg_.interface.c_str());
+    XLOG_INFO("mobile node %s, home agent %s, on %s", to_string(hoa_).c_str(),
+              discovery_ && nd::is_unspecified(ha_) ? "to discover" : to_string(ha_).c_str(), cfg_.interface.c_str());
 }
 
 MnService::~MnService() {
@@ -92,6 +96,12 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     link_.install_default_route(router);
     XLOG_EVENT_INFO(({{"EVENT", "moved"}, {"HOA", to_string(hoa_)}, {"COA", to_string(coa)}}),
                     "moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
+    if (discovery_ && nd::is_unspecified(ha_)) {
+        // No home agent yet: ask for one from here; the registration
+        // starts when one answers (use_home_agent).
+        discovery_->discover(coa);
+        return;
+    }
     // The tunnel moves with us now, before the home agent confirms: its
     // packets to the new address are taken, and ours leave from it (the old
     // address is gone). Until the home agent has accepted a care-of address
@@ -124,6 +134,25 @@ void MnService::returned_home() {
         });
     }
     arm_timer();
+}
+
+void MnService::use_home_agent(const in6_addr& ha) {
+    ha_ = ha;
+    bul_.set_home_agent(ha);
+    XLOG_EVENT_INFO(({{"EVENT", "home_agent"}, {"HA", to_string(ha)}}), "home agent %s (discovered)",
+                    to_string(ha).c_str());
+    const auto& coa = link_.care_of_address();
+    if (where_ != Where::Away || !coa) return;
+    // Held back until this one accepts us, like a first registration.
+    ctx_.tunnels.set(hoa_, Tunnel{*coa, ha_, true});
+    send_bu(bul_.moved_to(*coa, ctx_.loop.now()));
+}
+
+bool MnService::fail_over() {
+    const auto& coa = link_.care_of_address();
+    if (!discovery_ || where_ != Where::Away || !coa) return false;
+    discovery_->failed(*coa);
+    return true;
 }
 
 void MnService::send_bu(const mn::BuToSend& b) {
@@ -160,6 +189,15 @@ void MnService::arm_timer() {
     if (!next) return;
     bul_timer_ = ctx_.loop.timers().schedule(*next, [this] {
         bul_timer_.reset();
+        // A discovered home agent that left kRegistrationAttempts BUs
+        // unanswered is given up for the next one of the list (11.4.1).
+        // While a new discovery runs, nothing goes out: its answer sends
+        // the next BU (use_home_agent) and re-arms this timer.
+        if (discovery_ && discovery_->discovering()) return;
+        if (bul_.state() == mn::State::Registering && bul_.transmissions() >= kRegistrationAttempts && fail_over()) {
+            if (!discovery_->discovering()) arm_timer();
+            return;
+        }
         if (auto bu = bul_.on_timer(ctx_.loop.now()))
             send_bu(*bu);
         else
@@ -201,6 +239,8 @@ void MnService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const ui
         }
         ctx_.stats.brr_received++;
         if (auto bu = bul_.on_refresh_request(ctx_.loop.now())) send_bu(*bu);
+    } else if (const auto* be = std::get_if<mh::BindingError>(&msg)) {
+        on_binding_error(p.info.src, *be);
     } else {
         ctx_.stats.mh_drop_unexpected++;
     }
@@ -272,9 +312,45 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
                 cur->registering = true;
                 ctx_.tunnels.set(hoa_, *cur);
             }
+            // A discovered home agent that refuses: the next one.
+            if (r.status != mh::ba_status::sequence_out_of_window && fail_over()) return;
             break;
     }
     arm_timer();
+}
+
+bool MnService::note_binding_error(const in6_addr& from, const mh::BindingError& be) {
+    // The same error again (a flood, forged or not) is counted, not logged.
+    const bool again = last_binding_error_ && last_binding_error_->status == be.status &&
+                       core::same_addr(last_binding_error_->from, from) &&
+                       core::same_addr(last_binding_error_->home_address, be.home_address);
+    last_binding_error_ = BindingErrorSeen{from, be.status, be.home_address};
+    return !again;
+}
+
+void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& be) {
+    // be_received is the agent's (every role); by status here.
+    if (be.status == mh::be_status::unknown_binding_for_hao) {
+        ctx_.stats.be_hao_received++;
+        // RFC 6275 11.3.6: a peer has no binding for the home address we
+        // used in a Home Address option. Only route-optimised traffic does
+        // that to a correspondent, and xmip's mobile node has none yet: the
+        // record below is where it will stop using that peer.
+        if (!note_binding_error(from, be)) return;
+        XLOG_WARN("%s has no binding for home address %s (Binding Error 1)", to_string(from).c_str(),
+                        to_string(be.home_address).c_str());
+        return;
+    }
+    if (be.status == mh::be_status::unrecognized_mh_type) {
+        ctx_.stats.be_mhtype_received++;
+        // 11.3.6: the peer does not understand a Mobility Header we sent.
+        // From our home agent that means it is no Mobile IPv6 home agent.
+        if (!note_binding_error(from, be)) return;
+        XLOG_WARN("%s does not recognise a Mobility Header message we sent (Binding Error 2)%s",
+                        to_string(from).c_str(), core::same_addr(from, ha_) ? ": our home agent!" : "");
+        return;
+    }
+    XLOG_DEBUG("Binding Error status %u from %s ignored", be.status, to_string(from).c_str());
 }
 
 void MnService::flush_dereg() {

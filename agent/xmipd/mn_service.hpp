@@ -18,6 +18,7 @@
 #include "core/timers.hpp"
 #include "mn/binding_update_list.hpp"
 #include "xmipd/context.hpp"
+#include "xmipd/mn_discovery.hpp"
 #include "xmipd/mn_link.hpp"
 #include "xmipd/mn_movement.hpp"
 
@@ -25,6 +26,9 @@ namespace xmip::agent {
 
 class MnService final : public Service {
 public:
+    // BUs unanswered before a discovered home agent is given up (the first,
+    // then two retransmissions: 1.5 + 3 + 6 s with the default timing).
+    static constexpr unsigned kRegistrationAttempts = 3;
     MnService(Context& ctx, const config::Config& cfg);
     ~MnService() override;
 
@@ -37,14 +41,29 @@ public:
 
     nlohmann::json bindings() const;  // the binding update list
 
+    // The last Binding Error acted on (status 1 or 2): for the route
+    // optimisation to come, and tests.
+    struct BindingErrorSeen {
+        in6_addr from{};
+        uint8_t status = 0;
+        in6_addr home_address{};
+    };
+    const std::optional<BindingErrorSeen>& last_binding_error() const { return last_binding_error_; }
+
 private:
     void on_router_advertisement(const in6_addr& router, const nd::RouterAdvertisement& ra);
     void on_link_up();
     void moved_to(const core::Prefix& visited, const in6_addr& router);
     void returned_home();
     void flush_dereg();  // sends pending_dereg_, once
+    // home_agent = "auto": discovery found (another) home agent.
+    void use_home_agent(const in6_addr& ha);
+    // The registration with the current home agent keeps failing.
+    bool fail_over();
     void send_bu(const mn::BuToSend& bu);
     void arm_timer();
+    void on_binding_error(const in6_addr& from, const mh::BindingError& be);
+    bool note_binding_error(const in6_addr& from, const mh::BindingError& be);  // false: the same as last
     void on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba);
     // RFC 4285: false when a BA must be ignored (counted in ba_drop_auth).
     // Adjusts the clock on a 144 carrying the home agent's time.
@@ -67,6 +86,8 @@ private:
     uint64_t first_timestamp_seq_ = 0;  // the first BU's with the latest sequence number
     uint16_t timestamp_seq_ = 0;
     bool clock_adjusted_ = false;       // one resend per 144 cycle, not a loop
+    std::optional<BindingErrorSeen> last_binding_error_;
+    std::unique_ptr<MnDiscovery> discovery_;  // home_agent = "auto" only
     std::unique_ptr<MovementDetector> movement_;
     Where where_ = Where::Unknown;
     std::optional<core::Prefix> visited_;

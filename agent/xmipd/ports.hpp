@@ -52,6 +52,22 @@ public:
     virtual void remove_local(const in6_addr& a) = 0;
 };
 
+// A correspondent's route-optimised bindings as the datapath needs them
+// (RFC 6275 9.3, 9.6; docs/route-optimisation.md): packets to `hoa` leave
+// for `coa` with a type 2 routing header, packets from `coa` with a Home
+// Address option naming `hoa` are accepted. The correspondent service
+// writes here what its binding cache decides.
+class CorrespondentBindings {
+public:
+    virtual ~CorrespondentBindings() = default;
+    virtual void set(const in6_addr& hoa, const in6_addr& coa) = 0;
+    virtual bool remove(const in6_addr& hoa) = 0;  // false: there was none
+    // Whether a packet used the binding since the last call: a binding about
+    // to expire is refreshed (Binding Refresh Request) only when in use
+    // (RFC 6275 9.5.5).
+    virtual bool used_since_last_asked(const in6_addr& hoa) = 0;
+};
+
 // A link's Neighbour Discovery socket (ICMPv6).
 class NdSocket {
 public:
@@ -59,6 +75,9 @@ public:
     virtual int fd() const = 0;  // readable when messages wait: the event loop watches it
     virtual bool send(const in6_addr& dst, std::span<const uint8_t> message, const in6_addr* src = nullptr) = 0;
     virtual void drain(const std::function<void(const io::IcmpReceived&)>& on_message) = 0;
+    // Receive at an anycast address of the link too (the home agent's
+    // Home-Agents anycast, RFC 6275 10.5); false when the kernel refuses.
+    virtual bool join_anycast(const in6_addr& a) = 0;
 };
 
 // Link and address changes (netlink events).

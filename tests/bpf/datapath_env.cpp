@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "datapath_env.hpp"
 
+#include <net/if.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
@@ -32,6 +37,47 @@ DatapathEnv::DatapathEnv() {
     dp_->add_tx_ports();
 }
 
+namespace {
+
+std::array<uint8_t, 6> mac(const std::string& text) {
+    std::array<unsigned, 6> b{};
+    if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+        throw std::runtime_error("fixtures.json: bad MAC " + text);
+    std::array<uint8_t, 6> out{};
+    for (size_t i = 0; i < 6; i++) out[i] = static_cast<uint8_t>(b[i]);
+    return out;
+}
+
+}  // namespace
+
+// The next-hop cache: emptied, then the state's entries ([care-of address,
+// egress link name, dmac, smac, mtu, generation]) and generation, if any.
+void DatapathEnv::apply_nexthops(const nlohmann::json& s) {
+    auto nh = dp_->nexthops();
+    for (const auto& [k, v] : nh.entries()) nh.erase(k);
+    xmip_nh_state st{};
+    if (s.contains("nh_state")) {
+        st.gen = s["nh_state"][0].get<uint32_t>();
+        st.flags = s["nh_state"][1].get<uint32_t>();
+    }
+    nh.set_state(st);
+    if (s.contains("nexthops")) {
+        for (const auto& e : s["nexthops"]) {
+            xmip_nexthop v{};
+            v.ifindex = if_nametoindex(e[1].get<std::string>().c_str());
+            if (!v.ifindex) throw std::runtime_error("fixtures.json: no link " + e[1].get<std::string>());
+            const auto d = mac(e[2].get<std::string>()), src = mac(e[3].get<std::string>());
+            std::copy(d.begin(), d.end(), v.dmac);
+            std::copy(src.begin(), src.end(), v.smac);
+            v.mtu = e[4].get<uint32_t>();
+            v.gen = e[5].get<uint32_t>();
+            if (!nh.put(dp::require_in6(e[0].get<std::string>()), v))
+                throw std::runtime_error("cannot write a next-hop entry");
+        }
+    }
+    nh.reset_stats();
+}
+
 void DatapathEnv::apply_state(const std::string& state) {
     auto& m = dp_->maps();
     for (const auto& [k, v] : m.bindings()) m.delete_binding(k);
@@ -46,6 +92,7 @@ void DatapathEnv::apply_state(const std::string& state) {
         if (b.size() > 3) v.flags = b[3].get<uint32_t>();
         m.upsert_binding(dp::require_in6(b[0].get<std::string>()), v);
     }
+    apply_nexthops(s);
     xmip_config cfg{};
     cfg.tunnel_hop_limit = fixtures()["tunnel_hop_limit"].get<uint8_t>();
     cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;

@@ -18,12 +18,13 @@ class DatapathEnv {
 public:
     static DatapathEnv& get();  // builds the topology and loads on first use
     dp::Datapath& dp() { return *dp_; }
-    // Empties the maps, installs the named state ("ha" or "mn") from
-    // fixtures.json and zeroes the counters.
+    // Empties the maps, installs the named state ("ha", "mn", "ha_nh", ...)
+    // from fixtures.json, next-hop cache included, and zeroes the counters.
     void apply_state(const std::string& state);
 
 private:
     DatapathEnv();
+    void apply_nexthops(const nlohmann::json& state);
     std::unique_ptr<dp::Datapath> dp_;
 };
 

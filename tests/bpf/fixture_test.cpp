@@ -30,6 +30,7 @@ struct Case {
     std::optional<std::string> counter;
     uint64_t count_bytes;
     std::optional<std::vector<uint8_t>> signal;
+    std::optional<std::string> nh_stat;  // the next-hop cache's way: HIT, MISS, STALE, OFF
 };
 
 std::vector<Case> load_cases() {
@@ -47,6 +48,7 @@ std::vector<Case> load_cases() {
         if (!c["counter"].is_null()) k.counter = c["counter"].get<std::string>();
         k.count_bytes = c["count_bytes"];
         if (!c["signal"].is_null()) k.signal = test::from_hex(c["signal"].get<std::string>());
+        if (c.contains("nh_stat")) k.nh_stat = c["nh_stat"].get<std::string>();
         cases.push_back(std::move(k));
     }
     return cases;
@@ -104,6 +106,15 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
         } else {
             EXPECT_EQ(snap[i].packets, 0u) << "unexpected counter " << name;
         }
+    }
+
+    if (c.nh_stat) {
+        // Exactly one look at the cache, and the way the case names: the
+        // same bytes could come from a lookup that skipped the cache.
+        static const char* const kWays[XMIP_NH_STAT_MAX] = {"HIT", "MISS", "STALE", "OFF"};
+        const auto nh = env.dp().nexthops().stats();
+        for (int i = 0; i < XMIP_NH_STAT_MAX; i++)
+            EXPECT_EQ(nh[i], *c.nh_stat == kWays[i] ? 1u : 0u) << "next-hop cache " << kWays[i];
     }
 
     reader.drain();

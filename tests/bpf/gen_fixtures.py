@@ -459,6 +459,82 @@ f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN) / UDP() / p
 case("mn_egress_too_big_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_TOO_BIG",
      why="1500 + 40 does not fit the 1500-byte link")
 
+# 5. The next-hop cache (bpf/nexthop.bpf.h): an entry of the current
+# generation replaces bpf_fib_lookup; anything else falls back to it. The
+# entries' MACs are made up (no neighbour or link has them), so bytes that
+# carry them can only have come from the map, and bytes with the FIB's can
+# only have come from the kernel's lookup.
+NH_GEN = 7
+NH_MAC = {"dst": "02:00:00:00:0a:0d", "src": "02:00:00:00:0a:05"}
+HOA_NH_MISS = "2001:db8:2700::8"   # bound to VISITOR, which has no entry
+HOA_NH_MTU = "2001:db8:2700::9"    # bound to COA_NH_MTU: an entry with MTU 1400
+COA_NH_MTU = "2001:db8:3::102"     # on-link, no neighbour: the FIB would say NO_NEIGH
+
+
+def nh_entry(dst, mtu=1500, gen=NH_GEN):
+    # care-of address, egress link, dmac, smac, mtu, generation
+    return [dst, "dp1", NH_MAC["dst"], NH_MAC["src"], mtu, gen]
+
+
+for name, flags in (("ha_nh", 0), ("ha_nh_off", 1)):  # 1: XMIP_NHF_OFF
+    STATES[name] = {
+        "local_addrs": STATES["ha"]["local_addrs"],
+        "bindings": STATES["ha"]["bindings"] + [[HOA_NH_MISS, VISITOR, HA], [HOA_NH_MTU, COA_NH_MTU, HA]],
+        "nh_state": [NH_GEN, flags],
+        "nexthops": [nh_entry(COA), nh_entry(COA_NARROW, gen=NH_GEN - 1), nh_entry(COA_NH_MTU, mtu=1400)],
+    }
+
+
+def nh_case(name, state, frame, verdict, out, counter, nh, why):
+    case(name, "ha_xdp", frame[Ether].dst == MAC["dp1"] and "dp1" or "dp0", state, frame, verdict, out,
+         counter, why=why)
+    CASES[-1]["nh_stat"] = nh
+
+
+f = from_cn(HOA, tc=0xB8, fl=0x12345)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_hit_redirect", "ha_nh", f, XDP_REDIRECT,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA), "ENCAP_REDIRECT", "HIT",
+        why="an entry of the current generation: egress and both MACs from the map, no route lookup")
+
+f = Ether(src=MAC["visitor"], dst=MAC["dp1"]) / IPv6(src=VISITOR, dst=HOA) / ICMPv6EchoRequest(id=2, seq=2)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_hit_same_link_tx", "ha_nh", f, XDP_TX,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA), "ENCAP_TX", "HIT",
+        why="the cached egress is the ingress link: XDP_TX, MACs from the map")
+
+f = from_cn(HOA_NH_MISS)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_miss_fib_fallback", "ha_nh", f, XDP_REDIRECT,
+        Ether(src=MAC["dp1"], dst=MAC["visitor"]) / tunnel(inner, HA, VISITOR), "ENCAP_REDIRECT", "MISS",
+        why="no entry for the care-of address: bpf_fib_lookup, the neighbour's MAC")
+
+f = from_cn(HOA_NARROW)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_stale_fib_fallback", "ha_nh", f, XDP_REDIRECT,
+        Ether(src=MAC["dp1"], dst=MAC["gw7"]) / tunnel(inner, HA, COA_NARROW), "ENCAP_REDIRECT", "STALE",
+        why="an entry of an older generation is not used: bpf_fib_lookup, the gateway's MAC")
+
+f = from_cn(HOA, tc=0xB8, fl=0x12345)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_off_fib", "ha_nh_off", f, XDP_REDIRECT,
+        Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(inner, HA, COA), "ENCAP_REDIRECT", "OFF",
+        why="cache off (policy rules present): a current entry is ignored, bpf_fib_lookup decides")
+
+f = from_cn(HOA_NH_MTU, size=1400 - 48)
+orig = bytes(f[IPv6])
+nh_case("ha_nexthop_mtu_ptb", "ha_nh", f, XDP_TX,
+        Ether(src=MAC["dp0"], dst=MAC["cn"]) /
+        IPv6(src=HA, dst=CN, hlim=TUNNEL_HOP_LIMIT) / ICMPv6PacketTooBig(mtu=1360) / Raw(orig[:1232]),
+        "PTB_SENT", "HIT",
+        why="1400 + 40 > the entry's MTU 1400 (the link's is 1500): Packet Too Big with 1400 - 40")
+
+f = from_cn(HOA_NH_MTU, size=1360 - 48)
+inner = dec_hlim(bytes(f[IPv6]))
+nh_case("ha_nexthop_mtu_fits", "ha_nh", f, XDP_REDIRECT,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA_NH_MTU), "ENCAP_REDIRECT", "HIT",
+        why="1360 + 40 = the entry's MTU: fits, sent by the cached next hop")
+
 if __name__ == "__main__":  # gen_malformed.py imports the definitions above
     json.dump({
         "topology": TOPOLOGY,

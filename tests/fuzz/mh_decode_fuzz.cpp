@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Fuzz target: one Mobility Header on its own (mh::decode), and the RFC 4285
-// authentication input over it (mh::authentication_input).
+// Fuzz target: one Mobility Header on its own (mh::decode), the RFC 4285
+// authentication input over it (mh::authentication_input) and the RFC 6275
+// Binding Authorization Data input (mh::binding_authorization_input).
 //
 // Input: 16 bytes checksum source, 16 bytes checksum destination, then the
 // Mobility Header. Each input is decoded twice: as given (the checksum gate),
@@ -12,11 +13,16 @@
 // - encoding is deterministic (encode(decode(encode(m))) == encode(m));
 // - authentication_input() of a decodable MH agrees with the decoded options
 //   about whether an MN-HA Authentication option is there, and its output is
-//   care-of address | home address | a prefix of the MH with the checksum zeroed.
+//   care-of address | home address | a prefix of the MH with the checksum zeroed;
+// - binding_authorization_input() (RFC 6275 6.2.7) of a decodable MH succeeds
+//   exactly when the decoded options end with Binding Authorization Data,
+//   and its output is the addresses plus the MH with the checksum zeroed and
+//   only the 12 authenticator bytes missing.
 #include <cstring>
 
 #include "fuzz_check.hpp"
 #include "mh/auth.hpp"
+#include "mh/binding_auth.hpp"
 #include "mh/checksum.hpp"
 #include "mh/codec.hpp"
 
@@ -50,10 +56,37 @@ void check_auth_input(ByteView mh, const Message& msg) {
     FUZZ_CHECK(std::memcmp(b.data() + 38, mh.data() + 6, b.size() - 38) == 0);
 }
 
+// Decoding refuses an option after Binding Authorization Data, so in a
+// decodable message it is last whenever it is there.
+bool has_binding_auth_data(const Message& m) {
+    const auto& o = options_of(m);
+    return !o.empty() && std::holds_alternative<BindingAuthorizationData>(o.back());
+}
+
+void check_binding_auth_input(ByteView mh, const Message& msg) {
+    in6_addr coa{}, cn{};
+    coa.s6_addr[0] = 0x20;
+    cn.s6_addr[15] = 0x10;
+    auto in = binding_authorization_input(mh, coa, cn);
+    FUZZ_CHECK(in.ok() == has_binding_auth_data(msg));
+    if (!in) return;
+    auto at = binding_authenticator_offset(mh);
+    FUZZ_CHECK(at.ok() && *at >= 8 && *at + kBindingAuthenticatorLength <= mh.size());
+    const Bytes& b = *in;
+    FUZZ_CHECK(b.size() == 32 + mh.size() - kBindingAuthenticatorLength);
+    FUZZ_CHECK(std::memcmp(b.data(), &coa, 16) == 0 && std::memcmp(b.data() + 16, &cn, 16) == 0);
+    FUZZ_CHECK(b[32 + 4] == 0 && b[32 + 5] == 0);
+    FUZZ_CHECK(std::memcmp(b.data() + 32, mh.data(), 4) == 0);
+    FUZZ_CHECK(std::memcmp(b.data() + 38, mh.data() + 6, *at - 6) == 0);
+    FUZZ_CHECK(std::memcmp(b.data() + 32 + *at, mh.data() + *at + kBindingAuthenticatorLength,
+                           mh.size() - *at - kBindingAuthenticatorLength) == 0);
+}
+
 void check_one(ByteView mh, const in6_addr& src, const in6_addr& dst) {
     auto msg = decode(mh, src, dst);
     if (!msg) return;
     check_auth_input(mh, *msg);
+    check_binding_auth_input(mh, *msg);
 
     auto enc = encode(*msg, src, dst);
     FUZZ_CHECK(enc.ok());  // every decodable message is encodable

@@ -16,7 +16,11 @@ const json kStats = json::parse(R"({
     "ba_nack_received": 0, "ba_nack_sent": 1, "brr_received": 0, "brr_sent": 2,
     "be_received": 0, "be_sent": 3, "bu_drop_auth": 0, "bu_drop_invalid": 4,
     "ba_drop_auth": 0, "ba_drop_invalid": 0, "ba_drop_misc": 0,
-    "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5
+    "brr_drop_invalid": 0, "mh_drop_invalid": 0, "mh_drop_unexpected": 5,
+    "be_hao_received": 0, "be_mhtype_received": 0, "hareq_received": 6, "hareq_drop_invalid": 0,
+    "hareq_drop_ratelimit": 1, "harep_sent": 5, "hareq_sent": 0, "harep_received": 0,
+    "harep_drop_invalid": 0, "harep_drop_misc": 0, "mps_received": 2, "mps_drop_invalid": 0,
+    "mps_drop_misc": 1, "mps_drop_ratelimit": 0, "mpa_sent": 1
   },
   "datapath": [
     {"verdict": "pass", "reason": "not_ipv6", "packets": 7, "bytes": 420},
@@ -67,30 +71,54 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
     EXPECT_EQ(
         format_stats(kStats),
         "Signalling\n"
-        "COUNTER             MIPDIAG                  VALUE  DESCRIPTION\n"
-        "bu_received         NBindUpdatesRcvd            12  Binding Updates received\n"
-        "bu_sent             NBindUpdatesSent             0  Binding Updates sent\n"
-        "ba_received         NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
-        "ba_sent             NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
-        "ba_nack_received    NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
-        "ba_nack_sent        NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
-        "brr_received        NBindRqsRcvd                 0  Binding Refresh Requests received\n"
-        "brr_sent            NBindRqsSent                 2  Binding Refresh Requests sent\n"
-        "be_received         -                            0  Binding Errors received\n"
-        "be_sent             -                            3  Binding Errors sent\n"
-        "bu_drop_auth        NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
-        "bu_drop_invalid     NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
-        "bu_drop_ratelimit   -                            -  Binding Updates dropped: over the per-source rate (not "
+        "COUNTER              MIPDIAG                  VALUE  DESCRIPTION\n"
+        "bu_received          NBindUpdatesRcvd            12  Binding Updates received\n"
+        "bu_sent              NBindUpdatesSent             0  Binding Updates sent\n"
+        "ba_received          NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
+        "ba_sent              NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
+        "ba_nack_received     NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
+        "ba_nack_sent         NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
+        "brr_received         NBindRqsRcvd                 0  Binding Refresh Requests received\n"
+        "brr_sent             NBindRqsSent                 2  Binding Refresh Requests sent\n"
+        "be_received          -                            0  Binding Errors received\n"
+        "be_sent              -                            3  Binding Errors sent\n"
+        "bu_drop_auth         NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
+        "bu_drop_invalid      NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
+        "bu_drop_ratelimit    -                            -  Binding Updates dropped: over the per-source "
+        "rate (not counted by this agent)\n"
+        "ba_drop_auth         NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
+        "ba_drop_invalid      NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
+        "ba_drop_misc         NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a "
+        "pending update\n"
+        "brr_drop_invalid     NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
+        "brr_drop_misc        NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our "
+        "home agent (not counted by this agent)\n"
+        "hoti_received        -                            -  Home Test Init received (correspondent) (not "
         "counted by this agent)\n"
-        "ba_drop_auth        NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
-        "ba_drop_invalid     NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
-        "ba_drop_misc        NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending "
-        "update\n"
-        "brr_drop_invalid    NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
-        "brr_drop_misc       NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our home agent "
+        "hot_sent             -                            -  Home Test sent (correspondent) (not counted by "
+        "this agent)\n"
+        "coti_received        -                            -  Care-of Test Init received (correspondent) "
         "(not counted by this agent)\n"
-        "mh_drop_invalid     -                            0  other Mobility Header packets dropped: malformed\n"
-        "mh_drop_unexpected  -                            5  Mobility Header messages this role does not take\n"
+        "cot_sent             -                            -  Care-of Test sent (correspondent) (not counted "
+        "by this agent)\n"
+        "hoti_drop_invalid    -                            -  Home Test Init dropped: with a Home Address "
+        "option (not counted by this agent)\n"
+        "coti_drop_invalid    -                            -  Care-of Test Init dropped: with a Home Address "
+        "option (not counted by this agent)\n"
+        "hoti_drop_ratelimit  -                            -  Home Test Init dropped: over the per-source "
+        "rate (not counted by this agent)\n"
+        "coti_drop_ratelimit  -                            -  Care-of Test Init dropped: over the per-source "
+        "rate (not counted by this agent)\n"
+        "hoti_drop_policy     -                            -  Home Test Init dropped: route optimisation off "
+        "or denied (not counted by this agent)\n"
+        "coti_drop_policy     -                            -  Care-of Test Init dropped: route optimisation "
+        "off or denied (not counted by this agent)\n"
+        "bu_drop_policy       -                            -  Binding Updates dropped: route optimisation "
+        "off or denied (not counted by this agent)\n"
+        "be_drop_ratelimit    -                            -  Binding Errors (status 1) not sent: over the "
+        "rate (not counted by this agent)\n"
+        "mh_drop_invalid      -                            0  other Mobility Header packets dropped: malformed\n"
+        "mh_drop_unexpected   -                            5  Mobility Header messages this role does not take\n"
         "\n"
         "Datapath\n"
         "TOTAL           MIPDIAG          PACKETS  BYTES\n"
@@ -100,12 +128,10 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "\n"
         "VERDICT   REASON                  PACKETS  BYTES  DESCRIPTION\n"
         "pass      not_ipv6                      7    420  frame is not IPv6 (ARP, IPv4, ...)\n"
-        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out "
-        "(XDP_TX)\n"
+        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out (XDP_TX)\n"
         "pass      encap_neigh_unresolved        1    144  encapsulated; next hop not resolved, stack forwards it\n"
         "redirect  decap                        25   2600  reverse tunnel decapsulated and redirected\n"
-        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no "
-        "binding\n"
+        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no binding\n"
         "drop      no_route                      1    104  no usable route to the tunnel end point\n");
 }
 
@@ -114,13 +140,13 @@ TEST(Format, StatsKeepsCountersOfANewerAgent) {
     s["signalling"]["bu_drop_quota"] = 9;
     s["datapath"] = json::array({{{"verdict", "drop"}, {"reason", "new_reason"}, {"packets", 2}, {"bytes", 80}}});
     auto text = format_stats(s);
-    EXPECT_NE(text.find("bu_drop_quota       -                            9\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("bu_drop_quota        -                            9\n"), std::string::npos) << text;
     EXPECT_NE(text.find("drop     new_reason        2     80\n"), std::string::npos) << text;
 }
 
 TEST(Format, StatsOfAnOlderAgentShowsWhatIsMissing) {
     auto text = format_stats(json::object());
-    EXPECT_NE(text.find("bu_received         NBindUpdatesRcvd             -  Binding Updates received (not counted by this agent)\n"),
+    EXPECT_NE(text.find("bu_received          NBindUpdatesRcvd             -  Binding Updates received (not counted by this agent)\n"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("encapsulations  NEncapsulations        0      0\n"), std::string::npos) << text;

@@ -252,10 +252,10 @@ TEST(ConfigErrors, UnknownKeyListsWhatIsAllowed) {
                       "state_dir"});
     EXPECT_EQ(errors_of("daemonize = true\n" + ha()),
               Strings{"ha.toml:1: daemonize: unknown key; allowed at the top level: role, instance, log_level, paths, "
-                      "datapath, metrics, home_agent, mobile_node"});
+                      "datapath, metrics, home_agent, mobile_node, correspondent"});
     EXPECT_EQ(errors_of(ha("[logging]\nfile = \"/var/log/xmip\"")),
               Strings{"ha.toml:8: logging: unknown table; allowed at the top level: role, instance, log_level, "
-                      "paths, datapath, metrics, home_agent, mobile_node"});
+                      "paths, datapath, metrics, home_agent, mobile_node, correspondent"});
 }
 
 TEST(ConfigErrors, SecurityTablePointsToTheAuthenticationTables) {
@@ -269,7 +269,7 @@ TEST(ConfigErrors, LegacyKeysInTomlPointToTheirNames) {
     EXPECT_EQ(errors_of("FUNCTIONALITY = \"ha\"\n", "x.toml"),
               (Strings{"x.toml:1: FUNCTIONALITY: unknown key; FUNCTIONALITY is a network-mip6.conf setting, here it "
                        "is role",
-                       "x.toml: role: required key is missing (\"ha\" or \"mn\")"}));
+                       "x.toml: role: required key is missing (\"ha\", \"mn\" or \"correspondent\")"}));
     EXPECT_EQ(errors_of("MIN_TUNNEL_NR = 1\n" + ha(), "x.toml"),
               Strings{"x.toml:1: MIN_TUNNEL_NR: unknown key; MIN_TUNNEL_NR is a network-mip6.conf setting without "
                       "meaning in xmip"});
@@ -278,7 +278,7 @@ TEST(ConfigErrors, LegacyKeysInTomlPointToTheirNames) {
 // --- missing -------------------------------------------------------------------
 
 TEST(ConfigErrors, MissingRole) {
-    EXPECT_EQ(errors_of("log_level = \"info\"\n"), Strings{"ha.toml: role: required key is missing (\"ha\" or \"mn\")"});
+    EXPECT_EQ(errors_of("log_level = \"info\"\n"), Strings{"ha.toml: role: required key is missing (\"ha\", \"mn\" or \"correspondent\")"});
 }
 
 TEST(ConfigErrors, MissingRequiredTable) {
@@ -295,7 +295,8 @@ TEST(ConfigErrors, MissingRequiredKeysNameTheirTable) {
                        "ha.toml:5: home_agent.prefixes: required key is missing"}));
     EXPECT_EQ(errors_of("role = \"mn\"\n[mobile_node]\nlifetime = 60\n", "mn.toml"),
               (Strings{"mn.toml:2: mobile_node.home_address: required key is missing",
-                       "mn.toml:2: mobile_node.home_agent: required key is missing",
+                       "mn.toml:2: mobile_node.home_agent: required key is missing (an address, or \"auto\" to "
+                       "discover one)",
                        "mn.toml:2: mobile_node.interface: required key is missing (the physical interface the node "
                        "moves with)"}));
 }
@@ -345,14 +346,26 @@ TEST(ConfigErrors, BadInstanceName) {
                       "\" is not a valid instance name (1 to 32 characters from A-Z a-z 0-9 _ -)"});
 }
 
-TEST(ConfigErrors, CorrespondentNodeIsNotSupportedYet) {
-    EXPECT_EQ(errors_of("role = \"cn\"\n"),
-              Strings{"ha.toml:1: role: \"cn\" (correspondent node) is not supported yet; use \"ha\" or \"mn\""});
+TEST(ConfigErrors, CorrespondentNeedsItsInterfacesAndBoundedValues) {
+    EXPECT_EQ(errors_of("role = \"correspondent\"\n"),
+              Strings{"ha.toml: datapath.interfaces: required key is missing for a correspondent (the interfaces its "
+                      "signalling arrives on)"});
+    const std::string base = "role = \"cn\"\n[datapath]\ninterfaces = [\"eth0\"]\n[correspondent]\n";
+    EXPECT_EQ(errors_of(base + "max_binding_lifetime = 600\n"),
+              Strings{"ha.toml:5: correspondent.max_binding_lifetime: 600 is out of range (4..420)"});
+    EXPECT_EQ(errors_of(base + "address = \"fe80::1\"\n"),
+              Strings{"ha.toml:5: correspondent.address: fe80::1 is a link-local address; the correspondent address must be a "
+                      "global unicast address"});
+    EXPECT_EQ(errors_of(base + "nonce_rotation = 0\n"),
+              Strings{"ha.toml:5: correspondent.nonce_rotation: 0 is out of range (1..240)"});
+    EXPECT_EQ(errors_of("role = \"ha\"\n[correspondent]\n"),
+              (Strings{"ha.toml:2: correspondent: only valid when role = \"correspondent\"",
+                       "ha.toml: home_agent: required table is missing (role = \"ha\")"}));
 }
 
 TEST(ConfigErrors, BadWords) {
-    EXPECT_EQ(errors_of("role = \"home\"\n"), Strings{"ha.toml:1: role: \"home\" is not one of ha, mn"});
-    EXPECT_EQ(errors_of("role = \"HA\"\n"), Strings{"ha.toml:1: role: \"HA\" is not one of ha, mn; did you mean \"ha\"?"});
+    EXPECT_EQ(errors_of("role = \"home\"\n"), Strings{"ha.toml:1: role: \"home\" is not one of ha, mn, cn, correspondent"});
+    EXPECT_EQ(errors_of("role = \"HA\"\n"), Strings{"ha.toml:1: role: \"HA\" is not one of ha, mn, cn, correspondent; did you mean \"ha\"?"});
     EXPECT_EQ(errors_of("log_level = \"warning\"\n" + ha()),
               Strings{"ha.toml:1: log_level: \"warning\" is not one of error, warn, info, debug; did you mean "
                       "\"warn\"?"});
@@ -437,7 +450,7 @@ TEST(ConfigErrors, AllErrorsAreReportedInFileOrder) {
                        "ha.toml:10: home_agent.lifetime: 0 is out of range (1..65535)",
                        "ha.toml:11: home_agent.foo: unknown key; allowed in [home_agent]: address, home_link, "
                        "prefixes, max_binding_lifetime, max_bindings, preference, lifetime, access, "
-                       "router_advertisements, authentication, rate_limit, security_associations"}));
+                       "router_advertisements, authentication, rate_limit, security_associations, refresh_advice"}));
 }
 
 TEST(ConfigErrors, UnreadableFile) {

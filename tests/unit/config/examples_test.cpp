@@ -32,8 +32,8 @@ TEST(Examples, HomeAgentLoadsCleanly) {
     EXPECT_EQ(ha.address, ip("2001:db8:2700::2"));
     EXPECT_EQ(ha.preference, 20);
     EXPECT_EQ(ha.lifetime, 10000);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2700::4")), HomeAddressCheck::Accepted);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2700::ff")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2700::4").to_in6()), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2700::ff").to_in6()), HomeAddressCheck::Prohibited);
 }
 
 TEST(Examples, MobileNodeLoadsCleanly) {

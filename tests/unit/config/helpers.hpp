@@ -19,10 +19,10 @@ inline Ip6Address ip(const char* s) {
     return a.value_or(Ip6Address{});
 }
 
-inline Ip6Prefix pfx(const char* s) {
-    auto p = Ip6Prefix::parse(s);
+inline Prefix pfx(const char* s) {
+    auto p = Prefix::parse(s);
     EXPECT_TRUE(p) << s;
-    return p.value_or(Ip6Prefix{});
+    return p.value_or(Prefix{});
 }
 
 inline LoadResult load_text(std::string_view text, std::string name = "ha.toml",

@@ -179,13 +179,28 @@ TEST(LegacyForm, DebugLevels) {
 }
 
 TEST(LegacyForm, Functionality) {
-    auto r = load_string("FUNCTIONALITY=cn\n", "n.conf");
-    EXPECT_EQ(r.error_strings(),
-              Strings{"n.conf:1: FUNCTIONALITY: \"cn\" (correspondent node) is not supported yet; use \"ha\" or \"mn\""});
+    // The guide's third node: a correspondent, its interfaces given as an override.
+    std::vector<std::string> ifs{"datapath.interfaces=eth0"};
+    auto r = load_string("FUNCTIONALITY=cn\nHOMEAGENT=2001:db8:1::1\n", "n.conf", ifs);
+    EXPECT_TRUE(r.errors.empty()) << r.error_strings().front();
+    ASSERT_TRUE(r.config);
+    EXPECT_EQ(r.config->role, Role::Correspondent);
+    EXPECT_EQ(r.config->instance, "cn");
+    ASSERT_TRUE(r.config->correspondent);
+    EXPECT_TRUE(r.config->correspondent->enabled);
+    EXPECT_EQ(r.config->correspondent->max_binding_lifetime, 420u);
+    EXPECT_FALSE(r.config->correspondent->address);
+    EXPECT_EQ(r.warning_strings(),
+              Strings{"n.conf:2: HOMEAGENT: ignored: a correspondent needs no home agent (route optimisation talks "
+                      "to the mobile node's care-of address)"});
+    EXPECT_EQ(load_string("FUNCTIONALITY=cn\n", "n.conf").error_strings(),
+              Strings{"n.conf: datapath.interfaces: required key is missing for a correspondent (the interfaces its "
+                      "signalling arrives on); network-mip6.conf has no equivalent: give it as an override "
+                      "(datapath.interfaces=eth0)"});
     EXPECT_EQ(load_string("FUNCTIONALITY=router\n", "n.conf").error_strings(),
-              Strings{"n.conf:1: FUNCTIONALITY: \"router\" is not one of ha, mn"});
+              Strings{"n.conf:1: FUNCTIONALITY: \"router\" is not one of ha, mn, cn, correspondent"});
     EXPECT_EQ(load_string("DEBUGLEVEL=1\n", "n.conf").error_strings(),
-              Strings{"n.conf: FUNCTIONALITY: required key is missing (ha or mn)"});
+              Strings{"n.conf: FUNCTIONALITY: required key is missing (ha, mn or cn)"});
     // Upper case as some files have it.
     auto mn = load_string("FUNCTIONALITY=MN\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::1\n", "n.conf",
                           std::vector<std::string>{"mobile_node.interface=wlan0"});
@@ -211,14 +226,20 @@ TEST(LegacyForm, HomeAgentTakesAddressAndPrefixFromHomeagent) {
     EXPECT_EQ(o.config->home_agent->prefixes, (std::vector{pfx("2001:db8:1::/64"), pfx("2001:db8:2::/64")}));
 }
 
+// MIPL discovered its home agent when the file named none (issue 18).
+TEST(LegacyForm, NoHomeagentDiscovers) {
+    auto r = load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\n", "n.conf",
+                         std::vector<std::string>{"mobile_node.interface=wlan0"});
+    ASSERT_LOADS(r);
+    EXPECT_TRUE(r.config->mobile_node->home_agent_auto);
+}
+
 TEST(LegacyForm, BadHomeagent) {
     EXPECT_EQ(load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::2/640\n", "n.conf",
                           std::vector<std::string>{"mobile_node.interface=wlan0"})
                   .error_strings(),
               (Strings{"n.conf:3: HOMEAGENT: \"2001:db8:1::2/640\" is not an IPv6 address with an optional "
-                       "/prefix-length",
-                       "n.conf: mobile_node.home_agent: required key is missing; set HOMEAGENT=address in the file, "
-                       "or give it as an override (mobile_node.home_agent=...)"}));
+                       "/prefix-length"}));
     EXPECT_EQ(load_string("FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=ha.example\n", "n.conf",
                           std::vector<std::string>{"mobile_node.interface=wlan0"})
                   .error_strings(),
@@ -245,8 +266,7 @@ TEST(LegacyForm, UnknownKeysAndSyntax) {
                   "n.conf:7: \"MY-KEY\" is not a setting name",
                   "n.conf: mobile_node.home_address: required key is missing; set HOMEADDRESS=address/prefix-length "
                   "in the file, or give it as an override (mobile_node.home_address=...)",
-                  "n.conf: mobile_node.home_agent: required key is missing; set HOMEAGENT=address in the file, or "
-                  "give it as an override (mobile_node.home_agent=...)",
+                  // no HOMEAGENT setting (line 4 is none): discovered, no error (issue 18)
                   "n.conf: mobile_node.interface: required key is missing (the physical interface the node moves "
                   "with); network-mip6.conf has no equivalent: give it as an override (mobile_node.interface=...)",
               }));
@@ -280,5 +300,5 @@ TEST(FormatDetection, ByNameThenContent) {
     EXPECT_EQ(load_string("role = \"mn\"\n", "x", {}, Format::Legacy).error_strings(),
               (Strings{"x:1: role: unknown key; network-mip6.conf settings are FUNCTIONALITY, DEBUGLEVEL, "
                        "HOMEADDRESS, HOMEAGENT, HOMEDEV, MIN_TUNNEL_NR, MAX_TUNNEL_NR, TUNNEL_SITELOCAL",
-                       "x: FUNCTIONALITY: required key is missing (ha or mn)"}));
+                       "x: FUNCTIONALITY: required key is missing (ha, mn or cn)"}));
 }

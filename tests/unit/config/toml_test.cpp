@@ -172,6 +172,43 @@ interface = "wlan0"
                                           600, true, true, std::nullopt}));
 }
 
+// Issue 18: the home agent discovered (RFC 6275 11.4.1), and its to_toml
+// form read back.
+TEST(TomlConfig, MobileNodeHomeAgentAuto) {
+    auto r = load_text(R"(role = "mn"
+[mobile_node]
+home_address = "2001:db8:1::4/64"
+home_agent = "auto"
+interface = "wlan0"
+)", "mn.toml");
+    ASSERT_LOADS(r);
+    EXPECT_TRUE(r.config->mobile_node->home_agent_auto);
+    auto back = load_text(to_toml(*r.config), "mn.toml");
+    ASSERT_LOADS(back);
+    EXPECT_EQ(*back.config, *r.config);
+    EXPECT_EQ(errors_of("role = \"mn\"\n[mobile_node]\nhome_address = \"2001:db8:1::4/64\"\nhome_agent = \"automatic\"\n"
+                        "interface = \"wlan0\"\n",
+                        "mn.toml")
+                  .size(),
+              1u);
+}
+
+TEST(TomlConfig, RefreshAdvice) {
+    const std::string ha = "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"
+                           "home_link = \"eth0\"\nprefixes = [\"2001:db8:1::/64\"]\n";
+    auto none = load_text(ha);
+    ASSERT_LOADS(none);
+    EXPECT_EQ(none.config->home_agent->refresh_advice, 0u);
+    auto r = load_text(ha + "refresh_advice = 302\n");
+    ASSERT_LOADS(r);
+    EXPECT_EQ(r.config->home_agent->refresh_advice, 300u);
+    bool warned = false;
+    for (const auto& w : r.warning_strings()) warned = warned || w.find("refresh_advice: 302 is not a multiple of 4") != std::string::npos;
+    EXPECT_TRUE(warned) << ::testing::PrintToString(r.warning_strings());
+    EXPECT_EQ(errors_of(ha + "refresh_advice = 262144\n"),
+              Strings{"ha.toml:8: home_agent.refresh_advice: 262144 is out of range (0..262140)"});
+}
+
 TEST(TomlConfig, HomeAgentAndMobileNodeDefaultsNeverCollide) {
     auto ha = load_text(R"(role = "ha"
 datapath.interfaces = ["eth0"]
@@ -296,21 +333,21 @@ TEST(HomeAgentAccess, MostSpecificPrefixDecides) {
     auto r = load_text(kFullHa);
     ASSERT_LOADS(r);
     HomeAgent ha = *r.config->home_agent;
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::4")), HomeAddressCheck::Accepted);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::bad")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::4").to_in6()), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::bad").to_in6()), HomeAddressCheck::Prohibited);
     // On a home prefix, but allow is not empty and does not list it.
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4")), HomeAddressCheck::Prohibited);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:3::4")), HomeAddressCheck::NotHomeSubnet);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4").to_in6()), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:3::4").to_in6()), HomeAddressCheck::NotHomeSubnet);
 
     ha.access = {};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4")), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:2::4").to_in6()), HomeAddressCheck::Accepted);
     // A host allowed out of a denied range; a tie denies.
     ha.access.deny = {pfx("2001:db8:1::/64")};
     ha.access.allow = {pfx("2001:db8:1::7/128")};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7")), HomeAddressCheck::Accepted);
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::8")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7").to_in6()), HomeAddressCheck::Accepted);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::8").to_in6()), HomeAddressCheck::Prohibited);
     ha.access.allow = {pfx("2001:db8:1::/64")};
-    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7")), HomeAddressCheck::Prohibited);
+    EXPECT_EQ(ha.check_home_address(ip("2001:db8:1::7").to_in6()), HomeAddressCheck::Prohibited);
 }
 
 TEST(Schema, EveryKeyHasATableParent) {

@@ -72,7 +72,7 @@ protected:
 
     // Runs the loop until done() or the limit; returns whether done() held.
     template <typename F>
-    bool run_until(F done, std::chrono::milliseconds limit = 3000ms) {
+    bool run_until(F done, std::chrono::milliseconds limit = 12000ms) {
         auto end = Clock::now() + limit;
         while (!done() && Clock::now() < end) loop.run_once(10ms);
         return done();
@@ -89,7 +89,7 @@ TEST_F(ServerIoTest, ClientThatNeverReadsDoesNotHoldTheLoop) {
     control::ServerLimits limits;
     limits.deadline = 5s;  // longer than the test: only non-blocking I/O can save it
     control::Server s(loop, path, limits);
-    const std::string huge(8u << 20, 'x');  // far beyond a socket's buffer
+    const std::string huge(2u << 20, 'x');  // far beyond a socket's buffer (about 200 KiB)
     bool built = false;
     s.handle("big", [&](const json&) {
         built = true;
@@ -101,10 +101,13 @@ TEST_F(ServerIoTest, ClientThatNeverReadsDoesNotHoldTheLoop) {
     ASSERT_GE(stuck, 0);
     send_line(stuck, kBigRequest);
     // Should the server block on the stuck client, this releases it after
-    // 3 s so the test fails on its measurements instead of hanging.
+    // 10 s so the test fails on its measurements instead of hanging. The
+    // bounds below are far under that and far over a loaded machine's
+    // scheduling delays (the suite runs in parallel on two cores, beside
+    // compilers): they separate "blocked until released" from "slow".
     std::atomic<bool> finished{false};
     std::thread watchdog([&] {
-        for (int i = 0; i < 300 && !finished; i++) std::this_thread::sleep_for(10ms);
+        for (int i = 0; i < 1000 && !finished; i++) std::this_thread::sleep_for(10ms);
         if (!finished) shutdown(stuck, SHUT_RDWR);
     });
     // Building the reply is the handler's time (serialising a binding cache
@@ -113,7 +116,7 @@ TEST_F(ServerIoTest, ClientThatNeverReadsDoesNotHoldTheLoop) {
     const auto asked = Clock::now();
     run_until([&] { return built; });
     EXPECT_TRUE(built);
-    EXPECT_LT(Clock::now() - asked, 2s) << "the request was not served until the client was dropped";
+    EXPECT_LT(Clock::now() - asked, 5s) << "the request was not served until the client was dropped";
 
     // "Signalling": an eventfd poked every few ms, and a periodic timer.
     int ev = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -154,10 +157,10 @@ TEST_F(ServerIoTest, ClientThatNeverReadsDoesNotHoldTheLoop) {
     run_until([&] { return other_done.load(); });
     second.join();
 
-    EXPECT_LT(worst, 150ms) << "one wakeup took "
-                            << std::chrono::duration_cast<std::chrono::milliseconds>(worst).count() << " ms";
+    EXPECT_LT(worst, 1000ms) << "one wakeup took "
+                             << std::chrono::duration_cast<std::chrono::milliseconds>(worst).count() << " ms";
     EXPECT_EQ(events_seen, poked) << "descriptor events were not served while the client sat";
-    EXPECT_GE(ticks, 20) << "timers did not run while the client sat";
+    EXPECT_GE(ticks, 5) << "timers did not run while the client sat";  // 80 at most; a blocked loop: 0 or 1
     EXPECT_EQ(other["role"], "ha") << "another client was not answered meanwhile";
     EXPECT_EQ(s.open_clients(), 1u) << "the stuck client should still wait for its deadline";
     // Once the client reads, it gets the whole reply.

@@ -80,7 +80,10 @@ TEST(SignallingSeries, Examples) {
     EXPECT_EQ(drop.family, kDropsTotal);
     EXPECT_EQ(drop.a.value, "other");
     EXPECT_EQ(drop.b.value, "unexpected");
-    EXPECT_FALSE(signalling_series("hoti_received"));
+    auto hoti = *signalling_series("hoti_received");  // the correspondent's
+    EXPECT_EQ(hoti.family, kMessagesTotal);
+    EXPECT_EQ(hoti.b.value, "home_test_init");
+    EXPECT_FALSE(signalling_series("bret_received"));
     EXPECT_FALSE(signalling_series("bu_lost"));
     EXPECT_FALSE(signalling_series("bu_drop_"));
 }

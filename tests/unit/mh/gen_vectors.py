@@ -272,6 +272,20 @@ vector("bu_ro", "Route-optimised BU to a correspondent: Nonce Indices then Bindi
 vector("ba_bad", "BA from a correspondent with Binding Authorization Data",
        {"type": "ba", "status": 0, "flags": 0, "sequence": 300, "lifetime": 105},
        [{"kind": "bad", "authenticator": "ffeeddccbbaa998877665544"}], src=CN, dst=COA, rh2=HOA)
+vector("bu_ro_dereg_home", "Deregistration with a correspondent from home: no HAO, lifetime 0, "
+       "Nonce Indices (care-of index unused but present) and Binding Authorization Data",
+       {"type": "bu", "sequence": 301, "flags": A, "lifetime": 0},
+       [{"kind": "nonces", "home": 0xffff, "careof": 0},
+        {"kind": "bad", "authenticator": "0102030405060708090a0b0c"}], src=HOA, dst=CN)
+vector("ba_ro_expired", "A correspondent's BA refusing both nonce indices (status 138): no "
+       "Binding Authorization Data (no Kbm without them), type 2 routing header",
+       {"type": "ba", "status": 138, "flags": 0, "sequence": 302, "lifetime": 0},
+       src=CN, dst=COA, rh2=HOA)
+vector("bu_ro_bra_nonces", "Route-optimised BU with a Binding Refresh Advice before Nonce "
+       "Indices: BAD padded to 8n+2 and still last",
+       {"type": "bu", "sequence": 303, "flags": A, "lifetime": 105},
+       [{"kind": "bra", "interval": 4}, {"kind": "nonces", "home": 9, "careof": 10},
+        {"kind": "bad", "authenticator": "a0a1a2a3a4a5a6a7a8a9aaab"}], dst=CN, hao=HOA)
 vector("bu_hao_auth", "RFC 4285: BU with HAO, Replay Protection (PadN 4 to 8n+2) and the MN-HA "
        "Authentication option (Pad1 to 4n+1), authenticator a real HMAC-SHA1-96",
        {"type": "bu", "sequence": 9, "flags": A | H, "lifetime": 1000},

@@ -76,5 +76,17 @@ TEST(Checksum, OddLengthAndVerification) {
     EXPECT_FALSE(icmpv6_checksum_valid(src, dst, tiny));
 }
 
+// RFC 2526 2: the Mobile IPv6 Home-Agents anycast ID is 126 (0x7e); with a
+// 64-bit prefix the EUI-64 format clears the u bit: ::fdff:ffff:ffff:fffe.
+TEST(HomeAgentsAnycast, RfcForms) {
+    EXPECT_EQ(to_string(*home_agents_anycast(a("2001:db8:1::"), 64)), "2001:db8:1:0:fdff:ffff:ffff:fffe");
+    // Host bits of the prefix given are ignored.
+    EXPECT_EQ(to_string(*home_agents_anycast(a("2001:db8:1::1"), 64)), "2001:db8:1:0:fdff:ffff:ffff:fffe");
+    // Not EUI-64 format: all ones but the ID's low bit.
+    EXPECT_EQ(to_string(*home_agents_anycast(a("2001:db8:1::"), 48)), "2001:db8:1:ffff:ffff:ffff:ffff:fffe");
+    EXPECT_EQ(to_string(*home_agents_anycast(a("2001:db8:1::"), 120)), "2001:db8:1::fe");
+    EXPECT_FALSE(home_agents_anycast(a("2001:db8:1::"), 121)) << "no room for a 7-bit anycast ID";
+}
+
 }  // namespace
 }  // namespace xmip::nd

@@ -13,6 +13,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,31 @@ private:
     Journal& j_;
 };
 
+// The correspondent's datapath bindings: a map, journaled ("ro set <hoa>
+// <coa>", "ro del <hoa>"); `in_use` says which home addresses had traffic.
+class FakeCorrespondentBindings final : public CorrespondentBindings {
+public:
+    explicit FakeCorrespondentBindings(Journal& j) : j_(j) {}
+    void set(const in6_addr& hoa, const in6_addr& coa) override {
+        map[str(hoa)] = str(coa);
+        j_.add("ro set " + str(hoa) + " " + str(coa));
+    }
+    bool remove(const in6_addr& hoa) override {
+        j_.add("ro del " + str(hoa));
+        return map.erase(str(hoa)) != 0;
+    }
+    bool used_since_last_asked(const in6_addr& hoa) override {
+        bool used = in_use.count(str(hoa)) != 0;
+        in_use.erase(str(hoa));
+        return used;
+    }
+    std::map<std::string, std::string> map;
+    std::set<std::string> in_use;
+
+private:
+    Journal& j_;
+};
+
 class FakeNdSocket final : public NdSocket {
 public:
     FakeNdSocket(Journal& j, int ifindex) : j_(j), ifindex_(ifindex) {}
@@ -135,6 +161,12 @@ public:
             on_message(r);
         }
     }
+    bool join_anycast(const in6_addr& a) override {
+        anycast.push_back(a);
+        j_.add("anycast join " + str(a));
+        return true;
+    }
+    std::vector<in6_addr> anycast;
     // A message arriving on the link (the loop sees it on its next turn).
     void deliver(const in6_addr& src, const in6_addr& dst, std::vector<uint8_t> icmp) {
         queue_.push_back({src, dst, std::move(icmp)});
@@ -257,6 +289,12 @@ public:
                        std::to_string(bu->lifetime_seconds()) + " from " + str(p->info.src));
             else if (std::holds_alternative<mh::BindingRefreshRequest>(m))
                 j_.add("mh BRR to " + str(p->info.dst));
+            else if (std::holds_alternative<mh::HomeTest>(m))
+                j_.add("mh HoT to " + str(p->info.dst));
+            else if (std::holds_alternative<mh::CareOfTest>(m))
+                j_.add("mh CoT to " + str(p->info.dst));
+            else if (auto* be = std::get_if<mh::BindingError>(&m))
+                j_.add("mh BE " + std::to_string(be->status) + " to " + str(p->info.dst));
             else
                 j_.add("mh other");
         } else if (packet.size() > 40 && packet[6] == IPPROTO_ICMPV6) {
@@ -266,12 +304,15 @@ public:
         }
         return true;
     }
-    std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t>,
+    std::unique_ptr<NdSocket> open_nd(int ifindex, std::initializer_list<uint8_t> types,
                                       std::initializer_list<const char*>) override {
         auto s = std::make_unique<FakeNdSocket>(j_, ifindex);
         nd = s.get();
+        for (uint8_t t : types) by_type[t] = s.get();
         return s;
     }
+    // The socket opened last for each ICMPv6 type it receives.
+    std::map<uint8_t, FakeNdSocket*> by_type;
     // The BAs sent, parsed.
     std::vector<mh::BindingAck> binding_acks() const {
         std::vector<mh::BindingAck> out;
@@ -331,7 +372,8 @@ struct World {
     FakeWire wire{journal};
     FakeStore store{journal};
     telemetry::SignallingStats stats;
-    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr};
+    FakeCorrespondentBindings correspondent{journal};
+    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent};
 
     // One wakeup of the loop, as the agent runs it: the service's batch
     // around what is ready and what is due.

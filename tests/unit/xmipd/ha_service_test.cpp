@@ -42,14 +42,13 @@ config::Config ha_config(uint32_t max_bindings = 8) {
     config::HomeAgent h;
     h.address = *config::Ip6Address::parse("2001:db8:1::1");
     h.home_link = "eth0";
-    h.prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64")};
+    h.prefixes = {*config::Prefix::parse("2001:db8:1::/64")};
     h.max_bindings = max_bindings;
     h.router_advertisements.enabled = false;  // no RA timer in the way
     // 2001:db8:1::10 registers without authentication; ::77 must authenticate.
     // (2001:db8:2::/64, not a home prefix, too: the 132 test is about the
     // home prefix check, not authentication.)
-    h.auth_optional_prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64"),
-                                *config::Ip6Prefix::parse("2001:db8:2::/64")};
+    h.auth_optional_prefixes = {*config::Prefix::parse("2001:db8:1::/64"), *config::Prefix::parse("2001:db8:2::/64")};
     config::SecurityAssociation sa;
     sa.home_address = *config::Ip6Address::parse("2001:db8:1::77");
     sa.spi = the_sa().spi;
@@ -198,7 +197,7 @@ TEST_F(HaServiceTest, NotAHomeRegistrationIs129) {
 
 TEST_F(HaServiceTest, DeniedHomeAddressIs129) {
     auto c = ha_config();
-    c.home_agent->access.deny = {*config::Ip6Prefix::parse("2001:db8:1::10/128")};
+    c.home_agent->access.deny = {*config::Prefix::parse("2001:db8:1::10/128")};
     start(c);
     deliver_mh(*ha, from(kCoa, kHoa), bu(1));
     EXPECT_EQ(last_status(), st::prohibited);
@@ -223,6 +222,46 @@ TEST_F(HaServiceTest, OldSequenceIs135WithTheBindingsSequence) {
     EXPECT_EQ(bas.back().status, st::sequence_out_of_window);
     EXPECT_EQ(bas.back().sequence, 10);
     EXPECT_TRUE(core::same_addr(w.tunnels.map[str(kHoa)].remote, kCoa)) << "the binding stays";
+}
+
+TEST_F(HaServiceTest, MobileRouterFlagIs140AndNothingChanges) {
+    auto b = bu(1);
+    b.flags |= mh::BindingUpdate::flag_mobile_router;  // RFC 3963: NEMO is not offered
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    EXPECT_EQ(last_status(), st::mobile_router_not_permitted);
+    EXPECT_EQ(st::mobile_router_not_permitted, 140);
+    EXPECT_FALSE(w.wire.binding_acks().back().mobile_router());
+    EXPECT_TRUE(w.tunnels.map.empty());
+    EXPECT_EQ(w.journal.find("raw icmp 135"), -1) << "no DAD for a refused registration";
+}
+
+TEST_F(HaServiceTest, KeyManagementFlagIsAnsweredWithKClear) {
+    // RFC 6275 10.3.1: K in the BA only with IKE-made SAs that follow the
+    // care-of address; without IPsec the registration stands, K clear.
+    auto b = bu(1);
+    b.flags |= mh::BindingUpdate::flag_key_mgmt;
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::accepted);
+    EXPECT_FALSE(w.wire.binding_acks().back().key_management());
+    EXPECT_EQ(w.tunnels.map.size(), 1u);
+}
+
+TEST_F(HaServiceTest, RefreshAdviceGoesInAcceptingBas) {
+    auto c = ha_config();
+    c.home_agent->refresh_advice = 200;
+    start(c);
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    const auto bas = w.wire.binding_acks();
+    const auto* bra = mh::find_option<mh::BindingRefreshAdvice>(bas.back().options);
+    ASSERT_NE(bra, nullptr) << w.journal.dump();
+    EXPECT_EQ(bra->interval, 50) << "4-second units";
+}
+
+TEST_F(HaServiceTest, NoRefreshAdviceByDefault) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    const auto bas = w.wire.binding_acks();
+    EXPECT_EQ(mh::find_option<mh::BindingRefreshAdvice>(bas.back().options), nullptr);
 }
 
 TEST_F(HaServiceTest, FullCacheIs130) {

@@ -25,7 +25,7 @@ config::Config mn_config() {
     c.instance = "test";
     config::MobileNode m;
     m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Ip6Prefix::parse("2001:db8:1::/64");
+    m.home_prefix = *config::Prefix::parse("2001:db8:1::/64");
     m.home_agent = *config::Ip6Address::parse("2001:db8:1::1");
     m.interface = "eth0";
     m.lifetime = 600;
@@ -124,8 +124,8 @@ TEST_F(MnServiceTest, VisitedPrefixIsReachedFromTheHomeAddress) {
 TEST(MnServiceLocalDestinations, ListedPrefixesStayOnTheVisitedLinkFromTheCareOfAddress) {
     World w;
     auto c = mn_config();
-    c.mobile_node->local_destinations = {*config::Ip6Prefix::parse("2001:db8:99::/64"),
-                                         *config::Ip6Prefix::parse("2001:db8:77::/48")};
+    c.mobile_node->local_destinations = {*config::Prefix::parse("2001:db8:99::/64"),
+                                         *config::Prefix::parse("2001:db8:77::/48")};
     MnService mn(w.ctx, c);
     w.attach(mn);
     w.wire.nd->deliver(kRouter, addr("ff02::1"), ra_for("2001:db8:99::"));
@@ -230,6 +230,38 @@ TEST_F(MnServiceTest, CommandsAreTheMobileNodes) {
     auto r = server.dispatch(R"({"api":1,"cmd":"bul"})");
     ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
     EXPECT_EQ(r["result"][0]["home_address"], str(kHoa));
+}
+
+// Issue 18, item 5: Binding Errors 1 and 2 are counted by status and kept
+// (status 1: the peer route optimisation will stop using); nothing else
+// changes.
+TEST_F(MnServiceTest, BindingErrorsAreCountedByStatusAndRecorded) {
+    move_away();
+    const auto bus = w.wire.binding_updates().size();
+    auto be_from = [&](const in6_addr& peer, uint8_t status) {
+        mh::BindingError be;
+        be.status = status;
+        be.home_address = kHoa;
+        mh::PacketSpec spec;
+        spec.src = peer;
+        spec.dst = kCoa;
+        deliver_mh(*mn, spec, be);
+    };
+    const in6_addr peer = addr("2001:db8:5::9");
+    be_from(peer, mh::be_status::unknown_binding_for_hao);
+    be_from(peer, mh::be_status::unknown_binding_for_hao);
+    EXPECT_EQ(w.stats.be_hao_received, 2u);
+    ASSERT_TRUE(mn->last_binding_error());
+    EXPECT_EQ(str(mn->last_binding_error()->from), str(peer));
+    EXPECT_EQ(mn->last_binding_error()->status, 1);
+    be_from(kHa, mh::be_status::unrecognized_mh_type);
+    EXPECT_EQ(w.stats.be_mhtype_received, 1u);
+    EXPECT_EQ(mn->last_binding_error()->status, 2);
+    be_from(kHa, 7);  // no such status: ignored
+    EXPECT_EQ(mn->last_binding_error()->status, 2);
+    EXPECT_EQ(w.stats.mh_drop_unexpected, 0u);
+    EXPECT_EQ(w.wire.binding_updates().size(), bus) << "no BU because of it";
+    EXPECT_TRUE(w.tunnels.map[str(kHoa)].registering) << "the registration goes on";
 }
 
 }  // namespace

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// Keeps the datapath's next-hop cache (bpf/nexthop.bpf.h) what the kernel
+// would answer: one entry per care-of address a binding tunnels to,
+// resolved from the FIB and the neighbour table, rewritten on every
+// rtnetlink event that can change a next hop. docs/performance.md, "The
+// next-hop cache", says why each rule is there.
+//
+//  - An event (route, rule, IPv6 neighbour, link, IPv6 address) first bumps
+//    the generation: every entry is stale at once and packets take
+//    bpf_fib_lookup; then each care-of address is resolved again and its
+//    entry rewritten with the new generation.
+//  - With IPv6 policy rules other than the defaults, nothing is served from
+//    the cache (XMIP_NHF_OFF): a rule can choose by source, mark or ingress,
+//    which the key does not hold.
+//  - Every second, the entries are resolved again without a bump: a PMTU
+//    exception (a Packet Too Big the kernel took) raises no event.
+//  - A new link is added to the redirect devmap (the on_new_link callback).
+#pragma once
+
+#include <netinet/in.h>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "core/event_loop.hpp"
+#include "datapath/nexthop_map.hpp"
+#include "netlink/netlink.hpp"
+
+namespace xmip::agent {
+
+class NexthopKeeper {
+public:
+    static constexpr auto kRefreshEvery = std::chrono::seconds(1);
+
+    NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink::Netlink& nl, std::function<void()> on_new_link);
+    ~NexthopKeeper();
+    NexthopKeeper(const NexthopKeeper&) = delete;
+    NexthopKeeper& operator=(const NexthopKeeper&) = delete;
+
+    // A binding now tunnels to coa / no longer does (counted: several home
+    // addresses may share a care-of address).
+    void track(const in6_addr& coa);
+    void untrack(const in6_addr& coa);
+
+    size_t tracked() const { return coas_.size(); }
+    bool off() const { return off_; }
+
+private:
+    using Key = std::array<uint8_t, 16>;
+    void on_events();
+    void on_refresh();
+    void resolve(const Key& coa, uint32_t gen);
+    void invalidate();  // new generation, policy rules checked again
+
+    core::EventLoop& loop_;
+    dp::NexthopMap map_;
+    netlink::Netlink& nl_;
+    std::function<void()> on_new_link_;
+    std::unique_ptr<netlink::RouteEvents> events_;
+    std::map<Key, unsigned> coas_;
+    std::optional<core::Timers::Id> refresh_;
+    uint32_t gen_ = 0;
+    bool off_ = false;
+};
+
+}  // namespace xmip::agent

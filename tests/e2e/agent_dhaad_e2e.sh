@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/e2e/agent_dhaad_e2e.sh - Dynamic Home Agent Address Discovery end to
+# end (issue 18, RFC 6275 10.5, 11.4.1) on the guide's testbed
+# (lib/roaming_topology.sh) with a second home agent on the home link:
+#   D1. two home agents run, each hears the other's RAs (home agents list);
+#   D2. the mobile node with home_agent = "auto" moves to visitnet, asks the
+#       Home-Agents anycast address and registers with the preferred one;
+#   D3. the preferred home agent's host dies (xmipd killed, its link down);
+#       the mobile node moves to visitnet2, its BUs to the dead one go
+#       unanswered, it registers with the other: the time is reported.
+# Needs root, iproute2, ethtool, radvd, /usr/bin/python3 (scapy not needed).
+# Usage: agent_dhaad_e2e.sh [--xmipd PATH] [--keep] [--teardown DIR]
+set -uo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY, SELF
+RT_SELF=$HERE/$SELF
+source "$LIB/roaming_topology.sh"
+
+XMIPD=$REPO/build/agent/xmipd/xmipd
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-90}
+e2e_parse_args --xmipd=XMIPD:path -- "$@"
+e2e_require_root
+[[ -x $XMIPD ]] || { echo "$SELF: no executable at $XMIPD (build first, or --xmipd PATH)" >&2; exit 2; }
+XMIPD=$(e2e_abspath "$XMIPD")
+e2e_require_tools ip ethtool radvd mountpoint "$PY"
+
+HA2_ADDR=2001:db8:2700::3
+MAC_HA20=02:00:00:00:27:03
+HA_PREF=10 # the first home agent is preferred
+HA2_PREF=0
+
+e2e_work xmip-roam # rt_down removes a work dir of this name
+rt_init "xdh$$" "$WORK"
+NS_HA2=$RT_PREFIX-ha2
+RT_NAMESPACES+=("$NS_HA2")
+HA2_SOCK=$WORK/ha2.sock
+HA_PID=
+HA2_PID=
+MN_PID=
+
+cleanup() {
+	e2e_cleanup_begin
+	e2e_note_abort
+	if ((RC != 0 || FAILED != 0)); then
+		for f in "$WORK"/ha.log "$WORK"/ha2.log "$WORK"/mn.log; do
+			[[ -s $f ]] && { echo "---- ${f##*/} (last 25 lines)"; tail -n 25 "$f"; }
+		done
+	fi
+	stop_pids "$MN_PID" "$HA_PID" "$HA2_PID" "${BG_PIDS[@]}"
+	rt_down
+	ip netns del "$NS_HA2" 2>/dev/null
+	e2e_leftovers "$RT_BPFFS" "$WORK" "${RT_NAMESPACES[@]}"
+	e2e_left_pids $HA_PID $HA2_PID $MN_PID "${BG_PIDS[@]}"
+	e2e_report_leftovers
+	exit "$RC"
+}
+e2e_arm
+
+ha2() { ctl "$HA2_SOCK" "$1"; }
+
+echo "xmip: DHAAD with two home agents (testbed $RT_PREFIX, xmipd $XMIPD)"
+set -e
+rt_up
+# The second home agent: another host on the home link, routed like the first.
+rt_host "$NS_HA2"
+rt_port "$NS_HA2" ha20 $MAC_HA20 homenet
+on "$NS_HA2" ip -6 addr add $HA2_ADDR/64 dev ha20 nodad
+on "$NS_HA2" ip -6 route add default via $R_HOME dev ha20
+on "$NS_SW" ethtool -K sw-ha20 gro on >/dev/null
+on "$NS_HA2" ethtool -K ha20 tx-checksumming off >/dev/null
+must e2e_peer_xdp "$NS_SW" sw-ha20
+rt_mount_bpffs
+rt_radvd_conf ar1 $VISIT1_PREFIX >"$WORK/radvd-ar.conf"
+rt_radvd_conf ar21 $VISIT2_PREFIX >"$WORK/radvd-ar2.conf"
+# The first home agent: the roaming test's, preference 10 and a short Home
+# Agent Lifetime (the other drops it from its list soon after it dies).
+rt_ha_conf | sed "s/^prefixes = .*/&\npreference = $HA_PREF\nlifetime = 10/" >"$WORK/ha.toml"
+# The second: the same with its own address, interface, socket, pins, state.
+rt_ha_conf | sed -e "s|^address = .*|address = \"$HA2_ADDR\"|" -e 's|"ha0"|"ha20"|g' \
+	-e "s|^control_socket = .*|control_socket = \"$HA2_SOCK\"|" -e "s|state-ha|state-ha2|" \
+	-e "s/^prefixes = .*/&\npreference = $HA2_PREF/" -e 's/^role = "ha"/&\ninstance = "ha2"/' >"$WORK/ha2.toml"
+rt_mn_conf | sed 's/^home_agent = .*/home_agent = "auto"/' >"$WORK/mn.toml"
+set +e
+
+bg "$NS_AR" "$WORK/radvd-ar.out" radvd -n -C "$WORK/radvd-ar.conf" -p "$WORK/radvd-ar.pid" -m logfile -l "$WORK/radvd-ar.log"
+bg "$NS_AR2" "$WORK/radvd-ar2.out" radvd -n -C "$WORK/radvd-ar2.conf" -p "$WORK/radvd-ar2.pid" -m logfile -l "$WORK/radvd-ar2.log"
+start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/ha.log"
+e2e_track "$HA_PID"
+start_xmipd HA2_PID "$NS_HA2" "$WORK/ha2.toml" "$WORK/ha2.log"
+e2e_track "$HA2_PID"
+PROBLEMS=()
+wait_agent "$HA_SOCK" "$HA_PID" || PROBLEMS+=("the first home agent did not start (exit ${AGENT_EXIT:-none})")
+wait_agent "$HA2_SOCK" "$HA2_PID" || PROBLEMS+=("the second home agent did not start (exit ${AGENT_EXIT:-none})")
+start_xmipd MN_PID "$NS_MN" "$WORK/mn.toml" "$WORK/mn.log"
+e2e_track "$MN_PID"
+wait_agent "$MN_SOCK" "$MN_PID" || PROBLEMS+=("the mobile node did not start (exit ${AGENT_EXIT:-none})")
+knows() { [[ $(jget "$(ctl "$1" home-agents)" "len(r)") == 1 ]]; }
+((${#PROBLEMS[@]})) || wait_until 10 knows "$HA_SOCK" || PROBLEMS+=("HA 1 does not list HA 2: $(ha home-agents)")
+((${#PROBLEMS[@]})) || wait_until 10 knows "$HA2_SOCK" || PROBLEMS+=("HA 2 does not list HA 1: $(ha2 home-agents)")
+grep -q "answering DHAAD requests at 2001:db8:2700:0:fdff:ffff:ffff:fffe" "$WORK/ha.log" ||
+	PROBLEMS+=("HA 1 did not join the Home-Agents anycast address")
+report "D1. two home agents on the home link (preferences $HA_PREF and $HA2_PREF), each listing the other" \
+	"HA 1 pid $HA_PID, HA 2 pid $HA2_PID, MN pid $MN_PID" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+COA1=$(eui64 $VISIT1_PREFIX $MAC_MN0)
+bul_ha() { jget "$(mn bul)" "r[0]['home_agent']"; }
+bound_with() { mn_is away bound "$1" && [[ $(bul_ha) == "$2" ]]; }
+t0=$EPOCHREALTIME
+rt_move visitnet
+PROBLEMS=()
+wait_until 20 bound_with "$COA1" "$HA_ADDR" ||
+	PROBLEMS+=("not bound with $HA_ADDR from $COA1 within 20 s: MN $(mn bul) $(ctl "$MN_SOCK" stats --get signalling 2>&1)")
+t1=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+req=$(ctl "$MN_SOCK" stats --get signalling.hareq_sent 2>/dev/null || echo '?')
+rep=$(ctl "$HA_SOCK" stats --get signalling.harep_sent 2>/dev/null || echo '?')
+rep2=$(ctl "$HA2_SOCK" stats --get signalling.harep_sent 2>/dev/null || echo '?')
+[[ $req =~ ^[1-9] ]] || PROBLEMS+=("the MN sent $req DHAAD requests")
+[[ $(jget "$(ha bcache)" "r[0]['care_of_address']") == "$COA1" ]] || PROBLEMS+=("HA 1's binding cache: $(ha bcache)")
+report "D2. home_agent = \"auto\": discovered and registered with the preferred home agent $HA_ADDR" \
+	"bound $t1 s after the move; $req requests sent, replies: $rep from HA 1, $rep2 from HA 2" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+# The preferred home agent's host dies: the daemon is killed (no clean stop,
+# nothing withdrawn) and the host leaves the link (its kernel's proxy entry
+# for the home address would otherwise defend it against the other's DAD).
+kill -KILL "$HA_PID"
+wait "$HA_PID" 2>/dev/null
+HA_PID=
+on "$NS_HA" ip link set ha0 down
+COA2=$(eui64 $VISIT2_PREFIX $MAC_MN0)
+t0=$EPOCHREALTIME
+rt_move visitnet2
+PROBLEMS=()
+wait_until 45 bound_with "$COA2" "$HA2_ADDR" ||
+	PROBLEMS+=("not bound with $HA2_ADDR from $COA2 within 45 s: MN $(mn bul)")
+t2=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+[[ $(jget "$(ha2 bcache)" "r[0]['care_of_address']") == "$COA2" ]] || PROBLEMS+=("HA 2's binding cache: $(ha2 bcache)")
+report "D3. HA 1 dies; after the next move the MN registers with HA 2 ($HA2_ADDR)" \
+	"bound with HA 2 $t2 s after the move (three unanswered BUs to HA 1 first)" -- "${PROBLEMS[@]}"
+e2e_result
