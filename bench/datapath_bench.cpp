@@ -260,6 +260,7 @@ public:
         o.instance = "bench";
         o.pin_maps = false;
         o.max_bindings = cfg_.max_bindings;
+        o.max_cn_bindings = cfg_.max_bindings;
         dp::Datapath dp(o);
         auto& maps = dp.maps();
 
@@ -298,6 +299,21 @@ public:
         mn.remote = dp::require_in6(kMnHa);
         mn.local = dp::require_in6(kMnCoa);
         maps.upsert_binding(dp::require_in6(kMnHoa), mn);
+        // Route optimisation (docs/route-optimisation.md): the same N home
+        // addresses as the correspondent's bindings at the HA's address
+        // (this node plays the correspondent for the CN rows), all from the
+        // one care-of address.
+        {
+            std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> ro(n);
+            for (uint64_t i = 0; i < n; i++) {
+                ro[i].first = xmip_ro_key{};
+                ro[i].first.home = hoa(i);
+                ro[i].first.correspondent = ha;
+                ro[i].second = xmip_ro_binding{};
+                ro[i].second.care_of = coa;
+            }
+            maps.upsert_cn_bindings(ro);
+        }
 
         LoadInfo li;
         li.n = n;
@@ -360,7 +376,7 @@ private:
         };
         constexpr size_t kDstOff = 14 + 24, kInnerSrcOff = 14 + 40 + 8;
         std::vector<Scenario> v;
-        v.reserve(8);  // add() hands out pointers into it
+        v.reserve(16);  // add() hands out pointers into it
         auto add = [&](const char* name, const char* what, int fd, int ifx,
                        std::vector<uint8_t> frame, uint32_t verdict, int counter,
                        xmip_bench_pick pick, size_t off) {
@@ -416,6 +432,41 @@ private:
                   tunnelled(dp::require_in6(kMnHa), dp::require_in6(kMnCoa),
                             udp6(cn, dp::require_in6(kMnHoa), kPayload))),
             XDP_PASS, XMIP_CNT_DECAP_PASS, XMIP_BENCH_FIXED, 0);
+        // Route optimisation, the two XDP paths (issue 13). The tc egress
+        // paths (HAO and RH2 insertion) cannot run under the XDP harness:
+        // not timed here (docs/performance.md).
+        const xmip_in6 mn_coa = dp::require_in6(kMnCoa), mn_hoa = dp::require_in6(kMnHoa);
+        auto rh2_to_coa = [&] {  // CN -> CoA, type 2 routing header naming the HoA
+            bench::Bytes in = udp6(cn, mn_hoa, kPayload);
+            bench::Bytes rh = {in[6], 2, 2, 1, 0, 0, 0, 0};
+            rh.insert(rh.end(), mn_hoa.u8, mn_hoa.u8 + 16);
+            in.insert(in.begin() + 40, rh.begin(), rh.end());
+            in[6] = 43;
+            bench::put16(in, 4, static_cast<uint16_t>(in.size() - 40));
+            std::memcpy(&in[24], mn_coa.u8, 16);
+            return ether(kMacDp1, kMacR1, in);
+        };
+        add("MN RH2 ingress",
+            "xmip_mn_xdp, CN -> CoA with a type 2 routing header for the HoA: checked, swapped, to the stack", mn_fd,
+            dp1_, rh2_to_coa(), XDP_PASS, XMIP_CNT_RO_MN_RH2, XMIP_BENCH_FIXED, 0);
+        auto hao_to_cn = [&](const xmip_in6& home) {  // CoA -> this node (as CN) with a HAO
+            bench::Bytes in = udp6(home, ha, kPayload);
+            bench::Bytes d = {in[6], 2, 1, 2, 0, 0, 201, 16};
+            d.insert(d.end(), home.u8, home.u8 + 16);
+            in.insert(in.begin() + 40, d.begin(), d.end());
+            in[6] = 60;
+            bench::put16(in, 4, static_cast<uint16_t>(in.size() - 40));
+            std::memcpy(&in[8], coa.u8, 16);
+            return ether(kMacDp1, kMacCoa, in);
+        };
+        constexpr size_t kHaoOff = 14 + 40 + 8;
+        const int cn_fd = dp.cn_xdp_prog_fd();
+        add("CN HAO ingress",
+            "xmip_cn_xdp, CoA -> CN with a Home Address option of one of the N bindings: checked, source "
+            "swapped, header removed, to the stack",
+            cn_fd, dp1_, hao_to_cn(hoa(measured)), XDP_PASS, XMIP_CNT_RO_CN_HAO, XMIP_BENCH_FIXED, 0);
+        add("CN HAO ingress rnd", "as above, the home address drawn at random among the N on every run", cn_fd, dp1_,
+            hao_to_cn(hoa(measured)), XDP_PASS, XMIP_CNT_RO_CN_HAO, XMIP_BENCH_RANDOM_BOUND, kHaoOff);
         return v;
     }
 
@@ -459,6 +510,7 @@ private:
         if (s.counter == XMIP_CNT_ENCAP_REDIRECT) want_len += 40;
         if (s.counter == XMIP_CNT_DECAP_REDIRECT || s.counter == XMIP_CNT_DECAP_PASS)
             want_len -= 40;
+        if (s.counter == XMIP_CNT_RO_CN_HAO) want_len -= XMIP_RO_EXT_LEN;  // the header removed
         if (r.output.size() != want_len)
             throw std::runtime_error(where(s, n) + "output frame of " +
                                      std::to_string(r.output.size()) + " bytes, expected " +

@@ -66,15 +66,15 @@
 #include <tuple>
 #include <vector>
 
-#include "telemetry/datapath_counters.hpp"
 #include "datapath/in6.hpp"
 #include "datapath/loader.hpp"
 #include "datapath/maps.hpp"
 #include "datapath/nexthop_map.hpp"
 #include "forward.h"
-#include "netlink/netlink.hpp"
 #include "frames.hpp"
+#include "netlink/netlink.hpp"
 #include "netns_testbed.hpp"
+#include "telemetry/datapath_counters.hpp"
 #include "trafficgen.hpp"
 #include "xmip_bench_pass.skel.h"
 #include "xmip_bench_redirect.skel.h"
@@ -726,11 +726,12 @@ int main(int argc, char** argv) {
                 std::printf("%s sends: a/f (xmip, bpf_redirect_map / the same, bpf_redirect) = %.2f\n",
                             d == Direction::Down ? "downlink" : "uplink",
                             med[Way::XmipNoDevmap] > 0 ? med[Way::Xmip] / med[Way::XmipNoDevmap] : 0);
-                std::printf("%s next hops: a/g (xmip, next-hop cache / the same, bpf_fib_lookup) = %.2f, "
-                            "g/c = %.2f\n",
-                            d == Direction::Down ? "downlink" : "uplink",
-                            med[Way::XmipNoCache] > 0 ? med[Way::Xmip] / med[Way::XmipNoCache] : 0,
-                            med[Way::Bare] > 0 ? med[Way::XmipNoCache] / med[Way::Bare] : 0);
+                std::printf(
+                    "%s next hops: a/g (xmip, next-hop cache / the same, bpf_fib_lookup) = %.2f, "
+                    "g/c = %.2f\n",
+                    d == Direction::Down ? "downlink" : "uplink",
+                    med[Way::XmipNoCache] > 0 ? med[Way::Xmip] / med[Way::XmipNoCache] : 0,
+                    med[Way::Bare] > 0 ? med[Way::XmipNoCache] / med[Way::Bare] : 0);
             }
         };
         table(("== pps delivered to the sink (frames with the expected headers), wall clock, median of " +

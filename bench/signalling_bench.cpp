@@ -53,6 +53,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -128,6 +130,8 @@ struct Config {
     std::string xmipd;
     std::string log_level = "info";
     bool auth = false;
+    std::vector<uint32_t> sizes;    // --sizes: binding counts, one refresh measurement each
+    uint32_t refresh_count = 3000;  // --refresh-count: refreshes measured at each size
 };
 
 struct PhaseResult {
@@ -164,6 +168,7 @@ public:
             index_[key(hoa_.back())] = i;
         }
         seq_.assign(hoa_.size(), 100);
+        registered_.assign(hoa_.size(), false);
         last_sent_.assign(hoa_.size(), Clock::time_point{});
     }
     ~LoadGen() {
@@ -175,14 +180,26 @@ public:
     // limit); a BU unanswered after timeout_s is lost.
     PhaseResult run(uint32_t from, uint32_t to, unsigned rounds, unsigned window, double rate, double timeout_s,
                     double min_interval = 0) {
+        std::vector<uint32_t> order;
+        for (unsigned r = 0; r < rounds; r++)
+            for (uint32_t i = from; i < to; i++) order.push_back(i);
+        return run(order, window, rate, timeout_s, min_interval);
+    }
+    // Nodes of [from, to) no BA has accepted yet.
+    std::vector<uint32_t> unregistered(uint32_t from, uint32_t to) const {
+        std::vector<uint32_t> r;
+        for (uint32_t i = from; i < to; i++)
+            if (!registered_[i]) r.push_back(i);
+        return r;
+    }
+    // The same for the nodes of `order`, in that order.
+    PhaseResult run(const std::vector<uint32_t>& order, unsigned window, double rate, double timeout_s,
+                    double min_interval = 0) {
         struct Pending {
             Clock::time_point sent;
             uint16_t seq;
         };
         std::unordered_map<uint32_t, Pending> pending;
-        std::vector<uint32_t> order;
-        for (unsigned r = 0; r < rounds; r++)
-            for (uint32_t i = from; i < to; i++) order.push_back(i);
         PhaseResult res;
         size_t next = 0;
         const auto start = Clock::now();
@@ -216,6 +233,7 @@ public:
                 res.latency_ms.push_back(
                     std::chrono::duration<double, std::milli>(Clock::now() - it->second.sent).count());
                 (ba->status < 128 ? res.acked : res.refused)++;
+                if (ba->status < 128) registered_[ba->node] = true;
                 pending.erase(it);
                 last_event = Clock::now();
             }
@@ -276,6 +294,7 @@ private:
     in6_addr ha_ = dp::to_in6(dp::require_in6(kHa));
     std::vector<in6_addr> hoa_, coa_;
     std::vector<uint16_t> seq_;
+    std::vector<bool> registered_;  // a BA accepted one of its BUs
     std::vector<Clock::time_point> last_sent_;
     std::unordered_map<std::string, uint32_t> index_;
 };
@@ -291,6 +310,10 @@ void write_config(const Config& cfg, const std::string& path) {
       << "[home_agent]\naddress = \"" << kHa << "\"\nhome_link = \"ha0\"\nprefixes = [\"2001:db8:2700::/64\"]\n"
       << "max_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
       << "[home_agent.router_advertisements]\nenabled = false\n";
+    // First registrations faster than the flood guard's default 500/s (to
+    // fill 10^5 bindings in a bounded time): raise it above the send rate.
+    if (cfg.first_rate > 450)
+        f << "[home_agent.rate_limit]\nunregistered_total = " << static_cast<uint32_t>(cfg.first_rate * 2) << "\n";
     if (!cfg.auth) {
         f << "[home_agent.authentication]\noptional_prefixes = [\"2001:db8:2700::/64\"]\n";
         return;
@@ -324,6 +347,66 @@ void print_phase(const char* name, const PhaseResult& r) {
                 percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99));
 }
 
+// xmipd's own CPU time so far (user + system, /proc/<pid>/stat), seconds.
+double cpu_seconds(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/stat");
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; i++) {  // fields 14 and 15 (proc(5))
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// `count` refreshes over nodes [0, size): spread over the whole range (a
+// different node each, while there are enough), else round after round.
+std::vector<uint32_t> refresh_order(uint32_t size, uint32_t count) {
+    std::vector<uint32_t> order;
+    for (uint32_t k = 0; k < count; k++)
+        order.push_back(count <= size ? static_cast<uint32_t>(uint64_t(k) * size / count) : k % size);
+    return order;
+}
+
+struct Step {
+    uint32_t size = 0;
+    PhaseResult first, refresh;
+    double cpu_s = 0;  // xmipd's, during the refreshes
+    double us_per_bu() const {
+        const uint64_t answered = refresh.acked + refresh.refused;
+        return answered ? cpu_s * 1e6 / static_cast<double>(answered) : 0;
+    }
+};
+
+// The refresh cost at each size, and the ratio of the largest to the smallest.
+void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
+    std::printf(
+        "refreshes: %u per size (a node at most every %.2f s, %u outstanding); xmipd CPU from /proc/<pid>/stat "
+        "(user + system) during the refreshes\n\n",
+        cfg.refresh_count, cfg.min_interval, cfg.window);
+    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s\n", "bindings", "first reg", "first/s",
+                "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU",
+                "BU/CPU-s");
+    for (const auto& st : steps) {
+        const auto& r = st.refresh;
+        std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f\n", st.size,
+                    static_cast<unsigned long>(st.first.acked),
+                    st.first.seconds > 0 ? st.first.acked / st.first.seconds : 0, static_cast<unsigned long>(r.acked),
+                    static_cast<unsigned long>(r.lost), r.seconds, r.seconds > 0 ? r.acked / r.seconds : 0,
+                    percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99), st.cpu_s, st.us_per_bu(),
+                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0);
+    }
+    if (steps.size() >= 2 && steps.front().us_per_bu() > 0)
+        std::printf(
+            "\nper-BU CPU cost at %u bindings / at %u: %.2fx (goal: at most 1.3x); goal: at least 20000 "
+            "authenticated BUs per CPU-second (50 us each)\n",
+            steps.back().size, steps.front().size, steps.back().us_per_bu() / steps.front().us_per_bu());
+}
+
 std::string self_dir() {
     char buf[4096];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -348,7 +431,22 @@ int main(int argc, char** argv) {
     app.add_flag("--auth", cfg.auth, "RFC 4285 MN-HA authentication (HMAC-SHA1-96) of every BU");
     app.add_option("--min-interval", cfg.min_interval,
                    "seconds between two BUs of one care-of address (default 0.34: the HA allows 3/s per source)");
+    app.add_option("--sizes", cfg.sizes,
+                   "binding counts to measure refreshes at, ascending (e.g. 100,10000,100000): registers up to each, "
+                   "then --refresh-count refreshes with xmipd's CPU time; replaces --nodes and --refresh-rounds")
+        ->delimiter(',')
+        ->check(CLI::Range(1u, 1000000u));
+    app.add_option("--refresh-count", cfg.refresh_count, "refreshes measured at each of --sizes (default 3000)")
+        ->check(CLI::Range(1u, 10000000u));
     CLI11_PARSE(app, argc, argv);
+    if (!cfg.sizes.empty()) {
+        if (!std::is_sorted(cfg.sizes.begin(), cfg.sizes.end()) ||
+            std::adjacent_find(cfg.sizes.begin(), cfg.sizes.end()) != cfg.sizes.end()) {
+            std::fprintf(stderr, "xmip-bench-signalling: --sizes must be ascending\n");
+            return 2;
+        }
+        cfg.nodes = cfg.sizes.back();
+    }
     if (!cfg.nodes) cfg.nodes = cfg.quick ? 50 : 2000;
     if (!cfg.refresh_rounds) cfg.refresh_rounds = cfg.quick ? 2 : 5;
     if (cfg.first_rate <= 0) cfg.first_rate = 450;  // under the HA's 500/s for new sources
@@ -379,7 +477,9 @@ int main(int argc, char** argv) {
         LoadGen gen(cfg, cfg.auth ? make_signer() : BuSigner{});
         // Node cfg.nodes is the probe: registered once the agent answers.
         PhaseResult probe;
-        const auto up_by = Clock::now() + std::chrono::seconds(15);
+        // Reading 10^5 security associations (and their key files) takes a while.
+        const auto started = Clock::now();
+        const auto up_by = started + std::chrono::seconds(15 + cfg.nodes / 1000);
         while (!probe.acked && Clock::now() < up_by) {
             int status;
             if (waitpid(ha, &status, WNOHANG) == ha) {
@@ -388,8 +488,68 @@ int main(int argc, char** argv) {
             }
             probe = gen.run(cfg.nodes, cfg.nodes + 1, 1, 1, 0, 3.0);
         }
-        if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU within 15 s");
+        if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU in time");
+        std::fprintf(stderr, "xmipd answers after %.1f s\n",
+                     std::chrono::duration<double>(Clock::now() - started).count());
 
+        if (!cfg.sizes.empty()) {
+            std::ifstream comm("/proc/" + std::to_string(ha) + "/comm");
+            std::string name;
+            std::getline(comm, name);
+            if (name.rfind("xmipd", 0) != 0 && name.rfind("exe", 0) != 0 &&
+                name.rfind(std::to_string(xmipd_fd), 0) != 0)
+                throw std::runtime_error("process " + std::to_string(ha) + " is " + name + ", not xmipd");
+            std::vector<Step> steps;
+            uint32_t have = 0;
+            for (uint32_t size : cfg.sizes) {
+                Step st;
+                st.size = size;
+                std::fprintf(stderr, "first registrations %u..%u...\n", have, size);
+                st.first = gen.run(have, size, 1, size - have, cfg.first_rate, 10.0);
+                // Those the agent dropped (its flood guard, a full socket)
+                // try again: every refresh below must be one.
+                for (int retry = 0; retry < 5; retry++) {
+                    auto missing = gen.unregistered(have, size);
+                    if (missing.empty()) break;
+                    std::fprintf(stderr, "  %zu unregistered: again\n", missing.size());
+                    auto again = gen.run(missing, static_cast<unsigned>(missing.size()), cfg.first_rate / 2, 10.0);
+                    st.first.acked += again.acked;
+                }
+                if (auto missing = gen.unregistered(have, size); !missing.empty())
+                    throw std::runtime_error(std::to_string(missing.size()) + " nodes never registered");
+                have = size;
+                std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; %u refreshes...\n",
+                             static_cast<unsigned long>(st.first.acked), static_cast<unsigned long>(st.first.lost),
+                             st.first.seconds, cfg.refresh_count);
+                const double cpu0 = cpu_seconds(ha);
+                st.refresh = gen.run(refresh_order(size, cfg.refresh_count), cfg.window, 0, 2.0, cfg.min_interval);
+                st.cpu_s = cpu_seconds(ha) - cpu0;
+                std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s, xmipd CPU %.2f s\n",
+                             static_cast<unsigned long>(st.refresh.acked), static_cast<unsigned long>(st.refresh.lost),
+                             st.refresh.seconds, st.cpu_s);
+                steps.push_back(st);
+            }
+            int status;
+            const bool alive = waitpid(ha, &status, WNOHANG) == 0;
+            std::printf(
+                "xmip signalling benchmark, refresh cost by binding count: one xmipd home agent in a namespace\n");
+            std::printf(
+                "BUs with HAO, A|H, lifetime %u s, %s; xmipd log_level %s, state file on tmpfs\n", cfg.lifetime,
+                cfg.auth ? "RFC 4285 authenticated (Replay Protection + MN-HA HMAC-SHA1-96)" : "no authentication",
+                cfg.log_level.c_str());
+            print_ladder(cfg, steps);
+            std::printf("xmipd %s at the end\n", alive ? "still running" : "NOT running");
+            stop(ha);
+            ha = -1;
+            for (const auto& st : steps)
+                if (!alive || st.refresh.acked == 0) {
+                    std::fprintf(stderr,
+                                 "xmip-bench-signalling: the home agent did not register the load (log below)\n");
+                    sh("tail -30 /tmp/xmipd.log >&2");
+                    return 1;
+                }
+            return 0;
+        }
         std::fprintf(stderr, "xmipd answers; first registrations of %u home addresses...\n", cfg.nodes);
         PhaseResult first = gen.run(0, cfg.nodes, 1, cfg.nodes, cfg.first_rate, 5.0);
         std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; refreshes...\n", static_cast<unsigned long>(first.acked),

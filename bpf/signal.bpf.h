@@ -19,9 +19,11 @@
 #include "xmip_shared.h"
 #include "maps.bpf.h"
 
-/* l3_len: the IPv6 packet (what the agent gets); rx_len: the frame, for the
- * counters. */
-static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len, __u32 rx_len)
+/* Copy the IPv6 packet (l3_len bytes from the IPv6 header, at most
+ * XMIP_SIGNAL_MAX_LEN) into the ring for the agent. 0 when queued, -1 when
+ * the ring is full, -2 when the packet could not be read; nothing is
+ * counted here (the callers count what the packet was). */
+static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len)
 {
 	struct xmip_signal_event *ev;
 	__u32 len = l3_len;
@@ -32,21 +34,32 @@ static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len,
 		len = 1;
 
 	ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
-	if (!ev) {
-		count(XMIP_CNT_DROP_SIGNAL_QUEUE, rx_len);
-		return XDP_DROP;
-	}
+	if (!ev)
+		return -1;
 	if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
 		bpf_ringbuf_discard(ev, 0);
-		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
-		return XDP_DROP;
+		return -2;
 	}
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->len = len;
 	ev->orig_len = l3_len;
 	ev->reserved = 0;
 	bpf_ringbuf_submit(ev, 0);
-	count(XMIP_CNT_SIGNAL_TO_AGENT, rx_len);
+	return 0;
+}
+
+/* l3_len: the IPv6 packet (what the agent gets); rx_len: the frame, for the
+ * counters. */
+static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len, __u32 rx_len)
+{
+	int rc = xdp_signal_copy(ctx, l3_len);
+
+	if (rc == -1)
+		count(XMIP_CNT_DROP_SIGNAL_QUEUE, rx_len);
+	else if (rc)
+		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
+	else
+		count(XMIP_CNT_SIGNAL_TO_AGENT, rx_len);
 	return XDP_DROP;
 }
 

@@ -10,7 +10,15 @@
  *   xmip_mn_xdp     mobile node, ingress: ends the tunnel from the home
  *                   agent, hands Mobility Header packets to xmipd.
  *   xmip_mn_egress  mobile node, tc egress: tunnels packets sent from the
- *                   home address to the home agent while away from home.
+ *                   home address to the home agent while away from home,
+ *                   or sends them route-optimised (ro_hao.bpf.h).
+ *   xmip_cn_xdp     correspondent, ingress: takes route-optimised packets
+ *                   (Home Address option, ro_hao.bpf.h), hands Mobility
+ *                   Header packets to xmipd.
+ *   xmip_cn_egress  correspondent, tc egress: sends to a bound home address
+ *                   by its care-of address (type 2 routing header,
+ *                   ro_rh2.bpf.h).
+ * The mobile node's XDP program also takes type 2 routing headers.
  */
 #include <linux/bpf.h>
 #include <linux/icmpv6.h>
@@ -29,6 +37,8 @@
 #include "nexthop.bpf.h"
 #include "icmp6_ptb.bpf.h"
 #include "signal.bpf.h"
+#include "ro_hao.bpf.h"
+#include "ro_rh2.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -206,7 +216,10 @@ static __always_inline int xdp_local(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 {
 	struct upper_layer ul;
 	__u32 len = ipv6_len(ip6);
+	int ro;
 
+	if (!forward && (ro = ro_mn_ingress(ip6, data_end, rx_len)) >= 0)
+		return ro;
 	if (is_jumbogram(ip6) || walk_ext_headers(data_end, ip6, &ul)) {
 		count(XMIP_CNT_PASS_EXTHDR, rx_len);
 		return XDP_PASS;
@@ -239,7 +252,8 @@ static __always_inline int stays_on_home_link(const struct ipv6hdr *ip6, void *d
  * signalling to the agent at their local addresses. `home_agent` is a
  * constant in each caller, so each program is compiled with its branch only.
  */
-static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
+static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent,
+				     const int correspondent)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -269,6 +283,12 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
 		}
 	}
 	la = bpf_map_lookup_elem(&xmip_local_addrs, &ip6->daddr);
+	if (la && correspondent) {
+		int ro = ro_cn_ingress(ctx, ip6, data_end, rx_len);
+
+		if (ro >= 0)
+			return ro;
+	}
 	if (la)
 		return xdp_local(ctx, ip6, data_end, la, home_agent, rx_len);
 	count(XMIP_CNT_PASS_NOT_MOBILE, rx_len);
@@ -278,13 +298,21 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent)
 SEC("xdp")
 int xmip_ha_xdp(struct xdp_md *ctx)
 {
-	return xdp_entry(ctx, 1);
+	return xdp_entry(ctx, 1, 0);
 }
 
 SEC("xdp")
 int xmip_mn_xdp(struct xdp_md *ctx)
 {
-	return xdp_entry(ctx, 0);
+	return xdp_entry(ctx, 0, 0);
+}
+
+/* A correspondent ends no tunnel: its local addresses carry only the
+ * signalling flag, so xdp_local hands it its Mobility Header packets. */
+SEC("xdp")
+int xmip_cn_xdp(struct xdp_md *ctx)
+{
+	return xdp_entry(ctx, 0, 1);
 }
 
 /* Neighbour Discovery from the home address stays on the link (RFC 6275
@@ -326,6 +354,9 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->saddr);
 	if (!b || must_go_direct(ip6, data_end))
 		return TC_ACT_OK;
+	rc = ro_mn_egress(skb, ip6, data_end, rx_len);
+	if (rc >= 0)
+		return rc;
 	if (b->flags & XMIP_BF_REGISTERING) {
 		count(XMIP_CNT_DROP_REGISTERING, rx_len);
 		return TC_ACT_SHOT;
@@ -366,4 +397,15 @@ int xmip_mn_egress(struct __sk_buff *skb)
 	/* The outer destination may leave by another interface than the inner
 	 * one would have: resend by the FIB's choice, the kernel fills L2. */
 	return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
+}
+
+SEC("tc")
+int xmip_cn_egress(struct __sk_buff *skb)
+{
+	int rc;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_ACT_OK;
+	rc = ro_cn_egress(skb, skb->len);
+	return rc >= 0 ? rc : TC_ACT_OK;
 }

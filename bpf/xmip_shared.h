@@ -85,29 +85,110 @@ struct xmip_config {
  * list, so a counter exists exactly once. Verdicts: pass (to the kernel
  * stack), tx/redirect (forwarded by XDP), drop, agent (handed to xmipd).
  */
-#define XMIP_COUNTERS(X)                                                                      \
+#define XMIP_COUNTERS(X)                                                                           \
 	X(PASS_NOT_IPV6, "not_ipv6", "pass", "frame is not IPv6 (ARP, IPv4, ...)")                 \
 	X(PASS_VLAN, "vlan_tagged", "pass", "802.1Q/802.1ad tagged frame, left to the stack")      \
 	X(DROP_TRUNCATED, "truncated", "drop", "Ethernet or IPv6 header shorter than declared")    \
-	X(PASS_NOT_MOBILE, "not_mobile", "pass", "IPv6 packet that no binding or tunnel concerns")  \
-	X(PASS_EXTHDR, "exthdr_unparsed", "pass", "header chain xmip does not walk (jumbo, fragment, too long)") \
-	X(PASS_HOP_LIMIT, "hop_limit", "pass", "inner hop limit <= 1: the stack sends Time Exceeded") \
-	X(ENCAP_TX, "encap", "tx", "encapsulated towards the care-of address, sent back out (XDP_TX)") \
-	X(ENCAP_REDIRECT, "encap", "redirect", "encapsulated towards the care-of address, redirected") \
-	X(ENCAP_PASS, "encap_neigh_unresolved", "pass", "encapsulated; next hop not resolved, stack forwards it") \
-	X(DECAP_TX, "decap", "tx", "reverse tunnel decapsulated and sent back out (XDP_TX)")        \
+	X(PASS_NOT_MOBILE, "not_mobile", "pass", "IPv6 packet that no binding or tunnel concerns") \
+	X(PASS_EXTHDR, "exthdr_unparsed", "pass",                                                  \
+	  "header chain xmip does not walk (jumbo, fragment, too long)")                           \
+	X(PASS_HOP_LIMIT, "hop_limit", "pass",                                                     \
+	  "inner hop limit <= 1: the stack sends Time Exceeded")                                   \
+	X(ENCAP_TX, "encap", "tx",                                                                 \
+	  "encapsulated towards the care-of address, sent back out (XDP_TX)")                      \
+	X(ENCAP_REDIRECT, "encap", "redirect",                                                     \
+	  "encapsulated towards the care-of address, redirected")                                  \
+	X(ENCAP_PASS, "encap_neigh_unresolved", "pass",                                            \
+	  "encapsulated; next hop not resolved, stack forwards it")                                \
+	X(DECAP_TX, "decap", "tx", "reverse tunnel decapsulated and sent back out (XDP_TX)")       \
 	X(DECAP_REDIRECT, "decap", "redirect", "reverse tunnel decapsulated and redirected")       \
-	X(DECAP_PASS, "decap", "pass", "decapsulated and handed to the stack (local or unresolved)") \
-	X(DROP_SPOOFED, "spoofed", "drop", "tunnelled packet whose inner/outer addresses match no binding") \
-	X(PTB_SENT, "too_big", "tx", "ICMPv6 Packet Too Big returned to the sender")                \
+	X(DECAP_PASS, "decap", "pass",                                                             \
+	  "decapsulated and handed to the stack (local or unresolved)")                            \
+	X(DROP_SPOOFED, "spoofed", "drop",                                                         \
+	  "tunnelled packet whose inner/outer addresses match no binding")                         \
+	X(PTB_SENT, "too_big", "tx", "ICMPv6 Packet Too Big returned to the sender")               \
 	X(DROP_NO_ROUTE, "no_route", "drop", "no usable route to the tunnel end point")            \
 	X(DROP_TOO_BIG, "too_big", "drop", "locally sent packet larger than the tunnel MTU")       \
 	X(DROP_ADJUST, "adjust_failed", "drop", "the kernel refused to grow or shrink the packet") \
-	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")         \
-	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop", "Mobility Header packet lost: queue to xmipd full") \
-	X(MN_ENCAP, "encap_to_home_agent", "redirect", "mobile node: home-address packet tunnelled to the home agent") \
-	X(DROP_REGISTERING, "registering", "drop", "mobile node: home-address packet held back until the home agent accepts a care-of address") \
-	X(PASS_HOME_LINK, "home_link", "pass", "home agent: Neighbour Discovery for a bound home address, or link-local traffic: answered on the home link, never tunnelled")
+	X(SIGNAL_TO_AGENT, "signalling", "agent", "Mobility Header packet queued to xmipd")        \
+	X(DROP_SIGNAL_QUEUE, "signal_queue_full", "drop",                                          \
+	  "Mobility Header packet lost: queue to xmipd full")                                      \
+	X(MN_ENCAP, "encap_to_home_agent", "redirect",                                             \
+	  "mobile node: home-address packet tunnelled to the home agent")                          \
+	X(DROP_REGISTERING, "registering", "drop",                                                 \
+	  "mobile node: home-address packet held back until the home agent accepts a care-of "     \
+	  "address")                                                                               \
+	X(PASS_HOME_LINK, "home_link", "pass",                                                     \
+	  "home agent: Neighbour Discovery for a bound home address, or link-local traffic: "      \
+	  "answered on the home link, never tunnelled")                                            \
+	XMIP_RO_COUNTERS(X)
+
+/*
+ * ---- Route optimisation (RFC 6275 6.3, 6.4, 9.3, 11.3; issue 13) --------
+ * docs/route-optimisation.md, "Datapath". Both maps are keyed by the pair
+ * (home address, correspondent address): on a mobile node the peer it
+ * optimises with, on a correspondent its own address the binding was
+ * registered at (the Kbm covers it, RFC 6275 5.2.5), so a multi-homed
+ * correspondent keeps one binding per address.
+ */
+struct xmip_ro_key {
+	struct xmip_in6 home;	       /* the mobile node's home address */
+	struct xmip_in6 correspondent; /* the correspondent's address */
+};
+
+/* Value of both maps: the care-of address the correspondent accepted. On a
+ * mobile node (xmip_ro_peers) the source its route-optimised packets leave
+ * from; on a correspondent (xmip_cn_bindings) the destination of packets to
+ * the home address and the only source a Home Address option is taken from.
+ * The home address is the key's: not repeated here. */
+struct xmip_ro_binding {
+	struct xmip_in6 care_of;
+	__u32 flags;	/* XMIP_RF_*; the datapath ignores unknown ones */
+	__u32 reserved; /* zero; keeps the value 8-byte aligned */
+};
+
+#define XMIP_RF_NONE 0u
+
+/* The two extension headers xmip writes and reads (RFC 6275 6.3, 6.4):
+ * both 24 bytes (Hdr Ext Len 2). The Home Address option sits at offset 6
+ * (8n+6 alignment) behind a 4-byte PadN. */
+#define XMIP_RO_EXT_LEN 24
+#define XMIP_HAO_TYPE 201
+#define XMIP_HAO_OPT_LEN 16
+#define XMIP_RH2_TYPE 2
+
+/* Packets with an unbound Home Address option copied to the agent (for its
+ * Binding Error status 1, RFC 6275 9.3.1) at most this often per CPU and
+ * second; the rest are only counted. */
+#define XMIP_RO_SIGNALS_PER_SEC 10
+
+#define XMIP_DEFAULT_MAX_RO_PEERS 1024
+#define XMIP_DEFAULT_MAX_CN_BINDINGS 65536
+
+#define XMIP_RO_COUNTERS(X)                                                                        \
+	X(RO_MN_HAO, "ro_hao_added", "pass",                                                       \
+	  "mobile node: sent route-optimised from the care-of address with a Home Address option") \
+	X(RO_MN_RH2, "ro_rh2_taken", "pass",                                                       \
+	  "mobile node: type 2 routing header for its home address: destination swapped in, to "   \
+	  "the stack")                                                                             \
+	X(RO_MN_RH2_FOREIGN, "ro_rh2_foreign_home", "drop",                                        \
+	  "mobile node: type 2 routing header naming an address that is not its home address")     \
+	X(RO_RH2_MALFORMED, "ro_rh2_malformed", "drop",                                            \
+	  "type 2 routing header with a wrong length or segments left, or cut short")              \
+	X(RO_CN_RH2, "ro_rh2_added", "redirect",                                                   \
+	  "correspondent: sent to the care-of address with a type 2 routing header")               \
+	X(RO_CN_TOO_BIG, "ro_rh2_no_room", "pass",                                                 \
+	  "correspondent: no room for the routing header within the MTU; sent to the home "        \
+	  "address, through the home agent")                                                       \
+	X(RO_CN_HAO, "ro_hao_taken", "pass",                                                       \
+	  "correspondent: Home Address option of a binding: source swapped in, option removed, "   \
+	  "to the stack")                                                                          \
+	X(RO_CN_HAO_UNBOUND, "ro_hao_unbound", "drop",                                             \
+	  "correspondent: Home Address option with no binding for it and this source (the agent "  \
+	  "told, rate-limited: Binding Error 1)")                                                  \
+	X(RO_HAO_MALFORMED, "ro_hao_malformed", "drop",                                            \
+	  "Home Address option misaligned, of a wrong length, repeated, overrunning its header, "  \
+	  "or sharing it with options xmip does not rewrite")
 
 enum xmip_counter {
 #define XMIP_COUNTER_ENUM(id, name, verdict, help) XMIP_CNT_##id,
@@ -154,6 +235,8 @@ XMIP_STATIC_ASSERT(sizeof(struct xmip_local_addr) == 8, "xmip_local_addr layout"
 XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 8, "xmip_config layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_counter_value) == 16, "xmip_counter_value layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == 16 + XMIP_SIGNAL_MAX_LEN, "signal event layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_ro_key) == 32, "xmip_ro_key layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_ro_binding) == 24, "xmip_ro_binding layout");
 
 /*
  * Next-hop cache (docs/performance.md, "The next-hop cache"): where the

@@ -236,6 +236,29 @@ std::string format_status(const json& status) {
     return out;
 }
 
+std::string format_reload(const json& answer) {
+    using K = control::ReloadAnswer::key;
+    if (!answer.is_object()) return format_json(answer);
+    auto lines = [&](const char* key, const char* prefix) {
+        std::string s;
+        if (auto it = answer.find(key); it != answer.end() && it->is_array())
+            for (const auto& l : *it) s += prefix + (l.is_string() ? l.get<std::string>() : l.dump()) + "\n";
+        return s;
+    };
+    std::string out;
+    if (!answer.value(K::reloaded, false)) {
+        out = "not reloaded: the configuration is kept as it was\n";
+    } else {
+        size_t n = answer.contains(K::applied) && answer[K::applied].is_array() ? answer[K::applied].size() : 0;
+        out = "reloaded: " + std::to_string(n) + " changed keys applied\n";
+        out += lines(K::applied, "  applied: ");
+        out += lines(K::kept, "  kept: ");
+    }
+    out += lines(K::warnings, "  warning: ");
+    out += lines(K::errors, "  error: ");
+    return out;
+}
+
 Failure describe_error(const control::ClientError& e, const Target& t, const std::string& command) {
     using Kind = control::ClientError::Kind;
     switch (e.kind) {

@@ -45,6 +45,7 @@ std::string format_bcache(const nlohmann::json& bindings);      // bcache, bindi
 std::string format_bul(const nlohmann::json& entries);          // bul
 std::string format_home_agents(const nlohmann::json& entries);  // home-agents
 std::string format_status(const nlohmann::json& status);        // status
+std::string format_reload(const nlohmann::json& answer);        // reload
 
 // The guide's `mipdiag -s` name of a signalling counter ("" if it had none).
 std::string mipdiag_name(const std::string& counter);

@@ -53,7 +53,8 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "xmipd is a Mobile IPv6 (RFC 6275) home agent or mobile node whose datapath\n runs in eBPF (XDP and tc); mipctl queries and drives it.")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # xmip_<version>_<arch>.deb
-# Dependencies from the shared libraries the binaries link (dpkg-shlibdeps).
+# Dependencies from the shared libraries the binaries link (dpkg-shlibdeps):
+# libbpf1, libmnl0, libsqlite3-0 (the binding store), ...
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Installed with DESTDIR and the prefix /usr, so the install code above sees
 # the prefix the package has (and puts the configuration in /etc/xmip).

@@ -126,10 +126,11 @@ def mipctl_page(mipctl):
 
 
 def key_table(docs):
-    """key -> (default, meaning) from docs/configuration.md's tables."""
+    """key -> (default, meaning) from docs/configuration.md's tables
+    (| key | default | reload | meaning |; the reload flag comes from the schema)."""
     table = {}
     for l in open(os.path.join(docs, "configuration.md"), encoding="utf-8"):
-        m = re.match(r"\| `([a-z_.]+)` \| (.*?) \| (.*) \|\s*$", l)
+        m = re.match(r"\| `([a-z_.]+)` \| (.*?) \| (?:live|restart) \| (.*) \|\s*$", l)
         if m:
             table.setdefault(m.group(1), (m.group(2), m.group(3)))
     return table
@@ -146,7 +147,7 @@ def toml_page(keys_bin, docs):
            + "array of tables as \\fItable\\fR[\\fIN\\fR].\\fIkey\\fR=\\fIvalue\\fR.\n")
     missing = []
     for line in run(keys_bin).splitlines():
-        path, kind = line.split()
+        path, kind, reload = line.split()
         if kind in ("table", "table-array"):
             bracket = f"[[{path}]]" if kind == "table-array" else f"[{path}]"
             out += f".SS {roff(bracket)}\n"
@@ -155,7 +156,7 @@ def toml_page(keys_bin, docs):
             missing.append(path)
             continue
         default, meaning = table[path]
-        out += (f".TP\n\\fB{roff(path)}\\fR ({kind}; default: {md_inline(default)})\n"
+        out += (f".TP\n\\fB{roff(path)}\\fR ({kind}; default: {md_inline(default)}; reload: {reload})\n"
                 f"{md_inline(meaning)}\n")
     if missing:
         sys.exit("gen_man.py: docs/configuration.md does not describe: " + ", ".join(missing))

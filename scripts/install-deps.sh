@@ -13,6 +13,8 @@ PACKAGES=(
   libmnl-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   # the metrics endpoint's HTTP server (IPv6; docs/metrics-http.md)
   libcpp-httplib-dev
+  # the binding store (SQLite in WAL mode; docs/restart.md says why)
+  libsqlite3-dev
   # journald fields (optional at build time: probed by agent/core/CMakeLists.txt)
   libsystemd-dev
   # style and lint of changed lines (scripts/check-changed.sh)

@@ -65,8 +65,8 @@ struct Outcome {
     } action = Action::Discard;
     enum class Discard {
         None,
-        Incomplete,    // no Nonce Indices or no Binding Authorization Data
-        Unverified,    // the authenticator does not verify
+        Incomplete,  // no Nonce Indices or no Binding Authorization Data
+        Unverified,  // the authenticator does not verify
     } discard = Discard::None;
     uint8_t status = mh::ba_status::accepted;
     uint16_t seq = 0;         // for the BA

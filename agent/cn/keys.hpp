@@ -21,14 +21,12 @@ class Keys {
 public:
     // kcn: 20 random octets, made at start (bindings do not survive a
     // restart: the mobile node runs return routability again).
-    Keys(const rr::Kcn& kcn, rr::NonceTable::Generator nonces,
-         core::Duration rotate_every = rr::kDefaultNonceRotation);
+    Keys(const rr::Kcn& kcn, rr::NonceTable::Generator nonces, core::Duration rotate_every = rr::kDefaultNonceRotation);
 
     // The HoT for a HoTI that came from `home_address` (9.4.1-9.4.3): the
     // cookie echoed, the current nonce's index and the home keygen token.
     mh::HomeTest home_test(const mh::HomeTestInit& hoti, const in6_addr& home_address, core::TimePoint now);
-    mh::CareOfTest care_of_test(const mh::CareOfTestInit& coti, const in6_addr& care_of_address,
-                                core::TimePoint now);
+    mh::CareOfTest care_of_test(const mh::CareOfTestInit& coti, const in6_addr& care_of_address, core::TimePoint now);
 
     // Kbm for a BU (5.2.5): from both tokens, or the home token alone for a
     // deregistration (the care-of index is not looked at then). A status

@@ -11,15 +11,18 @@
 namespace xmip::config {
 
 static_assert(kDefaultMaxBindings == XMIP_DEFAULT_MAX_BINDINGS, "config and datapath disagree on the binding map size");
+static_assert(kDefaultMaxRoPeers == XMIP_DEFAULT_MAX_RO_PEERS, "config and datapath disagree on the RO peer map size");
+static_assert(kDefaultMaxCnBindings == XMIP_DEFAULT_MAX_CN_BINDINGS,
+              "config and datapath disagree on the correspondent binding map size");
 static_assert(kDefaultTunnelHopLimit == XMIP_DEFAULT_TUNNEL_HOP_LIMIT, "config and datapath disagree on the hop limit");
 
 using detail::quote;
 
 const char* to_string(Role r) {
     switch (r) {
-    case Role::HomeAgent: return "ha";
-    case Role::MobileNode: return "mn";
-    case Role::Correspondent: return "cn";
+        case Role::HomeAgent: return "ha";
+        case Role::MobileNode: return "mn";
+        case Role::Correspondent: return "cn";
     }
     return "?";
 }
@@ -122,6 +125,8 @@ std::string to_toml(const Config& c) {
     kv("interfaces", list(c.datapath.interfaces));
     kv("xdp_mode", quote(to_string(c.datapath.xdp_mode)));
     kv("max_bindings", std::to_string(c.datapath.max_bindings));
+    kv("max_ro_peers", std::to_string(c.datapath.max_ro_peers));
+    kv("max_cn_bindings", std::to_string(c.datapath.max_cn_bindings));
     kv("tunnel_hop_limit", std::to_string(c.datapath.tunnel_hop_limit));
     kv("keep_forwarding_on_exit", b(c.datapath.keep_forwarding_on_exit));
     o += "\n[metrics]\n";

@@ -45,6 +45,8 @@ const char* to_string(Role r);  // "ha", "mn"
 // Limits and defaults (docs/configuration.md explains each).
 inline constexpr uint32_t kMaxInstanceLength = 32;
 inline constexpr uint32_t kDefaultMaxBindings = 65536;        // = XMIP_DEFAULT_MAX_BINDINGS
+inline constexpr uint32_t kDefaultMaxRoPeers = 1024;          // = XMIP_DEFAULT_MAX_RO_PEERS
+inline constexpr uint32_t kDefaultMaxCnBindings = 65536;      // = XMIP_DEFAULT_MAX_CN_BINDINGS
 inline constexpr uint32_t kMaxMaxBindings = 16u * 1024 * 1024;
 inline constexpr uint8_t kDefaultTunnelHopLimit = 64;         // = XMIP_DEFAULT_TUNNEL_HOP_LIMIT
 inline constexpr uint32_t kMaxBindingLifetime = 262140;       // 16 bits of 4 s units
@@ -54,10 +56,10 @@ inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
 inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
 inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
 inline constexpr const char* kDefaultCnMetrics = "127.0.0.1:9709";
-inline constexpr uint32_t kMaxRrBindingLifetime = 420;    // RFC 6275 12 MAX_RR_BINDING_LIFETIME
+inline constexpr uint32_t kMaxRrBindingLifetime = 420;  // RFC 6275 12 MAX_RR_BINDING_LIFETIME
 inline constexpr uint32_t kDefaultCnMaxBindings = 4096;
-inline constexpr uint32_t kDefaultNonceRotation = 30;     // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
-inline constexpr uint32_t kMaxNonceRotation = 240;        // MAX_NONCE_LIFETIME
+inline constexpr uint32_t kDefaultNonceRotation = 30;  // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
+inline constexpr uint32_t kMaxNonceRotation = 240;     // MAX_NONCE_LIFETIME
 
 struct Paths {
     std::string control_socket;  // default /run/xmip/<instance>.sock
@@ -72,6 +74,11 @@ struct Datapath {
     uint32_t max_bindings = kDefaultMaxBindings;  // binding map size, 1..16M
     uint8_t tunnel_hop_limit = kDefaultTunnelHopLimit;
     bool keep_forwarding_on_exit = true;  // Datapath::keep_attached() on a clean stop with bindings
+    // Last, so positional initialisers of the fields above stay valid.
+    // Route optimisation (docs/route-optimisation.md): the mobile node's
+    // optimised peers and the correspondent's binding cache, 1..16M each.
+    uint32_t max_ro_peers = kDefaultMaxRoPeers;
+    uint32_t max_cn_bindings = kDefaultMaxCnBindings;
     bool operator==(const Datapath&) const = default;
 };
 
@@ -175,7 +182,7 @@ struct HomeAgent {
 
 struct MobileNode {
     Ip6Address home_address;
-    Prefix home_prefix;   // derived: home_address's network at the configured length
+    Prefix home_prefix;      // derived: home_address's network at the configured length
     Ip6Address home_agent;   // :: when home_agent_auto
     std::string interface;   // the physical interface the node moves with
     uint32_t lifetime = kDefaultMnLifetime;  // requested binding lifetime, s
@@ -198,10 +205,10 @@ struct Correspondent {
     // datapath.interfaces at start.
     std::optional<Ip6Address> address;
     bool enabled = true;  // off: HoTI, CoTI and BUs are dropped (counted); the peers use their tunnel
-    uint32_t max_bindings = kDefaultCnMaxBindings;             // correspondent binding cache limit
-    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;     // s, at most 420
-    uint32_t nonce_rotation = kDefaultNonceRotation;           // s, a new nonce this often
-    uint32_t rate_per_source = kDefaultUpdateRatePerSource;    // HoTI + CoTI + BU per second per source
+    uint32_t max_bindings = kDefaultCnMaxBindings;           // correspondent binding cache limit
+    uint32_t max_binding_lifetime = kMaxRrBindingLifetime;   // s, at most 420
+    uint32_t nonce_rotation = kDefaultNonceRotation;         // s, a new nonce this often
+    uint32_t rate_per_source = kDefaultUpdateRatePerSource;  // HoTI + CoTI + BU per second per source
     Access access;  // by home address: longest match of allow / deny (deny on a tie)
 
     bool allows(const in6_addr& hoa) const;
@@ -296,6 +303,10 @@ public:
     bool apply_override(std::string_view assignment);
 
     LoadResult validate() const;
+    // Each setting of a TOML file (and the overrides) as the text
+    // apply_override() takes back: "true", "42", "eth0,eth1". Array-of-tables
+    // keys as name[N].key. The reload compares configurations with it.
+    std::map<std::string, std::string> values() const;
 
     Format format() const { return format_; }
     const std::string& name() const { return name_; }
@@ -346,9 +357,21 @@ LoadResult parse_legacy(const std::filesystem::path& path,
 // settings are named name[0].key, name[1].key, ...; the array's own entry
 // holds the count).
 enum class KeyKind { Table, String, Integer, Boolean, StringList, TableArray };
+// What a reload (SIGHUP, `mipctl reload`) does with a changed key: Live keys
+// take effect; a Restart key keeps its running value (the maps were sized,
+// the programs attached, the sockets bound with it) and the reload says so.
+enum class Reload { Live, Restart };
+// The default: the datapath and the paths are set up once, at start.
+constexpr Reload default_reload(std::string_view path) {
+    return path.starts_with("datapath.") || path.starts_with("paths.") ? Reload::Restart : Reload::Live;
+}
+const char* to_string(Reload r);  // "live", "restart"
 struct KeyInfo {
     std::string_view path;  // dotted
     KeyKind kind;
+    Reload reload;
+    constexpr KeyInfo(std::string_view p, KeyKind k) : path(p), kind(k), reload(default_reload(p)) {}
+    constexpr KeyInfo(std::string_view p, KeyKind k, Reload r) : path(p), kind(k), reload(r) {}
 };
 std::span<const KeyInfo> schema();
 const KeyInfo* find_key(std::string_view path);

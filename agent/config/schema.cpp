@@ -12,9 +12,12 @@ namespace xmip::config {
 namespace {
 
 using K = KeyKind;
+using R = Reload;
+// Every key, its kind and what a reload does with it: without a third field,
+// default_reload() (datapath.* and paths.* need a restart, the rest is live).
 constexpr std::array kSchema{
-    KeyInfo{"role", K::String},
-    KeyInfo{"instance", K::String},
+    KeyInfo{"role", K::String, R::Restart},
+    KeyInfo{"instance", K::String, R::Restart},
     KeyInfo{"log_level", K::String},
     KeyInfo{"paths", K::Table},
     KeyInfo{"paths.control_socket", K::String},
@@ -24,13 +27,15 @@ constexpr std::array kSchema{
     KeyInfo{"datapath.interfaces", K::StringList},
     KeyInfo{"datapath.xdp_mode", K::String},
     KeyInfo{"datapath.max_bindings", K::Integer},
-    KeyInfo{"datapath.tunnel_hop_limit", K::Integer},
-    KeyInfo{"datapath.keep_forwarding_on_exit", K::Boolean},
+    KeyInfo{"datapath.max_ro_peers", K::Integer},
+    KeyInfo{"datapath.max_cn_bindings", K::Integer},
+    KeyInfo{"datapath.tunnel_hop_limit", K::Integer, R::Live},
+    KeyInfo{"datapath.keep_forwarding_on_exit", K::Boolean, R::Live},
     KeyInfo{"metrics", K::Table},
-    KeyInfo{"metrics.listen", K::String},
+    KeyInfo{"metrics.listen", K::String, R::Restart},
     KeyInfo{"home_agent", K::Table},
-    KeyInfo{"home_agent.address", K::String},
-    KeyInfo{"home_agent.home_link", K::String},
+    KeyInfo{"home_agent.address", K::String, R::Restart},
+    KeyInfo{"home_agent.home_link", K::String, R::Restart},
     KeyInfo{"home_agent.prefixes", K::StringList},
     KeyInfo{"home_agent.max_binding_lifetime", K::Integer},
     KeyInfo{"home_agent.max_bindings", K::Integer},
@@ -61,25 +66,27 @@ constexpr std::array kSchema{
     // Issue 18 (discovery and the rest of the signalling): one block.
     KeyInfo{"home_agent.refresh_advice", K::Integer},
     KeyInfo{"mobile_node", K::Table},
-    KeyInfo{"mobile_node.home_address", K::String},
-    KeyInfo{"mobile_node.home_agent", K::String},
-    KeyInfo{"mobile_node.interface", K::String},
-    KeyInfo{"mobile_node.lifetime", K::Integer},
+    KeyInfo{"mobile_node.home_address", K::String, R::Restart},
+    KeyInfo{"mobile_node.home_agent", K::String, R::Restart},
+    KeyInfo{"mobile_node.interface", K::String, R::Restart},
+    KeyInfo{"mobile_node.lifetime", K::Integer, R::Restart},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
     // issue 18 item 4: visited-link exceptions to sending from the home address
-    KeyInfo{"mobile_node.local_destinations", K::StringList},
-    KeyInfo{"mobile_node.authentication", K::Table},
-    KeyInfo{"mobile_node.authentication.spi", K::Integer},
-    KeyInfo{"mobile_node.authentication.algorithm", K::String},
-    KeyInfo{"mobile_node.authentication.key_file", K::String},
-    // The correspondent node (role = "correspondent"): one block.
+    // (the routes are installed from them at start)
+    KeyInfo{"mobile_node.local_destinations", K::StringList, R::Restart},
+    KeyInfo{"mobile_node.authentication", K::Table},  // the binding update list holds them
+    KeyInfo{"mobile_node.authentication.spi", K::Integer, R::Restart},
+    KeyInfo{"mobile_node.authentication.algorithm", K::String, R::Restart},
+    KeyInfo{"mobile_node.authentication.key_file", K::String, R::Restart},
+    // The correspondent node (role = "correspondent"): one block. Its
+    // address and Kcn's nonce schedule are fixed at start.
     KeyInfo{"correspondent", K::Table},
-    KeyInfo{"correspondent.address", K::String},
+    KeyInfo{"correspondent.address", K::String, R::Restart},
     KeyInfo{"correspondent.enabled", K::Boolean},
     KeyInfo{"correspondent.max_bindings", K::Integer},
     KeyInfo{"correspondent.max_binding_lifetime", K::Integer},
-    KeyInfo{"correspondent.nonce_rotation", K::Integer},
+    KeyInfo{"correspondent.nonce_rotation", K::Integer, R::Restart},
     KeyInfo{"correspondent.rate_limit", K::Table},
     KeyInfo{"correspondent.rate_limit.per_source", K::Integer},
     KeyInfo{"correspondent.access", K::Table},
@@ -90,6 +97,8 @@ constexpr std::array kSchema{
 }  // namespace
 
 std::span<const KeyInfo> schema() { return kSchema; }
+
+const char* to_string(Reload r) { return r == Reload::Live ? "live" : "restart"; }
 
 const KeyInfo* find_key(std::string_view path) {
     for (const auto& k : kSchema)

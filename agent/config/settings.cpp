@@ -504,7 +504,8 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
             } else if (l.key == "HOMEADDRESS") {
                 if (role == "ha") warn("ignored: a home agent has no home address (this is the mobile node's setting)");
                 else if (role == "mn") put("mobile_node.home_address", l.value);
-                else if (role == "cn") warn("ignored: a correspondent has no home address (this is the mobile node's setting)");
+                else if (role == "cn")
+                    warn("ignored: a correspondent has no home address (this is the mobile node's setting)");
             } else if (l.key == "HOMEAGENT") {
                 // "address" or "address/prefix-length".
                 auto slash = l.value.find('/');
@@ -524,8 +525,9 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
                     put("home_agent.address", addr);
                     if (prefix) put("home_agent.prefixes", std::vector<Item>{{prefix->network().str(), l.line}});
                 } else if (role == "cn") {
-                    warn("ignored: a correspondent needs no home agent (route optimisation talks to the mobile node's "
-                         "care-of address)");
+                    warn(
+                        "ignored: a correspondent needs no home agent (route optimisation talks to the mobile node's "
+                        "care-of address)");
                 }
             } else if (l.key == "HOMEDEV") {
                 warn("ignored: " + quote(l.value) +
@@ -552,6 +554,24 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
         else if (auto count = std::get_if<int64_t>(&it->second.value); count && *count < n) *count = n;
     }
     return m;
+}
+
+std::map<std::string, std::string> Settings::values() const {
+    auto text = [](const Value& v) -> std::string {
+        if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+        if (auto i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+        if (auto s = std::get_if<std::string>(&v)) return *s;
+        if (auto l = std::get_if<std::vector<Item>>(&v)) {
+            std::string r;
+            for (const auto& item : *l) r += (r.empty() ? "" : ",") + item.text;
+            return r;
+        }
+        return "";
+    };
+    std::map<std::string, std::string> r;
+    for (const auto& [k, e] : file_entries_) r[k] = text(e.value);
+    for (const auto& [k, e] : overrides_) r[k] = text(e.value);
+    return r;
 }
 
 }  // namespace xmip::config

@@ -302,6 +302,8 @@ struct Validator {
         if (auto i = one_of("datapath.xdp_mode", {"auto", "native", "generic"}))
             c.datapath.xdp_mode = static_cast<XdpMode>(*i);
         set_int("datapath.max_bindings", c.datapath.max_bindings, 1, kMaxMaxBindings);
+        set_int("datapath.max_ro_peers", c.datapath.max_ro_peers, 1, kMaxMaxBindings);
+        set_int("datapath.max_cn_bindings", c.datapath.max_cn_bindings, 1, kMaxMaxBindings);
         set_int("datapath.tunnel_hop_limit", c.datapath.tunnel_hop_limit, 1, 255);
         set_bool("datapath.keep_forwarding_on_exit", c.datapath.keep_forwarding_on_exit);
         if (auto l = list("datapath.interfaces")) {
@@ -498,13 +500,13 @@ struct Validator {
                                 std::pair{"correspondent.access.deny", &cn.access.deny}})
             if (auto l = prefixes(key, false)) *out = *l;
         if (!get("datapath.interfaces"))
-            errors.push_back({file, table_line("datapath"), "datapath.interfaces",
-                              std::string("required key is missing for a correspondent (the interfaces its "
-                                          "signalling arrives on)") +
-                                  (format == Format::Legacy
-                                       ? "; network-mip6.conf has no equivalent: give it as an override "
-                                         "(datapath.interfaces=eth0)"
-                                       : "")});
+            errors.push_back(
+                {file, table_line("datapath"), "datapath.interfaces",
+                 std::string("required key is missing for a correspondent (the interfaces its "
+                             "signalling arrives on)") +
+                     (format == Format::Legacy ? "; network-mip6.conf has no equivalent: give it as an override "
+                                                 "(datapath.interfaces=eth0)"
+                                               : "")});
         else if (c.datapath.interfaces.empty() && list("datapath.interfaces") && list("datapath.interfaces")->empty())
             error(*get("datapath.interfaces"), "a correspondent needs at least one interface");
         c.correspondent = cn;

@@ -24,6 +24,7 @@ inline constexpr const char* kBindingUpdateList = "bul";
 inline constexpr const char* kHomeAgents = "home-agents";
 inline constexpr const char* kBindingAdd = "binding-add";
 inline constexpr const char* kBindingDel = "binding-del";
+inline constexpr const char* kReload = "reload";  // what SIGHUP does, with its answer
 }  // namespace cmd
 
 namespace view_detail {
@@ -69,9 +70,10 @@ XMIP_CONTROL_VIEW(HaStatus, XMIP_HA_STATUS)
 XMIP_CONTROL_VIEW(MnStatus, XMIP_MN_STATUS)
 // A correspondent: where it listens, whether it takes route-optimised
 // bindings, how many it holds, how many nonces it would still accept.
-#define XMIP_CN_STATUS(X)                                                                       \
-    X(std::string, role) X(std::vector<std::string>, addresses) X(bool, route_optimisation)      \
-    X(std::size_t, bindings) X(uint32_t, binding_limit) X(std::size_t, nonces)
+#define XMIP_CN_STATUS(X)                  \
+    X(std::string, role)                   \
+    X(std::vector<std::string>, addresses) \
+    X(bool, route_optimisation) X(std::size_t, bindings) X(uint32_t, binding_limit) X(std::size_t, nonces)
 XMIP_CONTROL_VIEW(CnStatus, XMIP_CN_STATUS)
 
 // bcache (and binding-add's answer): one per binding. At a correspondent
@@ -109,6 +111,19 @@ XMIP_CONTROL_VIEW(DatapathCounter, XMIP_DATAPATH_COUNTER)
 #define XMIP_BINDING_ARGS(X)                                                              \
     X(std::string, home_address) X(std::string, care_of_address) X(std::optional<uint32_t>, lifetime)
 XMIP_CONTROL_VIEW(BindingArgs, XMIP_BINDING_ARGS)
+
+// reload: whether the configuration file was taken (false: it did not load,
+// errors say why, nothing changed); the live keys that changed; each
+// restart-only key kept at its running value, and the binding limit held to
+// the map, one message each ("datapath.max_bindings: 65536 -> 131072 takes a
+// restart (...); keeping 65536").
+#define XMIP_RELOAD_ANSWER(X)            \
+    X(bool, reloaded)                    \
+    X(std::vector<std::string>, applied) \
+    X(std::vector<std::string>, kept)    \
+    X(std::vector<std::string>, errors)  \
+    X(std::vector<std::string>, warnings)
+XMIP_CONTROL_VIEW(ReloadAnswer, XMIP_RELOAD_ANSWER)
 
 #undef XMIP_VIEW_MEMBER
 #undef XMIP_VIEW_KEY

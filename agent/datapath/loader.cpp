@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <filesystem>
 
@@ -35,7 +36,16 @@ MapFds skeleton_fds(::xmip_bpf* s) {
     f.config = bpf_map__fd(s->maps.xmip_config_map);
     f.counters = bpf_map__fd(s->maps.xmip_counters);
     f.signal_ring = bpf_map__fd(s->maps.xmip_signal_ring);
+    f.ro_peers = bpf_map__fd(s->maps.xmip_ro_peers);
+    f.cn_bindings = bpf_map__fd(s->maps.xmip_cn_bindings);
     return f;
+}
+
+// Every map pinned by name (bpf/maps.bpf.h, bpf/ro_maps.bpf.h): one list for
+// load and unpin, so a new map cannot be pinned and then left behind.
+std::array<struct bpf_map*, 7> pinned_maps(::xmip_bpf* s) {
+    return {s->maps.xmip_bindings,    s->maps.xmip_local_addrs, s->maps.xmip_config_map, s->maps.xmip_counters,
+            s->maps.xmip_signal_ring, s->maps.xmip_ro_peers,    s->maps.xmip_cn_bindings};
 }
 
 ::xmip_bpf* open_and_load(const Options& o, const std::string& pin_path) {
@@ -48,14 +58,13 @@ MapFds skeleton_fds(::xmip_bpf* s) {
     }
     ::xmip_bpf* s = xmip_bpf__open_opts(&open_opts);
     if (!s) throw DatapathError("cannot open the BPF object", errno);
-    struct bpf_map* maps[] = {s->maps.xmip_bindings, s->maps.xmip_local_addrs,
-                              s->maps.xmip_config_map, s->maps.xmip_counters,
-                              s->maps.xmip_signal_ring};
     if (!o.pin_maps)
-        for (auto* m : maps) bpf_map__set_pin_path(m, nullptr);
+        for (auto* m : pinned_maps(s)) bpf_map__set_pin_path(m, nullptr);
     int err = bpf_map__set_max_entries(s->maps.xmip_bindings, o.max_bindings);
     if (!err) err = bpf_map__set_max_entries(s->maps.xmip_local_addrs, o.max_local_addrs);
     if (!err) err = bpf_map__set_max_entries(s->maps.xmip_nexthops, o.max_bindings);
+    if (!err) err = bpf_map__set_max_entries(s->maps.xmip_ro_peers, o.max_ro_peers);
+    if (!err) err = bpf_map__set_max_entries(s->maps.xmip_cn_bindings, o.max_cn_bindings);
     if (err) {
         xmip_bpf__destroy(s);
         throw DatapathError("cannot size the maps", err);
@@ -104,11 +113,16 @@ int Datapath::xdp_prog_fd(Role role) const {
     // optimisation's own programs land (issue 13): it hands the Mobility
     // Header packets to a local address flagged for signalling to the agent
     // and, with no tunnel bindings, passes everything else to the stack.
-    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp
-                                                    : skel_->progs.xmip_ha_xdp);
+    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp : skel_->progs.xmip_ha_xdp);
 }
 
+uint32_t Datapath::binding_capacity() const { return bpf_map__max_entries(skel_->maps.xmip_bindings); }
+
 int Datapath::tc_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_mn_egress); }
+
+int Datapath::cn_xdp_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_cn_xdp); }
+
+int Datapath::cn_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_cn_egress); }
 
 namespace {
 
@@ -410,10 +424,7 @@ std::vector<Datapath::AttachInfo> Datapath::attachments() const {
 }
 
 void Datapath::unpin() {
-    struct bpf_map* maps[] = {skel_->maps.xmip_bindings, skel_->maps.xmip_local_addrs,
-                              skel_->maps.xmip_config_map, skel_->maps.xmip_counters,
-                              skel_->maps.xmip_signal_ring};
-    for (auto* m : maps)
+    for (auto* m : pinned_maps(skel_))
         if (bpf_map__is_pinned(m)) bpf_map__unpin(m, nullptr);
     // Only if empty: other instances' files are not ours to remove.
     if (rmdir(pin_path_.c_str()) == 0)

@@ -37,6 +37,8 @@ struct Options {
     bool pin_maps = true;  // false: private maps (tests, benchmarks)
     uint32_t max_bindings = XMIP_DEFAULT_MAX_BINDINGS;
     uint32_t max_local_addrs = XMIP_DEFAULT_MAX_LOCAL_ADDRS;
+    uint32_t max_ro_peers = XMIP_DEFAULT_MAX_RO_PEERS;        // mobile node: route-optimised peers
+    uint32_t max_cn_bindings = XMIP_DEFAULT_MAX_CN_BINDINGS;  // correspondent: binding cache
 };
 
 std::string pin_dir(const Options& o);
@@ -92,8 +94,14 @@ public:
     // sized to max_bindings, empty at load (every packet falls back to
     // bpf_fib_lookup until the agent fills it).
     NexthopMap nexthops() const;
+    // Entries the binding map holds at most (fixed when it was created).
+    uint32_t binding_capacity() const;
     int xdp_prog_fd(Role role) const;
     int tc_egress_prog_fd() const;
+    // The correspondent's programs (route optimisation, issue 13): XDP
+    // ingress and tc egress. Attaching them is the correspondent role's.
+    int cn_xdp_prog_fd() const;
+    int cn_egress_prog_fd() const;
     const std::string& pin_path() const { return pin_path_; }
 
 private:

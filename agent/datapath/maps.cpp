@@ -15,11 +15,35 @@ namespace xmip::dp {
 
 namespace {
 
-int open_pin(const std::string& dir, const char* name) {
+// A map added after an instance was pinned (the route-optimisation maps,
+// issue 13) is absent from its directory until it restarts: optional ones
+// give -1 then, and using them says so.
+int open_pin(const std::string& dir, const char* name, bool optional = false) {
     std::string path = dir + "/" + name;
     int fd = bpf_obj_get(path.c_str());
-    if (fd < 0) throw DatapathError("cannot open pinned map " + path, errno);
+    if (fd < 0 && !(optional && errno == ENOENT)) throw DatapathError("cannot open pinned map " + path, errno);
     return fd;
+}
+
+// BPF_MAP_UPDATE_BATCH in chunks (one copy of keys and values per chunk).
+template <typename K, typename V>
+void update_batch(int fd, const std::vector<std::pair<K, V>>& batch, const char* what) {
+    constexpr size_t kChunk = 8192;
+    std::vector<K> keys;
+    std::vector<V> values;
+    for (size_t i = 0; i < batch.size(); i += kChunk) {
+        size_t n = std::min(kChunk, batch.size() - i);
+        keys.resize(n);
+        values.resize(n);
+        for (size_t j = 0; j < n; j++) {
+            keys[j] = batch[i + j].first;
+            values[j] = batch[i + j].second;
+        }
+        __u32 count = static_cast<__u32>(n);
+        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+        if (bpf_map_update_batch(fd, keys.data(), values.data(), &count, &opts))
+            throw DatapathError(std::string("cannot write ") + what + " in batch", errno);
+    }
 }
 
 int possible_cpus() {
@@ -40,6 +64,8 @@ DatapathMaps DatapathMaps::open_pinned(const std::string& dir) {
     m.fds_.config = open_pin(dir, kMapConfig);
     m.fds_.counters = open_pin(dir, kMapCounters);
     m.fds_.signal_ring = open_pin(dir, kMapSignalRing);
+    m.fds_.ro_peers = open_pin(dir, kMapRoPeers, true);
+    m.fds_.cn_bindings = open_pin(dir, kMapCnBindings, true);
     return m;
 }
 
@@ -61,7 +87,8 @@ DatapathMaps::~DatapathMaps() { close_owned(); }
 
 void DatapathMaps::close_owned() {
     if (!owned_) return;
-    for (int fd : {fds_.bindings, fds_.local_addrs, fds_.config, fds_.counters, fds_.signal_ring})
+    for (int fd : {fds_.bindings, fds_.local_addrs, fds_.config, fds_.counters, fds_.signal_ring, fds_.ro_peers,
+                   fds_.cn_bindings})
         if (fd >= 0) close(fd);
     owned_ = false;
 }
@@ -72,22 +99,7 @@ void DatapathMaps::upsert_binding(const xmip_in6& hoa, const xmip_binding& b) {
 }
 
 void DatapathMaps::upsert_bindings(const std::vector<std::pair<xmip_in6, xmip_binding>>& batch) {
-    constexpr size_t kChunk = 8192;
-    std::vector<xmip_in6> keys;
-    std::vector<xmip_binding> values;
-    for (size_t i = 0; i < batch.size(); i += kChunk) {
-        size_t n = std::min(kChunk, batch.size() - i);
-        keys.resize(n);
-        values.resize(n);
-        for (size_t j = 0; j < n; j++) {
-            keys[j] = batch[i + j].first;
-            values[j] = batch[i + j].second;
-        }
-        __u32 count = static_cast<__u32>(n);
-        LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-        if (bpf_map_update_batch(fds_.bindings, keys.data(), values.data(), &count, &opts))
-            throw DatapathError("cannot write bindings in batch", errno);
-    }
+    update_batch(fds_.bindings, batch, "bindings");
 }
 
 bool DatapathMaps::delete_binding(const xmip_in6& hoa) {
@@ -116,12 +128,12 @@ bool batch_unsupported(int err) {
 // call (nothing read yet: the caller falls back). A hash map returns whole
 // buckets: a bucket larger than the chunk is ENOSPC, retried with a larger
 // chunk; the last chunk comes with ENOENT.
-template <typename V>
-std::optional<std::vector<std::pair<xmip_in6, V>>> dump_batch(int fd, const char* what) {
-    std::vector<std::pair<xmip_in6, V>> out;
-    std::vector<xmip_in6> keys;
+template <typename V, typename K = xmip_in6>
+std::optional<std::vector<std::pair<K, V>>> dump_batch(int fd, const char* what) {
+    std::vector<std::pair<K, V>> out;
+    std::vector<K> keys;
     std::vector<V> values;
-    alignas(8) unsigned char cursor[sizeof(xmip_in6)] = {}, next[sizeof(xmip_in6)] = {};
+    alignas(8) unsigned char cursor[sizeof(K)] = {}, next[sizeof(K)] = {};
     void* in = nullptr;  // from the start
     size_t chunk = kDumpBatchEntries;
     LIBBPF_OPTS(bpf_map_batch_opts, opts);
@@ -145,10 +157,10 @@ std::optional<std::vector<std::pair<xmip_in6, V>>> dump_batch(int fd, const char
     }
 }
 
-template <typename V>
-std::vector<std::pair<xmip_in6, V>> dump_per_entry(int fd, const char* what) {
-    std::vector<std::pair<xmip_in6, V>> out;
-    xmip_in6 key{}, next{};
+template <typename V, typename K = xmip_in6>
+std::vector<std::pair<K, V>> dump_per_entry(int fd, const char* what) {
+    std::vector<std::pair<K, V>> out;
+    K key{}, next{};
     const void* prev = nullptr;
     while (bpf_map_get_next_key(fd, prev, &next) == 0) {
         V v{};
@@ -161,10 +173,10 @@ std::vector<std::pair<xmip_in6, V>> dump_per_entry(int fd, const char* what) {
     return out;
 }
 
-template <typename V>
-std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what, DumpMethod method) {
+template <typename V, typename K = xmip_in6>
+std::vector<std::pair<K, V>> dump_hash(int fd, const char* what, DumpMethod method) {
     if (method != DumpMethod::PerEntry) {
-        if (auto all = dump_batch<V>(fd, what)) return std::move(*all);
+        if (auto all = dump_batch<V, K>(fd, what)) return std::move(*all);
         if (method == DumpMethod::Batch)
             throw DatapathError(std::string("cannot list ") + what + ": the kernel refuses batch lookups", EOPNOTSUPP);
         static bool said = false;  // once per process: the kernel does not change
@@ -174,7 +186,7 @@ std::vector<std::pair<xmip_in6, V>> dump_hash(int fd, const char* what, DumpMeth
                       what);
         }
     }
-    return dump_per_entry<V>(fd, what);
+    return dump_per_entry<V, K>(fd, what);
 }
 
 }  // namespace
@@ -197,6 +209,74 @@ bool DatapathMaps::delete_local_addr(const xmip_in6& addr) {
 
 std::vector<std::pair<xmip_in6, xmip_local_addr>> DatapathMaps::local_addrs(DumpMethod method) const {
     return dump_hash<xmip_local_addr>(fds_.local_addrs, "local addresses", method);
+}
+
+namespace {
+
+int ro_map(int fd, const char* what) {
+    if (fd < 0)
+        throw DatapathError(
+            std::string("no ") + what + " map: the instance's pinned maps predate route optimisation (restart it)",
+            ENOENT);
+    return fd;
+}
+
+void ro_upsert(int fd, const char* what, const xmip_ro_key& key, const xmip_ro_binding& b) {
+    if (bpf_map_update_elem(ro_map(fd, what), &key, &b, BPF_ANY))
+        throw DatapathError(std::string("cannot write ") + what + " entry", errno);
+}
+
+bool ro_delete(int fd, const char* what, const xmip_ro_key& key) {
+    if (bpf_map_delete_elem(ro_map(fd, what), &key) == 0) return true;
+    if (errno == ENOENT) return false;
+    throw DatapathError(std::string("cannot delete ") + what + " entry", errno);
+}
+
+std::optional<xmip_ro_binding> ro_lookup(int fd, const char* what, const xmip_ro_key& key) {
+    xmip_ro_binding b{};
+    if (bpf_map_lookup_elem(ro_map(fd, what), &key, &b) == 0) return b;
+    if (errno == ENOENT) return std::nullopt;
+    throw DatapathError(std::string("cannot read ") + what + " entry", errno);
+}
+
+}  // namespace
+
+void DatapathMaps::upsert_ro_peer(const xmip_ro_key& key, const xmip_ro_binding& b) {
+    ro_upsert(fds_.ro_peers, "route-optimised peer", key, b);
+}
+
+bool DatapathMaps::delete_ro_peer(const xmip_ro_key& key) {
+    return ro_delete(fds_.ro_peers, "route-optimised peer", key);
+}
+
+std::optional<xmip_ro_binding> DatapathMaps::lookup_ro_peer(const xmip_ro_key& key) const {
+    return ro_lookup(fds_.ro_peers, "route-optimised peer", key);
+}
+
+std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> DatapathMaps::ro_peers(DumpMethod method) const {
+    return dump_hash<xmip_ro_binding, xmip_ro_key>(ro_map(fds_.ro_peers, "route-optimised peer"),
+                                                   "route-optimised peers", method);
+}
+
+void DatapathMaps::upsert_cn_binding(const xmip_ro_key& key, const xmip_ro_binding& b) {
+    ro_upsert(fds_.cn_bindings, "correspondent binding", key, b);
+}
+
+void DatapathMaps::upsert_cn_bindings(const std::vector<std::pair<xmip_ro_key, xmip_ro_binding>>& batch) {
+    update_batch(ro_map(fds_.cn_bindings, "correspondent binding"), batch, "correspondent bindings");
+}
+
+bool DatapathMaps::delete_cn_binding(const xmip_ro_key& key) {
+    return ro_delete(fds_.cn_bindings, "correspondent binding", key);
+}
+
+std::optional<xmip_ro_binding> DatapathMaps::lookup_cn_binding(const xmip_ro_key& key) const {
+    return ro_lookup(fds_.cn_bindings, "correspondent binding", key);
+}
+
+std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> DatapathMaps::cn_bindings(DumpMethod method) const {
+    return dump_hash<xmip_ro_binding, xmip_ro_key>(ro_map(fds_.cn_bindings, "correspondent binding"),
+                                                   "correspondent bindings", method);
 }
 
 void DatapathMaps::set_config(const xmip_config& cfg) {

@@ -19,6 +19,8 @@ struct MapFds {
     int config = -1;
     int counters = -1;
     int signal_ring = -1;
+    int ro_peers = -1;
+    int cn_bindings = -1;
 };
 
 // The pinned map file names, one directory per instance.
@@ -27,6 +29,8 @@ inline constexpr const char* kMapLocalAddrs = "xmip_local_addrs";
 inline constexpr const char* kMapConfig = "xmip_config_map";
 inline constexpr const char* kMapCounters = "xmip_counters";
 inline constexpr const char* kMapSignalRing = "xmip_signal_ring";
+inline constexpr const char* kMapRoPeers = "xmip_ro_peers";
+inline constexpr const char* kMapCnBindings = "xmip_cn_bindings";
 
 // How a map is listed. Auto: BPF_MAP_LOOKUP_BATCH in chunks of
 // kDumpBatchEntries, or, where the kernel refuses batches (before 5.6), one
@@ -58,6 +62,19 @@ public:
     void add_local_addr(const xmip_in6& addr, uint32_t flags);
     bool delete_local_addr(const xmip_in6& addr);
     std::vector<std::pair<xmip_in6, xmip_local_addr>> local_addrs(DumpMethod method = DumpMethod::Auto) const;
+
+    // Route optimisation (docs/route-optimisation.md, "Datapath"). Mobile
+    // node: the peers that accepted a binding for (home, correspondent).
+    void upsert_ro_peer(const xmip_ro_key& key, const xmip_ro_binding& b);
+    bool delete_ro_peer(const xmip_ro_key& key);  // false if there was none
+    std::optional<xmip_ro_binding> lookup_ro_peer(const xmip_ro_key& key) const;
+    std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> ro_peers(DumpMethod method = DumpMethod::Auto) const;
+    // Correspondent: its binding cache, (home, own address) -> care-of.
+    void upsert_cn_binding(const xmip_ro_key& key, const xmip_ro_binding& b);
+    void upsert_cn_bindings(const std::vector<std::pair<xmip_ro_key, xmip_ro_binding>>& batch);
+    bool delete_cn_binding(const xmip_ro_key& key);
+    std::optional<xmip_ro_binding> lookup_cn_binding(const xmip_ro_key& key) const;
+    std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> cn_bindings(DumpMethod method = DumpMethod::Auto) const;
 
     void set_config(const xmip_config& cfg);
     xmip_config config() const;

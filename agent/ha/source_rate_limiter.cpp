@@ -25,6 +25,15 @@ SourceRateLimiter::SourceRateLimiter(RateLimit limit, size_t capacity, RateLimit
     buckets_.reserve(capacity_);  // no rehash (and no allocation burst) under a flood
 }
 
+void SourceRateLimiter::set_capacity(size_t capacity) {
+    capacity_ = std::max<size_t>(capacity, 1);
+    while (buckets_.size() > capacity_) {
+        buckets_.erase(lru_.back());
+        lru_.pop_back();
+    }
+    buckets_.reserve(capacity_);
+}
+
 bool SourceRateLimiter::allow(const in6_addr& src, core::TimePoint now) {
     if (auto it = buckets_.find(src); it != buckets_.end()) {
         lru_.splice(lru_.begin(), lru_, it->second.lru);

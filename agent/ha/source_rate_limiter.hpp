@@ -51,6 +51,9 @@ public:
 
     // A new rate (configuration reload); buckets keep their tokens.
     void set_limit(RateLimit limit) { limit_ = limit; }
+    // A new table size (configuration reload): growing keeps every bucket;
+    // shrinking forgets the least recently used sources beyond it.
+    void set_capacity(size_t capacity);
     size_t size() const { return buckets_.size(); }
     size_t capacity() const { return capacity_; }
 

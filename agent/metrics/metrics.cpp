@@ -130,7 +130,10 @@ AgentMetrics::AgentMetrics(Role role, const std::string& version, const telemetr
         .Name("xmip_build_info")
         .Help("xmipd's version and role (always 1)")
         .Register(r)
-        .Add({{"version", version}, {"role", ha ? "ha" : role == Role::MobileNode ? "mn" : "cn"}})
+        .Add({{"version", version},
+              {"role", ha                         ? "ha"
+                       : role == Role::MobileNode ? "mn"
+                                                  : "cn"}})
         .Set(1);
     if (role == Role::Correspondent) {
         bindings_ = &prometheus::BuildGauge()

@@ -26,8 +26,7 @@ Result<size_t> binding_authenticator_offset(ByteView mh) {
     return found + 2;
 }
 
-Result<Bytes> binding_authorization_input(ByteView mh, const in6_addr& care_of_address,
-                                          const in6_addr& correspondent) {
+Result<Bytes> binding_authorization_input(ByteView mh, const in6_addr& care_of_address, const in6_addr& correspondent) {
     auto at = binding_authenticator_offset(mh);
     if (!at) return at.error();
     Bytes in;

@@ -27,8 +27,7 @@ inline constexpr size_t kBindingAuthenticatorLength = 12;
 // no_authentication_option when it holds no Binding Authorization Data
 // option, auth_data_not_last when another option (not padding) follows it,
 // option_bad_length when its length is not 12.
-Result<Bytes> binding_authorization_input(ByteView mh, const in6_addr& care_of_address,
-                                          const in6_addr& correspondent);
+Result<Bytes> binding_authorization_input(ByteView mh, const in6_addr& care_of_address, const in6_addr& correspondent);
 
 // The offset in `mh` of the 12 authenticator bytes, when there is a well
 // placed Binding Authorization Data option (the checks above).

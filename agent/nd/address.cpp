@@ -35,7 +35,7 @@ std::optional<in6_addr> home_agents_anycast(const in6_addr& prefix, unsigned len
     if (length > 120) return std::nullopt;
     in6_addr a = mask_prefix(prefix, length);
     for (unsigned bit = length; bit < 128; bit++) a.s6_addr[bit / 8] |= static_cast<uint8_t>(0x80 >> (bit % 8));
-    a.s6_addr[15] &= 0xfe;  // anycast ID 0x7e in the low 7 bits
+    a.s6_addr[15] &= 0xfe;                   // anycast ID 0x7e in the low 7 bits
     if (length == 64) a.s6_addr[8] &= 0xfd;  // EUI-64 format: the u bit is 0 (RFC 2526 2)
     return a;
 }

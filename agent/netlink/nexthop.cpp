@@ -91,7 +91,8 @@ std::optional<Nexthop> Netlink::resolve_nexthop(const in6_addr& dst, std::string
     // included), then the route entry it matched (RTM_F_FIB_MATCH), which
     // alone shows whether it has several paths.
     RouteReply route, entry;
-    for (auto [flags, out] : {std::pair<unsigned, RouteReply*>{0u, &route}, {RTM_F_FIB_MATCH, &entry}}) {
+    for (const auto& [flags, target] : {std::pair<unsigned, RouteReply*>{0u, &route}, {RTM_F_FIB_MATCH, &entry}}) {
+        RouteReply* out = target;  // a plain variable: clang 14 cannot capture a structured binding
         char buf[512];
         nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
         nlh->nlmsg_type = RTM_GETROUTE;

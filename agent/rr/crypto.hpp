@@ -24,10 +24,10 @@
 
 namespace xmip::rr {
 
-using Kcn = std::array<uint8_t, 20>;    // the correspondent's secret (5.2.1)
-using Nonce = std::array<uint8_t, 8>;   // length is the implementation's (5.2.2)
-using Token = mh::KeygenToken;          // 64 bits
-using Kbm = std::array<uint8_t, 20>;    // SHA1 output
+using Kcn = std::array<uint8_t, 20>;   // the correspondent's secret (5.2.1)
+using Nonce = std::array<uint8_t, 8>;  // length is the implementation's (5.2.2)
+using Token = mh::KeygenToken;         // 64 bits
+using Kbm = std::array<uint8_t, 20>;   // SHA1 output
 using Authenticator = std::array<uint8_t, 12>;
 
 Token home_keygen_token(const Kcn& kcn, const in6_addr& home_address, const Nonce& nonce);
@@ -50,7 +50,6 @@ bool verify(const Kbm& kbm, mh::ByteView mh, const in6_addr& care_of_address, co
 // Appends Binding Authorization Data to msg's options and fills it for the
 // MH that encode(msg) produces (deterministic; the input excludes the
 // checksum and the authenticator, so build_packet() afterwards keeps it valid).
-mh::Result<bool> sign(mh::Message& msg, const Kbm& kbm, const in6_addr& care_of_address,
-                      const in6_addr& correspondent);
+mh::Result<bool> sign(mh::Message& msg, const Kbm& kbm, const in6_addr& care_of_address, const in6_addr& correspondent);
 
 }  // namespace xmip::rr

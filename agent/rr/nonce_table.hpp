@@ -34,8 +34,7 @@ public:
     using Generator = std::function<void(Nonce&)>;
 
     // rotate_every is clamped to [1 s, MAX_NONCE_LIFETIME].
-    NonceTable(Generator generate, core::Duration rotate_every = kDefaultNonceRotation,
-               uint16_t first_index = 0);
+    NonceTable(Generator generate, core::Duration rotate_every = kDefaultNonceRotation, uint16_t first_index = 0);
 
     struct Current {
         uint16_t index;

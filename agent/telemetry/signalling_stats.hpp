@@ -14,53 +14,53 @@
 namespace xmip::telemetry {
 
 // X(id, help). "nack" = a Binding Acknowledgement with a rejecting status.
-#define XMIP_SIGNALLING_COUNTERS(X)                                               \
-    X(bu_received, "Binding Updates received")                                    \
-    X(bu_sent, "Binding Updates sent")                                            \
-    X(ba_received, "accepting Binding Acknowledgements received")                 \
-    X(ba_sent, "accepting Binding Acknowledgements sent")                         \
-    X(ba_nack_received, "rejecting Binding Acknowledgements received")            \
-    X(ba_nack_sent, "rejecting Binding Acknowledgements sent")                    \
-    X(brr_received, "Binding Refresh Requests received")                          \
-    X(brr_sent, "Binding Refresh Requests sent")                                  \
-    X(be_received, "Binding Errors received")                                     \
-    X(be_sent, "Binding Errors sent")                                             \
-    X(bu_drop_auth, "Binding Updates dropped: authentication")                    \
-    X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")      \
-    X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")     \
-    X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")           \
-    X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")             \
-    X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update") \
-    X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")            \
-    X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent") \
-    X(hoti_received, "Home Test Init received (correspondent)")                   \
-    X(hot_sent, "Home Test sent (correspondent)")                                 \
-    X(coti_received, "Care-of Test Init received (correspondent)")                \
-    X(cot_sent, "Care-of Test sent (correspondent)")                              \
-    X(hoti_drop_invalid, "Home Test Init dropped: with a Home Address option")    \
-    X(coti_drop_invalid, "Care-of Test Init dropped: with a Home Address option") \
-    X(hoti_drop_ratelimit, "Home Test Init dropped: over the per-source rate")    \
-    X(coti_drop_ratelimit, "Care-of Test Init dropped: over the per-source rate") \
-    X(hoti_drop_policy, "Home Test Init dropped: route optimisation off or denied") \
-    X(coti_drop_policy, "Care-of Test Init dropped: route optimisation off or denied") \
-    X(bu_drop_policy, "Binding Updates dropped: route optimisation off or denied") \
-    X(be_drop_ratelimit, "Binding Errors (status 1) not sent: over the rate")     \
-    X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")        \
-    X(mh_drop_unexpected, "Mobility Header messages this role does not take")             \
+#define XMIP_SIGNALLING_COUNTERS(X)                                                               \
+    X(bu_received, "Binding Updates received")                                                    \
+    X(bu_sent, "Binding Updates sent")                                                            \
+    X(ba_received, "accepting Binding Acknowledgements received")                                 \
+    X(ba_sent, "accepting Binding Acknowledgements sent")                                         \
+    X(ba_nack_received, "rejecting Binding Acknowledgements received")                            \
+    X(ba_nack_sent, "rejecting Binding Acknowledgements sent")                                    \
+    X(brr_received, "Binding Refresh Requests received")                                          \
+    X(brr_sent, "Binding Refresh Requests sent")                                                  \
+    X(be_received, "Binding Errors received")                                                     \
+    X(be_sent, "Binding Errors sent")                                                             \
+    X(bu_drop_auth, "Binding Updates dropped: authentication")                                    \
+    X(bu_drop_invalid, "Binding Updates dropped: malformed or bad checksum")                      \
+    X(bu_drop_ratelimit, "Binding Updates dropped: over the per-source rate")                     \
+    X(ba_drop_auth, "Binding Acknowledgements dropped: authentication")                           \
+    X(ba_drop_invalid, "Binding Acknowledgements dropped: malformed")                             \
+    X(ba_drop_misc, "Binding Acknowledgements dropped: not for a pending update")                 \
+    X(brr_drop_invalid, "Binding Refresh Requests dropped: malformed")                            \
+    X(brr_drop_misc, "Binding Refresh Requests dropped: not from our home agent")                 \
+    X(hoti_received, "Home Test Init received (correspondent)")                                   \
+    X(hot_sent, "Home Test sent (correspondent)")                                                 \
+    X(coti_received, "Care-of Test Init received (correspondent)")                                \
+    X(cot_sent, "Care-of Test sent (correspondent)")                                              \
+    X(hoti_drop_invalid, "Home Test Init dropped: with a Home Address option")                    \
+    X(coti_drop_invalid, "Care-of Test Init dropped: with a Home Address option")                 \
+    X(hoti_drop_ratelimit, "Home Test Init dropped: over the per-source rate")                    \
+    X(coti_drop_ratelimit, "Care-of Test Init dropped: over the per-source rate")                 \
+    X(hoti_drop_policy, "Home Test Init dropped: route optimisation off or denied")               \
+    X(coti_drop_policy, "Care-of Test Init dropped: route optimisation off or denied")            \
+    X(bu_drop_policy, "Binding Updates dropped: route optimisation off or denied")                \
+    X(be_drop_ratelimit, "Binding Errors (status 1) not sent: over the rate")                     \
+    X(mh_drop_invalid, "other Mobility Header packets dropped: malformed")                        \
+    X(mh_drop_unexpected, "Mobility Header messages this role does not take")                     \
     X(be_hao_received, "Binding Errors received: status 1, no binding for a home address option") \
-    X(be_mhtype_received, "Binding Errors received: status 2, unrecognised MH type")      \
-    X(hareq_received, "DHAAD requests received")                                          \
-    X(hareq_drop_invalid, "DHAAD requests dropped: malformed or not to our anycast")      \
-    X(hareq_drop_ratelimit, "DHAAD requests dropped: over the rate")                      \
-    X(harep_sent, "DHAAD replies sent")                                                   \
-    X(hareq_sent, "DHAAD requests sent")                                                  \
-    X(harep_received, "DHAAD replies received")                                           \
-    X(harep_drop_invalid, "DHAAD replies dropped: malformed or no usable address")        \
-    X(harep_drop_misc, "DHAAD replies dropped: not for our outstanding request")          \
-    X(mps_received, "Mobile Prefix Solicitations received")                               \
-    X(mps_drop_invalid, "Mobile Prefix Solicitations dropped: malformed")                 \
-    X(mps_drop_misc, "Mobile Prefix Solicitations dropped: not from a registered care-of") \
-    X(mps_drop_ratelimit, "Mobile Prefix Solicitations dropped: over the rate")           \
+    X(be_mhtype_received, "Binding Errors received: status 2, unrecognised MH type")              \
+    X(hareq_received, "DHAAD requests received")                                                  \
+    X(hareq_drop_invalid, "DHAAD requests dropped: malformed or not to our anycast")              \
+    X(hareq_drop_ratelimit, "DHAAD requests dropped: over the rate")                              \
+    X(harep_sent, "DHAAD replies sent")                                                           \
+    X(hareq_sent, "DHAAD requests sent")                                                          \
+    X(harep_received, "DHAAD replies received")                                                   \
+    X(harep_drop_invalid, "DHAAD replies dropped: malformed or no usable address")                \
+    X(harep_drop_misc, "DHAAD replies dropped: not for our outstanding request")                  \
+    X(mps_received, "Mobile Prefix Solicitations received")                                       \
+    X(mps_drop_invalid, "Mobile Prefix Solicitations dropped: malformed")                         \
+    X(mps_drop_misc, "Mobile Prefix Solicitations dropped: not from a registered care-of")        \
+    X(mps_drop_ratelimit, "Mobile Prefix Solicitations dropped: over the rate")                   \
     X(mpa_sent, "Mobile Prefix Advertisements sent")
 
 // One counter: incremented by the event loop only, read by the metrics

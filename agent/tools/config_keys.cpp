@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // xmip-config-keys: every key of the configuration schema
-// (agent/config/schema.cpp), one "path kind" a line. scripts/gen_man.py makes
-// xmip.toml(5) from it, so the manual lists exactly the keys xmipd knows.
+// (agent/config/schema.cpp), one "path kind reload" a line (reload: "live" or
+// "restart"). scripts/gen_man.py makes xmip.toml(5) from it, so the manual
+// lists exactly the keys xmipd knows; scripts/config_doc_reload.py writes the
+// reload column of docs/configuration.md from it.
 #include <cstdio>
 
 #include "config/config.hpp"
@@ -15,7 +17,8 @@ int main() {
                            : k.kind == KeyKind::Boolean    ? "boolean"
                            : k.kind == KeyKind::StringList ? "string-list"
                                                            : "table-array";
-        std::printf("%.*s %s\n", static_cast<int>(k.path.size()), k.path.data(), kind);
+        std::printf("%.*s %s %s\n", static_cast<int>(k.path.size()), k.path.data(), kind,
+                    xmip::config::to_string(k.reload));
     }
     return 0;
 }

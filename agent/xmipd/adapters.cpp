@@ -57,6 +57,54 @@ void DatapathTunnels::add_local(const in6_addr& a, LocalAddress use) {
 
 void DatapathTunnels::remove_local(const in6_addr& a) { maps_.delete_local_addr(dp::to_xmip(a)); }
 
+xmip_ro_key to_ro_key(const in6_addr& home, const in6_addr& correspondent) {
+    xmip_ro_key k{};
+    k.home = dp::to_xmip(home);
+    k.correspondent = dp::to_xmip(correspondent);
+    return k;
+}
+
+xmip_ro_binding to_ro_value(const RoBinding& b) {
+    xmip_ro_binding v{};
+    v.care_of = dp::to_xmip(b.care_of);
+    v.flags = XMIP_RF_NONE;
+    return v;
+}
+
+RoBinding to_ro_binding(const xmip_ro_key& k, const xmip_ro_binding& v) {
+    return RoBinding{dp::to_in6(k.home), dp::to_in6(k.correspondent), dp::to_in6(v.care_of)};
+}
+
+namespace {
+
+std::vector<RoBinding> ro_list(const std::vector<std::pair<xmip_ro_key, xmip_ro_binding>>& entries) {
+    std::vector<RoBinding> out;
+    for (const auto& [k, v] : entries) out.push_back(to_ro_binding(k, v));
+    return out;
+}
+
+}  // namespace
+
+void DatapathRouteOptimisation::set_peer(const RoBinding& b) {
+    maps_.upsert_ro_peer(to_ro_key(b.home, b.correspondent), to_ro_value(b));
+}
+
+bool DatapathRouteOptimisation::remove_peer(const in6_addr& home, const in6_addr& correspondent) {
+    return maps_.delete_ro_peer(to_ro_key(home, correspondent));
+}
+
+std::vector<RoBinding> DatapathRouteOptimisation::peers() const { return ro_list(maps_.ro_peers()); }
+
+void DatapathRouteOptimisation::set_binding(const RoBinding& b) {
+    maps_.upsert_cn_binding(to_ro_key(b.home, b.correspondent), to_ro_value(b));
+}
+
+bool DatapathRouteOptimisation::remove_binding(const in6_addr& home, const in6_addr& correspondent) {
+    return maps_.delete_cn_binding(to_ro_key(home, correspondent));
+}
+
+std::vector<RoBinding> DatapathRouteOptimisation::bindings() const { return ro_list(maps_.cn_bindings()); }
+
 int HostKernel::ifindex(const std::string& name) { return core::ifindex_of(name); }
 
 bool HostKernel::set_ipv6_conf(const std::string& scope, const std::string& key, const std::string& value) {
@@ -102,8 +150,9 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
 
 void UnwiredCorrespondentBindings::set(const in6_addr& hoa, const in6_addr& coa) {
     if (!warned_) {
-        XLOG_WARN("correspondent: route-optimised bindings are accepted and signalled, but this build's "
-                  "datapath does not rewrite their packets yet (they still travel through the home agent)");
+        XLOG_WARN(
+            "correspondent: route-optimised bindings are accepted and signalled, but this build's "
+            "datapath does not rewrite their packets yet (they still travel through the home agent)");
         warned_ = true;
     }
     bindings_[hoa] = coa;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The real world behind ports.hpp: the datapath's maps, rtnetlink and the
-// host's sysctls, raw and ICMPv6 sockets, the state directory. The only
+// host's sysctls, raw and ICMPv6 sockets, the binding store. The only
 // place that turns a Tunnel into the datapath's struct xmip_binding.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
+#include "store/sqlite_store.hpp"
 #include "xmipd/ports.hpp"
 
 namespace xmip::agent {
@@ -17,6 +18,10 @@ namespace xmip::agent {
 // struct xmip_binding <-> Tunnel (flags: XMIP_BF_REGISTERING <-> registering).
 xmip_binding to_binding(const Tunnel& t);
 Tunnel to_tunnel(const xmip_binding& b);
+// RoBinding <-> the route-optimisation maps' key and value (flags 0).
+xmip_ro_key to_ro_key(const in6_addr& home, const in6_addr& correspondent);
+xmip_ro_binding to_ro_value(const RoBinding& b);
+RoBinding to_ro_binding(const xmip_ro_key& k, const xmip_ro_binding& v);
 
 class NexthopKeeper;
 
@@ -36,6 +41,21 @@ public:
 private:
     dp::DatapathMaps& maps_;
     NexthopKeeper* nexthops_ = nullptr;
+};
+
+// The route-optimisation maps (xmip_ro_peers, xmip_cn_bindings).
+class DatapathRouteOptimisation final : public RouteOptimisation {
+public:
+    explicit DatapathRouteOptimisation(dp::DatapathMaps& maps) : maps_(maps) {}
+    void set_peer(const RoBinding& b) override;
+    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> peers() const override;
+    void set_binding(const RoBinding& b) override;
+    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> bindings() const override;
+
+private:
+    dp::DatapathMaps& maps_;
 };
 
 class HostKernel final : public Kernel {
@@ -71,19 +91,17 @@ private:
     io::RawSender& raw_;
 };
 
-// <dir>/bindings.json, written with state::write_atomically.
-class StateDirectory final : public StateStore {
+// The embedded binding store, <dir>/bindings.db (store/sqlite_store.hpp).
+class EmbeddedStore final : public StateStore {
 public:
-    explicit StateDirectory(std::string dir) : dir_(std::move(dir)), path_(dir_ + "/bindings.json") {}
-    std::optional<std::string> open() override { return state::ensure_directory(dir_); }
-    state::ReadResult read() override { return state::read_file(path_); }
-    std::optional<std::string> write(const std::string& bytes) override {
-        return state::write_atomically(path_, bytes);
-    }
-    std::string where() const override { return path_; }
+    EmbeddedStore(std::string dir, std::string role) : db_(std::move(dir), std::move(role)) {}
+    std::optional<std::string> open() override { return db_.open(); }
+    core::Result<state::Snapshot, std::string> load() override { return db_.load(); }
+    std::optional<std::string> commit(const state::Changes& c) override { return db_.commit(c); }
+    std::string where() const override { return db_.path(); }
 
 private:
-    std::string dir_, path_;
+    store::SqliteStore db_;
 };
 
 // The correspondent's bindings while the datapath has no route-optimisation

@@ -16,6 +16,7 @@
 #include "xmipd/ha_service.hpp"
 #include "xmipd/mn_service.hpp"
 #include "xmipd/preflight.hpp"
+#include "xmipd/reload.hpp"
 
 namespace xmip::agent {
 
@@ -99,13 +100,13 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     if (spec_of(cfg_.role).forwards) {
         // The home agent's next-hop cache, seeded with the bindings a
         // previous run left in the pinned map.
-        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_,
-                                                    [this] { dp_->add_tx_ports(); });
+        nexthops_ = std::make_unique<NexthopKeeper>(loop_, dp_->nexthops(), netlink_, [this] { dp_->add_tx_ports(); });
         for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
         tunnels_->keep_nexthops(nexthops_.get());
     }
-    ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(), &correspondent_bindings_});
+    route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
+    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
+                                             &correspondent_bindings_, route_optimisation_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,
         [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
@@ -118,7 +119,10 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     register_control();
     loop_.on_signal(SIGTERM, [this] { loop_.stop(); });
     loop_.on_signal(SIGINT, [this] { loop_.stop(); });
-    loop_.on_signal(SIGHUP, [this] { reload(); });
+    loop_.on_signal(SIGHUP, [this] {
+        XLOG_INFO("SIGHUP");
+        reload();
+    });
     // After on_signal: the endpoint's threads inherit the blocked signals.
     // Monitoring is not worth failing the gateway for: a busy port is logged.
     if (metrics_) {
@@ -142,6 +146,8 @@ void Agent::setup_datapath() {
     o.instance = cfg_.instance;
     o.pin_root = cfg_.paths.pin_root;
     o.max_bindings = cfg_.datapath.max_bindings;
+    o.max_ro_peers = cfg_.datapath.max_ro_peers;
+    o.max_cn_bindings = cfg_.datapath.max_cn_bindings;
     dp_ = std::make_unique<dp::Datapath>(o);
     xmip_config c{};
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
@@ -249,6 +255,7 @@ void Agent::register_control() {
         return j;
     });
     s.handle(control::cmd::kStats, [this](const json&) { return stats_json(); });
+    s.handle(control::cmd::kReload, [this](const json&) { return json(reload()); });
     // The role's own commands; another role's are answered with wrong_role.
     service_->register_commands(s);
     for (const auto& f : kForeignCommands)
@@ -258,22 +265,21 @@ void Agent::register_control() {
             });
 }
 
-void Agent::reload() {
-    XLOG_INFO("SIGHUP: reloading %s", opts_.config_path.c_str());
-    auto c = load_config(opts_);
-    if (!c) {
-        XLOG_ERROR("reload failed: configuration kept as it was");
-        return;
+control::ReloadAnswer Agent::reload() {
+    XLOG_INFO("reloading %s", opts_.config_path.c_str());
+    auto report = reload_config(opts_.config_path, opts_.overrides, cfg_, dp_->binding_capacity());
+    log_report(report);
+    if (!report.config) return report.answer();
+    const config::Config& c = *report.config;  // restart-only keys hold their running values
+    core::set_log_level(c.log_level);
+    if (c.datapath.tunnel_hop_limit != cfg_.datapath.tunnel_hop_limit) {
+        xmip_config dc = dp_->maps().config();
+        dc.tunnel_hop_limit = c.datapath.tunnel_hop_limit;
+        dp_->maps().set_config(dc);
     }
-    if (c->role != cfg_.role || c->instance != cfg_.instance)
-        XLOG_WARN("reload: role and instance change only with a restart");
-    core::set_log_level(c->log_level);
-    service_->reload(*c);
-    auto keep_role = cfg_.role;
-    auto keep_instance = cfg_.instance;
-    cfg_ = *c;
-    cfg_.role = keep_role;
-    cfg_.instance = keep_instance;
+    service_->reload(c);
+    cfg_ = c;
+    return report.answer();
 }
 
 void Agent::run() { loop_.run(); }

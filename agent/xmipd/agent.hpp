@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "control/server.hpp"
+#include "control/views.hpp"
 #include "core/clock.hpp"
 #include "core/event_loop.hpp"
 #include "datapath/loader.hpp"
@@ -43,7 +44,8 @@ private:
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
     void register_control();
-    void reload();
+    // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
+    control::ReloadAnswer reload();
     void shutdown();
     nlohmann::json stats_json() const;
 
@@ -57,10 +59,11 @@ private:
     io::RawSender raw_;
     HostKernel kernel_{netlink_};
     SocketWire wire_{raw_};
-    StateDirectory store_{cfg_.paths.state_dir};
+    EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
-    UnwiredCorrespondentBindings correspondent_bindings_;  // until the RO datapath lands
+    UnwiredCorrespondentBindings correspondent_bindings_;            // until the RO datapath lands
+    std::unique_ptr<DatapathRouteOptimisation> route_optimisation_;  // over dp_'s maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

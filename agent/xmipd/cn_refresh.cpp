@@ -15,9 +15,7 @@ namespace {
 // The request goes when a fifth of the granted lifetime is left (at least
 // 2 s before the end): time for the mobile node's return routability (two
 // round trips) and its BU.
-core::Duration refresh_ahead(uint32_t lifetime_s) {
-    return core::seconds(std::max<uint32_t>(2, lifetime_s / 5));
-}
+core::Duration refresh_ahead(uint32_t lifetime_s) { return core::seconds(std::max<uint32_t>(2, lifetime_s / 5)); }
 
 }  // namespace
 
@@ -48,8 +46,7 @@ void CnService::schedule_refresh(const cn::Binding& b) {
         refresh_timers_.erase(b.hoa);
         return;
     }
-    refresh_timers_[b.hoa] =
-        ctx_.loop.timers().schedule(b.expires - ahead, [this, hoa = b.hoa] { refresh_due(hoa); });
+    refresh_timers_[b.hoa] = ctx_.loop.timers().schedule(b.expires - ahead, [this, hoa = b.hoa] { refresh_due(hoa); });
 }
 
 void CnService::refresh_due(const in6_addr& hoa) {

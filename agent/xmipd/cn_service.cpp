@@ -49,7 +49,8 @@ CnService::CnService(Context& ctx, const config::Config& cfg, Random random)
     : ctx_(ctx),
       cfg_(*cfg.correspondent),
       random_(std::move(random)),
-      keys_(make_kcn(random_), [this](rr::Nonce& n) { random_(n); }, core::seconds(cfg_.nonce_rotation)),
+      keys_(
+          make_kcn(random_), [this](rr::Nonce& n) { random_(n); }, core::seconds(cfg_.nonce_rotation)),
       cache_(policy_of(cfg_), keys_),
       rate_(rate_of(cfg_), std::max<size_t>(1024, cfg_.max_bindings)),
       binding_errors_(kBindingErrorRate, ctx.loop.now()) {
@@ -59,7 +60,9 @@ CnService::CnService(Context& ctx, const config::Config& cfg, Random random)
         XLOG_WARN("correspondent: no global address on the datapath's interfaces; set correspondent.address");
     for (const auto& a : addresses_) ctx_.tunnels.add_local(a, LocalAddress::Signalling);
     XLOG_INFO("correspondent on %zu address(es)%s, route optimisation %s", addresses_.size(),
-              addresses_.empty() ? "" : (" (" + to_string(addresses_.front()) + (addresses_.size() > 1 ? ", ..." : "") + ")").c_str(),
+              addresses_.empty()
+                  ? ""
+                  : (" (" + to_string(addresses_.front()) + (addresses_.size() > 1 ? ", ..." : "") + ")").c_str(),
               cfg_.enabled ? "on" : "off");
     ctx_.observe().binding_cache(0, cfg_.max_bindings);
 }

@@ -31,6 +31,7 @@ struct Context {
     Observer* observer = nullptr;  // monitoring hooks; none when null
     // The correspondent's datapath bindings (a correspondent only).
     CorrespondentBindings* correspondent = nullptr;
+    RouteOptimisation* route_optimisation = nullptr;  // the datapath's RO maps (issue 13); none when null
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };

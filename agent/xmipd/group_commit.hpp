@@ -1,44 +1,78 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// Group commit (docs/restart.md): what must not run ahead of the state file
-// (the datapath's map writes, proxy ND, Binding Acknowledgements) waits for
-// it, and the file is written once for everything one wakeup of the event
+// Group commit and one outcome per Binding Update (docs/restart.md).
+//
+// What must not run ahead of the binding store (the datapath's map writes,
+// proxy ND, Binding Acknowledgements) waits for it, and the store is
+// written once, in one transaction, for everything one wakeup of the event
 // loop changed (a drain of the signalling ring, timers due together).
 //
-//   changed()          the state differs from the file
-//   after_commit(f)    run f once the file holds the change: at the end of
-//                      the batch when one is open, at once otherwise
+// Each Binding Update's effects are one Unit: the store, then its steps
+// (the map, proxy ND), then its answer (the BA). When the store's
+// transaction or one of its steps fails, what its steps did is undone in
+// reverse, the unit is reverted (the binding cache as it was, the store
+// again in agreement with it) and it is answered as refused (the HA sends
+// status 130). The same code runs inside a batch and outside one: outside,
+// a unit is committed at once.
+//
+//   changed()          the cache differs from the store
+//   submit(unit)       at the end of the batch when one is open, at once otherwise
 //   begin_batch()/end_batch()   around one wakeup (the agent's dispatch hooks)
-//   flush()            write if changed, then run what waits (operator
+//   flush()            commit if changed, then run what waits (operator
 //                      commands: in force when the operator gets the answer)
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace xmip::agent {
 
 class GroupCommit {
 public:
-    // write: writes the state file (its failures are the writer's to report:
-    // serving goes on, the effects run).
-    explicit GroupCommit(std::function<void()> write) : write_(std::move(write)) {}
+    // One effect: apply() throws when it fails; undo() takes back what a
+    // successful apply() did (unset: nothing to take back).
+    struct Step {
+        std::function<void()> apply;
+        std::function<void()> undo;
+    };
+    struct Unit {
+        // Its change must be durable before its steps run. False for what a
+        // failing store must not hold back (an expiry: a restart drops an
+        // expired binding anyway).
+        bool needs_store = true;
+        // A failing step is logged and the others still run, nothing is
+        // undone (an expiry: there is nobody to refuse).
+        bool best_effort = false;
+        std::vector<Step> steps;  // in order: the map, proxy ND, ...
+        // After a failure: the cache as it was before the unit (and
+        // changed() for what that changes in the store).
+        std::function<void()> revert;
+        // Last: ok = every step is in force (the BA accepts), or refused.
+        std::function<void(bool ok)> answer;
+    };
+
+    // write: one durable transaction of what changed since the last one
+    // (nullopt) or why it failed (nothing of it was kept; the writer logs).
+    explicit GroupCommit(std::function<std::optional<std::string>()> write) : write_(std::move(write)) {}
 
     void begin_batch() { batch_open_ = true; }
     void end_batch();
     void changed() { dirty_ = true; }
-    void after_commit(std::function<void()> effect);
+    void submit(Unit unit);
     void flush();
 
     bool batch_open() const { return batch_open_; }
-    size_t waiting() const { return effects_.size(); }
+    size_t waiting() const { return units_.size(); }
 
 private:
-    void commit();
+    std::optional<std::string> commit();
+    static bool run_steps(Unit& u);
 
-    std::function<void()> write_;
+    std::function<std::optional<std::string>()> write_;
     bool batch_open_ = false;
-    bool dirty_ = false;  // changed since the file was written
-    std::vector<std::function<void()>> effects_;  // waiting for the commit, in order
+    bool dirty_ = false;       // changed since the store was written
+    std::vector<Unit> units_;  // waiting for the commit, in order
 };
 
 }  // namespace xmip::agent

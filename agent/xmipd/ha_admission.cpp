@@ -33,6 +33,7 @@ Admission::Admission(const config::HomeAgent& h, core::TimePoint now)
 void Admission::reload(const config::HomeAgent& h) {
     guard_.set_policy(guard_policy(h));
     bound_sources_.set_limit(per_source(h));
+    bound_sources_.set_capacity(h.max_bindings);  // one bucket per binding, as at start
     other_sources_.set_limit(per_source(h));
     other_total_limit_ = unbound_total(h);
 }

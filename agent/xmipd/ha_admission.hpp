@@ -26,6 +26,8 @@ public:
     // The update took effect: later ones must carry newer timestamps.
     void accepted(const in6_addr& hoa, uint64_t timestamp) { guard_.accepted(hoa, timestamp); }
     const auth::BindingUpdateGuard& guard() const { return guard_; }
+    // Registered care-of addresses' buckets: one per binding the cache may hold.
+    const ha::SourceRateLimiter& bound_sources() const { return bound_sources_; }
 
 private:
     // Sources that are the care-of address of their binding, and the rest:

@@ -67,17 +67,33 @@ void HaService::add_binding(const in6_addr& hoa, const in6_addr& coa, uint32_t l
     req.seq = old ? static_cast<uint16_t>(old->seq + 1) : 0;
     req.lifetime_s = lifetime_s;
     req.ack = false;
+    std::optional<ha::Binding> before;
+    if (old && !old->pending_dad) before = *old;
     auto o = cache_.process(req, ctx_.loop.now(), /*skip_dad=*/true);
     if (o.action == Action::Reject) throw std::invalid_argument("refused with status " + std::to_string(o.status));
-    apply(o, hoa, coa);
+    bool ok = false;
+    apply(o, hoa, coa, std::nullopt, before, &ok);
     commit_.flush();  // in force when the operator gets the answer
+    if (!ok)
+        throw control::CommandError{control::kErrInternal,
+                                    "the binding could not be put in force and was undone (the agent's log says why)"};
 }
 
 bool HaService::remove_binding(const in6_addr& hoa) {
+    const ha::Binding* b = cache_.find(hoa);
+    std::optional<ha::Binding> before;
+    if (b && !b->pending_dad) before = *b;
     if (!cache_.remove(hoa)) return false;
-    deactivate(hoa);
+    auto u = deactivate(hoa, before);
+    bool ok = false;
+    u.revert = [this, hoa, before] { revert(hoa, std::nullopt, before); };
+    u.answer = [&ok](bool in_force) { ok = in_force; };
+    commit_.submit(std::move(u));
     schedule_expiry();
     commit_.flush();  // in force when the operator gets the answer
+    if (!ok)
+        throw control::CommandError{control::kErrInternal,
+                                    "the binding could not be removed and was restored (the agent's log says why)"};
     return true;
 }
 

@@ -22,8 +22,9 @@ HaDiscovery::HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& h
 
 void HaDiscovery::join_anycast() {
     for (const auto& pfx : cfg_.prefixes) {
-        auto a = nd::home_agents_anycast(pfx.network().address.to_in6(), pfx.length);
-        if (!a || std::any_of(anycast_.begin(), anycast_.end(), [&](const in6_addr& x) { return core::same_addr(x, *a); }))
+        auto a = nd::home_agents_anycast(pfx.network().addr, pfx.len);
+        if (!a ||
+            std::any_of(anycast_.begin(), anycast_.end(), [&](const in6_addr& x) { return core::same_addr(x, *a); }))
             continue;
         // An anycast membership of our socket (IPV6_JOIN_ANYCAST), not an
         // address: it ends with the process, so a home agent that dies stops
@@ -31,7 +32,7 @@ void HaDiscovery::join_anycast() {
         // agents answer instead.
         if (!socket_.join_anycast(*a)) {
             XLOG_WARN("cannot receive DHAAD requests at %s (Home-Agents anycast of %s)", to_string(*a).c_str(),
-                      pfx.to_string().c_str());
+                      pfx.str().c_str());
             continue;
         }
         anycast_.push_back(*a);
@@ -63,7 +64,8 @@ std::vector<in6_addr> HaDiscovery::home_agents_by_preference() const {
         for (const auto& g : e.global_addresses) all.push_back({e.preference, g.address});
     // Stable: ourselves first among equal preferences, the others in the
     // list's order (deterministic; RFC 6275 10.5.1 allows any order there).
-    std::stable_sort(all.begin(), all.end(), [](const Agent& a, const Agent& b) { return a.preference > b.preference; });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const Agent& a, const Agent& b) { return a.preference > b.preference; });
     std::vector<in6_addr> out;
     for (const auto& a : all) {
         if (out.size() >= nd::kMaxDhaadReplyAddresses) break;
@@ -103,18 +105,18 @@ nd::MobilePrefixAdvertisement HaDiscovery::advertisement(uint16_t identifier) co
     a.identifier = identifier;
     for (const auto& pfx : cfg_.prefixes) {
         nd::PrefixInformation pi;
-        pi.prefix_length = pfx.length;
+        pi.prefix_length = static_cast<uint8_t>(pfx.len);
         pi.on_link = true;
         pi.autonomous = true;
         pi.valid_lifetime = c.prefix_valid_lifetime;
         pi.preferred_lifetime = c.prefix_preferred_lifetime;
         // As in our RAs (RFC 6275 7.2, 10.6.1): with R, our own address on
         // the prefix that holds it.
-        if (pfx.contains(cfg_.address)) {
+        if (pfx.contains(cfg_.address.to_in6())) {
             pi.router_address = true;
             pi.prefix = cfg_.address.to_in6();
         } else {
-            pi.prefix = pfx.network().address.to_in6();
+            pi.prefix = pfx.network().addr;
         }
         a.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
     }
@@ -143,10 +145,10 @@ void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
 }
 
 void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses) {
-    const bool changed = cfg.prefixes != cfg_.prefixes ||
-                         cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||
-                         cfg.router_advertisements.prefix_preferred_lifetime !=
-                             cfg_.router_advertisements.prefix_preferred_lifetime;
+    const bool changed =
+        cfg.prefixes != cfg_.prefixes ||
+        cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||
+        cfg.router_advertisements.prefix_preferred_lifetime != cfg_.router_advertisements.prefix_preferred_lifetime;
     cfg_ = cfg;
     join_anycast();
     if (!changed) return;

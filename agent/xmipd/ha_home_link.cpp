@@ -21,8 +21,10 @@ constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a hom
 HomeLink::HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
                    std::function<void(const in6_addr&)> on_neighbour_advertisement)
     : ctx_(ctx), cfg_(cfg), ha_addr_(cfg.address.to_in6()), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
-    socket_ = ctx_.wire.open_nd(ifindex, {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, nd::kDhaadRequest,
-                                          nd::kMobilePrefixSolicitation}, {"ff02::2"});
+    socket_ = ctx_.wire.open_nd(
+        ifindex,
+        {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, nd::kDhaadRequest, nd::kMobilePrefixSolicitation},
+        {"ff02::2"});
     ctx_.loop.add_fd(socket_->fd(), [this] { on_icmp(); });
     if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
 }
@@ -46,7 +48,8 @@ void HomeLink::claim(const in6_addr& hoa) {
 
 void HomeLink::on_icmp() {
     socket_->drain([this](const io::IcmpReceived& r) {
-        if (!r.message.empty() && (r.message[0] == nd::kDhaadRequest || r.message[0] == nd::kMobilePrefixSolicitation)) {
+        if (!r.message.empty() &&
+            (r.message[0] == nd::kDhaadRequest || r.message[0] == nd::kMobilePrefixSolicitation)) {
             if (on_discovery_) on_discovery_(r);
             return;
         }

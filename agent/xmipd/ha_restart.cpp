@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The home agent across restarts (docs/restart.md): recovery at start from
-// the state file and the pinned binding map, and the state file's content
-// (written by the group commit, group_commit.hpp, before the datapath, the
-// home link or a mobile node sees a change). The rules are
+// the binding store and the pinned binding map, and the store's
+// transactions (written by the group commit, group_commit.hpp, before the
+// datapath, the home link or a mobile node sees a change). The rules are
 // state::reconcile's; this file only reads, applies and logs.
+#include <stdexcept>
+#include <unordered_set>
+
 #include "core/log.hpp"
 #include "state/codec.hpp"
 #include "state/reconcile.hpp"
@@ -24,26 +27,19 @@ constexpr uint32_t kAdoptLifetimeS = 60;
 }  // namespace
 
 void HaService::recover() {
+    // A store that cannot be opened, read or written stops the start: an
+    // agent that went on would serve with an empty binding cache, refuse
+    // the refreshes of every mobile node it had, and overwrite the record.
+    if (auto err = ctx_.store.open()) throw std::runtime_error(*err);
+    auto snap = ctx_.store.load();
+    if (!snap) throw std::runtime_error(snap.error());
     state::ReconcileInput in;
     const auto clock = WallClock::at(ctx_.loop.now());
     in.now_ms = clock.unix_ms;
     in.adopt_lifetime_s = kAdoptLifetimeS;
-    if (auto err = ctx_.store.open()) {
-        XLOG_ERROR("%s: bindings will not survive a restart of this agent", err->c_str());
-    } else {
-        persisting_ = true;
-        auto r = ctx_.store.read();
-        if (r.status == state::ReadResult::Status::ok) {
-            auto d = state::decode_ha(r.data);
-            if (d.value)
-                in.file = std::move(*d.value);
-            else
-                XLOG_ERROR("state file %s: %s; taking over the datapath's bindings alone", ctx_.store.where().c_str(),
-                           d.error.c_str());
-        } else if (r.status == state::ReadResult::Status::error) {
-            XLOG_ERROR("%s; taking over the datapath's bindings alone", r.error.c_str());
-        }
-    }
+    // A store created by this start has no record of what was accepted:
+    // what the datapath forwards is adopted (docs/restart.md).
+    if (!snap->created) in.file = state::HaState{snap->bindings};
     for (const auto& [hoa, t] : ctx_.tunnels.all()) in.map.push_back({hoa, t.remote, t.local});
     const ha::Policy& policy = cache_.policy();
     in.acceptable = [&policy](const in6_addr& hoa, const in6_addr& ha) {
@@ -53,20 +49,19 @@ void HaService::recover() {
                                 [&](const ha::HomePrefix& p) { return p.prefix.contains(hoa); });
         return ours && home && (!policy.allowed || policy.allowed(hoa));
     };
-    if (!in.file && in.map.empty()) {
-        persist();  // a first start: the file exists from now on
-        return;
-    }
+    if ((!in.file || in.file->bindings.empty()) && in.map.empty()) return;  // nothing to take over
     auto plan = state::reconcile(in);
 
-    // One batch: the reconciled cache is written once, then the map writes
-    // and proxy entries it leads to follow (as for BUs, docs/restart.md).
+    // One batch: what the reconciliation changed in the store is one
+    // transaction, then the map writes and proxy entries it leads to
+    // follow (as for BUs, docs/restart.md).
     commit_.begin_batch();
     for (const auto& hoa : plan.delete_from_map) {
         ctx_.tunnels.remove(hoa);
         ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
         ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     }
+    std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> kept;
     for (const auto& r : plan.restore) {
         ha::Binding b;
         b.hoa = r.binding.hoa;
@@ -79,8 +74,16 @@ void HaService::recover() {
         b.seq_known = r.seq_known;
         b.link_local = r.binding.link_local;
         cache_.restore(b);
+        kept.insert(b.hoa);
+        if (!r.seq_known) unsaved(b.hoa);  // adopted from the datapath: the store has no record of it yet
         if (r.write_map) {
-            activate(b);  // the map, proxy ND with an unsolicited NA, the refresh request
+            // The map, proxy ND with an unsolicited NA, the refresh request;
+            // what cannot be put in force is dropped (the mobile node's next
+            // BU registers it again).
+            auto u = activate(b, std::nullopt);
+            u.needs_store = false;  // the store holds it already (or learns it in this batch)
+            u.revert = [this, hoa = b.hoa, b] { revert(hoa, b, std::nullopt); };
+            commit_.submit(std::move(u));
         } else {
             // Forwarding as it is: the map entry is left alone (no gap, not
             // even a rewrite); the proxy entry survived too unless someone
@@ -91,43 +94,55 @@ void HaService::recover() {
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
     }
-    commit_.changed();  // the file holds the reconciled cache even when nothing was rewritten
+    // Expired or refused now: out of the store too.
+    if (in.file)
+        for (const auto& b : in.file->bindings)
+            if (!kept.count(b.hoa)) unsaved(b.hoa);
     commit_.end_batch();
     schedule_expiry();
-    XLOG_INFO("restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
-              "from it without a state file); removed %zu expired, %zu the configuration refuses, %zu in the "
-              "datapath only",
-              plan.restore.size(), plan.kept, plan.map_rewritten, plan.adopted, plan.expired, plan.refused,
-              plan.stale_map);
+    XLOG_INFO(
+        "restart: %zu bindings taken over (%zu as they were, %zu rewritten to the datapath, %zu adopted "
+        "from it without a binding store); removed %zu expired, %zu the configuration refuses, %zu in the "
+        "datapath only",
+        plan.restore.size(), plan.kept, plan.map_rewritten, plan.adopted, plan.expired, plan.refused, plan.stale_map);
 }
 
-void HaService::persist() {
-    if (!persisting_) return;
+std::optional<std::string> HaService::persist() {
+    if (unsaved_.empty()) return std::nullopt;
     const auto clock = WallClock::at(ctx_.loop.now());
-    state::HaState s;
-    for (const auto& b : cache_.bindings()) {
-        if (b.pending_dad) continue;  // not accepted yet: no BA was sent, the MN retransmits
+    state::Changes c;
+    for (const auto& hoa : unsaved_) {
+        const ha::Binding* b = cache_.find(hoa);
+        if (!b || b->pending_dad) {  // gone, or not accepted yet (no BA was sent, the MN retransmits)
+            c.erase.push_back(hoa);
+            continue;
+        }
         state::HaBinding r;
-        r.hoa = b.hoa;
-        r.coa = b.coa;
-        r.ha_addr = b.ha_addr;
-        r.seq = b.seq;
-        r.lifetime_s = b.lifetime_s;
-        r.registered_ms = clock.to_unix_ms(b.registered);
-        r.expires_ms = clock.to_unix_ms(b.expires);
-        r.seq_known = b.seq_known;
-        r.link_local = b.link_local;
-        s.bindings.push_back(r);
+        r.hoa = b->hoa;
+        r.coa = b->coa;
+        r.ha_addr = b->ha_addr;
+        r.seq = b->seq;
+        r.lifetime_s = b->lifetime_s;
+        r.registered_ms = clock.to_unix_ms(b->registered);
+        r.expires_ms = clock.to_unix_ms(b->expires);
+        r.seq_known = b->seq_known;
+        r.link_local = b->link_local;
+        c.put.push_back(r);
     }
-    if (auto err = ctx_.store.write(state::encode(s, clock.unix_ms))) {
-        // Serving goes on (a full disk must not stop the gateway); what a
-        // restart would lose is said once, when it starts and when it ends.
-        if (!persist_failing_) XLOG_ERROR("%s: bindings changed from now on would not survive a restart", err->c_str());
+    if (auto err = ctx_.store.commit(c)) {
+        // What waited for it is refused (status 130) and undone; said once
+        // while it lasts, not on every BU.
+        if (!persist_failing_)
+            XLOG_ERROR("%s: registrations are refused (status 130) until it can be written again", err->c_str());
         persist_failing_ = true;
-    } else if (persist_failing_) {
-        XLOG_INFO("state file %s written again", ctx_.store.where().c_str());
+        return err;
+    }
+    unsaved_.clear();
+    if (persist_failing_) {
+        XLOG_INFO("binding store %s written again", ctx_.store.where().c_str());
         persist_failing_ = false;
     }
+    return std::nullopt;
 }
 
 }  // namespace xmip::agent

@@ -27,7 +27,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
       home_ifindex_(ctx.kernel.ifindex(cfg_.home_link)),
       cache_(policy_from(cfg_)),
       admission_(cfg_, ctx.loop.now()),
-      commit_([this] { persist(); }),
+      commit_([this] { return persist(); }),
       dad_(ctx.loop, ctx.wire, home_ifindex_, [this](const DadProbes::Result& r) { dad_done(r); }),
       refresh_(ctx.loop, [this](const in6_addr& hoa) { send_refresh_request(hoa); }) {
     // Proxy Neighbour Discovery answers for registered home addresses.
@@ -127,13 +127,15 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
+    std::optional<ha::Binding> before;
+    if (const ha::Binding* b = cache_.find(req.hoa); b && !b->pending_dad) before = *b;
     auto outcome = cache_.process(req, received);
     // Later updates must carry newer timestamps once this one took effect
     // (a refused one changes nothing, its timestamp included).
     if (d.bu_timestamp && outcome.action != Action::Reject && outcome.action != Action::Ignore)
         admission_.accepted(req.hoa, *d.bu_timestamp);
     answering_timestamp_ = d.bu_timestamp;
-    apply(outcome, req.hoa, req.coa, received);
+    apply(outcome, req.hoa, req.coa, received, before);
     answering_timestamp_.reset();
 }
 
@@ -146,12 +148,17 @@ void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, c
     o.lifetime_s = 0;
     o.send_ba = true;
     answering_timestamp_ = d.reply_timestamp;
-    send_ba(hoa, coa, o, received);
+    GroupCommit::Unit u;
+    u.needs_store = false;  // nothing changed: only the answer, in its turn
+    u.answer = [this, hoa, coa, o, received, ts = ba_timestamp(hoa)](bool) { send_ba(hoa, coa, o, received, ts); };
     answering_timestamp_.reset();
+    commit_.submit(std::move(u));
 }
 
 void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
-                      std::optional<core::TimePoint> received) {
+                      std::optional<core::TimePoint> received, std::optional<ha::Binding> before, bool* ok) {
+    GroupCommit::Unit u;
+    std::optional<ha::Binding> after;
     switch (o.action) {
         case Action::Ignore:
             return;
@@ -163,81 +170,159 @@ void HaService::apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr&
                               {"STATUS", std::to_string(o.status)}}),
                             "refused registration of %s at %s: status %u", to_string(hoa).c_str(),
                             to_string(coa).c_str(), o.status);
+            u.needs_store = false;
             break;
         case Action::Register:
         case Action::Update:
-            activate(*cache_.find(hoa));
+            after = *cache_.find(hoa);
+            u = activate(*after, before);
             XLOG_EVENT_INFO(({{"EVENT", o.action == Action::Register ? "registered" : "refreshed"},
                               {"HOA", to_string(hoa)}, {"COA", to_string(coa)}}),
                             "%s %s -> %s for %u s (seq %u)", o.action == Action::Register ? "registered" : "refreshed",
                             to_string(hoa).c_str(), to_string(coa).c_str(), o.lifetime_s, o.seq);
             break;
         case Action::Deregister:
-            deactivate(hoa);
+            u = deactivate(hoa, before);
             XLOG_EVENT_INFO(({{"EVENT", "deregistered"}, {"HOA", to_string(hoa)}}), "deregistered %s",
                             to_string(hoa).c_str());
             break;
     }
-    if (o.send_ba) send_ba(hoa, coa, o, received);
+    if (u.needs_store) u.revert = [this, hoa, after, before] { revert(hoa, after, before); };
+    u.answer = [this, hoa, coa, o, received, ok, ts = o.send_ba ? ba_timestamp(hoa) : 0](bool in_force) {
+        if (ok) *ok = in_force;
+        if (!in_force)
+            core::logf_fields(core::LogLevel::Error,
+                              {{"EVENT", "refused"},
+                               {"HOA", to_string(hoa)},
+                               {"COA", to_string(coa)},
+                               {"STATUS", std::to_string(mh::ba_status::insufficient_resources)}},
+                              "%s of %s at %s could not be put in force (above): undone, refused with status %u",
+                              o.action == Action::Deregister ? "deregistration" : "registration",
+                              to_string(hoa).c_str(), to_string(coa).c_str(), mh::ba_status::insufficient_resources);
+        if (!o.send_ba) return;
+        if (in_force || o.action == Action::Reject) {
+            send_ba(hoa, coa, o, received, ts);
+            return;
+        }
+        ha::Outcome refused = o;
+        refused.action = Action::Reject;
+        refused.status = mh::ba_status::insufficient_resources;
+        refused.lifetime_s = 0;
+        refused.refresh_advice_s.reset();
+        send_ba(hoa, coa, refused, received, ts);
+    };
+    commit_.submit(std::move(u));
     schedule_expiry();
 }
 
+uint64_t HaService::ba_timestamp(const in6_addr& hoa) const {
+    // To a mobile node with a security association: the timestamp of the
+    // BU answered (or the home agent's time for 144), as RFC 4285 5-6 ask.
+    // After a DAD wait the BU's timestamp is the one the guard recorded.
+    if (!admission_.guard().association(hoa)) return 0;
+    auto t = answering_timestamp_ ? answering_timestamp_ : admission_.guard().last_timestamp(hoa);
+    return t.value_or(auth::ntp_now());
+}
+
 void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
-                        std::optional<core::TimePoint> received) {
-    // To a mobile node with a security association: authenticated, with the
-    // timestamp of the BU answered (or the home agent's time for 144), as
-    // RFC 4285 5-6 ask. After a DAD wait the BU's timestamp is the one the
-    // guard recorded for it.
-    const auto* sa = admission_.guard().association(hoa);
-    uint64_t ts = 0;
-    if (sa) {
-        auto t = answering_timestamp_ ? answering_timestamp_ : admission_.guard().last_timestamp(hoa);
-        ts = t.value_or(auth::ntp_now());
-    }
-    auto ba = build_binding_ack(ha_addr_, hoa, coa, o, sa, ts);
+                        std::optional<core::TimePoint> received, uint64_t timestamp) {
+    auto ba = build_binding_ack(ha_addr_, hoa, coa, o, admission_.guard().association(hoa), timestamp);
     if (!ba) return;
-    commit_.after_commit([this, ba = std::move(*ba), status = o.status, received] {
-        if (!send_mobility(ctx_, ba.spec, ba.msg)) return;
-        if (status < 128)
-            ctx_.stats.ba_sent++;
-        else
-            ctx_.stats.ba_nack_sent++;
-        ctx_.stats.ba_status_sent[status]++;
-        if (received) ctx_.observe().bu_processed(ctx_.loop.now() - *received);
-    });
+    if (!send_mobility(ctx_, ba->spec, ba->msg)) return;
+    if (o.status < 128)
+        ctx_.stats.ba_sent++;
+    else
+        ctx_.stats.ba_nack_sent++;
+    ctx_.stats.ba_status_sent[o.status]++;
+    if (received) ctx_.observe().bu_processed(ctx_.loop.now() - *received);
 }
 
-void HaService::activate(const ha::Binding& b) {
-    commit_.changed();  // the cache already holds b: on disk before the map and the BA
-    commit_.after_commit([this, hoa = b.hoa, t = Tunnel{b.ha_addr, b.coa}, link_local = b.link_local] {
-        ctx_.tunnels.set(hoa, t);
-        // Defend the home address on the home link (RFC 6275 10.4.1): the
-        // kernel answers solicitations from the proxy entry; the unsolicited
-        // advertisement makes neighbours that cached the mobile node's own
-        // address switch now. With L set, the same for the link-local
-        // address with its interface identifier (10.3.1); without, none
-        // (a refresh may clear L).
-        ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa);
-        home_link_->claim(hoa);
-        const in6_addr ll = link_local_of(hoa);
-        if (link_local) {
-            ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
-            home_link_->claim(ll);
-        } else {
-            ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
-        }
-    });
+void HaService::unsaved(const in6_addr& hoa) {
+    unsaved_.insert(hoa);
+    commit_.changed();
+}
+
+GroupCommit::Unit HaService::activate(const ha::Binding& b, const std::optional<ha::Binding>& before) {
+    unsaved(b.hoa);  // the cache already holds b: in the store before the map and the BA
+    const in6_addr hoa = b.hoa, ll = link_local_of(b.hoa);
+    const Tunnel t{b.ha_addr, b.coa};
+    const bool had_ll = before && before->link_local;
+    GroupCommit::Unit u;
+    u.steps.push_back({[this, hoa, t] { ctx_.tunnels.set(hoa, t); },
+                       [this, hoa, before] {
+                           if (before)
+                               ctx_.tunnels.set(hoa, Tunnel{before->ha_addr, before->coa});
+                           else
+                               ctx_.tunnels.remove(hoa);
+                       }});
+    // Defend the home address on the home link (RFC 6275 10.4.1): the
+    // kernel answers solicitations from the proxy entry. With L set, the
+    // same for the link-local address with its interface identifier
+    // (10.3.1); without, none (a refresh may clear L).
+    u.steps.push_back({[this, hoa] { ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa); },
+                       [this, hoa, before] {
+                           if (!before) ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+                       }});
+    if (b.link_local)
+        u.steps.push_back({[this, ll] { ctx_.kernel.add_proxy_neigh(home_ifindex_, ll); },
+                           [this, ll, had_ll] {
+                               if (!had_ll) ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
+                           }});
+    else
+        u.steps.push_back({[this, ll] { ctx_.kernel.del_proxy_neigh(home_ifindex_, ll); },
+                           [this, ll, had_ll] {
+                               if (had_ll) ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+                           }});
+    // Last, once everything else is in force: the unsolicited
+    // advertisements make neighbours that cached the mobile node's own
+    // address switch now (nothing to undo: an advertisement is not taken back).
+    u.steps.push_back({[this, hoa, ll, link_local = b.link_local] {
+                           home_link_->claim(hoa);
+                           if (link_local) home_link_->claim(ll);
+                       },
+                       nullptr});
     refresh_.schedule(b);
+    return u;
 }
 
-void HaService::deactivate(const in6_addr& hoa) {
-    commit_.changed();  // the cache no longer holds hoa: on disk before the map forgets it
+GroupCommit::Unit HaService::deactivate(const in6_addr& hoa, const std::optional<ha::Binding>& before) {
+    unsaved(hoa);  // the cache no longer holds hoa: in the store before the map forgets it
     refresh_.cancel(hoa);
-    commit_.after_commit([this, hoa] {
-        ctx_.tunnels.remove(hoa);
-        ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
-        ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
-    });
+    const in6_addr ll = link_local_of(hoa);
+    const bool had_ll = before && before->link_local;
+    GroupCommit::Unit u;
+    u.steps.push_back({[this, hoa] { ctx_.tunnels.remove(hoa); },
+                       [this, hoa, before] {
+                           if (before) ctx_.tunnels.set(hoa, Tunnel{before->ha_addr, before->coa});
+                       }});
+    u.steps.push_back({[this, hoa] { ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa); },
+                       [this, hoa, before] {
+                           if (before) ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa);
+                       }});
+    u.steps.push_back({[this, ll] { ctx_.kernel.del_proxy_neigh(home_ifindex_, ll); },
+                       [this, ll, had_ll] {
+                           if (had_ll) ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+                       }});
+    return u;
+}
+
+void HaService::revert(const in6_addr& hoa, const std::optional<ha::Binding>& after,
+                       const std::optional<ha::Binding>& before) {
+    const ha::Binding* cur = cache_.find(hoa);
+    auto same = [](const ha::Binding& a, const ha::Binding& b) {
+        return a.seq == b.seq && core::same_addr(a.coa, b.coa) && a.expires == b.expires && !a.pending_dad &&
+               !b.pending_dad;
+    };
+    if (after ? !cur || !same(*cur, *after) : cur != nullptr) return;
+    if (before) {
+        cache_.restore(*before);
+        refresh_.schedule(*before);
+    } else {
+        cache_.remove(hoa);
+        refresh_.cancel(hoa);
+    }
+    unsaved(hoa);
+    schedule_expiry();
 }
 
 void HaService::send_refresh_request(const in6_addr& hoa) {
@@ -265,7 +350,12 @@ void HaService::schedule_expiry() {
     expiry_timer_ = ctx_.loop.timers().schedule(*next, [this] {
         expiry_timer_.reset();
         for (const auto& b : cache_.expire(ctx_.loop.now())) {
-            deactivate(b.hoa);
+            // Nobody to refuse, nothing to restore: each step on its own,
+            // whatever the store says (a restart drops an expired binding).
+            auto u = deactivate(b.hoa, b);
+            u.needs_store = false;
+            u.best_effort = true;
+            commit_.submit(std::move(u));
             XLOG_EVENT_INFO(({{"EVENT", "expired"}, {"HOA", to_string(b.hoa)}}), "binding for %s expired",
                             to_string(b.hoa).c_str());
         }

@@ -7,14 +7,15 @@
 //   ha_binding_ack the BA (and BRR) packets, signed
 //   ha_refresh     the Binding Refresh Request timers
 //   ha_home_link   RAs, the Home Agents List, claiming home addresses
-//   group_commit   the state file before the maps and the BAs
-//   ha_restart     recovery at start, the state file's content
+//   group_commit   the binding store before the maps and the BAs, one outcome per BU
+//   ha_restart     recovery at start, the binding store's transactions
 //   ha_commands    the control socket's views and operator commands
 // This file: the registration flow from a BU to its effects.
 #pragma once
 
 #include <memory>
 #include <optional>
+#include <unordered_set>
 
 #include "ha/binding_cache.hpp"
 #include "xmipd/context.hpp"
@@ -60,22 +61,39 @@ private:
     void refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d,
                 core::TimePoint received);
     // received: when the Binding Update that led here arrived (none for an
-    // operator's binding), for the processing latency.
+    // operator's binding), for the processing latency. before: the active
+    // binding the cache held for hoa before this outcome (what a failure
+    // restores). ok, when given, learns whether the outcome is in force.
     void apply(const ha::Outcome& o, const in6_addr& hoa, const in6_addr& coa,
-               std::optional<core::TimePoint> received = std::nullopt);
-    // Builds (and authenticates) the BA now; it leaves after the commit.
+               std::optional<core::TimePoint> received = std::nullopt, std::optional<ha::Binding> before = std::nullopt,
+               bool* ok = nullptr);
+    // The timestamp the BA to hoa will echo (RFC 4285 6), fixed when the
+    // BU is answered; 0 without a security association.
+    uint64_t ba_timestamp(const in6_addr& hoa) const;
+    // Builds (and authenticates) the BA and sends it: the last step of a
+    // BU's unit (group_commit.hpp), after the store, the map and proxy ND.
     void send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
-                 std::optional<core::TimePoint> received);
-    void activate(const ha::Binding& b);
+                 std::optional<core::TimePoint> received, uint64_t timestamp);
     bool is_registered_coa(const in6_addr& a) const;
-    void deactivate(const in6_addr& hoa);
+    // The steps that put b in force (the map, proxy ND, the unsolicited NAs)
+    // and take it back to `before` when a later step fails.
+    GroupCommit::Unit activate(const ha::Binding& b, const std::optional<ha::Binding>& before);
+    // The steps that take hoa out of the datapath and off the home link,
+    // and back to `before` when a later step fails.
+    GroupCommit::Unit deactivate(const in6_addr& hoa, const std::optional<ha::Binding>& before);
+    // A failed unit: the cache back to `before` where it still holds `after`
+    // (a later change in the same batch is that change's to revert).
+    void revert(const in6_addr& hoa, const std::optional<ha::Binding>& after, const std::optional<ha::Binding>& before);
+    // hoa differs between the cache and the store.
+    void unsaved(const in6_addr& hoa);
     void dad_done(const DadProbes::Result& r);
     void schedule_expiry();
     void send_refresh_request(const in6_addr& hoa);
     // Restarts (ha_restart.cpp, docs/restart.md): take over the bindings a
-    // predecessor left in the state file and the datapath; the file's content.
+    // predecessor left in the binding store and the datapath; the store
+    // transaction of what changed (the group commit's write).
     void recover();
-    void persist();
+    std::optional<std::string> persist();
 
     Context& ctx_;
     config::HomeAgent cfg_;
@@ -91,8 +109,10 @@ private:
     std::unique_ptr<HomeLink> home_link_;
     std::unique_ptr<HaDiscovery> discovery_;  // DHAAD and prefix discovery answers
     std::optional<core::Timers::Id> expiry_timer_;
-    bool persisting_ = false;       // the state store opened: the file is kept
-    bool persist_failing_ = false;  // log a failing disk once, not on every BU
+    // Home addresses whose binding changed since the last store
+    // transaction: the next one puts (or erases) them, and only them.
+    std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> unsaved_;
+    bool persist_failing_ = false;  // log a failing store once, not on every BU
 };
 
 }  // namespace xmip::agent

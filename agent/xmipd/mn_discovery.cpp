@@ -15,7 +15,8 @@ MnDiscovery::MnDiscovery(core::EventLoop& loop, Wire& wire, telemetry::Signallin
                          const core::Prefix& home_prefix, std::function<void(const in6_addr&)> on_found)
     : loop_(loop), stats_(stats), on_found_(std::move(on_found)) {
     auto a = nd::home_agents_anycast(home_prefix.addr, home_prefix.len);
-    if (!a) throw std::runtime_error("home prefix " + home_prefix.str() + " is too long for a Home-Agents anycast address");
+    if (!a)
+        throw std::runtime_error("home prefix " + home_prefix.str() + " is too long for a Home-Agents anycast address");
     anycast_ = *a;
     // Replies come to the care-of address, an ordinary unicast ICMPv6
     // message: the kernel delivers it to a raw socket like any other.

@@ -5,6 +5,7 @@
 // care-of address, the tunnel (pinned map) and the route stay, no BU is sent
 // until the refresh is due, and every BU continues the sequence numbers.
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/log.hpp"
 #include "nd/address.hpp"
@@ -17,34 +18,32 @@ namespace xmip::agent {
 using core::to_string;
 
 void MnService::recover() {
-    if (auto err = ctx_.store.open()) {
-        XLOG_ERROR("%s: the registration will not survive a restart of this agent", err->c_str());
-        return;
-    }
-    persisting_ = true;
-    auto r = ctx_.store.read();
-    if (r.status == state::ReadResult::Status::missing) return;
-    if (r.status == state::ReadResult::Status::error) {
-        XLOG_ERROR("%s; starting without the previous registration", r.error.c_str());
-        return;
-    }
-    auto d = state::decode_mn(r.data);
-    if (!d.value) {
-        XLOG_ERROR("state file %s: %s; starting without the previous registration", ctx_.store.where().c_str(),
-                   d.error.c_str());
-        return;
-    }
-    const auto& s = *d.value;
+    // A store that cannot be opened, read or written stops the start: the
+    // next BU could reuse a sequence number the home agent has seen.
+    if (auto err = ctx_.store.open()) throw std::runtime_error(*err);
+    auto snap = ctx_.store.load();
+    if (!snap) throw std::runtime_error(snap.error());
+    if (snap->mn.empty()) return;
     // A discovered home agent (home_agent = "auto") is the predecessor's.
-    if (cfg_.home_agent_auto && core::same_addr(s.hoa, hoa_) && !nd::is_unspecified(s.ha)) {
-        ha_ = s.ha;
-        bul_.set_home_agent(ha_);
+    if (cfg_.home_agent_auto) {
+        auto found = std::find_if(snap->mn.begin(), snap->mn.end(), [&](const state::MnState& e) {
+            return core::same_addr(e.hoa, hoa_) && !nd::is_unspecified(e.ha);
+        });
+        if (found != snap->mn.end()) {
+            ha_ = found->ha;
+            bul_.set_home_agent(ha_);
+        }
     }
-    if (!core::same_addr(s.hoa, hoa_) || !core::same_addr(s.ha, ha_)) {
-        XLOG_WARN("state file %s is for home address %s at %s, not this configuration's: starting afresh",
-                  ctx_.store.where().c_str(), to_string(s.hoa).c_str(), to_string(s.ha).c_str());
+    auto mine = std::find_if(snap->mn.begin(), snap->mn.end(), [&](const state::MnState& e) {
+        return core::same_addr(e.hoa, hoa_) && core::same_addr(e.ha, ha_);
+    });
+    if (mine == snap->mn.end()) {
+        const auto& other = snap->mn.front();
+        XLOG_WARN("binding store %s is for home address %s at %s, not this configuration's: starting afresh",
+                  ctx_.store.where().c_str(), to_string(other.hoa).c_str(), to_string(other.ha).c_str());
         return;
     }
+    const auto& s = *mine;
     const auto clock = WallClock::at(ctx_.loop.now());
     mn::BindingUpdateList::Restored rs;
     rs.seq = s.seq;
@@ -75,7 +74,6 @@ void MnService::recover() {
 }
 
 void MnService::persist() {
-    if (!persisting_) return;
     const auto clock = WallClock::at(ctx_.loop.now());
     state::MnState s;
     s.hoa = hoa_;
@@ -93,10 +91,12 @@ void MnService::persist() {
         s.lifetime_s = bul_.granted_lifetime();
         s.expires_ms = clock.to_unix_ms(*bul_.expires());
     }
-    // Unchanged (the time stamp aside): no write, no fsync.
+    // Unchanged: no transaction, no fsync.
     std::string key = state::encode(s, 0);
     if (key == last_persisted_) return;
-    if (auto err = ctx_.store.write(state::encode(s, clock.unix_ms))) {
+    state::Changes c;
+    c.mn_put.push_back(s);
+    if (auto err = ctx_.store.commit(c)) {
         if (!persist_failing_) XLOG_ERROR("%s: the registration would not survive a restart", err->c_str());
         persist_failing_ = true;
         return;

@@ -338,7 +338,7 @@ void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& b
         // record below is where it will stop using that peer.
         if (!note_binding_error(from, be)) return;
         XLOG_WARN("%s has no binding for home address %s (Binding Error 1)", to_string(from).c_str(),
-                        to_string(be.home_address).c_str());
+                  to_string(be.home_address).c_str());
         return;
     }
     if (be.status == mh::be_status::unrecognized_mh_type) {
@@ -347,7 +347,7 @@ void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& b
         // From our home agent that means it is no Mobile IPv6 home agent.
         if (!note_binding_error(from, be)) return;
         XLOG_WARN("%s does not recognise a Mobility Header message we sent (Binding Error 2)%s",
-                        to_string(from).c_str(), core::same_addr(from, ha_) ? ": our home agent!" : "");
+                  to_string(from).c_str(), core::same_addr(from, ha_) ? ": our home agent!" : "");
         return;
     }
     XLOG_DEBUG("Binding Error status %u from %s ignored", be.status, to_string(from).c_str());

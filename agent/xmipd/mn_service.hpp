@@ -98,8 +98,7 @@ private:
     // The deregistration BU, held until the home address is local again.
     std::optional<mn::BuToSend> pending_dereg_;
     std::optional<core::Timers::Id> dereg_timer_;
-    bool persisting_ = false;      // the state store opened: the file is kept
-    std::string last_persisted_;   // what the file holds (without its time stamp)
+    std::string last_persisted_;  // what the store holds (its JSON, agent/state/codec.hpp)
     bool persist_failing_ = false;
 };
 

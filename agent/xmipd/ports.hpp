@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The narrow interfaces between the role services and the world: the
 // datapath's tunnels, the kernel's addresses, routes, neighbours and links,
-// the wire, and the state file. The daemon plugs in the real ones
+// the wire, and the binding store. The daemon plugs in the real ones
 // (adapters.hpp); the unit tests (tests/unit/xmipd/) plug in recording
 // fakes. Time and timers are the event loop's, over an injected
 // core::TimeSource.
@@ -19,9 +19,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/result.hpp"
 #include "io/icmp_socket.hpp"
 #include "netlink/netlink.hpp"
-#include "state/file.hpp"
+#include "state/changes.hpp"
 
 namespace xmip::agent {
 
@@ -66,6 +67,29 @@ public:
     // to expire is refreshed (Binding Refresh Request) only when in use
     // (RFC 6275 9.5.5).
     virtual bool used_since_last_asked(const in6_addr& hoa) = 0;
+};
+
+// Route optimisation in the datapath (docs/route-optimisation.md,
+// "Datapath"): one entry per (home address, correspondent address).
+struct RoBinding {
+    in6_addr home{}, correspondent{}, care_of{};
+};
+
+class RouteOptimisation {
+public:
+    virtual ~RouteOptimisation() = default;
+    // Mobile node: the correspondent accepted care_of for home. Packets from
+    // home to it leave from care_of with a Home Address option; its packets
+    // with a type 2 routing header for home are taken.
+    virtual void set_peer(const RoBinding& b) = 0;
+    virtual bool remove_peer(const in6_addr& home, const in6_addr& correspondent) = 0;  // false: none
+    virtual std::vector<RoBinding> peers() const = 0;
+    // Correspondent (its own address as `correspondent`): packets to home go
+    // to care_of with a type 2 routing header; packets from care_of with a
+    // Home Address option for home are taken, others dropped and reported.
+    virtual void set_binding(const RoBinding& b) = 0;
+    virtual bool remove_binding(const in6_addr& home, const in6_addr& correspondent) = 0;
+    virtual std::vector<RoBinding> bindings() const = 0;
 };
 
 // A link's Neighbour Discovery socket (ICMPv6).
@@ -117,15 +141,22 @@ public:
                                               std::initializer_list<const char*> groups = {}) = 0;
 };
 
-// The role's state file (docs/restart.md).
+// The role's binding store (docs/restart.md): what a restart needs and the
+// maps cannot hold, by home address. Read whole once at start, then written
+// by change: one transaction per group commit (group_commit.hpp), before
+// the datapath, the home link or a mobile node is told. Two backends in
+// mind: the embedded one (adapters.hpp, SQLite under paths.state_dir, the
+// default) and a distributed one (etcd: docs/restart.md says how it maps).
 class StateStore {
 public:
     virtual ~StateStore() = default;
-    // Makes sure it can be kept; the error otherwise (nothing persisted then).
+    // Opens (creates, migrates, checks) it. An error names the store and
+    // says what to do: the agent refuses to start rather than start with
+    // an empty binding cache.
     virtual std::optional<std::string> open() = 0;
-    virtual state::ReadResult read() = 0;
-    // Atomically: the previous content or this one, never a mix.
-    virtual std::optional<std::string> write(const std::string& bytes) = 0;
+    virtual core::Result<state::Snapshot, std::string> load() = 0;
+    // One transaction: all of it durable (nullopt), or none of it (why).
+    virtual std::optional<std::string> commit(const state::Changes& c) = 0;
     virtual std::string where() const = 0;  // for messages
 };
 

@@ -82,6 +82,8 @@ void DatapathEnv::apply_state(const std::string& state) {
     auto& m = dp_->maps();
     for (const auto& [k, v] : m.bindings()) m.delete_binding(k);
     for (const auto& [k, v] : m.local_addrs()) m.delete_local_addr(k);
+    for (const auto& [k, v] : m.ro_peers()) m.delete_ro_peer(k);
+    for (const auto& [k, v] : m.cn_bindings()) m.delete_cn_binding(k);
     const auto& s = fixtures()["states"].at(state);
     for (const auto& la : s["local_addrs"])
         m.add_local_addr(dp::require_in6(la[0].get<std::string>()), la[1].get<uint32_t>());
@@ -93,6 +95,20 @@ void DatapathEnv::apply_state(const std::string& state) {
         m.upsert_binding(dp::require_in6(b[0].get<std::string>()), v);
     }
     apply_nexthops(s);
+    // Route optimisation: home address, correspondent, care-of address.
+    auto ro = [&](const char* name, auto&& upsert) {
+        if (!s.contains(name)) return;
+        for (const auto& e : s[name]) {
+            xmip_ro_key k{};
+            k.home = dp::require_in6(e[0].get<std::string>());
+            k.correspondent = dp::require_in6(e[1].get<std::string>());
+            xmip_ro_binding v{};
+            v.care_of = dp::require_in6(e[2].get<std::string>());
+            upsert(k, v);
+        }
+    };
+    ro("ro_peers", [&](const xmip_ro_key& k, const xmip_ro_binding& v) { m.upsert_ro_peer(k, v); });
+    ro("cn_bindings", [&](const xmip_ro_key& k, const xmip_ro_binding& v) { m.upsert_cn_binding(k, v); });
     xmip_config cfg{};
     cfg.tunnel_hop_limit = fixtures()["tunnel_hop_limit"].get<uint8_t>();
     cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;

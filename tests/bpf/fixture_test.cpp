@@ -83,6 +83,10 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     test::RunResult r;
     if (c.prog == "mn_egress") {
         r = test::run_tc(env.dp().tc_egress_prog_fd(), c.in, ifindex);
+    } else if (c.prog == "cn_egress") {
+        r = test::run_tc(env.dp().cn_egress_prog_fd(), c.in, ifindex);
+    } else if (c.prog == "cn_xdp") {
+        r = test::run_xdp(env.dp().cn_xdp_prog_fd(), c.in, ifindex);
     } else {
         ASSERT_TRUE(c.prog == "ha_xdp" || c.prog == "mn_xdp") << c.prog;
         const auto role = c.prog == "ha_xdp" ? dp::Role::HomeAgent : dp::Role::MobileNode;

@@ -23,8 +23,11 @@ from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, PadN, UDP)
 from scapy.layers.l2 import ARP, Dot1Q, Ether
-from scapy.layers.inet6 import MIP6MH_BA, MIP6MH_BRR, MIP6MH_BU
+from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, MIP6MH_BA, MIP6MH_BRR, MIP6MH_BU,
+                                MIP6MH_HoT, MIP6MH_HoTI)
+from scapy.layers.inet import TCP
 from scapy.packet import Raw
+from scapy.utils import checksum
 
 # ---- the sandbox ---------------------------------------------------------
 # dp0: towards correspondents (CN), dp1: the visited side (care-of addresses),
@@ -94,6 +97,16 @@ STATES = {
         # home address, remote (home agent), local (care-of address)[, flags]
         "bindings": [[MN_HOA, MN_HA, MN_COA], [MN_HOA_BLACKHOLE, COA_BLACKHOLE, MN_COA],
                      [MN_HOA_REGISTERING, MN_HA, MN_COA, BF_REGISTERING]],
+        # route optimisation: home address, correspondent, care-of address
+        "ro_peers": [[MN_HOA, "2001:db8:1::20", MN_COA]],
+    },
+    # A correspondent at 2001:db8:1::2 (dp0's address) with bindings for the
+    # mobile node's home addresses: home address, correspondent, care-of.
+    "cn": {
+        "local_addrs": [["2001:db8:1::2", 2]],
+        "bindings": [],
+        "cn_bindings": [[MN_HOA, "2001:db8:1::2", MN_COA],
+                        [MN_HOA_BLACKHOLE, "2001:db8:1::2", COA_BLACKHOLE]],
     },
 }
 TUNNEL_HOP_LIMIT = 64
@@ -534,6 +547,289 @@ inner = dec_hlim(bytes(f[IPv6]))
 nh_case("ha_nexthop_mtu_fits", "ha_nh", f, XDP_REDIRECT,
         Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA_NH_MTU), "ENCAP_REDIRECT", "HIT",
         why="1360 + 40 = the entry's MTU: fits, sent by the cached next hop")
+# 7. Route optimisation (RFC 6275 6.3, 6.4, 9.3, 11.3; docs/route-optimisation.md, "Datapath").
+# Expected outputs are assembled from the RFC's header layouts; the upper-layer
+# bytes (and so their checksums) are the sender's, never recomputed, and
+# every expected frame's checksum is verified below with scapy, which computes
+# the pseudo-header as a Mobile IPv6 stack does (the Home Address option's
+# address as source, a routing header's last address as destination while
+# segments are left).
+CN2 = "2001:db8:1::20"            # a correspondent the mobile node optimises with
+CN_SELF = "2001:db8:1::2"         # the correspondent of state "cn"
+CN_OTHER = "2001:db8:1::3"        # another address of it, with no binding
+MN_HOA_FOREIGN = "2001:db8:9::99"  # a home address that is not this mobile node's
+PROTO_DEST, PROTO_ROUTING = 60, 43
+
+
+def hao_hdr(nh, hoa):
+    """RFC 6275 6.3: PadN(2) then the Home Address option at 8n+6, 24 bytes."""
+    return bytes([nh, 2, 1, 2, 0, 0, 201, 16]) + bytes(IPv6(dst=hoa))[24:40]
+
+
+def rh2_hdr(nh, addr, segleft):
+    """RFC 6275 6.4: a type 2 routing header, one address, 24 bytes."""
+    return bytes([nh, 2, 2, segleft, 0, 0, 0, 0]) + bytes(IPv6(dst=addr))[24:40]
+
+
+def ip6_hdr(src, dst, nh, plen, hlim=64, tc=0, fl=0):
+    return bytes(IPv6(src=src, dst=dst, nh=nh, plen=plen, hlim=hlim, tc=tc, fl=fl))
+
+
+def same_checksum(l3: bytes) -> bool:
+    """The upper-layer checksum of an IPv6 packet holds for the pseudo-header
+    a Mobile IPv6 receiver uses (RFC 6275 6.3, 6.4; RFC 8200 8.1): the Home
+    Address option's address as source, the routing header's last address as
+    destination while segments are left. scapy's own recomputation misses a
+    dissected Home Address option, so the walk is here and the sum scapy's."""
+    src, dst, nh, off = l3[8:24], l3[24:40], l3[6], 40
+    while nh in (0, 43, 60):
+        h = l3[off:off + (l3[off + 1] + 1) * 8]
+        if nh == 60:
+            i = 2
+            while i < len(h):
+                if h[i] == 0:
+                    i += 1
+                    continue
+                if h[i] == 201:
+                    src = h[i + 2:i + 18]
+                i += 2 + h[i + 1]
+        if nh == 43 and h[3] > 0:
+            dst = h[-16:]
+        nh, off = h[0], off + len(h)
+    upper_bytes = l3[off:]
+    pseudo = src + dst + struct.pack("!I", len(upper_bytes)) + b"\0\0\0" + bytes([nh])
+    return checksum(pseudo + upper_bytes) == 0
+
+
+def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why=""):
+    """A case whose frames both carry a valid upper-layer checksum for the
+    receiver (checked here, with scapy, on the exact bytes)."""
+    for f in (frame, out):
+        if f is None:
+            continue
+        b = bytes(f)
+        assert same_checksum(b[14:]), f"{name}: bad upper-layer checksum"
+    case(name, prog, ingress, state, frame, verdict, out, counter, signal=signal, why=why)
+
+
+def upper(src, dst, ul):
+    """The packet as the sending application's stack makes it (addresses of
+    the pseudo-header: home address at the mobile node's end); returns the
+    next header and the upper-layer bytes with their checksum."""
+    p = IPv6(src=src, dst=dst) / ul
+    b = bytes(p)
+    return b[6], b[40:]
+
+
+# The check can fail: a checksum computed for the care-of address is refused.
+_bad = bytes(IPv6(src=MN_COA, dst=CN2) / UDP() / payload(4))
+assert not same_checksum(ip6_hdr(MN_HOA, CN2, 17, len(_bad) - 40) + _bad[40:])
+
+
+def eth(src, dst):
+    return bytes(Ether(src=MAC[src], dst=MAC[dst], type=0x86DD))
+
+
+# 7a. Mobile node egress: a Home Address option, from the care-of address.
+for name, ul, why in [
+    ("udp", UDP(sport=5001, dport=40000) / payload(30), "UDP"),
+    ("tcp", TCP(sport=5001, dport=80, flags="S", seq=1000), "a TCP SYN"),
+    ("icmpv6_echo", ICMPv6EchoRequest(id=5, seq=1) / payload(8), "an echo request"),
+    ("icmpv6_error_quoting_rh2", ICMPv6DestUnreach(code=4) /
+     Raw(ip6_hdr(CN2, MN_HOA, PROTO_ROUTING, 24 + 8 + 4) + rh2_hdr(17, MN_HOA, 0) +
+         bytes(UDP(sport=40000, dport=9)) + b"abcd"),
+     "a Port Unreachable quoting the correspondent's packet (as the stack saw it, routing header used up)"),
+]:
+    nh, body = upper(MN_HOA, CN2, ul)
+    f = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN2, nh, len(body), tc=0x20) + body
+    out = eth("coa", "dp1") + ip6_hdr(MN_COA, CN2, PROTO_DEST, len(body) + 24, tc=0x20) + \
+        hao_hdr(nh, MN_HOA) + body
+    ro_case(f"ro_mn_egress_hao_{name}", "mn_egress", "dp1", "mn", Raw(f), TC_ACT_OK, Raw(out),
+            "RO_MN_HAO",
+            why=f"{why} from the home address to a correspondent with a binding: source = care-of "
+            "address, Home Address option (PadN 2, option at offset 6), checksum untouched")
+
+nh, body = upper(MN_HOA, CN, UDP(sport=5001, dport=40000) / payload(30))
+f = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN, nh, len(body)) + body
+case("ro_mn_egress_no_binding_tunnelled", "mn_egress", "dp1", "mn", Raw(f), TC_ACT_REDIRECT,
+        Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(f[14:], MN_COA, MN_HA), "MN_ENCAP",
+        why="a correspondent with no binding: the tunnel to the home agent, as without RO")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN2) / \
+    IPv6ExtHdrHopByHop(options=[PadN(optdata=b"\0" * 4)]) / UDP(sport=5001, dport=40000) / payload(8)
+case("ro_mn_egress_hop_by_hop_tunnelled", "mn_egress", "dp1", "mn", f, TC_ACT_REDIRECT,
+        Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(bytes(f[IPv6]), MN_COA, MN_HA), "MN_ENCAP",
+        why="a hop-by-hop header must stay first: xmip does not insert behind it, the tunnel takes it")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN2) / MIP6MH_HoTI(cookie=7)
+case("ro_mn_egress_signalling_untouched", "mn_egress", "dp1", "mn", f, TC_ACT_OK, None, None,
+     why="Mobility Header from the home address: the agent's, never rewritten")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN2) / UDP() / payload(1500 - 40 - 8 - 10)
+case("ro_mn_egress_too_big_drop", "mn_egress", "dp1", "mn", f, TC_ACT_SHOT, None, "DROP_TOO_BIG",
+     why="1490 + 24 does not fit the 1500-byte link")
+
+# 7b. Mobile node ingress: a type 2 routing header.
+for name, ul, why in [
+    ("udp", UDP(sport=40000, dport=5001) / payload(12), "UDP"),
+    ("tcp", TCP(sport=80, dport=5001, flags="SA", seq=7, ack=1001), "a TCP SYN-ACK"),
+    ("icmpv6_echo", ICMPv6EchoReply(id=5, seq=1) / payload(8), "an echo reply"),
+    ("icmpv6_error_quoting_hao", ICMPv6DestUnreach(code=4) /
+     Raw(ip6_hdr(MN_HOA, CN2, 17, 8 + 4) + bytes(UDP(sport=5001, dport=9)) + b"abcd"),
+     "a Port Unreachable quoting the mobile node's packet (as the correspondent's stack saw it: "
+     "home address as source, option removed)"),
+]:
+    nh, body = upper(CN2, MN_HOA, ul)
+    f = eth("gw9", "coa") + ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 24, hlim=50) + \
+        rh2_hdr(nh, MN_HOA, 1) + body
+    out = eth("gw9", "coa") + ip6_hdr(CN2, MN_HOA, PROTO_ROUTING, len(body) + 24, hlim=50) + \
+        rh2_hdr(nh, MN_COA, 0) + body
+    ro_case(f"ro_mn_ingress_rh2_{name}", "mn_xdp", "dp1", "mn", Raw(f), XDP_PASS, Raw(out), "RO_MN_RH2",
+            why=f"{why} to the care-of address with a type 2 routing header naming the home address: "
+            "destination and routing address swapped, segments left 0 (the stack ignores a used-up "
+            "routing header of a type it does not know), checksum untouched")
+
+nh, body = upper(CN2, MN_HOA_FOREIGN, UDP(sport=40000, dport=5001) / payload(12))
+f = eth("gw9", "coa") + ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 24) + rh2_hdr(nh, MN_HOA_FOREIGN, 1) + body
+ro_case("ro_mn_ingress_rh2_foreign_home_drop", "mn_xdp", "dp1", "mn", Raw(f), XDP_DROP, None,
+        "RO_MN_RH2_FOREIGN", why="the routing header names an address that is not this node's home address")
+
+nh, body = upper(CN2, MN_HOA, UDP(sport=40000, dport=5001) / payload(12))
+good = ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 24) + rh2_hdr(nh, MN_HOA, 1) + body
+for name, l3, why in [
+    ("segments_left_0", good[:43] + b"\x00" + good[44:], "segments left 0"),
+    ("segments_left_2", good[:43] + b"\x02" + good[44:], "segments left 2"),
+    ("length_4", ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 40) +
+     bytes([nh, 4, 2, 1, 0, 0, 0, 0]) + good[48:64] + good[48:64] + body, "two addresses (Hdr Ext Len 4)"),
+    ("length_0", ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 8) + bytes([nh, 0, 2, 1, 0, 0, 0, 0]) + body,
+     "no address (Hdr Ext Len 0)"),
+    ("truncated", good[:4] + (12).to_bytes(2, "big") + good[6:52], "the packet ends inside the header"),
+]:
+    case(f"ro_mn_ingress_rh2_malformed_{name}_drop", "mn_xdp", "dp1", "mn", Raw(eth("gw9", "coa") + l3),
+         XDP_DROP, None, "RO_RH2_MALFORMED", why=why)
+
+f = eth("gw9", "coa") + ip6_hdr(CN2, MN_COA, PROTO_ROUTING, len(body) + 24) + \
+    bytes([nh, 2, 0, 0, 0, 0, 0, 0]) + good[48:64] + body
+case("ro_mn_ingress_other_routing_type_pass", "mn_xdp", "dp1", "mn", Raw(f), XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="a routing header of type 0 with nothing left: not xmip's, the stack's")
+
+ba = IPv6(src=CN2, dst=MN_COA) / IPv6ExtHdrRouting(type=2, addresses=[MN_HOA], segleft=1) / \
+    MIP6MH_BA(status=0, seq=3, mhtime=100)
+case("ro_mn_ingress_correspondent_ba_to_agent", "mn_xdp", "dp1", "mn", Ether(src=MAC["gw9"], dst=MAC["coa"]) / ba,
+     XDP_DROP, None, "SIGNAL_TO_AGENT", signal=ba,
+     why="a correspondent's BA carries a type 2 routing header: the agent gets it exactly as received")
+
+# 7c. Correspondent ingress: a Home Address option.
+for name, ul, why in [
+    ("udp", UDP(sport=5001, dport=40000) / payload(30), "UDP"),
+    ("tcp", TCP(sport=5001, dport=80, flags="A", seq=1001, ack=8), "a TCP ACK"),
+    ("icmpv6_echo", ICMPv6EchoRequest(id=6, seq=2) / payload(8), "an echo request"),
+    ("icmpv6_error_quoting_rh2", ICMPv6DestUnreach(code=4) /
+     Raw(ip6_hdr(CN_SELF, MN_HOA, PROTO_ROUTING, 24 + 8 + 4) + rh2_hdr(17, MN_HOA, 0) +
+         bytes(UDP(sport=40000, dport=9)) + b"abcd"),
+     "the mobile node's Port Unreachable quoting the correspondent's packet"),
+]:
+    nh, body = upper(MN_HOA, CN_SELF, ul)
+    f = eth("coa", "dp1") + ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + 24, hlim=60) + \
+        hao_hdr(nh, MN_HOA) + body
+    out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body), hlim=60) + body
+    ro_case(f"ro_cn_ingress_hao_{name}", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+            why=f"{why} with a Home Address option of a binding, from its care-of address: source = "
+            "home address, the destination options header removed, checksum untouched")
+
+nh, body = upper(MN_HOA, CN_SELF, UDP(sport=5001, dport=40000) / payload(30))
+f = eth("coa", "dp1") + ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + 32) + \
+    bytes([nh, 3, 1, 2, 0, 0, 201, 16]) + hao_hdr(nh, MN_HOA)[8:] + bytes([0, 0, 0, 0, 1, 2, 0, 0]) + body
+out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body)) + body
+ro_case("ro_cn_ingress_hao_trailing_padding", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+        why="the option followed by Pad1s and a PadN (a 32-byte header): padding goes with it")
+
+for name, src, hoa, why in [
+    ("unbound_home", MN_COA, HOA_UNBOUND, "a home address with no binding"),
+    ("wrong_care_of", VISITOR, MN_HOA, "a bound home address from a source that is not its care-of address"),
+]:
+    nh, body = upper(hoa, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
+    l3 = ip6_hdr(src, CN_SELF, PROTO_DEST, len(body) + 24) + hao_hdr(nh, hoa) + body
+    ro_case(f"ro_cn_ingress_{name}_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3), XDP_DROP, None,
+            "RO_CN_HAO_UNBOUND", signal=Raw(l3),
+            why=f"{why}: dropped, the packet to the agent for its Binding Error status 1 (RFC 6275 9.3.1)")
+
+nh, body = upper(MN_HOA, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
+hh = hao_hdr(nh, MN_HOA)
+for name, dst_opts, why in [
+    ("misaligned", bytes([nh, 2, 201, 16]) + hh[8:24] + bytes([1, 2, 0, 0]), "the option at offset 2, not 8n+6"),
+    ("option_length_15", hh[:7] + bytes([15]) + hh[8:23] + b"\x00", "option length 15"),
+    ("overrunning", hh[:6] + bytes([201, 18]) + hh[8:], "option length 18 runs past its header"),
+    ("repeated", bytes([nh, 5, 1, 2, 0, 0]) + hh[6:24] + bytes([1, 4, 0, 0, 0, 0]) + hh[6:24],
+     "two Home Address options"),
+]:
+    l3 = ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + len(dst_opts)) + dst_opts + body
+    case(f"ro_cn_ingress_hao_malformed_{name}_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3),
+         XDP_DROP, None, "RO_HAO_MALFORMED", why=why)
+
+l3 = ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + 32) + bytes([nh, 3, 0x1e, 2, 0, 0]) + hh[6:24] + \
+    bytes([1, 6, 0, 0, 0, 0, 0, 0]) + body
+assert len(l3) == 40 + 32 + len(body)
+case("ro_cn_ingress_hao_with_other_options_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3), XDP_DROP,
+     None, "RO_HAO_MALFORMED",
+     why="a bound option sharing its header with another option: xmip removes whole headers only")
+
+l3 = ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, 12) + hh[:12]
+case("ro_cn_ingress_hao_truncated_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3), XDP_DROP, None,
+     "DROP_TRUNCATED", why="the packet ends inside the destination options header")
+
+bu = IPv6(src=MN_COA, dst=CN_SELF) / IPv6ExtHdrDestOpt(options=[HAO(hoa=MN_HOA)]) / \
+    MIP6MH_BU(seq=9, flags="A", mhtime=100)
+case("ro_cn_ingress_binding_update_to_agent", "cn_xdp", "dp1", "cn", Ether(src=MAC["coa"], dst=MAC["dp1"]) / bu,
+     XDP_DROP, None, "SIGNAL_TO_AGENT", signal=bu,
+     why="the BU carries a Home Address option: the agent gets it as every signalling packet")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_COA, dst=CN_SELF) / \
+    IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0" * 4)]) / UDP() / payload(4)
+case("ro_cn_ingress_destination_options_without_hao_pass", "cn_xdp", "dp1", "cn", f, XDP_PASS, None,
+     "PASS_NOT_MOBILE", why="a destination options header with padding only: not xmip's")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_COA, dst=CN_SELF) / UDP() / payload(4)
+case("ro_cn_ingress_plain_pass", "cn_xdp", "dp1", "cn", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="no Home Address option")
+
+# 7d. Correspondent egress: a type 2 routing header, to the care-of address.
+for name, ul, why in [
+    ("udp", UDP(sport=40000, dport=5001) / payload(12), "UDP"),
+    ("tcp", TCP(sport=80, dport=5001, flags="SA", seq=7, ack=1001), "a TCP SYN-ACK"),
+    ("icmpv6_echo", ICMPv6EchoReply(id=6, seq=2) / payload(8), "an echo reply"),
+    ("icmpv6_error_quoting_hao", ICMPv6DestUnreach(code=4) /
+     Raw(ip6_hdr(MN_HOA, CN_SELF, 17, 8 + 4) + bytes(UDP(sport=5001, dport=9)) + b"abcd"),
+     "a Port Unreachable quoting the mobile node's packet as the stack saw it"),
+]:
+    nh, body = upper(CN_SELF, MN_HOA, ul)
+    f = eth("dp1", "gw9") + ip6_hdr(CN_SELF, MN_HOA, nh, len(body), tc=0x48, fl=0x777) + body
+    out = eth("dp1", "gw9") + ip6_hdr(CN_SELF, MN_COA, PROTO_ROUTING, len(body) + 24, tc=0x48, fl=0x777) + \
+        rh2_hdr(nh, MN_HOA, 1) + body
+    ro_case(f"ro_cn_egress_rh2_{name}", "cn_egress", "dp1", "cn", Raw(f), TC_ACT_REDIRECT, Raw(out), "RO_CN_RH2",
+            why=f"{why} to a bound home address: destination = care-of address, type 2 routing header "
+            "with the home address, segments left 1, checksum untouched, rerouted")
+
+for name, src, dst, why in [
+    ("unbound_home", CN_SELF, HOA_UNBOUND, "a home address with no binding"),
+    ("other_own_address", CN_OTHER, MN_HOA, "from an address of the correspondent the binding is not for"),
+]:
+    f = Ether(src=MAC["dp1"], dst=MAC["gw9"]) / IPv6(src=src, dst=dst) / UDP() / payload(8)
+    case(f"ro_cn_egress_{name}_untouched", "cn_egress", "dp1", "cn", f, TC_ACT_OK, None, None, why=why)
+
+f = Ether(src=MAC["dp1"], dst=MAC["gw9"]) / IPv6(src=CN_SELF, dst=MN_HOA) / MIP6MH_HoT(cookie=7, index=1)
+case("ro_cn_egress_signalling_untouched", "cn_egress", "dp1", "cn", f, TC_ACT_OK, None, None,
+     why="a HoT goes to the home address, through the home agent (RFC 6275 5.2.5): never rewritten")
+
+f = Ether(src=MAC["dp1"], dst=MAC["gw9"]) / IPv6(src=CN_SELF, dst=MN_HOA) / UDP() / payload(1500 - 40 - 8 - 10)
+case("ro_cn_egress_no_room_via_home_agent", "cn_egress", "dp1", "cn", f, TC_ACT_OK, None, "RO_CN_TOO_BIG",
+     why="1490 + 24 does not fit: sent to the home address unchanged, the home agent's Packet Too Big "
+     "tells the sender")
+
+f = Ether(src=MAC["dp1"], dst=MAC["gw9"]) / IPv6(src=CN_SELF, dst=MN_HOA_BLACKHOLE) / UDP() / payload(8)
+case("ro_cn_egress_no_route_drop", "cn_egress", "dp1", "cn", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
+     why="the care-of address is blackholed")
+
 
 if __name__ == "__main__":  # gen_malformed.py imports the definitions above
     json.dump({

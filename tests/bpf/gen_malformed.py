@@ -116,6 +116,11 @@ class PacketClass:
             return xdp_pass("PASS_EXTHDR")
         return self.expect_whole(l3, padding)
 
+    def expect_overrun(self, l3, fits):
+        """An extension header's length changed: fits, whether it still
+        ends inside the packet."""
+        return self.expect(l3, b"") if fits else xdp_pass("PASS_EXTHDR")
+
 
 class ToBoundHome(PacketClass):
     """Home agent downlink: any IPv6 packet to a bound home address is
@@ -191,6 +196,124 @@ class MnEgress(PacketClass):
         return Outcome(TC_ACT_REDIRECT, "MN_ENCAP", out)
 
 
+def rh2_rule(l3, padding, then):
+    """The mobile node's XDP program and a type 2 routing header first
+    (docs/route-optimisation.md, "Datapath"): once its type byte is in the
+    frame, one that is not exactly one address with one segment left, or
+    that the declared packet cuts, is dropped as malformed; otherwise
+    `then` decides (signalling to the agent, data swapped)."""
+    frame = l3 + padding
+    if len(frame) < 43 or frame[42] != 2:
+        return None
+    if len(l3) < 64 or l3[41] != 2 or l3[43] != 1:
+        return xdp_drop("RO_RH2_MALFORMED")
+    return then()
+
+
+class Rh2Signalling(Signalling):
+    """A correspondent's or home agent's BA with a type 2 routing header:
+    to the agent when the header is whole and right, else a counted drop"""
+
+    def expect(self, l3, padding):
+        return rh2_rule(l3, padding, lambda: super(Rh2Signalling, self).expect(l3, padding)) or \
+            super().expect(l3, padding)
+
+    def expect_overrun(self, l3, fits):
+        return self.expect(l3, b"")
+
+
+class Rh2Data(PacketClass):
+    """Route-optimised data to the mobile node's care-of address (type 2
+    routing header): destination and routing address swapped, segments left
+    0, to the stack"""
+
+    def __init__(self, name, frame):
+        super().__init__(name, "mn_xdp", "dp1", "mn", frame, ext_len=24)
+
+    def expect(self, l3, padding):
+        o = rh2_rule(l3, padding, lambda: self.expect_whole(l3, padding))
+        if o is not None:
+            return o
+        return xdp_pass("PASS_EXTHDR") if len(l3) < 64 else xdp_pass("PASS_NOT_MOBILE")
+
+    def expect_overrun(self, l3, fits):
+        return self.expect(l3, b"")
+
+    def expect_whole(self, l3, padding):
+        if l3[40] == 135:
+            return Outcome(XDP_DROP, "SIGNAL_TO_AGENT", signal=l3)
+        out = l3[:24] + l3[48:64] + l3[40:43] + b"\x00" + l3[44:48] + l3[24:40] + l3[64:]
+        return Outcome(XDP_PASS, "RO_MN_RH2", self.eth + out + padding)
+
+
+def find_hao(h):
+    """bpf/ro_hao.bpf.h xmip_find_hao, from RFC 8200 4.2 and RFC 6275 6.3:
+    (offset of the option or 0, other options present) or None if malformed."""
+    off, hao, others, n = 2, 0, False, 0
+    while off < len(h):
+        if n == 16:
+            return None
+        n += 1
+        if h[off] == 0:
+            off += 1
+            continue
+        if off + 2 > len(h) or off + 2 + h[off + 1] > len(h):
+            return None
+        if h[off] == 201:
+            if h[off + 1] != 16 or off % 8 != 6 or hao:
+                return None
+            hao = off
+        elif h[off] != 1:
+            others = True
+        off += 2 + h[off + 1]
+    return hao, others
+
+
+class HaoData(PacketClass):
+    """Route-optimised data to the correspondent (a Home Address option of a
+    binding): source swapped in, the destination options header removed"""
+
+    def __init__(self, name, frame, care_of, home):
+        super().__init__(name, "cn_xdp", "dp1", "cn", frame, ext_len=24)
+        self.care_of, self.home = care_of, home
+
+    def walk(self, l3):
+        # xdp_local's walk, after the route-optimisation hook let it go
+        off, nh = 40, l3[6]
+        while nh in (0, 43, 60):
+            if off + 2 > len(l3) or off + (l3[off + 1] + 1) * 8 > len(l3):
+                return xdp_pass("PASS_EXTHDR")
+            nh, off = l3[off], off + (l3[off + 1] + 1) * 8
+        return xdp_pass("PASS_NOT_MOBILE")
+
+    def expect(self, l3, padding):
+        frame = l3 + padding
+        if len(frame) < 42:
+            return self.walk(l3)
+        hlen = (frame[41] + 1) * 8
+        if hlen > 64:
+            return self.walk(l3)
+        if 40 + hlen > len(l3):
+            return xdp_drop("DROP_TRUNCATED")
+        found = find_hao(l3[40:40 + hlen])
+        if found is None:
+            return xdp_drop("RO_HAO_MALFORMED")
+        hao, others = found
+        if not hao or l3[40] == 135:
+            return self.walk(l3) if not hao else Outcome(XDP_DROP, "SIGNAL_TO_AGENT", signal=l3)
+        home = l3[40 + hao + 2:40 + hao + 18]
+        if home != self.home or l3[8:24] != self.care_of:
+            return Outcome(XDP_DROP, "RO_CN_HAO_UNBOUND", signal=l3)
+        if others:
+            return xdp_drop("RO_HAO_MALFORMED")
+        plen = int.from_bytes(l3[4:6], "big") - hlen
+        out = l3[:4] + plen.to_bytes(2, "big") + bytes([l3[40]]) + l3[7:8] + home + l3[24:40] + l3[40 + hlen:]
+        return Outcome(XDP_PASS, "RO_CN_HAO", self.eth + out + padding)
+
+    def expect_overrun(self, l3, fits):
+        return self.expect(l3, b"")
+
+
 # ---- the well-formed frames -----------------------------------------------
 udp_from_cn = Ether(src=g.MAC["cn"], dst=g.MAC["dp0"]) / \
     IPv6(src=g.CN, dst=g.HOA, tc=0xB8, fl=0x12345) / UDP(sport=40000, dport=5001) / g.payload(16)
@@ -216,11 +339,19 @@ CLASSES = [
                Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.COA, dst=g.HA) /
                IPv6ExtHdrDestOpt(options=[HAO(hoa=g.HOA)]) / MIP6MH_BU(seq=7, flags="AH", mhtime=100),
                ext_len=24),
-    Signalling("ba_with_rh2", "mn_xdp", "mn",
+    Rh2Signalling("ba_with_rh2", "mn_xdp", "mn",
                Ether(src=g.MAC["gw9"], dst=g.MAC["coa"]) / IPv6(src=g.MN_HA, dst=g.MN_COA) /
                IPv6ExtHdrRouting(type=2, addresses=[g.MN_HOA], segleft=1) /
                MIP6MH_BA(status=0, flags=0, seq=7, mhtime=100),
                ext_len=24),
+    Rh2Data("rh2_udp_to_care_of",
+            Ether(src=g.MAC["gw9"], dst=g.MAC["coa"]) / IPv6(src="2001:db8:1::20", dst=g.MN_COA) /
+            IPv6ExtHdrRouting(type=2, addresses=[g.MN_HOA], segleft=1) /
+            UDP(sport=40000, dport=5001) / g.payload(12)),
+    HaoData("hao_udp_to_correspondent",
+            Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.MN_COA, dst="2001:db8:1::2") /
+            IPv6ExtHdrDestOpt(options=[HAO(hoa=g.MN_HOA)]) / UDP(sport=5001, dport=40000) / g.payload(30),
+            bytes(IPv6(src=g.MN_COA))[8:24], bytes(IPv6(src=g.MN_HOA))[8:24]),
     MnEgress("mn_egress_udp",
              Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.MN_HOA, dst=g.CN, tc=0x20) /
              UDP(sport=5001, dport=40000) / g.payload(30), direct=False),
@@ -286,8 +417,7 @@ for c in CLASSES:
     if c.ext_len:
         for hdr_ext_len in sorted({(full - 40) // 8, (full - 40) // 8 + 1, 63, 64, 255}):
             l3 = c.l3[:41] + bytes([hdr_ext_len]) + c.l3[42:]
-            case(grp, "ext_overrun", c.eth + l3, c.expect(l3, b"") if 40 + (hdr_ext_len + 1) * 8 <= full
-                 else xdp_pass("PASS_EXTHDR"))
+            case(grp, "ext_overrun", c.eth + l3, c.expect_overrun(l3, 40 + (hdr_ext_len + 1) * 8 <= full))
 
     if c.inner_at is not None:
         inner_plen = full - c.inner_at - 40

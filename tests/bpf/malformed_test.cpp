@@ -60,7 +60,9 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
     ASSERT_GT(ifindex, 0) << g.ingress;
     const bool tc = g.prog == "mn_egress";
     const int fd = tc ? env.dp().tc_egress_prog_fd()
-                      : env.dp().xdp_prog_fd(g.prog == "ha_xdp" ? dp::Role::HomeAgent : dp::Role::MobileNode);
+                   : g.prog == "cn_xdp"
+                       ? env.dp().cn_xdp_prog_fd()
+                       : env.dp().xdp_prog_fd(g.prog == "ha_xdp" ? dp::Role::HomeAgent : dp::Role::MobileNode);
 
     std::vector<std::vector<uint8_t>> signals;
     dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {

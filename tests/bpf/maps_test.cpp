@@ -87,3 +87,63 @@ TEST(MapDumpLocal, LocalAddressesByBatchAndEntry) {
 }
 
 }  // namespace
+
+namespace {
+
+// The route-optimisation maps (bpf/ro_maps.bpf.h): written, read back, listed
+// and deleted by their (home, correspondent) key, each map on its own.
+TEST(RouteOptimisationMaps, PeersAndBindingsByKey) {
+    XMIP_REQUIRE_SANDBOX();
+    dp::Options o;
+    o.instance = "ro-maps";
+    o.pin_maps = false;
+    o.max_ro_peers = 8;
+    o.max_cn_bindings = 3 * dp::kDumpBatchEntries + 5;
+    dp::Datapath d(o);
+    auto& m = d.maps();
+    const xmip_in6 cn = dp::require_in6("2001:db8:1::20");
+
+    xmip_ro_key k{};
+    k.home = hoa_of(4);
+    k.correspondent = cn;
+    xmip_ro_binding v{};
+    v.care_of = dp::require_in6("2001:db8:3::100");
+    m.upsert_ro_peer(k, v);
+    auto got = m.lookup_ro_peer(k);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(key_of(got->care_of), "2001:db8:3::100");
+    EXPECT_FALSE(m.lookup_cn_binding(k)) << "the two maps are separate";
+    xmip_ro_key other = k;
+    other.correspondent = dp::require_in6("2001:db8:1::21");
+    EXPECT_FALSE(m.lookup_ro_peer(other)) << "the correspondent is part of the key";
+    ASSERT_EQ(m.ro_peers().size(), 1u);
+    EXPECT_TRUE(m.delete_ro_peer(k));
+    EXPECT_FALSE(m.delete_ro_peer(k));
+    EXPECT_TRUE(m.ro_peers().empty());
+
+    // The correspondent's cache, in batch and listed both ways, past one
+    // dump batch.
+    const size_t n = 3 * dp::kDumpBatchEntries + 1;
+    std::vector<std::pair<xmip_ro_key, xmip_ro_binding>> batch;
+    for (size_t i = 0; i < n; i++) {
+        xmip_ro_key bk{};
+        bk.home = hoa_of(i);
+        bk.correspondent = cn;
+        xmip_ro_binding bv{};
+        bv.care_of = hoa_of(i * 3 + 1);
+        batch.emplace_back(bk, bv);
+    }
+    m.upsert_cn_bindings(batch);
+    for (auto method : {dp::DumpMethod::Batch, dp::DumpMethod::PerEntry}) {
+        auto all = m.cn_bindings(method);
+        ASSERT_EQ(all.size(), n);
+        std::map<std::string, std::string> seen;
+        for (const auto& [bk, bv] : all) seen[key_of(bk.home)] = key_of(bv.care_of);
+        for (size_t i = 0; i < n; i++) EXPECT_EQ(seen[key_of(hoa_of(i))], key_of(hoa_of(i * 3 + 1)));
+    }
+    EXPECT_TRUE(m.delete_cn_binding(batch[7].first));
+    EXPECT_FALSE(m.lookup_cn_binding(batch[7].first));
+    EXPECT_EQ(m.cn_bindings().size(), n - 1);
+}
+
+}  // namespace

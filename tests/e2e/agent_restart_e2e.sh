@@ -34,12 +34,16 @@
 #       care-of address and sequence number, and no BU was sent for it
 #   M2. the MN's next BU (asked for by a Binding Refresh Request) carries the
 #       next sequence number and the HA accepts it
+#   H5. one BU, one outcome: with the binding map full (datapath.max_bindings
+#       4, two entries put there with xmip-dp), a new registration's map write
+#       fails: BA 130, no binding cache entry, no proxy entry; with one entry
+#       freed, the next BU is accepted
 #
 # Each check prints one PASS/FAIL line; the exit status is non-zero if any
 # fails. Everything (namespaces, a private bpffs, the agents, radvd, the temp
 # dir) is removed on exit, also on failure or interruption.
 #
-# Usage: agent_restart_e2e.sh [--xmipd PATH] [--mipctl PATH] [--verbose]
+# Usage: agent_restart_e2e.sh [--xmipd PATH] [--mipctl PATH] [--xmip-dp PATH] [--verbose]
 # Needs root, iproute2, ethtool, radvd, /usr/bin/python3 with scapy.
 set -uo pipefail
 # With pipefail, `cmd | grep -q` fails at random when grep exits before cmd
@@ -50,15 +54,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 MIPCTL=$REPO/build/cli/mipctl
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-120} # seconds; the run is aborted (and cleaned up) beyond it
+XMIP_DP=$REPO/build/agent/tools/xmip-dp
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150} # seconds; the run is aborted (and cleaned up) beyond it
 
-e2e_parse_args --xmipd=XMIPD:path --mipctl=MIPCTL:path -- "$@"
+e2e_parse_args --xmipd=XMIPD:path --mipctl=MIPCTL:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root
-for b in "$XMIPD" "$MIPCTL"; do
+for b in "$XMIPD" "$MIPCTL" "$XMIP_DP"; do
 	[[ -x $b ]] || { echo "$SELF: no executable $b (build first, or pass its path)" >&2; exit 2; }
 done
 XMIPD=$(e2e_abspath "$XMIPD")
 MIPCTL=$(e2e_abspath "$MIPCTL")
+XMIP_DP=$(e2e_abspath "$XMIP_DP")
 e2e_require_tools ip ethtool radvd mountpoint "$PY"
 "$PY" -c 'import scapy' 2>/dev/null || { echo "$SELF: python3-scapy missing" >&2; exit 2; }
 
@@ -69,6 +75,8 @@ HA=2001:db8:2700::2
 HOME_PREFIX=2001:db8:2700::/64
 HOA=2001:db8:2700::4
 HOA2=2001:db8:2700::5 # the scapy mobile node's
+HOA3=2001:db8:2700::6 # the scapy mobile node's, registered while the binding map is full (H5)
+MAP_SIZE=4            # datapath.max_bindings: HOA, HOA2 and two entries put there by hand fill it
 HA_VISITED=2001:db8:3::1
 VISITED_PREFIX=2001:db8:3::/64
 COA2=2001:db8:3::101 # the scapy mobile node's care-of address (on mn0)
@@ -256,6 +264,7 @@ state_dir = "$WORK/state-ha"
 [datapath]
 interfaces = ["ha0", "ha1", "ha2"]
 xdp_mode = "native"
+max_bindings = $MAP_SIZE
 [metrics]
 listen = ""
 [home_agent]
@@ -438,11 +447,48 @@ check_mn_next_bu() {
 	report "$name" "MN sent seq $want (was $MN_SEQ before the kill); HA accepted it: bcache $HOA at seq $want" -- "${PROBLEMS[@]}"
 }
 
+# H5: one BU, one outcome. The binding map is full (two entries another
+# writer put there fill it: the configuration keeps home_agent.max_bindings
+# within datapath.max_bindings, so the map, not the cache, is what is full),
+# so the map write of a new registration fails: the HA undoes it and
+# refuses with 130, and nothing of it is left (cache, store, proxy entry).
+# With room again, the mobile node's next BU is accepted.
+probe3() {
+	on "$NS_MN" "$PY" "$LIB/scapy_mn_probe.py" --iface mn0 --dst-mac $MAC_HA1 --ha $HA \
+		--kind bu --coa $COA2 --hoa $HOA3 --seq "$2" --lifetime 400 --timeout 4 >"$1" 2>"$1.err"
+}
+in_bcache() { [[ $(jget "$(bcache_json)" "len([b for b in r if b['home_address'] == '$1'])") == 1 ]]; }
+check_full_map() {
+	local name="H5. the binding map full: a new registration is refused with 130, nothing of it left; with room, accepted"
+	local PROBLEMS=() inst dp status
+	inst=$(jget "$(ctl "$HA_SOCK" status)" "r['instance']")
+	dp=("$XMIP_DP" --pin-root "$BPFFS" -i "$inst")
+	"${dp[@]}" binding add 2001:db8:2700::f1 --local $HA --remote 2001:db8:3::f1 >/dev/null 2>"$WORK/h5.dp.err" &&
+		"${dp[@]}" binding add 2001:db8:2700::f2 --local $HA --remote 2001:db8:3::f2 >/dev/null 2>>"$WORK/h5.dp.err" ||
+		PROBLEMS+=("xmip-dp could not fill the map: $(cat "$WORK/h5.dp.err")")
+	probe3 "$WORK/h5a.json" 1
+	status=$(ba "$WORK/h5a.json" status)
+	[[ $status == 130 ]] || PROBLEMS+=("BA status '$status' for $HOA3 with the map full, expected 130 ($(cat "$WORK/h5a.json"))")
+	in_bcache $HOA3 && PROBLEMS+=("$HOA3 is in the binding cache though refused")
+	proxied $HOA3 && PROBLEMS+=("a proxy entry for $HOA3 was left")
+	grep -q "registration of $HOA3 at $COA2 could not be put in force" "$WORK/ha.$HA_RUN.log" ||
+		PROBLEMS+=("the HA's log does not say why $HOA3 was refused")
+	"${dp[@]}" binding del 2001:db8:2700::f1 >/dev/null 2>&1 || PROBLEMS+=("xmip-dp could not remove an entry")
+	probe3 "$WORK/h5b.json" 2
+	status=$(ba "$WORK/h5b.json" status)
+	[[ $status == 0 ]] || PROBLEMS+=("BA status '$status' for $HOA3 with room in the map, expected 0 ($(cat "$WORK/h5b.json"))")
+	in_bcache $HOA3 || PROBLEMS+=("$HOA3 is not in the binding cache after its acceptance")
+	proxied $HOA3 || PROBLEMS+=("no proxy entry for $HOA3 after its acceptance")
+	"${dp[@]}" binding del 2001:db8:2700::f2 >/dev/null 2>&1
+	report "$name" "map full: BA 130, no cache entry, no proxy entry, the reason logged; one entry freed: BA 0, bound and proxied" -- "${PROBLEMS[@]}"
+}
+
 check_ha_kill
 check_ha_state_kept
 check_refresh_after_restart
 check_ha_sigterm
 check_mn_kill
 check_mn_next_bu
+check_full_map
 E2E_RESULT_SUFFIX="($SECONDS s)"
 e2e_result

@@ -71,54 +71,73 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
     EXPECT_EQ(
         format_stats(kStats),
         "Signalling\n"
-        "COUNTER              MIPDIAG                  VALUE  DESCRIPTION\n"
-        "bu_received          NBindUpdatesRcvd            12  Binding Updates received\n"
-        "bu_sent              NBindUpdatesSent             0  Binding Updates sent\n"
-        "ba_received          NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
-        "ba_sent              NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
-        "ba_nack_received     NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
-        "ba_nack_sent         NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
-        "brr_received         NBindRqsRcvd                 0  Binding Refresh Requests received\n"
-        "brr_sent             NBindRqsSent                 2  Binding Refresh Requests sent\n"
-        "be_received          -                            0  Binding Errors received\n"
-        "be_sent              -                            3  Binding Errors sent\n"
-        "bu_drop_auth         NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
-        "bu_drop_invalid      NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
-        "bu_drop_ratelimit    -                            -  Binding Updates dropped: over the per-source "
-        "rate (not counted by this agent)\n"
-        "ba_drop_auth         NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
-        "ba_drop_invalid      NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
-        "ba_drop_misc         NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a "
-        "pending update\n"
-        "brr_drop_invalid     NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
-        "brr_drop_misc        NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our "
-        "home agent (not counted by this agent)\n"
-        "hoti_received        -                            -  Home Test Init received (correspondent) (not "
+        "COUNTER               MIPDIAG                  VALUE  DESCRIPTION\n"
+        "bu_received           NBindUpdatesRcvd            12  Binding Updates received\n"
+        "bu_sent               NBindUpdatesSent             0  Binding Updates sent\n"
+        "ba_received           NBindAcksRcvd                0  accepting Binding Acknowledgements received\n"
+        "ba_sent               NBindAcksSent               11  accepting Binding Acknowledgements sent\n"
+        "ba_nack_received      NBindNAcksRcvd               0  rejecting Binding Acknowledgements received\n"
+        "ba_nack_sent          NBindNAcksSent               1  rejecting Binding Acknowledgements sent\n"
+        "brr_received          NBindRqsRcvd                 0  Binding Refresh Requests received\n"
+        "brr_sent              NBindRqsSent                 2  Binding Refresh Requests sent\n"
+        "be_received           -                            0  Binding Errors received\n"
+        "be_sent               -                            3  Binding Errors sent\n"
+        "bu_drop_auth          NBindUpdatesDropAuth         0  Binding Updates dropped: authentication\n"
+        "bu_drop_invalid       NBindUpdatesDropInvalid      4  Binding Updates dropped: malformed or bad checksum\n"
+        "bu_drop_ratelimit     -                            -  Binding Updates dropped: over the per-source rate (not "
         "counted by this agent)\n"
-        "hot_sent             -                            -  Home Test sent (correspondent) (not counted by "
+        "ba_drop_auth          NBindAcksDropAuth            0  Binding Acknowledgements dropped: authentication\n"
+        "ba_drop_invalid       NBindAcksDropInvalid         0  Binding Acknowledgements dropped: malformed\n"
+        "ba_drop_misc          NBindAcksDropMisc            0  Binding Acknowledgements dropped: not for a pending "
+        "update\n"
+        "brr_drop_invalid      NBindRqsDropInvalid          0  Binding Refresh Requests dropped: malformed\n"
+        "brr_drop_misc         NBindRqsDropMisc             -  Binding Refresh Requests dropped: not from our home "
+        "agent (not counted by this agent)\n"
+        "hoti_received         -                            -  Home Test Init received (correspondent) (not counted by "
         "this agent)\n"
-        "coti_received        -                            -  Care-of Test Init received (correspondent) "
-        "(not counted by this agent)\n"
-        "cot_sent             -                            -  Care-of Test sent (correspondent) (not counted "
+        "hot_sent              -                            -  Home Test sent (correspondent) (not counted by this "
+        "agent)\n"
+        "coti_received         -                            -  Care-of Test Init received (correspondent) (not counted "
         "by this agent)\n"
-        "hoti_drop_invalid    -                            -  Home Test Init dropped: with a Home Address "
-        "option (not counted by this agent)\n"
-        "coti_drop_invalid    -                            -  Care-of Test Init dropped: with a Home Address "
-        "option (not counted by this agent)\n"
-        "hoti_drop_ratelimit  -                            -  Home Test Init dropped: over the per-source "
-        "rate (not counted by this agent)\n"
-        "coti_drop_ratelimit  -                            -  Care-of Test Init dropped: over the per-source "
-        "rate (not counted by this agent)\n"
-        "hoti_drop_policy     -                            -  Home Test Init dropped: route optimisation off "
-        "or denied (not counted by this agent)\n"
-        "coti_drop_policy     -                            -  Care-of Test Init dropped: route optimisation "
-        "off or denied (not counted by this agent)\n"
-        "bu_drop_policy       -                            -  Binding Updates dropped: route optimisation "
-        "off or denied (not counted by this agent)\n"
-        "be_drop_ratelimit    -                            -  Binding Errors (status 1) not sent: over the "
-        "rate (not counted by this agent)\n"
-        "mh_drop_invalid      -                            0  other Mobility Header packets dropped: malformed\n"
-        "mh_drop_unexpected   -                            5  Mobility Header messages this role does not take\n"
+        "cot_sent              -                            -  Care-of Test sent (correspondent) (not counted by this "
+        "agent)\n"
+        "hoti_drop_invalid     -                            -  Home Test Init dropped: with a Home Address option (not "
+        "counted by this agent)\n"
+        "coti_drop_invalid     -                            -  Care-of Test Init dropped: with a Home Address option "
+        "(not counted by this agent)\n"
+        "hoti_drop_ratelimit   -                            -  Home Test Init dropped: over the per-source rate (not "
+        "counted by this agent)\n"
+        "coti_drop_ratelimit   -                            -  Care-of Test Init dropped: over the per-source rate "
+        "(not counted by this agent)\n"
+        "hoti_drop_policy      -                            -  Home Test Init dropped: route optimisation off or "
+        "denied (not counted by this agent)\n"
+        "coti_drop_policy      -                            -  Care-of Test Init dropped: route optimisation off or "
+        "denied (not counted by this agent)\n"
+        "bu_drop_policy        -                            -  Binding Updates dropped: route optimisation off or "
+        "denied (not counted by this agent)\n"
+        "be_drop_ratelimit     -                            -  Binding Errors (status 1) not sent: over the rate (not "
+        "counted by this agent)\n"
+        "mh_drop_invalid       -                            0  other Mobility Header packets dropped: malformed\n"
+        "mh_drop_unexpected    -                            5  Mobility Header messages this role does not take\n"
+        "be_hao_received       -                            0  Binding Errors received: status 1, no binding for a "
+        "home address option\n"
+        "be_mhtype_received    -                            0  Binding Errors received: status 2, unrecognised MH "
+        "type\n"
+        "hareq_received        -                            6  DHAAD requests received\n"
+        "hareq_drop_invalid    -                            0  DHAAD requests dropped: malformed or not to our "
+        "anycast\n"
+        "hareq_drop_ratelimit  -                            1  DHAAD requests dropped: over the rate\n"
+        "harep_sent            -                            5  DHAAD replies sent\n"
+        "hareq_sent            -                            0  DHAAD requests sent\n"
+        "harep_received        -                            0  DHAAD replies received\n"
+        "harep_drop_invalid    -                            0  DHAAD replies dropped: malformed or no usable address\n"
+        "harep_drop_misc       -                            0  DHAAD replies dropped: not for our outstanding request\n"
+        "mps_received          -                            2  Mobile Prefix Solicitations received\n"
+        "mps_drop_invalid      -                            0  Mobile Prefix Solicitations dropped: malformed\n"
+        "mps_drop_misc         -                            1  Mobile Prefix Solicitations dropped: not from a "
+        "registered care-of\n"
+        "mps_drop_ratelimit    -                            0  Mobile Prefix Solicitations dropped: over the rate\n"
+        "mpa_sent              -                            1  Mobile Prefix Advertisements sent\n"
         "\n"
         "Datapath\n"
         "TOTAL           MIPDIAG          PACKETS  BYTES\n"
@@ -128,10 +147,12 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "\n"
         "VERDICT   REASON                  PACKETS  BYTES  DESCRIPTION\n"
         "pass      not_ipv6                      7    420  frame is not IPv6 (ARP, IPv4, ...)\n"
-        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out (XDP_TX)\n"
+        "tx        encap                        56   8960  encapsulated towards the care-of address, sent back out "
+        "(XDP_TX)\n"
         "pass      encap_neigh_unresolved        1    144  encapsulated; next hop not resolved, stack forwards it\n"
         "redirect  decap                        25   2600  reverse tunnel decapsulated and redirected\n"
-        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no binding\n"
+        "drop      spoofed                       3    312  tunnelled packet whose inner/outer addresses match no "
+        "binding\n"
         "drop      no_route                      1    104  no usable route to the tunnel end point\n");
 }
 
@@ -140,13 +161,14 @@ TEST(Format, StatsKeepsCountersOfANewerAgent) {
     s["signalling"]["bu_drop_quota"] = 9;
     s["datapath"] = json::array({{{"verdict", "drop"}, {"reason", "new_reason"}, {"packets", 2}, {"bytes", 80}}});
     auto text = format_stats(s);
-    EXPECT_NE(text.find("bu_drop_quota        -                            9\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("bu_drop_quota         -                            9\n"), std::string::npos) << text;
     EXPECT_NE(text.find("drop     new_reason        2     80\n"), std::string::npos) << text;
 }
 
 TEST(Format, StatsOfAnOlderAgentShowsWhatIsMissing) {
     auto text = format_stats(json::object());
-    EXPECT_NE(text.find("bu_received          NBindUpdatesRcvd             -  Binding Updates received (not counted by this agent)\n"),
+    EXPECT_NE(text.find("bu_received           NBindUpdatesRcvd             -  Binding Updates received (not counted "
+                        "by this agent)\n"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("encapsulations  NEncapsulations        0      0\n"), std::string::npos) << text;
@@ -286,4 +308,20 @@ TEST(Errors, NoAgentVariants) {
     EXPECT_EQ(describe_error(e, none, "stats").message,
               "no agent for instance 'ha': /run/xmip/ha.sock does not exist (no agent runs here: no control "
               "socket in /run/xmip)");
+}
+
+TEST(Format, ReloadShowsWhatWasAppliedAndWhatWaitsForARestart) {
+    json r = json::parse(R"J({"reloaded": true, "applied": ["log_level"],
+      "kept": ["datapath.max_bindings: 1000 -> 4000 takes a restart (the binding map was sized at start); keeping 1000"],
+      "errors": [], "warnings": []})J");
+    EXPECT_EQ(format_reload(r),
+              "reloaded: 1 changed keys applied\n"
+              "  applied: log_level\n"
+              "  kept: datapath.max_bindings: 1000 -> 4000 takes a restart (the binding map was sized at start); "
+              "keeping 1000\n");
+    json bad = json::parse(R"J({"reloaded": false, "applied": [], "kept": [],
+      "errors": ["ha.toml:5: datapath.max_bindings: 0 is out of range (1..16777216)"], "warnings": []})J");
+    EXPECT_EQ(format_reload(bad),
+              "not reloaded: the configuration is kept as it was\n"
+              "  error: ha.toml:5: datapath.max_bindings: 0 is out of range (1..16777216)\n");
 }

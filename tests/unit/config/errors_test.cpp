@@ -278,7 +278,8 @@ TEST(ConfigErrors, LegacyKeysInTomlPointToTheirNames) {
 // --- missing -------------------------------------------------------------------
 
 TEST(ConfigErrors, MissingRole) {
-    EXPECT_EQ(errors_of("log_level = \"info\"\n"), Strings{"ha.toml: role: required key is missing (\"ha\", \"mn\" or \"correspondent\")"});
+    EXPECT_EQ(errors_of("log_level = \"info\"\n"),
+              Strings{"ha.toml: role: required key is missing (\"ha\", \"mn\" or \"correspondent\")"});
 }
 
 TEST(ConfigErrors, MissingRequiredTable) {
@@ -353,9 +354,11 @@ TEST(ConfigErrors, CorrespondentNeedsItsInterfacesAndBoundedValues) {
     const std::string base = "role = \"cn\"\n[datapath]\ninterfaces = [\"eth0\"]\n[correspondent]\n";
     EXPECT_EQ(errors_of(base + "max_binding_lifetime = 600\n"),
               Strings{"ha.toml:5: correspondent.max_binding_lifetime: 600 is out of range (4..420)"});
-    EXPECT_EQ(errors_of(base + "address = \"fe80::1\"\n"),
-              Strings{"ha.toml:5: correspondent.address: fe80::1 is a link-local address; the correspondent address must be a "
-                      "global unicast address"});
+    EXPECT_EQ(
+        errors_of(base + "address = \"fe80::1\"\n"),
+        Strings{
+            "ha.toml:5: correspondent.address: fe80::1 is a link-local address; the correspondent address must be a "
+            "global unicast address"});
     EXPECT_EQ(errors_of(base + "nonce_rotation = 0\n"),
               Strings{"ha.toml:5: correspondent.nonce_rotation: 0 is out of range (1..240)"});
     EXPECT_EQ(errors_of("role = \"ha\"\n[correspondent]\n"),
@@ -364,8 +367,10 @@ TEST(ConfigErrors, CorrespondentNeedsItsInterfacesAndBoundedValues) {
 }
 
 TEST(ConfigErrors, BadWords) {
-    EXPECT_EQ(errors_of("role = \"home\"\n"), Strings{"ha.toml:1: role: \"home\" is not one of ha, mn, cn, correspondent"});
-    EXPECT_EQ(errors_of("role = \"HA\"\n"), Strings{"ha.toml:1: role: \"HA\" is not one of ha, mn, cn, correspondent; did you mean \"ha\"?"});
+    EXPECT_EQ(errors_of("role = \"home\"\n"),
+              Strings{"ha.toml:1: role: \"home\" is not one of ha, mn, cn, correspondent"});
+    EXPECT_EQ(errors_of("role = \"HA\"\n"),
+              Strings{"ha.toml:1: role: \"HA\" is not one of ha, mn, cn, correspondent; did you mean \"ha\"?"});
     EXPECT_EQ(errors_of("log_level = \"warning\"\n" + ha()),
               Strings{"ha.toml:1: log_level: \"warning\" is not one of error, warn, info, debug; did you mean "
                       "\"warn\"?"});

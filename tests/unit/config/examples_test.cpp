@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // configs/ and docs/configuration.md: the examples load cleanly, the page
 // shows the example files as they are, and documents every key.
+#include <map>
+#include <sstream>
+
 #include "helpers.hpp"
 
 using namespace xmip::config;
 using namespace xmip::config::test;
 
 namespace {
+
+std::string_view detail_trim(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
 
 // The ```toml blocks of a Markdown page.
 std::vector<std::string> toml_blocks(const std::string& md) {
@@ -115,4 +124,30 @@ TEST(Documentation, QuotedDiagnosticsAreTheRealOnes) {
     EXPECT_NE(md.find("home_agent.max_bindngs: unknown key; did you mean \"max_bindings\"?"), std::string::npos);
     EXPECT_NE(std::find(e.begin(), e.end(), "ha.toml:3: home_agent.max_bindngs: unknown key; did you mean \"max_bindings\"?"),
               e.end());
+}
+
+TEST(Documentation, ShowsEachKeysReloadFlag) {
+    // Each key's row: | `key` | default | live or restart | meaning |, the
+    // flag as the schema has it (scripts/config_doc_reload.py writes it).
+    std::istringstream md(read(source("docs/configuration.md")));
+    std::map<std::string, std::string> shown;
+    for (std::string line; std::getline(md, line);) {
+        if (line.rfind("| `", 0) != 0) continue;
+        std::vector<std::string> cells;
+        for (size_t at = 1; at < line.size();) {
+            size_t bar = line.find(" | ", at);
+            if (bar == std::string::npos) break;
+            cells.push_back(std::string(detail_trim(line.substr(at, bar - at))));
+            at = bar + 2;
+        }
+        if (cells.size() >= 3 && cells[0].size() > 2) shown.emplace(cells[0].substr(1, cells[0].size() - 2), cells[2]);
+    }
+    for (const auto& k : schema()) {
+        if (k.kind == KeyKind::Table) continue;
+        auto it = shown.find(std::string(k.path));
+        ASSERT_NE(it, shown.end()) << k.path << " has no row in a key table";
+        EXPECT_EQ(it->second, to_string(k.reload))
+            << k.path << ": the reload column differs from agent/config/schema.cpp; run "
+            << "scripts/config_doc_reload.py build/agent/tools/xmip-config-keys docs/configuration.md";
+    }
 }

@@ -180,22 +180,25 @@ TEST(TomlConfig, MobileNodeHomeAgentAuto) {
 home_address = "2001:db8:1::4/64"
 home_agent = "auto"
 interface = "wlan0"
-)", "mn.toml");
+)",
+                       "mn.toml");
     ASSERT_LOADS(r);
     EXPECT_TRUE(r.config->mobile_node->home_agent_auto);
     auto back = load_text(to_toml(*r.config), "mn.toml");
     ASSERT_LOADS(back);
     EXPECT_EQ(*back.config, *r.config);
-    EXPECT_EQ(errors_of("role = \"mn\"\n[mobile_node]\nhome_address = \"2001:db8:1::4/64\"\nhome_agent = \"automatic\"\n"
-                        "interface = \"wlan0\"\n",
-                        "mn.toml")
-                  .size(),
-              1u);
+    EXPECT_EQ(
+        errors_of("role = \"mn\"\n[mobile_node]\nhome_address = \"2001:db8:1::4/64\"\nhome_agent = \"automatic\"\n"
+                  "interface = \"wlan0\"\n",
+                  "mn.toml")
+            .size(),
+        1u);
 }
 
 TEST(TomlConfig, RefreshAdvice) {
-    const std::string ha = "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"
-                           "home_link = \"eth0\"\nprefixes = [\"2001:db8:1::/64\"]\n";
+    const std::string ha =
+        "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"
+        "home_link = \"eth0\"\nprefixes = [\"2001:db8:1::/64\"]\n";
     auto none = load_text(ha);
     ASSERT_LOADS(none);
     EXPECT_EQ(none.config->home_agent->refresh_advice, 0u);
@@ -203,7 +206,8 @@ TEST(TomlConfig, RefreshAdvice) {
     ASSERT_LOADS(r);
     EXPECT_EQ(r.config->home_agent->refresh_advice, 300u);
     bool warned = false;
-    for (const auto& w : r.warning_strings()) warned = warned || w.find("refresh_advice: 302 is not a multiple of 4") != std::string::npos;
+    for (const auto& w : r.warning_strings())
+        warned = warned || w.find("refresh_advice: 302 is not a multiple of 4") != std::string::npos;
     EXPECT_TRUE(warned) << ::testing::PrintToString(r.warning_strings());
     EXPECT_EQ(errors_of(ha + "refresh_advice = 262144\n"),
               Strings{"ha.toml:8: home_agent.refresh_advice: 262144 is out of range (0..262140)"});

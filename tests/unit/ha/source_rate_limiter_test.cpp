@@ -87,3 +87,25 @@ TEST(TokenBucket, RateAndBurst) {
     EXPECT_FALSE(b.full_at({2, 4}, t0 + std::chrono::seconds(2)));  // 3 of 4 back
     EXPECT_TRUE(b.full_at({2, 4}, t0 + milliseconds(2500)));
 }
+
+TEST(SourceRateLimiter, ResizedTableKeepsTheMostRecentSources) {
+    SourceRateLimiter l({3, 3}, 8, {10, 10});
+    // Sources 0..7 each spend their burst; 7 is the most recent.
+    for (uint32_t n = 0; n < 8; n++)
+        for (int i = 0; i < 3; i++) EXPECT_TRUE(l.allow(source(n), t0));
+    l.set_capacity(2);
+    EXPECT_EQ(l.capacity(), 2u);
+    EXPECT_EQ(l.size(), 2u) << "the least recently used sources are forgotten";
+    // 6 and 7 kept their empty buckets; 5 was forgotten, but the table is
+    // full of busy sources: it shares the overflow bucket.
+    EXPECT_FALSE(l.allow(source(7), t0));
+    EXPECT_FALSE(l.allow(source(6), t0));
+    EXPECT_TRUE(l.allow(source(5), t0));  // an overflow token
+    EXPECT_EQ(l.size(), 2u);
+    // Grown: new sources get buckets of their own again, the old ones stay.
+    l.set_capacity(4);
+    EXPECT_TRUE(l.allow(source(20), t0));
+    EXPECT_TRUE(l.allow(source(21), t0));
+    EXPECT_EQ(l.size(), 4u);
+    EXPECT_FALSE(l.allow(source(7), t0)) << "a bucket kept across a resize keeps its tokens";
+}

@@ -29,7 +29,8 @@ in6_addr addr(const json& j) {
 mh::Bytes unhex(const json& j) {
     auto h = j.get<std::string>();
     mh::Bytes b;
-    for (size_t i = 0; i + 1 < h.size(); i += 2) b.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i + 1 < h.size(); i += 2)
+        b.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
     return b;
 }
 
@@ -78,9 +79,7 @@ Keys keys() {
     return k;
 }
 
-const rr::Kbm& kbm_for(const json& p, const Keys& k) {
-    return p["name"] == "bu_dereg_home" ? k.kbm_dereg : k.kbm;
-}
+const rr::Kbm& kbm_for(const json& p, const Keys& k) { return p["name"] == "bu_dereg_home" ? k.kbm_dereg : k.kbm; }
 
 }  // namespace
 

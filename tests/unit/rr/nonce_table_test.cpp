@@ -43,7 +43,7 @@ TEST(NonceTable, AcceptsAnIndexUntilMaxNonceLifetimeAfterItWasMade) {
     t.current(t0() + 100s);  // rotated meanwhile: the old one is still good
     ASSERT_TRUE(t.find(a.index, t0() + 239s).has_value());
     EXPECT_EQ(*t.find(a.index, t0() + 239s), a.nonce);
-    EXPECT_FALSE(t.find(a.index, t0() + 240s).has_value());  // MAX_NONCE_LIFETIME
+    EXPECT_FALSE(t.find(a.index, t0() + 240s).has_value());                           // MAX_NONCE_LIFETIME
     EXPECT_FALSE(t.find(static_cast<uint16_t>(a.index + 5), t0() + 1s).has_value());  // never issued
 }
 

@@ -26,6 +26,32 @@ TEST(Adapters, TunnelToBindingAndBack) {
     EXPECT_EQ(to_binding(t).flags, XMIP_BF_NONE);
 }
 
+TEST(Adapters, RouteOptimisationEntryToMapsAndBack) {
+    RoBinding b{addr("2001:db8:9::4"), addr("2001:db8:1::20"), addr("2001:db8:3::100")};
+    xmip_ro_key k = to_ro_key(b.home, b.correspondent);
+    xmip_ro_binding v = to_ro_value(b);
+    EXPECT_EQ(std::memcmp(&k.home, &b.home, 16), 0);
+    EXPECT_EQ(std::memcmp(&k.correspondent, &b.correspondent, 16), 0);
+    EXPECT_EQ(std::memcmp(&v.care_of, &b.care_of, 16), 0);
+    EXPECT_EQ(v.flags, XMIP_RF_NONE);
+    EXPECT_EQ(v.reserved, 0u);
+    RoBinding back = to_ro_binding(k, v);
+    EXPECT_TRUE(core::same_addr(back.home, b.home));
+    EXPECT_TRUE(core::same_addr(back.correspondent, b.correspondent));
+    EXPECT_TRUE(core::same_addr(back.care_of, b.care_of));
+}
+
+TEST(Adapters, FakeRouteOptimisationJournalsEveryChange) {
+    World w;
+    ASSERT_EQ(w.ctx.route_optimisation, &w.route_optimisation);
+    RoBinding b{addr("2001:db8:9::4"), addr("2001:db8:1::20"), addr("2001:db8:3::100")};
+    w.ctx.route_optimisation->set_binding(b);
+    EXPECT_EQ(w.route_optimisation.bindings().size(), 1u);
+    EXPECT_TRUE(w.route_optimisation.peers().empty());
+    EXPECT_TRUE(w.ctx.route_optimisation->remove_binding(b.home, b.correspondent));
+    EXPECT_FALSE(w.ctx.route_optimisation->remove_binding(b.home, b.correspondent));
+}
+
 std::vector<std::string> keys(const nlohmann::json& j) {
     std::vector<std::string> out;
     for (const auto& [k, v] : j.items()) out.push_back(k);

@@ -31,7 +31,8 @@ const json& rr_vectors() {
 
 std::vector<uint8_t> unhex(const std::string& h) {
     std::vector<uint8_t> b;
-    for (size_t i = 0; i + 1 < h.size(); i += 2) b.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i + 1 < h.size(); i += 2)
+        b.push_back(static_cast<uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
     return b;
 }
 
@@ -59,9 +60,12 @@ config::Config cn_config(uint32_t max_bindings = 8) {
 CnService::Random vector_random() {
     return [n = 0](std::span<uint8_t> out) mutable {
         std::vector<uint8_t> b;
-        if (n == 0) b = unhex(rr_vectors()["kcn"]);
-        else if (n == 1) b = unhex(rr_vectors()["home_nonce"]);
-        else b.assign(out.size(), static_cast<uint8_t>(n));
+        if (n == 0)
+            b = unhex(rr_vectors()["kcn"]);
+        else if (n == 1)
+            b = unhex(rr_vectors()["home_nonce"]);
+        else
+            b.assign(out.size(), static_cast<uint8_t>(n));
         ASSERT_EQ(b.size(), out.size());
         std::copy(b.begin(), b.end(), out.begin());
         n++;

@@ -2,7 +2,7 @@
 // Recording fakes of the world behind agent/xmipd/ports.hpp, and a World
 // that wires them to a service on an event loop with a fake clock. Every
 // fake appends what it was asked to do to one shared journal, so a test
-// can assert the order of effects across them (the state file, then the
+// can assert the order of effects across them (the binding store, then the
 // map, then the BA).
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ inline in6_addr addr(const char* s) {
 }
 inline std::string str(const in6_addr& a) { return core::to_string(a); }
 
-// What the world was asked, in order: "file", "map set <hoa> <local>><remote>[ registering]",
+// What the world was asked, in order: "store put <hoa>", "map set <hoa> <local>><remote>[ registering]",
 // "map del <hoa>", "proxy add <hoa>", "mh BA <status> to <dst>", "mh BU seq <n> lifetime <s>", ...
 struct Journal {
     std::vector<std::string> lines;
@@ -80,6 +81,10 @@ class FakeTunnels final : public Tunnels {
 public:
     explicit FakeTunnels(Journal& j) : j_(j) {}
     void set(const in6_addr& hoa, const Tunnel& t) override {
+        if (fail_set) {
+            j_.add("map set failed " + str(hoa));
+            throw std::runtime_error("cannot write binding: Argument list too long (fake: the map is full)");
+        }
         map[str(hoa)] = t;
         j_.add("map set " + str(hoa) + " " + str(t.local) + ">" + str(t.remote) + (t.registering ? " registering" : ""));
     }
@@ -107,6 +112,7 @@ public:
     }
     std::map<std::string, Tunnel> map;
     std::map<std::string, LocalAddress> locals;
+    bool fail_set = false;  // set() throws, as a full BPF map makes it
 
 private:
     Journal& j_;
@@ -134,6 +140,42 @@ public:
     std::set<std::string> in_use;
 
 private:
+    Journal& j_;
+};
+
+// Route-optimisation entries by "home correspondent", each change journalled.
+class FakeRouteOptimisation final : public RouteOptimisation {
+public:
+    explicit FakeRouteOptimisation(Journal& j) : j_(j) {}
+    void set_peer(const RoBinding& b) override {
+        peer_map[key(b.home, b.correspondent)] = b;
+        j_.add("ro peer set " + key(b.home, b.correspondent) + " " + str(b.care_of));
+    }
+    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override {
+        j_.add("ro peer del " + key(home, correspondent));
+        return peer_map.erase(key(home, correspondent)) != 0;
+    }
+    std::vector<RoBinding> peers() const override { return values(peer_map); }
+    void set_binding(const RoBinding& b) override {
+        binding_map[key(b.home, b.correspondent)] = b;
+        j_.add("ro binding set " + key(b.home, b.correspondent) + " " + str(b.care_of));
+    }
+    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override {
+        j_.add("ro binding del " + key(home, correspondent));
+        return binding_map.erase(key(home, correspondent)) != 0;
+    }
+    std::vector<RoBinding> bindings() const override { return values(binding_map); }
+    std::map<std::string, RoBinding> peer_map, binding_map;
+
+private:
+    static std::string key(const in6_addr& home, const in6_addr& correspondent) {
+        return str(home) + " " + str(correspondent);
+    }
+    static std::vector<RoBinding> values(const std::map<std::string, RoBinding>& m) {
+        std::vector<RoBinding> out;
+        for (const auto& [k, v] : m) out.push_back(v);
+        return out;
+    }
     Journal& j_;
 };
 
@@ -252,7 +294,13 @@ public:
     void replace_route(const netlink::RouteSpec& r) override { j_.add("route " + route_str(r)); }
     void del_route(const netlink::RouteSpec& r) override { j_.add("route del " + route_str(r)); }
     std::vector<netlink::RouteSpec> ra_default_routes(int) override { return {}; }
-    void add_proxy_neigh(int, const in6_addr& a) override { j_.add("proxy add " + str(a)); }
+    void add_proxy_neigh(int, const in6_addr& a) override {
+        if (fail_proxy_add) {
+            j_.add("proxy add failed " + str(a));
+            throw std::runtime_error("netlink: add proxy neighbour: No buffer space available (fake)");
+        }
+        j_.add("proxy add " + str(a));
+    }
     void del_proxy_neigh(int, const in6_addr& a) override { j_.add("proxy del " + str(a)); }
     std::unique_ptr<LinkEvents> watch_links() override {
         auto e = std::make_unique<FakeLinkEvents>();
@@ -261,6 +309,7 @@ public:
     }
 
     static constexpr int kIfindex = 7;
+    bool fail_proxy_add = false;
     std::map<std::string, std::string> sysctls;
     std::vector<netlink::AddrInfo> addrs;
     FakeLinkEvents* events = nullptr;
@@ -336,27 +385,51 @@ private:
     Journal& j_;
 };
 
+// The binding store: what it holds by home address; every transaction is
+// journaled ("store put <hoa>... erase <hoa>...", or "store failed").
 class FakeStore final : public StateStore {
 public:
     explicit FakeStore(Journal& j) : j_(j) {}
-    std::optional<std::string> open() override { return std::nullopt; }
-    state::ReadResult read() override {
-        state::ReadResult r;
-        if (content) {
-            r.status = state::ReadResult::Status::ok;
-            r.data = *content;
-        }
-        return r;
+    std::optional<std::string> open() override { return open_error; }
+    core::Result<state::Snapshot, std::string> load() override {
+        if (load_error) return *load_error;
+        state::Snapshot s;
+        for (const auto& [k, b] : bindings) s.bindings.push_back(b);
+        for (const auto& [k, m] : mn) s.mn.push_back(m);
+        s.created = !existed;
+        existed = true;
+        return s;
     }
-    std::optional<std::string> write(const std::string& bytes) override {
-        content = bytes;
-        writes++;
-        j_.add("file");
+    std::optional<std::string> commit(const state::Changes& c) override {
+        if (fail_commits) {
+            j_.add("store failed");
+            return std::string("(fake): database or disk is full");
+        }
+        std::string line = "store";
+        for (const auto& b : c.put) {
+            bindings[str(b.hoa)] = b;
+            line += " put " + str(b.hoa);
+        }
+        for (const auto& hoa : c.erase) {
+            bindings.erase(str(hoa));
+            line += " erase " + str(hoa);
+        }
+        for (const auto& m : c.mn_put) {
+            mn[str(m.hoa)] = m;
+            line += " mn " + str(m.hoa);
+        }
+        commits++;
+        j_.add(line);
         return std::nullopt;
     }
     std::string where() const override { return "(fake)"; }
-    std::optional<std::string> content;
-    int writes = 0;
+
+    std::map<std::string, state::HaBinding> bindings;
+    std::map<std::string, state::MnState> mn;
+    bool existed = false;  // false: load() says it was created now
+    int commits = 0;
+    bool fail_commits = false;
+    std::optional<std::string> open_error, load_error;
 
 private:
     Journal& j_;
@@ -371,9 +444,10 @@ struct World {
     FakeKernel kernel{journal};
     FakeWire wire{journal};
     FakeStore store{journal};
+    FakeRouteOptimisation route_optimisation{journal};
     telemetry::SignallingStats stats;
     FakeCorrespondentBindings correspondent{journal};
-    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent};
+    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent, &route_optimisation};
 
     // One wakeup of the loop, as the agent runs it: the service's batch
     // around what is ready and what is due.

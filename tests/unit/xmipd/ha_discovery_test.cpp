@@ -17,16 +17,16 @@ using namespace std::chrono_literals;
 
 // /usr/bin/python3 tests/unit/xmipd/gen_discovery_vectors.py
 const std::vector<uint8_t> kRequest = {0x90, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x00};
-const std::vector<uint8_t> kReply = {0x91, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8,
-                                     0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
-                                     0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                                     0x00, 0x00, 0x00, 0x01};
+const std::vector<uint8_t> kReply = {0x91, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01,
+                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x20, 0x01, 0x0d, 0xb8,
+                                     0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
 const std::vector<uint8_t> kReplyAlone = {0x91, 0x00, 0x00, 0x00, 0x12, 0x34, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8,
                                           0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
 const std::vector<uint8_t> kSolicitation = {0x92, 0x00, 0x00, 0x00, 0x43, 0x21, 0x00, 0x00};
-const std::vector<uint8_t> kAdvertisement = {
-    0x93, 0x00, 0x00, 0x00, 0x43, 0x21, 0x00, 0x00, 0x03, 0x04, 0x40, 0xe0, 0x00, 0x00, 0x2e, 0xe0, 0x00, 0x00, 0x27, 0x10,
-    0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+const std::vector<uint8_t> kAdvertisement = {0x93, 0x00, 0x00, 0x00, 0x43, 0x21, 0x00, 0x00, 0x03, 0x04,
+                                             0x40, 0xe0, 0x00, 0x00, 0x2e, 0xe0, 0x00, 0x00, 0x27, 0x10,
+                                             0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01,
+                                             0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
 
 const in6_addr kHa = addr("2001:db8:1::1");
 const in6_addr kAnycast = addr("2001:db8:1::fdff:ffff:ffff:fffe");
@@ -41,7 +41,7 @@ config::Config ha_config() {
     config::HomeAgent h;
     h.address = *config::Ip6Address::parse("2001:db8:1::1");
     h.home_link = "eth0";
-    h.prefixes = {*config::Ip6Prefix::parse("2001:db8:1::/64")};
+    h.prefixes = {*core::Prefix::parse("2001:db8:1::/64")};
     h.router_advertisements.enabled = false;  // no RA timer in the way
     h.auth_optional_prefixes = h.prefixes;
     c.home_agent = h;
@@ -136,9 +136,9 @@ TEST_F(HaDiscoveryTest, ALessPreferredHomeAgentComesAfterUs) {
 }
 
 TEST_F(HaDiscoveryTest, BadRequestsAreCountedAndUnanswered) {
-    arrive(kCoa, kHa, kRequest);                                           // not to the anycast address
+    arrive(kCoa, kHa, kRequest);                                                           // not to the anycast address
     arrive(kCoa, kAnycast, std::vector<uint8_t>(kRequest.begin(), kRequest.begin() + 5));  // truncated
-    arrive(addr("fe80::9"), kAnycast, kRequest);                           // a link-local source
+    arrive(addr("fe80::9"), kAnycast, kRequest);                                           // a link-local source
     EXPECT_EQ(sent_of_type(nd::kDhaadReply), 0u);
     EXPECT_EQ(w.stats.hareq_received, 3u);
     EXPECT_EQ(w.stats.hareq_drop_invalid, 3u);
@@ -195,7 +195,7 @@ TEST_F(HaDiscoveryTest, ChangedHomePrefixesAreAdvertisedUnsolicited) {
     auto c = ha_config();
     ha->reload(c);
     EXPECT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 0u) << "nothing changed, nothing sent";
-    c.home_agent->prefixes.push_back(*config::Ip6Prefix::parse("2001:db8:5::/64"));
+    c.home_agent->prefixes.push_back(*core::Prefix::parse("2001:db8:5::/64"));
     ha->reload(c);
     ASSERT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 1u);
     EXPECT_EQ(str(link().sent.back().dst), str(kCoa));
@@ -204,7 +204,8 @@ TEST_F(HaDiscoveryTest, ChangedHomePrefixesAreAdvertisedUnsolicited) {
     auto prefixes = nd::options_of<nd::PrefixInformation>(mpa->options);
     ASSERT_EQ(prefixes.size(), 2u);
     EXPECT_EQ(str(prefixes[1].prefix), "2001:db8:5::");
-    EXPECT_EQ(str(link().anycast.back()), str(addr("2001:db8:5::fdff:ffff:ffff:fffe"))) << "the new prefix's anycast joined";
+    EXPECT_EQ(str(link().anycast.back()), str(addr("2001:db8:5::fdff:ffff:ffff:fffe")))
+        << "the new prefix's anycast joined";
 }
 
 }  // namespace

@@ -106,7 +106,8 @@ TEST_F(HaServiceTest, StartsWithProxyNdAndItsAddressInTheDatapath) {
     EXPECT_EQ(fresh.kernel.sysctls["eth0.proxy_ndp"], "1");
     ASSERT_TRUE(fresh.tunnels.locals.count("2001:db8:1::1"));
     EXPECT_EQ(fresh.tunnels.locals["2001:db8:1::1"], LocalAddress::TunnelEnd);
-    EXPECT_EQ(fresh.store.writes, 1) << "a first start writes the (empty) state file";
+    EXPECT_TRUE(fresh.store.existed) << "the binding store was opened and read";
+    EXPECT_EQ(fresh.store.commits, 0) << "a first start has nothing to write";
 }
 
 TEST_F(HaServiceTest, DadSuccessRegistersThenAnswers) {
@@ -144,30 +145,29 @@ TEST_F(HaServiceTest, DadDuplicateIs134AndNothingChanges) {
     EXPECT_EQ(w.stats.ba_nack_sent, 1u);
 }
 
-TEST_F(HaServiceTest, GroupCommitWritesTheFileThenTheMapThenTheBa) {
+TEST_F(HaServiceTest, GroupCommitWritesTheStoreThenTheMapThenTheBa) {
     deliver_mh(*ha, from(kCoa, kHoa), bu(1));
     w.journal.lines.clear();
     w.advance(DadProbes::kWait);
-    int file = w.journal.find("file"), map = w.journal.find("map set " + str(kHoa)),
+    int file = w.journal.find("store put " + str(kHoa)), map = w.journal.find("map set " + str(kHoa)),
         proxy = w.journal.find("proxy add " + str(kHoa)), ba = w.journal.find("mh BA 0");
     ASSERT_GE(file, 0) << w.journal.dump();
     EXPECT_LT(file, map) << w.journal.dump();
     EXPECT_LT(map, ba) << w.journal.dump();
     EXPECT_LT(proxy, ba) << w.journal.dump();
-    // The file holds the binding the map and the BA announce.
-    ASSERT_TRUE(w.store.content);
-    auto s = state::decode_ha(*w.store.content);
-    ASSERT_TRUE(s.value);
-    ASSERT_EQ(s.value->bindings.size(), 1u);
-    EXPECT_TRUE(core::same_addr(s.value->bindings[0].coa, kCoa));
+    // The store holds the binding the map and the BA announce.
+    ASSERT_EQ(w.store.bindings.size(), 1u);
+    EXPECT_TRUE(core::same_addr(w.store.bindings[str(kHoa)].coa, kCoa));
 }
 
-TEST_F(HaServiceTest, OneFileWriteForABatchOfRefreshes) {
+TEST_F(HaServiceTest, OneStoreTransactionOfTheChangesForABatchOfRefreshes) {
+    for (int i = 0; i < 5; i++) ha->add_binding(addr(("2001:db8:1::1:" + std::to_string(i)).c_str()), kCoa, 600);
     ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
     ASSERT_EQ(register_binding(addr("2001:db8:1::11"), kCoa2, 1), st::accepted);
     w.journal.lines.clear();
-    // Two refreshes in one drain of the signalling ring: one file write,
-    // before both map writes and both BAs.
+    // Two refreshes in one drain of the signalling ring: one transaction
+    // of those two bindings (not of the 7 the store holds), before both
+    // map writes and both BAs.
     auto b1 = mh::build_packet(from(kCoa, kHoa), bu(2));
     auto b2 = mh::build_packet(from(kCoa2, addr("2001:db8:1::11")), bu(2));
     auto p1 = mh::parse_packet(*b1);
@@ -177,8 +177,11 @@ TEST_F(HaServiceTest, OneFileWriteForABatchOfRefreshes) {
     ha->on_mobility_packet(*p2, *b2, 0);
     EXPECT_TRUE(w.journal.lines.empty()) << "nothing leaves before the commit:\n" << w.journal.dump();
     ha->end_batch();
-    EXPECT_EQ(w.journal.starting("file").size(), 1u) << w.journal.dump();
-    EXPECT_EQ(w.journal.find("file"), 0) << w.journal.dump();
+    EXPECT_EQ(w.journal.starting("store").size(), 1u) << w.journal.dump();
+    const std::string& tx = w.journal.lines.at(0);
+    EXPECT_TRUE(tx == "store put 2001:db8:1::10 put 2001:db8:1::11" ||
+                tx == "store put 2001:db8:1::11 put 2001:db8:1::10")
+        << w.journal.dump();
     EXPECT_EQ(w.journal.starting("mh BA 0").size(), 2u) << w.journal.dump();
 }
 
@@ -277,7 +280,7 @@ TEST_F(HaServiceTest, NoAuthenticationIs146) {
     EXPECT_EQ(last_status(), st::auth_failed);
     EXPECT_EQ(w.stats.bu_drop_auth, 1u);
     EXPECT_EQ(w.journal.find("raw icmp"), -1) << "no DAD for a refused update";
-    EXPECT_EQ(w.journal.find("file"), -1) << "nothing changed, nothing written";
+    EXPECT_EQ(w.journal.find("store"), -1) << "nothing changed, nothing written";
 }
 
 TEST_F(HaServiceTest, WrongKeyIs146) {
@@ -317,7 +320,7 @@ TEST_F(HaServiceTest, AuthenticatedRegistrationIsAccepted) {
     EXPECT_TRUE(w.tunnels.map.count(str(kHoaSa)));
 }
 
-TEST_F(HaServiceTest, DeregistrationRemovesAfterTheFile) {
+TEST_F(HaServiceTest, DeregistrationRemovesAfterTheStore) {
     ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
     w.journal.lines.clear();
     mh::PacketSpec home;  // from the home link: from the home address, no HAO
@@ -326,14 +329,14 @@ TEST_F(HaServiceTest, DeregistrationRemovesAfterTheFile) {
     deliver_mh(*ha, home, bu(2, 0));
     EXPECT_EQ(last_status(), st::accepted);
     EXPECT_TRUE(w.tunnels.map.empty());
-    int file = w.journal.find("file"), del = w.journal.find("map del " + str(kHoa));
+    int file = w.journal.find("store erase " + str(kHoa)), del = w.journal.find("map del " + str(kHoa));
     ASSERT_GE(file, 0) << w.journal.dump();
     EXPECT_LT(file, del) << w.journal.dump();
 }
 
 TEST_F(HaServiceTest, OperatorBindingIsInForceWhenTheCommandReturns) {
     ha->add_binding(kHoa, kCoa, 100);
-    EXPECT_EQ(w.journal.find("file"), 0) << w.journal.dump();
+    EXPECT_EQ(w.journal.find("store put " + str(kHoa)), 0) << w.journal.dump();
     EXPECT_TRUE(w.tunnels.map.count(str(kHoa)));
     EXPECT_TRUE(ha->remove_binding(kHoa));
     EXPECT_TRUE(w.tunnels.map.empty());
@@ -349,17 +352,18 @@ TEST_F(HaServiceTest, ExpiryRemovesTheBinding) {
     EXPECT_TRUE(w.tunnels.map.empty()) << w.journal.dump();
 }
 
-TEST_F(HaServiceTest, RecoversTheStateFilesBindings) {
+TEST_F(HaServiceTest, RecoversTheStoresBindings) {
     ha->add_binding(kHoa, kCoa, 600);
-    auto file = w.store.content;
+    auto held = w.store.bindings;
     ha.reset();
-    // A successor with the file and an empty datapath: the map is rewritten.
+    // A successor with the store and an empty datapath: the map is rewritten.
     World next;
-    next.store.content = file;
+    next.store.bindings = held;
+    next.store.existed = true;
     HaService again(next.ctx, ha_config());
     ASSERT_TRUE(next.tunnels.map.count(str(kHoa))) << next.journal.dump();
     EXPECT_TRUE(core::same_addr(next.tunnels.map[str(kHoa)].remote, kCoa));
-    EXPECT_LT(next.journal.find("file"), next.journal.find("map set")) << next.journal.dump();
+    EXPECT_LT(next.journal.find("store"), next.journal.find("map set")) << next.journal.dump();
 }
 
 TEST_F(HaServiceTest, CommandsAnswerTheViews) {
@@ -381,6 +385,154 @@ TEST_F(HaServiceTest, CommandsAnswerTheViews) {
     EXPECT_FALSE(server.handles("bul")) << "the mobile node's command is not the home agent's";
     EXPECT_EQ(s.status()["role"], "ha");
     EXPECT_EQ(s.status()["bindings"], 1);
+}
+
+// One Binding Update, one outcome (issue 14, item 2): a step that fails
+// undoes what the unit did and the BU is refused with 130, inside a batch
+// and outside one.
+
+TEST_F(HaServiceTest, AFullMapUndoesTheStoreAndRefusesWith130) {
+    w.tunnels.fail_set = true;
+    deliver_mh(*ha, from(kCoa, kHoa), bu(1));
+    w.journal.lines.clear();
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::insufficient_resources) << w.journal.dump();
+    EXPECT_EQ(w.stats.ba_sent, 0u) << "no accepting BA";
+    EXPECT_TRUE(w.tunnels.map.empty());
+    EXPECT_EQ(w.journal.find("proxy add"), -1) << w.journal.dump();
+    // The store took it before the map and lets it go before the refusal.
+    int put = w.journal.find("store put " + str(kHoa)), fail = w.journal.find("map set failed"),
+        erase = w.journal.find("store erase " + str(kHoa)), ba = w.journal.find("mh BA 130");
+    EXPECT_TRUE(put >= 0 && put < fail && fail < erase && erase < ba) << w.journal.dump();
+    EXPECT_TRUE(w.store.bindings.empty());
+    EXPECT_TRUE(ha->bindings().empty()) << ha->bindings().dump();
+    // Room again: the retransmitted BU registers.
+    w.tunnels.fail_set = false;
+    deliver_mh(*ha, from(kCoa, kHoa), bu(2));
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
+}
+
+TEST_F(HaServiceTest, AFailingProxyEntryTakesAMoveBackToTheOldCareOfAddress) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    w.kernel.fail_proxy_add = true;
+    w.journal.lines.clear();
+    deliver_mh(*ha, from(kCoa2, kHoa), bu(2));  // a move
+    EXPECT_EQ(last_status(), st::insufficient_resources) << w.journal.dump();
+    // The map points where it did, the store and the cache hold the old binding.
+    ASSERT_TRUE(w.tunnels.map.count(str(kHoa)));
+    EXPECT_TRUE(core::same_addr(w.tunnels.map[str(kHoa)].remote, kCoa)) << w.journal.dump();
+    EXPECT_EQ(w.journal.starting("map set " + str(kHoa)).size(), 2u) << "written, then put back\n" << w.journal.dump();
+    EXPECT_TRUE(core::same_addr(w.store.bindings[str(kHoa)].coa, kCoa));
+    EXPECT_EQ(w.store.bindings[str(kHoa)].seq, 1);
+    ASSERT_EQ(ha->bindings().size(), 1u);
+    EXPECT_EQ(ha->bindings()[0]["care_of_address"], str(kCoa)) << ha->bindings().dump();
+    // And the mobile node can try again with the next number.
+    w.kernel.fail_proxy_add = false;
+    deliver_mh(*ha, from(kCoa2, kHoa), bu(3));
+    EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
+    EXPECT_TRUE(core::same_addr(w.tunnels.map[str(kHoa)].remote, kCoa2));
+}
+
+TEST_F(HaServiceTest, AFailingStepOutsideABatchIsTheSame) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    w.tunnels.fail_set = true;
+    w.journal.lines.clear();
+    // Delivered with no batch open (a path that commits at once): no
+    // exception escapes, the same refusal leaves.
+    auto bytes = mh::build_packet(from(kCoa2, kHoa), bu(2));
+    auto p = mh::parse_packet(*bytes);
+    EXPECT_NO_THROW(ha->on_mobility_packet(*p, *bytes, 0));
+    EXPECT_EQ(last_status(), st::insufficient_resources) << w.journal.dump();
+    EXPECT_TRUE(core::same_addr(w.tunnels.map[str(kHoa)].remote, kCoa));
+    EXPECT_TRUE(core::same_addr(w.store.bindings[str(kHoa)].coa, kCoa));
+}
+
+TEST_F(HaServiceTest, AFailingStoreRefusesTheWholeBatchAndChangesNothing) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    ASSERT_EQ(register_binding(addr("2001:db8:1::11"), kCoa, 1), st::accepted);
+    w.store.fail_commits = true;
+    w.journal.lines.clear();
+    auto b1 = mh::build_packet(from(kCoa2, kHoa), bu(2));
+    auto b2 = mh::build_packet(from(kCoa2, addr("2001:db8:1::11")), bu(2));
+    auto p1 = mh::parse_packet(*b1);
+    auto p2 = mh::parse_packet(*b2);
+    ha->begin_batch();
+    ha->on_mobility_packet(*p1, *b1, 0);
+    ha->on_mobility_packet(*p2, *b2, 0);
+    ha->end_batch();
+    EXPECT_EQ(w.journal.starting("mh BA 130").size(), 2u) << w.journal.dump();
+    EXPECT_EQ(w.journal.find("map set"), -1) << "nothing ahead of the store:\n" << w.journal.dump();
+    for (const auto& b : ha->bindings()) EXPECT_EQ(b["care_of_address"], str(kCoa)) << ha->bindings().dump();
+    // The store is back: the refreshes are accepted (the cache kept the old sequence numbers).
+    w.store.fail_commits = false;
+    deliver_mh(*ha, from(kCoa2, kHoa), bu(2));
+    EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
+    EXPECT_TRUE(core::same_addr(w.store.bindings[str(kHoa)].coa, kCoa2));
+}
+
+TEST_F(HaServiceTest, AnOperatorBindingThatCannotBePutInForceIsAnError) {
+    w.tunnels.fail_set = true;
+    EXPECT_THROW(ha->add_binding(kHoa, kCoa, 100), control::CommandError);
+    EXPECT_TRUE(ha->bindings().empty());
+    EXPECT_TRUE(w.store.bindings.empty());
+}
+
+TEST_F(HaServiceTest, ExpiryRemovesFromTheDatapathEvenWhenTheStoreFails) {
+    ha->add_binding(kHoa, kCoa, 10);
+    w.store.fail_commits = true;
+    w.advance(10s);
+    EXPECT_TRUE(w.tunnels.map.empty()) << w.journal.dump();
+    EXPECT_GE(w.journal.find("proxy del " + str(kHoa)), 0) << w.journal.dump();
+    // Once the store is back, the next transaction erases it there too.
+    w.store.fail_commits = false;
+    ha->add_binding(addr("2001:db8:1::11"), kCoa, 100);
+    EXPECT_FALSE(w.store.bindings.count(str(kHoa)));
+}
+
+// A binding store that cannot be used stops the start with its message,
+// never an empty binding cache (issue 14, bad input).
+
+TEST_F(HaServiceTest, AStoreThatCannotBeOpenedStopsTheStart) {
+    World bad;
+    bad.store.open_error =
+        "binding store /x/bindings.db: cannot write: attempt to write a readonly database; make /x writable";
+    try {
+        HaService s(bad.ctx, ha_config());
+        FAIL() << "started";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), *bad.store.open_error);
+    }
+}
+
+TEST_F(HaServiceTest, AStoreThatCannotBeReadStopsTheStartEvenWithBindingsInTheMap) {
+    World bad;
+    bad.tunnels.map[str(kHoa)] = Tunnel{kHa, kCoa};
+    bad.store.existed = true;
+    bad.store.load_error = "binding store /x/bindings.db: row ha_binding 2001:db8:1::10: seq: 70000 outside 0..65535";
+    EXPECT_THROW(HaService(bad.ctx, ha_config()), std::runtime_error);
+    EXPECT_TRUE(bad.tunnels.map.count(str(kHoa))) << "the datapath is left forwarding";
+}
+
+TEST_F(HaServiceTest, ANewStoreAdoptsWhatTheDatapathForwards) {
+    // A first start with the new store over an old datapath (or a damaged
+    // store moved aside): the map's bindings are adopted and written.
+    World next;
+    next.tunnels.map[str(kHoa)] = Tunnel{kHa, kCoa};
+    HaService s(next.ctx, ha_config());
+    ASSERT_EQ(s.bindings().size(), 1u);
+    EXPECT_TRUE(next.store.bindings.count(str(kHoa))) << next.journal.dump();
+    EXPECT_FALSE(next.store.bindings[str(kHoa)].seq_known);
+    EXPECT_GE(next.journal.find("mh BRR"), 0) << next.journal.dump();
+}
+
+TEST_F(HaServiceTest, AnExistingEmptyStoreRemovesWhatOnlyTheDatapathHas) {
+    World next;
+    next.store.existed = true;  // the store says: nothing was accepted
+    next.tunnels.map[str(kHoa)] = Tunnel{kHa, kCoa};
+    HaService s(next.ctx, ha_config());
+    EXPECT_TRUE(s.bindings().empty());
+    EXPECT_TRUE(next.tunnels.map.empty()) << next.journal.dump();
 }
 
 }  // namespace

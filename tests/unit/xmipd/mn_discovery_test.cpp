@@ -27,7 +27,7 @@ config::Config auto_config() {
     c.instance = "test";
     config::MobileNode m;
     m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Ip6Prefix::parse("2001:db8:1::/64");
+    m.home_prefix = *core::Prefix::parse("2001:db8:1::/64");
     m.home_agent_auto = true;
     m.interface = "eth0";
     m.lifetime = 600;
@@ -85,7 +85,8 @@ protected:
     std::vector<std::string> bu_destinations() {
         std::vector<std::string> out;
         for (const auto& pkt : w.wire.packets)
-            if (auto p = mh::parse_packet(pkt); p && p->message && std::holds_alternative<mh::BindingUpdate>(*p->message))
+            if (auto p = mh::parse_packet(pkt);
+                p && p->message && std::holds_alternative<mh::BindingUpdate>(*p->message))
                 out.push_back(str(p->info.dst));
         return out;
     }
@@ -190,14 +191,14 @@ TEST_F(MnDiscoveryTest, WhenTheListRunsOutItDiscoversAgain) {
 TEST_F(MnDiscoveryTest, RepliesThatAreNotAnAnswerAreCountedAndIgnored) {
     move_away();
     const auto id = request_id();
-    reply(static_cast<uint16_t>(id + 1), {kHa1});  // another request's
-    reply(id, {});                                 // no address
-    reply(id, {addr("fe80::1"), addr("ff02::2")}); // nothing usable
-    reply(id, {kHa1}, addr("2001:db8:98::1"));     // not to our care-of address
+    reply(static_cast<uint16_t>(id + 1), {kHa1});   // another request's
+    reply(id, {});                                  // no address
+    reply(id, {addr("fe80::1"), addr("ff02::2")});  // nothing usable
+    reply(id, {kHa1}, addr("2001:db8:98::1"));      // not to our care-of address
     nd::DhaadReply m;
     m.identifier = id;
     auto half = nd::encode(m);
-    half.resize(8 + 10, 0x20);                    // part of an address
+    half.resize(8 + 10, 0x20);  // part of an address
     dhaad().deliver(kHa1, kCoa, half);
     w.turn();
     EXPECT_TRUE(w.wire.binding_updates().empty());
