@@ -111,7 +111,8 @@ TEST_F(MnServiceTest, MoveAddsTheCareOfAddressTunnelsAndRegisters) {
 TEST_F(MnServiceTest, VisitedPrefixIsReachedFromTheHomeAddress) {
     w.journal.lines.clear();
     move_away();
-    EXPECT_GE(w.journal.find("route 2001:db8:99::/64 via " + str(kRouter) + " src " + str(kHoa)), 0) << w.journal.dump();
+    EXPECT_GE(w.journal.find("route 2001:db8:99::/64 via " + str(kRouter) + " src " + str(kHoa)), 0)
+        << w.journal.dump();
     EXPECT_EQ(w.journal.find("route 2001:db8:99::/64 dev"), -1) << w.journal.dump();
     // Back home, native again: the visited route goes with the care-of address.
     w.journal.lines.clear();
