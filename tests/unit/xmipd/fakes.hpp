@@ -283,8 +283,16 @@ public:
         j_.add("addr del " + str(a) + "/" + std::to_string(plen));
         std::erase_if(addrs, [&](const auto& x) { return core::same_addr(x.addr, a) && x.prefixlen == plen; });
     }
-    void replace_route(const netlink::RouteSpec& r) override { j_.add("route via " + str(*r.gateway)); }
-    void del_route(const netlink::RouteSpec& r) override { j_.add("route del via " + str(*r.gateway)); }
+    // Default routes as "route via G"; others "route D/L via G src S" or
+    // "route D/L dev src S" (on-link).
+    static std::string route_str(const netlink::RouteSpec& r) {
+        std::string s = r.dst_len ? str(r.dst) + "/" + std::to_string(r.dst_len) + " " : "";
+        s += r.gateway ? "via " + str(*r.gateway) : "dev";
+        if (r.dst_len && r.prefsrc) s += " src " + str(*r.prefsrc);
+        return s;
+    }
+    void replace_route(const netlink::RouteSpec& r) override { j_.add("route " + route_str(r)); }
+    void del_route(const netlink::RouteSpec& r) override { j_.add("route del " + route_str(r)); }
     std::vector<netlink::RouteSpec> ra_default_routes(int) override { return {}; }
     void add_proxy_neigh(int, const in6_addr& a) override {
         if (fail_proxy_add) {
