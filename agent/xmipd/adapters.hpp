@@ -6,10 +6,12 @@
 
 #include <unordered_map>
 
+#include "config/config.hpp"
 #include "core/in6.hpp"
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
+#include "store/etcd_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "xmipd/ports.hpp"
 
@@ -104,6 +106,24 @@ public:
 private:
     store::SqliteStore db_;
 };
+
+// The binding store on etcd, shared by a fleet (store/etcd_store.hpp,
+// docs/scale-out.md): [cluster] backend = "etcd".
+class ClusterStore final : public StateStore {
+public:
+    explicit ClusterStore(store::EtcdStoreOptions o) : db_(std::move(o)) {}
+    std::optional<std::string> open() override { return db_.open(); }
+    core::Result<state::Snapshot, std::string> load() override { return db_.load(); }
+    std::optional<std::string> commit(const state::Changes& c) override { return db_.commit(c); }
+    std::string where() const override { return db_.where(); }
+    store::EtcdStore& etcd() { return db_; }
+
+private:
+    store::EtcdStore db_;
+};
+
+// The store [cluster] chooses: the embedded one by default.
+std::unique_ptr<StateStore> make_store(const config::Config& cfg);
 
 // The correspondent's bindings while the datapath has no route-optimisation
 // programs yet (issue 13's BPF part): kept here so the service runs and

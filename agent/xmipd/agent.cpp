@@ -105,7 +105,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         tunnels_->keep_nexthops(nexthops_.get());
     }
     route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
-    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
+    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, *store_, stats_, metrics_.get(),
                                              &correspondent_bindings_, route_optimisation_.get()});
     signals_ = std::make_unique<dp::SignalReader>(
         dp_->maps().fds().signal_ring,

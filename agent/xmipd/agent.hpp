@@ -59,7 +59,7 @@ private:
     io::RawSender raw_;
     HostKernel kernel_{netlink_};
     SocketWire wire_{raw_};
-    EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
+    std::unique_ptr<StateStore> store_ = make_store(cfg_);
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
     UnwiredCorrespondentBindings correspondent_bindings_;            // until the RO datapath lands
