@@ -194,7 +194,7 @@ struct MobileNode {
     bool home_agent_auto = false;
     // Away, what stays on the visited link from the care-of address; all
     // else leaves from the home address through the tunnel (issue 18 item 4).
-    std::vector<Prefix> local_destinations;
+    std::vector<Prefix> local_destinations{};
     bool operator==(const MobileNode&) const = default;
 };
 
