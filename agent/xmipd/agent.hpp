@@ -43,6 +43,9 @@ private:
     void setup_datapath();
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
+    // The correspondent's datapath dropped a packet with a Home Address
+    // option it has no binding for (XMIP_SIG_UNBOUND_HAO).
+    void handle_unbound_home_address(std::span<const uint8_t> packet);
     void register_control();
     // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
     control::ReloadAnswer reload();
