@@ -26,7 +26,7 @@
 #       and counted; the registration BU replayed -> 135
 #   C5. SIGTERM: the correspondent stops, detaches and unpins
 #
-# Bounded (XMIP_E2E_TIME_LIMIT, 80 s); namespaces, bpffs, processes and the
+# Bounded (XMIP_E2E_TIME_LIMIT, 120 s; about 40 s on an idle machine); namespaces, bpffs, processes and the
 # work dir are removed on exit, also on failure.
 #
 # Usage: correspondent_e2e.sh [--xmipd PATH] [--xmip-dp PATH] [--verbose]
@@ -37,7 +37,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" # sets HERE, REPO, LIB, PY
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-80}
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-120}
 
 e2e_parse_args --xmipd=XMIPD:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root

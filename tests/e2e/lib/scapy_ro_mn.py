@@ -55,7 +55,7 @@ class Peer:
         self.sniffer.stop()
 
     def send(self, l3: bytes):
-        sendp(Ether(src=self.args.src_mac, dst=self.args.dst_mac) / Raw(l3), iface=self.args.iface,
+        sendp(Ether(src=self.args.src_mac, dst=self.args.dst_mac, type=0x86DD) / Raw(l3), iface=self.args.iface,
               verbose=False)
 
     def wait(self, match, timeout=1.5):
