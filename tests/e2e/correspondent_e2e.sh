@@ -26,7 +26,7 @@
 #       and counted; the registration BU replayed -> 135
 #   C5. SIGTERM: the correspondent stops, detaches and unpins
 #
-# Bounded (XMIP_E2E_TIME_LIMIT, 120 s; about 40 s on an idle machine); namespaces, bpffs, processes and the
+# Bounded (XMIP_E2E_TIME_LIMIT, 120 s); namespaces, bpffs, processes and the
 # work dir are removed on exit, also on failure.
 #
 # Usage: correspondent_e2e.sh [--xmipd PATH] [--xmip-dp PATH] [--verbose]
