@@ -148,6 +148,11 @@ struct xmip_ro_binding {
 };
 
 #define XMIP_RF_NONE 0u
+/* Set by the datapath when a packet used the binding (the first one since
+ * the agent last cleared it: one write per period, not per packet); the
+ * agent reads and clears it to refresh only bindings in use (RFC 6275
+ * 9.5.5, 11.7.2). */
+#define XMIP_RF_USED 1u
 
 /* The two extension headers xmip writes and reads (RFC 6275 6.3, 6.4):
  * both 24 bytes (Hdr Ext Len 2). The Home Address option sits at offset 6
@@ -215,9 +220,16 @@ struct xmip_signal_event {
 	__u32 ifindex;  /* interface it arrived on */
 	__u32 len;      /* bytes valid in data[] */
 	__u32 orig_len; /* length of the IPv6 packet on the wire */
-	__u32 reserved;
+	__u32 kind;	/* XMIP_SIG_*: what the packet is to the agent */
 	__u8 data[XMIP_SIGNAL_MAX_LEN];
 };
+
+/* xmip_signal_event.kind */
+#define XMIP_SIG_MOBILITY 0u /* Mobility Header signalling for the agent's role */
+/* Correspondent: a packet with a Home Address option it has no binding for
+ * (or from another source than the binding's care-of address), dropped; the
+ * agent answers its source with Binding Error status 1 (RFC 6275 9.3.1). */
+#define XMIP_SIG_UNBOUND_HAO 1u
 
 /* Default sizes; the agent sets the real ones from configuration before load. */
 #define XMIP_DEFAULT_MAX_BINDINGS 65536

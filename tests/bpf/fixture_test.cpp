@@ -2,7 +2,8 @@
 // Runs every packet fixture of fixtures.json (built by gen_fixtures.py with
 // scapy) through the datapath with BPF_PROG_TEST_RUN: exact input frame in,
 // exact verdict, exact output frame, exactly one counter moved, and the
-// signalling ring holding exactly the packet handed to the agent.
+// signalling ring holding exactly the packet handed to the agent (and what
+// it is), and exactly the route-optimisation binding it used marked used.
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -13,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "telemetry/datapath_counters.hpp"
 #include "datapath_env.hpp"
@@ -33,6 +35,8 @@ struct Case {
     std::optional<std::string> counter;
     uint64_t count_bytes;
     std::optional<std::vector<uint8_t>> signal;
+    uint32_t signal_kind = XMIP_SIG_MOBILITY;
+    std::set<std::string> ro_used;       // "map home correspondent" marked XMIP_RF_USED by the packet
     std::optional<std::string> nh_stat;  // the next-hop cache's way: kWays below, or NONE
 };
 
@@ -50,7 +54,13 @@ std::vector<Case> load_cases() {
         k.verdict = c["verdict"];
         if (!c["counter"].is_null()) k.counter = c["counter"].get<std::string>();
         k.count_bytes = c["count_bytes"];
-        if (!c["signal"].is_null()) k.signal = test::from_hex(c["signal"].get<std::string>());
+        if (!c["signal"].is_null()) {
+            k.signal = test::from_hex(c["signal"].get<std::string>());
+            k.signal_kind = c["signal_kind"].get<uint32_t>();
+        }
+        for (const auto& u : c["ro_used"])
+            k.ro_used.insert(u[0].get<std::string>() + " " + dp::format_in6(dp::require_in6(u[1].get<std::string>())) +
+                             " " + dp::format_in6(dp::require_in6(u[2].get<std::string>())));
         if (c.contains("nh_stat")) k.nh_stat = c["nh_stat"].get<std::string>();
         cases.push_back(std::move(k));
     }
@@ -61,6 +71,20 @@ int counter_index(const std::string& id) {
     for (size_t i = 0; i < dp::kCounters.size(); i++)
         if (dp::kCounters[i].id == id) return static_cast<int>(i);
     return -1;
+}
+
+// The route-optimisation entries the datapath marked used, as "map home
+// correspondent" (apply_state writes them unmarked).
+std::set<std::string> marked_used(const dp::DatapathMaps& m) {
+    std::set<std::string> out;
+    auto add = [&out](const char* map, const auto& entries) {
+        for (const auto& [k, v] : entries)
+            if (v.flags & XMIP_RF_USED)
+                out.insert(std::string(map) + " " + dp::format_in6(k.home) + " " + dp::format_in6(k.correspondent));
+    };
+    add("ro_peers", m.ro_peers());
+    add("cn_bindings", m.cn_bindings());
+    return out;
 }
 
 // GoogleTest prints a parameter on failure: the name, not 300 raw bytes.
@@ -75,11 +99,15 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     env.apply_state(c.state);
 
     std::vector<std::vector<uint8_t>> signals;
+    std::vector<uint32_t> kinds;
     dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {
         signals.emplace_back(p.packet.begin(), p.packet.end());
+        kinds.push_back(p.kind);
     });
     reader.drain();  // nothing from earlier cases
     signals.clear();
+    kinds.clear();
+    ASSERT_TRUE(marked_used(env.dp().maps()).empty());
 
     const int ifindex = static_cast<int>(if_nametoindex(c.ingress.c_str()));
     ASSERT_GT(ifindex, 0) << c.ingress;
@@ -115,6 +143,10 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
         }
     }
 
+    // Route optimisation: the binding the packet used is marked for the
+    // agent's refresh decision (XMIP_RF_USED), and no other.
+    EXPECT_EQ(marked_used(env.dp().maps()), c.ro_used);
+
     if (c.nh_stat) {
         // Exactly one look at the cache, and the way the case names: the
         // same bytes could come from a lookup that skipped the cache.
@@ -131,6 +163,7 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     if (c.signal) {
         ASSERT_EQ(signals.size(), 1u);
         EXPECT_EQ(signals[0], *c.signal) << test::describe_difference(*c.signal, signals[0]);
+        EXPECT_EQ(kinds[0], c.signal_kind) << "what the event says the packet is (XMIP_SIG_*)";
     } else {
         EXPECT_TRUE(signals.empty()) << "unexpected packet handed to the agent";
     }

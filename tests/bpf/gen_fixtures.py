@@ -165,16 +165,24 @@ def payload(n: int) -> Raw:
 CASES = []
 
 
-def case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why=""):
+SIG_MOBILITY, SIG_UNBOUND_HAO = 0, 1  # XMIP_SIG_*: what a signalling-ring event is
+
+
+def case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why="",
+         signal_kind=SIG_MOBILITY, ro_used=()):
     # A counter's bytes are the frame as the program was handed it, Ethernet
     # header and link padding included, whatever it does with the packet
-    # (docs/datapath.md, "What a counter counts").
+    # (docs/datapath.md, "What a counter counts"). ro_used: the
+    # route-optimisation entries [map, home, correspondent] the packet marks
+    # XMIP_RF_USED; every other entry of the state must stay unmarked.
     CASES.append({
         "name": name, "why": why, "prog": prog, "ingress": ingress, "state": state,
         "in": bytes(frame).hex(), "verdict": verdict,
         "out": bytes(out).hex() if out is not None else bytes(frame).hex(),
         "counter": counter, "count_bytes": len(bytes(frame)) if counter else 0,
         "signal": bytes(signal).hex() if signal is not None else None,
+        "signal_kind": signal_kind if signal is not None else None,
+        "ro_used": [list(u) for u in ro_used],
     })
 
 
@@ -667,7 +675,8 @@ def same_checksum(l3: bytes) -> bool:
     return checksum(pseudo + upper_bytes) == 0
 
 
-def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why=""):
+def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why="",
+            signal_kind=SIG_MOBILITY, ro_used=()):
     """A case whose frames both carry a valid upper-layer checksum for the
     receiver (checked here, with scapy, on the exact bytes)."""
     for f in (frame, out):
@@ -675,7 +684,8 @@ def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=Non
             continue
         b = bytes(f)
         assert same_checksum(b[14:]), f"{name}: bad upper-layer checksum"
-    case(name, prog, ingress, state, frame, verdict, out, counter, signal=signal, why=why)
+    case(name, prog, ingress, state, frame, verdict, out, counter, signal=signal, why=why,
+         signal_kind=signal_kind, ro_used=ro_used)
 
 
 def upper(src, dst, ul):
@@ -711,7 +721,7 @@ for name, ul, why in [
     out = eth("coa", "dp1") + ip6_hdr(MN_COA, CN2, PROTO_DEST, len(body) + 24, tc=0x20) + \
         hao_hdr(nh, MN_HOA) + body
     ro_case(f"ro_mn_egress_hao_{name}", "mn_egress", "dp1", "mn", Raw(f), TC_ACT_OK, Raw(out),
-            "RO_MN_HAO",
+            "RO_MN_HAO", ro_used=[("ro_peers", MN_HOA, CN2)],
             why=f"{why} from the home address to a correspondent with a binding: source = care-of "
             "address, Home Address option (PadN 2, option at offset 6), checksum untouched")
 
@@ -800,6 +810,7 @@ for name, ul, why in [
         hao_hdr(nh, MN_HOA) + body
     out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body), hlim=60) + body
     ro_case(f"ro_cn_ingress_hao_{name}", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+            ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
             why=f"{why} with a Home Address option of a binding, from its care-of address: source = "
             "home address, the destination options header removed, checksum untouched")
 
@@ -808,6 +819,7 @@ f = eth("coa", "dp1") + ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + 32) + \
     bytes([nh, 3, 1, 2, 0, 0, 201, 16]) + hao_hdr(nh, MN_HOA)[8:] + bytes([0, 0, 0, 0, 1, 2, 0, 0]) + body
 out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body)) + body
 ro_case("ro_cn_ingress_hao_trailing_padding", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+        ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
         why="the option followed by Pad1s and a PadN (a 32-byte header): padding goes with it")
 
 for name, src, hoa, why in [
@@ -817,8 +829,9 @@ for name, src, hoa, why in [
     nh, body = upper(hoa, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
     l3 = ip6_hdr(src, CN_SELF, PROTO_DEST, len(body) + 24) + hao_hdr(nh, hoa) + body
     ro_case(f"ro_cn_ingress_{name}_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3), XDP_DROP, None,
-            "RO_CN_HAO_UNBOUND", signal=Raw(l3),
-            why=f"{why}: dropped, the packet to the agent for its Binding Error status 1 (RFC 6275 9.3.1)")
+            "RO_CN_HAO_UNBOUND", signal=Raw(l3), signal_kind=SIG_UNBOUND_HAO,
+            why=f"{why}: dropped, the packet to the agent, marked as one with no binding, for its Binding "
+            "Error status 1 (RFC 6275 9.3.1)")
 
 nh, body = upper(MN_HOA, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
 hh = hao_hdr(nh, MN_HOA)
@@ -873,6 +886,7 @@ for name, ul, why in [
     out = eth("dp1", "gw9") + ip6_hdr(CN_SELF, MN_COA, PROTO_ROUTING, len(body) + 24, tc=0x48, fl=0x777) + \
         rh2_hdr(nh, MN_HOA, 1) + body
     ro_case(f"ro_cn_egress_rh2_{name}", "cn_egress", "dp1", "cn", Raw(f), TC_ACT_REDIRECT, Raw(out), "RO_CN_RH2",
+            ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
             why=f"{why} to a bound home address: destination = care-of address, type 2 routing header "
             "with the home address, segments left 1, checksum untouched, rerouted")
 
