@@ -124,8 +124,8 @@ static __always_inline int route_lookup_ipv6(struct xdp_md *ctx, struct bpf_fib_
 	int rc;
 
 	if (!st || (st->flags & (XMIP_NHF_OFF | XMIP_NHF_ROUTES)) != XMIP_NHF_ROUTES)
-		return fib_lookup_ipv6(ctx, fib, k->ifindex, &k->src, &k->dst, k->flowinfo, k->proto,
-				       tot_len, 0);
+		return fib_lookup_ipv6(ctx, fib, k->ifindex, &k->src, &k->dst, k->flowinfo,
+				       k->proto, tot_len, 0);
 	gen = *(volatile const __u32 *)&st->route_gen;
 	nh = bpf_map_lookup_elem(&xmip_routes, k);
 	if (nh && nh->gen == gen) {

@@ -297,20 +297,20 @@ struct xmip_nh_state {
  * the route_gen read before the lookup that filled it.
  */
 struct xmip_route_key {
-	__u32 ifindex;          /* ingress link */
-	__be32 flowinfo;        /* the inner flow label, network order */
-	__u8 proto;             /* the inner next header */
-	__u8 pad[7];            /* zero (the addresses are 8-byte aligned) */
-	struct xmip_in6 src;    /* inner source (the home address) */
-	struct xmip_in6 dst;    /* inner destination (the correspondent) */
+	__u32 ifindex;	     /* ingress link */
+	__be32 flowinfo;     /* the inner flow label, network order */
+	__u8 proto;	     /* the inner next header */
+	__u8 pad[7];	     /* zero (the addresses are 8-byte aligned) */
+	struct xmip_in6 src; /* inner source (the home address) */
+	struct xmip_in6 dst; /* inner destination (the correspondent) */
 };
 
 /* Per-CPU counters of the cache (array map, index below). */
 enum xmip_nh_stat {
-	XMIP_NH_HIT,   /* served from the cache */
-	XMIP_NH_MISS,  /* no entry: bpf_fib_lookup */
-	XMIP_NH_STALE, /* entry of an older generation: bpf_fib_lookup */
-	XMIP_NH_OFF,   /* cache off (policy rules): bpf_fib_lookup */
+	XMIP_NH_HIT,	     /* served from the cache */
+	XMIP_NH_MISS,	     /* no entry: bpf_fib_lookup */
+	XMIP_NH_STALE,	     /* entry of an older generation: bpf_fib_lookup */
+	XMIP_NH_OFF,	     /* cache off (policy rules): bpf_fib_lookup */
 	XMIP_NH_ROUTE_HIT,   /* uplink: served from xmip_routes */
 	XMIP_NH_ROUTE_MISS,  /* uplink: no entry: bpf_fib_lookup, remembered when it succeeds */
 	XMIP_NH_ROUTE_STALE, /* uplink: an older generation's entry: as a miss */

@@ -106,8 +106,8 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     }
     ro_peers_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::MnPeers);
     cn_bindings_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::CnBindings);
-    ctx_ = std::make_unique<Context>(
-        Context{loop_, *tunnels_, kernel_, wire_, *store_, stats_, metrics_.get(), ro_peers_.get(), cn_bindings_.get()});
+    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, *store_, stats_, metrics_.get(),
+                                             ro_peers_.get(), cn_bindings_.get()});
     signals_ = std::make_unique<dp::SignalReader>(dp_->maps().fds().signal_ring, [this](const dp::SignalPacket& p) {
         if (p.kind == XMIP_SIG_UNBOUND_HAO)
             handle_unbound_home_address(p.packet);

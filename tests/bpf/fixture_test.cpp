@@ -4,8 +4,8 @@
 // exact verdict, exact output frame, exactly one counter moved, and the
 // signalling ring holding exactly the packet handed to the agent (and what
 // it is), and exactly the route-optimisation binding it used marked used.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -151,9 +151,8 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
         // Exactly one look at the cache, and the way the case names: the
         // same bytes could come from a lookup that skipped the cache.
         // NONE: the cache was not consulted at all.
-        static const char* const kWays[XMIP_NH_STAT_MAX] = {"HIT",       "MISS",       "STALE",
-                                                            "OFF",       "ROUTE_HIT",  "ROUTE_MISS",
-                                                            "ROUTE_STALE"};
+        static const char* const kWays[XMIP_NH_STAT_MAX] = {"HIT",       "MISS",       "STALE",      "OFF",
+                                                            "ROUTE_HIT", "ROUTE_MISS", "ROUTE_STALE"};
         const auto nh = env.dp().nexthops().stats();
         for (int i = 0; i < XMIP_NH_STAT_MAX; i++)
             EXPECT_EQ(nh[i], *c.nh_stat == kWays[i] ? 1u : 0u) << "next-hop cache " << kWays[i];
