@@ -59,7 +59,7 @@ static __always_inline void ro_hint(struct __sk_buff *skb, const struct xmip_con
 	ev->ifindex = skb->ifindex;
 	ev->len = sizeof(struct ipv6hdr);
 	ev->orig_len = ipv6_len(ip6);
-	ev->kind = XMIP_SIGNAL_RO_HINT;
+	ev->kind = XMIP_SIG_RO_HINT;
 	bpf_ringbuf_submit(ev, 0);
 }
 

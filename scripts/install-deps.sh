@@ -15,6 +15,9 @@ PACKAGES=(
   libcpp-httplib-dev
   # the binding store (SQLite in WAL mode; docs/restart.md says why)
   libsqlite3-dev
+  # the etcd client (HTTP to etcd's JSON gateway) and a real etcd for its
+  # integration tests and the fleet (docs/scale-out.md says why)
+  libcurl4-openssl-dev etcd-server etcd-client
   # journald fields (optional at build time: probed by agent/core/CMakeLists.txt)
   libsystemd-dev
   # style and lint of changed lines (scripts/check-changed.sh)

@@ -77,6 +77,9 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.correspondent_access", K::Table},
     KeyInfo{"mobile_node.correspondent_access.allow", K::StringList},
     KeyInfo{"mobile_node.correspondent_access.deny", K::StringList},
+    // issue 18 item 4: visited-link exceptions to sending from the home address
+    // (the routes are installed from them at start)
+    KeyInfo{"mobile_node.local_destinations", K::StringList, R::Restart},
     KeyInfo{"mobile_node.authentication", K::Table},  // the binding update list holds them
     KeyInfo{"mobile_node.authentication.spi", K::Integer, R::Restart},
     KeyInfo{"mobile_node.authentication.algorithm", K::String, R::Restart},
@@ -94,6 +97,18 @@ constexpr std::array kSchema{
     KeyInfo{"correspondent.access", K::Table},
     KeyInfo{"correspondent.access.allow", K::StringList},
     KeyInfo{"correspondent.access.deny", K::StringList},
+    // Where the binding store lives (docs/scale-out.md): opened at start.
+    KeyInfo{"cluster", K::Table},
+    KeyInfo{"cluster.backend", K::String, R::Restart},
+    KeyInfo{"cluster.endpoints", K::StringList, R::Restart},
+    KeyInfo{"cluster.prefix", K::String, R::Restart},
+    KeyInfo{"cluster.ca_file", K::String, R::Restart},
+    KeyInfo{"cluster.cert_file", K::String, R::Restart},
+    KeyInfo{"cluster.key_file", K::String, R::Restart},
+    KeyInfo{"cluster.dial_timeout", K::Integer, R::Restart},
+    KeyInfo{"cluster.request_timeout", K::Integer, R::Restart},
+    KeyInfo{"cluster.binding_lease_slack", K::Integer, R::Restart},
+    KeyInfo{"cluster.agent_lease_ttl", K::Integer, R::Restart},
 };
 
 }  // namespace

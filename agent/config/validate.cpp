@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <set>
 
 #include "detail.hpp"
 
@@ -321,6 +322,55 @@ struct Validator {
         }
     }
 
+    void cluster(Config& c) {
+        if (auto i = one_of("cluster.backend", {"embedded", "etcd"}))
+            c.cluster.backend = *i == 0 ? Cluster::Backend::Embedded : Cluster::Backend::Etcd;
+        if (auto l = list("cluster.endpoints")) {
+            const Entry& e = *get("cluster.endpoints");
+            for (size_t i = 0; i < l->size(); i++) {
+                const Item& it = (*l)[i];
+                std::string_view u = it.text;
+                bool scheme = u.starts_with("http://") || u.starts_with("https://");
+                if (!scheme || u.size() <= (u.starts_with("https") ? 8u : 7u) || u.ends_with("/"))
+                    error_item(e, i, it,
+                               quote(it.text) + " is not an etcd client URL (http://host:port or https://host:port)");
+                else if (std::find(c.cluster.endpoints.begin(), c.cluster.endpoints.end(), it.text) !=
+                         c.cluster.endpoints.end())
+                    error_item(e, i, it, quote(it.text) + " is listed twice");
+                else
+                    c.cluster.endpoints.push_back(it.text);
+            }
+        }
+        if (auto s = str("cluster.prefix")) {
+            if (s->size() < 2 || s->front() != '/' || s->back() != '/')
+                error(*get("cluster.prefix"), quote(*s) + " is not a key prefix: it starts and ends with '/'");
+            else
+                c.cluster.prefix = *s;
+        }
+        for (auto [key, out] :
+             {std::pair{"cluster.ca_file", &c.cluster.ca_file}, std::pair{"cluster.cert_file", &c.cluster.cert_file},
+              std::pair{"cluster.key_file", &c.cluster.key_file}}) {
+            if (auto s = str(key)) {
+                if (s->empty() || (*s)[0] != '/')
+                    error(*get(key), quote(*s) + " is not an absolute path");
+                else
+                    *out = *s;
+            }
+        }
+        if (c.cluster.cert_file.empty() != c.cluster.key_file.empty()) {
+            const char* set = c.cluster.cert_file.empty() ? "cluster.key_file" : "cluster.cert_file";
+            error(*get(set), "cluster.cert_file and cluster.key_file go together (a client certificate and its key)");
+        }
+        set_int("cluster.dial_timeout", c.cluster.dial_timeout_ms, 50, 60000);
+        set_int("cluster.request_timeout", c.cluster.request_timeout_ms, 100, 60000);
+        set_int("cluster.binding_lease_slack", c.cluster.binding_lease_slack, 1, 3600);
+        set_int("cluster.agent_lease_ttl", c.cluster.agent_lease_ttl, 2, 3600);
+        if (c.cluster.backend == Cluster::Backend::Etcd && c.cluster.endpoints.empty()) {
+            if (auto e = get("cluster.backend"))
+                error(*e, "backend \"etcd\" needs cluster.endpoints (the members' client URLs)");
+        }
+    }
+
     void metrics(Config& c) {
         c.metrics.listen = c.role == Role::HomeAgent    ? kDefaultHaMetrics
                            : c.role == Role::MobileNode ? kDefaultMnMetrics
@@ -582,6 +632,8 @@ struct Validator {
         for (auto [key, out] : {std::pair{"mobile_node.correspondent_access.allow", &mn.correspondent_access.allow},
                                 std::pair{"mobile_node.correspondent_access.deny", &mn.correspondent_access.deny}})
             if (auto l = prefixes(key, false)) *out = *l;
+        if (get("mobile_node.local_destinations"))
+            if (auto l = prefixes("mobile_node.local_destinations", false)) mn.local_destinations = *l;
         if (table_at("mobile_node.authentication")) {
             mn.authentication = association("mobile_node.authentication");
             if (mn.authentication) mn.authentication->home_address = mn.home_address;
@@ -650,6 +702,9 @@ struct Validator {
 
         const std::string arr = "home_agent.security_associations";
         auto count = get(arr) ? std::get_if<int64_t>(&get(arr)->value) : nullptr;
+        // The home addresses that have one already: a set, not a scan of
+        // the list per entry (10^5 associations took minutes to check).
+        std::set<Ip6Address> taken;
         for (int64_t i = 0; count && i < *count; i++) {
             const std::string t = arr + "[" + std::to_string(i) + "]";
             const std::string hoa_key = t + ".home_address";
@@ -664,8 +719,7 @@ struct Validator {
                 error(e, hoa->to_string() + " is on none of the home prefixes");
                 continue;
             }
-            auto same = [&](const SecurityAssociation& o) { return o.home_address == *hoa; };
-            if (std::any_of(ha.security_associations.begin(), ha.security_associations.end(), same)) {
+            if (!taken.insert(*hoa).second) {
                 error(e, hoa->to_string() + " has a security association already");
                 continue;
             }
@@ -732,6 +786,7 @@ LoadResult Settings::validate() const {
         if (auto i = v.one_of("log_level", {"error", "warn", "info", "debug"})) c.log_level = static_cast<LogLevel>(*i);
         v.paths(c);
         v.datapath(c);
+        v.cluster(c);
         if (role) {
             v.metrics(c);
             if (*role == Role::HomeAgent) {

@@ -16,8 +16,8 @@ namespace xmip::dp {
 struct SignalPacket {
     uint32_t ifindex;
     uint32_t orig_len;                 // length on the wire
+    uint32_t kind;                     // XMIP_SIG_*: Mobility Header signalling, an unbound Home Address option, or an RO hint (the tunnelled packet's IPv6 header)
     std::span<const uint8_t> packet;  // from the IPv6 header; valid during the callback
-    uint32_t kind = XMIP_SIGNAL_PACKET;  // XMIP_SIGNAL_RO_HINT: packet is the tunnelled packet's IPv6 header
 };
 
 class SignalReader {

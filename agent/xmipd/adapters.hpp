@@ -4,10 +4,14 @@
 // place that turns a Tunnel into the datapath's struct xmip_binding.
 #pragma once
 
+#include <unordered_map>
+
+#include "config/config.hpp"
 #include "core/in6.hpp"
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
+#include "store/etcd_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "xmipd/ports.hpp"
 
@@ -74,6 +78,7 @@ public:
     std::vector<netlink::RouteSpec> ra_default_routes(int ifindex) override { return nl_.ra_default_routes(ifindex); }
     void add_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.add_proxy_neigh(ifindex, a); }
     void del_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.del_proxy_neigh(ifindex, a); }
+    std::vector<in6_addr> proxy_neighs(int ifindex) override { return nl_.proxy_neighs(ifindex); }
     std::unique_ptr<LinkEvents> watch_links() override;
 
 private:
@@ -103,5 +108,23 @@ public:
 private:
     store::SqliteStore db_;
 };
+
+// The binding store on etcd, shared by a fleet (store/etcd_store.hpp,
+// docs/scale-out.md): [cluster] backend = "etcd".
+class ClusterStore final : public StateStore {
+public:
+    explicit ClusterStore(store::EtcdStoreOptions o) : db_(std::move(o)) {}
+    std::optional<std::string> open() override { return db_.open(); }
+    core::Result<state::Snapshot, std::string> load() override { return db_.load(); }
+    std::optional<std::string> commit(const state::Changes& c) override { return db_.commit(c); }
+    std::string where() const override { return db_.where(); }
+    store::EtcdStore& etcd() { return db_; }
+
+private:
+    store::EtcdStore db_;
+};
+
+// The store [cluster] chooses: the embedded one by default.
+std::unique_ptr<StateStore> make_store(const config::Config& cfg);
 
 }  // namespace xmip::agent

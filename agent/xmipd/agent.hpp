@@ -43,6 +43,12 @@ private:
     void setup_datapath();
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
+    // The correspondent's datapath dropped a packet with a Home Address
+    // option it has no binding for (XMIP_SIG_UNBOUND_HAO).
+    void handle_unbound_home_address(std::span<const uint8_t> packet);
+    // The mobile node's egress: a home address's packet to a correspondent
+    // took the tunnel (XMIP_SIG_RO_HINT, bpf/ro_hint.bpf.h).
+    void handle_ro_hint(std::span<const uint8_t> header);
     void register_control();
     // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
     control::ReloadAnswer reload();
@@ -59,7 +65,7 @@ private:
     io::RawSender raw_;
     HostKernel kernel_{netlink_};
     SocketWire wire_{raw_};
-    EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
+    std::unique_ptr<StateStore> store_ = make_store(cfg_);
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
     std::unique_ptr<DatapathRoBindings> ro_peers_, cn_bindings_;  // over dp_'s route-optimisation maps

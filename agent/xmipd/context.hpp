@@ -48,6 +48,10 @@ public:
     // The datapath saw `home`'s packets to `peer` take the tunnel (a mobile
     // node's route optimisation hint, rate-limited per peer in BPF).
     virtual void on_tunnelled_traffic(const in6_addr& /*home*/, const in6_addr& /*peer*/) {}
+    // The datapath dropped a packet from src to dst with a Home Address
+    // option for hoa it has no binding for (a correspondent's: RFC 6275
+    // 9.3.1, Binding Error status 1). Other roles' datapaths report none.
+    virtual void on_unbound_home_address(const in6_addr& /*hoa*/, const in6_addr& /*src*/, const in6_addr& /*dst*/) {}
     // Around everything one wakeup of the event loop dispatches (a drain of
     // the signalling ring, timers due together): a service may gather what
     // the handlers change and commit it once at the end (the home agent's

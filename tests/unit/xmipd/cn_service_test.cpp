@@ -408,7 +408,7 @@ TEST_F(CnServiceTest, RefreshRequestOnlyForABindingInUse) {
 
 TEST_F(CnServiceTest, BindingErrorForAnUnknownHomeAddressIsRateLimited) {
     start();
-    for (int i = 0; i < 12; i++) svc->unknown_home_address(kHoa, kCoa, kCn);
+    for (int i = 0; i < 12; i++) svc->on_unbound_home_address(kHoa, kCoa, kCn);
     EXPECT_EQ(w.stats.be_sent, 10u);
     EXPECT_EQ(w.stats.be_drop_ratelimit, 2u);
     EXPECT_GE(w.journal.find("mh BE 1 to " + str(kCoa)), 0);

@@ -264,8 +264,16 @@ public:
         j_.add("addr del " + str(a) + "/" + std::to_string(plen));
         std::erase_if(addrs, [&](const auto& x) { return core::same_addr(x.addr, a) && x.prefixlen == plen; });
     }
-    void replace_route(const netlink::RouteSpec& r) override { j_.add("route via " + str(*r.gateway)); }
-    void del_route(const netlink::RouteSpec& r) override { j_.add("route del via " + str(*r.gateway)); }
+    // Default routes as "route via G"; others "route D/L via G src S" or
+    // "route D/L dev src S" (on-link).
+    static std::string route_str(const netlink::RouteSpec& r) {
+        std::string s = r.dst_len ? str(r.dst) + "/" + std::to_string(r.dst_len) + " " : "";
+        s += r.gateway ? "via " + str(*r.gateway) : "dev";
+        if (r.dst_len && r.prefsrc) s += " src " + str(*r.prefsrc);
+        return s;
+    }
+    void replace_route(const netlink::RouteSpec& r) override { j_.add("route " + route_str(r)); }
+    void del_route(const netlink::RouteSpec& r) override { j_.add("route del " + route_str(r)); }
     std::vector<netlink::RouteSpec> ra_default_routes(int) override { return {}; }
     void add_proxy_neigh(int, const in6_addr& a) override {
         if (fail_proxy_add) {
@@ -273,8 +281,18 @@ public:
             throw std::runtime_error("netlink: add proxy neighbour: No buffer space available (fake)");
         }
         j_.add("proxy add " + str(a));
+        proxies.insert(str(a));
     }
-    void del_proxy_neigh(int, const in6_addr& a) override { j_.add("proxy del " + str(a)); }
+    void del_proxy_neigh(int, const in6_addr& a) override {
+        j_.add("proxy del " + str(a));
+        proxies.erase(str(a));
+    }
+    std::vector<in6_addr> proxy_neighs(int) override {
+        j_.add("proxy list");
+        std::vector<in6_addr> r;
+        for (const auto& p : proxies) r.push_back(*core::parse_addr(p.c_str()));
+        return r;
+    }
     std::unique_ptr<LinkEvents> watch_links() override {
         auto e = std::make_unique<FakeLinkEvents>();
         events = e.get();
@@ -283,6 +301,7 @@ public:
 
     static constexpr int kIfindex = 7;
     bool fail_proxy_add = false;
+    std::set<std::string> proxies;  // the proxy entries in place, by address text
     std::map<std::string, std::string> sysctls;
     std::vector<netlink::AddrInfo> addrs;
     FakeLinkEvents* events = nullptr;
