@@ -118,6 +118,16 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "by this agent)\n"
         "cot_sent              -                            -  Care-of Test sent (correspondent) (not counted by this "
         "agent)\n"
+        "hoti_sent             -                            -  Home Test Init sent (mobile node, through the home "
+        "agent) (not counted by this agent)\n"
+        "coti_sent             -                            -  Care-of Test Init sent (mobile node) (not counted by "
+        "this agent)\n"
+        "hot_received          -                            -  Home Test received (mobile node) (not counted by this "
+        "agent)\n"
+        "cot_received          -                            -  Care-of Test received (mobile node) (not counted by "
+        "this agent)\n"
+        "hot_drop_misc         -                            -  Home / Care-of Tests dropped: not for an outstanding "
+        "init (not counted by this agent)\n"
         "hoti_drop_invalid     -                            -  Home Test Init dropped: with a Home Address option (not "
         "counted by this agent)\n"
         "coti_drop_invalid     -                            -  Care-of Test Init dropped: with a Home Address option "
@@ -206,12 +216,22 @@ TEST(Format, EmptyBcache) {
 
 TEST(Format, Bul) {
     EXPECT_EQ(format_bul(kBul),
-              "HOME ADDRESS   CARE-OF ADDRESS                  HOME AGENT     LIFETIME  LEFT  SEQUENCE  STATE  DELAY  MAX DELAY  SENT    NEXT\n"
-              "2001:db8:1::4  2001:db8:aa:0:290:7dff:fef3:31a  2001:db8:1::2      1000   936        14  bound    1.5         32     1  736.25\n");
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS                  LIFETIME  LEFT  SEQUENCE  "
+              "STATE  DELAY  MAX DELAY  SENT    NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  2001:db8:aa:0:290:7dff:fef3:31a      1000   936        14  "
+              "bound    1.5         32     1  736.25  -\n");
 }
 
 TEST(Format, BulListsEachCorrespondent) {
-    EXPECT_EQ(format_bul(kBulWithCorrespondents), "");
+    EXPECT_EQ(format_bul(kBulWithCorrespondents),
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS  LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX "
+              "DELAY  SENT    NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  2001:db8:aa::4       1000   936        14  bound      1.5      "
+              "   32     1  736.25  -\n"
+              "CN         2001:db8:5::2  2001:db8:1::4  2001:db8:aa::4        420   400         3  bound        1      "
+              "   32     0     316  home 20s care-of 19s\n"
+              "CN         2001:db8:6::9  2001:db8:1::4  2001:db8:aa::4          0     0         0  testing      2      "
+              "   32     2     1.5  home 1s care-of -\n");
     // JSON (mipctl -j bul) is the agent's own list, unchanged.
     EXPECT_EQ(json::parse(format_json(kBulWithCorrespondents)), kBulWithCorrespondents);
 }
@@ -233,8 +253,10 @@ TEST(Format, BulAtHomeHasNoCareOfAddressNorTimer) {
     b[0]["next_event_in_ms"] = -1;
     b[0]["expires_in"] = 0;
     EXPECT_EQ(format_bul(b),
-              "HOME ADDRESS   CARE-OF ADDRESS  HOME AGENT     LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX DELAY  SENT  NEXT\n"
-              "2001:db8:1::4  -                2001:db8:1::2      1000     0        14  at-home    1.5         32     1     -\n");
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS  LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX "
+              "DELAY  SENT  NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  -                    1000     0        14  at-home    1.5      "
+              "   32     1     -  -\n");
 }
 
 TEST(Format, HomeAgents) {
