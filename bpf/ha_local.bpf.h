@@ -9,10 +9,13 @@
  * answers for it (the mobile node is away; a host's proxy entry answers
  * others, never itself): the packet would wait in neighbour resolution and
  * never reach tc. So the home agent's own Neighbour Solicitation for a bound
- * home address is answered here, by a Neighbour Advertisement that names the
- * home link's own MAC, handed back to the home link's ingress. The kernel's
- * neighbour entry then resolves, the waiting packets reach tc egress, and
- * they are tunnelled to the care-of address like forwarded ones.
+ * home address is answered here, by a Neighbour Advertisement handed back to
+ * the home link's ingress. The kernel's neighbour entry then resolves, the
+ * waiting packets reach tc egress, and they are tunnelled to the care-of
+ * address like forwarded ones. The advertisement names XMIP_OWN_NEIGH_MAC,
+ * not the link's own MAC: the kernel ignores an advertisement of its own
+ * MAC for an address it proxies (ndisc_recv_na), which a bound home address
+ * is. Frames to it never reach the wire while this program is attached.
  * Solicitations from the unspecified address (duplicate address detection
  * for the mobile node, RFC 6275 10.4.1) go out untouched: they ask the link.
  */
@@ -33,6 +36,11 @@
 
 #define XMIP_ND_OPT_TARGET_LLADDR 2
 #define XMIP_NA_FLAG_SOLICITED 0x40000000u
+/* 02:78:6d:69:70:00, "xmip" in a locally administered unicast address. */
+#define XMIP_OWN_NEIGH_MAC                                                                         \
+	{                                                                                          \
+		0x02, 'x', 'm', 'i', 'p', 0x00                                                     \
+	}
 
 /* The ICMPv6 part of the Neighbour Advertisement this builds (RFC 4861 4.4):
  * header, flags, target, Target Link-Layer Address option. */
@@ -98,6 +106,7 @@ static __always_inline int ha_answer_own_ns(struct __sk_buff *skb, const struct 
 	const __u8 *icmp = (const __u8 *)(ip6 + 1);
 	struct ha_na_body na = {};
 	struct ipv6hdr hdr = {};
+	const __u8 own_mac[ETH_ALEN] = XMIP_OWN_NEIGH_MAC;
 	struct ethhdr e;
 	__u32 *w = (__u32 *)&na;
 	__u64 sum;
@@ -109,7 +118,7 @@ static __always_inline int ha_answer_own_ns(struct __sk_buff *skb, const struct 
 		return -1;
 
 	__builtin_memcpy(e.h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(e.h_source, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(e.h_source, own_mac, ETH_ALEN);
 	e.h_proto = bpf_htons(ETH_P_IPV6);
 	*(__be32 *)&hdr = bpf_htonl(6u << 28);
 	hdr.payload_len = bpf_htons(sizeof(na));
@@ -122,7 +131,7 @@ static __always_inline int ha_answer_own_ns(struct __sk_buff *skb, const struct 
 	na.target = *hoa;
 	na.opt_type = XMIP_ND_OPT_TARGET_LLADDR;
 	na.opt_len = 1;
-	__builtin_memcpy(na.mac, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(na.mac, own_mac, ETH_ALEN);
 
 	sum = ipv6_pseudo_sum(&hdr.saddr, &hdr.daddr, sizeof(na), XMIP_NEXTHDR_ICMPV6);
 #pragma unroll

@@ -913,10 +913,14 @@ case("ro_cn_egress_no_route_drop", "cn_egress", "dp1", "cn", f, TC_ACT_SHOT, Non
 
 # 8. Home agent egress on the home link (tc, bpf/ha_local.bpf.h): what the
 # home agent itself sends to a bound home address. Frames leave dp2 (the
-# home link) addressed to dp2's own MAC: the neighbour entry its own
-# solicitation got answered with.
-def own(ip6, dst=MAC["dp2"]):
-    return Ether(src=MAC["dp2"], dst=dst) / ip6
+# home link) addressed to OWN_NEIGH, the MAC its own solicitation was
+# answered with (XMIP_OWN_NEIGH_MAC: the kernel ignores an advertisement of
+# its own MAC for an address it proxies).
+OWN_NEIGH = "02:78:6d:69:70:00"
+
+
+def own(ip6, dst=OWN_NEIGH, src=MAC["dp2"]):
+    return Ether(src=src, dst=dst) / ip6
 
 
 f = own(IPv6(src=HA, dst=HOA, hlim=64) / ICMPv6EchoRequest(id=0x1818, seq=1, data=bytes(range(24))))
@@ -940,15 +944,15 @@ case("ha_egress_unbound_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None
 f = own(IPv6(src=HA, dst="ff02::1:ff00:4", hlim=255) / ICMPv6ND_NS(tgt=HOA) /
         ICMPv6NDOptSrcLLAddr(lladdr=MAC["dp2"]), dst="33:33:ff:00:00:04")
 na = own(IPv6(src=HOA, dst=HA, hlim=255) / ICMPv6ND_NA(tgt=HOA, R=0, S=1, O=0) /
-         ICMPv6NDOptDstLLAddr(lladdr=MAC["dp2"]))
+         ICMPv6NDOptDstLLAddr(lladdr=OWN_NEIGH), dst=MAC["dp2"], src=OWN_NEIGH)
 case("ha_egress_own_solicitation_answered", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT, na,
      "HA_OWN_NS_ANSWERED",
-     why="the home agent resolving a bound home address: answered with its own MAC, to its own ingress "
+     why="the home agent resolving a bound home address: answered with xmip's MAC, to its own ingress "
      "(nobody on the home link would answer: the packets would wait in neighbour resolution)")
 
 f = own(IPv6(src=HA, dst=HOA, hlim=255) / ICMPv6ND_NS(tgt=HOA))
 na = own(IPv6(src=HOA, dst=HA, hlim=255) / ICMPv6ND_NA(tgt=HOA, R=0, S=1, O=0) /
-         ICMPv6NDOptDstLLAddr(lladdr=MAC["dp2"]))
+         ICMPv6NDOptDstLLAddr(lladdr=OWN_NEIGH), dst=MAC["dp2"], src=OWN_NEIGH)
 case("ha_egress_own_unicast_probe_answered", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT, na,
      "HA_OWN_NS_ANSWERED",
      why="its unicast reachability probe (no source link-layer option): the frame grows to the answer")
