@@ -112,9 +112,9 @@ static __always_inline int ha_answer_own_ns(struct __sk_buff *skb, const struct 
 	__u64 sum;
 	int i;
 
-	if ((void *)(icmp + 24) > data_end || icmp[0] != XMIP_ND_NEIGHBOUR_SOLICIT || icmp[1] != 0 ||
-	    ip6->hop_limit != XMIP_ND_HOP_LIMIT || in6_is_unspecified(&ip6->saddr) ||
-	    !in6_equal(icmp + 8, hoa))
+	if ((void *)(icmp + 24) > data_end || icmp[0] != XMIP_ND_NEIGHBOUR_SOLICIT ||
+	    icmp[1] != 0 || ip6->hop_limit != XMIP_ND_HOP_LIMIT ||
+	    in6_is_unspecified(&ip6->saddr) || !in6_equal(icmp + 8, hoa))
 		return -1;
 
 	__builtin_memcpy(e.h_dest, eth->h_source, ETH_ALEN);
@@ -151,7 +151,7 @@ static __always_inline int ha_answer_own_ns(struct __sk_buff *skb, const struct 
 	/* A constant verdict: the verifier must see no path back to the
 	 * caller's (now stale) packet pointers. */
 	return bpf_redirect(skb->ifindex, BPF_F_INGRESS) == TC_ACT_REDIRECT ? TC_ACT_REDIRECT
-									   : TC_ACT_SHOT;
+									    : TC_ACT_SHOT;
 }
 
 /* Left alone even to a bound home address: Neighbour Discovery (the proxy's
@@ -167,8 +167,8 @@ static __always_inline int ha_local_stays(const struct ipv6hdr *ip6, void *data_
 		return 1;
 	if (ip6->payload_len == 0 && ip6->nexthdr == XMIP_NEXTHDR_HOP)
 		return 1;
-	return is_nd_type(icmpv6_type(ip6, data_end)) || (ip6->nexthdr == XMIP_NEXTHDR_ICMPV6 &&
-							  (void *)((__u8 *)(ip6 + 1) + 1) > data_end);
+	return is_nd_type(icmpv6_type(ip6, data_end)) ||
+	       (ip6->nexthdr == XMIP_NEXTHDR_ICMPV6 && (void *)((__u8 *)(ip6 + 1) + 1) > data_end);
 }
 
 #endif
