@@ -43,6 +43,7 @@
 #include "ro_hao.bpf.h"
 #include "ro_rh2.bpf.h"
 #include "ha_local.bpf.h"
+#include "ro_hint.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -420,6 +421,8 @@ int xmip_mn_egress(struct __sk_buff *skb)
 		count(XMIP_CNT_DROP_REGISTERING, rx_len);
 		return TC_ACT_SHOT;
 	}
+	/* Through the tunnel: the agent may want to optimise the route. */
+	ro_hint(skb, config(), ip6, data_end);
 	return tc_encap(skb, ip6, data_end, b, rx_len, XMIP_CNT_MN_ENCAP);
 }
 

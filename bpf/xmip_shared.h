@@ -74,6 +74,9 @@ struct xmip_config {
 };
 
 #define XMIP_CF_NONE 0u
+/* Mobile node with route optimisation on: the egress program tells the agent
+ * which correspondents' packets take the tunnel (bpf/ro_hint.bpf.h). */
+#define XMIP_CF_RO_HINTS 1u
 
 #define XMIP_DEFAULT_TUNNEL_HOP_LIMIT 64
 #define XMIP_IPV6_MIN_MTU 1280
@@ -236,6 +239,12 @@ struct xmip_signal_event {
  * (or from another source than the binding's care-of address), dropped; the
  * agent answers its source with Binding Error status 1 (RFC 6275 9.3.1). */
 #define XMIP_SIG_UNBOUND_HAO 1u
+/* Mobile node: a packet from a home address to a correspondent took the
+ * tunnel; data[] holds its IPv6 header (40 bytes), ifindex the egress
+ * interface. At most one per (home, correspondent) per
+ * XMIP_RO_HINT_INTERVAL_NS: the agent may start return routability. */
+#define XMIP_SIG_RO_HINT 2u
+#define XMIP_RO_HINT_INTERVAL_NS 1000000000ull
 
 /* Default sizes; the agent sets the real ones from configuration before load. */
 #define XMIP_DEFAULT_MAX_BINDINGS 65536

@@ -185,15 +185,35 @@ std::string format_bcache(const json& bindings) {
 }
 
 std::string format_bul(const json& entries) {
-    Table t({{"HOME ADDRESS"}, {"CARE-OF ADDRESS"}, {"HOME AGENT"}, {"LIFETIME", true}, {"LEFT", true},
-             {"SEQUENCE", true}, {"STATE"}, {"DELAY", true}, {"MAX DELAY", true}, {"SENT", true},
-             {"NEXT", true}});
+    // One row per peer, as mipdiag -l's "Recipient" entries: the home agent
+    // (HA), then each correspondent (CN) with the keygen tokens' ages.
+    Table t({{"RECIPIENT"},
+             {"PEER"},
+             {"HOME ADDRESS"},
+             {"CARE-OF ADDRESS"},
+             {"LIFETIME", true},
+             {"LEFT", true},
+             {"SEQUENCE", true},
+             {"STATE"},
+             {"DELAY", true},
+             {"MAX DELAY", true},
+             {"SENT", true},
+             {"NEXT", true},
+             {"TOKENS"}});
     using K = control::BulEntry::key;
+    auto age = [](const json& e, const char* key) {
+        if (!e.contains(key) || !e[key].is_number_integer() || e[key].get<long>() < 0) return std::string("-");
+        return std::to_string(e[key].get<long>()) + "s";
+    };
     if (entries.is_array())
-        for (const auto& e : entries)
-            t.add({cell(e, K::home_address), cell(e, K::care_of_address), cell(e, K::home_agent), cell(e, K::lifetime),
-                   cell(e, K::expires_in), cell(e, K::sequence), cell(e, K::state), ms_cell(e, K::retransmit_delay_ms),
-                   ms_cell(e, K::max_delay_ms), cell(e, K::transmissions), ms_cell(e, K::next_event_in_ms)});
+        for (const auto& e : entries) {
+            const bool cn = e.is_object() && e.value(K::recipient, std::string("ha")) == "cn";
+            t.add({cn ? "CN" : "HA", cn ? cell(e, K::correspondent) : cell(e, K::home_agent), cell(e, K::home_address),
+                   cell(e, K::care_of_address), cell(e, K::lifetime), cell(e, K::expires_in), cell(e, K::sequence),
+                   cell(e, K::state), ms_cell(e, K::retransmit_delay_ms), ms_cell(e, K::max_delay_ms),
+                   cell(e, K::transmissions), ms_cell(e, K::next_event_in_ms),
+                   cn ? "home " + age(e, K::home_token_age_s) + " care-of " + age(e, K::care_of_token_age_s) : "-"});
+        }
     return t.str() + (t.size() ? "" : "(no entries)\n");
 }
 

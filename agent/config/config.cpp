@@ -69,6 +69,14 @@ HomeAddressCheck HomeAgent::check_home_address(const in6_addr& hoa) const {
     return deny >= allow ? HomeAddressCheck::Prohibited : HomeAddressCheck::Accepted;
 }
 
+bool MobileNode::optimises(const in6_addr& correspondent) const {
+    if (!route_optimization) return false;
+    int allow = longest_match(correspondent_access.allow, correspondent),
+        deny = longest_match(correspondent_access.deny, correspondent);
+    if (allow < 0 && deny < 0) return correspondent_access.allow.empty();
+    return allow > deny;
+}
+
 bool Correspondent::allows(const in6_addr& hoa) const {
     int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);
     if (allow < 0 && deny < 0) return access.allow.empty();
@@ -189,6 +197,7 @@ std::string to_toml(const Config& c) {
         kv("lifetime", std::to_string(mn->lifetime));
         kv("optimistic_dad", b(mn->optimistic_dad));
         kv("rs_on_link_up", b(mn->rs_on_link_up));
+        kv("route_optimization", b(mn->route_optimization));
         kv("local_destinations", list(mn->local_destinations));
         if (const auto& sa = mn->authentication) {
             o += "\n[mobile_node.authentication]\n";
@@ -196,6 +205,9 @@ std::string to_toml(const Config& c) {
             kv("algorithm", quote(to_string(sa->algorithm)));
             kv("key_file", quote(sa->key_file.path));
         }
+        o += "\n[mobile_node.correspondent_access]\n";
+        kv("allow", list(mn->correspondent_access.allow));
+        kv("deny", list(mn->correspondent_access.deny));
     }
     if (const auto& cn = c.correspondent) {
         o += "\n[correspondent]\n";

@@ -192,6 +192,12 @@ struct MobileNode {
     // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
     // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
     bool home_agent_auto = false;
+    // Route optimisation (RFC 6275 11.6, the guide's FAQ 4 switch): return
+    // routability and a binding with correspondents whose traffic goes
+    // through the tunnel; off, everything stays in the tunnel.
+    bool route_optimization = true;
+    Access correspondent_access;  // by correspondent address: longest match of allow / deny (deny on a tie)
+    bool optimises(const in6_addr& correspondent) const;
     // Away, what stays on the visited link from the care-of address; all
     // else leaves from the home address through the tunnel (issue 18 item 4).
     std::vector<Prefix> local_destinations{};

@@ -72,6 +72,11 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.lifetime", K::Integer, R::Restart},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
+    // Route optimisation with correspondents (issue 13, the mobile node's half).
+    KeyInfo{"mobile_node.route_optimization", K::Boolean},
+    KeyInfo{"mobile_node.correspondent_access", K::Table},
+    KeyInfo{"mobile_node.correspondent_access.allow", K::StringList},
+    KeyInfo{"mobile_node.correspondent_access.deny", K::StringList},
     // issue 18 item 4: visited-link exceptions to sending from the home address
     // (the routes are installed from them at start)
     KeyInfo{"mobile_node.local_destinations", K::StringList, R::Restart},
@@ -222,8 +227,9 @@ const char* kind_name(KeyKind k) {
 
 const std::vector<std::string>& legacy_keys() {
     static const std::vector<std::string> keys{
-        "FUNCTIONALITY", "DEBUGLEVEL",     "HOMEADDRESS",   "HOMEAGENT",
-        "HOMEDEV",       "MIN_TUNNEL_NR", "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL",
+        "FUNCTIONALITY", "DEBUGLEVEL",       "HOMEADDRESS",
+        "HOMEAGENT",     "HOMEDEV",          "MIN_TUNNEL_NR",
+        "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL", "ACCEPT_RETURN_ROUTABILITY",
     };
     return keys;
 }

@@ -536,6 +536,17 @@ std::map<std::string, Settings::Entry> Settings::effective_entries(std::vector<D
             } else if (l.key == "MIN_TUNNEL_NR" || l.key == "MAX_TUNNEL_NR") {
                 warn("ignored: xmip creates no tunnel devices (its tunnels are entries of a BPF map, "
                      "sized by datapath.max_bindings)");
+            } else if (l.key == "ACCEPT_RETURN_ROUTABILITY") {
+                // The guide's FAQ 4 switch (MIPL's sysctl
+                // net.ipv6.mobility.accept_return_routability), as a line.
+                if (l.value != "0" && l.value != "1")
+                    errors.push_back({name_, l.line, l.key, quote(l.value) + " is not 0 or 1"});
+                else if (role == "mn")
+                    put("mobile_node.route_optimization", l.value == "1");
+                else
+                    warn(
+                        "ignored: route optimisation is the mobile node's switch here (a correspondent has "
+                        "correspondent.enabled)");
             } else if (l.key == "TUNNEL_SITELOCAL") {
                 warn("ignored: xmip tunnels any unicast address; site-local addresses (fec0::/10) are "
                      "deprecated (RFC 3879)");

@@ -628,6 +628,10 @@ struct Validator {
         }
         set_bool("mobile_node.optimistic_dad", mn.optimistic_dad);
         set_bool("mobile_node.rs_on_link_up", mn.rs_on_link_up);
+        set_bool("mobile_node.route_optimization", mn.route_optimization);
+        for (auto [key, out] : {std::pair{"mobile_node.correspondent_access.allow", &mn.correspondent_access.allow},
+                                std::pair{"mobile_node.correspondent_access.deny", &mn.correspondent_access.deny}})
+            if (auto l = prefixes(key, false)) *out = *l;
         if (get("mobile_node.local_destinations"))
             if (auto l = prefixes("mobile_node.local_destinations", false)) mn.local_destinations = *l;
         if (table_at("mobile_node.authentication")) {

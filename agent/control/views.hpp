@@ -85,12 +85,18 @@ XMIP_CONTROL_VIEW(CnStatus, XMIP_CN_STATUS)
     X(long, lifetime_left) X(std::string, state)
 XMIP_CONTROL_VIEW(BindingCacheEntry, XMIP_BINDING_CACHE_ENTRY)
 
-// bul: the mobile node's binding update list.
+// bul: the mobile node's binding update list, one entry per peer: the home
+// agent ("ha", first) and each correspondent ("cn", route optimisation);
+// the keygen tokens' ages in seconds, -1 when none (correspondents only).
+// clang-format off
 #define XMIP_BUL_ENTRY(X)                                                                  \
+    X(std::string, recipient) X(std::string, correspondent)                                  \
     X(std::string, home_agent) X(std::string, home_address) X(std::string, care_of_address)  \
     X(std::string, state) X(uint16_t, sequence) X(uint32_t, lifetime)                        \
     X(long, retransmit_delay_ms) X(long, max_delay_ms) X(unsigned, transmissions)            \
-    X(long, expires_in) X(long, next_event_in_ms)
+    X(long, expires_in) X(long, next_event_in_ms) X(long, home_token_age_s)                  \
+    X(long, care_of_token_age_s)
+// clang-format on
 XMIP_CONTROL_VIEW(BulEntry, XMIP_BUL_ENTRY)
 
 // home-agents: the home agents list, highest preference first.

@@ -38,6 +38,7 @@ MapFds skeleton_fds(::xmip_bpf* s) {
     f.signal_ring = bpf_map__fd(s->maps.xmip_signal_ring);
     f.ro_peers = bpf_map__fd(s->maps.xmip_ro_peers);
     f.cn_bindings = bpf_map__fd(s->maps.xmip_cn_bindings);
+    f.ro_hints = bpf_map__fd(s->maps.xmip_ro_hints);
     return f;
 }
 

@@ -21,6 +21,9 @@ struct MapFds {
     int signal_ring = -1;
     int ro_peers = -1;
     int cn_bindings = -1;
+    // Not pinned (bpf/ro_hint.bpf.h): the loaded program's only, -1 when
+    // opened from the pins.
+    int ro_hints = -1;
 };
 
 // The pinned map file names, one directory per instance.

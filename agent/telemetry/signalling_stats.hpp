@@ -37,6 +37,11 @@ namespace xmip::telemetry {
     X(hot_sent, "Home Test sent (correspondent)")                                                 \
     X(coti_received, "Care-of Test Init received (correspondent)")                                \
     X(cot_sent, "Care-of Test sent (correspondent)")                                              \
+    X(hoti_sent, "Home Test Init sent (mobile node, through the home agent)")                     \
+    X(coti_sent, "Care-of Test Init sent (mobile node)")                                          \
+    X(hot_received, "Home Test received (mobile node)")                                           \
+    X(cot_received, "Care-of Test received (mobile node)")                                        \
+    X(hot_drop_misc, "Home / Care-of Tests dropped: not for an outstanding init")                 \
     X(hoti_drop_invalid, "Home Test Init dropped: with a Home Address option")                    \
     X(coti_drop_invalid, "Care-of Test Init dropped: with a Home Address option")                 \
     X(hoti_drop_ratelimit, "Home Test Init dropped: over the per-source rate")                    \

@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <signal.h>
 
+#include <cstring>
 #include <fstream>
 
 #include "control/views.hpp"
@@ -112,6 +113,8 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     signals_ = std::make_unique<dp::SignalReader>(dp_->maps().fds().signal_ring, [this](const dp::SignalPacket& p) {
         if (p.kind == XMIP_SIG_UNBOUND_HAO)
             handle_unbound_home_address(p.packet);
+        else if (p.kind == XMIP_SIG_RO_HINT)
+            handle_ro_hint(p.packet);
         else
             handle_mobility_packet(p.packet, static_cast<int>(p.ifindex));
     });
@@ -146,6 +149,14 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
 
 Agent::~Agent() { shutdown(); }
 
+namespace {
+// A mobile node with route optimisation on wants to hear which peers'
+// packets take the tunnel (bpf/ro_hint.bpf.h).
+uint32_t ro_hint_flag(const config::Config& c) {
+    return c.mobile_node && c.mobile_node->route_optimization ? XMIP_CF_RO_HINTS : XMIP_CF_NONE;
+}
+}  // namespace
+
 void Agent::setup_datapath() {
     dp::Options o;
     o.instance = cfg_.instance;
@@ -157,6 +168,7 @@ void Agent::setup_datapath() {
     xmip_config c{};
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
     c.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
+    c.flags = ro_hint_flag(cfg_);
     dp_->maps().set_config(c);
 
     const RoleSpec& role = spec_of(cfg_.role);
@@ -262,6 +274,14 @@ void Agent::handle_unbound_home_address(std::span<const uint8_t> packet) {
     service_->on_unbound_home_address(*info->home_address, info->src, info->dst);
 }
 
+void Agent::handle_ro_hint(std::span<const uint8_t> header) {
+    if (header.size() < 40) return;  // the datapath always sends the whole IPv6 header
+    in6_addr src, dst;
+    std::memcpy(&src, header.data() + 8, 16);
+    std::memcpy(&dst, header.data() + 24, 16);
+    service_->on_tunnelled_traffic(src, dst);
+}
+
 json Agent::stats_json() const {
     control::Stats s;
     s.signalling = stats_.to_json();
@@ -307,9 +327,10 @@ control::ReloadAnswer Agent::reload() {
     if (!report.config) return report.answer();
     const config::Config& c = *report.config;  // restart-only keys hold their running values
     core::set_log_level(c.log_level);
-    if (c.datapath.tunnel_hop_limit != cfg_.datapath.tunnel_hop_limit) {
+    if (c.datapath.tunnel_hop_limit != cfg_.datapath.tunnel_hop_limit || ro_hint_flag(c) != ro_hint_flag(cfg_)) {
         xmip_config dc = dp_->maps().config();
         dc.tunnel_hop_limit = c.datapath.tunnel_hop_limit;
+        dc.flags = (dc.flags & ~XMIP_CF_RO_HINTS) | ro_hint_flag(c);
         dp_->maps().set_config(dc);
     }
     service_->reload(c);

@@ -47,6 +47,9 @@ private:
     // The correspondent's datapath dropped a packet with a Home Address
     // option it has no binding for (XMIP_SIG_UNBOUND_HAO).
     void handle_unbound_home_address(std::span<const uint8_t> packet);
+    // The mobile node's egress: a home address's packet to a correspondent
+    // took the tunnel (XMIP_SIG_RO_HINT, bpf/ro_hint.bpf.h).
+    void handle_ro_hint(std::span<const uint8_t> header);
     void register_control();
     // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
     control::ReloadAnswer reload();

@@ -45,6 +45,9 @@ public:
     // is the whole packet as received (the MH is at p.info.mh_offset), what
     // authenticators are computed over.
     virtual void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) = 0;
+    // The datapath saw `home`'s packets to `peer` take the tunnel (a mobile
+    // node's route optimisation hint, rate-limited per peer in BPF).
+    virtual void on_tunnelled_traffic(const in6_addr& /*home*/, const in6_addr& /*peer*/) {}
     // The datapath dropped a packet from src to dst with a Home Address
     // option for hoa it has no binding for (a correspondent's: RFC 6275
     // 9.3.1, Binding Error status 1). Other roles' datapaths report none.

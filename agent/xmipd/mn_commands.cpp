@@ -28,6 +28,8 @@ nlohmann::json MnService::bindings() const {
     const auto now = ctx_.loop.now();
     auto ms = [](core::Duration d) { return static_cast<long>(duration_cast<milliseconds>(d).count()); };
     control::BulEntry e;
+    e.recipient = "ha";
+    e.home_token_age_s = e.care_of_token_age_s = -1;
     e.home_agent = to_string(bul_.home_agent());
     e.home_address = to_string(bul_.home_address());
     e.care_of_address = link_.care_of_address() ? to_string(bul_.care_of()) : "";
@@ -39,7 +41,9 @@ nlohmann::json MnService::bindings() const {
     e.transmissions = bul_.transmissions();
     e.expires_in = bul_.expires() ? std::max<long>(0, duration_cast<seconds>(*bul_.expires() - now).count()) : 0;
     e.next_event_in_ms = bul_.next_timer() ? std::max<long>(0, ms(*bul_.next_timer() - now)) : -1;
-    return nlohmann::json::array({nlohmann::json(e)});
+    auto all = nlohmann::json::array({nlohmann::json(e)});
+    for (auto& cn : ro_->entries()) all.push_back(std::move(cn));
+    return all;
 }
 
 size_t MnService::binding_count() const { return ctx_.tunnels.find(hoa_) ? 1 : 0; }

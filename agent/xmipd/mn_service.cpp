@@ -25,6 +25,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
       link_(ctx.kernel, ctx.tunnels, cfg_),
       bul_(hoa_, ha_, cfg_.lifetime) {
     if (cfg_.authentication) sa_ = to_auth(*cfg_.authentication);
+    ro_ = std::make_unique<MnRouteOptimisation>(ctx_, hoa_, cfg_);
     link_.configure_host(cfg_.optimistic_dad);
     // A predecessor's live registration (the state file) is taken over:
     // its care-of address, tunnel and route stay.
@@ -110,6 +111,11 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     auto cur = ctx_.tunnels.find(hoa_);
     ctx_.tunnels.set(hoa_, Tunnel{coa, ha_, !cur || cur->registering});
     send_bu(bul_.moved_to(coa, now));
+    ro_->moved_to(coa, ha_);
+}
+
+void MnService::on_tunnelled_traffic(const in6_addr& home, const in6_addr& peer) {
+    if (core::same_addr(home, hoa_) && where_ == Where::Away) ro_->tunnelled(peer);
 }
 
 void MnService::returned_home() {
@@ -126,8 +132,10 @@ void MnService::returned_home() {
     // addrconf work, a moment after the request: a BA or NA for the home
     // address arriving before is dropped. Send the deregistration once the
     // kernel reports the address (RTM_NEWADDR), at the latest after 200 ms.
-    if (auto bu = bul_.returned_home(ctx_.loop.now())) {
-        pending_dereg_ = *bu;
+    if (auto bu = bul_.returned_home(ctx_.loop.now())) pending_dereg_ = *bu;
+    ro_home_pending_ = was_away;  // the correspondents too, from the home address (its answers need it local)
+    if (pending_dereg_ || ro_home_pending_) {
+        ctx_.loop.timers().cancel(dereg_timer_);
         dereg_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + milliseconds(200), [this] {
             dereg_timer_.reset();
             flush_dereg();
@@ -139,6 +147,7 @@ void MnService::returned_home() {
 void MnService::use_home_agent(const in6_addr& ha) {
     ha_ = ha;
     bul_.set_home_agent(ha);
+    ro_->set_home_agent(ha);
     XLOG_EVENT_INFO(({{"EVENT", "home_agent"}, {"HA", to_string(ha)}}), "home agent %s (discovered)",
                     to_string(ha).c_str());
     const auto& coa = link_.care_of_address();
@@ -146,6 +155,7 @@ void MnService::use_home_agent(const in6_addr& ha) {
     // Held back until this one accepts us, like a first registration.
     ctx_.tunnels.set(hoa_, Tunnel{*coa, ha_, true});
     send_bu(bul_.moved_to(*coa, ctx_.loop.now()));
+    ro_->moved_to(*coa, ha_);
 }
 
 bool MnService::fail_over() {
@@ -230,6 +240,7 @@ bool MnService::authentic(const mh::ParsedPacket& p, std::span<const uint8_t> mh
 
 void MnService::on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int /*ifindex*/) {
     const auto& msg = *p.message;
+    if (ro_->on_mobility_packet(p, packet)) return;  // a correspondent's (route optimisation)
     if (const auto* ba = std::get_if<mh::BindingAck>(&msg)) {
         on_binding_ack(p, mobility_header(p, packet), *ba);
     } else if (std::holds_alternative<mh::BindingRefreshRequest>(msg)) {
@@ -355,6 +366,10 @@ void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& b
 
 void MnService::flush_dereg() {
     ctx_.loop.timers().cancel(dereg_timer_);
+    if (ro_home_pending_) {
+        ro_home_pending_ = false;
+        ro_->returned_home();
+    }
     if (!pending_dereg_) return;
     auto bu = *pending_dereg_;
     pending_dereg_.reset();
@@ -368,11 +383,15 @@ void MnService::reload(const config::Config& c) {
         XLOG_WARN("reload: home address, home agent and interface change only with a restart");
     cfg_.optimistic_dad = c.mobile_node->optimistic_dad;
     cfg_.rs_on_link_up = c.mobile_node->rs_on_link_up;
+    cfg_.route_optimization = c.mobile_node->route_optimization;
+    cfg_.correspondent_access = c.mobile_node->correspondent_access;
+    ro_->set_config(cfg_);
     XLOG_INFO("reloaded");
 }
 
 void MnService::stop(bool keep_forwarding) {
     if (keep_forwarding) return;
+    ro_->stop();
     link_.remove_default_route();
     link_.forget_care_of_address();
     ctx_.tunnels.remove(hoa_);

@@ -21,6 +21,7 @@
 #include "xmipd/mn_discovery.hpp"
 #include "xmipd/mn_link.hpp"
 #include "xmipd/mn_movement.hpp"
+#include "xmipd/mn_route_optimisation.hpp"
 
 namespace xmip::agent {
 
@@ -39,7 +40,11 @@ public:
     void reload(const config::Config& c) override;
     void stop(bool keep_forwarding) override;
 
-    nlohmann::json bindings() const;  // the binding update list
+    nlohmann::json bindings() const;  // the binding update list: the home agent, then the correspondents
+    // The datapath saw the home address's packets to `peer` take the tunnel
+    // (rate-limited per peer): route optimisation may start.
+    void on_tunnelled_traffic(const in6_addr& home, const in6_addr& peer) override;
+    const MnRouteOptimisation& route_optimisation() const { return *ro_; }
 
     // The last Binding Error acted on (status 1 or 2): for the route
     // optimisation to come, and tests.
@@ -89,6 +94,7 @@ private:
     std::optional<BindingErrorSeen> last_binding_error_;
     std::unique_ptr<MnDiscovery> discovery_;  // home_agent = "auto" only
     std::unique_ptr<MovementDetector> movement_;
+    std::unique_ptr<MnRouteOptimisation> ro_;
     Where where_ = Where::Unknown;
     std::optional<core::Prefix> visited_;
     std::optional<core::Timers::Id> bul_timer_;
@@ -97,6 +103,7 @@ private:
     std::optional<double> last_handoff_ms_;
     // The deregistration BU, held until the home address is local again.
     std::optional<mn::BuToSend> pending_dereg_;
+    bool ro_home_pending_ = false;  // the correspondents' deregistrations, sent with the home one
     std::optional<core::Timers::Id> dereg_timer_;
     std::string last_persisted_;  // what the store holds (its JSON, agent/state/codec.hpp)
     bool persist_failing_ = false;

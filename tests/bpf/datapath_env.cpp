@@ -2,6 +2,7 @@
 #include "datapath_env.hpp"
 
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -107,6 +108,12 @@ void DatapathEnv::apply_nexthops(const nlohmann::json& s) {
     nh.reset_stats();
 }
 
+void DatapathEnv::clear_ro_hints() {
+    const int fd = dp_->maps().fds().ro_hints;
+    xmip_ro_key k{};
+    while (bpf_map_get_next_key(fd, nullptr, &k) == 0) bpf_map_delete_elem(fd, &k);
+}
+
 void DatapathEnv::apply_state(const std::string& state) {
     auto& m = dp_->maps();
     for (const auto& [k, v] : m.bindings()) m.delete_binding(k);
@@ -141,7 +148,9 @@ void DatapathEnv::apply_state(const std::string& state) {
     xmip_config cfg{};
     cfg.tunnel_hop_limit = fixtures()["tunnel_hop_limit"].get<uint8_t>();
     cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
+    cfg.flags = s.value("config_flags", 0u);
     m.set_config(cfg);
+    clear_ro_hints();
     m.reset_counters();
 }
 

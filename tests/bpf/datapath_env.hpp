@@ -18,6 +18,9 @@ class DatapathEnv {
 public:
     static DatapathEnv& get();  // builds the topology and loads on first use
     dp::Datapath& dp() { return *dp_; }
+    // Forgets which peers were hinted (bpf/ro_hint.bpf.h): each case starts
+    // as if none had been.
+    void clear_ro_hints();
     // Empties the maps, installs the named state ("ha", "mn", "ha_nh", ...)
     // from fixtures.json, next-hop cache included, and zeroes the counters.
     void apply_state(const std::string& state);

@@ -170,6 +170,38 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     }
 }
 
+// The route optimisation hint is per (home address, correspondent) and
+// second, not per packet (bpf/ro_hint.bpf.h): the same flow again at once
+// is not reported; another correspondent is.
+TEST(RoHint, OncePerPeerPerInterval) {
+    XMIP_REQUIRE_SANDBOX();
+    auto& env = test::DatapathEnv::get();
+    env.apply_state("mn_ro_hints");
+    const auto cases = load_cases();
+    auto it =
+        std::find_if(cases.begin(), cases.end(), [](const Case& c) { return c.name == "ro_hint_tunnelled_peer"; });
+    ASSERT_NE(it, cases.end());
+    std::vector<std::vector<uint8_t>> signals;
+    dp::SignalReader reader(env.dp().maps().fds().signal_ring, [&](const dp::SignalPacket& p) {
+        if (p.kind == XMIP_SIG_RO_HINT) signals.emplace_back(p.packet.begin(), p.packet.end());
+    });
+    reader.drain();
+    signals.clear();
+    const int ifindex = static_cast<int>(if_nametoindex(it->ingress.c_str()));
+    for (int i = 0; i < 5; i++) test::run_tc(env.dp().tc_egress_prog_fd(), it->in, ifindex);
+    reader.drain();
+    EXPECT_EQ(signals.size(), 1u) << "five packets of one flow within a second: one hint";
+
+    // Another correspondent (the destination address's last byte; the UDP
+    // checksum does not matter to the egress program).
+    auto other = it->in;
+    other[14 + 24 + 15] ^= 0x01;
+    test::run_tc(env.dp().tc_egress_prog_fd(), other, ifindex);
+    reader.drain();
+    ASSERT_EQ(signals.size(), 2u);
+    EXPECT_EQ(signals[1][24 + 15], other[14 + 24 + 15]);
+}
+
 INSTANTIATE_TEST_SUITE_P(Datapath, Fixture, ::testing::ValuesIn(load_cases()),
                          [](const auto& test) { return test.param.name; });
 

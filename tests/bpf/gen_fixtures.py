@@ -166,7 +166,7 @@ def payload(n: int) -> Raw:
 CASES = []
 
 
-SIG_MOBILITY, SIG_UNBOUND_HAO = 0, 1  # XMIP_SIG_*: what a signalling-ring event is
+SIG_MOBILITY, SIG_UNBOUND_HAO, SIG_RO_HINT = 0, 1, 2  # XMIP_SIG_*: what a signalling-ring event is
 
 
 def case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why="",
@@ -988,6 +988,38 @@ case("ha_egress_too_big_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "
 f = own(IPv6(src=HA, dst=HOA_BLACKHOLE) / ICMPv6EchoRequest())
 case("ha_egress_no_route_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
      why="the care-of address is blackholed")
+
+
+# 8. The mobile node's route optimisation hint (bpf/ro_hint.bpf.h): with
+# XMIP_CF_RO_HINTS, a packet from the home address that takes the tunnel
+# also hands its IPv6 header to the agent (XMIP_SIG_RO_HINT); once per
+# (home address, correspondent) per second (fixture_test.cpp checks that).
+CF_RO_HINTS = 1  # XMIP_CF_RO_HINTS
+STATES["mn_ro_hints"] = dict(STATES["mn"], config_flags=CF_RO_HINTS)
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN, hlim=64, tc=0x20) / \
+    UDP(sport=5001, dport=40000) / payload(30)
+inner = bytes(f[IPv6])
+case("ro_hint_tunnelled_peer", "mn_egress", "dp1", "mn_ro_hints", f, TC_ACT_REDIRECT,
+     Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(inner, MN_COA, MN_HA), "MN_ENCAP",
+     signal=inner[:40], signal_kind=SIG_RO_HINT,
+     why="route optimisation on: tunnelled as before, and the agent told (the IPv6 header: home "
+     "address, correspondent)")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=CN, hlim=64) / \
+    IPv6ExtHdrHopByHop() / UDP(sport=5001, dport=40000) / payload(30)
+inner = bytes(f[IPv6])
+case("ro_hint_not_for_hop_by_hop", "mn_egress", "dp1", "mn_ro_hints", f, TC_ACT_REDIRECT,
+     Ether(src=MAC["coa"], dst=MAC["dp1"]) / tunnel(inner, MN_COA, MN_HA), "MN_ENCAP",
+     why="a packet route optimisation would leave alone (hop-by-hop first) is no reason to start it")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA_REGISTERING, dst=CN) / UDP() / payload(4)
+case("ro_hint_not_while_registering", "mn_egress", "dp1", "mn_ro_hints", f, TC_ACT_SHOT, None, "DROP_REGISTERING",
+     why="held back, not tunnelled: no hint")
+
+f = Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=MN_HOA, dst=MN_HA) / MIP6MH_BU(seq=3)
+case("ro_hint_not_for_signalling", "mn_egress", "dp1", "mn_ro_hints", f, TC_ACT_OK, None, None,
+     why="Mobility Header signalling goes direct, no hint")
 
 
 if __name__ == "__main__":  # gen_malformed.py imports the definitions above

@@ -40,10 +40,27 @@ const json kBcache = json::parse(R"([
 ])");
 
 const json kBul = json::parse(R"([
-  {"home_agent": "2001:db8:1::2", "home_address": "2001:db8:1::4",
+  {"recipient": "ha", "correspondent": "", "home_agent": "2001:db8:1::2", "home_address": "2001:db8:1::4",
    "care_of_address": "2001:db8:aa:0:290:7dff:fef3:31a", "state": "bound", "sequence": 14,
    "lifetime": 1000, "retransmit_delay_ms": 1500, "max_delay_ms": 32000, "transmissions": 1,
-   "expires_in": 936, "next_event_in_ms": 736250}
+   "expires_in": 936, "next_event_in_ms": 736250, "home_token_age_s": -1, "care_of_token_age_s": -1}
+])");
+
+// The guide's mipdiag -l "Recipient CN" rows: a correspondent bound, one
+// still testing (no care-of token yet).
+const json kBulWithCorrespondents = json::parse(R"([
+  {"recipient": "ha", "correspondent": "", "home_agent": "2001:db8:1::2", "home_address": "2001:db8:1::4",
+   "care_of_address": "2001:db8:aa::4", "state": "bound", "sequence": 14,
+   "lifetime": 1000, "retransmit_delay_ms": 1500, "max_delay_ms": 32000, "transmissions": 1,
+   "expires_in": 936, "next_event_in_ms": 736250, "home_token_age_s": -1, "care_of_token_age_s": -1},
+  {"recipient": "cn", "correspondent": "2001:db8:5::2", "home_agent": "2001:db8:1::2",
+   "home_address": "2001:db8:1::4", "care_of_address": "2001:db8:aa::4", "state": "bound", "sequence": 3,
+   "lifetime": 420, "retransmit_delay_ms": 1000, "max_delay_ms": 32000, "transmissions": 0,
+   "expires_in": 400, "next_event_in_ms": 316000, "home_token_age_s": 20, "care_of_token_age_s": 19},
+  {"recipient": "cn", "correspondent": "2001:db8:6::9", "home_agent": "2001:db8:1::2",
+   "home_address": "2001:db8:1::4", "care_of_address": "2001:db8:aa::4", "state": "testing", "sequence": 0,
+   "lifetime": 0, "retransmit_delay_ms": 2000, "max_delay_ms": 32000, "transmissions": 2,
+   "expires_in": 0, "next_event_in_ms": 1500, "home_token_age_s": 1, "care_of_token_age_s": -1}
 ])");
 
 }  // namespace
@@ -101,6 +118,16 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "by this agent)\n"
         "cot_sent              -                            -  Care-of Test sent (correspondent) (not counted by this "
         "agent)\n"
+        "hoti_sent             -                            -  Home Test Init sent (mobile node, through the home "
+        "agent) (not counted by this agent)\n"
+        "coti_sent             -                            -  Care-of Test Init sent (mobile node) (not counted by "
+        "this agent)\n"
+        "hot_received          -                            -  Home Test received (mobile node) (not counted by this "
+        "agent)\n"
+        "cot_received          -                            -  Care-of Test received (mobile node) (not counted by "
+        "this agent)\n"
+        "hot_drop_misc         -                            -  Home / Care-of Tests dropped: not for an outstanding "
+        "init (not counted by this agent)\n"
         "hoti_drop_invalid     -                            -  Home Test Init dropped: with a Home Address option (not "
         "counted by this agent)\n"
         "coti_drop_invalid     -                            -  Care-of Test Init dropped: with a Home Address option "
@@ -189,8 +216,34 @@ TEST(Format, EmptyBcache) {
 
 TEST(Format, Bul) {
     EXPECT_EQ(format_bul(kBul),
-              "HOME ADDRESS   CARE-OF ADDRESS                  HOME AGENT     LIFETIME  LEFT  SEQUENCE  STATE  DELAY  MAX DELAY  SENT    NEXT\n"
-              "2001:db8:1::4  2001:db8:aa:0:290:7dff:fef3:31a  2001:db8:1::2      1000   936        14  bound    1.5         32     1  736.25\n");
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS                  LIFETIME  LEFT  SEQUENCE  "
+              "STATE  DELAY  MAX DELAY  SENT    NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  2001:db8:aa:0:290:7dff:fef3:31a      1000   936        14  "
+              "bound    1.5         32     1  736.25  -\n");
+}
+
+TEST(Format, BulListsEachCorrespondent) {
+    EXPECT_EQ(format_bul(kBulWithCorrespondents),
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS  LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX "
+              "DELAY  SENT    NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  2001:db8:aa::4       1000   936        14  bound      1.5      "
+              "   32     1  736.25  -\n"
+              "CN         2001:db8:5::2  2001:db8:1::4  2001:db8:aa::4        420   400         3  bound        1      "
+              "   32     0     316  home 20s care-of 19s\n"
+              "CN         2001:db8:6::9  2001:db8:1::4  2001:db8:aa::4          0     0         0  testing      2      "
+              "   32     2     1.5  home 1s care-of -\n");
+    // JSON (mipctl -j bul) is the agent's own list, unchanged.
+    EXPECT_EQ(json::parse(format_json(kBulWithCorrespondents)), kBulWithCorrespondents);
+}
+
+// An older agent's entries (no recipient): the home agent's row.
+TEST(Format, BulFromAnOlderAgentIsTheHomeAgentsRow) {
+    json b = kBul;
+    b[0].erase("recipient");
+    b[0].erase("correspondent");
+    b[0].erase("home_token_age_s");
+    b[0].erase("care_of_token_age_s");
+    EXPECT_EQ(format_bul(b), format_bul(kBul));
 }
 
 TEST(Format, BulAtHomeHasNoCareOfAddressNorTimer) {
@@ -200,8 +253,10 @@ TEST(Format, BulAtHomeHasNoCareOfAddressNorTimer) {
     b[0]["next_event_in_ms"] = -1;
     b[0]["expires_in"] = 0;
     EXPECT_EQ(format_bul(b),
-              "HOME ADDRESS   CARE-OF ADDRESS  HOME AGENT     LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX DELAY  SENT  NEXT\n"
-              "2001:db8:1::4  -                2001:db8:1::2      1000     0        14  at-home    1.5         32     1     -\n");
+              "RECIPIENT  PEER           HOME ADDRESS   CARE-OF ADDRESS  LIFETIME  LEFT  SEQUENCE  STATE    DELAY  MAX "
+              "DELAY  SENT  NEXT  TOKENS\n"
+              "HA         2001:db8:1::2  2001:db8:1::4  -                    1000     0        14  at-home    1.5      "
+              "   32     1     -  -\n");
 }
 
 TEST(Format, HomeAgents) {

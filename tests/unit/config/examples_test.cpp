@@ -109,7 +109,7 @@ TEST(Documentation, DocumentsEveryKey) {
         EXPECT_NE(md.find(needle), std::string::npos) << k.path << " is not documented";
     }
     for (const char* legacy : {"FUNCTIONALITY", "DEBUGLEVEL", "HOMEADDRESS", "HOMEAGENT", "HOMEDEV", "MIN_TUNNEL_NR",
-                               "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL"})
+                               "MAX_TUNNEL_NR", "TUNNEL_SITELOCAL", "ACCEPT_RETURN_ROUTABILITY"})
         EXPECT_NE(md.find(std::string("`") + legacy + "`"), std::string::npos) << legacy;
 }
 

@@ -208,6 +208,21 @@ TEST(LegacyForm, Functionality) {
     EXPECT_EQ(mn.config->role, Role::MobileNode);
 }
 
+// The guide's FAQ 4 switch (MIPL's accept_return_routability) as a line of
+// the file: mobile_node.route_optimization.
+TEST(LegacyForm, AcceptReturnRoutability) {
+    const std::string mn = "FUNCTIONALITY=mn\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::1\n";
+    const std::vector<std::string> ifs{"mobile_node.interface=wlan0"};
+    auto off = load_string(mn + "ACCEPT_RETURN_ROUTABILITY=0\n", "n.conf", ifs);
+    ASSERT_LOADS(off);
+    EXPECT_FALSE(off.config->mobile_node->route_optimization);
+    auto on = load_string(mn + "ACCEPT_RETURN_ROUTABILITY=1\n", "n.conf", ifs);
+    ASSERT_LOADS(on);
+    EXPECT_TRUE(on.config->mobile_node->route_optimization);
+    EXPECT_EQ(load_string(mn + "ACCEPT_RETURN_ROUTABILITY=yes\n", "n.conf", ifs).error_strings(),
+              Strings{"n.conf:4: ACCEPT_RETURN_ROUTABILITY: \"yes\" is not 0 or 1"});
+}
+
 TEST(LegacyForm, HomeAgentTakesAddressAndPrefixFromHomeagent) {
     auto r = load_string("FUNCTIONALITY=ha\nHOMEADDRESS=2001:db8:1::4/64\nHOMEAGENT=2001:db8:1::2/64\n", "n.conf",
                          std::vector<std::string>{"home_agent.home_link=eth1", "datapath.interfaces=eth0,eth1"});
@@ -259,7 +274,8 @@ TEST(LegacyForm, UnknownKeysAndSyntax) {
               (Strings{
                   "n.conf:2: HOMEADRESS: unknown key; did you mean \"HOMEADDRESS\"?",
                   "n.conf:3: MIPV6_ROUTE_OPT: unknown key; network-mip6.conf settings are FUNCTIONALITY, "
-                  "DEBUGLEVEL, HOMEADDRESS, HOMEAGENT, HOMEDEV, MIN_TUNNEL_NR, MAX_TUNNEL_NR, TUNNEL_SITELOCAL",
+                  "DEBUGLEVEL, HOMEADDRESS, HOMEAGENT, HOMEDEV, MIN_TUNNEL_NR, MAX_TUNNEL_NR, TUNNEL_SITELOCAL, "
+                  "ACCEPT_RETURN_ROUTABILITY",
                   "n.conf:4: expected KEY=VALUE, got \"HOMEAGENT\"",
                   "n.conf:5: HOMEDEV: unterminated quote",
                   "n.conf:6: DEBUGLEVEL: unexpected text after the value: \"2\" (quote values that contain spaces)",
@@ -299,6 +315,7 @@ TEST(FormatDetection, ByNameThenContent) {
     // Forced.
     EXPECT_EQ(load_string("role = \"mn\"\n", "x", {}, Format::Legacy).error_strings(),
               (Strings{"x:1: role: unknown key; network-mip6.conf settings are FUNCTIONALITY, DEBUGLEVEL, "
-                       "HOMEADDRESS, HOMEAGENT, HOMEDEV, MIN_TUNNEL_NR, MAX_TUNNEL_NR, TUNNEL_SITELOCAL",
+                       "HOMEADDRESS, HOMEAGENT, HOMEDEV, MIN_TUNNEL_NR, MAX_TUNNEL_NR, TUNNEL_SITELOCAL, "
+                       "ACCEPT_RETURN_ROUTABILITY",
                        "x: FUNCTIONALITY: required key is missing (ha, mn or cn)"}));
 }

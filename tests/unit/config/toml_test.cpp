@@ -195,6 +195,39 @@ interface = "wlan0"
         1u);
 }
 
+// Issue 13: route optimisation at the mobile node, the FAQ 4 switch and
+// which correspondents; to_toml reads back the same.
+TEST(TomlConfig, MobileNodeRouteOptimisation) {
+    const std::string base =
+        "role = \"mn\"\n[mobile_node]\nhome_address = \"2001:db8:1::4/64\"\n"
+        "home_agent = \"2001:db8:1::1\"\ninterface = \"wlan0\"\n";
+    auto on = load_text(base, "mn.toml");
+    ASSERT_LOADS(on);
+    EXPECT_TRUE(on.config->mobile_node->route_optimization) << "on by default, as MIPL's accept_return_routability";
+    EXPECT_TRUE(on.config->mobile_node->optimises(ip("2001:db8:5::2").to_in6()));
+
+    auto r = load_text(base + "route_optimization = false\n", "mn.toml");
+    ASSERT_LOADS(r);
+    EXPECT_FALSE(r.config->mobile_node->optimises(ip("2001:db8:5::2").to_in6()));
+
+    auto acl = load_text(base +
+                             "[mobile_node.correspondent_access]\nallow = [\"2001:db8:5::/48\"]\n"
+                             "deny = [\"2001:db8:5:1::/64\"]\n",
+                         "mn.toml");
+    ASSERT_LOADS(acl);
+    const auto& mn = *acl.config->mobile_node;
+    EXPECT_TRUE(mn.optimises(ip("2001:db8:5::2").to_in6()));
+    EXPECT_FALSE(mn.optimises(ip("2001:db8:5:1::2").to_in6())) << "the longer deny wins";
+    EXPECT_FALSE(mn.optimises(ip("2001:db8:6::2").to_in6())) << "an allow list: others not";
+    auto back = load_text(to_toml(*acl.config), "mn.toml");
+    ASSERT_LOADS(back);
+    EXPECT_EQ(*back.config, *acl.config);
+
+    EXPECT_EQ(
+        errors_of(base + "[mobile_node.correspondent_access]\nallow = [\"2001:db8:5::/200\"]\n", "mn.toml").size(), 1u);
+    EXPECT_EQ(errors_of(base + "route_optimization = 1\n", "mn.toml").size(), 1u);
+}
+
 TEST(TomlConfig, RefreshAdvice) {
     const std::string ha =
         "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"

@@ -69,8 +69,9 @@ TEST(ControlViews, FieldNamesAreTheApis) {
               (V{"care_of_address", "home_address", "home_agent_address", "lifetime", "lifetime_left", "sequence",
                  "state"}));
     EXPECT_EQ(keys(nlohmann::json(control::BulEntry{})),
-              (V{"care_of_address", "expires_in", "home_address", "home_agent", "lifetime", "max_delay_ms",
-                 "next_event_in_ms", "retransmit_delay_ms", "sequence", "state", "transmissions"}));
+              (V{"care_of_address", "care_of_token_age_s", "correspondent", "expires_in", "home_address", "home_agent",
+                 "home_token_age_s", "lifetime", "max_delay_ms", "next_event_in_ms", "recipient", "retransmit_delay_ms",
+                 "sequence", "state", "transmissions"}));
     EXPECT_EQ(keys(nlohmann::json(control::HomeAgentEntry{})), (V{"addresses", "lifetime_left", "link_local", "preference"}));
     EXPECT_EQ(keys(nlohmann::json(control::HaStatus{})),
               (V{"binding_limit", "bindings", "home_agent_address", "home_agents_known", "home_link", "role"}));

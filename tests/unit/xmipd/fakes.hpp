@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -317,8 +318,16 @@ public:
     explicit FakeWire(Journal& j) : j_(j) {}
     bool send(std::span<const uint8_t> packet, int) override {
         packets.emplace_back(packet.begin(), packet.end());
-        // IPv6-in-IPv6 (a BRR tunnelled to the care-of address): the inner packet.
-        if (packet.size() > 40 && packet[6] == IPPROTO_IPV6) packet = packet.subspan(40);
+        // IPv6-in-IPv6 (a BRR tunnelled to the care-of address, a HoTI
+        // through the reverse tunnel): the inner packet, the outer noted.
+        std::string via;
+        if (packet.size() > 40 && packet[6] == IPPROTO_IPV6) {
+            in6_addr os, od;
+            std::memcpy(&os, packet.data() + 8, 16);
+            std::memcpy(&od, packet.data() + 24, 16);
+            via = " via " + str(os) + ">" + str(od);
+            packet = packet.subspan(40);
+        }
         auto p = mh::parse_packet(packet);
         if (p && p->message) {
             const auto& m = *p->message;
@@ -333,6 +342,10 @@ public:
                 j_.add("mh HoT to " + str(p->info.dst));
             else if (std::holds_alternative<mh::CareOfTest>(m))
                 j_.add("mh CoT to " + str(p->info.dst));
+            else if (std::holds_alternative<mh::HomeTestInit>(m))
+                j_.add("mh HoTI " + str(p->info.src) + ">" + str(p->info.dst) + via);
+            else if (std::holds_alternative<mh::CareOfTestInit>(m))
+                j_.add("mh CoTI " + str(p->info.src) + ">" + str(p->info.dst) + via);
             else if (auto* be = std::get_if<mh::BindingError>(&m))
                 j_.add("mh BE " + std::to_string(be->status) + " to " + str(p->info.dst));
             else
