@@ -64,6 +64,7 @@ constexpr ForeignCommand kForeignCommands[] = {
     {control::cmd::kHomeAgents, "the home agents list is kept by home agents"},
     {control::cmd::kBindingAdd, "bindings are added at a home agent"},
     {control::cmd::kBindingDel, "bindings are removed at a home agent"},
+    {control::cmd::kCluster, "a fleet is made of home agents with [cluster] backend = \"etcd\" and member set"},
 };
 
 }  // namespace
