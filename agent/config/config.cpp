@@ -131,6 +131,20 @@ std::string to_toml(const Config& c) {
     kv("keep_forwarding_on_exit", b(c.datapath.keep_forwarding_on_exit));
     o += "\n[metrics]\n";
     kv("listen", quote(c.metrics.listen));
+    // Written only when set: a configuration without it reads back the same.
+    if (c.cluster.backend == Cluster::Backend::Etcd) {
+        o += "\n[cluster]\n";
+        kv("backend", quote("etcd"));
+        kv("endpoints", list(c.cluster.endpoints));
+        kv("prefix", quote(c.cluster.prefix));
+        if (!c.cluster.ca_file.empty()) kv("ca_file", quote(c.cluster.ca_file));
+        if (!c.cluster.cert_file.empty()) kv("cert_file", quote(c.cluster.cert_file));
+        if (!c.cluster.key_file.empty()) kv("key_file", quote(c.cluster.key_file));
+        kv("dial_timeout", std::to_string(c.cluster.dial_timeout_ms));
+        kv("request_timeout", std::to_string(c.cluster.request_timeout_ms));
+        kv("binding_lease_slack", std::to_string(c.cluster.binding_lease_slack));
+        kv("agent_lease_ttl", std::to_string(c.cluster.agent_lease_ttl));
+    }
     if (const auto& ha = c.home_agent) {
         o += "\n[home_agent]\n";
         kv("address", quote(ha->address.to_string()));

@@ -212,6 +212,29 @@ struct Correspondent {
     bool operator==(const Correspondent&) const = default;
 };
 
+// Where the binding store lives (docs/scale-out.md): the embedded SQLite
+// store under paths.state_dir (the default, nothing to set up), or etcd,
+// shared by a fleet of home agents.
+inline constexpr uint32_t kDefaultEtcdDialTimeoutMs = 2000;
+inline constexpr uint32_t kDefaultEtcdRequestTimeoutMs = 3000;
+inline constexpr uint32_t kDefaultBindingLeaseSlack = 5;  // s
+inline constexpr uint32_t kDefaultAgentLeaseTtl = 3;      // s
+struct Cluster {
+    enum class Backend { Embedded, Etcd };
+    Backend backend = Backend::Embedded;
+    std::vector<std::string> endpoints;                    // etcd client URLs (http:// or https://), required for etcd
+    std::string prefix = "/xmip/";                         // every key of the fleet under it; ends in '/'
+    std::string ca_file, cert_file, key_file;              // TLS, absolute paths; cert and key together
+    uint32_t dial_timeout_ms = kDefaultEtcdDialTimeoutMs;  // per member, then the next
+    uint32_t request_timeout_ms = kDefaultEtcdRequestTimeoutMs;  // a commit's bound (then 130)
+    // A binding's etcd lease outlives its lifetime by this much: the agent
+    // that holds it expires it first, the lease is the backstop for a dead one.
+    uint32_t binding_lease_slack = kDefaultBindingLeaseSlack;
+    // The agent's own liveness lease (elections, issue 15's second half).
+    uint32_t agent_lease_ttl = kDefaultAgentLeaseTtl;
+    bool operator==(const Cluster&) const = default;
+};
+
 struct Config {
     Role role = Role::HomeAgent;
     std::string instance;  // default: "ha" / "mn"
@@ -219,6 +242,7 @@ struct Config {
     Paths paths;
     Datapath datapath;
     Metrics metrics;
+    Cluster cluster;
     std::optional<HomeAgent> home_agent;    // set iff role == HomeAgent
     std::optional<MobileNode> mobile_node;  // set iff role == MobileNode
     std::optional<Correspondent> correspondent;  // set iff role == Correspondent

@@ -34,6 +34,7 @@ std::string why_restart(std::string_view key) {
     if (key.starts_with("datapath.")) return "the datapath was set up at start";
     if (key.starts_with("paths.")) return "the socket, pins and state directory were set up at start";
     if (key == "metrics.listen") return "the endpoint was bound at start";
+    if (key.starts_with("cluster.")) return "the binding store was opened at start";
     return "set at start";
 }
 

@@ -89,6 +89,18 @@ constexpr std::array kSchema{
     KeyInfo{"correspondent.access", K::Table},
     KeyInfo{"correspondent.access.allow", K::StringList},
     KeyInfo{"correspondent.access.deny", K::StringList},
+    // Where the binding store lives (docs/scale-out.md): opened at start.
+    KeyInfo{"cluster", K::Table},
+    KeyInfo{"cluster.backend", K::String, R::Restart},
+    KeyInfo{"cluster.endpoints", K::StringList, R::Restart},
+    KeyInfo{"cluster.prefix", K::String, R::Restart},
+    KeyInfo{"cluster.ca_file", K::String, R::Restart},
+    KeyInfo{"cluster.cert_file", K::String, R::Restart},
+    KeyInfo{"cluster.key_file", K::String, R::Restart},
+    KeyInfo{"cluster.dial_timeout", K::Integer, R::Restart},
+    KeyInfo{"cluster.request_timeout", K::Integer, R::Restart},
+    KeyInfo{"cluster.binding_lease_slack", K::Integer, R::Restart},
+    KeyInfo{"cluster.agent_lease_ttl", K::Integer, R::Restart},
 };
 
 }  // namespace

@@ -321,6 +321,55 @@ struct Validator {
         }
     }
 
+    void cluster(Config& c) {
+        if (auto i = one_of("cluster.backend", {"embedded", "etcd"}))
+            c.cluster.backend = *i == 0 ? Cluster::Backend::Embedded : Cluster::Backend::Etcd;
+        if (auto l = list("cluster.endpoints")) {
+            const Entry& e = *get("cluster.endpoints");
+            for (size_t i = 0; i < l->size(); i++) {
+                const Item& it = (*l)[i];
+                std::string_view u = it.text;
+                bool scheme = u.starts_with("http://") || u.starts_with("https://");
+                if (!scheme || u.size() <= (u.starts_with("https") ? 8u : 7u) || u.ends_with("/"))
+                    error_item(e, i, it,
+                               quote(it.text) + " is not an etcd client URL (http://host:port or https://host:port)");
+                else if (std::find(c.cluster.endpoints.begin(), c.cluster.endpoints.end(), it.text) !=
+                         c.cluster.endpoints.end())
+                    error_item(e, i, it, quote(it.text) + " is listed twice");
+                else
+                    c.cluster.endpoints.push_back(it.text);
+            }
+        }
+        if (auto s = str("cluster.prefix")) {
+            if (s->size() < 2 || s->front() != '/' || s->back() != '/')
+                error(*get("cluster.prefix"), quote(*s) + " is not a key prefix: it starts and ends with '/'");
+            else
+                c.cluster.prefix = *s;
+        }
+        for (auto [key, out] :
+             {std::pair{"cluster.ca_file", &c.cluster.ca_file}, std::pair{"cluster.cert_file", &c.cluster.cert_file},
+              std::pair{"cluster.key_file", &c.cluster.key_file}}) {
+            if (auto s = str(key)) {
+                if (s->empty() || (*s)[0] != '/')
+                    error(*get(key), quote(*s) + " is not an absolute path");
+                else
+                    *out = *s;
+            }
+        }
+        if (c.cluster.cert_file.empty() != c.cluster.key_file.empty()) {
+            const char* set = c.cluster.cert_file.empty() ? "cluster.key_file" : "cluster.cert_file";
+            error(*get(set), "cluster.cert_file and cluster.key_file go together (a client certificate and its key)");
+        }
+        set_int("cluster.dial_timeout", c.cluster.dial_timeout_ms, 50, 60000);
+        set_int("cluster.request_timeout", c.cluster.request_timeout_ms, 100, 60000);
+        set_int("cluster.binding_lease_slack", c.cluster.binding_lease_slack, 1, 3600);
+        set_int("cluster.agent_lease_ttl", c.cluster.agent_lease_ttl, 2, 3600);
+        if (c.cluster.backend == Cluster::Backend::Etcd && c.cluster.endpoints.empty()) {
+            if (auto e = get("cluster.backend"))
+                error(*e, "backend \"etcd\" needs cluster.endpoints (the members' client URLs)");
+        }
+    }
+
     void metrics(Config& c) {
         c.metrics.listen = c.role == Role::HomeAgent    ? kDefaultHaMetrics
                            : c.role == Role::MobileNode ? kDefaultMnMetrics
@@ -728,6 +777,7 @@ LoadResult Settings::validate() const {
         if (auto i = v.one_of("log_level", {"error", "warn", "info", "debug"})) c.log_level = static_cast<LogLevel>(*i);
         v.paths(c);
         v.datapath(c);
+        v.cluster(c);
         if (role) {
             v.metrics(c);
             if (*role == Role::HomeAgent) {

@@ -98,6 +98,8 @@ void Watcher::run() {
         {
             std::lock_guard<std::mutex> lock(mu_);
             if (pending_.ended) return;
+            // A stream that was open: the member was fine, try again soon.
+            if (pending_.connected) backoff = std::chrono::milliseconds(100);
             if (!st) pending_.error = st.error();
             pending_.connected = false;
             notify();

@@ -252,10 +252,10 @@ TEST(ConfigErrors, UnknownKeyListsWhatIsAllowed) {
                       "state_dir"});
     EXPECT_EQ(errors_of("daemonize = true\n" + ha()),
               Strings{"ha.toml:1: daemonize: unknown key; allowed at the top level: role, instance, log_level, paths, "
-                      "datapath, metrics, home_agent, mobile_node, correspondent"});
+                      "datapath, metrics, home_agent, mobile_node, correspondent, cluster"});
     EXPECT_EQ(errors_of(ha("[logging]\nfile = \"/var/log/xmip\"")),
               Strings{"ha.toml:8: logging: unknown table; allowed at the top level: role, instance, log_level, "
-                      "paths, datapath, metrics, home_agent, mobile_node, correspondent"});
+                      "paths, datapath, metrics, home_agent, mobile_node, correspondent, cluster"});
 }
 
 TEST(ConfigErrors, SecurityTablePointsToTheAuthenticationTables) {

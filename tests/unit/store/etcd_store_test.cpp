@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The etcd binding store against a real etcd (tests/support/etcd_cluster):
+// what one agent commits another loads and watches; compare-and-swap
+// between two agents; leases; no quorum.
+#include "store/etcd_store.hpp"
+
+#include <arpa/inet.h>
+#include <poll.h>
+
+#include <gtest/gtest.h>
+
+#include "etcd/watcher.hpp"
+#include "etcd_cluster.hpp"
+
+namespace xmip::store::test {
+namespace {
+
+using namespace std::chrono_literals;
+using xmip::test::EtcdCluster;
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+in6_addr addr(int i) {
+    in6_addr a{};
+    ::inet_pton(AF_INET6, ("2001:db8:2700::" + std::to_string(100 + i)).c_str(), &a);
+    return a;
+}
+
+state::HaBinding binding(int i, uint16_t seq, uint32_t lifetime_s = 60) {
+    state::HaBinding b;
+    b.hoa = addr(i);
+    ::inet_pton(AF_INET6, "2001:db8:99::5", &b.coa);
+    ::inet_pton(AF_INET6, "2001:db8:2700::2", &b.ha_addr);
+    b.seq = seq;
+    b.lifetime_s = lifetime_s;
+    b.registered_ms = now_ms();
+    b.expires_ms = b.registered_ms + lifetime_s * 1000;
+    return b;
+}
+
+EtcdStoreOptions options(const EtcdCluster& c, uint32_t slack = 5) {
+    EtcdStoreOptions o;
+    o.transport.endpoints = c.endpoints();
+    o.transport.dial_timeout = 300ms;
+    o.transport.request_timeout = 2000ms;
+    o.prefix = "/fleet/";
+    o.lease_slack_s = slack;
+    return o;
+}
+
+RemoteChanges watch_for(EtcdStore& s, etcd::Watcher& w, std::chrono::milliseconds timeout, size_t puts, size_t erases) {
+    RemoteChanges all;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while ((all.put.size() < puts || all.erase.size() < erases) && std::chrono::steady_clock::now() < deadline) {
+        pollfd p{w.fd(), POLLIN, 0};
+        ::poll(&p, 1, 100);
+        for (auto& r : w.take().responses) {
+            auto c = s.remote(r.response.events, r.at);
+            all.put.insert(all.put.end(), c.put.begin(), c.put.end());
+            all.erase.insert(all.erase.end(), c.erase.begin(), c.erase.end());
+            all.lag_ms.insert(all.lag_ms.end(), c.lag_ms.begin(), c.lag_ms.end());
+        }
+    }
+    return all;
+}
+
+class EtcdStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        REQUIRE_ETCD();
+        std::string why;
+        ASSERT_TRUE(cluster.start(&why)) << why;
+    }
+    EtcdCluster cluster{1};
+};
+
+TEST_F(EtcdStoreTest, WhatOneAgentCommitsAnotherLoadsAndWatches) {
+    EtcdStore a(options(cluster)), b(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    auto sa = a.load();
+    ASSERT_TRUE(sa) << sa.error();
+    EXPECT_TRUE(sa->created) << "the first agent of the fleet";
+    ASSERT_EQ(b.open(), std::nullopt);
+    auto sb = b.load();
+    ASSERT_TRUE(sb);
+    EXPECT_FALSE(sb->created);
+    etcd::Watcher wb(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
+    etcd::Watcher wa(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    state::Changes c;
+    for (int i = 0; i < 3; i++) c.put.push_back(binding(i, 10));
+    ASSERT_EQ(a.commit(c), std::nullopt);
+    state::Changes e;
+    e.erase.push_back(addr(1));
+    ASSERT_EQ(a.commit(e), std::nullopt);
+
+    auto seen = watch_for(b, wb, 5000ms, 3, 1);
+    ASSERT_EQ(seen.put.size(), 3u);
+    EXPECT_EQ(seen.put[2].seq, 10);
+    EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&seen.put[2].hoa, &c.put[2].hoa));
+    ASSERT_EQ(seen.erase.size(), 1u);
+    EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&seen.erase[0], &e.erase[0]));
+    EXPECT_EQ(seen.lag_ms.size(), 3u);
+    auto own = watch_for(a, wa, 500ms, 1, 1);
+    EXPECT_TRUE(own.put.empty() && own.erase.empty()) << "an agent's own writes are not news to it";
+
+    EtcdStore later(options(cluster));
+    ASSERT_EQ(later.open(), std::nullopt);
+    auto s = later.load();
+    ASSERT_TRUE(s) << s.error();
+    ASSERT_EQ(s->bindings.size(), 2u);
+    EXPECT_EQ(s->bindings[0].seq, 10);
+}
+
+TEST_F(EtcdStoreTest, TwoAgentsCannotBothAcceptForOneHomeAddress) {
+    EtcdStore a(options(cluster)), b(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_EQ(b.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    ASSERT_TRUE(b.load());
+    state::Changes first;
+    first.put.push_back(binding(7, 20));
+    ASSERT_EQ(a.commit(first), std::nullopt);
+    // b has not seen a's write: its registration of the same home address
+    // (an older sequence number, in flight meanwhile) must lose.
+    state::Changes stale;
+    stale.put.push_back(binding(7, 19));
+    stale.put.push_back(binding(8, 1));
+    auto err = b.commit(stale);
+    ASSERT_TRUE(err.has_value());
+    EXPECT_NE(err->find("another agent changed /fleet/ha/2001:db8:2700::107"), std::string::npos) << *err;
+    EtcdStore reader(options(cluster));
+    ASSERT_EQ(reader.open(), std::nullopt);
+    auto s = reader.load();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->bindings.size(), 1u) << "nothing of the refused transaction";
+    EXPECT_EQ(s->bindings[0].seq, 20);
+    // Having learnt the winner's revision, b's next registration compares
+    // against it (the home agent checked its sequence number first).
+    state::Changes retry;
+    retry.put.push_back(binding(7, 21));
+    EXPECT_EQ(b.commit(retry), std::nullopt);
+    EXPECT_TRUE(a.commit(first).has_value()) << "now a's view is the stale one";
+}
+
+TEST_F(EtcdStoreTest, AnExpiredBindingLeavesEtcdAndEveryWatcher) {
+    EtcdStore a(options(cluster, 1)), b(options(cluster, 1));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_EQ(b.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    ASSERT_TRUE(b.load());
+    etcd::Watcher wb(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
+    state::Changes c;
+    c.put.push_back(binding(3, 5, 1));   // 1 s, plus 1 s of slack
+    c.put.push_back(binding(4, 5, 60));  // stays
+    ASSERT_EQ(a.commit(c), std::nullopt);
+    auto seen = watch_for(b, wb, 8000ms, 2, 1);
+    ASSERT_EQ(seen.erase.size(), 1u) << "the agent that wrote it is silent (dead): the lease removes it";
+    EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&seen.erase[0], &c.put[0].hoa));
+    auto s = b.load();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->bindings.size(), 1u);
+    EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&s->bindings[0].hoa, &c.put[1].hoa));
+}
+
+TEST(EtcdStoreDown, OpenNamesTheEndpoints) {
+    EtcdStoreOptions o;
+    o.transport.endpoints = {"http://127.0.0.1:1", "http://127.0.0.1:2"};
+    o.transport.dial_timeout = 200ms;
+    EtcdStore s(o);
+    auto err = s.open();
+    ASSERT_TRUE(err);
+    EXPECT_NE(err->find("http://127.0.0.1:1, http://127.0.0.1:2"), std::string::npos) << *err;
+    EXPECT_NE(err->find("quorum"), std::string::npos) << *err;
+}
+
+TEST(EtcdStoreQuorum, WithoutQuorumACommitFailsAndResumesAfter) {
+    REQUIRE_ETCD();
+    EtcdCluster cluster(3);
+    std::string why;
+    ASSERT_TRUE(cluster.start(&why)) << why;
+    EtcdStore a(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    state::Changes c;
+    c.put.push_back(binding(1, 1));
+    ASSERT_EQ(a.commit(c), std::nullopt);
+    cluster.kill(1);
+    cluster.kill(2);
+    state::Changes d;
+    d.put.push_back(binding(2, 1));
+    auto err = a.commit(d);
+    ASSERT_TRUE(err) << "no quorum: the BU is refused (130)";
+    EXPECT_NE(err->find("outcome unknown"), std::string::npos) << *err;
+    ASSERT_TRUE(cluster.restart(1, &why)) << why;
+    ASSERT_TRUE(cluster.wait_leader(0, 15s));
+    ASSERT_TRUE(cluster.wait_leader(1, 15s));
+    EtcdStore reader(options(cluster));
+    ASSERT_EQ(reader.open(), std::nullopt);
+    auto s = reader.load();
+    ASSERT_TRUE(s) << s.error();
+    EXPECT_GE(s->bindings.size(), 1u);
+    EXPECT_LE(s->bindings.size(), 2u) << "the timed-out one wholly or not at all";
+    state::Changes e;
+    e.put.push_back(binding(3, 1));
+    auto again = a.commit(e);
+    for (int i = 0; again && i < 3; i++) again = a.commit(e);
+    EXPECT_EQ(again, std::nullopt) << "registrations resume";
+}
+
+}  // namespace
+}  // namespace xmip::store::test
