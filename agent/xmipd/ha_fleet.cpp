@@ -58,6 +58,8 @@ void HaFleet::tick() {
             auto held = held_;
             for (const auto& a : held) release(a, "the lease cannot be renewed");
         }
+        holders_.clear();  // not known any more
+        observe();
         return;
     }
     if (!reachable_) XLOG_INFO("fleet: member %s, coordination store reachable", s_.member.c_str());
@@ -92,6 +94,17 @@ void HaFleet::tick() {
     for (const auto& a : s_.addresses) {
         auto h = holds(a) ? std::optional<std::string>(s_.member) : election_.holder(a);
         holders_.emplace_back(a, h.value_or(""));
+    }
+    observe();
+}
+
+void HaFleet::observe() const {
+    ctx_.observe().fleet_round(members_.size(), reachable_);
+    for (const auto& a : s_.addresses) {
+        bool has = holds(a);
+        for (const auto& h : holders_)
+            if (core::same_addr(h.first, a) && !h.second.empty()) has = true;
+        ctx_.observe().fleet_address(core::to_string(a), holds(a), has);
     }
 }
 

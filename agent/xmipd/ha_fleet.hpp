@@ -67,6 +67,7 @@ public:
 
 private:
     void schedule();
+    void observe() const;  // the round's outcome to the metrics
     void take(const in6_addr& a);
     void release(const in6_addr& a, const char* why);
     // The addresses in the order this member prefers them.
