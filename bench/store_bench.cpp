@@ -197,7 +197,9 @@ double start_until_serving(const std::string& xmipd, uint32_t n, pid_t* pid) {
     return 0;
 }
 
-void restart_bench(const std::string& xmipd, const std::vector<uint32_t>& sizes) {
+// baseline: another xmipd (an earlier build) whose warm start is measured
+// in the same run, on the same maps and proxy entries, before this one's.
+void restart_bench(const std::string& xmipd, const std::vector<uint32_t>& sizes, const std::string& baseline) {
     const std::vector<std::string> topology = {
         "ip netns add ha",
         "ip netns add home",
@@ -210,7 +212,9 @@ void restart_bench(const std::string& xmipd, const std::vector<uint32_t>& sizes)
     };
     for (const auto& c : topology) bench::sh(c);
     std::printf("\nRestart of one xmipd home agent: start to serving (`status` answers with N bindings)\n\n");
-    std::printf("%9s %12s %12s %14s %14s\n", "N", "cold_ms", "warm_ms", "cold/base", "warm/base");
+    std::printf("%9s %12s %12s %14s %14s", "N", "cold_ms", "warm_ms", "cold/base", "warm/base");
+    if (!baseline.empty()) std::printf(" %16s %16s", "warm_before_ms", "before/after");
+    std::printf("\n");
     double base_cold = 0, base_warm = 0;
     for (uint32_t n : sizes) {
         const uint32_t cap = std::max<uint32_t>(1024, n + n / 4);
@@ -223,6 +227,12 @@ void restart_bench(const std::string& xmipd, const std::vector<uint32_t>& sizes)
         // says what was accepted.
         ::kill(pid, SIGKILL);
         waitpid(pid, nullptr, 0);
+        double warm_before = 0;
+        if (!baseline.empty()) {
+            warm_before = start_until_serving(baseline, n, &pid);
+            ::kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
         const double warm = start_until_serving(xmipd, n, &pid);
         bench::sh("ip netns exec ha true");
         ::kill(pid, SIGTERM);
@@ -232,7 +242,9 @@ void restart_bench(const std::string& xmipd, const std::vector<uint32_t>& sizes)
             base_cold = cold;
             base_warm = warm;
         }
-        std::printf("%9u %12.0f %12.0f %14.1f %14.1f\n", n, cold, warm, cold / base_cold, warm / base_warm);
+        std::printf("%9u %12.0f %12.0f %14.1f %14.1f", n, cold, warm, cold / base_cold, warm / base_warm);
+        if (!baseline.empty()) std::printf(" %16.0f %16.2f", warm_before, warm_before / warm);
+        std::printf("\n");
         std::fflush(stdout);
         // The next size starts clean: no pins, no proxy entries left.
         bench::sh("ip netns exec ha ip -6 neigh flush proxy dev ha0 2>/dev/null || true");
@@ -256,7 +268,7 @@ std::vector<uint32_t> parse_sizes(const std::string& s) {
 
 int main(int argc, char** argv) {
     CLI::App app{"xmip-bench-store: the binding store's commit and load against the JSON rewrite; xmipd restart time"};
-    std::string sizes = "100,1000,10000,100000", restart_sizes, xmipd, dir = "/var/tmp";
+    std::string sizes = "100,1000,10000,100000", restart_sizes, xmipd, baseline, dir = "/var/tmp";
     uint32_t batch = 32;
     int rounds = 21;
     app.add_option("--sizes", sizes, "N for the commit comparison, comma-separated");
@@ -266,6 +278,8 @@ int main(int argc, char** argv) {
     app.add_option("--restart-sizes", restart_sizes,
                    "N for the xmipd restart (root), e.g. 0,100000,1000000; the first is the baseline");
     app.add_option("--xmipd", xmipd, "the xmipd to run (default: ../agent/xmipd/xmipd from this binary)");
+    app.add_option("--baseline-xmipd", baseline,
+                   "an earlier xmipd whose warm start is measured too, in the same run (before/after)");
     CLI11_PARSE(app, argc, argv);
     try {
         if (!sizes.empty()) {
@@ -285,13 +299,16 @@ int main(int argc, char** argv) {
             if (xmipd.empty()) xmipd = self_dir() + "/../agent/xmipd/xmipd";
             const int fd = ::open(xmipd.c_str(), O_RDONLY);  // the testbed hides the real /tmp
             if (fd < 0) fail("no xmipd at " + xmipd + " (--xmipd)");
+            const int base_fd = baseline.empty() ? -1 : ::open(baseline.c_str(), O_RDONLY);
+            if (!baseline.empty() && base_fd < 0) fail("no xmipd at " + baseline + " (--baseline-xmipd)");
             std::string why;
             if (!bench::enter_private_testbed(&why)) {
                 std::fprintf(stderr, "xmip-bench-store: %s\n", why.c_str());
                 return bench::unavailable_status();
             }
             try {
-                restart_bench("/proc/self/fd/" + std::to_string(fd), parse_sizes(restart_sizes));
+                restart_bench("/proc/self/fd/" + std::to_string(fd), parse_sizes(restart_sizes),
+                              base_fd < 0 ? "" : "/proc/self/fd/" + std::to_string(base_fd));
             } catch (...) {
                 std::system("tail -20 /tmp/xmipd.log >&2");
                 throw;

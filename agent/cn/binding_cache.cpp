@@ -77,18 +77,18 @@ Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now) {
 void BindingCache::put(const Binding& b) {
     if (auto it = cache_.find(b.hoa); it != cache_.end()) erase(it);
     cache_.emplace(b.hoa, b);
-    by_expiry_.emplace(b.expires, b.hoa);
+    by_expiry_.add(b.expires, b.hoa);
 }
 
 void BindingCache::erase(Map::iterator it) {
-    by_expiry_.erase({it->second.expires, it->first});
+    by_expiry_.remove(it->second.expires, it->first);
     cache_.erase(it);
 }
 
 std::vector<Binding> BindingCache::expire(core::TimePoint now) {
     std::vector<Binding> out;
-    while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
-        auto it = cache_.find(by_expiry_.begin()->second);
+    while (auto due = by_expiry_.first_due(now)) {
+        auto it = cache_.find(*due);
         out.push_back(it->second);
         erase(it);
     }
@@ -115,9 +115,6 @@ std::vector<Binding> BindingCache::bindings() const {
     return out;
 }
 
-std::optional<core::TimePoint> BindingCache::next_expiry() const {
-    if (by_expiry_.empty()) return std::nullopt;
-    return by_expiry_.begin()->first;
-}
+std::optional<core::TimePoint> BindingCache::next_expiry() const { return by_expiry_.next(); }
 
 }  // namespace xmip::cn

@@ -15,12 +15,12 @@
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <vector>
 
 #include "cn/keys.hpp"
 #include "core/clock.hpp"
+#include "core/expiry_index.hpp"
 #include "core/in6.hpp"
 #include "mh/bytes.hpp"
 #include "mh/messages.hpp"
@@ -100,15 +100,7 @@ private:
     Policy policy_;
     Keys& keys_;
     Map cache_;
-    // Ordered by expiry: the next one and the expired ones without a scan.
-    struct ExpiryLess {
-        bool operator()(const std::pair<core::TimePoint, in6_addr>& a,
-                        const std::pair<core::TimePoint, in6_addr>& b) const {
-            if (a.first != b.first) return a.first < b.first;
-            return core::In6Less()(a.second, b.second);
-        }
-    };
-    std::set<std::pair<core::TimePoint, in6_addr>, ExpiryLess> by_expiry_;
+    core::ExpiryIndex by_expiry_;
 };
 
 }  // namespace xmip::cn

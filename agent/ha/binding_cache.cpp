@@ -131,8 +131,8 @@ Outcome BindingCache::dad_completed(const in6_addr& hoa, bool unique, core::Time
 
 std::vector<Binding> BindingCache::expire(core::TimePoint now) {
     std::vector<Binding> gone;
-    while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
-        auto it = cache_.find(by_expiry_.begin()->second);
+    while (auto due = by_expiry_.first_due(now)) {
+        auto it = cache_.find(*due);
         gone.push_back(it->second);
         erase(it);
     }
@@ -151,13 +151,13 @@ void BindingCache::restore(const Binding& b) { put(b); }
 
 void BindingCache::put(const Binding& b) {
     if (auto it = cache_.find(b.hoa); it != cache_.end() && !it->second.pending_dad)
-        by_expiry_.erase({it->second.expires, it->second.hoa});
+        by_expiry_.remove(it->second.expires, it->second.hoa);
     cache_[b.hoa] = b;
-    if (!b.pending_dad) by_expiry_.insert({b.expires, b.hoa});
+    if (!b.pending_dad) by_expiry_.add(b.expires, b.hoa);
 }
 
 void BindingCache::erase(std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal>::iterator it) {
-    if (!it->second.pending_dad) by_expiry_.erase({it->second.expires, it->second.hoa});
+    if (!it->second.pending_dad) by_expiry_.remove(it->second.expires, it->second.hoa);
     cache_.erase(it);
 }
 
@@ -175,9 +175,6 @@ std::vector<Binding> BindingCache::bindings() const {
     return out;
 }
 
-std::optional<core::TimePoint> BindingCache::next_expiry() const {
-    if (by_expiry_.empty()) return std::nullopt;
-    return by_expiry_.begin()->first;
-}
+std::optional<core::TimePoint> BindingCache::next_expiry() const { return by_expiry_.next(); }
 
 }  // namespace xmip::ha

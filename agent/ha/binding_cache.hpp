@@ -11,11 +11,11 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/expiry_index.hpp"
 #include "core/in6.hpp"
 #include "mh/messages.hpp"
 
@@ -121,17 +121,8 @@ private:
 
     Policy policy_;
     std::unordered_map<in6_addr, Binding, core::In6Hash, core::In6Equal> cache_;
-    // Active bindings ordered by expiry: the next expiry and the expired
-    // ones without a scan of the whole cache (the agent asks after every
-    // change, and a scan made each BU cost O(bindings)).
-    struct ExpiryLess {
-        bool operator()(const std::pair<core::TimePoint, in6_addr>& a,
-                        const std::pair<core::TimePoint, in6_addr>& b) const {
-            if (a.first != b.first) return a.first < b.first;
-            return core::In6Less()(a.second, b.second);
-        }
-    };
-    std::set<std::pair<core::TimePoint, in6_addr>, ExpiryLess> by_expiry_;
+    // Active bindings (not those waiting for DAD) by expiry.
+    core::ExpiryIndex by_expiry_;
     // The BU each pending DAD will answer (its sequence number and lifetime).
     std::unordered_map<in6_addr, BindingUpdate, core::In6Hash, core::In6Equal> awaiting_dad_;
 };

@@ -195,6 +195,31 @@ void Netlink::del_proxy_neigh(int ifindex, const in6_addr& addr) {
     request(neigh_msg(buf, RTM_DELNEIGH, 0, ifindex, addr), "delete proxy neighbour", true);
 }
 
+std::vector<in6_addr> Netlink::proxy_neighs(int ifindex) {
+    char buf[512];
+    auto [nlh, nd] = start_request<ndmsg>(buf, RTM_GETNEIGH, NLM_F_DUMP);
+    nd->ndm_family = AF_INET6;
+    nd->ndm_flags = NTF_PROXY;  // the proxy table (pneigh), not the neighbour cache
+    std::vector<in6_addr> out;
+    request(nlh, "list proxy neighbours", false, [&](const void* m) {
+        const auto* h = static_cast<const nlmsghdr*>(m);
+        if (h->nlmsg_type != RTM_NEWNEIGH) return;
+        const auto* n = static_cast<const ndmsg*>(mnl_nlmsg_get_payload(h));
+        if (n->ndm_family != AF_INET6 || !(n->ndm_flags & NTF_PROXY) || (ifindex && n->ndm_ifindex != ifindex)) return;
+        const nlattr* dst = nullptr;
+        const auto* first = static_cast<const nlattr*>(mnl_nlmsg_get_payload_offset(h, sizeof(ndmsg)));
+        const auto* tail = static_cast<const char*>(mnl_nlmsg_get_payload_tail(h));
+        for (const nlattr* a = first; mnl_attr_ok(a, static_cast<int>(tail - reinterpret_cast<const char*>(a)));
+             a = mnl_attr_next(a))
+            if (mnl_attr_get_type(a) == NDA_DST && mnl_attr_get_payload_len(a) == sizeof(in6_addr)) dst = a;
+        if (!dst) return;
+        in6_addr addr;
+        std::memcpy(&addr, mnl_attr_get_payload(dst), sizeof addr);
+        out.push_back(addr);
+    });
+    return out;
+}
+
 void Netlink::add_addr(int ifindex, const in6_addr& addr, unsigned plen, const AddrOptions& o) {
     char buf[512];
     nlmsghdr* nlh = addr_msg(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, addr, plen);

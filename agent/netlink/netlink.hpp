@@ -78,6 +78,9 @@ public:
 
     void add_proxy_neigh(int ifindex, const in6_addr& addr);
     void del_proxy_neigh(int ifindex, const in6_addr& addr);  // missing: fine
+    // The IPv6 proxy entries on ifindex (0: every link), one dump: what a
+    // restart finds in place need not be replaced one request at a time.
+    std::vector<in6_addr> proxy_neighs(int ifindex);
     void add_addr(int ifindex, const in6_addr& addr, unsigned plen, const AddrOptions& o = {});
     void del_addr(int ifindex, const in6_addr& addr, unsigned plen);  // missing: fine
     void replace_route(const RouteSpec& r);

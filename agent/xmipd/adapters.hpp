@@ -74,6 +74,7 @@ public:
     std::vector<netlink::RouteSpec> ra_default_routes(int ifindex) override { return nl_.ra_default_routes(ifindex); }
     void add_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.add_proxy_neigh(ifindex, a); }
     void del_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.del_proxy_neigh(ifindex, a); }
+    std::vector<in6_addr> proxy_neighs(int ifindex) override { return nl_.proxy_neighs(ifindex); }
     std::unique_ptr<LinkEvents> watch_links() override;
 
 private:

@@ -4,6 +4,7 @@
 // transactions (written by the group commit, group_commit.hpp, before the
 // datapath, the home link or a mobile node sees a change). The rules are
 // state::reconcile's; this file only reads, applies and logs.
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -62,6 +63,16 @@ void HaService::recover() {
         ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(hoa));
     }
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> kept;
+    // The proxy entries still in place (a warm start: the predecessor's),
+    // read in one dump. Replacing each would cost a request and a walk of
+    // the kernel's proxy table per binding: O(N^2) at 10^5 bindings
+    // (docs/restart.md, "Restart time").
+    std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> in_place;
+    if (std::any_of(plan.restore.begin(), plan.restore.end(), [](const auto& r) { return !r.write_map; }))
+        for (const auto& a : ctx_.kernel.proxy_neighs(home_ifindex_)) in_place.insert(a);
+    auto ensure_proxy = [&](const in6_addr& a) {
+        if (!in_place.count(a)) ctx_.kernel.add_proxy_neigh(home_ifindex_, a);
+    };
     for (const auto& r : plan.restore) {
         ha::Binding b;
         b.hoa = r.binding.hoa;
@@ -87,9 +98,9 @@ void HaService::recover() {
         } else {
             // Forwarding as it is: the map entry is left alone (no gap, not
             // even a rewrite); the proxy entry survived too unless someone
-            // removed it, and replacing it is idempotent.
-            ctx_.kernel.add_proxy_neigh(home_ifindex_, b.hoa);
-            if (b.link_local) ctx_.kernel.add_proxy_neigh(home_ifindex_, link_local_of(b.hoa));
+            // removed it: added when it is not there.
+            ensure_proxy(b.hoa);
+            if (b.link_local) ensure_proxy(link_local_of(b.hoa));
             refresh_.schedule(b);
         }
         if (r.refresh_now) send_refresh_request(b.hoa);

@@ -128,6 +128,7 @@ public:
     virtual std::vector<netlink::RouteSpec> ra_default_routes(int ifindex) = 0;
     virtual void add_proxy_neigh(int ifindex, const in6_addr& a) = 0;
     virtual void del_proxy_neigh(int ifindex, const in6_addr& a) = 0;
+    virtual std::vector<in6_addr> proxy_neighs(int ifindex) = 0;  // the proxy entries on it, one dump
     virtual std::unique_ptr<LinkEvents> watch_links() = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <linux/if_addr.h>
 #include <net/if.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -37,6 +38,27 @@ TEST(Netlink, ProxyNeighbourAddAndDelete) {
     nl.del_proxy_neigh(ifx, A("2001:db8:2700::4"));
     EXPECT_EQ(sh("ip -6 neigh show proxy dev nl0").find("2001:db8:2700::4"), std::string::npos);
     EXPECT_NO_THROW(nl.del_proxy_neigh(ifx, A("2001:db8:2700::4"))) << "already gone is fine";
+}
+
+TEST(Netlink, ProxyNeighboursAreListedByLink) {
+    XMIP_REQUIRE_SANDBOX();
+    int a = test::veth_pair("nl5");
+    int b = test::veth_pair("nl6");
+    netlink::Netlink nl;
+    nl.add_proxy_neigh(a, A("2001:db8:2700::4"));
+    nl.add_proxy_neigh(a, A("fe80::4"));
+    nl.add_proxy_neigh(b, A("2001:db8:2700::5"));
+    auto on_a = nl.proxy_neighs(a);
+    ASSERT_EQ(on_a.size(), 2u);
+    auto has = [](const std::vector<in6_addr>& v, const char* s) {
+        return std::any_of(v.begin(), v.end(), [&](const in6_addr& x) { return core::same_addr(x, A(s)); });
+    };
+    EXPECT_TRUE(has(on_a, "2001:db8:2700::4"));
+    EXPECT_TRUE(has(on_a, "fe80::4"));
+    EXPECT_FALSE(has(on_a, "2001:db8:2700::5")) << "another link's";
+    EXPECT_TRUE(has(nl.proxy_neighs(0), "2001:db8:2700::5"));
+    nl.del_proxy_neigh(a, A("2001:db8:2700::4"));
+    EXPECT_FALSE(has(nl.proxy_neighs(a), "2001:db8:2700::4"));
 }
 
 TEST(Netlink, AddressesAddListDelete) {

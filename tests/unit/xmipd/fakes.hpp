@@ -292,8 +292,18 @@ public:
             throw std::runtime_error("netlink: add proxy neighbour: No buffer space available (fake)");
         }
         j_.add("proxy add " + str(a));
+        proxies.insert(str(a));
     }
-    void del_proxy_neigh(int, const in6_addr& a) override { j_.add("proxy del " + str(a)); }
+    void del_proxy_neigh(int, const in6_addr& a) override {
+        j_.add("proxy del " + str(a));
+        proxies.erase(str(a));
+    }
+    std::vector<in6_addr> proxy_neighs(int) override {
+        j_.add("proxy list");
+        std::vector<in6_addr> r;
+        for (const auto& p : proxies) r.push_back(*core::parse_addr(p.c_str()));
+        return r;
+    }
     std::unique_ptr<LinkEvents> watch_links() override {
         auto e = std::make_unique<FakeLinkEvents>();
         events = e.get();
@@ -302,6 +312,7 @@ public:
 
     static constexpr int kIfindex = 7;
     bool fail_proxy_add = false;
+    std::set<std::string> proxies;  // the proxy entries in place, by address text
     std::map<std::string, std::string> sysctls;
     std::vector<netlink::AddrInfo> addrs;
     FakeLinkEvents* events = nullptr;

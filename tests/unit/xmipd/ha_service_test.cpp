@@ -366,6 +366,29 @@ TEST_F(HaServiceTest, RecoversTheStoresBindings) {
     EXPECT_LT(next.journal.find("store"), next.journal.find("map set")) << next.journal.dump();
 }
 
+TEST_F(HaServiceTest, AWarmRestartListsTheProxyEntriesOnceAndAddsOnlyTheMissing) {
+    const in6_addr other = addr("2001:db8:1::11");
+    ha->add_binding(kHoa, kCoa, 600);
+    ha->add_binding(other, kCoa2, 600);
+    ha.reset();
+    // After a kill -9: store, map and proxy entries in place, but someone
+    // removed the proxy entry of `other`.
+    World next;
+    next.store.bindings = w.store.bindings;
+    next.store.existed = true;
+    next.tunnels.map = w.tunnels.map;
+    next.kernel.proxies = w.kernel.proxies;
+    ASSERT_EQ(next.kernel.proxies.erase(str(other)), 1u);
+    HaService again(next.ctx, ha_config());
+    EXPECT_EQ(again.bindings().size(), 2u);
+    EXPECT_EQ(next.journal.starting("proxy list").size(), 1u) << "one dump, not a request per binding";
+    EXPECT_TRUE(next.journal.starting("proxy add " + str(kHoa)).empty()) << "in place: not replaced\n"
+                                                                         << next.journal.dump();
+    EXPECT_EQ(next.journal.starting("proxy add " + str(other)).size(), 1u) << next.journal.dump();
+    EXPECT_TRUE(next.kernel.proxies.count(str(other)));
+    EXPECT_TRUE(next.journal.starting("map set").empty()) << "the map is left alone\n" << next.journal.dump();
+}
+
 TEST_F(HaServiceTest, CommandsAnswerTheViews) {
     World fresh;
     HaService s(fresh.ctx, ha_config());
