@@ -163,29 +163,33 @@ AgentMetrics::AgentMetrics(Role role, const std::string& version, const telemetr
                             .Help("Other home agents known on the home link (Home Agents List)")
                             .Register(r)
                             .Add({});
-        fleet_members_ = &prometheus::BuildGauge()
-                              .Name("xmip_fleet_members")
-                              .Help("Live members of this home agent's fleet, as its last round saw them (0: not in a fleet)")
-                              .Register(r)
-                              .Add({});
-        fleet_store_ = &prometheus::BuildGauge()
-                            .Name("xmip_fleet_store_reachable")
-                            .Help("1: etcd renewed this fleet member's lease on its last round; 0: registrations refused (130)")
-                            .Register(r)
-                            .Add({});
+        fleet_members_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_members")
+                 .Help("Live members of this home agent's fleet, as its last round saw them (0: not in a fleet)")
+                 .Register(r)
+                 .Add({});
+        fleet_store_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_store_reachable")
+                 .Help("1: etcd renewed this fleet member's lease on its last round; 0: registrations refused (130)")
+                 .Register(r)
+                 .Add({});
         watch_lag_ = &prometheus::BuildGauge()
                           .Name("xmip_cluster_watch_lag_seconds")
                           .Help("The binding store's watch: the last change's commit in etcd to this agent's maps")
                           .Register(r)
                           .Add({});
-        fleet_held_ = &prometheus::BuildGauge()
-                           .Name("xmip_fleet_address_held")
-                           .Help("1: this member holds the fleet's home agent address (summed over members: its holders)")
-                           .Register(r);
-        fleet_has_holder_ = &prometheus::BuildGauge()
-                                 .Name("xmip_fleet_address_has_holder")
-                                 .Help("1: some member holds the home agent address, as this member's last round saw it")
-                                 .Register(r);
+        fleet_held_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_address_held")
+                 .Help("1: this member holds the fleet's home agent address (summed over members: its holders)")
+                 .Register(r);
+        fleet_has_holder_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_address_has_holder")
+                 .Help("1: some member holds the home agent address, as this member's last round saw it")
+                 .Register(r);
         bu_processing_ = &prometheus::BuildHistogram()
                               .Name("xmip_ha_binding_update_processing_seconds")
                               .Help("Binding Update received to its Binding Acknowledgement sent, DAD wait included")

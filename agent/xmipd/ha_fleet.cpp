@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "core/in6.hpp"
 #include "control/views.hpp"
+#include "core/in6.hpp"
 #include "core/log.hpp"
 #include "xmipd/ha_service.hpp"
 
@@ -50,11 +50,13 @@ void HaFleet::tick() {
     std::optional<std::vector<std::string>> members;
     if (election_.renew()) members = election_.members();
     if (!members) {
-        if (reachable_) XLOG_WARN("fleet: the coordination store does not answer: registrations refused (130), forwarding goes on");
+        if (reachable_)
+            XLOG_WARN("fleet: the coordination store does not answer: registrations refused (130), forwarding goes on");
         reachable_ = false;
         // The store expires the lease at last_renewed + TTL at the earliest;
         // give up before the next tick could come too late.
-        if (!held_.empty() && (!last_renewed_ || now + s_.lease_ttl / 4 + s_.lease_ttl / 8 >= *last_renewed_ + s_.lease_ttl)) {
+        if (!held_.empty() &&
+            (!last_renewed_ || now + s_.lease_ttl / 4 + s_.lease_ttl / 8 >= *last_renewed_ + s_.lease_ttl)) {
             auto held = held_;
             for (const auto& a : held) release(a, "the lease cannot be renewed");
         }
@@ -166,7 +168,8 @@ nlohmann::json HaFleet::view() const {
     v.store_reachable = reachable_;
     v.lease_ttl_ms = static_cast<long>(s_.lease_ttl.count());
     if (last_renewed_)
-        v.lease_renewed_ms_ago = static_cast<long>(duration_cast<milliseconds>(ctx_.loop.now() - *last_renewed_).count());
+        v.lease_renewed_ms_ago =
+            static_cast<long>(duration_cast<milliseconds>(ctx_.loop.now() - *last_renewed_).count());
     v.addresses = nlohmann::json::array();
     for (const auto& a : s_.addresses) {
         control::ClusterAddress e;

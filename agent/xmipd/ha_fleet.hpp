@@ -14,10 +14,10 @@
 
 #include <chrono>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/event_loop.hpp"
@@ -27,7 +27,7 @@
 namespace xmip::agent {
 
 struct FleetSettings {
-    std::string member;              // this agent's name in the fleet
+    std::string member;               // this agent's name in the fleet
     std::vector<in6_addr> addresses;  // the fleet's home agent addresses
     unsigned prefix_len = 64;         // how they go on the home link
     std::chrono::milliseconds lease_ttl{3000};

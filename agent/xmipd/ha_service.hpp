@@ -22,8 +22,8 @@
 #include "xmipd/group_commit.hpp"
 #include "xmipd/ha_admission.hpp"
 #include "xmipd/ha_dad.hpp"
-#include "xmipd/ha_fleet.hpp"
 #include "xmipd/ha_discovery.hpp"
+#include "xmipd/ha_fleet.hpp"
 #include "xmipd/ha_home_link.hpp"
 #include "xmipd/ha_refresh.hpp"
 
@@ -118,9 +118,9 @@ private:
     // transaction: the next one puts (or erases) them, and only them.
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> unsaved_;
     bool persist_failing_ = false;
-    std::vector<in6_addr> fleet_addresses_;   // empty: not in a fleet
+    std::vector<in6_addr> fleet_addresses_;    // empty: not in a fleet
     FleetElection* fleet_election_ = nullptr;  // the agent's, while fleet_ lives
-    std::unique_ptr<HaFleet> fleet_;  // log a failing store once, not on every BU
+    std::unique_ptr<HaFleet> fleet_;           // log a failing store once, not on every BU
 };
 
 }  // namespace xmip::agent
