@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -93,7 +94,7 @@ Row measure(uint32_t n, const std::string& key_file) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
     std::vector<uint32_t> sizes;
     bool quick = false;
     double max_ratio = 0;
@@ -181,4 +182,15 @@ int main(int argc, char** argv) {
                 rc = 1;
             }
     return rc;
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "xmip-bench-config: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "xmip-bench-config: unknown exception\n");
+    }
+    return 1;
 }

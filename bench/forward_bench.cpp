@@ -470,7 +470,14 @@ private:
             // the kernel's answer for the care-of address, current generation.
             // Way g turns it off: every packet takes bpf_fib_lookup.
             auto nh = xmip_->nexthops();
-            nh.set_state({1, w == Way::XmipNoCache ? XMIP_NHF_OFF : 0u});
+            // With the cache on, the uplink remembers its route lookups as
+            // under xmipd (XMIP_NHF_ROUTES: a keeper ages them out).
+            xmip_nh_state st{};
+            st.gen = 1;
+            st.flags = w == Way::XmipNoCache ? XMIP_NHF_OFF : XMIP_NHF_ROUTES;
+            st.route_gen = 1;
+            nh.clear_routes();
+            nh.set_state(st);
             netlink::Netlink nl;
             std::string why;
             auto r = nl.resolve_nexthop(dp::to_in6(in6(kCoa)), &why);

@@ -62,7 +62,7 @@ static __always_inline int ro_mn_egress(struct __sk_buff *skb, struct ipv6hdr *i
 					__u32 rx_len)
 {
 	const __u32 l3 = sizeof(struct ethhdr);
-	const struct xmip_ro_binding *rb;
+	struct xmip_ro_binding *rb;
 	struct xmip_ro_key key;
 	__u8 hdr[XMIP_RO_EXT_LEN];
 	__u8 nexthdr = XMIP_NEXTHDR_DEST;
@@ -92,6 +92,7 @@ static __always_inline int ro_mn_egress(struct __sk_buff *skb, struct ipv6hdr *i
 		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return TC_ACT_SHOT;
 	}
+	ro_mark_used(rb);
 	count(XMIP_CNT_RO_MN_HAO, rx_len);
 	return TC_ACT_OK;
 }
@@ -174,7 +175,7 @@ __attribute__((noinline)) int xmip_find_hao(struct xdp_md *ctx, __u32 hdr_off, _
 static __always_inline int ro_cn_ingress(struct xdp_md *ctx, struct ipv6hdr *ip6, void *data_end,
 					 __u32 rx_len)
 {
-	const struct xmip_ro_binding *rb;
+	struct xmip_ro_binding *rb;
 	struct xmip_ro_key key;
 	__u8 l2l3[XMIP_L2L3_LEN];
 	__u8 *h = (__u8 *)(ip6 + 1);
@@ -214,7 +215,8 @@ static __always_inline int ro_cn_ingress(struct xdp_md *ctx, struct ipv6hdr *ip6
 	rb = bpf_map_lookup_elem(&xmip_cn_bindings, &key);
 	if (!rb || !in6_equal(&ip6->saddr, &rb->care_of)) {
 		if (ro_signal_allowed())
-			xdp_signal_copy(ctx, ipv6_len(ip6)); /* a full ring: the count says it */
+			/* a full ring: the count says it */
+			xdp_signal_copy(ctx, ipv6_len(ip6), XMIP_SIG_UNBOUND_HAO);
 		count(XMIP_CNT_RO_CN_HAO_UNBOUND, rx_len);
 		return XDP_DROP;
 	}
@@ -222,6 +224,7 @@ static __always_inline int ro_cn_ingress(struct xdp_md *ctx, struct ipv6hdr *ip6
 		count(XMIP_CNT_RO_HAO_MALFORMED, rx_len);
 		return XDP_DROP;
 	}
+	ro_mark_used(rb);
 	__builtin_memcpy(&ip6->saddr, home, 16);
 	ip6->nexthdr = h[0];
 	ip6->payload_len = bpf_htons(bpf_ntohs(ip6->payload_len) - hlen);

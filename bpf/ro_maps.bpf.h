@@ -68,6 +68,17 @@ static __always_inline int ro_signal_allowed(void)
 	return 1;
 }
 
+/* A packet used the binding: XMIP_RF_USED for the agent, which reads and
+ * clears it to send a Binding Refresh Request only for bindings in use
+ * (RFC 6275 9.5.5). Written only when missing, so a stream costs one write
+ * per refresh period and the value's cache line stays shared between CPUs;
+ * two CPUs setting it together write the same bit. */
+static __always_inline void ro_mark_used(struct xmip_ro_binding *rb)
+{
+	if (!(rb->flags & XMIP_RF_USED))
+		rb->flags |= XMIP_RF_USED;
+}
+
 static __always_inline void ro_key(struct xmip_ro_key *k, const void *home,
 				   const void *correspondent)
 {

@@ -48,7 +48,7 @@
 static __always_inline int ro_cn_egress(struct __sk_buff *skb, __u32 rx_len)
 {
 	const __u32 l3 = sizeof(struct ethhdr);
-	const struct xmip_ro_binding *rb;
+	struct xmip_ro_binding *rb;
 	struct bpf_fib_lookup fib;
 	struct xmip_ro_key key;
 	struct ethhdr *eth;
@@ -105,6 +105,7 @@ static __always_inline int ro_cn_egress(struct __sk_buff *skb, __u32 rx_len)
 		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return TC_ACT_SHOT;
 	}
+	ro_mark_used(rb);
 	count(XMIP_CNT_RO_CN_RH2, rx_len);
 	return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
 }

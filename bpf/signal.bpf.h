@@ -20,10 +20,11 @@
 #include "maps.bpf.h"
 
 /* Copy the IPv6 packet (l3_len bytes from the IPv6 header, at most
- * XMIP_SIGNAL_MAX_LEN) into the ring for the agent. 0 when queued, -1 when
- * the ring is full, -2 when the packet could not be read; nothing is
- * counted here (the callers count what the packet was). */
-static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len)
+ * XMIP_SIGNAL_MAX_LEN) into the ring for the agent, saying what it is
+ * (XMIP_SIG_*). 0 when queued, -1 when the ring is full, -2 when the packet
+ * could not be read; nothing is counted here (the callers count what the
+ * packet was). */
+static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len, __u32 kind)
 {
 	struct xmip_signal_event *ev;
 	__u32 len = l3_len;
@@ -43,7 +44,7 @@ static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len)
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->len = len;
 	ev->orig_len = l3_len;
-	ev->reserved = 0;
+	ev->kind = kind;
 	bpf_ringbuf_submit(ev, 0);
 	return 0;
 }
@@ -52,7 +53,7 @@ static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len)
  * counters. */
 static __always_inline int xdp_signal_to_agent(struct xdp_md *ctx, __u32 l3_len, __u32 rx_len)
 {
-	int rc = xdp_signal_copy(ctx, l3_len);
+	int rc = xdp_signal_copy(ctx, l3_len, XMIP_SIG_MOBILITY);
 
 	if (rc == -1)
 		count(XMIP_CNT_DROP_SIGNAL_QUEUE, rx_len);

@@ -174,9 +174,15 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct ipv6hdr *ip6, vo
 			count(XMIP_CNT_PASS_HOP_LIMIT, rx_len);
 			return XDP_PASS;
 		}
-		rc = fib_lookup_ipv6(ctx, &fib, ctx->ingress_ifindex, &inner->saddr, &inner->daddr,
-				     *(__be32 *)inner & bpf_htonl(0x000fffff), inner->nexthdr,
-				     inner_len, 0);
+		struct xmip_route_key rk = {
+			.ifindex = ctx->ingress_ifindex,
+			.flowinfo = *(__be32 *)inner & bpf_htonl(0x000fffff),
+			.proto = inner->nexthdr,
+		};
+
+		__builtin_memcpy(&rk.src, &inner->saddr, sizeof(rk.src));
+		__builtin_memcpy(&rk.dst, &inner->daddr, sizeof(rk.dst));
+		rc = route_lookup_ipv6(ctx, &fib, &rk, inner_len);
 		if (rc == BPF_FIB_LKUP_RET_SUCCESS)
 			inner->hop_limit--;
 	}

@@ -148,6 +148,11 @@ struct xmip_ro_binding {
 };
 
 #define XMIP_RF_NONE 0u
+/* Set by the datapath when a packet used the binding (the first one since
+ * the agent last cleared it: one write per period, not per packet); the
+ * agent reads and clears it to refresh only bindings in use (RFC 6275
+ * 9.5.5, 11.7.2). */
+#define XMIP_RF_USED 1u
 
 /* The two extension headers xmip writes and reads (RFC 6275 6.3, 6.4):
  * both 24 bytes (Hdr Ext Len 2). The Home Address option sits at offset 6
@@ -215,9 +220,16 @@ struct xmip_signal_event {
 	__u32 ifindex;  /* interface it arrived on */
 	__u32 len;      /* bytes valid in data[] */
 	__u32 orig_len; /* length of the IPv6 packet on the wire */
-	__u32 reserved;
+	__u32 kind;	/* XMIP_SIG_*: what the packet is to the agent */
 	__u8 data[XMIP_SIGNAL_MAX_LEN];
 };
+
+/* xmip_signal_event.kind */
+#define XMIP_SIG_MOBILITY 0u /* Mobility Header signalling for the agent's role */
+/* Correspondent: a packet with a Home Address option it has no binding for
+ * (or from another source than the binding's care-of address), dropped; the
+ * agent answers its source with Binding Error status 1 (RFC 6275 9.3.1). */
+#define XMIP_SIG_UNBOUND_HAO 1u
 
 /* Default sizes; the agent sets the real ones from configuration before load. */
 #define XMIP_DEFAULT_MAX_BINDINGS 65536
@@ -259,25 +271,56 @@ struct xmip_nexthop {
 /* One-element array map: the generation entries must carry to be used. */
 struct xmip_nh_state {
 	__u32 gen;
-	__u32 flags; /* XMIP_NHF_* */
+	__u32 flags;	 /* XMIP_NHF_* */
+	__u32 route_gen; /* the uplink's route memo's: bumped with gen and every second */
+	__u32 pad;
 };
 
 /* The agent found IPv6 policy rules other than the kernel's defaults: a
  * next hop then depends on more than the destination, so nothing is served
  * from the cache (every packet takes bpf_fib_lookup, which applies them). */
 #define XMIP_NHF_OFF 0x1u
+/* The agent keeps route_gen honest for the datapath's own entries: it
+ * bumps it on every event above and once a second (a path MTU the kernel
+ * learns raises no event; the care-of entries are re-resolved for it, these
+ * are not, so they age out). Only then may the decapsulation
+ * path remember its bpf_fib_lookup answers in xmip_routes; without this
+ * flag (no agent watching: a test, a benchmark) it never writes one. */
+#define XMIP_NHF_ROUTES 0x2u
+
+/*
+ * The uplink's route memo (xmip_routes, an LRU hash the datapath writes):
+ * every input the decapsulation path gives bpf_fib_lookup for the inner
+ * packet, so an entry answers exactly what the kernel answered for the same
+ * question (a multipath route's choice by flow label, a source-specific
+ * route: all in the key). The value is a struct xmip_nexthop whose gen is
+ * the route_gen read before the lookup that filled it.
+ */
+struct xmip_route_key {
+	__u32 ifindex;	     /* ingress link */
+	__be32 flowinfo;     /* the inner flow label, network order */
+	__u8 proto;	     /* the inner next header */
+	__u8 pad[7];	     /* zero (the addresses are 8-byte aligned) */
+	struct xmip_in6 src; /* inner source (the home address) */
+	struct xmip_in6 dst; /* inner destination (the correspondent) */
+};
 
 /* Per-CPU counters of the cache (array map, index below). */
 enum xmip_nh_stat {
-	XMIP_NH_HIT,   /* served from the cache */
-	XMIP_NH_MISS,  /* no entry: bpf_fib_lookup */
-	XMIP_NH_STALE, /* entry of an older generation: bpf_fib_lookup */
-	XMIP_NH_OFF,   /* cache off (policy rules): bpf_fib_lookup */
+	XMIP_NH_HIT,	     /* served from the cache */
+	XMIP_NH_MISS,	     /* no entry: bpf_fib_lookup */
+	XMIP_NH_STALE,	     /* entry of an older generation: bpf_fib_lookup */
+	XMIP_NH_OFF,	     /* cache off (policy rules): bpf_fib_lookup */
+	XMIP_NH_ROUTE_HIT,   /* uplink: served from xmip_routes */
+	XMIP_NH_ROUTE_MISS,  /* uplink: no entry: bpf_fib_lookup, remembered when it succeeds */
+	XMIP_NH_ROUTE_STALE, /* uplink: an older generation's entry: as a miss */
 	XMIP_NH_STAT_MAX
 };
 
 #define XMIP_DEFAULT_MAX_NEXTHOPS 4096
+#define XMIP_DEFAULT_MAX_ROUTES 16384
+XMIP_STATIC_ASSERT(sizeof(struct xmip_route_key) == 48, "xmip_route_key layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_nexthop) == 24, "xmip_nexthop layout");
-XMIP_STATIC_ASSERT(sizeof(struct xmip_nh_state) == 8, "xmip_nh_state layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_nh_state) == 16, "xmip_nh_state layout");
 
 #endif /* XMIP_SHARED_H */

@@ -195,6 +195,7 @@ std::string to_toml(const Config& c) {
         kv("lifetime", std::to_string(mn->lifetime));
         kv("optimistic_dad", b(mn->optimistic_dad));
         kv("rs_on_link_up", b(mn->rs_on_link_up));
+        kv("local_destinations", list(mn->local_destinations));
         if (const auto& sa = mn->authentication) {
             o += "\n[mobile_node.authentication]\n";
             kv("spi", std::to_string(sa->spi));

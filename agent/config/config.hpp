@@ -192,6 +192,9 @@ struct MobileNode {
     // mobile_node.home_agent = "auto" (or no HOMEAGENT in the legacy file):
     // found by Dynamic Home Agent Address Discovery (RFC 6275 11.4.1).
     bool home_agent_auto = false;
+    // Away, what stays on the visited link from the care-of address; all
+    // else leaves from the home address through the tunnel (issue 18 item 4).
+    std::vector<Prefix> local_destinations{};
     bool operator==(const MobileNode&) const = default;
 };
 

@@ -72,6 +72,9 @@ constexpr std::array kSchema{
     KeyInfo{"mobile_node.lifetime", K::Integer, R::Restart},
     KeyInfo{"mobile_node.optimistic_dad", K::Boolean},
     KeyInfo{"mobile_node.rs_on_link_up", K::Boolean},
+    // issue 18 item 4: visited-link exceptions to sending from the home address
+    // (the routes are installed from them at start)
+    KeyInfo{"mobile_node.local_destinations", K::StringList, R::Restart},
     KeyInfo{"mobile_node.authentication", K::Table},  // the binding update list holds them
     KeyInfo{"mobile_node.authentication.spi", K::Integer, R::Restart},
     KeyInfo{"mobile_node.authentication.algorithm", K::String, R::Restart},

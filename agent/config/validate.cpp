@@ -655,6 +655,8 @@ struct Validator {
         }
         set_bool("mobile_node.optimistic_dad", mn.optimistic_dad);
         set_bool("mobile_node.rs_on_link_up", mn.rs_on_link_up);
+        if (get("mobile_node.local_destinations"))
+            if (auto l = prefixes("mobile_node.local_destinations", false)) mn.local_destinations = *l;
         if (table_at("mobile_node.authentication")) {
             mn.authentication = association("mobile_node.authentication");
             if (mn.authentication) mn.authentication->home_address = mn.home_address;

@@ -109,11 +109,15 @@ Datapath::~Datapath() {
 }
 
 int Datapath::xdp_prog_fd(Role role) const {
-    // A correspondent runs the home agent's program until route
-    // optimisation's own programs land (issue 13): it hands the Mobility
-    // Header packets to a local address flagged for signalling to the agent
-    // and, with no tunnel bindings, passes everything else to the stack.
-    return bpf_program__fd(role == Role::MobileNode ? skel_->progs.xmip_mn_xdp : skel_->progs.xmip_ha_xdp);
+    switch (role) {
+        case Role::MobileNode: return bpf_program__fd(skel_->progs.xmip_mn_xdp);
+        case Role::Correspondent: return cn_xdp_prog_fd();
+        default: return bpf_program__fd(skel_->progs.xmip_ha_xdp);
+    }
+}
+
+int Datapath::egress_prog_fd(Role role) const {
+    return role == Role::Correspondent ? cn_egress_prog_fd() : tc_egress_prog_fd();
 }
 
 uint32_t Datapath::binding_capacity() const { return bpf_map__max_entries(skel_->maps.xmip_bindings); }
@@ -239,7 +243,7 @@ XdpMode Datapath::attach_xdp(Role role, int ifindex, XdpMode mode) {
 
 NexthopMap Datapath::nexthops() const {
     return NexthopMap({bpf_map__fd(skel_->maps.xmip_nexthops), bpf_map__fd(skel_->maps.xmip_nh_state_map),
-                       bpf_map__fd(skel_->maps.xmip_nh_stats)});
+                       bpf_map__fd(skel_->maps.xmip_nh_stats), bpf_map__fd(skel_->maps.xmip_routes)});
 }
 
 int Datapath::add_tx_ports() {
@@ -278,8 +282,8 @@ std::vector<int> Datapath::tx_ports() const {
     return out;
 }
 
-void Datapath::attach_tc_egress(int ifindex) {
-    const int fd = tc_egress_prog_fd();
+void Datapath::attach_tc_egress(int ifindex, Role role) {
+    const int fd = egress_prog_fd(role);
     const std::string name = ifname(ifindex);
     const std::string pin = link_pin("tcx_egress", name);
     if (int link = take_over_link(pin, kLinkTypeTcx, ifindex, fd); link >= 0) {

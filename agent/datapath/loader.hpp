@@ -64,9 +64,10 @@ public:
     void clear_tx_ports();
     // The ifindexes the map holds, sorted (for tests and tools).
     std::vector<int> tx_ports() const;
-    // Attaches the mobile node's egress program: a tcx link, or a clsact
-    // filter where the kernel lacks tcx (said in the log).
-    void attach_tc_egress(int ifindex);
+    // Attaches the role's egress program (the mobile node's, or the
+    // correspondent's route optimisation): a tcx link, or a clsact filter
+    // where the kernel lacks tcx (said in the log).
+    void attach_tc_egress(int ifindex, Role role = Role::MobileNode);
     void detach_all();
     // Detach this instance's program from one interface, attached by this
     // object or pinned by an earlier one (xmip-dp detach). Nothing of ours
@@ -97,9 +98,10 @@ public:
     // Entries the binding map holds at most (fixed when it was created).
     uint32_t binding_capacity() const;
     int xdp_prog_fd(Role role) const;
-    int tc_egress_prog_fd() const;
+    int tc_egress_prog_fd() const;        // the mobile node's
+    int egress_prog_fd(Role role) const;  // the role's tc egress program
     // The correspondent's programs (route optimisation, issue 13): XDP
-    // ingress and tc egress. Attaching them is the correspondent role's.
+    // ingress and tc egress (xdp_prog_fd / egress_prog_fd of its role).
     int cn_xdp_prog_fd() const;
     int cn_egress_prog_fd() const;
     const std::string& pin_path() const { return pin_path_; }

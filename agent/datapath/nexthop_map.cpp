@@ -35,6 +35,22 @@ std::vector<std::pair<xmip_in6, xmip_nexthop>> NexthopMap::entries() const {
     return out;
 }
 
+bool NexthopMap::put_route(const xmip_route_key& k, const xmip_nexthop& nh) {
+    return bpf_map_update_elem(fds_.routes, &k, &nh, BPF_ANY) == 0;
+}
+
+std::optional<xmip_nexthop> NexthopMap::route(const xmip_route_key& k) const {
+    xmip_nexthop nh{};
+    if (bpf_map_lookup_elem(fds_.routes, &k, &nh)) return std::nullopt;
+    return nh;
+}
+
+void NexthopMap::clear_routes() {
+    xmip_route_key k{};
+    while (bpf_map_get_next_key(fds_.routes, nullptr, &k) == 0)
+        if (bpf_map_delete_elem(fds_.routes, &k)) throw DatapathError("clear the route memo", errno);
+}
+
 xmip_nh_state NexthopMap::state() const {
     __u32 k = 0;
     xmip_nh_state s{};

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Typed access to the next-hop cache's maps (bpf/nexthop.bpf.h): the
-// entries per care-of address, the generation they must carry, the hit and
-// fallback counters. A view of descriptors a Datapath owns.
+// entries per care-of address, the uplink's route memo, the generation they
+// must carry, the hit and fallback counters. A view of descriptors a Datapath owns.
 #pragma once
 
 #include <array>
@@ -18,6 +18,7 @@ struct NexthopFds {
     int entries = -1;
     int state = -1;
     int stats = -1;
+    int routes = -1;  // the uplink's route memo (xmip_routes)
 };
 
 class NexthopMap {
@@ -30,6 +31,12 @@ public:
     bool erase(const xmip_in6& dst);
     std::optional<xmip_nexthop> get(const xmip_in6& dst) const;
     std::vector<std::pair<xmip_in6, xmip_nexthop>> entries() const;
+
+    // The uplink's route memo: the datapath writes it; the agent and tests
+    // read it, and tests seed it.
+    bool put_route(const xmip_route_key& k, const xmip_nexthop& nh);
+    std::optional<xmip_nexthop> route(const xmip_route_key& k) const;
+    void clear_routes();
 
     xmip_nh_state state() const;
     void set_state(const xmip_nh_state& s);

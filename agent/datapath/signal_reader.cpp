@@ -21,7 +21,7 @@ int SignalReader::on_sample(void* ctx, void* data, size_t size) {
     if (size < sizeof(xmip_signal_event)) return 0;  // not ours: skip, keep reading
     const auto* ev = static_cast<const xmip_signal_event*>(data);
     uint32_t len = ev->len <= XMIP_SIGNAL_MAX_LEN ? ev->len : XMIP_SIGNAL_MAX_LEN;
-    self->handler_(SignalPacket{ev->ifindex, ev->orig_len, {ev->data, len}});
+    self->handler_(SignalPacket{ev->ifindex, ev->orig_len, ev->kind, {ev->data, len}});
     return 0;
 }
 

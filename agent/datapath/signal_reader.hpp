@@ -16,6 +16,7 @@ namespace xmip::dp {
 struct SignalPacket {
     uint32_t ifindex;
     uint32_t orig_len;                 // length on the wire
+    uint32_t kind;                     // XMIP_SIG_*: Mobility Header signalling, or an unbound Home Address option
     std::span<const uint8_t> packet;  // from the IPv6 header; valid during the callback
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "mh/packet.hpp"
 
+#include <algorithm>
+
 #include "mh/checksum.hpp"
 #include "mh/codec.hpp"
 
@@ -86,6 +88,20 @@ in6_addr PacketInfo::checksum_src() const { return home_address ? *home_address 
 
 in6_addr PacketInfo::checksum_dst() const {
     return routing_header2 && routing_header2->segments_left > 0 ? routing_header2->home_address : dst;
+}
+
+std::optional<PacketInfo> parse_home_address_packet(ByteView p) {
+    if (p.size() < kIpv6HeaderLength + 8 || p[0] >> 4 != 6 || p[6] != kNextDstOpts) return std::nullopt;
+    const size_t end = std::min(p.size(), kIpv6HeaderLength + get16(&p[4]));
+    const size_t length = (size_t{p[kIpv6HeaderLength + 1]} + 1) * 8;
+    if (kIpv6HeaderLength + length > end) return std::nullopt;
+    PacketInfo info;
+    info.src = get_in6(&p[8]);
+    info.dst = get_in6(&p[24]);
+    info.hop_limit = p[7];
+    if (!walk_ipv6_options(p, kIpv6HeaderLength + 2, kIpv6HeaderLength + length, true, info) || !info.home_address)
+        return std::nullopt;
+    return info;
 }
 
 Result<ParsedPacket> parse_packet(ByteView p) {

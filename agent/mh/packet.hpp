@@ -65,6 +65,14 @@ struct ParsedPacket {
 // not IPv6, a malformed or disallowed extension header, a fragment, or no MH.
 Result<ParsedPacket> parse_packet(ByteView packet);
 
+// A data packet with a Home Address option in the destination options header
+// right after the IPv6 header (RFC 6275 6.3), as the correspondent's datapath
+// hands over one it has no binding for (bpf/ro_hao.bpf.h): src, dst and
+// home_address of its envelope. nullopt when it is not one: truncated, not
+// IPv6, no such header, no option or a malformed one. The packet may be cut
+// short after that header (the datapath copies at most 1280 bytes).
+std::optional<PacketInfo> parse_home_address_packet(ByteView packet);
+
 // What to send. For a Binding Update from a mobile node away from home:
 // src = care-of address, dst = home agent, home_address = home address. For a
 // Binding Acknowledgement to it: src = home agent, dst = care-of address,

@@ -93,6 +93,12 @@ int main(int argc, char** argv) {
     auto* ldel = localc->add_subcommand("del", "remove a local address");
     ldel->add_option("addr", addr)->required();
 
+    auto* ro = app.add_subcommand("ro", "list a route-optimisation map: home correspondent care-of used|-");
+    std::string ro_map = "cn";
+    ro->add_option("--map", ro_map, "cn: the correspondent's bindings, mn: the mobile node's peers")
+        ->check(CLI::IsMember({"cn", "mn"}))
+        ->capture_default_str();
+
     auto* stats = app.add_subcommand("stats", "datapath counters, summed over CPUs");
     auto* signals = app.add_subcommand("signals", "print Mobility Header packets queued for the agent");
     int sig_count = 1, sig_timeout_ms = 5000;
@@ -163,6 +169,10 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "xmip-dp: %s is not a local address\n", addr.c_str());
                 return 1;
             }
+        } else if (ro->parsed()) {
+            for (const auto& [k, v] : ro_map == "cn" ? maps.cn_bindings() : maps.ro_peers())
+                std::printf("%s %s %s %s\n", format_in6(k.home).c_str(), format_in6(k.correspondent).c_str(),
+                            format_in6(v.care_of).c_str(), (v.flags & XMIP_RF_USED) ? "used" : "-");
         } else if (stats->parsed()) {
             print_stats(maps);
         } else if (signals->parsed()) {

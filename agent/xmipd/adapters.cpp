@@ -85,25 +85,34 @@ std::vector<RoBinding> ro_list(const std::vector<std::pair<xmip_ro_key, xmip_ro_
 
 }  // namespace
 
-void DatapathRouteOptimisation::set_peer(const RoBinding& b) {
-    maps_.upsert_ro_peer(to_ro_key(b.home, b.correspondent), to_ro_value(b));
+void DatapathRoBindings::upsert(const xmip_ro_key& k, const xmip_ro_binding& v) {
+    if (which_ == Map::MnPeers)
+        maps_.upsert_ro_peer(k, v);
+    else
+        maps_.upsert_cn_binding(k, v);
 }
 
-bool DatapathRouteOptimisation::remove_peer(const in6_addr& home, const in6_addr& correspondent) {
-    return maps_.delete_ro_peer(to_ro_key(home, correspondent));
+void DatapathRoBindings::set(const RoBinding& b) { upsert(to_ro_key(b.home, b.correspondent), to_ro_value(b)); }
+
+bool DatapathRoBindings::remove(const in6_addr& home, const in6_addr& correspondent) {
+    const auto k = to_ro_key(home, correspondent);
+    return which_ == Map::MnPeers ? maps_.delete_ro_peer(k) : maps_.delete_cn_binding(k);
 }
 
-std::vector<RoBinding> DatapathRouteOptimisation::peers() const { return ro_list(maps_.ro_peers()); }
-
-void DatapathRouteOptimisation::set_binding(const RoBinding& b) {
-    maps_.upsert_cn_binding(to_ro_key(b.home, b.correspondent), to_ro_value(b));
+std::vector<RoBinding> DatapathRoBindings::all() const {
+    return ro_list(which_ == Map::MnPeers ? maps_.ro_peers() : maps_.cn_bindings());
 }
 
-bool DatapathRouteOptimisation::remove_binding(const in6_addr& home, const in6_addr& correspondent) {
-    return maps_.delete_cn_binding(to_ro_key(home, correspondent));
+bool DatapathRoBindings::used_since_last_asked(const in6_addr& home, const in6_addr& correspondent) {
+    const auto k = to_ro_key(home, correspondent);
+    auto v = which_ == Map::MnPeers ? maps_.lookup_ro_peer(k) : maps_.lookup_cn_binding(k);
+    if (!v || !(v->flags & XMIP_RF_USED)) return false;
+    // Cleared by a whole-value write: the agent is the only writer of the
+    // care-of address, and a packet racing it marks the new value again.
+    v->flags &= ~XMIP_RF_USED;
+    upsert(k, *v);
+    return true;
 }
-
-std::vector<RoBinding> DatapathRouteOptimisation::bindings() const { return ro_list(maps_.cn_bindings()); }
 
 int HostKernel::ifindex(const std::string& name) { return core::ifindex_of(name); }
 
@@ -148,16 +157,21 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
     return std::make_unique<IcmpNdSocket>(ifindex, types, groups);
 }
 
-void UnwiredCorrespondentBindings::set(const in6_addr& hoa, const in6_addr& coa) {
-    if (!warned_) {
-        XLOG_WARN(
-            "correspondent: route-optimised bindings are accepted and signalled, but this build's "
-            "datapath does not rewrite their packets yet (they still travel through the home agent)");
-        warned_ = true;
-    }
-    bindings_[hoa] = coa;
+std::unique_ptr<StateStore> make_store(const config::Config& cfg) {
+    const std::string role = config::to_string(cfg.role);
+    if (cfg.cluster.backend != config::Cluster::Backend::Etcd)
+        return std::make_unique<EmbeddedStore>(cfg.paths.state_dir, role);
+    store::EtcdStoreOptions o;
+    o.transport.endpoints = cfg.cluster.endpoints;
+    o.transport.ca_file = cfg.cluster.ca_file;
+    o.transport.cert_file = cfg.cluster.cert_file;
+    o.transport.key_file = cfg.cluster.key_file;
+    o.transport.dial_timeout = std::chrono::milliseconds(cfg.cluster.dial_timeout_ms);
+    o.transport.request_timeout = std::chrono::milliseconds(cfg.cluster.request_timeout_ms);
+    o.prefix = cfg.cluster.prefix;
+    o.role = role;
+    o.lease_slack_s = cfg.cluster.binding_lease_slack;
+    return std::make_unique<ClusterStore>(std::move(o));
 }
-
-bool UnwiredCorrespondentBindings::remove(const in6_addr& hoa) { return bindings_.erase(hoa) != 0; }
 
 }  // namespace xmip::agent

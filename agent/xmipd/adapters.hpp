@@ -6,10 +6,12 @@
 
 #include <unordered_map>
 
+#include "config/config.hpp"
 #include "core/in6.hpp"
 #include "datapath/maps.hpp"
 #include "io/raw_sender.hpp"
 #include "netlink/netlink.hpp"
+#include "store/etcd_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "xmipd/ports.hpp"
 
@@ -43,19 +45,21 @@ private:
     NexthopKeeper* nexthops_ = nullptr;
 };
 
-// The route-optimisation maps (xmip_ro_peers, xmip_cn_bindings).
-class DatapathRouteOptimisation final : public RouteOptimisation {
+// One route-optimisation map (ports.hpp RoBindings): the mobile node's
+// xmip_ro_peers or the correspondent's xmip_cn_bindings.
+class DatapathRoBindings final : public RoBindings {
 public:
-    explicit DatapathRouteOptimisation(dp::DatapathMaps& maps) : maps_(maps) {}
-    void set_peer(const RoBinding& b) override;
-    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override;
-    std::vector<RoBinding> peers() const override;
-    void set_binding(const RoBinding& b) override;
-    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override;
-    std::vector<RoBinding> bindings() const override;
+    enum class Map { MnPeers, CnBindings };
+    DatapathRoBindings(dp::DatapathMaps& maps, Map which) : maps_(maps), which_(which) {}
+    void set(const RoBinding& b) override;
+    bool remove(const in6_addr& home, const in6_addr& correspondent) override;
+    std::vector<RoBinding> all() const override;
+    bool used_since_last_asked(const in6_addr& home, const in6_addr& correspondent) override;
 
 private:
+    void upsert(const xmip_ro_key& k, const xmip_ro_binding& v);
     dp::DatapathMaps& maps_;
+    Map which_;
 };
 
 class HostKernel final : public Kernel {
@@ -105,20 +109,22 @@ private:
     store::SqliteStore db_;
 };
 
-// The correspondent's bindings while the datapath has no route-optimisation
-// programs yet (issue 13's BPF part): kept here so the service runs and
-// signals, logged once so nobody mistakes signalling for optimised packets;
-// never "in use", so no Binding Refresh Request is sent. Replaced by the
-// maps' adapter when those programs land.
-class UnwiredCorrespondentBindings final : public CorrespondentBindings {
+// The binding store on etcd, shared by a fleet (store/etcd_store.hpp,
+// docs/scale-out.md): [cluster] backend = "etcd".
+class ClusterStore final : public StateStore {
 public:
-    void set(const in6_addr& hoa, const in6_addr& coa) override;
-    bool remove(const in6_addr& hoa) override;
-    bool used_since_last_asked(const in6_addr&) override { return false; }
+    explicit ClusterStore(store::EtcdStoreOptions o) : db_(std::move(o)) {}
+    std::optional<std::string> open() override { return db_.open(); }
+    core::Result<state::Snapshot, std::string> load() override { return db_.load(); }
+    std::optional<std::string> commit(const state::Changes& c) override { return db_.commit(c); }
+    std::string where() const override { return db_.where(); }
+    store::EtcdStore& etcd() { return db_; }
 
 private:
-    std::unordered_map<in6_addr, in6_addr, core::In6Hash, core::In6Equal> bindings_;
-    bool warned_ = false;
+    store::EtcdStore db_;
 };
+
+// The store [cluster] chooses: the embedded one by default.
+std::unique_ptr<StateStore> make_store(const config::Config& cfg);
 
 }  // namespace xmip::agent

@@ -35,7 +35,7 @@ void require_ipv6_conf(const std::string& scope, const std::string& key, const s
 struct RoleSpec {
     core::Role role;
     bool forwards;   // the kernel must forward what XDP hands it
-    bool tc_egress;  // the egress program (the mobile node's reverse tunnel)
+    bool tc_egress;  // the egress program (the mobile node's reverse tunnel, the correspondent's routing header)
     std::unique_ptr<Service> (*make)(Context&, const config::Config&);
 };
 template <class S>
@@ -45,7 +45,7 @@ std::unique_ptr<Service> make(Context& ctx, const config::Config& cfg) {
 constexpr RoleSpec kRoles[] = {
     {core::Role::HomeAgent, true, false, make<HaService>},
     {core::Role::MobileNode, false, true, make<MnService>},
-    {core::Role::Correspondent, false, false, make<CnService>},
+    {core::Role::Correspondent, false, true, make<CnService>},
 };
 const RoleSpec& spec_of(core::Role r) {
     for (const auto& s : kRoles)
@@ -105,12 +105,16 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         for (const auto& [hoa, t] : tunnels_->all()) nexthops_->track(t.remote);
         tunnels_->keep_nexthops(nexthops_.get());
     }
-    route_optimisation_ = std::make_unique<DatapathRouteOptimisation>(dp_->maps());
-    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, store_, stats_, metrics_.get(),
-                                             &correspondent_bindings_, route_optimisation_.get()});
-    signals_ = std::make_unique<dp::SignalReader>(
-        dp_->maps().fds().signal_ring,
-        [this](const dp::SignalPacket& p) { handle_mobility_packet(p.packet, static_cast<int>(p.ifindex)); });
+    ro_peers_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::MnPeers);
+    cn_bindings_ = std::make_unique<DatapathRoBindings>(dp_->maps(), DatapathRoBindings::Map::CnBindings);
+    ctx_ = std::make_unique<Context>(Context{loop_, *tunnels_, kernel_, wire_, *store_, stats_, metrics_.get(),
+                                             ro_peers_.get(), cn_bindings_.get()});
+    signals_ = std::make_unique<dp::SignalReader>(dp_->maps().fds().signal_ring, [this](const dp::SignalPacket& p) {
+        if (p.kind == XMIP_SIG_UNBOUND_HAO)
+            handle_unbound_home_address(p.packet);
+        else
+            handle_mobility_packet(p.packet, static_cast<int>(p.ifindex));
+    });
     loop_.add_fd(signals_->fd(), [this] { on_signalling(); });
     service_ = spec_of(cfg_.role).make(*ctx_, cfg_);
     if (auto* ha = dynamic_cast<HaService*>(service_.get()); ha && !cfg_.cluster.member.empty()) join_fleet(*ha);
@@ -198,7 +202,7 @@ void Agent::setup_datapath() {
         XLOG_INFO("%s: XDP attached (%s, %s)", name.c_str(), core::to_string(mode),
                   dp_->attachments().back().taken_over ? "pinned link taken over" : "new pinned link");
         if (role.tc_egress) {
-            dp_->attach_tc_egress(ifindex);
+            dp_->attach_tc_egress(ifindex, cfg_.role);
             XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
         }
     }
@@ -256,6 +260,17 @@ void Agent::handle_mobility_packet(std::span<const uint8_t> packet, int ifindex)
         XLOG_DEBUG("Binding Error from %s: status %u", core::to_string(p.info.src).c_str(), be->status);
     }
     service_->on_mobility_packet(p, packet, ifindex);
+}
+
+void Agent::handle_unbound_home_address(std::span<const uint8_t> packet) {
+    // The datapath checked the option before it reported the packet; one it
+    // cannot read here is counted as malformed signalling, never answered.
+    auto info = mh::parse_home_address_packet(packet);
+    if (!info) {
+        stats_.mh_drop_invalid++;
+        return;
+    }
+    service_->on_unbound_home_address(*info->home_address, info->src, info->dst);
 }
 
 json Agent::stats_json() const {

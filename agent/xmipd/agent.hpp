@@ -47,6 +47,9 @@ private:
     void setup_datapath();
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
+    // The correspondent's datapath dropped a packet with a Home Address
+    // option it has no binding for (XMIP_SIG_UNBOUND_HAO).
+    void handle_unbound_home_address(std::span<const uint8_t> packet);
     void register_control();
     // SIGHUP and `mipctl reload`: applies what may change (xmipd/reload.hpp).
     control::ReloadAnswer reload();
@@ -63,11 +66,10 @@ private:
     io::RawSender raw_;
     HostKernel kernel_{netlink_};
     SocketWire wire_{raw_};
-    EmbeddedStore store_{cfg_.paths.state_dir, config::to_string(cfg_.role)};
+    std::unique_ptr<StateStore> store_ = make_store(cfg_);
     std::unique_ptr<DatapathTunnels> tunnels_;  // over dp_'s maps
     std::unique_ptr<NexthopKeeper> nexthops_;   // home agent: the next-hop cache
-    UnwiredCorrespondentBindings correspondent_bindings_;            // until the RO datapath lands
-    std::unique_ptr<DatapathRouteOptimisation> route_optimisation_;  // over dp_'s maps
+    std::unique_ptr<DatapathRoBindings> ro_peers_, cn_bindings_;  // over dp_'s route-optimisation maps
     SignallingStats stats_;
     // ICMPv6 errors about malformed signalling (RFC 4443 2.4 f): at most
     // kIcmpErrorRate, for all sources together.

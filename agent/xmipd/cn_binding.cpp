@@ -33,6 +33,10 @@ void CnService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
         !bu.options.empty() && std::holds_alternative<mh::BindingAuthorizationData>(bu.options.back());
     req.mh = mh;
 
+    // The datapath's key holds the correspondent address: a binding that
+    // moves to another of this node's addresses leaves its old entry.
+    std::optional<in6_addr> old_cn;
+    if (const cn::Binding* old = cache_.find(hoa)) old_cn = old->cn;
     const auto o = cache_.process(req, ctx_.loop.now());
     switch (o.action) {
         case Action::Discard:
@@ -47,8 +51,8 @@ void CnService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
         case Action::Reject: break;
         case Action::Register:
         case Action::Update: {
-            ctx_.correspondent->set(hoa, req.coa);
-            ctx_.correspondent->used_since_last_asked(hoa);  // a new period of use starts
+            if (old_cn && !core::same_addr(*old_cn, req.cn)) ctx_.cn_bindings->remove(hoa, *old_cn);
+            ctx_.cn_bindings->set(RoBinding{hoa, req.cn, req.coa});  // unmarked: a new period of use starts
             schedule_refresh(*cache_.find(hoa));
             XLOG_EVENT_INFO(({{"EVENT", o.action == Action::Register ? "ro-registered" : "ro-updated"},
                               {"HOA", to_string(hoa)},
@@ -58,7 +62,7 @@ void CnService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
             break;
         }
         case Action::Deregister:
-            ctx_.correspondent->remove(hoa);
+            if (old_cn) ctx_.cn_bindings->remove(hoa, *old_cn);
             ctx_.loop.timers().cancel(refresh_timers_[hoa]);
             refresh_timers_.erase(hoa);
             XLOG_EVENT_INFO(({{"EVENT", "ro-deregistered"}, {"HOA", to_string(hoa)}}),

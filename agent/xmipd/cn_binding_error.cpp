@@ -8,7 +8,7 @@
 
 namespace xmip::agent {
 
-void CnService::unknown_home_address(const in6_addr& hoa, const in6_addr& src, const in6_addr& dst) {
+void CnService::on_unbound_home_address(const in6_addr& hoa, const in6_addr& src, const in6_addr& dst) {
     if (!binding_errors_.take(kBindingErrorRate, ctx_.loop.now())) {
         ctx_.stats.be_drop_ratelimit++;
         return;

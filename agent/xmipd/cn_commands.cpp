@@ -3,12 +3,12 @@
 // cache (mipctl bcache / -c) as views (control/views.hpp).
 #include "control/views.hpp"
 #include "xmipd/cn_service.hpp"
+#include "xmipd/commands.hpp"
 
 namespace xmip::agent {
 
 using core::to_string;
 using nlohmann::json;
-using std::chrono::seconds;
 
 json CnService::status() const {
     control::CnStatus s;
@@ -24,17 +24,8 @@ json CnService::status() const {
 json CnService::bindings() const {
     json out = json::array();
     const auto now = ctx_.loop.now();
-    for (const auto& b : cache_.bindings()) {
-        control::BindingCacheEntry e;
-        e.home_address = to_string(b.hoa);
-        e.care_of_address = to_string(b.coa);
-        e.home_agent_address = to_string(b.cn);
-        e.sequence = b.seq;
-        e.lifetime = b.lifetime_s;
-        e.lifetime_left = std::max<long>(0, std::chrono::duration_cast<seconds>(b.expires - now).count());
-        e.state = "route-optimised";
-        out.push_back(e);
-    }
+    for (const auto& b : cache_.bindings())
+        out.push_back(binding_row({b.hoa, b.coa, b.cn, b.seq, b.lifetime_s, b.expires, "route-optimised"}, now));
     return out;
 }
 

@@ -27,7 +27,7 @@ void CnService::schedule_expiry() {
     expiry_timer_ = ctx_.loop.timers().schedule(*next, [this] {
         expiry_timer_.reset();
         for (const auto& b : cache_.expire(ctx_.loop.now())) {
-            ctx_.correspondent->remove(b.hoa);
+            ctx_.cn_bindings->remove(b.hoa, b.cn);
             if (auto it = refresh_timers_.find(b.hoa); it != refresh_timers_.end()) {
                 ctx_.loop.timers().cancel(it->second);
                 refresh_timers_.erase(it);
@@ -52,7 +52,7 @@ void CnService::schedule_refresh(const cn::Binding& b) {
 void CnService::refresh_due(const in6_addr& hoa) {
     refresh_timers_.erase(hoa);
     const cn::Binding* b = cache_.find(hoa);
-    if (!b || !ctx_.correspondent->used_since_last_asked(hoa)) return;
+    if (!b || !ctx_.cn_bindings->used_since_last_asked(hoa, b->cn)) return;
     // To the home address, without a routing header (RFC 6275 6.1: only a
     // BA may carry one): the home agent tunnels it to the mobile node.
     mh::PacketSpec spec;

@@ -54,7 +54,7 @@ CnService::CnService(Context& ctx, const config::Config& cfg, Random random)
       cache_(policy_of(cfg_), keys_),
       rate_(rate_of(cfg_), std::max<size_t>(1024, cfg_.max_bindings)),
       binding_errors_(kBindingErrorRate, ctx.loop.now()) {
-    if (!ctx_.correspondent) throw std::logic_error("a correspondent needs the correspondent bindings port");
+    if (!ctx_.cn_bindings) throw std::logic_error("a correspondent needs the correspondent bindings port");
     addresses_ = addresses_of(ctx_, cfg);
     if (addresses_.empty())
         XLOG_WARN("correspondent: no global address on the datapath's interfaces; set correspondent.address");
@@ -107,7 +107,7 @@ void CnService::stop(bool) {
     // Route-optimised bindings are soft state the mobile nodes renew: a
     // restart loses Kcn, so they are withdrawn and the peers fall back to
     // their home agents until they run return routability again.
-    for (const auto& b : cache_.bindings()) ctx_.correspondent->remove(b.hoa);
+    for (const auto& b : cache_.bindings()) ctx_.cn_bindings->remove(b.hoa, b.cn);
     for (const auto& a : addresses_) ctx_.tunnels.remove_local(a);
 }
 

@@ -46,7 +46,7 @@ public:
     // The datapath met a packet with a Home Address option for which there
     // is no binding (RFC 6275 9.3.1): Binding Error status 1 to its source,
     // at most kBindingErrorRate per second for all sources together.
-    void unknown_home_address(const in6_addr& hoa, const in6_addr& src, const in6_addr& dst);
+    void on_unbound_home_address(const in6_addr& hoa, const in6_addr& src, const in6_addr& dst) override;
     const std::vector<in6_addr>& addresses() const { return addresses_; }
 
     static constexpr ha::RateLimit kBindingErrorRate{10, 10};

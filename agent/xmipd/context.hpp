@@ -29,9 +29,9 @@ struct Context {
     StateStore& store;
     SignallingStats& stats;
     Observer* observer = nullptr;  // monitoring hooks; none when null
-    // The correspondent's datapath bindings (a correspondent only).
-    CorrespondentBindings* correspondent = nullptr;
-    RouteOptimisation* route_optimisation = nullptr;  // the datapath's RO maps (issue 13); none when null
+    // The route-optimisation maps (ports.hpp RoBindings); none when null.
+    RoBindings* ro_peers = nullptr;     // a mobile node's correspondents
+    RoBindings* cn_bindings = nullptr;  // a correspondent's binding cache
 
     Observer& observe() const { return observer ? *observer : Observer::none(); }
 };
@@ -45,6 +45,10 @@ public:
     // is the whole packet as received (the MH is at p.info.mh_offset), what
     // authenticators are computed over.
     virtual void on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet, int ifindex) = 0;
+    // The datapath dropped a packet from src to dst with a Home Address
+    // option for hoa it has no binding for (a correspondent's: RFC 6275
+    // 9.3.1, Binding Error status 1). Other roles' datapaths report none.
+    virtual void on_unbound_home_address(const in6_addr& /*hoa*/, const in6_addr& /*src*/, const in6_addr& /*dst*/) {}
     // Around everything one wakeup of the event loop dispatches (a drain of
     // the signalling ring, timers due together): a service may gather what
     // the handlers change and commit it once at the end (the home agent's

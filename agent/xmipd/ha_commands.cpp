@@ -28,17 +28,11 @@ json HaService::status() const {
 json HaService::bindings() const {
     json out = json::array();
     const auto now = ctx_.loop.now();
-    for (const auto& b : cache_.bindings()) {
-        control::BindingCacheEntry e;
-        e.home_address = to_string(b.hoa);
-        e.care_of_address = to_string(b.coa);
-        e.home_agent_address = to_string(b.ha_addr);
-        e.sequence = b.seq;
-        e.lifetime = b.lifetime_s;
-        e.lifetime_left = b.pending_dad ? 0 : std::max<long>(0, std::chrono::duration_cast<seconds>(b.expires - now).count());
-        e.state = b.pending_dad ? "dad" : "active";
-        out.push_back(e);
-    }
+    for (const auto& b : cache_.bindings())
+        out.push_back(
+            binding_row({b.hoa, b.coa, b.ha_addr, b.seq, b.lifetime_s,
+                         b.pending_dad ? std::nullopt : std::optional(b.expires), b.pending_dad ? "dad" : "active"},
+                        now));
     return out;
 }
 

@@ -24,7 +24,8 @@ MnLink::MnLink(Kernel& kernel, Tunnels& tunnels, const config::MobileNode& cfg)
       tunnels_(tunnels),
       hoa_(cfg.home_address.to_in6()),
       home_prefix_{cfg.home_prefix},
-      ifname_(cfg.interface) {
+      ifname_(cfg.interface),
+      local_destinations_(cfg.local_destinations) {
     ifindex_ = kernel_.ifindex(cfg.interface);
     auto link = kernel_.link(ifindex_);
     mac_ = link.mac;
@@ -97,6 +98,12 @@ void MnLink::set_home_address(bool at_home) {
 void MnLink::use_care_of_address(const in6_addr& coa, bool optimistic) {
     netlink::AddrOptions o;
     o.optimistic = optimistic;
+    // No on-link prefix route: with it, source selection (RFC 6724 rule 8,
+    // longest match) would pick the care-of address for every visited-link
+    // destination and the guide's 5.3 ping would leave natively. The visited
+    // prefix is routed with the home address as source instead
+    // (install_default_route).
+    o.noprefixroute = true;
     kernel_.add_addr(ifindex_, coa, 64, o);
     tunnels_.add_local(coa, LocalAddress::TunnelEnd);
     coa_ = coa;
@@ -105,6 +112,7 @@ void MnLink::use_care_of_address(const in6_addr& coa, bool optimistic) {
 void MnLink::forget_care_of_address() {
     if (!coa_) return;
     tunnels_.remove_local(*coa_);
+    remove_visited_routes();
     kernel_.del_addr(ifindex_, *coa_, 64);
     coa_.reset();
 }
@@ -118,10 +126,58 @@ void MnLink::install_default_route(const in6_addr& router) {
     r.metric = kDefaultRouteMetric;
     kernel_.replace_route(r);
     router_ = router;
+    install_visited_routes();
+}
+
+// Away, the visited prefix goes through the router with the home address as
+// source, like everything else: the egress program tunnels it (the guide's
+// 5.3 ping). Through the router rather than on-link: the packet leaves
+// tunnelled to the home agent, so resolving the destination's neighbour
+// entry would only delay it. Link-local traffic (the router's link-local,
+// DHCP, ND) never uses these routes: fe80::/64 and multicast keep the
+// kernel's own, and Neighbour Discovery and Mobility Header go direct in the
+// egress program. What must still reach the visited link natively is listed
+// in mobile_node.local_destinations: on-link, from the care-of address.
+std::vector<netlink::RouteSpec> MnLink::visited_routes() const {
+    std::vector<netlink::RouteSpec> out;
+    if (!coa_ || !router_) return out;
+    netlink::RouteSpec v;
+    v.dst = core::mask_prefix(*coa_, 64);
+    v.dst_len = 64;
+    v.gateway = *router_;
+    v.ifindex = ifindex_;
+    v.prefsrc = hoa_;
+    v.mtu = mtu_ - XMIP_TUNNEL_OVERHEAD;
+    v.metric = kDefaultRouteMetric;
+    out.push_back(v);
+    for (const auto& p : local_destinations_) {
+        netlink::RouteSpec l;
+        l.dst = p.network().addr;
+        l.dst_len = p.len;
+        l.ifindex = ifindex_;
+        l.prefsrc = *coa_;
+        // Below the visited route's metric: a listed prefix equal to the
+        // visited one must win, not replace it.
+        l.metric = kDefaultRouteMetric - 1;
+        out.push_back(l);
+    }
+    return out;
+}
+
+void MnLink::install_visited_routes() {
+    remove_visited_routes();
+    installed_ = visited_routes();
+    for (const auto& r : installed_) kernel_.replace_route(r);
+}
+
+void MnLink::remove_visited_routes() {
+    for (const auto& r : installed_) kernel_.del_route(r);
+    installed_.clear();
 }
 
 void MnLink::remove_default_route() {
     if (!router_) return;
+    remove_visited_routes();
     netlink::RouteSpec r;
     r.gateway = *router_;
     r.ifindex = ifindex_;
@@ -153,6 +209,7 @@ void MnLink::take_over(const in6_addr& coa) {
     if (!has(coa)) {
         netlink::AddrOptions o;
         o.nodad = true;  // it was ours a moment ago
+        o.noprefixroute = true;  // as use_care_of_address
         kernel_.add_addr(ifindex_, coa, 64, o);
     }
     if (!has(hoa_)) set_home_address(false);

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/in6.hpp"
@@ -49,6 +50,12 @@ public:
     void take_over(const in6_addr& coa);
 
 private:
+    // The visited prefix through the router from the home address, and the
+    // local_destinations exceptions on-link from the care-of address.
+    std::vector<netlink::RouteSpec> visited_routes() const;
+    void install_visited_routes();
+    void remove_visited_routes();
+
     Kernel& kernel_;
     Tunnels& tunnels_;
     in6_addr hoa_{};
@@ -58,7 +65,9 @@ private:
     std::array<uint8_t, 6> mac_{};
     unsigned mtu_ = 1500;
     bool initially_up_ = true;
+    std::vector<config::Prefix> local_destinations_;
     std::optional<in6_addr> coa_, router_;
+    std::vector<netlink::RouteSpec> installed_;
 };
 
 }  // namespace xmip::agent

@@ -28,7 +28,9 @@ NexthopKeeper::NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink:
       events_(std::make_unique<netlink::RouteEvents>()) {
     // Subscribed before the first resolution: a change from here on is seen.
     loop_.add_fd(events_->fd(), [this] { on_events(); });
-    gen_ = map_.state().gen;
+    const auto st = map_.state();
+    gen_ = st.gen;
+    route_gen_ = st.route_gen;
     invalidate();
     refresh_ = loop_.timers().schedule(loop_.now() + kRefreshEvery, [this] { on_refresh(); });
 }
@@ -67,7 +69,18 @@ void NexthopKeeper::invalidate() {
         XLOG_INFO("next-hop cache %s", rules ? "off: IPv6 policy rules present, every packet takes the FIB lookup"
                                              : "on: no IPv6 policy rules beyond the defaults");
     off_ = rules;
-    map_.set_state({gen_, off_ ? XMIP_NHF_OFF : 0u});
+    route_gen_++;
+    write_state();
+}
+
+// XMIP_NHF_ROUTES: this keeper bumps route_gen on every event and every
+// second, so the datapath may remember its own uplink route lookups.
+void NexthopKeeper::write_state() {
+    xmip_nh_state st{};
+    st.gen = gen_;
+    st.flags = XMIP_NHF_ROUTES | (off_ ? XMIP_NHF_OFF : 0u);
+    st.route_gen = route_gen_;
+    map_.set_state(st);
 }
 
 void NexthopKeeper::resolve(const Key& k, uint32_t gen) {
@@ -113,6 +126,11 @@ void NexthopKeeper::on_events() {
 }
 
 void NexthopKeeper::on_refresh() {
+    // The uplink's remembered routes age out (a path MTU change raises no
+    // event); the care-of entries are checked one by one instead, so the
+    // downlink keeps its hits.
+    route_gen_++;
+    write_state();
     for (const auto& [k, n] : coas_) resolve(k, gen_);
     refresh_ = loop_.timers().schedule(loop_.now() + kRefreshEvery, [this] { on_refresh(); });
 }

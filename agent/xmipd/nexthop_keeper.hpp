@@ -14,6 +14,10 @@
 //    which the key does not hold.
 //  - Every second, the entries are resolved again without a bump: a PMTU
 //    exception (a Packet Too Big the kernel took) raises no event.
+//  - The uplink's route memo (xmip_routes), which the datapath fills from
+//    its own bpf_fib_lookup answers, is valid only for route_gen: bumped
+//    with the generation on every event, and every second (so a PMTU change
+//    reaches it within a second too). XMIP_NHF_ROUTES says a keeper does it.
 //  - A new link is added to the redirect devmap (the on_new_link callback).
 #pragma once
 
@@ -53,7 +57,8 @@ private:
     void on_events();
     void on_refresh();
     void resolve(const Key& coa, uint32_t gen);
-    void invalidate();  // new generation, policy rules checked again
+    void invalidate();  // new generations, policy rules checked again
+    void write_state();
 
     core::EventLoop& loop_;
     dp::NexthopMap map_;
@@ -63,6 +68,7 @@ private:
     std::map<Key, unsigned> coas_;
     std::optional<core::Timers::Id> refresh_;
     uint32_t gen_ = 0;
+    uint32_t route_gen_ = 0;
     bool off_ = false;
 };
 

@@ -53,43 +53,36 @@ public:
     virtual void remove_local(const in6_addr& a) = 0;
 };
 
-// A correspondent's route-optimised bindings as the datapath needs them
-// (RFC 6275 9.3, 9.6; docs/route-optimisation.md): packets to `hoa` leave
-// for `coa` with a type 2 routing header, packets from `coa` with a Home
-// Address option naming `hoa` are accepted. The correspondent service
-// writes here what its binding cache decides.
-class CorrespondentBindings {
-public:
-    virtual ~CorrespondentBindings() = default;
-    virtual void set(const in6_addr& hoa, const in6_addr& coa) = 0;
-    virtual bool remove(const in6_addr& hoa) = 0;  // false: there was none
-    // Whether a packet used the binding since the last call: a binding about
-    // to expire is refreshed (Binding Refresh Request) only when in use
-    // (RFC 6275 9.5.5).
-    virtual bool used_since_last_asked(const in6_addr& hoa) = 0;
-};
-
-// Route optimisation in the datapath (docs/route-optimisation.md,
-// "Datapath"): one entry per (home address, correspondent address).
+// A route-optimised binding in the datapath (RFC 6275 9.3, 11.3;
+// docs/route-optimisation.md, "Datapath"): the mobile node's home address,
+// the correspondent's address the binding was made with (the Kbm covers it,
+// so it is part of the key), and the care-of address the correspondent
+// accepted.
 struct RoBinding {
     in6_addr home{}, correspondent{}, care_of{};
 };
 
-class RouteOptimisation {
+// One route-optimisation map as the services see it, keyed by (home,
+// correspondent). Two maps, one port each role uses for its own:
+//   Context::ro_peers     the mobile node's xmip_ro_peers: packets from home
+//                         to the correspondent leave from care_of with a Home
+//                         Address option; its type 2 routing headers are taken;
+//   Context::cn_bindings  the correspondent's xmip_cn_bindings (its binding
+//                         cache): packets to home leave for care_of with a type
+//                         2 routing header; a Home Address option for home is
+//                         taken from care_of only, any other dropped and
+//                         reported (Binding Error status 1).
+class RoBindings {
 public:
-    virtual ~RouteOptimisation() = default;
-    // Mobile node: the correspondent accepted care_of for home. Packets from
-    // home to it leave from care_of with a Home Address option; its packets
-    // with a type 2 routing header for home are taken.
-    virtual void set_peer(const RoBinding& b) = 0;
-    virtual bool remove_peer(const in6_addr& home, const in6_addr& correspondent) = 0;  // false: none
-    virtual std::vector<RoBinding> peers() const = 0;
-    // Correspondent (its own address as `correspondent`): packets to home go
-    // to care_of with a type 2 routing header; packets from care_of with a
-    // Home Address option for home are taken, others dropped and reported.
-    virtual void set_binding(const RoBinding& b) = 0;
-    virtual bool remove_binding(const in6_addr& home, const in6_addr& correspondent) = 0;
-    virtual std::vector<RoBinding> bindings() const = 0;
+    virtual ~RoBindings() = default;
+    virtual void set(const RoBinding& b) = 0;                                      // added or replaced
+    virtual bool remove(const in6_addr& home, const in6_addr& correspondent) = 0;  // false: there was none
+    virtual std::vector<RoBinding> all() const = 0;
+    // Whether a packet used the binding since the last call (the datapath
+    // marks it, XMIP_RF_USED; the call clears the mark): a binding about to
+    // expire is refreshed only when in use (RFC 6275 9.5.5, 11.7.2). False
+    // for a binding that is not there.
+    virtual bool used_since_last_asked(const in6_addr& home, const in6_addr& correspondent) = 0;
 };
 
 // A link's Neighbour Discovery socket (ICMPv6).

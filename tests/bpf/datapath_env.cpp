@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "datapath_env.hpp"
 
+#include <arpa/inet.h>
 #include <net/if.h>
 
 #include <algorithm>
@@ -48,6 +49,12 @@ std::array<uint8_t, 6> mac(const std::string& text) {
     return out;
 }
 
+uint32_t link_index(const std::string& name) {
+    const uint32_t i = if_nametoindex(name.c_str());
+    if (!i) throw std::runtime_error("fixtures.json: no link " + name);
+    return i;
+}
+
 }  // namespace
 
 // The next-hop cache: emptied, then the state's entries ([care-of address,
@@ -59,6 +66,7 @@ void DatapathEnv::apply_nexthops(const nlohmann::json& s) {
     if (s.contains("nh_state")) {
         st.gen = s["nh_state"][0].get<uint32_t>();
         st.flags = s["nh_state"][1].get<uint32_t>();
+        if (s["nh_state"].size() > 2) st.route_gen = s["nh_state"][2].get<uint32_t>();
     }
     nh.set_state(st);
     if (s.contains("nexthops")) {
@@ -73,6 +81,27 @@ void DatapathEnv::apply_nexthops(const nlohmann::json& s) {
             v.gen = e[5].get<uint32_t>();
             if (!nh.put(dp::require_in6(e[0].get<std::string>()), v))
                 throw std::runtime_error("cannot write a next-hop entry");
+        }
+    }
+    nh.clear_routes();
+    if (s.contains("routes")) {
+        // [ingress link, flow label, next header, source, destination,
+        //  egress link, dmac, smac, mtu, generation]
+        for (const auto& e : s["routes"]) {
+            xmip_route_key k{};
+            k.ifindex = link_index(e[0].get<std::string>());
+            k.flowinfo = htonl(e[1].get<uint32_t>());
+            k.proto = e[2].get<uint8_t>();
+            k.src = dp::require_in6(e[3].get<std::string>());
+            k.dst = dp::require_in6(e[4].get<std::string>());
+            xmip_nexthop v{};
+            v.ifindex = link_index(e[5].get<std::string>());
+            const auto d = mac(e[6].get<std::string>()), src = mac(e[7].get<std::string>());
+            std::copy(d.begin(), d.end(), v.dmac);
+            std::copy(src.begin(), src.end(), v.smac);
+            v.mtu = e[8].get<uint32_t>();
+            v.gen = e[9].get<uint32_t>();
+            if (!nh.put_route(k, v)) throw std::runtime_error("cannot write a route memo entry");
         }
     }
     nh.reset_stats();

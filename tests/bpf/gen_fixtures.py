@@ -165,16 +165,24 @@ def payload(n: int) -> Raw:
 CASES = []
 
 
-def case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why=""):
+SIG_MOBILITY, SIG_UNBOUND_HAO = 0, 1  # XMIP_SIG_*: what a signalling-ring event is
+
+
+def case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why="",
+         signal_kind=SIG_MOBILITY, ro_used=()):
     # A counter's bytes are the frame as the program was handed it, Ethernet
     # header and link padding included, whatever it does with the packet
-    # (docs/datapath.md, "What a counter counts").
+    # (docs/datapath.md, "What a counter counts"). ro_used: the
+    # route-optimisation entries [map, home, correspondent] the packet marks
+    # XMIP_RF_USED; every other entry of the state must stay unmarked.
     CASES.append({
         "name": name, "why": why, "prog": prog, "ingress": ingress, "state": state,
         "in": bytes(frame).hex(), "verdict": verdict,
         "out": bytes(out).hex() if out is not None else bytes(frame).hex(),
         "counter": counter, "count_bytes": len(bytes(frame)) if counter else 0,
         "signal": bytes(signal).hex() if signal is not None else None,
+        "signal_kind": signal_kind if signal is not None else None,
+        "ro_used": [list(u) for u in ro_used],
     })
 
 
@@ -547,6 +555,72 @@ inner = dec_hlim(bytes(f[IPv6]))
 nh_case("ha_nexthop_mtu_fits", "ha_nh", f, XDP_REDIRECT,
         Ether(src=NH_MAC["src"], dst=NH_MAC["dst"]) / tunnel(inner, HA, COA_NH_MTU), "ENCAP_REDIRECT", "HIT",
         why="1360 + 40 = the entry's MTU: fits, sent by the cached next hop")
+# 6. The uplink's route memo (bpf/nexthop.bpf.h route_lookup_ipv6): the
+# decapsulation path remembers its bpf_fib_lookup answers per lookup input
+# (ingress link, inner flow label, next header, source, destination) in
+# xmip_routes, only while the agent says it keeps the generation honest
+# (XMIP_NHF_ROUTES). Entries carry the made-up MACs of section 5, so bytes
+# with them came from the memo and bytes with the CN's MAC from the kernel.
+# Its entries carry route_gen (the state's third number), not the care-of
+# entries' generation.
+NHF_OFF, NHF_ROUTES = 1, 2
+RT_GEN = 5
+
+
+def rt_entry(fl, out="dp0", mtu=1500, gen=RT_GEN):
+    # ingress link, inner flow label, next header, source, destination; egress link, dmac, smac, mtu, gen
+    return ["dp1", fl, 17, HOA, CN, out, NH_MAC["dst"], NH_MAC["src"], mtu, gen]
+
+
+RT_ENTRIES = [rt_entry(7), rt_entry(9, gen=NH_GEN), rt_entry(10, mtu=1400), rt_entry(11, out="dp1")]
+for name, flags in (("ha_rt", NHF_ROUTES), ("ha_rt_off", NHF_ROUTES | NHF_OFF), ("ha_rt_unwatched", 0)):
+    STATES[name] = {
+        "local_addrs": STATES["ha"]["local_addrs"],
+        "bindings": STATES["ha"]["bindings"],
+        "nh_state": [NH_GEN, flags, RT_GEN],
+        "routes": RT_ENTRIES,
+    }
+
+
+def uplink(fl, size=20):
+    inner = bytes(IPv6(src=HOA, dst=CN, hlim=30, fl=fl) / UDP(sport=5001, dport=40000) / payload(size))
+    return inner, Ether(src=MAC["coa"], dst=MAC["dp1"]) / IPv6(src=COA, dst=HA, nh=41) / Raw(inner)
+
+
+inner, f = uplink(7)
+nh_case("ha_route_hit_redirect", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_HIT", why="a current entry for exactly these inputs: egress and MACs from it, no route lookup")
+
+inner, f = uplink(8)
+nh_case("ha_route_miss_fib", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_MISS", why="another flow label is another question: bpf_fib_lookup (and its answer remembered)")
+
+inner, f = uplink(9)
+nh_case("ha_route_stale_fib", "ha_rt", f, XDP_REDIRECT,
+        Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+        "ROUTE_STALE", why="an entry whose generation is not route_gen (here: the care-of entries' gen) "
+        "is not used: bpf_fib_lookup")
+
+for state, why in (("ha_rt_off", "policy rules (XMIP_NHF_OFF): the memo is not read"),
+                   ("ha_rt_unwatched", "no agent keeps the generation (no XMIP_NHF_ROUTES): the memo is not read")):
+    inner, f = uplink(7)
+    nh_case(f"{state.replace('ha_rt', 'ha_route')}_fib", state, f, XDP_REDIRECT,
+            Ether(src=MAC["dp0"], dst=MAC["cn"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_REDIRECT",
+            "NONE", why=why)
+
+inner, f = uplink(10, size=1400 - 48 + 1)
+nh_case("ha_route_mtu_to_stack", "ha_rt", f, XDP_PASS,
+        Ether(src=MAC["coa"], dst=MAC["dp1"], type=0x86DD) / Raw(inner), "DECAP_PASS", "ROUTE_HIT",
+        why="1401 bytes > the entry's MTU 1400: decapsulated, to the stack (which sends the Packet Too Big), "
+        "as after the kernel's FRAG_NEEDED")
+
+inner, f = uplink(11)
+nh_case("ha_route_hit_same_link_tx", "ha_rt", f, XDP_TX,
+        Ether(src=NH_MAC["src"], dst=NH_MAC["dst"], type=0x86DD) / Raw(dec_hlim(inner)), "DECAP_TX",
+        "ROUTE_HIT", why="the remembered egress is the ingress link: XDP_TX")
+
 # 7. Route optimisation (RFC 6275 6.3, 6.4, 9.3, 11.3; docs/route-optimisation.md, "Datapath").
 # Expected outputs are assembled from the RFC's header layouts; the upper-layer
 # bytes (and so their checksums) are the sender's, never recomputed, and
@@ -601,7 +675,8 @@ def same_checksum(l3: bytes) -> bool:
     return checksum(pseudo + upper_bytes) == 0
 
 
-def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why=""):
+def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=None, why="",
+            signal_kind=SIG_MOBILITY, ro_used=()):
     """A case whose frames both carry a valid upper-layer checksum for the
     receiver (checked here, with scapy, on the exact bytes)."""
     for f in (frame, out):
@@ -609,7 +684,8 @@ def ro_case(name, prog, ingress, state, frame, verdict, out, counter, signal=Non
             continue
         b = bytes(f)
         assert same_checksum(b[14:]), f"{name}: bad upper-layer checksum"
-    case(name, prog, ingress, state, frame, verdict, out, counter, signal=signal, why=why)
+    case(name, prog, ingress, state, frame, verdict, out, counter, signal=signal, why=why,
+         signal_kind=signal_kind, ro_used=ro_used)
 
 
 def upper(src, dst, ul):
@@ -645,7 +721,7 @@ for name, ul, why in [
     out = eth("coa", "dp1") + ip6_hdr(MN_COA, CN2, PROTO_DEST, len(body) + 24, tc=0x20) + \
         hao_hdr(nh, MN_HOA) + body
     ro_case(f"ro_mn_egress_hao_{name}", "mn_egress", "dp1", "mn", Raw(f), TC_ACT_OK, Raw(out),
-            "RO_MN_HAO",
+            "RO_MN_HAO", ro_used=[("ro_peers", MN_HOA, CN2)],
             why=f"{why} from the home address to a correspondent with a binding: source = care-of "
             "address, Home Address option (PadN 2, option at offset 6), checksum untouched")
 
@@ -734,6 +810,7 @@ for name, ul, why in [
         hao_hdr(nh, MN_HOA) + body
     out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body), hlim=60) + body
     ro_case(f"ro_cn_ingress_hao_{name}", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+            ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
             why=f"{why} with a Home Address option of a binding, from its care-of address: source = "
             "home address, the destination options header removed, checksum untouched")
 
@@ -742,6 +819,7 @@ f = eth("coa", "dp1") + ip6_hdr(MN_COA, CN_SELF, PROTO_DEST, len(body) + 32) + \
     bytes([nh, 3, 1, 2, 0, 0, 201, 16]) + hao_hdr(nh, MN_HOA)[8:] + bytes([0, 0, 0, 0, 1, 2, 0, 0]) + body
 out = eth("coa", "dp1") + ip6_hdr(MN_HOA, CN_SELF, nh, len(body)) + body
 ro_case("ro_cn_ingress_hao_trailing_padding", "cn_xdp", "dp1", "cn", Raw(f), XDP_PASS, Raw(out), "RO_CN_HAO",
+        ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
         why="the option followed by Pad1s and a PadN (a 32-byte header): padding goes with it")
 
 for name, src, hoa, why in [
@@ -751,8 +829,9 @@ for name, src, hoa, why in [
     nh, body = upper(hoa, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
     l3 = ip6_hdr(src, CN_SELF, PROTO_DEST, len(body) + 24) + hao_hdr(nh, hoa) + body
     ro_case(f"ro_cn_ingress_{name}_drop", "cn_xdp", "dp1", "cn", Raw(eth("coa", "dp1") + l3), XDP_DROP, None,
-            "RO_CN_HAO_UNBOUND", signal=Raw(l3),
-            why=f"{why}: dropped, the packet to the agent for its Binding Error status 1 (RFC 6275 9.3.1)")
+            "RO_CN_HAO_UNBOUND", signal=Raw(l3), signal_kind=SIG_UNBOUND_HAO,
+            why=f"{why}: dropped, the packet to the agent, marked as one with no binding, for its Binding "
+            "Error status 1 (RFC 6275 9.3.1)")
 
 nh, body = upper(MN_HOA, CN_SELF, UDP(sport=5001, dport=40000) / payload(8))
 hh = hao_hdr(nh, MN_HOA)
@@ -807,6 +886,7 @@ for name, ul, why in [
     out = eth("dp1", "gw9") + ip6_hdr(CN_SELF, MN_COA, PROTO_ROUTING, len(body) + 24, tc=0x48, fl=0x777) + \
         rh2_hdr(nh, MN_HOA, 1) + body
     ro_case(f"ro_cn_egress_rh2_{name}", "cn_egress", "dp1", "cn", Raw(f), TC_ACT_REDIRECT, Raw(out), "RO_CN_RH2",
+            ro_used=[("cn_bindings", MN_HOA, CN_SELF)],
             why=f"{why} to a bound home address: destination = care-of address, type 2 routing header "
             "with the home address, segments left 1, checksum untouched, rerouted")
 

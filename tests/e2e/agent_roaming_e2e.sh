@@ -23,7 +23,8 @@
 #      its binding update list says bound with that CoA; the HA's binding
 #      cache holds HoA -> CoA, the HA defends the HoA on the home link (proxy
 #      ND) and its datapath has the binding; the MN sent a BU, received one BA
-#   3. ping6 (5.3) while at visitnet: CN -> HoA, HoA -> CN, MN -> AR, no
+#   3. ping6 (5.3) while at visitnet: CN -> HoA, HoA -> CN, MN -> AR (its
+#      visited-link address too, from the HoA through the tunnel), no
 #      loss; a sequence-numbered UDP stream both ways arrives complete; the HA
 #      encapsulated and decapsulated it
 #  3m. mipctl on the running agents: -c (binding cache, table and JSON), -l
@@ -794,13 +795,14 @@ traffic_away() {
 	local e0 d0 e1 d1
 	e0=$(ha_encap) d0=$(ha_decap)
 	pings "CN -> HoA|$NS_CN|$HOA" "MN (from the HoA) -> CN|$NS_MN|-I $HOA $CN" \
-		"MN -> AR $ar_link (on the visited link, from the CoA)|$NS_MN|$ar_link" \
+		"MN -> AR $ar_link (on the visited link, from the HoA through the HA: the guide's 5.3)|$NS_MN|$ar_link" \
 		"MN -> AR $AR_UP (from the HoA, through the HA)|$NS_MN|$AR_UP"
 	udp_both_ways "$n"
 	e1=$(ha_encap) d1=$(ha_decap)
 	# Through the HA each way: CN's requests and replies, replies to the MN's
-	# pings to the AR's upstream address, the UDP stream.
-	local want=$((2 * PING_COUNT + PING_COUNT + UDP_COUNT))
+	# pings to the AR's two addresses (the visited-link one too: issue 18
+	# item 4), the UDP stream.
+	local want=$((2 * PING_COUNT + 2 * PING_COUNT + UDP_COUNT))
 	((e1 - e0 >= want)) || PROBLEMS+=("the HA encapsulated $((e1 - e0)) packets towards $coa, expected >= $want")
 	((d1 - d0 >= want)) || PROBLEMS+=("the HA decapsulated $((d1 - d0)) packets from $coa, expected >= $want")
 	check "$name" PROBLEMS "${DETAILS[@]}" \

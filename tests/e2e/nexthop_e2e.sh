@@ -19,9 +19,16 @@
 #       with MTU 1360 (the new MTU less the tunnel's 40 bytes)
 #   N6. a policy rule sends the care-of prefix to table 100 (gateway 1):
 #       the cache goes off and the rule is honoured
+#   U1. (run after N3) the uplink: packets the mobile node tunnels to the HA
+#       (scapy on r1) are decapsulated and routed by the route memo
+#       (xmip_routes) to a correspondent prefix through gateway 1; the route
+#       moves to gateway 2: the decapsulated packets leave by ha2 within the
+#       bound. The memo's generation is bumped by the keeper on the route
+#       event; without that bump its once-a-second refresh would be the only
+#       thing moving them, past the bound three times in four.
 #
 # Usage: nexthop_e2e.sh [--xmipd PATH]. Needs root, iproute2, ethtool,
-# tcpdump, ping. Run under /tmp/xmip-netns.lock (fixed namespace names).
+# tcpdump, ping, scapy (/usr/bin/python3). Run under /tmp/xmip-netns.lock (fixed namespace names).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +40,7 @@ XMIPD=$REPO/build/agent/xmipd/xmipd
 for t in ip ethtool tcpdump ping timeout; do
 	command -v $t >/dev/null || { echo "nexthop_e2e: missing $t" >&2; exit 2; }
 done
+/usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "nexthop_e2e: missing scapy for /usr/bin/python3" >&2; exit 2; }
 if ! ip -6 rule show >/dev/null 2>&1; then
 	echo "nexthop_e2e: skipped: the kernel has no IPv6 policy routing (CONFIG_IPV6_MULTIPLE_TABLES), N6 needs it"
 	exit 77
@@ -45,6 +53,7 @@ HA_CN_SIDE=2001:db8:1::1
 HA=2001:db8:2700::2
 HOA=2001:db8:2700::4
 COA=2001:db8:c0::100
+FAR_CN=2001:db8:c1::9 # a correspondent beyond the gateways (U1)
 GW1=2001:db8:3::5
 GW2=2001:db8:4::5
 MAC_GW1=02:00:00:00:03:05
@@ -111,6 +120,8 @@ on $NS_R ethtool -K r2 gro on >/dev/null
 PEER_PASS=$(dirname "$XMIPD")/../../bpf/xmip_peer_pass.bpf.o
 [[ -f $PEER_PASS ]] || PEER_PASS=$REPO/build/bpf/xmip_peer_pass.bpf.o
 on $NS_CN ip link set dev cn0 xdpdrv obj "$PEER_PASS" sec xdp
+# U1's decapsulated packets go back out the link they came in on (XDP_TX).
+on $NS_R ip link set dev r1 xdpdrv obj "$PEER_PASS" sec xdp
 on $NS_CN ip -6 addr add $CN/64 dev cn0 nodad
 on $NS_CN ip -6 route add default via $HA_CN_SIDE
 on $NS_HA ip -6 addr add $HA_CN_SIDE/64 dev ha0 nodad
@@ -122,6 +133,7 @@ on $NS_HA ip -6 neigh replace $GW2 lladdr $MAC_GW2 dev ha2 nud permanent
 on $NS_HA ip -6 route add 2001:db8:c0::/64 via $GW1 dev ha1 metric 100
 on $NS_HA ip -6 route add 2001:db8:c0::/64 via $GW2 dev ha2 metric 200
 on $NS_HA ip -6 route add table 100 2001:db8:c0::/64 via $GW1 dev ha1
+on $NS_HA ip -6 route add 2001:db8:c1::/64 via $GW1 dev ha1 metric 100
 on $NS_HA sysctl -qw net.ipv6.conf.all.forwarding=1
 mkdir -p "$BPFFS"
 mount -t bpf bpf "$BPFFS"
@@ -134,7 +146,7 @@ control_socket = "$WORK/ha.sock"
 pin_root = "$BPFFS"
 state_dir = "$WORK/state"
 [datapath]
-interfaces = ["ha0", "ha3"]
+interfaces = ["ha0", "ha1", "ha2", "ha3"]
 keep_forwarding_on_exit = false
 [metrics]
 listen = ""
@@ -162,7 +174,9 @@ cap() { # NS IF FILE FILTER
 cap $NS_R r1 "$WORK/r1.txt" "ip6 and ip6[6] = 41"
 cap $NS_R r2 "$WORK/r2.txt" "ip6 and ip6[6] = 41"
 cap $NS_CN cn0 "$WORK/cn.txt" "icmp6 and ip6[40] = 2"
-for f in r1 r2 cn; do
+cap $NS_R r1 "$WORK/r1u.txt" "ip6 dst $FAR_CN"
+cap $NS_R r2 "$WORK/r2u.txt" "ip6 dst $FAR_CN"
+for f in r1 r2 cn r1u r2u; do
 	for ((i = 0; i < 50; i++)); do grep -q "listening on" "$WORK/$f.txt.err" && break; sleep 0.1; done
 done
 bg_on $NS_CN ping -6 -q -i $PING_INTERVAL -s 16 $HOA >/dev/null 2>&1
@@ -214,6 +228,36 @@ sleep 0.2
 T1=$(now)
 sleep 0.3
 if [[ -z $(first "$WORK/r1.txt" "$T1" "$HOA") ]]; then pass N3 "nothing left on ha1"; else fail N3 "frames still on ha1 after the route moved"; fi
+
+# U1 ------------------------------------------------------------------------------
+# The mobile node's tunnelled packets, 200/s for at most 4 s, from the
+# care-of side (r1) to the home agent's address: inner HoA -> FAR_CN.
+MAC_HA1=$(on $NS_HA cat /sys/class/net/ha1/address)
+bg_on $NS_R /usr/bin/python3 -c "
+from scapy.all import Ether, IPv6, ICMPv6EchoRequest, sendp
+p = (Ether(src='$MAC_GW1', dst='$MAC_HA1') / IPv6(src='$COA', dst='$HA')
+     / IPv6(src='$HOA', dst='$FAR_CN') / ICMPv6EchoRequest(id=7, seq=1, data=b'u' * 16))
+sendp(p, iface='r1', count=800, inter=0.005, verbose=False)
+"
+T0=$(now)
+t=""
+for ((i = 0; i < 3; i++)); do # scapy's import takes a second or two
+	t=$(first "$WORK/r1u.txt" "$T0")
+	[[ -n $t ]] && break
+done
+if [[ -z $t ]]; then
+	fail U1 "no decapsulated packet to $FAR_CN through gateway 1"
+else
+	pass U1 "the uplink's packets to $FAR_CN leave by ha1 (gateway 1)"
+	sleep 0.3 # the memo holds the route by now
+	T0=$(now)
+	on $NS_HA ip -6 route replace 2001:db8:c1::/64 via $GW2 dev ha2 metric 100
+	check U1 "$T0" "$WORK/r2u.txt" "> $MAC_GW2" "decapsulated packets by the new route through ha2"
+	sleep 0.2
+	T1=$(now)
+	sleep 0.3
+	if [[ -z $(first "$WORK/r1u.txt" "$T1" "> $MAC_GW1") ]]; then pass U1 "nothing left on ha1"; else fail U1 "decapsulated packets still on ha1 after the route moved"; fi
+fi
 
 # N4 ------------------------------------------------------------------------------
 on $NS_HA ip -6 route replace 2001:db8:c0::/64 via $GW1 dev ha1 metric 100

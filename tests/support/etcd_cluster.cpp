@@ -92,6 +92,11 @@ bool EtcdCluster::spawn(Member& m, std::string* why) {
                                      "--initial-cluster-token=" + token,
                                      // Fast failure detection: a test waits for elections.
                                      "--heartbeat-interval=50", "--election-timeout=500"};
+    // argv before fork: the child of a threaded process must not allocate.
+    std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
@@ -106,9 +111,6 @@ bool EtcdCluster::spawn(Member& m, std::string* why) {
             ::dup2(fd, 1);
             ::dup2(fd, 2);
         }
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
         ::execv(bin.c_str(), argv.data());
         ::_exit(127);
     }

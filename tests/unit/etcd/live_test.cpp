@@ -162,8 +162,10 @@ protected:
 
 TEST_F(EtcdThree, ADeadMemberIsPassedOverAndTheWatchReconnectsWithoutLosingEvents) {
     Client c(fast(cluster.endpoints()));
-    // The watcher's stream is on member 0, the first endpoint.
-    Watcher w(fast(cluster.endpoints()), WatchCreateRequest{"/f/", prefix_end("/f/"), 0, false, false});
+    // The watcher's stream is on member 0, the first endpoint. It watches
+    // from revision 1 (the cluster is new): from "now" (0), a put made before
+    // its stream is up, as on a loaded machine, would be missed.
+    Watcher w(fast(cluster.endpoints()), WatchCreateRequest{"/f/", prefix_end("/f/"), 1, false, false});
     std::vector<Event> seen;
     ASSERT_TRUE(c.put(PutRequest{"/f/before", "1", 0, false}));
     ASSERT_TRUE(watch_until(w, seen, 5000ms, [](const std::vector<Event>& s) { return s.size() >= 1; }));

@@ -37,7 +37,7 @@ state::HaBinding binding(int i, uint16_t seq, uint32_t lifetime_s = 60) {
     b.seq = seq;
     b.lifetime_s = lifetime_s;
     b.registered_ms = now_ms();
-    b.expires_ms = b.registered_ms + lifetime_s * 1000;
+    b.expires_ms = b.registered_ms + int64_t{lifetime_s} * 1000;
     return b;
 }
 

@@ -41,15 +41,20 @@ TEST(Adapters, RouteOptimisationEntryToMapsAndBack) {
     EXPECT_TRUE(core::same_addr(back.care_of, b.care_of));
 }
 
-TEST(Adapters, FakeRouteOptimisationJournalsEveryChange) {
+TEST(Adapters, RoBindingsPortsAreTheTwoMaps) {
     World w;
-    ASSERT_EQ(w.ctx.route_optimisation, &w.route_optimisation);
+    ASSERT_EQ(w.ctx.ro_peers, &w.ro_peers);
+    ASSERT_EQ(w.ctx.cn_bindings, &w.cn_bindings);
     RoBinding b{addr("2001:db8:9::4"), addr("2001:db8:1::20"), addr("2001:db8:3::100")};
-    w.ctx.route_optimisation->set_binding(b);
-    EXPECT_EQ(w.route_optimisation.bindings().size(), 1u);
-    EXPECT_TRUE(w.route_optimisation.peers().empty());
-    EXPECT_TRUE(w.ctx.route_optimisation->remove_binding(b.home, b.correspondent));
-    EXPECT_FALSE(w.ctx.route_optimisation->remove_binding(b.home, b.correspondent));
+    w.ctx.cn_bindings->set(b);
+    EXPECT_EQ(w.cn_bindings.all().size(), 1u);
+    EXPECT_TRUE(w.ro_peers.all().empty());
+    EXPECT_FALSE(w.ctx.cn_bindings->used_since_last_asked(b.home, b.correspondent));
+    w.cn_bindings.mark_used(b.home, b.correspondent);
+    EXPECT_TRUE(w.ctx.cn_bindings->used_since_last_asked(b.home, b.correspondent));
+    EXPECT_FALSE(w.ctx.cn_bindings->used_since_last_asked(b.home, b.correspondent));  // asked: cleared
+    EXPECT_TRUE(w.ctx.cn_bindings->remove(b.home, b.correspondent));
+    EXPECT_FALSE(w.ctx.cn_bindings->remove(b.home, b.correspondent));
 }
 
 std::vector<std::string> keys(const nlohmann::json& j) {

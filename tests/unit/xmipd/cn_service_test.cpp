@@ -174,7 +174,7 @@ TEST_F(CnServiceTest, AnswersHoTiAndCoTiWithTheVectorsBytes) {
     }
     EXPECT_EQ(w.stats.hot_sent, 1u);
     EXPECT_EQ(w.stats.cot_sent, 1u);
-    EXPECT_TRUE(w.correspondent.map.empty());  // no state from tests alone
+    EXPECT_TRUE(w.cn_bindings.map.empty());  // no state from tests alone
 }
 
 TEST_F(CnServiceTest, FullReturnRoutabilityThenBindingUpdateIsAcceptedWithAnAuthenticatedBa) {
@@ -194,7 +194,7 @@ TEST_F(CnServiceTest, FullReturnRoutabilityThenBindingUpdateIsAcceptedWithAnAuth
     EXPECT_EQ(str(p.info.routing_header2->home_address), str(kHoa));
     auto mh = mobility_header(p, w.wire.packets.back());
     EXPECT_TRUE(rr::verify(t.kbm(), mh, kCoa, kCn));
-    EXPECT_EQ(w.correspondent.map[str(kHoa)], str(kCoa));
+    EXPECT_EQ(str(w.cn_bindings.map.at(FakeRoBindings::key(kHoa, kCn)).care_of), str(kCoa));
     auto b = svc->bindings();
     ASSERT_EQ(b.size(), 1u);
     EXPECT_EQ(b[0]["care_of_address"], str(kCoa));
@@ -209,7 +209,7 @@ TEST_F(CnServiceTest, WrongAuthenticatorIsDiscardedSilently) {
     wrong[0] ^= 1;
     bu(10, 100, t, wrong);
     EXPECT_TRUE(acks().empty());
-    EXPECT_TRUE(w.correspondent.map.empty());
+    EXPECT_TRUE(w.cn_bindings.map.empty());
     EXPECT_EQ(svc->binding_count(), 0u);
     EXPECT_EQ(w.stats.bu_drop_auth, 1u);
     // Tokens for another home address do not do either.
@@ -241,7 +241,7 @@ TEST_F(CnServiceTest, BothNoncesExpiredIs138) {
     ASSERT_EQ(acks().size(), 1u);
     EXPECT_EQ(acks().back().status, st::expired_nonces);
     EXPECT_TRUE(mh::options_of(mh::Message(acks().back())).empty());  // no Kbm: no authenticator
-    EXPECT_TRUE(w.correspondent.map.empty());
+    EXPECT_TRUE(w.cn_bindings.map.empty());
 }
 
 TEST_F(CnServiceTest, ExpiredHomeNonceIs136) {
@@ -293,13 +293,13 @@ TEST_F(CnServiceTest, DeregistrationUsesTheHomeTokenAloneAndRemovesTheBinding) {
     start();
     auto t = rr();
     bu(10, 100, t, t.kbm());
-    ASSERT_EQ(w.correspondent.map.size(), 1u);
+    ASSERT_EQ(w.cn_bindings.map.size(), 1u);
     bu(11, 0, t, t.kbm_dereg());
     ASSERT_EQ(acks().size(), 2u);
     EXPECT_EQ(acks().back().status, st::accepted);
-    EXPECT_TRUE(w.correspondent.map.empty());
+    EXPECT_TRUE(w.cn_bindings.map.empty());
     EXPECT_EQ(svc->binding_count(), 0u);
-    EXPECT_GE(w.journal.find("ro del " + str(kHoa)), 0);
+    EXPECT_GE(w.journal.find("cn binding del " + FakeRoBindings::key(kHoa, kCn)), 0);
 }
 
 TEST_F(CnServiceTest, DeregistrationFromHomeHasNoRoutingHeader) {
@@ -312,7 +312,7 @@ TEST_F(CnServiceTest, DeregistrationFromHomeHasNoRoutingHeader) {
     auto p = last();
     EXPECT_FALSE(p.info.routing_header2);
     EXPECT_EQ(str(p.info.dst), str(kHoa));
-    EXPECT_TRUE(w.correspondent.map.empty());
+    EXPECT_TRUE(w.cn_bindings.map.empty());
 }
 
 TEST_F(CnServiceTest, HomeRegistrationIsRefused) {
@@ -325,7 +325,7 @@ TEST_F(CnServiceTest, HomeRegistrationIsRefused) {
     bu(11, 100, t, t.kbm());
     bu(12, 100, t, t.kbm(), kHoa, kCoa, mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home);
     EXPECT_EQ(acks().back().status, st::registration_type_change);
-    EXPECT_EQ(w.correspondent.map.size(), 1u);
+    EXPECT_EQ(w.cn_bindings.map.size(), 1u);
 }
 
 TEST_F(CnServiceTest, PerSourceRateLimitComesBeforeAnyAnswer) {
@@ -372,7 +372,7 @@ TEST_F(CnServiceTest, CacheLimitReachedIs130) {
     bu(1, 100, t2, t2.kbm(), kHoa2, kCoa2);
     ASSERT_EQ(acks().size(), 2u);
     EXPECT_EQ(acks().back().status, st::insufficient_resources);
-    EXPECT_EQ(w.correspondent.map.size(), 1u);
+    EXPECT_EQ(w.cn_bindings.map.size(), 1u);
     // An existing binding is still refreshed.
     bu(11, 100, t, t.kbm());
     EXPECT_EQ(acks().back().status, st::accepted);
@@ -383,9 +383,9 @@ TEST_F(CnServiceTest, BindingExpiresAndLeavesTheDatapath) {
     auto t = rr();
     bu(10, 40, t, t.kbm());
     w.advance(39s);
-    EXPECT_EQ(w.correspondent.map.size(), 1u);
+    EXPECT_EQ(w.cn_bindings.map.size(), 1u);
     w.advance(2s);
-    EXPECT_TRUE(w.correspondent.map.empty());
+    EXPECT_TRUE(w.cn_bindings.map.empty());
     EXPECT_EQ(svc->binding_count(), 0u);
 }
 
@@ -393,7 +393,7 @@ TEST_F(CnServiceTest, RefreshRequestOnlyForABindingInUse) {
     start();
     auto t = rr();
     bu(10, 100, t, t.kbm());
-    w.correspondent.in_use.insert(str(kHoa));
+    w.cn_bindings.mark_used(kHoa, kCn);
     w.advance(79s);
     EXPECT_EQ(w.journal.find("mh BRR"), -1);
     w.advance(2s);  // a fifth of the lifetime left
@@ -408,7 +408,7 @@ TEST_F(CnServiceTest, RefreshRequestOnlyForABindingInUse) {
 
 TEST_F(CnServiceTest, BindingErrorForAnUnknownHomeAddressIsRateLimited) {
     start();
-    for (int i = 0; i < 12; i++) svc->unknown_home_address(kHoa, kCoa, kCn);
+    for (int i = 0; i < 12; i++) svc->on_unbound_home_address(kHoa, kCoa, kCn);
     EXPECT_EQ(w.stats.be_sent, 10u);
     EXPECT_EQ(w.stats.be_drop_ratelimit, 2u);
     EXPECT_GE(w.journal.find("mh BE 1 to " + str(kCoa)), 0);

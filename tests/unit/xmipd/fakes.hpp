@@ -118,65 +118,45 @@ private:
     Journal& j_;
 };
 
-// The correspondent's datapath bindings: a map, journaled ("ro set <hoa>
-// <coa>", "ro del <hoa>"); `in_use` says which home addresses had traffic.
-class FakeCorrespondentBindings final : public CorrespondentBindings {
+// A route-optimisation map by "home correspondent", each change journalled
+// as "<name> set <home> <correspondent> <care-of>" / "<name> del <home>
+// <correspondent>"; `in_use` holds the keys the datapath marked used.
+class FakeRoBindings final : public RoBindings {
 public:
-    explicit FakeCorrespondentBindings(Journal& j) : j_(j) {}
-    void set(const in6_addr& hoa, const in6_addr& coa) override {
-        map[str(hoa)] = str(coa);
-        j_.add("ro set " + str(hoa) + " " + str(coa));
+    FakeRoBindings(Journal& j, std::string name) : j_(j), name_(std::move(name)) {}
+    void set(const RoBinding& b) override {
+        map[key(b.home, b.correspondent)] = b;
+        in_use.erase(key(b.home, b.correspondent));  // a new value is unmarked
+        j_.add(name_ + " set " + key(b.home, b.correspondent) + " " + str(b.care_of));
     }
-    bool remove(const in6_addr& hoa) override {
-        j_.add("ro del " + str(hoa));
-        return map.erase(str(hoa)) != 0;
+    bool remove(const in6_addr& home, const in6_addr& correspondent) override {
+        j_.add(name_ + " del " + key(home, correspondent));
+        in_use.erase(key(home, correspondent));
+        return map.erase(key(home, correspondent)) != 0;
     }
-    bool used_since_last_asked(const in6_addr& hoa) override {
-        bool used = in_use.count(str(hoa)) != 0;
-        in_use.erase(str(hoa));
-        return used;
+    std::vector<RoBinding> all() const override {
+        std::vector<RoBinding> out;
+        for (const auto& [k, v] : map) out.push_back(v);
+        return out;
     }
-    std::map<std::string, std::string> map;
+    bool used_since_last_asked(const in6_addr& home, const in6_addr& correspondent) override {
+        return map.count(key(home, correspondent)) != 0 && in_use.erase(key(home, correspondent)) != 0;
+    }
+    // The datapath: a packet used the binding.
+    void mark_used(const in6_addr& home, const in6_addr& correspondent) { in_use.insert(key(home, correspondent)); }
+    const RoBinding* find(const in6_addr& home, const in6_addr& correspondent) const {
+        auto it = map.find(key(home, correspondent));
+        return it == map.end() ? nullptr : &it->second;
+    }
+    static std::string key(const in6_addr& home, const in6_addr& correspondent) {
+        return str(home) + " " + str(correspondent);
+    }
+    std::map<std::string, RoBinding> map;
     std::set<std::string> in_use;
 
 private:
     Journal& j_;
-};
-
-// Route-optimisation entries by "home correspondent", each change journalled.
-class FakeRouteOptimisation final : public RouteOptimisation {
-public:
-    explicit FakeRouteOptimisation(Journal& j) : j_(j) {}
-    void set_peer(const RoBinding& b) override {
-        peer_map[key(b.home, b.correspondent)] = b;
-        j_.add("ro peer set " + key(b.home, b.correspondent) + " " + str(b.care_of));
-    }
-    bool remove_peer(const in6_addr& home, const in6_addr& correspondent) override {
-        j_.add("ro peer del " + key(home, correspondent));
-        return peer_map.erase(key(home, correspondent)) != 0;
-    }
-    std::vector<RoBinding> peers() const override { return values(peer_map); }
-    void set_binding(const RoBinding& b) override {
-        binding_map[key(b.home, b.correspondent)] = b;
-        j_.add("ro binding set " + key(b.home, b.correspondent) + " " + str(b.care_of));
-    }
-    bool remove_binding(const in6_addr& home, const in6_addr& correspondent) override {
-        j_.add("ro binding del " + key(home, correspondent));
-        return binding_map.erase(key(home, correspondent)) != 0;
-    }
-    std::vector<RoBinding> bindings() const override { return values(binding_map); }
-    std::map<std::string, RoBinding> peer_map, binding_map;
-
-private:
-    static std::string key(const in6_addr& home, const in6_addr& correspondent) {
-        return str(home) + " " + str(correspondent);
-    }
-    static std::vector<RoBinding> values(const std::map<std::string, RoBinding>& m) {
-        std::vector<RoBinding> out;
-        for (const auto& [k, v] : m) out.push_back(v);
-        return out;
-    }
-    Journal& j_;
+    std::string name_;
 };
 
 class FakeNdSocket final : public NdSocket {
@@ -283,8 +263,16 @@ public:
         j_.add("addr del " + str(a) + "/" + std::to_string(plen));
         std::erase_if(addrs, [&](const auto& x) { return core::same_addr(x.addr, a) && x.prefixlen == plen; });
     }
-    void replace_route(const netlink::RouteSpec& r) override { j_.add("route via " + str(*r.gateway)); }
-    void del_route(const netlink::RouteSpec& r) override { j_.add("route del via " + str(*r.gateway)); }
+    // Default routes as "route via G"; others "route D/L via G src S" or
+    // "route D/L dev src S" (on-link).
+    static std::string route_str(const netlink::RouteSpec& r) {
+        std::string s = r.dst_len ? str(r.dst) + "/" + std::to_string(r.dst_len) + " " : "";
+        s += r.gateway ? "via " + str(*r.gateway) : "dev";
+        if (r.dst_len && r.prefsrc) s += " src " + str(*r.prefsrc);
+        return s;
+    }
+    void replace_route(const netlink::RouteSpec& r) override { j_.add("route " + route_str(r)); }
+    void del_route(const netlink::RouteSpec& r) override { j_.add("route del " + route_str(r)); }
     std::vector<netlink::RouteSpec> ra_default_routes(int) override { return {}; }
     void add_proxy_neigh(int, const in6_addr& a) override {
         if (fail_proxy_add) {
@@ -447,10 +435,10 @@ struct World {
     FakeKernel kernel{journal};
     FakeWire wire{journal};
     FakeStore store{journal};
-    FakeRouteOptimisation route_optimisation{journal};
     telemetry::SignallingStats stats;
-    FakeCorrespondentBindings correspondent{journal};
-    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &correspondent, &route_optimisation};
+    FakeRoBindings ro_peers{journal, "ro peer"};
+    FakeRoBindings cn_bindings{journal, "cn binding"};
+    Context ctx{loop, tunnels, kernel, wire, store, stats, nullptr, &ro_peers, &cn_bindings};
 
     // One wakeup of the loop, as the agent runs it: the service's batch
     // around what is ready and what is due.

@@ -105,6 +105,39 @@ TEST_F(MnServiceTest, MoveAddsTheCareOfAddressTunnelsAndRegisters) {
     EXPECT_EQ(mn->status()["care_of_address"], str(kCoa));
 }
 
+// The guide's 5.3 ping: the visited prefix is routed from the home address
+// (so the egress program tunnels it), and the care-of address brings no
+// on-link prefix route that would make source selection prefer it.
+TEST_F(MnServiceTest, VisitedPrefixIsReachedFromTheHomeAddress) {
+    w.journal.lines.clear();
+    move_away();
+    EXPECT_GE(w.journal.find("route 2001:db8:99::/64 via " + str(kRouter) + " src " + str(kHoa)), 0)
+        << w.journal.dump();
+    EXPECT_EQ(w.journal.find("route 2001:db8:99::/64 dev"), -1) << w.journal.dump();
+    // Back home, native again: the visited route goes with the care-of address.
+    w.journal.lines.clear();
+    w.wire.nd->deliver(kHomeRouter, addr("ff02::1"), ra_for("2001:db8:1::"));
+    w.turn();
+    EXPECT_GE(w.journal.find("route del 2001:db8:99::/64 via " + str(kRouter) + " src " + str(kHoa)), 0)
+        << w.journal.dump();
+}
+
+TEST(MnServiceLocalDestinations, ListedPrefixesStayOnTheVisitedLinkFromTheCareOfAddress) {
+    World w;
+    auto c = mn_config();
+    c.mobile_node->local_destinations = {*config::Prefix::parse("2001:db8:99::/64"),
+                                         *config::Prefix::parse("2001:db8:77::/48")};
+    MnService mn(w.ctx, c);
+    w.attach(mn);
+    w.wire.nd->deliver(kRouter, addr("ff02::1"), ra_for("2001:db8:99::"));
+    w.turn();
+    int visited = w.journal.find("route 2001:db8:99::/64 via " + str(kRouter) + " src " + str(kHoa));
+    int local = w.journal.find("route 2001:db8:99::/64 dev src " + str(kCoa));
+    ASSERT_GE(visited, 0) << w.journal.dump();
+    ASSERT_GE(local, 0) << w.journal.dump();
+    EXPECT_GE(w.journal.find("route 2001:db8:77::/48 dev src " + str(kCoa)), 0) << w.journal.dump();
+}
+
 TEST_F(MnServiceTest, AcceptedBindingReleasesTheHeldTraffic) {
     move_away();
     ack(last_bu().sequence, mh::ba_status::accepted, kCoa);
