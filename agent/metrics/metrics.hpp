@@ -23,6 +23,8 @@
 
 namespace prometheus {
 class Collectable;
+template <typename T>
+class Family;
 class Gauge;
 class Histogram;
 class Registry;
