@@ -104,6 +104,8 @@ private:
     config::HomeAgent cfg_;
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
+    // Before cache_: policy_from() reads it while cache_ is built.
+    std::vector<in6_addr> fleet_addresses_;  // empty: not in a fleet
     ha::BindingCache cache_;
     Admission admission_;
     // The BU being answered: its timestamp is echoed in the BA (RFC 4285 6).
@@ -118,9 +120,8 @@ private:
     // transaction: the next one puts (or erases) them, and only them.
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> unsaved_;
     bool persist_failing_ = false;
-    std::vector<in6_addr> fleet_addresses_;    // empty: not in a fleet
     FleetElection* fleet_election_ = nullptr;  // the agent's, while fleet_ lives
-    std::unique_ptr<HaFleet> fleet_;           // log a failing store once, not on every BU
+    std::unique_ptr<HaFleet> fleet_;
 };
 
 }  // namespace xmip::agent
