@@ -74,7 +74,7 @@ FleetSettings settings(const std::string& member, std::vector<in6_addr> addrs) {
     return s;
 }
 
-HaFleet::Hooks hooks(Journal& j, std::vector<HaFleet::Defended> defended) {
+HaFleet::Hooks hooks(Journal& j, const std::vector<HaFleet::Defended>& defended) {
     return {[defended](const in6_addr& ha) {
                 return core::same_addr(ha, kHa1) ? defended : std::vector<HaFleet::Defended>{};
             },
