@@ -15,6 +15,9 @@
  *   xmip_cn_xdp     correspondent, ingress: takes route-optimised packets
  *                   (Home Address option, ro_hao.bpf.h), hands Mobility
  *                   Header packets to xmipd.
+ *   xmip_ha_egress  home agent, tc egress on the home link: tunnels what
+ *                   the home agent itself sends to a bound home address
+ *                   (ha_local.bpf.h).
  *   xmip_cn_egress  correspondent, tc egress: sends to a bound home address
  *                   by its care-of address (type 2 routing header,
  *                   ro_rh2.bpf.h).
@@ -39,6 +42,7 @@
 #include "signal.bpf.h"
 #include "ro_hao.bpf.h"
 #include "ro_rh2.bpf.h"
+#include "ha_local.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -336,37 +340,20 @@ static __always_inline int must_go_direct(const struct ipv6hdr *ip6, void *data_
 	return is_nd_type(icmp[0]);
 }
 
-SEC("tc")
-int xmip_mn_egress(struct __sk_buff *skb)
+/*
+ * Tunnel a packet at tc egress: outer header local -> remote of b, sent by
+ * the FIB's choice of link and next hop (the kernel fills L2). `done` is the
+ * counter of a packet sent. The mobile node's and the home agent's own
+ * traffic (xmip_mn_egress, xmip_ha_egress).
+ */
+static __always_inline int tc_encap(struct __sk_buff *skb, struct ipv6hdr *ip6, void *data_end,
+				    const struct xmip_binding *b, __u32 rx_len,
+				    enum xmip_counter done)
 {
 	struct bpf_fib_lookup fib;
 	struct ipv6hdr outer;
-	const struct xmip_binding *b;
-	struct ethhdr *eth;
-	struct ipv6hdr *ip6;
-	void *data, *data_end;
 	__u32 inner_len, flow, mtu_len = 0;
-	__u32 rx_len = skb->len; /* tc sees the frame from its Ethernet header */
 	int rc;
-
-	if (skb->protocol != bpf_htons(ETH_P_IPV6))
-		return TC_ACT_OK;
-	/* Headers may sit in paged data; a short packet just fails to pull. */
-	bpf_skb_pull_data(skb, sizeof(*eth) + sizeof(*ip6) + 4);
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	if (parse_eth_ipv6(data, data_end, &eth, &ip6) != PARSE_OK)
-		return TC_ACT_OK;
-	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->saddr);
-	if (!b || must_go_direct(ip6, data_end))
-		return TC_ACT_OK;
-	rc = ro_mn_egress(skb, ip6, data_end, rx_len);
-	if (rc >= 0)
-		return rc;
-	if (b->flags & XMIP_BF_REGISTERING) {
-		count(XMIP_CNT_DROP_REGISTERING, rx_len);
-		return TC_ACT_SHOT;
-	}
 
 	inner_len = ipv6_len(ip6);
 	flow = inner_flow_label(ip6, data_end);
@@ -399,10 +386,81 @@ int xmip_mn_egress(struct __sk_buff *skb)
 		count(XMIP_CNT_DROP_ADJUST, rx_len);
 		return TC_ACT_SHOT;
 	}
-	count(XMIP_CNT_MN_ENCAP, rx_len);
+	count(done, rx_len);
 	/* The outer destination may leave by another interface than the inner
 	 * one would have: resend by the FIB's choice, the kernel fills L2. */
 	return bpf_redirect_neigh(fib.ifindex, NULL, 0, 0);
+}
+
+SEC("tc")
+int xmip_mn_egress(struct __sk_buff *skb)
+{
+	const struct xmip_binding *b;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	void *data, *data_end;
+	__u32 rx_len = skb->len; /* tc sees the frame from its Ethernet header */
+	int rc;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return TC_ACT_OK;
+	/* Headers may sit in paged data; a short packet just fails to pull. */
+	bpf_skb_pull_data(skb, sizeof(*eth) + sizeof(*ip6) + 4);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (parse_eth_ipv6(data, data_end, &eth, &ip6) != PARSE_OK)
+		return TC_ACT_OK;
+	b = bpf_map_lookup_elem(&xmip_bindings, &ip6->saddr);
+	if (!b || must_go_direct(ip6, data_end))
+		return TC_ACT_OK;
+	rc = ro_mn_egress(skb, ip6, data_end, rx_len);
+	if (rc >= 0)
+		return rc;
+	if (b->flags & XMIP_BF_REGISTERING) {
+		count(XMIP_CNT_DROP_REGISTERING, rx_len);
+		return TC_ACT_SHOT;
+	}
+	return tc_encap(skb, ip6, data_end, b, rx_len, XMIP_CNT_MN_ENCAP);
+}
+
+/*
+ * Home agent, tc egress on the home link: what the home agent itself sends
+ * to a bound home address is tunnelled to the care-of address, outer source
+ * the home agent address of the binding (ha_local.bpf.h). Forwarded traffic
+ * never gets here: XDP redirects it past tc.
+ */
+SEC("tc")
+int xmip_ha_egress(struct __sk_buff *skb)
+{
+	const struct xmip_binding *b;
+	struct xmip_in6 key;
+	struct ethhdr *eth;
+	struct ipv6hdr *ip6;
+	void *data, *data_end;
+	__u32 rx_len = skb->len;
+	int rc;
+
+	if (skb->protocol != bpf_htons(ETH_P_IPV6) || ha_egress_key(skb, &key))
+		return TC_ACT_OK;
+	b = bpf_map_lookup_elem(&xmip_bindings, &key);
+	if (!b)
+		return TC_ACT_OK; /* the common case: costs two loads and a lookup */
+	/* Ours: the whole packet linear, to parse and hash it like XDP does. */
+	bpf_skb_pull_data(skb, skb->len);
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (parse_eth_ipv6(data, data_end, &eth, &ip6) != PARSE_OK) {
+		count(XMIP_CNT_DROP_TRUNCATED, rx_len);
+		return TC_ACT_SHOT;
+	}
+	rc = ha_answer_own_ns(skb, eth, ip6, data_end, &key, rx_len);
+	if (rc >= 0)
+		return rc;
+	if (!in6_equal(&ip6->daddr, &key) || ha_local_stays(ip6, data_end)) {
+		count(XMIP_CNT_PASS_HOME_LINK, rx_len);
+		return TC_ACT_OK;
+	}
+	return tc_encap(skb, ip6, data_end, b, rx_len, XMIP_CNT_HA_LOCAL_ENCAP);
 }
 
 SEC("tc")

@@ -121,6 +121,12 @@ struct xmip_config {
 	X(PASS_HOME_LINK, "home_link", "pass",                                                     \
 	  "home agent: Neighbour Discovery for a bound home address, or link-local traffic: "      \
 	  "answered on the home link, never tunnelled")                                            \
+	X(HA_LOCAL_ENCAP, "encap_own", "redirect",                                                 \
+	  "home agent: a packet it sent itself to a bound home address, tunnelled to the care-of " \
+	  "address")                                                                               \
+	X(HA_OWN_NS_ANSWERED, "own_solicitation_answered", "redirect",                             \
+	  "home agent: its own Neighbour Solicitation for a bound home address, answered with "    \
+	  "its own MAC so its packets reach the tunnel")                                           \
 	XMIP_RO_COUNTERS(X)
 
 /*

@@ -117,12 +117,18 @@ int Datapath::xdp_prog_fd(Role role) const {
 }
 
 int Datapath::egress_prog_fd(Role role) const {
-    return role == Role::Correspondent ? cn_egress_prog_fd() : tc_egress_prog_fd();
+    switch (role) {
+        case Role::Correspondent: return cn_egress_prog_fd();
+        case Role::HomeAgent: return ha_egress_prog_fd();
+        default: return tc_egress_prog_fd();
+    }
 }
 
 uint32_t Datapath::binding_capacity() const { return bpf_map__max_entries(skel_->maps.xmip_bindings); }
 
 int Datapath::tc_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_mn_egress); }
+
+int Datapath::ha_egress_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_ha_egress); }
 
 int Datapath::cn_xdp_prog_fd() const { return bpf_program__fd(skel_->progs.xmip_cn_xdp); }
 

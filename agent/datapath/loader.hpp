@@ -64,8 +64,9 @@ public:
     void clear_tx_ports();
     // The ifindexes the map holds, sorted (for tests and tools).
     std::vector<int> tx_ports() const;
-    // Attaches the role's egress program (the mobile node's, or the
-    // correspondent's route optimisation): a tcx link, or a clsact filter
+    // Attaches the role's egress program (the mobile node's, the home
+    // agent's own traffic on its home link, or the correspondent's route
+    // optimisation): a tcx link, or a clsact filter
     // where the kernel lacks tcx (said in the log).
     void attach_tc_egress(int ifindex, Role role = Role::MobileNode);
     void detach_all();
@@ -100,6 +101,9 @@ public:
     int xdp_prog_fd(Role role) const;
     int tc_egress_prog_fd() const;        // the mobile node's
     int egress_prog_fd(Role role) const;  // the role's tc egress program
+    // The home agent's, on the home link only: its own traffic to a bound
+    // home address into the tunnel (bpf/ha_local.bpf.h).
+    int ha_egress_prog_fd() const;
     // The correspondent's programs (route optimisation, issue 13): XDP
     // ingress and tc egress (xdp_prog_fd / egress_prog_fd of its role).
     int cn_xdp_prog_fd() const;

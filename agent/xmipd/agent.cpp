@@ -10,6 +10,7 @@
 #include "core/host.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
+#include "datapath/error.hpp"
 #include "mh/parameter_problem.hpp"
 #include "telemetry/datapath_counters.hpp"
 #include "xmipd/cn_service.hpp"
@@ -205,6 +206,25 @@ void Agent::setup_datapath() {
             dp_->attach_tc_egress(ifindex, cfg_.role);
             XLOG_INFO("%s: egress program attached (%s)", name.c_str(), dp_->attachments().back().mode.c_str());
         }
+    }
+    if (cfg_.home_agent) attach_home_link_egress(cfg_.home_agent->home_link);
+}
+
+// The home agent's own packets to an away home address (bpf/ha_local.bpf.h)
+// need a BPF program at the home link's egress: a tcx link, else a clsact
+// filter. A kernel with neither still forwards; only the home agent's own
+// traffic to away mobile nodes then stalls, which the log says once.
+void Agent::attach_home_link_egress(const std::string& home_link) {
+    try {
+        dp_->attach_tc_egress(core::ifindex_of(home_link), core::Role::HomeAgent);
+        XLOG_INFO("%s: home agent egress attached (%s): its own traffic to away home addresses is tunnelled",
+                  home_link.c_str(), dp_->attachments().back().mode.c_str());
+    } catch (const dp::DatapathError& e) {
+        XLOG_ERROR(
+            "%s: no BPF program at the home link's egress (%s): the kernel needs tcx (6.6+) or "
+            "CONFIG_NET_SCH_INGRESS and CONFIG_NET_CLS_BPF; the home agent's own packets to away "
+            "home addresses (ping, ICMPv6 errors) will not be tunnelled",
+            home_link.c_str(), e.what());
     }
 }
 

@@ -45,6 +45,7 @@ public:
 private:
     void join_fleet(HaService& ha);
     void setup_datapath();
+    void attach_home_link_egress(const std::string& home_link);
     void on_signalling();
     void handle_mobility_packet(std::span<const uint8_t> packet, int ifindex);
     // The correspondent's datapath dropped a packet with a Home Address

@@ -114,6 +114,8 @@ TEST_P(Fixture, ExactBytesVerdictAndCounter) {
     test::RunResult r;
     if (c.prog == "mn_egress") {
         r = test::run_tc(env.dp().tc_egress_prog_fd(), c.in, ifindex);
+    } else if (c.prog == "ha_egress") {
+        r = test::run_tc(env.dp().ha_egress_prog_fd(), c.in, ifindex);
     } else if (c.prog == "cn_egress") {
         r = test::run_tc(env.dp().cn_egress_prog_fd(), c.in, ifindex);
     } else if (c.prog == "cn_xdp") {

@@ -19,7 +19,8 @@ import struct
 import sys
 
 from scapy.layers.inet import IP, UDP as UDP4
-from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6PacketTooBig, IPv6,
+from scapy.layers.inet6 import (HAO, ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6NDOptDstLLAddr,
+                                ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, IPv6,
                                 IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
                                 IPv6ExtHdrRouting, PadN, UDP)
 from scapy.layers.l2 import ARP, Dot1Q, Ether
@@ -908,6 +909,84 @@ case("ro_cn_egress_no_room_via_home_agent", "cn_egress", "dp1", "cn", f, TC_ACT_
 
 f = Ether(src=MAC["dp1"], dst=MAC["gw9"]) / IPv6(src=CN_SELF, dst=MN_HOA_BLACKHOLE) / UDP() / payload(8)
 case("ro_cn_egress_no_route_drop", "cn_egress", "dp1", "cn", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
+     why="the care-of address is blackholed")
+
+# 8. Home agent egress on the home link (tc, bpf/ha_local.bpf.h): what the
+# home agent itself sends to a bound home address. Frames leave dp2 (the
+# home link) addressed to OWN_NEIGH, the MAC its own solicitation was
+# answered with (XMIP_OWN_NEIGH_MAC: the kernel ignores an advertisement of
+# its own MAC for an address it proxies).
+OWN_NEIGH = "02:78:6d:69:70:00"
+
+
+def own(ip6, dst=OWN_NEIGH, src=MAC["dp2"]):
+    return Ether(src=src, dst=dst) / ip6
+
+
+f = own(IPv6(src=HA, dst=HOA, hlim=64) / ICMPv6EchoRequest(id=0x1818, seq=1, data=bytes(range(24))))
+inner = bytes(f[IPv6])
+case("ha_egress_own_echo_encap", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT,
+     own(tunnel(inner, HA, COA)), "HA_LOCAL_ENCAP",
+     why="the home agent pings a bound home address: outer HA -> CoA, inner untouched (hop limit kept: "
+     "it is the sender, not a router)")
+
+f = own(IPv6(src=HA, dst=HOA, hlim=64, tc=0x28) / ICMPv6DestUnreach(code=4) /
+        IPv6(src=HOA, dst=CN) / UDP(sport=5001, dport=33434) / payload(8))
+inner = bytes(f[IPv6])
+case("ha_egress_own_icmp_error_encap", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT,
+     own(tunnel(inner, HA, COA)), "HA_LOCAL_ENCAP",
+     why="an ICMPv6 error the home agent generates for the home address: tunnelled, traffic class copied")
+
+f = own(IPv6(src=HA, dst=HOA_UNBOUND) / ICMPv6EchoRequest(id=1, seq=1), dst=MAC["router"])
+case("ha_egress_unbound_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None, None,
+     why="a home address with no binding (at home): the home link's, untouched and uncounted")
+
+f = own(IPv6(src=HA, dst="ff02::1:ff00:4", hlim=255) / ICMPv6ND_NS(tgt=HOA) /
+        ICMPv6NDOptSrcLLAddr(lladdr=MAC["dp2"]), dst="33:33:ff:00:00:04")
+na = own(IPv6(src=HOA, dst=HA, hlim=255) / ICMPv6ND_NA(tgt=HOA, R=0, S=1, O=0) /
+         ICMPv6NDOptDstLLAddr(lladdr=OWN_NEIGH), dst=MAC["dp2"], src=OWN_NEIGH)
+case("ha_egress_own_solicitation_answered", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT, na,
+     "HA_OWN_NS_ANSWERED",
+     why="the home agent resolving a bound home address: answered with xmip's MAC, to its own ingress "
+     "(nobody on the home link would answer: the packets would wait in neighbour resolution)")
+
+f = own(IPv6(src=HA, dst=HOA, hlim=255) / ICMPv6ND_NS(tgt=HOA))
+na = own(IPv6(src=HOA, dst=HA, hlim=255) / ICMPv6ND_NA(tgt=HOA, R=0, S=1, O=0) /
+         ICMPv6NDOptDstLLAddr(lladdr=OWN_NEIGH), dst=MAC["dp2"], src=OWN_NEIGH)
+case("ha_egress_own_unicast_probe_answered", "ha_egress", "dp2", "ha", f, TC_ACT_REDIRECT, na,
+     "HA_OWN_NS_ANSWERED",
+     why="its unicast reachability probe (no source link-layer option): the frame grows to the answer")
+
+f = own(IPv6(src="::", dst="ff02::1:ff00:4", hlim=255) / ICMPv6ND_NS(tgt=HOA), dst="33:33:ff:00:00:04")
+case("ha_egress_dad_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None, "PASS_HOME_LINK",
+     why="duplicate address detection from the unspecified address asks the link (RFC 6275 10.4.1)")
+
+f = own(IPv6(src=HA, dst=HOA, hlim=255) / ICMPv6ND_NA(tgt=HA, R=1, S=1, O=1))
+case("ha_egress_nd_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None, "PASS_HOME_LINK",
+     why="Neighbour Discovery to a bound home address stays on the link (RFC 6275 11.2.1)")
+
+f = own(IPv6(src=HA, dst=HOA, nh=41) / IPv6(src=CN, dst=HOA) / UDP() / payload(4))
+case("ha_egress_already_tunnelled_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None,
+     "PASS_HOME_LINK", why="an IPv6-in-IPv6 packet is a tunnel's already: never wrapped twice")
+
+f = own(IPv6(src=HA, dst=HOA) / MIP6MH_BRR())
+case("ha_egress_signalling_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None, "PASS_HOME_LINK",
+     why="Mobility Header signalling: the agent addresses it itself")
+
+f = own(IPv6(src="fe80::1", dst=HOA) / ICMPv6EchoRequest())
+case("ha_egress_link_local_untouched", "ha_egress", "dp2", "ha", f, TC_ACT_OK, None, "PASS_HOME_LINK",
+     why="link-local traffic is never forwarded (RFC 4291 2.5.6)")
+
+f = Raw(bytes(own(IPv6(src=HA, dst=HOA, plen=200) / ICMPv6EchoRequest(data=bytes(8)))))
+case("ha_egress_truncated_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "DROP_TRUNCATED",
+     why="payload length beyond the frame (a raw socket's): counted and dropped")
+
+f = own(IPv6(src=HA, dst=HOA) / UDP() / payload(1500 - 48))
+case("ha_egress_too_big_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "DROP_TOO_BIG",
+     why="1500 + 40 does not fit the CoA's 1500-byte link")
+
+f = own(IPv6(src=HA, dst=HOA_BLACKHOLE) / ICMPv6EchoRequest())
+case("ha_egress_no_route_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
      why="the care-of address is blackholed")
 
 

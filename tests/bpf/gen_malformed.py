@@ -54,7 +54,7 @@ from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
 
 XDP_DROP, XDP_PASS, XDP_TX, XDP_REDIRECT = g.XDP_DROP, g.XDP_PASS, g.XDP_TX, g.XDP_REDIRECT
-TC_ACT_OK, TC_ACT_REDIRECT = g.TC_ACT_OK, g.TC_ACT_REDIRECT
+TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = g.TC_ACT_OK, g.TC_ACT_SHOT, g.TC_ACT_REDIRECT
 # The shortest frame BPF_PROG_TEST_RUN takes: an Ethernet header for XDP;
 # for tc also the network header its EtherType names (the kernel never hands
 # tc an IPv6 skb without one either).
@@ -105,7 +105,7 @@ class PacketClass:
 
     @property
     def xdp(self):
-        return self.prog != "mn_egress"
+        return self.prog not in ("mn_egress", "ha_egress")
 
     def expect_unparseable(self):
         """The Ethernet/IPv6 envelope is not all there."""
@@ -194,6 +194,23 @@ class MnEgress(PacketClass):
             return tc_pass()
         out = bytes(Ether(self.eth) / g.tunnel(l3, g.MN_COA, g.MN_HA)) + padding
         return Outcome(TC_ACT_REDIRECT, "MN_ENCAP", out)
+
+
+class HaEgress(PacketClass):
+    """The home agent's own packets to a bound home address, at the home
+    link's egress: tunnelled to the care-of address; one whose declared
+    payload is not all there is dropped and counted (it is the home agent's
+    own, from a raw socket: nobody else would judge it)."""
+
+    def __init__(self, name, frame):
+        super().__init__(name, "ha_egress", "dp2", "ha", frame)
+
+    def expect_unparseable(self):
+        return Outcome(TC_ACT_SHOT, "DROP_TRUNCATED")
+
+    def expect_whole(self, l3, padding):
+        out = bytes(Ether(self.eth) / g.tunnel(l3, g.HA, g.COA)) + padding
+        return Outcome(TC_ACT_REDIRECT, "HA_LOCAL_ENCAP", out)
 
 
 def rh2_rule(l3, padding, then):
@@ -355,6 +372,9 @@ CLASSES = [
     MnEgress("mn_egress_udp",
              Ether(src=g.MAC["coa"], dst=g.MAC["dp1"]) / IPv6(src=g.MN_HOA, dst=g.CN, tc=0x20) /
              UDP(sport=5001, dport=40000) / g.payload(30), direct=False),
+    HaEgress("ha_egress_own_udp",
+             Ether(src=g.MAC["dp2"], dst=g.OWN_NEIGH) / IPv6(src=g.HA, dst=g.HOA, tc=0x20) /
+             UDP(sport=161, dport=40000) / g.payload(30)),
     MnEgress("mn_egress_neighbour_solicitation",
              Ether(src=g.MAC["coa"], dst="33:33:ff:00:00:01") /
              IPv6(src=g.MN_HOA, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt="2001:db8:3::1"),

@@ -58,8 +58,9 @@ TEST_P(Malformed, PassOrCountedDropNeverForwardedTruncated) {
     env.apply_state(g.state);
     const int ifindex = static_cast<int>(if_nametoindex(g.ingress.c_str()));
     ASSERT_GT(ifindex, 0) << g.ingress;
-    const bool tc = g.prog == "mn_egress";
-    const int fd = tc ? env.dp().tc_egress_prog_fd()
+    const bool tc = g.prog == "mn_egress" || g.prog == "ha_egress";
+    const int fd = g.prog == "ha_egress" ? env.dp().ha_egress_prog_fd()
+                   : tc                  ? env.dp().tc_egress_prog_fd()
                    : g.prog == "cn_xdp"
                        ? env.dp().cn_xdp_prog_fd()
                        : env.dp().xdp_prog_fd(g.prog == "ha_xdp" ? dp::Role::HomeAgent : dp::Role::MobileNode);

@@ -29,6 +29,11 @@
 #       address, Neighbour Discovery, a DHCPv6 Solicit (ff02::1:2), and a
 #       mobile_node.local_destinations entry (a second AR address standing
 #       for a visited-link printer: native from the CoA). Nothing malformed.
+#   L6. the home agent's own traffic (issue 18 item 3): the HA pings the away
+#       HoA; on sw-mn0 the request is HA -> CoA around HA -> HoA and the reply
+#       CoA -> HA around HoA -> HA, never native; the HA's datapath counts
+#       encap_own (bpf/ha_local.bpf.h, tc egress on the home link). Nothing
+#       malformed.
 #
 # Usage: legacy_guide_e2e.sh [--xmipd PATH] [--verbose]
 # Needs root, iproute2, ethtool, radvd, ping, tcpdump, tshark, /usr/bin/python3.
@@ -265,5 +270,44 @@ report "L5. the guide's 5.3 ping: ping6 $AR_VISIT1 leaves from the HoA through t
 	"on sw-mn0: ${W[tun_req]:-0} CoA -> HA [HoA -> $AR_VISIT1 echo request], ${W[tun_rep]:-0} HA -> CoA [$AR_VISIT1 -> HoA echo reply], ${W[native_ar]:-0} native" \
 	"MN datapath: +$((mn_enc1 - mn_enc0)) encap_to_home_agent, +$((mn_dec1 - mn_dec0)) decap; HA datapath: +$((ha_enc1 - ha_enc0)) encap, +$((ha_dec1 - ha_dec0)) decap" \
 	"local: $rx_ll of 3 to $AR_LL%mn0 (${W[ll_echo]:-0} native frames), ${W[nd]:-0} ND, ${W[dhcp]:-0} DHCPv6 Solicit, $rx_pr of 3 to $AR_PRINTER from the CoA (${W[printer]:-0} native frames); none tunnelled" \
+	"tshark: nothing malformed" -- "${PROBLEMS[@]}"
+
+# ---- L6 -------------------------------------------------------------------------
+PROBLEMS=()
+PCAP6=$WORK/visitnet-mn-own.pcap
+bg "$NS_SW" "$WORK/tcpdump6.out" tcpdump -i sw-mn0 -n -U --immediate-mode -w "$PCAP6"
+TCPDUMP_PID=$!
+wait_until 5 grep -q "listening on" "$WORK/tcpdump6.out.err" || PROBLEMS+=("tcpdump on sw-mn0 did not start")
+own0=$(dp_counter ha encap_own) ns0=$(dp_counter ha own_solicitation_answered)
+rx_own=$(on "$NS_HA" ping -6 -c 3 -i 0.2 -W 2 $HOA 2>&1 | sed -n 's/.* \([0-9]*\) received.*/\1/p' | grep . || echo 0)
+((rx_own == 3)) || PROBLEMS+=("HA -> HoA: $rx_own of 3 echo replies; its neighbours and route:" "$(ip -n "$NS_HA" -6 neigh)" "$(ip -n "$NS_HA" -6 route get $HOA)")
+own1=$(dp_counter ha encap_own) ns1=$(dp_counter ha own_solicitation_answered)
+((own1 - own0 >= 3)) || PROBLEMS+=("the HA's datapath counted $((own1 - own0)) encap_own during its ping (>= 3 expected)")
+sleep 0.3
+stop_pid "$TCPDUMP_PID" INT
+own_facts=$(tshark -r "$PCAP6" -T fields -E occurrence=a -E aggregator=, -E separator='|' \
+	-e ipv6.src -e ipv6.dst -e ipv6.nxt -e icmpv6.type 2>/dev/null | "$PY" -c '
+import sys
+ha, hoa, coa = sys.argv[1:4]
+req = rep = native = 0
+for line in sys.stdin:
+    src, dst, nxt, icmp = (f.split(",") for f in line.rstrip("\n").split("|"))
+    if src[:2] == [ha, ha] and dst[:2] == [coa, hoa] and nxt[0] == "41" and "128" in icmp:
+        req += 1
+    elif src[:2] == [coa, hoa] and dst[:2] == [ha, ha] and nxt[0] == "41" and "129" in icmp:
+        rep += 1
+    elif len(src) == 1 and {src[0], dst[0]} == {ha, hoa}:
+        native += 1
+print(req, rep, native)
+' "$HA_ADDR" "$HOA" "$COA")
+read -r own_req own_rep own_native <<<"$own_facts"
+((${own_req:-0} >= 3 && ${own_rep:-0} >= 3)) ||
+	PROBLEMS+=("on the wire: ${own_req:-0} HA -> CoA [HA -> HoA echo request], ${own_rep:-0} CoA -> HA [HoA -> HA echo reply] (>= 3 each expected)")
+((${own_native:-1} == 0)) || PROBLEMS+=("on the wire: ${own_native:-?} packets between the HA and the HoA outside the tunnel")
+expert=$(tshark -r "$PCAP6" -Y '_ws.malformed || _ws.expert.severity >= "warning"' 2>/dev/null)
+[[ -z $expert ]] || PROBLEMS+=("tshark flags $(grep -c . <<<"$expert") packets as malformed or worse than a note:" "$(head -5 <<<"$expert")")
+report "L6. the HA's own ping to the away HoA goes through the tunnel both ways" \
+	"$rx_own of 3 echo replies; HA datapath: +$((own1 - own0)) encap_own, +$((ns1 - ns0)) own solicitations answered" \
+	"on sw-mn0: ${own_req:-0} HA -> CoA [HA -> HoA echo request], ${own_rep:-0} CoA -> HA [HoA -> HA echo reply], ${own_native:-0} native" \
 	"tshark: nothing malformed" -- "${PROBLEMS[@]}"
 e2e_result

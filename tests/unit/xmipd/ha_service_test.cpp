@@ -185,6 +185,27 @@ TEST_F(HaServiceTest, OneStoreTransactionOfTheChangesForABatchOfRefreshes) {
     EXPECT_EQ(w.journal.starting("mh BA 0").size(), 2u) << w.journal.dump();
 }
 
+TEST_F(HaServiceTest, ARefreshThatMovesNothingWritesOnlyTheStore) {
+    ASSERT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    ASSERT_FALSE(w.journal.starting("nd 136").empty()) << "a new binding is advertised:\n" << w.journal.dump();
+    w.journal.lines.clear();
+    // The same care-of address: its map entry, proxy entry and advertisement
+    // are in force already; the store takes the new sequence number.
+    ASSERT_EQ(register_binding(kHoa, kCoa, 2), st::accepted);
+    EXPECT_EQ(w.journal.starting("store").size(), 1u) << w.journal.dump();
+    EXPECT_TRUE(w.journal.starting("map").empty()) << w.journal.dump();
+    EXPECT_TRUE(w.journal.starting("proxy").empty()) << w.journal.dump();
+    EXPECT_TRUE(w.journal.starting("nd").empty()) << w.journal.dump();
+    EXPECT_EQ(w.journal.starting("mh BA 0").size(), 1u) << w.journal.dump();
+    EXPECT_EQ(w.store.bindings[str(kHoa)].seq, 2u);
+    // A move is not a refresh that moves nothing: the map again.
+    w.journal.lines.clear();
+    ASSERT_EQ(register_binding(kHoa, kCoa2, 3), st::accepted);
+    EXPECT_EQ(w.journal.starting("map set " + str(kHoa)).size(), 1u) << w.journal.dump();
+    EXPECT_EQ(w.journal.starting("proxy add " + str(kHoa)).size(), 1u) << w.journal.dump();
+    EXPECT_TRUE(core::same_addr(w.tunnels.map.at(str(kHoa)).remote, kCoa2));
+}
+
 TEST_F(HaServiceTest, NotHomeSubnetIs132) {
     deliver_mh(*ha, from(kCoa, addr("2001:db8:2::10")), bu(1));
     EXPECT_EQ(last_status(), st::not_home_subnet);
