@@ -232,6 +232,34 @@ std::string format_home_agents(const json& entries) {
     return t.str() + (t.size() ? "" : "(no other home agents)\n");
 }
 
+// A fleet member's view: a header (member, store, lease), then who holds
+// each of the fleet's home agent addresses.
+std::string format_cluster(const json& v) {
+    if (!v.is_object()) return format_json(v);
+    using K = control::ClusterView::key;
+    using A = control::ClusterAddress::key;
+    std::vector<std::string> members;
+    if (v.contains(K::members) && v[K::members].is_array())
+        for (const auto& m : v[K::members])
+            if (m.is_string()) members.push_back(m.get<std::string>());
+    std::string out = "member:    " + cell(v, K::member) + "\n";
+    out += "members:   " + (members.empty() ? std::string("-") : join(members, ",")) + "\n";
+    out += "etcd:      " +
+           std::string(v.value(K::store_reachable, false) ? "reachable" : "UNREACHABLE (registrations refused)") +
+           (v.contains(K::store_health) ? ", " + cell(v, K::store_health) : "") + "\n";
+    out +=
+        "lease:     ttl " + ms_cell(v, K::lease_ttl_ms) + ", renewed " + ms_cell(v, K::lease_renewed_ms_ago) + " ago\n";
+    out += "watch lag: " + ms_cell(v, K::watch_lag_ms) + "\n";
+    Table t({{"HA-ADDRESS"}, {"HOLDER"}, {"HERE"}});
+    if (v.contains(K::addresses) && v[K::addresses].is_array())
+        for (const auto& a : v[K::addresses]) {
+            std::string holder = cell(a, A::holder);
+            t.add(
+                {cell(a, A::address), holder.empty() ? "(none)" : holder, a.value(A::held_here, false) ? "yes" : "no"});
+        }
+    return out + t.str();
+}
+
 std::string format_status(const json& status) {
     if (!status.is_object()) return format_json(status);
     size_t w = 0;

@@ -44,6 +44,7 @@ std::string format_stats(const nlohmann::json& stats);          // stats
 std::string format_bcache(const nlohmann::json& bindings);      // bcache, binding-add
 std::string format_bul(const nlohmann::json& entries);          // bul
 std::string format_home_agents(const nlohmann::json& entries);  // home-agents
+std::string format_cluster(const nlohmann::json& view);         // cluster
 std::string format_status(const nlohmann::json& status);        // status
 std::string format_reload(const nlohmann::json& answer);        // reload
 

@@ -127,6 +127,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     auto* c_bcache = app.add_subcommand("bcache", "binding cache (home agent; mipdiag -c)");
     auto* c_status = app.add_subcommand("status", "the agent's role, addresses, version and uptime");
     auto* c_has = app.add_subcommand("home-agents", "home agents list (home agent)");
+    auto* c_cluster =
+        app.add_subcommand("cluster", "a fleet member: members, who holds which home agent address, etcd");
     auto* c_version = app.add_subcommand("version", "mipctl's version and, if an agent answers, the agent's");
     auto* c_reload = app.add_subcommand(
         "reload", "re-read the configuration file (as SIGHUP): which keys changed, which wait for a restart");
@@ -153,7 +155,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         std::string what = e.what();
         auto colon = what.find(": ");
         err << "mipctl: unknown command or argument: " << (colon == std::string::npos ? what : what.substr(colon + 2))
-            << "\nCommands: stats (-s), bul (-l), bcache (-c), status, home-agents, version, reload, binding add|del."
+            << "\nCommands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, binding "
+               "add|del."
             << "\nRun 'mipctl --help' for usage.\n";
         return kExitUsage;
     } catch (const CLI::ParseError& e) {
@@ -207,6 +210,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == c_bcache) return simple(api::kBindingCache, json::object(), format_bcache);
     if (cmd == c_status) return simple(api::kStatus, json::object(), format_status);
     if (cmd == c_has) return simple(api::kHomeAgents, json::object(), format_home_agents);
+    if (cmd == c_cluster) return simple(api::kCluster, json::object(), format_cluster);
     if (cmd == c_reload) {
         json r;
         if (auto f = call(api::kReload, json::object(), r)) {

@@ -152,6 +152,12 @@ std::string to_toml(const Config& c) {
         kv("request_timeout", std::to_string(c.cluster.request_timeout_ms));
         kv("binding_lease_slack", std::to_string(c.cluster.binding_lease_slack));
         kv("agent_lease_ttl", std::to_string(c.cluster.agent_lease_ttl));
+        if (!c.cluster.member.empty()) kv("member", quote(c.cluster.member));
+        if (!c.cluster.ha_addresses.empty()) {
+            std::vector<std::string> a;
+            for (const auto& x : c.cluster.ha_addresses) a.push_back(x.to_string());
+            kv("ha_addresses", list(a));
+        }
     }
     if (const auto& ha = c.home_agent) {
         o += "\n[home_agent]\n";

@@ -241,6 +241,12 @@ struct Cluster {
     uint32_t binding_lease_slack = kDefaultBindingLeaseSlack;
     // The agent's own liveness lease (elections, issue 15's second half).
     uint32_t agent_lease_ttl = kDefaultAgentLeaseTtl;
+    // A home agent of a fleet (docs/scale-out.md, "Election and failover"):
+    // its name among the members (empty: not in a fleet, no election), and
+    // the fleet's home agent addresses, each served by one member at a time
+    // (empty: home_agent.address alone).
+    std::string member;
+    std::vector<Ip6Address> ha_addresses;
     bool operator==(const Cluster&) const = default;
 };
 

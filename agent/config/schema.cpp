@@ -109,6 +109,8 @@ constexpr std::array kSchema{
     KeyInfo{"cluster.request_timeout", K::Integer, R::Restart},
     KeyInfo{"cluster.binding_lease_slack", K::Integer, R::Restart},
     KeyInfo{"cluster.agent_lease_ttl", K::Integer, R::Restart},
+    KeyInfo{"cluster.member", K::String, R::Restart},
+    KeyInfo{"cluster.ha_addresses", K::StringList, R::Restart},
 };
 
 }  // namespace

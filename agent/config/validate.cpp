@@ -365,6 +365,33 @@ struct Validator {
         set_int("cluster.request_timeout", c.cluster.request_timeout_ms, 100, 60000);
         set_int("cluster.binding_lease_slack", c.cluster.binding_lease_slack, 1, 3600);
         set_int("cluster.agent_lease_ttl", c.cluster.agent_lease_ttl, 2, 3600);
+        if (auto m = str("cluster.member")) {
+            bool ok = !m->empty() && m->size() <= 63 && std::all_of(m->begin(), m->end(), [](char ch) {
+                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+            });
+            if (!ok)
+                error(*get("cluster.member"), quote(*m) + " is not a member name (1 to 63 of A-Z a-z 0-9 . _ -)");
+            else if (c.cluster.backend != Cluster::Backend::Etcd || c.role != Role::HomeAgent)
+                error(*get("cluster.member"), "a fleet member is a home agent with cluster.backend = \"etcd\"");
+            else
+                c.cluster.member = *m;
+        }
+        if (auto l = list("cluster.ha_addresses")) {
+            const Entry& e = *get("cluster.ha_addresses");
+            for (size_t i = 0; i < l->size(); i++) {
+                const Item& it = (*l)[i];
+                auto a = Ip6Address::parse(it.text);
+                if (!a || unusable_address(*a))
+                    error_item(e, i, it, quote(it.text) + " is not a global unicast IPv6 address");
+                else if (std::find(c.cluster.ha_addresses.begin(), c.cluster.ha_addresses.end(), *a) !=
+                         c.cluster.ha_addresses.end())
+                    error_item(e, i, it, quote(it.text) + " is listed twice");
+                else
+                    c.cluster.ha_addresses.push_back(*a);
+            }
+            if (!c.cluster.ha_addresses.empty() && c.cluster.member.empty())
+                error(e, "cluster.ha_addresses are elected among fleet members: set cluster.member too");
+        }
         if (c.cluster.backend == Cluster::Backend::Etcd && c.cluster.endpoints.empty()) {
             if (auto e = get("cluster.backend"))
                 error(*e, "backend \"etcd\" needs cluster.endpoints (the members' client URLs)");

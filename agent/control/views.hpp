@@ -24,6 +24,7 @@ inline constexpr const char* kBindingUpdateList = "bul";
 inline constexpr const char* kHomeAgents = "home-agents";
 inline constexpr const char* kBindingAdd = "binding-add";
 inline constexpr const char* kBindingDel = "binding-del";
+inline constexpr const char* kCluster = "cluster";  // a fleet member's view (docs/scale-out.md)
 inline constexpr const char* kReload = "reload";  // what SIGHUP does, with its answer
 }  // namespace cmd
 
@@ -104,6 +105,21 @@ XMIP_CONTROL_VIEW(BulEntry, XMIP_BUL_ENTRY)
     X(std::string, link_local) X(int16_t, preference) X(long, lifetime_left)                  \
     X(std::vector<std::string>, addresses)
 XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
+
+// cluster: a home agent of a fleet (docs/scale-out.md). members: the live
+// members' names; addresses: [ClusterAddress]; store_reachable: the lease
+// was renewed on the last round (else registrations are refused, 130);
+// store_health: what the etcd member answering says ("ok", or absent).
+#define XMIP_CLUSTER(X)                                                                                            \
+    X(std::string, member)                                                                                         \
+    X(std::vector<std::string>, members)                                                                           \
+    X(bool, store_reachable)                                                                                       \
+    X(std::optional<std::string>, store_health) X(long, lease_ttl_ms) X(std::optional<long>, lease_renewed_ms_ago) \
+        X(std::optional<long>, watch_lag_ms) X(nlohmann::json, addresses)
+XMIP_CONTROL_VIEW(ClusterView, XMIP_CLUSTER)
+// One of the fleet's home agent addresses: who holds it ("" nobody).
+#define XMIP_CLUSTER_ADDRESS(X) X(std::string, address) X(std::string, holder) X(bool, held_here)
+XMIP_CONTROL_VIEW(ClusterAddress, XMIP_CLUSTER_ADDRESS)
 
 // stats: {"signalling": {<counter id>: value, ...}, "datapath": [DatapathCounter, ...]}.
 #define XMIP_STATS(X) X(nlohmann::json, signalling) X(nlohmann::json, datapath)

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "metrics/signalling_series.hpp"
@@ -162,6 +163,33 @@ AgentMetrics::AgentMetrics(Role role, const std::string& version, const telemetr
                             .Help("Other home agents known on the home link (Home Agents List)")
                             .Register(r)
                             .Add({});
+        fleet_members_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_members")
+                 .Help("Live members of this home agent's fleet, as its last round saw them (0: not in a fleet)")
+                 .Register(r)
+                 .Add({});
+        fleet_store_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_store_reachable")
+                 .Help("1: etcd renewed this fleet member's lease on its last round; 0: registrations refused (130)")
+                 .Register(r)
+                 .Add({});
+        watch_lag_ = &prometheus::BuildGauge()
+                          .Name("xmip_cluster_watch_lag_seconds")
+                          .Help("The binding store's watch: the last change's commit in etcd to this agent's maps")
+                          .Register(r)
+                          .Add({});
+        fleet_held_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_address_held")
+                 .Help("1: this member holds the fleet's home agent address (summed over members: its holders)")
+                 .Register(r);
+        fleet_has_holder_ =
+            &prometheus::BuildGauge()
+                 .Name("xmip_fleet_address_has_holder")
+                 .Help("1: some member holds the home agent address, as this member's last round saw it")
+                 .Register(r);
         bu_processing_ = &prometheus::BuildHistogram()
                               .Name("xmip_ha_binding_update_processing_seconds")
                               .Help("Binding Update received to its Binding Acknowledgement sent, DAD wait included")
@@ -217,6 +245,18 @@ void AgentMetrics::binding_cache(std::size_t entries, std::size_t limit) {
 }
 void AgentMetrics::home_agents(std::size_t known) {
     if (home_agents_) home_agents_->Set(static_cast<double>(known));
+}
+void AgentMetrics::fleet_round(std::size_t members, bool store_reachable) {
+    if (fleet_members_) fleet_members_->Set(static_cast<double>(members));
+    if (fleet_store_) fleet_store_->Set(store_reachable ? 1 : 0);
+}
+void AgentMetrics::fleet_address(std::string_view address, bool held_here, bool has_holder) {
+    const std::map<std::string, std::string> labels{{"address", std::string(address)}};
+    if (fleet_held_) fleet_held_->Add(labels).Set(held_here ? 1 : 0);
+    if (fleet_has_holder_) fleet_has_holder_->Add(labels).Set(has_holder ? 1 : 0);
+}
+void AgentMetrics::watch_lag(core::Duration d) {
+    if (watch_lag_) watch_lag_->Set(seconds(d));
 }
 void AgentMetrics::registration_round_trip(core::Duration d) {
     if (registration_rtt_) registration_rtt_->Observe(seconds(d));

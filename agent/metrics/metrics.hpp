@@ -23,6 +23,8 @@
 
 namespace prometheus {
 class Collectable;
+template <typename T>
+class Family;
 class Gauge;
 class Histogram;
 class Registry;
@@ -52,6 +54,9 @@ public:
     void bu_processed(core::Duration d) override;
     void binding_cache(std::size_t entries, std::size_t limit) override;
     void home_agents(std::size_t known) override;
+    void fleet_round(std::size_t members, bool store_reachable) override;
+    void fleet_address(std::string_view address, bool held_here, bool has_holder) override;
+    void watch_lag(core::Duration d) override;
     void registration_round_trip(core::Duration d) override;
     void handoff(core::Duration d) override;
     void binding_update_list(std::string_view state) override;
@@ -62,6 +67,13 @@ private:
     prometheus::Gauge* bindings_ = nullptr;
     prometheus::Gauge* binding_limit_ = nullptr;
     prometheus::Gauge* home_agents_ = nullptr;
+    // A fleet member's (docs/scale-out.md): families made at start, series
+    // per address as the rounds report them.
+    prometheus::Gauge* fleet_members_ = nullptr;
+    prometheus::Gauge* fleet_store_ = nullptr;
+    prometheus::Gauge* watch_lag_ = nullptr;
+    prometheus::Family<prometheus::Gauge>* fleet_held_ = nullptr;
+    prometheus::Family<prometheus::Gauge>* fleet_has_holder_ = nullptr;
     std::vector<std::pair<std::string, prometheus::Gauge*>> bul_states_;
     prometheus::Histogram* bu_processing_ = nullptr;
     prometheus::Histogram* registration_rtt_ = nullptr;

@@ -22,6 +22,13 @@ public:
     virtual void bu_processed(core::Duration) {}
     virtual void binding_cache(std::size_t /*entries*/, std::size_t /*limit*/) {}
     virtual void home_agents(std::size_t /*known*/) {}
+    // A fleet member's round (docs/scale-out.md): the live members, whether
+    // etcd renewed the lease; then per home agent address of the fleet,
+    // whether this member holds it and whether anyone does.
+    virtual void fleet_round(std::size_t /*members*/, bool /*store_reachable*/) {}
+    virtual void fleet_address(std::string_view /*address*/, bool /*held_here*/, bool /*has_holder*/) {}
+    // The binding store's watch: a change's commit to this agent's maps.
+    virtual void watch_lag(core::Duration) {}
 
     // Mobile node.
     // The latest Binding Update sent -> the accepting Binding Acknowledgement.

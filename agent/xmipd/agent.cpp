@@ -66,6 +66,7 @@ constexpr ForeignCommand kForeignCommands[] = {
     {control::cmd::kHomeAgents, "the home agents list is kept by home agents"},
     {control::cmd::kBindingAdd, "bindings are added at a home agent"},
     {control::cmd::kBindingDel, "bindings are removed at a home agent"},
+    {control::cmd::kCluster, "a fleet is made of home agents with [cluster] backend = \"etcd\" and member set"},
 };
 
 }  // namespace
@@ -120,6 +121,7 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     });
     loop_.add_fd(signals_->fd(), [this] { on_signalling(); });
     service_ = spec_of(cfg_.role).make(*ctx_, cfg_);
+    if (auto* ha = dynamic_cast<HaService*>(service_.get()); ha && !cfg_.cluster.member.empty()) join_fleet(*ha);
     // Every wakeup of the loop is one batch for the service: a drain of the
     // signalling ring, DAD timers ending together, bindings expiring together.
     loop_.set_dispatch_hooks([this] { service_->begin_batch(); }, [this] { service_->end_batch(); });
@@ -156,6 +158,35 @@ uint32_t ro_hint_flag(const config::Config& c) {
     return c.mobile_node && c.mobile_node->route_optimization ? XMIP_CF_RO_HINTS : XMIP_CF_NONE;
 }
 }  // namespace
+
+// A home agent of a fleet (docs/scale-out.md): its lease, its member key and
+// the elections of the fleet's home agent addresses, on etcd.
+void Agent::join_fleet(HaService& ha) {
+    const auto& c = cfg_.cluster;
+    etcd::TransportOptions o;
+    o.endpoints = c.endpoints;
+    o.ca_file = c.ca_file;
+    o.cert_file = c.cert_file;
+    o.key_file = c.key_file;
+    o.dial_timeout = std::chrono::milliseconds(c.dial_timeout_ms);
+    // A round renews the lease and asks a few keys: each request well
+    // inside a quarter of the TTL, so that a slow member cannot stall the
+    // loop past the lease.
+    o.request_timeout = std::min(std::chrono::milliseconds(c.request_timeout_ms),
+                                 std::chrono::milliseconds(c.agent_lease_ttl * 1000 / 8));
+    fleet_election_ = std::make_unique<EtcdFleetElection>(o, c.prefix, c.member, c.agent_lease_ttl);
+    FleetSettings s;
+    s.member = c.member;
+    s.lease_ttl = std::chrono::seconds(c.agent_lease_ttl);
+    for (const auto& a : c.ha_addresses) s.addresses.push_back(a.to_in6());
+    if (s.addresses.empty()) s.addresses.push_back(cfg_.home_agent->address.to_in6());
+    s.prefix_len = 128;
+    for (const auto& p : cfg_.home_agent->prefixes)
+        if (p.contains(s.addresses.front())) s.prefix_len = p.len;
+    XLOG_INFO("fleet: member %s on %zu etcd endpoints, %zu home agent addresses, lease %u s", c.member.c_str(),
+              c.endpoints.size(), s.addresses.size(), c.agent_lease_ttl);
+    ha.join_fleet(*fleet_election_, std::move(s));
+}
 
 void Agent::setup_datapath() {
     dp::Options o;

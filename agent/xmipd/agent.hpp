@@ -20,6 +20,7 @@
 #include "netlink/netlink.hpp"
 #include "xmipd/adapters.hpp"
 #include "xmipd/context.hpp"
+#include "xmipd/fleet_etcd.hpp"
 #include "xmipd/nexthop_keeper.hpp"
 
 namespace xmip::agent {
@@ -33,6 +34,8 @@ struct StartOptions {
 // host_checks: also the host (xmipd/preflight.hpp: key files, interfaces).
 std::optional<config::Config> load_config(const StartOptions& opts, bool host_checks = true);
 
+class HaService;
+
 class Agent {
 public:
     Agent(const config::Config& cfg, StartOptions opts);  // throws on setup failure
@@ -40,6 +43,7 @@ public:
     void run();  // until SIGTERM/SIGINT
 
 private:
+    void join_fleet(HaService& ha);
     void setup_datapath();
     void attach_home_link_egress(const std::string& home_link);
     void on_signalling();
@@ -78,6 +82,9 @@ private:
     std::unique_ptr<metrics::AgentMetrics> metrics_;  // when metrics.listen is set
     std::unique_ptr<Context> ctx_;
     std::unique_ptr<dp::SignalReader> signals_;
+    // A fleet member's election port (cluster.member set); before service_,
+    // which uses it until it is gone.
+    std::unique_ptr<EtcdFleetElection> fleet_election_;
     std::unique_ptr<Service> service_;
     std::unique_ptr<control::Server> control_;
     std::unique_ptr<metrics::Endpoint> metrics_endpoint_;  // its threads read metrics_ and the maps

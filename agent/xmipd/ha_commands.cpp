@@ -95,6 +95,12 @@ void HaService::register_commands(control::Server& s) {
     using Args = control::BindingArgs::key;
     s.handle(control::cmd::kBindingCache, [this](const json&) { return bindings(); });
     s.handle(control::cmd::kHomeAgents, [this](const json&) { return home_agents(); });
+    if (fleet_)
+        s.handle(control::cmd::kCluster, [this](const json&) {
+            json v = fleet_->view();
+            if (auto h = fleet_election_->health()) v[control::ClusterView::key::store_health] = *h;
+            return v;
+        });
     s.handle(control::cmd::kBindingAdd, [this](const json& args) -> json {
         auto hoa = address_argument(args, Args::home_address);
         auto coa = address_argument(args, Args::care_of_address);

@@ -65,6 +65,8 @@ HaService::~HaService() { ctx_.loop.timers().cancel(expiry_timer_); }
 ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
     ha::Policy p;
     p.ha_addresses = {h.address.to_in6()};
+    for (const auto& a : fleet_addresses_)
+        if (!core::same_addr(a, p.ha_addresses[0])) p.ha_addresses.push_back(a);
     for (const auto& pfx : h.prefixes) p.home_prefixes.push_back({pfx, std::nullopt});
     // We advertise the home prefixes ourselves and keep re-advertising them:
     // their remaining valid lifetime never drops below the advertised one.
@@ -127,6 +129,19 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     req.lifetime_s = bu.lifetime_seconds();
     XLOG_DEBUG("BU from %s for %s seq %u lifetime %u", to_string(req.coa).c_str(),
                to_string(req.hoa).c_str(), req.seq, req.lifetime_s);
+    if (fleet_ && !fleet_->store_reachable()) {
+        // A fleet member cut from etcd cannot commit: refuse at once rather
+        // than wait for the store's timeout (forwarding goes on from the maps).
+        ha::Outcome o;
+        o.action = Action::Reject;
+        o.status = mh::ba_status::insufficient_resources;
+        o.seq = req.seq;
+        o.send_ba = true;
+        answering_timestamp_ = d.bu_timestamp;
+        apply(o, req.hoa, req.coa, received);
+        answering_timestamp_.reset();
+        return;
+    }
     std::optional<ha::Binding> before;
     if (const ha::Binding* b = cache_.find(req.hoa); b && !b->pending_dad) before = *b;
     auto outcome = cache_.process(req, received);
@@ -403,7 +418,25 @@ bool HaService::is_registered_coa(const in6_addr& a) const {
     return false;
 }
 
+void HaService::join_fleet(FleetElection& election, FleetSettings s) {
+    // BUs to any of the fleet's addresses are ours to answer while we hold it.
+    fleet_addresses_ = s.addresses;
+    cache_.set_policy(policy_from(cfg_));
+    HaFleet::Hooks hooks;
+    hooks.defended = [this](const in6_addr& ha) {
+        std::vector<HaFleet::Defended> out;
+        for (const auto& b : cache_.bindings())
+            if (!b.pending_dad && core::same_addr(b.ha_addr, ha)) out.push_back({b.hoa, b.link_local});
+        return out;
+    };
+    hooks.claim = [this](const in6_addr& a) { home_link_->claim(a); };
+    fleet_election_ = &election;
+    fleet_ = std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks));
+}
+
 void HaService::stop(bool keep_forwarding) {
+    // Hand the addresses over now rather than at the lease's expiry.
+    if (fleet_) fleet_->resign_all();
     if (keep_forwarding) return;  // the successor takes over the proxy entries too
     for (const auto& b : cache_.bindings()) {
         ctx_.kernel.del_proxy_neigh(home_ifindex_, b.hoa);

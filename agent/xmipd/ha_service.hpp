@@ -23,6 +23,7 @@
 #include "xmipd/ha_admission.hpp"
 #include "xmipd/ha_dad.hpp"
 #include "xmipd/ha_discovery.hpp"
+#include "xmipd/ha_fleet.hpp"
 #include "xmipd/ha_home_link.hpp"
 #include "xmipd/ha_refresh.hpp"
 
@@ -52,6 +53,10 @@ public:
     bool remove_binding(const in6_addr& hoa);
     nlohmann::json bindings() const;
     nlohmann::json home_agents() const;
+    // A member of a fleet (docs/scale-out.md): the fleet's home agent
+    // addresses are served while this agent holds them (ha_fleet.hpp).
+    void join_fleet(FleetElection& election, FleetSettings s);
+    const HaFleet* fleet() const { return fleet_.get(); }
 
 private:
     ha::Policy policy_from(const config::HomeAgent& h) const;
@@ -99,6 +104,8 @@ private:
     config::HomeAgent cfg_;
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
+    // Before cache_: policy_from() reads it while cache_ is built.
+    std::vector<in6_addr> fleet_addresses_;  // empty: not in a fleet
     ha::BindingCache cache_;
     Admission admission_;
     // The BU being answered: its timestamp is echoed in the BA (RFC 4285 6).
@@ -112,7 +119,9 @@ private:
     // Home addresses whose binding changed since the last store
     // transaction: the next one puts (or erases) them, and only them.
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> unsaved_;
-    bool persist_failing_ = false;  // log a failing store once, not on every BU
+    bool persist_failing_ = false;
+    FleetElection* fleet_election_ = nullptr;  // the agent's, while fleet_ lives
+    std::unique_ptr<HaFleet> fleet_;
 };
 
 }  // namespace xmip::agent

@@ -112,10 +112,11 @@ protected:
 TEST_F(MipctlTest, UnknownCommandIsAUsageError) {
     auto r = mipctl({"bogus"});
     EXPECT_EQ(r.code, cli::kExitUsage);
-    EXPECT_EQ(r.err,
-              "mipctl: unknown command or argument: bogus\n"
-              "Commands: stats (-s), bul (-l), bcache (-c), status, home-agents, version, reload, binding add|del.\n"
-              "Run 'mipctl --help' for usage.\n");
+    EXPECT_EQ(
+        r.err,
+        "mipctl: unknown command or argument: bogus\n"
+        "Commands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, binding add|del.\n"
+        "Run 'mipctl --help' for usage.\n");
 }
 
 TEST_F(MipctlTest, BadAddressToBindingAddIsAUsageError) {

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
     xmip::telemetry::SignallingStats stats;
     auto role = std::strcmp(argv[1], "ha") == 0 ? xmip::metrics::Role::HomeAgent : xmip::metrics::Role::MobileNode;
     xmip::metrics::AgentMetrics m(role, "dump", stats, [] { return xmip::dp::CounterSnapshot{}; });
+    // Series made by a round (per address): one, so that their names show.
+    if (role == xmip::metrics::Role::HomeAgent)
+        static_cast<xmip::telemetry::Observer&>(m).fleet_address("2001:db8:1::1", true, true);
     std::fputs(m.text().c_str(), stdout);
     return 0;
 }

@@ -169,6 +169,32 @@ TEST(AgentMetrics, DatapathReadFailureLeavesOutItsSeries) {
     EXPECT_TRUE(names.count("xmip_mh_messages_total"));
 }
 
+// A fleet member's rounds (docs/scale-out.md): one series per home agent
+// address, 1 where it is held; the alert "no holder" sums them over members.
+TEST(AgentMetrics, FleetRoundsAndWatchLag) {
+    telemetry::SignallingStats stats;
+    AgentMetrics m(Role::HomeAgent, "t", stats, {});
+    telemetry::Observer& o = m;
+    auto s = samples(m.text());
+    EXPECT_EQ(s.at("xmip_fleet_members"), 0);
+    o.fleet_round(3, true);
+    o.fleet_address("2001:db8:1::1", true, true);
+    o.fleet_address("2001:db8:1::2", false, false);
+    o.watch_lag(250ms);
+    s = samples(m.text());
+    EXPECT_EQ(s.at("xmip_fleet_members"), 3);
+    EXPECT_EQ(s.at("xmip_fleet_store_reachable"), 1);
+    EXPECT_EQ(s.at("xmip_fleet_address_held{address=\"2001:db8:1::1\"}"), 1);
+    EXPECT_EQ(s.at("xmip_fleet_address_held{address=\"2001:db8:1::2\"}"), 0);
+    EXPECT_EQ(s.at("xmip_fleet_address_has_holder{address=\"2001:db8:1::2\"}"), 0);
+    EXPECT_DOUBLE_EQ(s.at("xmip_cluster_watch_lag_seconds"), 0.25);
+    o.fleet_round(2, false);
+    o.fleet_address("2001:db8:1::1", false, false);
+    s = samples(m.text());
+    EXPECT_EQ(s.at("xmip_fleet_store_reachable"), 0);
+    EXPECT_EQ(s.at("xmip_fleet_address_held{address=\"2001:db8:1::1\"}"), 0);
+}
+
 TEST(AgentMetrics, ObserverHooksHomeAgent) {
     telemetry::SignallingStats stats;
     AgentMetrics m(Role::HomeAgent, "t", stats, {});

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// The fleet's port (docs/scale-out.md, "Election and failover"): what a
+// home agent of a fleet needs from the coordination store to decide which
+// home agent addresses it serves. Narrow on purpose: the real one is etcd
+// (fleet_etcd.hpp: one lease per agent, a member key and one election per
+// address on it), the unit tests' one a map (tests/unit/xmipd/ha_fleet_test.cpp).
+// Every call is bounded by the store's timeouts; nullopt or false means the
+// store could not be asked, never "no".
+#pragma once
+
+#include <netinet/in.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xmip::agent {
+
+class FleetElection {
+public:
+    virtual ~FleetElection() = default;
+    // Keeps this agent's lease alive (grants one when it has none, or when
+    // the old one expired: every campaign then starts again). false: the
+    // store did not renew it.
+    virtual bool renew() = 0;
+    // The live members' names, this agent's included (each has a key on its
+    // own lease: a dead agent leaves the list when its lease expires).
+    virtual std::optional<std::vector<std::string>> members() = 0;
+    // Enters the race for a (idempotent) and says whether this agent holds
+    // it now: its candidate key is the oldest for a.
+    virtual std::optional<bool> campaign(const in6_addr& a) = 0;
+    // Leaves the race for a (deletes this agent's candidate key).
+    virtual bool resign(const in6_addr& a) = 0;
+    // Who holds a (a member name; empty: nobody).
+    virtual std::optional<std::string> holder(const in6_addr& a) = 0;
+    // The store's health for the operator ("ok"; nullopt: no answer).
+    virtual std::optional<std::string> health() { return std::nullopt; }
+};
+
+}  // namespace xmip::agent

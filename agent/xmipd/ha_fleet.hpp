@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// A home agent in a fleet (docs/scale-out.md, "Election and failover"):
+// which of the fleet's home agent addresses this agent serves. Each address
+// has one holder at a time, elected through the FleetElection port; the
+// holder has the address on the home link and defends by proxy the home
+// addresses registered with it. On each tick (a quarter of the lease TTL)
+// the agent renews its lease, counts the live members, and campaigns for
+// addresses while it holds fewer than its fair share (ceil(addresses /
+// members)), starting from a different address on each member so that the
+// addresses spread; above the share it gives one back. When the lease
+// cannot be renewed it gives up every address before the lease could have
+// expired in the store, so that no two agents answer for one address.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/event_loop.hpp"
+#include "xmipd/context.hpp"
+#include "xmipd/fleet_ports.hpp"
+
+namespace xmip::agent {
+
+struct FleetSettings {
+    std::string member;               // this agent's name in the fleet
+    std::vector<in6_addr> addresses;  // the fleet's home agent addresses
+    unsigned prefix_len = 64;         // how they go on the home link
+    std::chrono::milliseconds lease_ttl{3000};
+};
+
+class HaFleet {
+public:
+    // A home address this agent defends for a binding registered with one
+    // of the fleet's addresses; link_local: its link-local one too.
+    struct Defended {
+        in6_addr hoa{};
+        bool link_local = false;
+    };
+    struct Hooks {
+        // The bindings registered with home agent address ha.
+        std::function<std::vector<Defended>(const in6_addr& ha)> defended;
+        // An unsolicited Neighbour Advertisement, override set (HomeLink::claim).
+        std::function<void(const in6_addr&)> claim;
+    };
+
+    HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks);
+    ~HaFleet();
+    HaFleet(const HaFleet&) = delete;
+    HaFleet& operator=(const HaFleet&) = delete;
+
+    // One round (the timer calls it; tests too).
+    void tick();
+    // Gives every address back (a clean stop).
+    void resign_all();
+
+    // Whether the store renewed the lease on the last tick: without it, a
+    // registration cannot be committed and is refused (130).
+    bool store_reachable() const { return reachable_; }
+    bool holds(const in6_addr& a) const;
+    const std::vector<in6_addr>& held() const { return held_; }
+    nlohmann::json view() const;  // mipctl cluster
+
+private:
+    void schedule();
+    void observe() const;  // the round's outcome to the metrics
+    void take(const in6_addr& a);
+    void release(const in6_addr& a, const char* why);
+    // The addresses in the order this member prefers them.
+    std::vector<in6_addr> preference_order(const std::vector<std::string>& members) const;
+
+    Context& ctx_;
+    FleetElection& election_;
+    FleetSettings s_;
+    int ifindex_;
+    Hooks hooks_;
+    std::vector<in6_addr> held_;
+    std::vector<std::string> members_;
+    std::vector<std::pair<in6_addr, std::string>> holders_;  // as last seen
+    bool reachable_ = false;
+    std::optional<core::TimePoint> last_renewed_;
+    std::optional<core::Timers::Id> timer_;
+};
+
+}  // namespace xmip::agent

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// A home agent in a fleet (agent/xmipd/ha_fleet.hpp) on the fakes and a
+// fake election: the holder adds the address, claims it and every home
+// address registered with it (override NAs, proxy entries); a lost lease
+// gives everything up before the store could expire it; the addresses
+// spread over the members; a member above its share gives one back.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "fakes.hpp"
+#include "xmipd/ha_fleet.hpp"
+
+namespace xmip::agent::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const in6_addr kHa1 = addr("2001:db8:1::1");
+const in6_addr kHa2 = addr("2001:db8:1::2");
+const in6_addr kHoa = addr("2001:db8:1::10");
+
+// One coordination store shared by several agents' ports: per address the
+// candidates in order of arrival; members while "up".
+struct FakeFleetStore {
+    bool reachable = true;
+    std::set<std::string> members;
+    std::map<std::string, std::vector<std::string>> candidates;  // by address
+};
+
+class FakeElection final : public FleetElection {
+public:
+    FakeElection(FakeFleetStore& s, std::string name) : s_(s), name_(std::move(name)) {}
+    bool renew() override {
+        if (!s_.reachable) return false;
+        s_.members.insert(name_);
+        return true;
+    }
+    std::optional<std::vector<std::string>> members() override {
+        if (!s_.reachable) return std::nullopt;
+        return std::vector<std::string>(s_.members.begin(), s_.members.end());
+    }
+    std::optional<bool> campaign(const in6_addr& a) override {
+        if (!s_.reachable) return std::nullopt;
+        auto& c = s_.candidates[str(a)];
+        if (std::find(c.begin(), c.end(), name_) == c.end()) c.push_back(name_);
+        return c.front() == name_;
+    }
+    bool resign(const in6_addr& a) override {
+        std::erase(s_.candidates[str(a)], name_);
+        return true;
+    }
+    std::optional<std::string> holder(const in6_addr& a) override {
+        if (!s_.reachable) return std::nullopt;
+        auto& c = s_.candidates[str(a)];
+        return c.empty() ? std::string() : c.front();
+    }
+    // The store expired this member's lease.
+    void expire() {
+        s_.members.erase(name_);
+        for (auto& [a, c] : s_.candidates) std::erase(c, name_);
+    }
+
+private:
+    FakeFleetStore& s_;
+    std::string name_;
+};
+
+FleetSettings settings(const std::string& member, std::vector<in6_addr> addrs) {
+    FleetSettings s;
+    s.member = member;
+    s.addresses = std::move(addrs);
+    s.lease_ttl = 2000ms;
+    return s;
+}
+
+HaFleet::Hooks hooks(Journal& j, const std::vector<HaFleet::Defended>& defended) {
+    return {[defended](const in6_addr& ha) {
+                return core::same_addr(ha, kHa1) ? defended : std::vector<HaFleet::Defended>{};
+            },
+            [&j](const in6_addr& a) { j.add("na override " + str(a)); }};
+}
+
+TEST(HaFleet, TheWinnerAddsTheAddressAndClaimsItAndItsHomeAddresses) {
+    World w;
+    FakeFleetStore store;
+    FakeElection e(store, "a");
+    HaFleet f(w.ctx, e, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, true}}));
+    w.advance(500ms);  // the first tick: a quarter of the TTL
+    ASSERT_TRUE(f.holds(kHa1)) << w.journal.dump();
+    EXPECT_TRUE(f.store_reachable());
+    int added = w.journal.find("addr add 2001:db8:1::1/64");
+    ASSERT_GE(added, 0) << w.journal.dump();
+    EXPECT_LT(added, w.journal.find("na override 2001:db8:1::1"));
+    EXPECT_GE(w.journal.find("proxy add 2001:db8:1::10"), 0);
+    EXPECT_GE(w.journal.find("na override 2001:db8:1::10"), 0);
+    EXPECT_GE(w.journal.find("proxy add fe80::10"), 0);
+    EXPECT_GE(w.journal.find("na override fe80::10"), 0);
+    auto v = f.view();
+    EXPECT_EQ(v["addresses"][0]["holder"], "a");
+    EXPECT_EQ(v["members"], nlohmann::json::array({"a"}));
+}
+
+TEST(HaFleet, AnotherCandidateWaitsAndTakesOverWhenTheHolderDies) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b");
+    HaFleet a(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}));
+    w.advance(500ms);
+    HaFleet b(w.ctx, eb, settings("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}));
+    w.advance(500ms);
+    EXPECT_TRUE(a.holds(kHa1));
+    EXPECT_FALSE(b.holds(kHa1));
+    EXPECT_EQ(b.view()["addresses"][0]["holder"], "a");
+    ea.expire();  // a died: the store expired its lease
+    w.journal.lines.clear();
+    w.advance(500ms);
+    EXPECT_TRUE(b.holds(kHa1)) << w.journal.dump();
+    EXPECT_GE(w.journal.find("na override 2001:db8:1::10"), 0);
+}
+
+TEST(HaFleet, ALostLeaseGivesEverythingUpBeforeTheStoreCouldExpireIt) {
+    World w;
+    FakeFleetStore store;
+    FakeElection e(store, "a");
+    HaFleet f(w.ctx, e, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}));
+    w.advance(500ms);  // renewed at t = 0.5 s: the store keeps it to 2.5 s at least
+    ASSERT_TRUE(f.holds(kHa1));
+    store.reachable = false;
+    w.journal.lines.clear();
+    w.advance(500ms);  // 1.0 s: still ours
+    EXPECT_FALSE(f.store_reachable());
+    EXPECT_TRUE(f.holds(kHa1));
+    w.advance(500ms);  // 1.5 s: the tick after this one would be at 2.0, too close to 2.5
+    EXPECT_TRUE(f.holds(kHa1));
+    w.advance(500ms);  // 2.0 s: given up, half a tick before the lease could go
+    EXPECT_FALSE(f.holds(kHa1)) << w.journal.dump();
+    EXPECT_GE(w.journal.find("proxy del 2001:db8:1::10"), 0);
+    EXPECT_GE(w.journal.find("addr del 2001:db8:1::1/64"), 0);
+    store.reachable = true;
+    w.advance(500ms);
+    EXPECT_TRUE(f.holds(kHa1));  // back: campaigns again (still first in line here)
+}
+
+TEST(HaFleet, AddressesSpreadOverTheMembersAndAJoiningMemberGetsItsShare) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b");
+    HaFleet a(w.ctx, ea, settings("a", {kHa1, kHa2}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    w.advance(500ms);
+    EXPECT_EQ(a.held().size(), 2u);  // alone: both
+    HaFleet b(w.ctx, eb, settings("b", {kHa1, kHa2}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    for (int i = 0; i < 4; i++) w.advance(500ms);
+    EXPECT_EQ(a.held().size(), 1u);
+    EXPECT_EQ(b.held().size(), 1u);
+    EXPECT_FALSE(core::same_addr(a.held()[0], b.held()[0]));
+}
+
+}  // namespace
+}  // namespace xmip::agent::test
