@@ -121,7 +121,13 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
     });
     loop_.add_fd(signals_->fd(), [this] { on_signalling(); });
     service_ = spec_of(cfg_.role).make(*ctx_, cfg_);
-    if (auto* ha = dynamic_cast<HaService*>(service_.get()); ha && !cfg_.cluster.member.empty()) join_fleet(*ha);
+    if (auto* ha = dynamic_cast<HaService*>(service_.get())) {
+        if (!cfg_.cluster.member.empty())
+            join_fleet(*ha);
+        else  // a home agent on its own holds its one address: the fleet's
+              // holder panel and alert read a single agent the same way
+            ctx_->observe().fleet_address(core::to_string(cfg_.home_agent->address.to_in6()), true, true);
+    }
     // Every wakeup of the loop is one batch for the service: a drain of the
     // signalling ring, DAD timers ending together, bindings expiring together.
     loop_.set_dispatch_hooks([this] { service_->begin_batch(); }, [this] { service_->end_batch(); });
