@@ -196,7 +196,7 @@ struct MobileNode {
     // routability and a binding with correspondents whose traffic goes
     // through the tunnel; off, everything stays in the tunnel.
     bool route_optimization = false;  // docs/configuration.md: off until tested on the wire
-    Access correspondent_access;  // by correspondent address: longest match of allow / deny (deny on a tie)
+    Access correspondent_access;      // by correspondent address: longest match of allow / deny (deny on a tie)
     bool optimises(const in6_addr& correspondent) const;
     // Away, what stays on the visited link from the care-of address; all
     // else leaves from the home address through the tunnel (issue 18 item 4).

@@ -110,12 +110,19 @@ XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
 // members' names; addresses: [ClusterAddress]; store_reachable: the lease
 // was renewed on the last round (else registrations are refused, 130);
 // store_health: what the etcd member answering says ("ok", or absent).
-#define XMIP_CLUSTER(X)                                                                                            \
-    X(std::string, member)                                                                                         \
-    X(std::vector<std::string>, members)                                                                           \
-    X(bool, store_reachable)                                                                                       \
-    X(std::optional<std::string>, store_health) X(long, lease_ttl_ms) X(std::optional<long>, lease_renewed_ms_ago) \
-        X(std::optional<long>, watch_lag_ms) X(nlohmann::json, addresses)
+// One field per line, by hand: clang-format reflows the macro's
+// continuation lines differently by the range it is given.
+// clang-format off
+#define XMIP_CLUSTER(X)                          \
+    X(std::string, member)                       \
+    X(std::vector<std::string>, members)         \
+    X(bool, store_reachable)                     \
+    X(std::optional<std::string>, store_health)  \
+    X(long, lease_ttl_ms)                        \
+    X(std::optional<long>, lease_renewed_ms_ago) \
+    X(std::optional<long>, watch_lag_ms)         \
+    X(nlohmann::json, addresses)
+// clang-format on
 XMIP_CONTROL_VIEW(ClusterView, XMIP_CLUSTER)
 // One of the fleet's home agent addresses: who holds it ("" nobody).
 #define XMIP_CLUSTER_ADDRESS(X) X(std::string, address) X(std::string, holder) X(bool, held_here)

@@ -16,7 +16,9 @@ namespace xmip::dp {
 struct SignalPacket {
     uint32_t ifindex;
     uint32_t orig_len;                 // length on the wire
-    uint32_t kind;                     // XMIP_SIG_*: Mobility Header signalling, an unbound Home Address option, or an RO hint (the tunnelled packet's IPv6 header)
+    // XMIP_SIG_*: Mobility Header signalling, an unbound Home Address option,
+    // or an RO hint (the tunnelled packet's IPv6 header).
+    uint32_t kind;
     std::span<const uint8_t> packet;  // from the IPv6 header; valid during the callback
 };
 

@@ -56,7 +56,7 @@ std::vector<uint8_t> ra_for(const char* prefix) {
 
 // A sent packet parsed; a tunnelled one by its inner packet, outer kept.
 struct Sent {
-    std::vector<uint8_t> bytes;  // the (inner) packet
+    std::vector<uint8_t> bytes;         // the (inner) packet
     std::optional<mh::ParsedPacket> p;  // set for every packet sent_since keeps
     std::optional<std::pair<in6_addr, in6_addr>> tunnel;
 };
