@@ -22,6 +22,7 @@
 #include "core/event_loop.hpp"
 #include "core/in6.hpp"
 #include "mh/packet.hpp"
+#include "nd/router.hpp"
 #include "telemetry/signalling_stats.hpp"
 #include "xmipd/context.hpp"
 
@@ -33,6 +34,22 @@ inline in6_addr addr(const char* s) {
     return a;
 }
 inline std::string str(const in6_addr& a) { return core::to_string(a); }
+
+// A Router Advertisement of one /64 prefix (on-link, autonomous): what a
+// mobile node's link shows it when it arrives.
+inline std::vector<uint8_t> ra_for(const char* prefix) {
+    nd::RouterAdvertisement ra;
+    ra.cur_hop_limit = 64;
+    ra.router_lifetime = 1800;
+    nd::PrefixInformation pi;
+    pi.prefix_length = 64;
+    pi.on_link = pi.autonomous = true;
+    pi.valid_lifetime = 3600;
+    pi.preferred_lifetime = 1800;
+    pi.prefix = addr(prefix);
+    ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
+    return nd::encode(ra);
+}
 
 // What the world was asked, in order: "store put <hoa>", "map set <hoa> <local>><remote>[ registering]",
 // "map del <hoa>", "proxy add <hoa>", "mh BA <status> to <dst>", "mh BU seq <n> lifetime <s>", ...

@@ -35,19 +35,7 @@ config::Config auto_config() {
     return c;
 }
 
-std::vector<uint8_t> visited_ra() {
-    nd::RouterAdvertisement ra;
-    ra.cur_hop_limit = 64;
-    ra.router_lifetime = 1800;
-    nd::PrefixInformation pi;
-    pi.prefix_length = 64;
-    pi.on_link = pi.autonomous = true;
-    pi.valid_lifetime = 3600;
-    pi.preferred_lifetime = 1800;
-    pi.prefix = addr("2001:db8:99::");
-    ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
-    return nd::encode(ra);
-}
+std::vector<uint8_t> visited_ra() { return ra_for("2001:db8:99::"); }
 
 class MnDiscoveryTest : public ::testing::Test {
 protected:

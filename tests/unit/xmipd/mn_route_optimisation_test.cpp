@@ -40,20 +40,6 @@ config::Config mn_config(bool ro = true) {
     return c;
 }
 
-std::vector<uint8_t> ra_for(const char* prefix) {
-    nd::RouterAdvertisement ra;
-    ra.cur_hop_limit = 64;
-    ra.router_lifetime = 1800;
-    nd::PrefixInformation pi;
-    pi.prefix_length = 64;
-    pi.on_link = pi.autonomous = true;
-    pi.valid_lifetime = 3600;
-    pi.preferred_lifetime = 1800;
-    pi.prefix = addr(prefix);
-    ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
-    return nd::encode(ra);
-}
-
 // A sent packet parsed; a tunnelled one by its inner packet, outer kept.
 struct Sent {
     std::vector<uint8_t> bytes;         // the (inner) packet
