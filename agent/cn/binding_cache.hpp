@@ -22,12 +22,13 @@
 #include "core/clock.hpp"
 #include "core/expiry_index.hpp"
 #include "core/in6.hpp"
+#include "core/mip6_constants.hpp"
 #include "mh/bytes.hpp"
 #include "mh/messages.hpp"
 
 namespace xmip::cn {
 
-inline constexpr uint32_t kMaxRrBindingLifetime = 420;  // MAX_RR_BINDING_LIFETIME, s
+using core::kMaxRrBindingLifetime;  // MAX_RR_BINDING_LIFETIME, s
 
 struct Policy {
     uint32_t max_lifetime_s = kMaxRrBindingLifetime;  // clamped to 420

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/mip6_constants.hpp"
 #include "core/role.hpp"
 #include "core/xdp_mode.hpp"
 #include "ip6.hpp"
@@ -56,7 +57,7 @@ inline constexpr const char* kDefaultPinRoot = "/sys/fs/bpf/xmip";
 inline constexpr const char* kDefaultHaMetrics = "127.0.0.1:9707";
 inline constexpr const char* kDefaultMnMetrics = "127.0.0.1:9708";
 inline constexpr const char* kDefaultCnMetrics = "127.0.0.1:9709";
-inline constexpr uint32_t kMaxRrBindingLifetime = 420;  // RFC 6275 12 MAX_RR_BINDING_LIFETIME
+using core::kMaxRrBindingLifetime;  // RFC 6275 12 MAX_RR_BINDING_LIFETIME
 inline constexpr uint32_t kDefaultCnMaxBindings = 4096;
 inline constexpr uint32_t kDefaultNonceRotation = 30;  // s: MAX_NONCE_LIFETIME - MAX_TOKEN_LIFETIME
 inline constexpr uint32_t kMaxNonceRotation = 240;     // MAX_NONCE_LIFETIME

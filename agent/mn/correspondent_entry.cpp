@@ -26,7 +26,7 @@ std::string_view to_string(RoState s) {
 
 CorrespondentEntry::CorrespondentEntry(in6_addr hoa, in6_addr peer, uint16_t first_seq, RoTiming t)
     : hoa_(hoa), peer_(peer), t_(t), seq_(first_seq) {
-    t_.lifetime_s = std::min<uint32_t>(t_.lifetime_s, 420);  // MAX_RR_BINDING_LIFETIME
+    t_.lifetime_s = std::min(t_.lifetime_s, core::kMaxRrBindingLifetime);
 }
 
 std::optional<core::TimePoint> CorrespondentEntry::next_timer() const {

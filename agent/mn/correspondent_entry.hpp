@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/mip6_constants.hpp"
 
 namespace xmip::mn {
 
@@ -32,7 +33,7 @@ struct RoTiming {
     core::Duration max = std::chrono::seconds(32);              // MAX_BINDACK_TIMEOUT
     unsigned attempts = 4;                                      // messages unanswered before the peer is given up
     core::Duration token_lifetime = std::chrono::seconds(210);  // MAX_TOKEN_LIFETIME
-    uint32_t lifetime_s = 420;                                  // asked for, at most MAX_RR_BINDING_LIFETIME
+    uint32_t lifetime_s = core::kMaxRrBindingLifetime;          // asked for, at most that
     double refresh_at_remaining = 0.2;
     // After a give-up or a refusal, traffic through the tunnel starts the
     // return routability again at the earliest this much later.
