@@ -120,8 +120,22 @@ TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = 0, 2, 7
 M32 = 0xFFFFFFFF
 
 
-def _mix(h, w):
-    h ^= w
+def _rotl(x, r):
+    return ((x << r) | (x >> (32 - r))) & M32
+
+
+def _body(h, k):
+    """MurmurHash3 x86_32's step per word (bpf/flow_hash.bpf.h)."""
+    k = (k * 0xCC9E2D51) & M32
+    k = _rotl(k, 15)
+    k = (k * 0x1B873593) & M32
+    h ^= k
+    h = _rotl(h, 13)
+    return (h * 5 + 0xE6546B64) & M32
+
+
+def _final(h, n):
+    h ^= n
     h ^= h >> 16
     h = (h * 0x85EBCA6B) & M32
     h ^= h >> 13
@@ -138,12 +152,14 @@ def _word(b):
 def flow_label(inner: bytes) -> int:
     nh = inner[6]
     h = 0x9E3779B9 ^ nh
-    h = _mix(h, _word(inner[0:4]) & _word(bytes([0x00, 0x0F, 0xFF, 0xFF])))
+    n = 9 * 4
+    h = _body(h, _word(inner[0:4]) & _word(bytes([0x00, 0x0F, 0xFF, 0xFF])))
     for i in range(8):
-        h = _mix(h, _word(inner[8 + 4 * i:12 + 4 * i]))
+        h = _body(h, _word(inner[8 + 4 * i:12 + 4 * i]))
     if nh in (6, 17, 132) and len(inner) >= 44:
-        h = _mix(h, _word(inner[40:44]))
-    h &= 0xFFFFF
+        h = _body(h, _word(inner[40:44]))
+        n += 4
+    h = _final(h, n) & 0xFFFFF
     return h or 1
 
 
