@@ -44,9 +44,9 @@
 // Routes, neighbours and addresses do not change between the ways; only
 // the program on h0, the generator's frame and the sink's rule do.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sched.h>
@@ -626,8 +626,9 @@ std::string stable_symbol(std::string sym) {
 // measurement behind "what bounds a/c". A symbol's ns = its share of the
 // thread's samples x the thread's CPU time per delivered frame.
 void print_profiles(std::map<std::pair<int, int>, std::vector<Sample>>& samples) {
-    std::printf("\n== where the time goes, ns per delivered frame (perf record -t of the benchmark's thread, last "
-                "round; symbols with >= 0.5 %% of the samples of either way)\n");
+    std::printf(
+        "\n== where the time goes, ns per delivered frame (perf record -t of the benchmark's thread, last "
+        "round; symbols with >= 0.5 %% of the samples of either way)\n");
     for (Direction d : {Direction::Down, Direction::Up}) {
         std::map<std::string, std::pair<double, double>> ns;  // symbol -> (a, c)
         double frame[2] = {0, 0};

@@ -63,7 +63,8 @@ static __always_inline __u32 inner_flow_label(const struct ipv6hdr *ip6, void *d
 	    ip6->nexthdr == IPPROTO_SCTP) {
 		const __u32 *ports = (const __u32 *)(ip6 + 1);
 
-		if ((void *)(ports + 1) <= data_end && bpf_ntohs(ip6->payload_len) >= sizeof(*ports)) {
+		if ((void *)(ports + 1) <= data_end &&
+		    bpf_ntohs(ip6->payload_len) >= sizeof(*ports)) {
 			h = fh_body(h, *ports);
 			len += 4;
 		}
