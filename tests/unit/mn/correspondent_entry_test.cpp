@@ -247,8 +247,8 @@ TEST_F(EntryTest, MoveWithoutRouteOptimisationDoesNothing) {
     EXPECT_FALSE(a.send_hoti || a.send_coti || a.send_bu || a.fallback);
 }
 
-// Found on a link (e2e_agent_roaming, route optimisation on with peers
-// without Mobile IPv6): a peer given up was tested again on every move.
+// A peer given up (e.g. a host without Mobile IPv6, as e2e_agent_roaming's
+// peers) was tested again on every move, its hold-down cut short.
 TEST_F(EntryTest, MoveKeepsTheHoldDownOfAPeerWithoutBinding) {
     e.traffic(coa, t.now());
     for (int i = 0; i < 4; i++) {
