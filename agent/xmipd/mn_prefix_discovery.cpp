@@ -14,8 +14,8 @@ namespace xmip::agent {
 using core::to_string;
 using std::chrono::seconds;
 
-MnPrefixDiscovery::MnPrefixDiscovery(core::EventLoop& loop, Wire& wire, telemetry::SignallingStats& stats,
-                                     int ifindex, OnPrefixes on_prefixes)
+MnPrefixDiscovery::MnPrefixDiscovery(core::EventLoop& loop, Wire& wire, telemetry::SignallingStats& stats, int ifindex,
+                                     OnPrefixes on_prefixes)
     : loop_(loop), stats_(stats), on_prefixes_(std::move(on_prefixes)) {
     // Advertisements come to the care-of address, plain ICMPv6: the kernel
     // hands them to a raw socket like the DHAAD reply.

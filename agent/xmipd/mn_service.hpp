@@ -6,6 +6,7 @@
 //   mn_link       the address and route work on the interface
 //   mn_restart    the state file: recovery at start, written on changes
 //   mn_commands   the control socket's views
+//   mn_prefix_discovery  Mobile Prefix Solicitations/Advertisements
 // This file: driving the binding update list from moves and BAs.
 #pragma once
 

@@ -46,7 +46,7 @@ nd::PrefixInformation pio(const char* prefix, uint32_t valid, uint32_t preferred
     return p;
 }
 
-std::vector<uint8_t> mpa(uint16_t id, std::vector<nd::PrefixInformation> prefixes) {
+std::vector<uint8_t> mpa(uint16_t id, const std::vector<nd::PrefixInformation>& prefixes) {
     nd::MobilePrefixAdvertisement a;
     a.identifier = id;
     for (const auto& p : prefixes) a.options.emplace_back(std::in_place_type<nd::PrefixInformation>, p);
@@ -173,7 +173,7 @@ TEST_F(MnPrefixDiscoveryTest, OnlyTheAnswerToOurSolicitationCounts) {
     registered();
     const uint16_t id = solicitation_id();
     advertise(mpa(static_cast<uint16_t>(id + 1), {pio("2001:db8:2::", 2000, 1000)}));
-    advertise(mpa(id, {pio("2001:db8:2::", 2000, 1000)}), addr("2001:db8:1::66"));  // not our home agent
+    advertise(mpa(id, {pio("2001:db8:2::", 2000, 1000)}), addr("2001:db8:1::66"));        // not our home agent
     advertise(mpa(id, {pio("2001:db8:2::", 2000, 1000)}), kHa, addr("2001:db8:99::77"));  // not our care-of
     EXPECT_EQ(w.stats.mpa_received, 3u);
     EXPECT_EQ(w.stats.mpa_drop_misc, 3u);
@@ -268,12 +268,12 @@ TEST_F(MnPrefixDiscoveryTest, BadAdvertisementsAreCountedAndDropped) {
     registered();
     const uint16_t id = solicitation_id();
     auto good = mpa(id, {pio("2001:db8:2::", 2000, 1000)});
-    advertise(std::vector<uint8_t>(good.begin(), good.begin() + 6));           // truncated
-    advertise(std::vector<uint8_t>(good.begin(), good.begin() + 20));          // cut in an option
-    advertise(mpa(id, {}));                                                    // no prefix
-    advertise(mpa(id, {pio("fe80::", 2000, 1000)}));                           // link-local
-    advertise(mpa(id, {pio("ff02::", 2000, 1000)}));                           // multicast
-    advertise(mpa(id, {pio("2001:db8:2::", 1000, 2000)}));                     // preferred > valid
+    advertise(std::vector<uint8_t>(good.begin(), good.begin() + 6));             // truncated
+    advertise(std::vector<uint8_t>(good.begin(), good.begin() + 20));            // cut in an option
+    advertise(mpa(id, {}));                                                      // no prefix
+    advertise(mpa(id, {pio("fe80::", 2000, 1000)}));                             // link-local
+    advertise(mpa(id, {pio("ff02::", 2000, 1000)}));                             // multicast
+    advertise(mpa(id, {pio("2001:db8:2::", 1000, 2000)}));                       // preferred > valid
     advertise(mpa(id, {pio("2001:db8:1::", 2000, 1000), pio("fe80::", 1, 1)}));  // one bad spoils it
     EXPECT_EQ(w.stats.mpa_received, 7u);
     EXPECT_EQ(w.stats.mpa_drop_invalid, 7u);
