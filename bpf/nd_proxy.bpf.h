@@ -41,7 +41,8 @@
 #define ND_PROXY_NA_LEN (ND_PROXY_ICMP_OFF + sizeof(struct ha_na_body))
 
 /* ff02::1:ffXX:XXXX with the target's low 24 bits (RFC 4291 2.7.1). */
-static __always_inline int is_solicited_node_of(const struct in6_addr *group, const struct xmip_in6 *t)
+static __always_inline int is_solicited_node_of(const struct in6_addr *group,
+						const struct xmip_in6 *t)
 {
 	return is_solicited_node(group) && group->in6_u.u6_addr8[13] == t->u8[13] &&
 	       group->in6_u.u6_addr8[14] == t->u8[14] && group->in6_u.u6_addr8[15] == t->u8[15];
@@ -82,7 +83,8 @@ static __always_inline int ha_nd_proxy(struct xdp_md *ctx, const struct ethhdr *
 	if (!b)
 		return -1;
 	dad = in6_is_unspecified(&ip6->saddr);
-	if (!is_solicited_node_of(&ip6->daddr, &target) && (dad || !in6_equal(&ip6->daddr, &target)))
+	if (!is_solicited_node_of(&ip6->daddr, &target) &&
+	    (dad || !in6_equal(&ip6->daddr, &target)))
 		return -1;
 
 	__builtin_memcpy(e.h_dest, eth->h_source, ETH_ALEN);

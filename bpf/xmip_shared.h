@@ -142,7 +142,7 @@ struct xmip_config {
 	  "its own MAC so its packets reach the tunnel")                                           \
 	X(ND_PROXY_ANSWERED, "nd_proxy_answered", "tx",                                            \
 	  "home agent: a Neighbour Solicitation on the home link for a bound home address, "       \
-	  "answered for the mobile node (RFC 6275 10.4.1)")                                         \
+	  "answered for the mobile node (RFC 6275 10.4.1)")                                        \
 	XMIP_RO_COUNTERS(X)
 
 /*
