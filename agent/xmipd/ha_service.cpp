@@ -302,11 +302,9 @@ GroupCommit::Unit HaService::activate(const ha::Binding& b, const std::optional<
                            [this, ll, had_ll] {
                                if (!had_ll) ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
                            }});
-    else
+    else if (had_ll)  // none to delete otherwise: a request per registration, 18 % of a cold start at 10^6
         u.steps.push_back({[this, ll] { ctx_.kernel.del_proxy_neigh(home_ifindex_, ll); },
-                           [this, ll, had_ll] {
-                               if (had_ll) ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
-                           }});
+                           [this, ll] { ctx_.kernel.add_proxy_neigh(home_ifindex_, ll); }});
     // Last, once everything else is in force: the unsolicited
     // advertisements make neighbours that cached the mobile node's own
     // address switch now (nothing to undo: an advertisement is not taken back).
