@@ -15,7 +15,8 @@ TOTAL=${1:-60000}
 STEP=${2:-10000}
 NS=xmip-pneigh-$$
 OUT=$(mktemp -d /tmp/xmip-pneigh.XXXXXX)
-trap 'ip netns del $NS 2>/dev/null || true; rm -f "$OUT"/batch' EXIT
+# The perf data stays (PERF=1) for perf report; nothing else is left.
+trap 'ip netns del $NS 2>/dev/null || true; rm -f "$OUT"/batch; [ -n "${PERF:-}" ] || rm -rf "$OUT"' EXIT
 ip netns add $NS
 ip -n $NS link add a0 type veth peer name a1
 ip -n $NS link set a0 up
@@ -37,4 +38,4 @@ for ((base = 0; base < TOTAL; base += STEP)); do
     awk -v a="$t0" -v b="$t1" -v n="$STEP" -v have="$base" -v g="$groups" \
         'BEGIN { printf "entries %6d..%6d: %7.0f us each; groups on the link after: %d\n", have, have + n, (b - a) * 1e6 / n, g }'
 done
-echo "# perf data (PERF=1): $OUT"
+[ -z "${PERF:-}" ] || echo "# perf data: $OUT/pn.data"
