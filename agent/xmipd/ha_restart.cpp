@@ -68,7 +68,8 @@ void HaService::recover() {
     // the kernel's proxy table per binding: O(N^2) at 10^5 bindings
     // (docs/restart.md, "Restart time").
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> in_place;
-    if (std::any_of(plan.restore.begin(), plan.restore.end(), [](const auto& r) { return !r.write_map; }))
+    if (std::any_of(plan.restore.begin(), plan.restore.end(),
+                    [this](const auto& r) { return !r.write_map && (!xdp_nd_proxy_ || r.binding.link_local); }))
         for (const auto& a : ctx_.kernel.proxy_neighs(home_ifindex_)) in_place.insert(a);
     auto ensure_proxy = [&](const in6_addr& a) {
         if (!in_place.count(a)) ctx_.kernel.add_proxy_neigh(home_ifindex_, a);
@@ -99,7 +100,7 @@ void HaService::recover() {
             // Forwarding as it is: the map entry is left alone (no gap, not
             // even a rewrite); the proxy entry survived too unless someone
             // removed it: added when it is not there.
-            ensure_proxy(b.hoa);
+            if (!xdp_nd_proxy_) ensure_proxy(b.hoa);  // else the map entry answers (nd_proxy.bpf.h)
             if (b.link_local) ensure_proxy(link_local_of(b.hoa));
             refresh_.schedule(b);
         }

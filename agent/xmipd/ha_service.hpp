@@ -34,6 +34,13 @@ namespace xmip::agent {
 // 10.3.1, 10.4.1).
 in6_addr link_local_of(const in6_addr& hoa);
 
+// The XDP program answers Neighbour Solicitations for bound home addresses
+// on the home link (bpf/nd_proxy.bpf.h, XMIP_CF_ND_PROXY), so a
+// registration adds no kernel proxy entry for its home address: what
+// home_agent.nd_proxy asks, except in a fleet, whose members defend only
+// the home addresses of the home agent addresses they hold (ha_fleet.cpp).
+bool nd_proxy_in_datapath(const config::Config& c);
+
 class HaService final : public Service {
 public:
     HaService(Context& ctx, const config::Config& cfg);
@@ -104,6 +111,7 @@ private:
     config::HomeAgent cfg_;
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
+    bool xdp_nd_proxy_ = false;  // nd_proxy_in_datapath(): no kernel proxy entry per global home address
     // Before cache_: policy_from() reads it while cache_ is built.
     std::vector<in6_addr> fleet_addresses_;  // empty: not in a fleet
     ha::BindingCache cache_;
