@@ -56,7 +56,7 @@ state::HaBinding binding(uint32_t i, int64_t now_ms) {
     b.seq = 1;
     b.lifetime_s = 3600;
     b.registered_ms = now_ms;
-    b.expires_ms = now_ms + 3600 * 1000;
+    b.expires_ms = now_ms + int64_t{3600} * 1000;
     return b;
 }
 
@@ -93,14 +93,14 @@ struct Reader {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    CLI::App app{"xmip-bench-fleet: registrations through the etcd binding store against the embedded one, "
-                 "and the watch lag at the other members"};
+int run(int argc, char** argv) {
+    CLI::App app{
+        "xmip-bench-fleet: registrations through the etcd binding store against the embedded one, "
+        "and the watch lag at the other members"};
     uint32_t count = 10000, batch = 64;
     std::string dir = "/var/tmp";
     app.add_option("--count", count, "bindings registered")->check(CLI::Range(1u, 1000000u));
-    app.add_option("--batch", batch, "bindings per group commit (etcd takes 128 at most)")
-        ->check(CLI::Range(1u, 128u));
+    app.add_option("--batch", batch, "bindings per group commit (etcd takes 128 at most)")->check(CLI::Range(1u, 128u));
     app.add_option("--dir", dir, "where the embedded store writes (a real disk: /tmp may be tmpfs)");
     CLI11_PARSE(app, argc, argv);
     try {
@@ -169,6 +169,15 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xmip-bench-fleet: %s\n", e.what());
+        return 1;
+    }
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (...) {  // CLI11's own setup: nothing of ours escapes main
+        std::fprintf(stderr, "xmip-bench-fleet: unexpected error\n");
         return 1;
     }
 }

@@ -275,7 +275,10 @@ ip -n "${NS_OF[$HOLDER]}" link set "${CTL_IF_OF[$HOLDER]}" down
 DEAD=$HOLDER
 LIVE=()
 for i in 0 1 2; do ((i == DEAD)) || LIVE+=("$i"); done
-BOUND_MS=$((TTL * 1250 + 500)) # the lease, a round, and the round's own requests
+# The bound: the lease (at most TTL after its last renewal), etcd's check for
+# expired leases (every 500 ms), the next candidate's round (TTL/4), and 1 s
+# for the round's requests and this script's polling on a loaded machine.
+BOUND_MS=$((TTL * 1250 + 500 + 1000))
 wait_until 6 one_holder || PROBLEMS+=("no single new holder 6 s after the kill: $(cl "${LIVE[0]}") $(cl "${LIVE[1]}")")
 takeover_ms=$(ms_since "$t0")
 HOLDER=$(holder_of)
@@ -303,7 +306,7 @@ for i in "${LIVE[@]}"; do
 done
 proxied "$HOLDER" || PROBLEMS+=("the new holder ha$((HOLDER + 1)) does not defend $HOA")
 report "F3. the holder's host dies under a ${RATE}/s two-way stream: ha$((HOLDER + 1)) takes $FLEET_ADDR over, no new BU" \
-	"held again $takeover_ms ms after the kill (bound $BOUND_MS ms: TTL $TTL s + TTL/4 + 0.5 s);" \
+	"held again $takeover_ms ms after the kill (bound $BOUND_MS ms: TTL $TTL s + TTL/4 + 0.5 s + 1 s);" \
 	"CN -> HoA gap $(gap down gap_ms) ms, $(gap down lost) lost; HoA -> CN gap $(gap up gap_ms) ms, $(gap up lost) lost" -- "${PROBLEMS[@]}"
 ((${#PROBLEMS[@]} == 0)) || e2e_result
 
