@@ -312,8 +312,7 @@ report "F3. the holder's host dies under a ${RATE}/s two-way stream: ha$((HOLDER
 
 # ---- F4 ------------------------------------------------------------------------------
 PROBLEMS=()
-stop_pid "${ETCD_PIDS[0]}" KILL
-stop_pid "${ETCD_PIDS[1]}" KILL
+{ stop_pid "${ETCD_PIDS[0]}" KILL; stop_pid "${ETCD_PIDS[1]}" KILL; } 2>/dev/null # no job notices
 ETCD_PIDS[0]=
 ETCD_PIDS[1]=
 t0=$EPOCHREALTIME
