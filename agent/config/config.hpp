@@ -195,9 +195,11 @@ struct MobileNode {
     bool home_agent_auto = false;
     // Route optimisation (RFC 6275 11.6, the guide's FAQ 4 switch): return
     // routability and a binding with correspondents whose traffic goes
-    // through the tunnel; off, everything stays in the tunnel.
-    bool route_optimization = false;  // docs/configuration.md: off until tested on the wire
-    Access correspondent_access;      // by correspondent address: longest match of allow / deny (deny on a tie)
+    // through the tunnel; off, everything stays in the tunnel. On by default,
+    // as MIPL's accept_return_routability, which the guide's FAQ 4 turns off
+    // (tested on a link by e2e_mn_route_optimisation).
+    bool route_optimization = true;
+    Access correspondent_access;  // by correspondent address: longest match of allow / deny (deny on a tie)
     bool optimises(const in6_addr& correspondent) const;
     // Away, what stays on the visited link from the care-of address; all
     // else leaves from the home address through the tunnel (issue 18 item 4).

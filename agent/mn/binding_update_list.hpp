@@ -13,13 +13,14 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/mip6_constants.hpp"
 
 namespace xmip::mn {
 
 struct Timing {
     core::Duration first_registration = std::chrono::milliseconds(1500);  // InitialBindackTimeoutFirstReg
     core::Duration initial = std::chrono::seconds(1);                     // INITIAL_BINDACK_TIMEOUT
-    core::Duration max = std::chrono::seconds(32);                        // MAX_BINDACK_TIMEOUT
+    core::Duration max = core::kMaxBindackTimeout;
     // Refresh when this fraction of the granted lifetime is left, or at the
     // home agent's Binding Refresh Advice, whichever comes first.
     double refresh_at_remaining = 0.2;

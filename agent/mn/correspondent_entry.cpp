@@ -128,7 +128,11 @@ RoActions CorrespondentEntry::moved_to(const in6_addr& coa, core::TimePoint now)
     a.fallback = installed_;  // the old care-of address is gone: the direct path with it
     installed_ = false;
     if (state_ == RoState::Stopped) return a;
-    if (state_ == RoState::Tunnel && !peer_has_binding_) return a;  // traffic starts it when there is some
+    // Nothing at the peer to move: traffic starts it when there is some; a
+    // peer held down (unanswered or refused) stays so until its hold-down
+    // ends, the move does not cut it short (a host without Mobile IPv6
+    // would get a new round of tests on every move).
+    if ((state_ == RoState::Tunnel || state_ == RoState::Failed) && !peer_has_binding_) return a;
     // Testing, registering, bound, or held down while the peer may still
     // hold our old care-of address: a care-of test from here and a new BU
     // (the home token reused while valid).

@@ -66,7 +66,11 @@ namespace xmip::telemetry {
     X(mps_drop_invalid, "Mobile Prefix Solicitations dropped: malformed")                         \
     X(mps_drop_misc, "Mobile Prefix Solicitations dropped: not from a registered care-of")        \
     X(mps_drop_ratelimit, "Mobile Prefix Solicitations dropped: over the rate")                   \
-    X(mpa_sent, "Mobile Prefix Advertisements sent")
+    X(mpa_sent, "Mobile Prefix Advertisements sent")                                              \
+    X(mps_sent, "Mobile Prefix Solicitations sent")                                               \
+    X(mpa_received, "Mobile Prefix Advertisements received")                                      \
+    X(mpa_drop_invalid, "Mobile Prefix Advertisements dropped: malformed or a bad prefix")        \
+    X(mpa_drop_misc, "Mobile Prefix Advertisements dropped: not the answer to our solicitation")
 
 // One counter: incremented by the event loop only, read by the metrics
 // endpoint's threads as well (relaxed: each value on its own).

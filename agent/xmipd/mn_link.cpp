@@ -95,6 +95,14 @@ void MnLink::set_home_address(bool at_home) {
     }
 }
 
+void MnLink::renumber(const in6_addr& hoa, const core::Prefix& home_prefix) {
+    hoa_ = hoa;
+    home_prefix_ = home_prefix;
+    set_home_address(false);
+    // The routes name the home address as source: again with the new one.
+    if (router_) install_default_route(*router_);
+}
+
 void MnLink::use_care_of_address(const in6_addr& coa, bool optimistic) {
     netlink::AddrOptions o;
     o.optimistic = optimistic;

@@ -32,6 +32,11 @@ public:
     // At home the home address is an ordinary address of the home prefix.
     // Away it stays on the interface as a /128.
     void set_home_address(bool at_home);
+    // A renumbered home prefix (Mobile Prefix Discovery), away from home:
+    // the new home address joins the interface as a /128 and becomes the
+    // routes' source; the old one stays until remove_address().
+    void renumber(const in6_addr& hoa, const core::Prefix& home_prefix);
+    void remove_address(const in6_addr& a) { kernel_.del_addr(ifindex_, a, 128); }
     // Modified EUI-64 interface identifier (RFC 4291 2.5.1), as SLAAC would.
     in6_addr care_of_for(const core::Prefix& p) const;
     // Adds coa (optimistically when configured) as the care-of address.

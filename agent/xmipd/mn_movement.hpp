@@ -50,6 +50,12 @@ public:
     // Restarts the silence timer from an RA's Advertisement Interval option.
     void watch_router(const nd::RouterAdvertisement& ra);
     NdSocket& socket() { return *icmp_; }
+    // A renumbered home prefix (Mobile Prefix Discovery): the home address
+    // whose arrival on the link is reported.
+    void set_home_address(const in6_addr& hoa, unsigned home_prefix_len) {
+        hoa_ = hoa;
+        home_prefix_len_ = home_prefix_len;
+    }
 
 private:
     void on_link_events();

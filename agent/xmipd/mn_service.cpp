@@ -35,6 +35,10 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     if (cfg_.home_agent_auto)
         discovery_ = std::make_unique<MnDiscovery>(ctx_.loop, ctx_.wire, ctx_.stats, link_.ifindex(), home_prefix_,
                                                    [this](const in6_addr& ha) { use_home_agent(ha); });
+    // Before the movement detector: tests reach the RA socket as the last opened.
+    prefixes_ = std::make_unique<MnPrefixDiscovery>(
+        ctx_.loop, ctx_.wire, ctx_.stats, link_.ifindex(),
+        [this](const std::vector<nd::PrefixInformation>& p) { on_home_prefixes(p); });
     MovementDetector::Handlers h;
     h.router_advertisement = [this](const in6_addr& router, const nd::RouterAdvertisement& ra) {
         on_router_advertisement(router, ra);
@@ -52,6 +56,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
 MnService::~MnService() {
     ctx_.loop.timers().cancel(bul_timer_);
     ctx_.loop.timers().cancel(dereg_timer_);
+    if (retiring_) ctx_.loop.timers().cancel(retiring_->timer);
 }
 
 void MnService::on_router_advertisement(const in6_addr& router, const nd::RouterAdvertisement& ra) {
@@ -88,6 +93,7 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     const auto now = ctx_.loop.now();
     moved_at_ = now;
     const bool from_home = where_ != Where::Away;
+    prefixes_->stop();  // planned again once the new care-of address is registered
     link_.forget_care_of_address();
     if (from_home) link_.set_home_address(false);
     in6_addr coa = link_.care_of_for(visited);
@@ -95,6 +101,9 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     visited_ = visited;
     where_ = Where::Away;
     link_.install_default_route(router);
+    // A home address a renumbering replaced still had the old care-of
+    // address: deregistered now rather than followed.
+    if (retiring_) retire_old_home_address();
     XLOG_EVENT_INFO(({{"EVENT", "moved"}, {"HOA", to_string(hoa_)}, {"COA", to_string(coa)}}),
                     "moved to %s: care-of address %s", visited.str().c_str(), to_string(coa).c_str());
     if (discovery_ && nd::is_unspecified(ha_)) {
@@ -122,6 +131,8 @@ void MnService::returned_home() {
     const bool was_away = where_ == Where::Away;
     where_ = Where::Home;
     XLOG_INFO("home link: %s", was_away ? "back home, deregistering" : "at home");
+    prefixes_->stop();
+    if (retiring_) retire_old_home_address();
     // Traffic flows natively from here: no tunnel, the home address on-link.
     ctx_.tunnels.remove(hoa_);
     link_.remove_default_route();
@@ -165,7 +176,8 @@ bool MnService::fail_over() {
     return true;
 }
 
-void MnService::send_bu(const mn::BuToSend& b) {
+void MnService::send_bu(const mn::BuToSend& b, const in6_addr* home) {
+    const in6_addr& hoa = home ? *home : hoa_;
     persist();  // its sequence number on disk before it is on the wire
     mh::BindingUpdate bu;
     bu.sequence = b.seq;
@@ -174,7 +186,7 @@ void MnService::send_bu(const mn::BuToSend& b) {
     mh::PacketSpec spec;
     spec.src = b.coa;
     spec.dst = ha_;
-    if (!b.at_home) spec.home_address = hoa_;  // away: from the CoA, HoA in the HAO
+    if (!b.at_home) spec.home_address = hoa;  // away: from the CoA, HoA in the HAO
     mh::Message msg = bu;
     if (sa_) {
         // Replay Protection then Authentication, last (RFC 4285 5-6).
@@ -183,7 +195,7 @@ void MnService::send_bu(const mn::BuToSend& b) {
             timestamp_seq_ = b.seq;
             first_timestamp_seq_ = ts;
         }
-        if (!auth::sign(msg, b.coa, hoa_, *sa_, ts)) XLOG_ERROR("cannot authenticate the BU");
+        if (!auth::sign(msg, b.coa, hoa, *sa_, ts)) XLOG_ERROR("cannot authenticate the BU");
     }
     if (send_mobility(ctx_, spec, msg)) ctx_.stats.bu_sent++;
     XLOG_DEBUG("BU seq %u lifetime %u from %s", b.seq, b.lifetime_s, to_string(b.coa).c_str());
@@ -292,6 +304,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
         case Kind::Bound: {
             ctx_.stats.ba_received++;
             ctx_.tunnels.set(hoa_, Tunnel{bul_.care_of(), ha_});
+            if (where_ == Where::Away) prefixes_->registered(bul_.care_of(), ha_, bul_.granted_lifetime());
             if (moved_at_) {
                 last_handoff_ms_ = duration_cast<std::chrono::microseconds>(ctx_.loop.now() - *moved_at_).count() / 1000.0;
                 ctx_.observe().handoff(ctx_.loop.now() - *moved_at_);
@@ -328,6 +341,110 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
             break;
     }
     arm_timer();
+}
+
+void MnService::on_home_prefixes(const std::vector<nd::PrefixInformation>& prefixes) {
+    // Ours (the same prefix), and the first other one of our prefix length
+    // still preferred: a candidate to renumber to (the interface identifier
+    // of the home address is kept, so the length must match).
+    const nd::PrefixInformation* ours = nullptr;
+    std::optional<core::Prefix> fresh;
+    for (const auto& p : prefixes) {
+        if (p.prefix_length != home_prefix_.len) continue;
+        const core::Prefix net{nd::mask_prefix(p.prefix, p.prefix_length), p.prefix_length};
+        if (net == home_prefix_.network())
+            ours = &p;
+        else if (!fresh && p.preferred_lifetime > 0)
+            fresh = net;
+    }
+    // RFC 6275 10.6 / 11.4.3: the home prefix still preferred, or nothing to
+    // go to: keep it, with its lifetime as advertised.
+    if (ours && (ours->preferred_lifetime > 0 || !fresh)) {
+        prefixes_->set_valid_lifetime(ours->valid_lifetime);
+        if (ours->valid_lifetime == 0)
+            XLOG_WARN("home agent withdraws home prefix %s and offers no other", home_prefix_.str().c_str());
+        return;
+    }
+    if (!fresh) {
+        XLOG_WARN("home agent does not advertise home prefix %s, nor another /%u", home_prefix_.str().c_str(),
+                  home_prefix_.len);
+        return;
+    }
+    // Withdrawn (absent, or lifetime 0) or deprecated with a successor.
+    renumber(*fresh, ours ? ours->valid_lifetime : 0);
+    for (const auto& p : prefixes)
+        if (p.prefix_length == fresh->len && core::same_addr(nd::mask_prefix(p.prefix, p.prefix_length), fresh->addr))
+            prefixes_->set_valid_lifetime(p.valid_lifetime);
+}
+
+void MnService::renumber(const core::Prefix& prefix, uint32_t old_valid_s) {
+    if (retiring_) retire_old_home_address();  // one renumbering at a time
+    const in6_addr old = hoa_;
+    // The new home address: the new prefix and our interface identifier
+    // (RFC 6275 10.6: formed as on the home link).
+    in6_addr hoa = old;
+    for (unsigned bit = 0; bit < prefix.len; bit++) {
+        const auto m = static_cast<uint8_t>(0x80u >> (bit % 8));
+        auto& b = hoa.s6_addr[bit / 8];
+        b = static_cast<uint8_t>((prefix.addr.s6_addr[bit / 8] & m) ? (b | m) : (b & ~m));
+    }
+    XLOG_EVENT_INFO(({{"EVENT", "renumbered"}, {"HOA", to_string(hoa)}, {"OLD_HOA", to_string(old)}}),
+                    "home prefix %s replaced by %s: home address %s (old %s kept %u s)", home_prefix_.str().c_str(),
+                    prefix.str().c_str(), to_string(hoa).c_str(), to_string(old).c_str(), old_valid_s);
+    const auto now = ctx_.loop.now();
+    // The old registration ends when its prefix does, or its binding at the
+    // home agent, whichever is first; at once when the prefix is withdrawn.
+    retiring_ = Retiring{old, bul_.last_seq(), std::nullopt};
+    auto end = now + seconds(old_valid_s);
+    if (bul_.state() == mn::State::Bound && bul_.expires()) end = std::min(end, *bul_.expires());
+    hoa_ = hoa;
+    home_prefix_ = prefix;
+    link_.renumber(hoa_, home_prefix_);
+    movement_->set_home_address(hoa_, home_prefix_.len);
+    ctx_.tunnels.add_local(hoa_, LocalAddress::Signalling);
+    bul_ = mn::BindingUpdateList(hoa_, ha_, cfg_.lifetime);
+    ro_->stop();
+    ro_ = std::make_unique<MnRouteOptimisation>(ctx_, hoa_, cfg_);
+    ro_->set_home_agent(ha_);
+    if (old_valid_s == 0 || end <= now)
+        retire_old_home_address();
+    else
+        retiring_->timer = ctx_.loop.timers().schedule(end, [this] {
+            retiring_->timer.reset();
+            retire_old_home_address();
+        });
+    const auto& coa = link_.care_of_address();
+    if (where_ != Where::Away || !coa) {
+        arm_timer();
+        return;
+    }
+    // Held back until the home agent accepts the new home address.
+    ctx_.tunnels.set(hoa_, Tunnel{*coa, ha_, true});
+    send_bu(bul_.moved_to(*coa, now));
+    ro_->moved_to(*coa, ha_);
+}
+
+void MnService::retire_old_home_address() {
+    if (!retiring_) return;
+    auto r = *retiring_;
+    retiring_.reset();
+    ctx_.loop.timers().cancel(r.timer);
+    const auto& coa = link_.care_of_address();
+    if (where_ == Where::Away && coa) {
+        // Its own sequence space (the home agent's binding for that home
+        // address): after the last number it saw. Sent once: without an
+        // answer the binding ends with its lifetime anyway.
+        mn::BuToSend bu;
+        bu.coa = *coa;
+        bu.seq = static_cast<uint16_t>(r.seq + 1);
+        bu.lifetime_s = 0;
+        send_bu(bu, &r.hoa);
+    }
+    ctx_.tunnels.remove(r.hoa);
+    ctx_.tunnels.remove_local(r.hoa);
+    link_.remove_address(r.hoa);
+    XLOG_EVENT_INFO(({{"EVENT", "home_address_retired"}, {"HOA", to_string(r.hoa)}}), "old home address %s retired",
+                    to_string(r.hoa).c_str());
 }
 
 bool MnService::note_binding_error(const in6_addr& from, const mh::BindingError& be) {

@@ -6,6 +6,7 @@
 //   mn_link       the address and route work on the interface
 //   mn_restart    the state file: recovery at start, written on changes
 //   mn_commands   the control socket's views
+//   mn_prefix_discovery  Mobile Prefix Solicitations/Advertisements
 // This file: driving the binding update list from moves and BAs.
 #pragma once
 
@@ -21,6 +22,7 @@
 #include "xmipd/mn_discovery.hpp"
 #include "xmipd/mn_link.hpp"
 #include "xmipd/mn_movement.hpp"
+#include "xmipd/mn_prefix_discovery.hpp"
 #include "xmipd/mn_route_optimisation.hpp"
 
 namespace xmip::agent {
@@ -45,6 +47,13 @@ public:
     // (rate-limited per peer): route optimisation may start.
     void on_tunnelled_traffic(const in6_addr& home, const in6_addr& peer) override;
     const MnRouteOptimisation& route_optimisation() const { return *ro_; }
+    const MnPrefixDiscovery& prefix_discovery() const { return *prefixes_; }
+    const in6_addr& home_address() const { return hoa_; }
+    const core::Prefix& home_prefix() const { return home_prefix_; }
+    // The home address a renumbering replaced, until it is deregistered.
+    std::optional<in6_addr> retiring_home_address() const {
+        return retiring_ ? std::optional<in6_addr>(retiring_->hoa) : std::nullopt;
+    }
 
     // The last Binding Error acted on (status 1 or 2): for the route
     // optimisation to come, and tests.
@@ -65,7 +74,16 @@ private:
     void use_home_agent(const in6_addr& ha);
     // The registration with the current home agent keeps failing.
     bool fail_over();
-    void send_bu(const mn::BuToSend& bu);
+    // home: the home address the BU is for (hoa_ unless a retiring one).
+    void send_bu(const mn::BuToSend& bu, const in6_addr* home = nullptr);
+    // Mobile Prefix Discovery (mn_prefix_discovery; RFC 6275 11.4.3): an
+    // accepted advertisement's prefixes. A new prefix replacing ours: a new
+    // home address from it, registered; the old one retired.
+    void on_home_prefixes(const std::vector<nd::PrefixInformation>& prefixes);
+    void renumber(const core::Prefix& prefix, uint32_t old_valid_s);
+    // Deregisters the old home address (a lifetime-0 BU from the care-of
+    // address, when away) and takes it off the interface and the datapath.
+    void retire_old_home_address();
     void arm_timer();
     void on_binding_error(const in6_addr& from, const mh::BindingError& be);
     bool note_binding_error(const in6_addr& from, const mh::BindingError& be);  // false: the same as last
@@ -93,6 +111,13 @@ private:
     bool clock_adjusted_ = false;       // one resend per 144 cycle, not a loop
     std::optional<BindingErrorSeen> last_binding_error_;
     std::unique_ptr<MnDiscovery> discovery_;  // home_agent = "auto" only
+    std::unique_ptr<MnPrefixDiscovery> prefixes_;
+    struct Retiring {
+        in6_addr hoa{};
+        uint16_t seq = 0;  // its binding update list's last sequence number
+        std::optional<core::Timers::Id> timer;
+    };
+    std::optional<Retiring> retiring_;
     std::unique_ptr<MovementDetector> movement_;
     std::unique_ptr<MnRouteOptimisation> ro_;
     Where where_ = Where::Unknown;

@@ -902,7 +902,24 @@ for line in sys.stdin:
         n[cap, "dereg_bu"] += 1
     if mh == "6" and src[0] == ha and dst[0] == hoa and not rh2 and ba_status == "0":
         n[cap, "dereg_ba"] += 1
-    if mh:
+    # Route optimisation is on by default: the MN tries return routability
+    # with each peer whose traffic goes through the tunnel (the CN and the
+    # access routers pinged from the HoA), plain hosts here (no Mobile IPv6:
+    # they answer with ICMPv6 Parameter Problems, and the MN keeps the
+    # tunnel). The HoTI must leave through the tunnel (CoA -> HA around
+    # HoA -> peer; on the home link the HA forwards it from the HoA), the
+    # CoTI directly from a CoA; never a HoTI outside the tunnel elsewhere.
+    if not icmp and mh in ("1", "2"):
+        if mh == "1" and nxt[0] == "41" and len(src) > 1 and src[0] in (coa1, coa2) and dst[0] == ha \
+                and src[1] == hoa:
+            n[cap, "hoti_tun"] += 1
+        elif mh == "2" and nxt[0] == "135" and src[0] in (coa1, coa2):
+            n[cap, "coti_direct"] += 1
+        elif not (mh == "1" and cap == "homenet" and nxt[0] == "135" and src[0] == hoa):
+            n[cap, "rr_other"] += 1
+    # Mobility Header packets, not those quoted in an ICMPv6 error (tshark
+    # dissects the quote): pcap_mh.py extracts the same set.
+    if mh and not icmp:
         n[cap, "mh"] += 1
     # CN <-> HoA outside a tunnel. Until the MN knows it moved (the RA that
     # answers its solicitation) what it sends from the HoA leaves as at
@@ -913,7 +930,8 @@ for line in sys.stdin:
         n[cap, "native" if cap in registered else "native_early"] += 1
 for cap in ("homenet", "visitnet", "visitnet2"):
     for k in ("frames", "tun_down1", "tun_up1", "tun_down2", "tun_up2", "bu_hao1", "ba_rh21",
-              "bu_hao2", "ba_rh22", "dereg_bu", "dereg_ba", "mh", "native", "native_early", "rs", "ra"):
+              "bu_hao2", "ba_rh22", "dereg_bu", "dereg_ba", "mh", "native", "native_early", "rs", "ra",
+              "hoti_tun", "coti_direct", "rr_other"):
         print(f"W_{cap}_{k}={n[cap, k]}")
 ' "$HA_ADDR" "$HOA" "$CN" "$COA1" "$COA2" "$MAC_MN0"
 }
@@ -932,7 +950,8 @@ on_the_wire() {
 	local facts cap key
 	# Every fact starts at 0, so a failed tshark pass reads as "not seen".
 	for cap in "${CAPTURES[@]}"; do
-		for key in frames tun_down1 tun_up1 tun_down2 tun_up2 bu_hao1 ba_rh21 bu_hao2 ba_rh22 dereg_bu dereg_ba mh native native_early rs ra; do
+		for key in frames tun_down1 tun_up1 tun_down2 tun_up2 bu_hao1 ba_rh21 bu_hao2 ba_rh22 dereg_bu dereg_ba mh native native_early rs ra \
+			hoti_tun coti_direct rr_other; do
 			printf -v "W_${cap}_$key" 0
 		done
 	done
@@ -957,6 +976,12 @@ on_the_wire() {
 		PROBLEMS+=("homenet (the HA's port): tunnel to/from $COA1 $W_homenet_tun_down1/$W_homenet_tun_up1, $COA2 $W_homenet_tun_down2/$W_homenet_tun_up2 (expected >= $min each)")
 	((W_visitnet_native == 0 && W_visitnet2_native == 0)) ||
 		PROBLEMS+=("CN <-> HoA packets outside the tunnel on the visited links from the MN's BU there on: visitnet $W_visitnet_native, visitnet2 $W_visitnet2_native")
+	# Return routability with the peers (route optimisation on, the
+	# default): the HoTI tunnelled, the CoTI direct, nothing else of it.
+	local rr_other=$((W_homenet_rr_other + W_visitnet_rr_other + W_visitnet2_rr_other))
+	((W_visitnet_hoti_tun >= 1 && W_visitnet_coti_direct >= 1)) ||
+		PROBLEMS+=("visitnet: return routability with the peers: $W_visitnet_hoti_tun HoTI in the tunnel CoA -> HA, $W_visitnet_coti_direct CoTI directly from the CoA (>= 1 each: route optimisation is on)")
+	((rr_other == 0)) || PROBLEMS+=("$rr_other HoTI/CoTI neither tunnelled (HoTI) nor direct from a CoA (CoTI)")
 	# Movement detection: a Router Solicitation on every link-up (the MN
 	# starts at home, then visits each link once), and an RA on each link.
 	((W_homenet_rs >= 2 && W_visitnet_rs >= 1 && W_visitnet2_rs >= 1)) ||
@@ -998,6 +1023,7 @@ print(", ".join(f"{v} {k}" for k, v in sorted(c.items())))' "$WORK/mh.json" 2>/d
 		"visitnet: BU $COA1 -> HA with Home Address option $HOA ($W_visitnet_bu_hao1), BA HA -> $COA1 with type 2 routing header $HOA ($W_visitnet_ba_rh21)" \
 		"visitnet2: BU with HAO from $COA2 ($W_visitnet2_bu_hao2), BA with type 2 RH to $COA2 ($W_visitnet2_ba_rh22)" \
 		"homenet: deregistration BU $HOA -> HA lifetime 0 ($W_homenet_dereg_bu), BA HA -> $HOA status 0 ($W_homenet_dereg_ba)" \
+		"return routability with the plain CN and ARs (route optimisation on by default; they answer with Parameter Problems, the tunnel stays): HoTI in the tunnel visitnet $W_visitnet_hoti_tun, visitnet2 $W_visitnet2_hoti_tun, CoTI direct visitnet $W_visitnet_coti_direct, visitnet2 $W_visitnet2_coti_direct, none otherwise" \
 		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there from the MN's BU on (before, while it did not know it moved: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
 		"tshark (UDP checksums verified): nothing malformed, no warning in $((W_homenet_frames + W_visitnet_frames + W_visitnet2_frames)) frames" \
 		"xmip-mh-inspect: all $mh_total Mobility Header packets valid, checksums included ($summary)"

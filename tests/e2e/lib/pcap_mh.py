@@ -5,7 +5,8 @@
     pcap_mh.py [--labels FILE] CAPTURE.pcap...
 
 Prints one line per IPv6 packet whose header chain (hop-by-hop, routing,
-destination options) leads to a Mobility Header (next header 135): the IPv6
+destination options) leads to a Mobility Header (next header 135), or
+IPv6-in-IPv6 whose inner packet does (then the inner packet): the IPv6
 packet from its first byte, in hex, as `xmip-mh-inspect` reads it. With
 --labels, FILE gets one line per packet too, in the same order:
 "CAPTURE frame-number", to say where a packet that fails came from.
@@ -21,6 +22,7 @@ import sys
 ETH_P_IPV6 = 0x86DD
 EXT_HEADERS = (0, 43, 60)  # hop-by-hop, routing, destination options
 IPPROTO_MH = 135
+IPPROTO_IPV6 = 41  # IPv6-in-IPv6
 
 
 def frames(path):
@@ -62,6 +64,8 @@ def mobility_packet(frame):
     plen = struct.unpack("!H", ip[4:6])[0]
     ip = ip[: 40 + plen]
     nh, off = ip[6], 40
+    if nh == IPPROTO_IPV6:
+        return mobility_packet(frame[:14] + ip[40:])  # a tunnelled HoTI / HoT: the inner packet
     for _ in range(8):
         if nh == IPPROTO_MH:
             return ip

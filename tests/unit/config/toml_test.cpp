@@ -201,9 +201,14 @@ TEST(TomlConfig, MobileNodeRouteOptimisation) {
     const std::string base =
         "role = \"mn\"\n[mobile_node]\nhome_address = \"2001:db8:1::4/64\"\n"
         "home_agent = \"2001:db8:1::1\"\ninterface = \"wlan0\"\n";
-    auto off = load_text(base, "mn.toml");
+    auto dflt = load_text(base, "mn.toml");
+    ASSERT_LOADS(dflt);
+    EXPECT_TRUE(dflt.config->mobile_node->route_optimization) << "on by default, as MIPL's";
+    EXPECT_TRUE(dflt.config->mobile_node->optimises(ip("2001:db8:5::2").to_in6()));
+
+    auto off = load_text(base + "route_optimization = false\n", "mn.toml");
     ASSERT_LOADS(off);
-    EXPECT_FALSE(off.config->mobile_node->route_optimization) << "off by default until tested on a link";
+    EXPECT_FALSE(off.config->mobile_node->route_optimization);
     EXPECT_FALSE(off.config->mobile_node->optimises(ip("2001:db8:5::2").to_in6()));
 
     auto on = load_text(base + "route_optimization = true\n", "mn.toml");

@@ -247,6 +247,27 @@ TEST_F(EntryTest, MoveWithoutRouteOptimisationDoesNothing) {
     EXPECT_FALSE(a.send_hoti || a.send_coti || a.send_bu || a.fallback);
 }
 
+// A peer given up (e.g. a host without Mobile IPv6, as e2e_agent_roaming's
+// peers) was tested again on every move, its hold-down cut short.
+TEST_F(EntryTest, MoveKeepsTheHoldDownOfAPeerWithoutBinding) {
+    e.traffic(coa, t.now());
+    for (int i = 0; i < 4; i++) {
+        advance_to_timer();
+        e.on_timer(t.now());
+    }
+    ASSERT_EQ(e.state(), RoState::Failed);
+    const auto failed_at = t.now();
+    auto a = e.moved_to(coa2, t.now());
+    EXPECT_FALSE(a.send_hoti || a.send_coti || a.send_bu) << "held down: no tests from the new address";
+    EXPECT_EQ(e.state(), RoState::Failed);
+    EXPECT_FALSE(e.traffic(coa2, t.now()).send_coti);
+    advance_to_timer();
+    EXPECT_EQ(t.now() - failed_at, seconds(60)) << "the hold-down as before the move";
+    e.on_timer(t.now());
+    auto b = e.traffic(coa2, t.now());
+    EXPECT_TRUE(b.send_hoti && b.send_coti) << "then traffic starts it again, from the new address";
+}
+
 TEST_F(EntryTest, BackHomeDeregistersWithTheHomeTokenOnly) {
     bind_at(coa);
     t.advance(seconds(300));  // the home token (210 s) has lapsed
