@@ -30,6 +30,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
       ha_addr_(cfg_.address.to_in6()),
       home_ifindex_(ctx.kernel.ifindex(cfg_.home_link)),
       xdp_nd_proxy_(nd_proxy_in_datapath(cfg)),
+      fleet_member_(!cfg.cluster.member.empty()),
       cache_(policy_from(cfg_)),
       admission_(cfg_, ctx.loop.now()),
       commit_([this] { return persist(); }),
@@ -287,11 +288,16 @@ GroupCommit::Unit HaService::activate(const ha::Binding& b, const std::optional<
                            else
                                ctx_.tunnels.remove(hoa);
                        }});
+    refresh_.schedule(b);
+    // The home link is the holder's of the address the binding names (a
+    // fleet member that gave it up meanwhile forwards, and defends nothing).
+    if (!defends_here(b.ha_addr)) return u;
     // Defend the home address on the home link (RFC 6275 10.4.1): the XDP
     // program answers solicitations from the map entry just written, or
-    // (home_agent.nd_proxy = "kernel") the kernel from a proxy entry. With
-    // L set, a kernel proxy entry for the link-local address with its
-    // interface identifier (10.3.1); without, none (a refresh may clear L).
+    // (home_agent.nd_proxy = "kernel", and always in a fleet) the kernel
+    // from a proxy entry. With L set, a kernel proxy entry for the
+    // link-local address with its interface identifier (10.3.1); without,
+    // none (a refresh may clear L).
     if (!xdp_nd_proxy_)
         u.steps.push_back({[this, hoa] { ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa); },
                            [this, hoa, before] {
@@ -313,7 +319,6 @@ GroupCommit::Unit HaService::activate(const ha::Binding& b, const std::optional<
                            if (link_local) home_link_->claim(ll);
                        },
                        nullptr});
-    refresh_.schedule(b);
     return u;
 }
 
@@ -361,6 +366,7 @@ void HaService::revert(const in6_addr& hoa, const std::optional<ha::Binding>& af
 void HaService::send_refresh_request(const in6_addr& hoa) {
     const ha::Binding* b = cache_.find(hoa);
     if (!b || b->pending_dad) return;
+    if (!defends_here(b->ha_addr)) return;  // from its address, so its holder's to send
     auto brr = build_refresh_request(*b);
     if (send_mobility(ctx_, brr.spec, brr.msg)) ctx_.stats.brr_sent++;
     XLOG_DEBUG("refresh request to %s for %s", to_string(b->coa).c_str(), to_string(hoa).c_str());
@@ -386,6 +392,10 @@ void HaService::schedule_expiry() {
             // Nobody to refuse, nothing to restore: each step on its own,
             // whatever the store says (a restart drops an expired binding).
             auto u = deactivate(b.hoa, b);
+            // Another fleet member's binding (an address not held here):
+            // its holder erases it, or the store's lease does; two members
+            // erasing it could race a refresh at the holder.
+            if (!defends_here(b.ha_addr)) unsaved_.erase(b.hoa);
             u.needs_store = false;
             u.best_effort = true;
             commit_.submit(std::move(u));
