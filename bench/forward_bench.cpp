@@ -46,6 +46,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sched.h>
@@ -75,6 +76,7 @@
 #include "netlink/netlink.hpp"
 #include "netns_testbed.hpp"
 #include "telemetry/datapath_counters.hpp"
+#include "thread_profile.hpp"
 #include "trafficgen.hpp"
 #include "xmip_bench_pass.skel.h"
 #include "xmip_bench_redirect.skel.h"
@@ -185,6 +187,7 @@ struct Config {
     unsigned home_addresses = 1;
     int cpu = -1;
     int cpus = 0;  // the every-CPU table: 1 CPU against this many (0: all online; 1: no table)
+    std::string profile_dir;  // --profile: perf record of ways a and c, last round kept
 };
 
 struct Sample {
@@ -198,6 +201,7 @@ struct Sample {
     uint64_t sent = 0;
     uint64_t delivered = 0;
     std::string check;  // the xmip counters' view, for way a
+    std::string profile;  // perf.data of this measurement (--profile), else empty
 };
 
 double median(std::vector<double> v) {
@@ -342,11 +346,24 @@ public:
         settle();
         reset_sink();
         xmip_->maps().reset_counters();
+        // Ways a and c only: the profile explains the a/c ratio.
+        ThreadProfile prof;
+        std::string profile;
+        if (!cfg_.profile_dir.empty() && (w == Way::Xmip || w == Way::Bare)) {
+            profile = cfg_.profile_dir + "/" + (d == Direction::Down ? "down-" : "up-") + (w == Way::Xmip ? "a" : "c") +
+                      ".perf.data";
+            if (!prof.start(profile, static_cast<pid_t>(gettid()))) {
+                std::fprintf(stderr, "xmip-bench-forward: no profile: %s\n", prof.why().c_str());
+                profile.clear();
+            }
+        }
         const double cpu0 = thread_cpu_seconds();
         SendResult r = gen.send(g0_, UINT64_MAX, seconds);
         const double cpu = thread_cpu_seconds() - cpu0;
+        prof.stop();
         settle();
         Sample s;
+        s.profile = profile;
         s.sent = r.packets;
         s.sent_pps = r.pps();
         auto c = sink_counts();
@@ -597,6 +614,64 @@ std::string first_line(const std::string& path, const std::string& key) {
     return "?";
 }
 
+// A BPF program's symbol without its tag (bpf_prog_<16 hex>_<name>), so the
+// same program is one row whatever build it came from.
+std::string stable_symbol(std::string sym) {
+    if (sym.rfind("bpf_prog_", 0) == 0 && sym.size() > 26 && sym[25] == '_') sym.erase(9, 17);
+    return sym;
+}
+
+// --profile: ns per delivered frame in each symbol, way a (xmip) against way
+// c (the bare redirect), from the last round's perf record of each: the
+// measurement behind "what bounds a/c". A symbol's ns = its share of the
+// thread's samples x the thread's CPU time per delivered frame.
+void print_profiles(std::map<std::pair<int, int>, std::vector<Sample>>& samples) {
+    std::printf(
+        "\n== where the time goes, ns per delivered frame (perf record -t of the benchmark's thread, last "
+        "round; symbols with >= 0.5 %% of the samples of either way)\n");
+    for (Direction d : {Direction::Down, Direction::Up}) {
+        std::map<std::string, std::pair<double, double>> ns;  // symbol -> (a, c)
+        double frame[2] = {0, 0};
+        bool ok = true;
+        for (int i = 0; i < 2; i++) {
+            const Way w = i == 0 ? Way::Xmip : Way::Bare;
+            const auto& ss = samples[{static_cast<int>(d), static_cast<int>(w)}];
+            if (ss.empty() || ss.back().profile.empty() || ss.back().cpu_pps <= 0) {
+                ok = false;
+                break;
+            }
+            std::string why;
+            auto top = top_symbols(ss.back().profile, 0.005, &why);
+            if (top.empty()) {
+                std::printf("%s: %s\n", d == Direction::Down ? "downlink" : "uplink", why.c_str());
+                ok = false;
+                break;
+            }
+            frame[i] = 1e9 / ss.back().cpu_pps;
+            for (const auto& t : top) {
+                auto& cell = ns[stable_symbol(t.symbol)];
+                (i == 0 ? cell.first : cell.second) += t.share * frame[i];
+            }
+        }
+        if (!ok) continue;
+        std::vector<std::pair<std::string, std::pair<double, double>>> rows(ns.begin(), ns.end());
+        std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+            return x.second.first - x.second.second > y.second.first - y.second.second;
+        });
+        std::printf("%s: a (xmip) %.1f ns per frame, c (bare redirect) %.1f ns, a - c = %.1f ns\n",
+                    d == Direction::Down ? "downlink" : "uplink", frame[0], frame[1], frame[0] - frame[1]);
+        std::printf("  %-48s %8s %8s %8s\n", "symbol", "a ns", "c ns", "a - c");
+        double sa = 0, sc = 0;
+        for (const auto& [sym, v] : rows) {
+            std::printf("  %-48s %8.1f %8.1f %8.1f\n", sym.c_str(), v.first, v.second, v.first - v.second);
+            sa += v.first;
+            sc += v.second;
+        }
+        std::printf("  %-48s %8.1f %8.1f %8.1f\n", "(symbols below 0.5 %)", frame[0] - sa, frame[1] - sc,
+                    (frame[0] - sa) - (frame[1] - sc));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -618,10 +693,25 @@ int main(int argc, char** argv) {
                    "the every-CPU table: ways a and c with a generator on 1 CPU and on CPUs 0..N-1 "
                    "(default: all online; 1: no table)")
         ->check(CLI::Range(0, 1024));
+    app.add_option("--profile", cfg.profile_dir,
+                   "record ways a and c with perf (perf record -t, the benchmark's thread) into this directory and "
+                   "print where each spends its time per frame (last round)")
+        ->check(CLI::ExistingDirectory);
     CLI11_PARSE(app, argc, argv);
     if (!cfg.rounds) cfg.rounds = cfg.quick ? 1 : 5;
     if (cfg.seconds <= 0) cfg.seconds = cfg.quick ? 0.2 : 2.0;
 
+    // The testbed mounts a private /tmp: the profile directory is reached
+    // through a descriptor opened before, by its /proc magic link.
+    if (!cfg.profile_dir.empty()) {
+        const int dir = open(cfg.profile_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) {
+            std::fprintf(stderr, "xmip-bench-forward: cannot open --profile %s: %s\n", cfg.profile_dir.c_str(),
+                         strerror(errno));
+            return 2;
+        }
+        cfg.profile_dir = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(dir);
+    }
     std::string why;
     if (!enter_private_testbed(&why)) {
         std::fprintf(stderr, "xmip-bench-forward: %s\n", why.c_str());
@@ -758,6 +848,7 @@ int main(int argc, char** argv) {
                 std::printf("  %-9s %-30s %.3f..%.3f\n", d == Direction::Down ? "downlink" : "uplink", way_label(d, w),
                             v.front(), v.back());
             }
+        if (!cfg.profile_dir.empty()) print_profiles(samples);
         if (cfg.cpus > 1) {
             std::printf("\n== every CPU: a generator thread on 1 CPU, then one on each of CPUs 0..%d (veths with %d "
                         "queues: each CPU forwards the frames it sent), aggregate delivered Mpps, wall clock, median of "

@@ -132,6 +132,7 @@ struct Config {
     bool auth = false;
     std::vector<uint32_t> sizes;    // --sizes: binding counts, one refresh measurement each
     uint32_t refresh_count = 3000;  // --refresh-count: refreshes measured at each size
+    unsigned first_window = 2000;   // --first-window: first registrations outstanding (--sizes)
 };
 
 struct PhaseResult {
@@ -436,6 +437,10 @@ int main(int argc, char** argv) {
                    "then --refresh-count refreshes with xmipd's CPU time; replaces --nodes and --refresh-rounds")
         ->delimiter(',')
         ->check(CLI::Range(1u, 1000000u));
+    app.add_option("--first-window", cfg.first_window,
+                   "first registrations outstanding at once with --sizes (default 2000: with DAD's 1 s, at most "
+                   "2000/s)")
+        ->check(CLI::Range(1u, 1000000u));
     app.add_option("--refresh-count", cfg.refresh_count, "refreshes measured at each of --sizes (default 3000)")
         ->check(CLI::Range(1u, 10000000u));
     CLI11_PARSE(app, argc, argv);
@@ -505,14 +510,19 @@ int main(int argc, char** argv) {
                 Step st;
                 st.size = size;
                 std::fprintf(stderr, "first registrations %u..%u...\n", have, size);
-                st.first = gen.run(have, size, 1, size - have, cfg.first_rate, 10.0);
+                // At most --first-window outstanding: the generator sends no
+                // faster than the agent answers (each answer takes DAD's
+                // second), instead of queueing BUs the agent reaches only
+                // after their timeout and resending them behind the queue.
+                st.first = gen.run(have, size, 1, std::min(size - have, cfg.first_window), cfg.first_rate, 10.0);
                 // Those the agent dropped (its flood guard, a full socket)
                 // try again: every refresh below must be one.
                 for (int retry = 0; retry < 5; retry++) {
                     auto missing = gen.unregistered(have, size);
                     if (missing.empty()) break;
                     std::fprintf(stderr, "  %zu unregistered: again\n", missing.size());
-                    auto again = gen.run(missing, static_cast<unsigned>(missing.size()), cfg.first_rate / 2, 10.0);
+                    auto again = gen.run(missing, std::min(static_cast<unsigned>(missing.size()), cfg.first_window),
+                                         cfg.first_rate / 2, 10.0);
                     st.first.acked += again.acked;
                 }
                 if (auto missing = gen.unregistered(have, size); !missing.empty())

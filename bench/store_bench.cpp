@@ -15,10 +15,11 @@
 //    network namespace, its store holding N live bindings; the time from
 //    starting xmipd to its control socket answering `status` with N
 //    bindings (the store read, the reconciliation with the pinned map, the
-//    map writes and proxy entries included). Cold: the maps are new (every
-//    binding written to the map, a proxy entry and an unsolicited NA each);
-//    warm: after a kill -9 (maps pinned, bindings kept as they were: a
-//    proxy entry each). N = 0 is the baseline of the same run.
+//    map writes included). Cold: the maps are new (every binding written to
+//    the map, an unsolicited NA each; a kernel proxy entry each only with
+//    home_agent.nd_proxy = "kernel", the datapath answers by default);
+//    warm: after a kill -9 (maps pinned, bindings kept as they were).
+//    N = 0 is the baseline of the same run.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>

@@ -5,6 +5,8 @@
  *
  *   xmip_ha_xdp     home agent, every interface: tunnels packets for bound
  *                   home addresses to their care-of addresses (downlink),
+ *                   answers Neighbour Solicitations for them on the home
+ *                   link (nd_proxy.bpf.h),
  *                   ends reverse tunnels from registered care-of addresses
  *                   (uplink), hands Mobility Header packets to xmipd.
  *   xmip_mn_xdp     mobile node, ingress: ends the tunnel from the home
@@ -43,6 +45,7 @@
 #include "ro_hao.bpf.h"
 #include "ro_rh2.bpf.h"
 #include "ha_local.bpf.h"
+#include "nd_proxy.bpf.h"
 #include "ro_hint.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -279,8 +282,12 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent,
 		return count_parse_failure(r, rx_len);
 
 	if (home_agent) {
-		const struct xmip_binding *b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
+		const struct xmip_binding *b;
+		int nd = ha_nd_proxy(ctx, eth, ip6, data_end, rx_len);
 
+		if (nd >= 0)
+			return nd;
+		b = bpf_map_lookup_elem(&xmip_bindings, &ip6->daddr);
 		if (b) {
 			if (is_jumbogram(ip6)) {
 				count(XMIP_CNT_PASS_EXTHDR, rx_len);

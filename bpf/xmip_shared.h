@@ -71,12 +71,22 @@ struct xmip_config {
 	__u8 reserved0;
 	__u16 min_ptb_mtu;     /* never advertise less than this in a Packet Too Big */
 	__u32 flags;           /* XMIP_CF_* */
+	/* XMIP_CF_ND_PROXY: the home link, where the home agent answers
+	 * Neighbour Solicitations for bound home addresses, and its MAC. */
+	__u32 home_ifindex;
+	__u8 home_mac[6];
+	__u8 reserved1[2];
 };
 
 #define XMIP_CF_NONE 0u
 /* Mobile node with route optimisation on: the egress program tells the agent
  * which correspondents' packets take the tunnel (bpf/ro_hint.bpf.h). */
 #define XMIP_CF_RO_HINTS 1u
+/* Home agent: XDP on the home link answers Neighbour Solicitations for bound
+ * home addresses from the bindings map (bpf/nd_proxy.bpf.h), so the kernel
+ * needs no proxy entry per binding (docs/performance.md, "Proxy Neighbour
+ * Discovery at 10^5 bindings"). */
+#define XMIP_CF_ND_PROXY 2u
 
 #define XMIP_DEFAULT_TUNNEL_HOP_LIMIT 64
 #define XMIP_IPV6_MIN_MTU 1280
@@ -130,6 +140,9 @@ struct xmip_config {
 	X(HA_OWN_NS_ANSWERED, "own_solicitation_answered", "redirect",                             \
 	  "home agent: its own Neighbour Solicitation for a bound home address, answered with "    \
 	  "its own MAC so its packets reach the tunnel")                                           \
+	X(ND_PROXY_ANSWERED, "nd_proxy_answered", "tx",                                            \
+	  "home agent: a Neighbour Solicitation on the home link for a bound home address, "       \
+	  "answered for the mobile node (RFC 6275 10.4.1)")                                        \
 	XMIP_RO_COUNTERS(X)
 
 /*
@@ -259,7 +272,7 @@ struct xmip_signal_event {
 XMIP_STATIC_ASSERT(sizeof(struct xmip_in6) == 16, "xmip_in6 layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_binding) == 40, "xmip_binding layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_local_addr) == 8, "xmip_local_addr layout");
-XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 8, "xmip_config layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 20, "xmip_config layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_counter_value) == 16, "xmip_counter_value layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == 16 + XMIP_SIGNAL_MAX_LEN, "signal event layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_ro_key) == 32, "xmip_ro_key layout");

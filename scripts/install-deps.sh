@@ -25,6 +25,8 @@ PACKAGES=(
   # run and test peers
   iproute2 iputils-ping ethtool tcpdump tshark python3-scapy radvd procps
   prometheus python3-yaml
+  # where a benchmark's time goes (xmip-bench-forward --profile; its smoke test)
+  linux-perf
 )
 
 missing=()

@@ -169,6 +169,7 @@ std::string to_toml(const Config& c) {
         kv("preference", std::to_string(ha->preference));
         kv("lifetime", std::to_string(ha->lifetime));
         kv("refresh_advice", std::to_string(ha->refresh_advice));
+        kv("nd_proxy", quote(ha->nd_proxy_in_datapath ? "datapath" : "kernel"));
         o += "\n[home_agent.access]\n";
         kv("allow", list(ha->access.allow));
         kv("deny", list(ha->access.deny));

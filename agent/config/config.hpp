@@ -176,6 +176,11 @@ struct HomeAgent {
     // Binding Refresh Advice (RFC 6275 6.2.4) in accepting BAs: refresh
     // this often (s, a multiple of 4); 0 = no advice.
     uint32_t refresh_advice = 0;
+    // Who answers Neighbour Solicitations for bound home addresses on the
+    // home link: the XDP program from the bindings map (default), or one
+    // kernel proxy entry per binding (each costs O(N) to add:
+    // docs/performance.md, "Proxy Neighbour Discovery at 10^5 bindings").
+    bool nd_proxy_in_datapath = true;
 
     HomeAddressCheck check_home_address(const in6_addr& hoa) const;
     bool operator==(const HomeAgent&) const = default;

@@ -65,6 +65,7 @@ constexpr std::array kSchema{
     KeyInfo{"home_agent.security_associations.key_file", K::String},
     // Issue 18 (discovery and the rest of the signalling): one block.
     KeyInfo{"home_agent.refresh_advice", K::Integer},
+    KeyInfo{"home_agent.nd_proxy", K::String, R::Restart},
     KeyInfo{"mobile_node", K::Table},
     KeyInfo{"mobile_node.home_address", K::String, R::Restart},
     KeyInfo{"mobile_node.home_agent", K::String, R::Restart},

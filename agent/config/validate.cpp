@@ -482,6 +482,7 @@ struct Validator {
         }
         set_int("home_agent.preference", ha.preference, INT16_MIN, INT16_MAX);
         set_int("home_agent.lifetime", ha.lifetime, 1, 65535);
+        if (auto i = one_of("home_agent.nd_proxy", {"datapath", "kernel"})) ha.nd_proxy_in_datapath = *i == 0;
         if (auto v = integer("home_agent.refresh_advice", 0, kMaxBindingLifetime)) {
             lifetime_units_warning("home_agent.refresh_advice", static_cast<uint32_t>(*v));
             ha.refresh_advice = static_cast<uint32_t>(*v) / 4 * 4;

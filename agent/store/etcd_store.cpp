@@ -157,14 +157,14 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
         return "binding store " + where() + ": another agent changed " + (who.empty() ? "a binding" : who) +
                " meanwhile: refused, nothing written";
     }
-    revision_ = r->header.revision;
+    const int64_t rev = r->header.revision;
     for (const auto& k : put_keys) {
-        known_[k] = revision_;
+        known_[k] = rev;
         erased_.erase(k);
     }
     for (const auto& k : erase_keys) {
         known_.erase(k);
-        erased_[k] = revision_;
+        erased_[k] = rev;
     }
     return std::nullopt;
 }
@@ -201,8 +201,12 @@ RemoteChanges EtcdStore::remote(const std::vector<etcd::Event>& events, std::chr
         }
         // The writer's clock when it committed (the state format's header).
         auto j = nlohmann::json::parse(e.kv.value, nullptr, false);
-        if (j.is_object() && j.contains("written_unix_ms") && j["written_unix_ms"].is_number_integer())
-            out.lag_ms.push_back(static_cast<double>(read_ms - j["written_unix_ms"].get<int64_t>()));
+        int64_t written = 0;
+        if (j.is_object() && j.contains("written_unix_ms") && j["written_unix_ms"].is_number_integer()) {
+            written = j["written_unix_ms"].get<int64_t>();
+            out.lag_ms.push_back(static_cast<double>(read_ms - written));
+        }
+        out.written_ms.push_back(written);
         out.put.push_back(d.value->bindings[0]);
     }
     return out;

@@ -52,6 +52,9 @@ struct RemoteChanges {
     // Per put: how long after the writer's commit it was read here (the
     // wall clocks of both agents: as good as their NTP).
     std::vector<double> lag_ms;
+    // Per put: the writer's wall clock at its commit (Unix ms; 0: the value
+    // does not say), for a lag measured where the change is applied.
+    std::vector<int64_t> written_ms;
 };
 
 class EtcdStore {
@@ -67,8 +70,10 @@ public:
     std::optional<std::string> commit(const state::Changes& c);
     std::string where() const;
 
-    // The store's revision after the last load() or commit(): a watch of
-    // watch_prefix() from revision() + 1 misses nothing.
+    // The store's revision as far as this agent has seen every change: the
+    // last load(), then each remote() (not its own commits: another agent's
+    // write may have come before one of them). A watch of watch_prefix()
+    // from revision() + 1 misses nothing.
     int64_t revision() const { return revision_; }
     std::string watch_prefix() const { return prefix_ + role_ + "/"; }
     std::string key_of(const in6_addr& hoa) const;

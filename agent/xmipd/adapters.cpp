@@ -157,17 +157,23 @@ std::unique_ptr<NdSocket> SocketWire::open_nd(int ifindex, std::initializer_list
     return std::make_unique<IcmpNdSocket>(ifindex, types, groups);
 }
 
+etcd::TransportOptions etcd_transport(const config::Cluster& c) {
+    etcd::TransportOptions o;
+    o.endpoints = c.endpoints;
+    o.ca_file = c.ca_file;
+    o.cert_file = c.cert_file;
+    o.key_file = c.key_file;
+    o.dial_timeout = std::chrono::milliseconds(c.dial_timeout_ms);
+    o.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
+    return o;
+}
+
 std::unique_ptr<StateStore> make_store(const config::Config& cfg) {
     const std::string role = config::to_string(cfg.role);
     if (cfg.cluster.backend != config::Cluster::Backend::Etcd)
         return std::make_unique<EmbeddedStore>(cfg.paths.state_dir, role);
     store::EtcdStoreOptions o;
-    o.transport.endpoints = cfg.cluster.endpoints;
-    o.transport.ca_file = cfg.cluster.ca_file;
-    o.transport.cert_file = cfg.cluster.cert_file;
-    o.transport.key_file = cfg.cluster.key_file;
-    o.transport.dial_timeout = std::chrono::milliseconds(cfg.cluster.dial_timeout_ms);
-    o.transport.request_timeout = std::chrono::milliseconds(cfg.cluster.request_timeout_ms);
+    o.transport = etcd_transport(cfg.cluster);
     o.prefix = cfg.cluster.prefix;
     o.role = role;
     o.lease_slack_s = cfg.cluster.binding_lease_slack;

@@ -124,6 +124,10 @@ private:
     store::EtcdStore db_;
 };
 
+// How [cluster] reaches etcd (the store's, the watch's and the fleet's
+// clients alike).
+etcd::TransportOptions etcd_transport(const config::Cluster& c);
+
 // The store [cluster] chooses: the embedded one by default.
 std::unique_ptr<StateStore> make_store(const config::Config& cfg);
 

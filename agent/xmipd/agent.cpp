@@ -127,6 +127,13 @@ Agent::Agent(const config::Config& cfg, StartOptions opts)
         else  // a home agent on its own holds its one address: the fleet's
               // holder panel and alert read a single agent the same way
             ctx_->observe().fleet_address(core::to_string(cfg_.home_agent->address.to_in6()), true, true);
+        // A binding store other agents write: their bindings into this
+        // agent's cache and maps (docs/scale-out.md, "Shared bindings").
+        if (auto* cluster = dynamic_cast<ClusterStore*>(store_.get())) {
+            shared_bindings_ =
+                std::make_unique<EtcdSharedBindings>(loop_, etcd_transport(cfg_.cluster), cluster->etcd());
+            ha->share_bindings(*shared_bindings_);
+        }
     }
     // Every wakeup of the loop is one batch for the service: a drain of the
     // signalling ring, DAD timers ending together, bindings expiring together.
@@ -169,12 +176,7 @@ uint32_t ro_hint_flag(const config::Config& c) {
 // the elections of the fleet's home agent addresses, on etcd.
 void Agent::join_fleet(HaService& ha) {
     const auto& c = cfg_.cluster;
-    etcd::TransportOptions o;
-    o.endpoints = c.endpoints;
-    o.ca_file = c.ca_file;
-    o.cert_file = c.cert_file;
-    o.key_file = c.key_file;
-    o.dial_timeout = std::chrono::milliseconds(c.dial_timeout_ms);
+    etcd::TransportOptions o = etcd_transport(c);
     // A round renews the lease and asks a few keys: each request well
     // inside a quarter of the TTL, so that a slow member cannot stall the
     // loop past the lease.
@@ -206,6 +208,16 @@ void Agent::setup_datapath() {
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
     c.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
     c.flags = ro_hint_flag(cfg_);
+    if (nd_proxy_in_datapath(cfg_)) {
+        // The home link's solicitations for bound home addresses are
+        // answered from the bindings map (bpf/nd_proxy.bpf.h), with its MAC.
+        c.flags |= XMIP_CF_ND_PROXY;
+        c.home_ifindex = static_cast<uint32_t>(core::ifindex_of(cfg_.home_agent->home_link));
+        const auto mac = kernel_.link(static_cast<int>(c.home_ifindex)).mac;
+        std::memcpy(c.home_mac, mac.data(), sizeof c.home_mac);
+        XLOG_INFO("%s: XDP answers Neighbour Solicitations for bound home addresses (home_agent.nd_proxy)",
+                  cfg_.home_agent->home_link.c_str());
+    }
     dp_->maps().set_config(c);
 
     const RoleSpec& role = spec_of(cfg_.role);
@@ -395,6 +407,7 @@ void Agent::shutdown() {
     }
     const bool keep = cfg_.datapath.keep_forwarding_on_exit && bindings > 0;
     try {
+        shared_bindings_.reset();   // nothing more from the watch into the service
         metrics_endpoint_.reset();  // no scrape may read the datapath from here on
         if (service_) service_->stop(keep);
         service_.reset();

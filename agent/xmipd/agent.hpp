@@ -22,6 +22,7 @@
 #include "xmipd/context.hpp"
 #include "xmipd/fleet_etcd.hpp"
 #include "xmipd/nexthop_keeper.hpp"
+#include "xmipd/shared_bindings_etcd.hpp"
 
 namespace xmip::agent {
 
@@ -85,6 +86,9 @@ private:
     // A fleet member's election port (cluster.member set); before service_,
     // which uses it until it is gone.
     std::unique_ptr<EtcdFleetElection> fleet_election_;
+    // The other members' bindings, from the store's watch into the service
+    // ([cluster] backend = "etcd"); reset first when stopping.
+    std::unique_ptr<EtcdSharedBindings> shared_bindings_;
     std::unique_ptr<Service> service_;
     std::unique_ptr<control::Server> control_;
     std::unique_ptr<metrics::Endpoint> metrics_endpoint_;  // its threads read metrics_ and the maps

@@ -99,6 +99,7 @@ void HaService::register_commands(control::Server& s) {
         s.handle(control::cmd::kCluster, [this](const json&) {
             json v = fleet_->view();
             if (auto h = fleet_election_->health()) v[control::ClusterView::key::store_health] = *h;
+            if (watch_lag_ms_) v[control::ClusterView::key::watch_lag_ms] = *watch_lag_ms_;
             return v;
         });
     s.handle(control::cmd::kBindingAdd, [this](const json& args) -> json {

@@ -68,10 +68,17 @@ void HaService::recover() {
     // the kernel's proxy table per binding: O(N^2) at 10^5 bindings
     // (docs/restart.md, "Restart time").
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> in_place;
-    if (std::any_of(plan.restore.begin(), plan.restore.end(), [](const auto& r) { return !r.write_map; }))
+    // A fleet member holds no home agent address yet (HaFleet decides):
+    // the entries a killed predecessor left are not its to keep.
+    if (fleet_member_ || std::any_of(plan.restore.begin(), plan.restore.end(), [this](const auto& r) {
+            return !r.write_map && (!xdp_nd_proxy_ || r.binding.link_local);
+        }))
         for (const auto& a : ctx_.kernel.proxy_neighs(home_ifindex_)) in_place.insert(a);
     auto ensure_proxy = [&](const in6_addr& a) {
         if (!in_place.count(a)) ctx_.kernel.add_proxy_neigh(home_ifindex_, a);
+    };
+    auto drop_proxy = [&](const in6_addr& a) {
+        if (in_place.count(a)) ctx_.kernel.del_proxy_neigh(home_ifindex_, a);
     };
     for (const auto& r : plan.restore) {
         ha::Binding b;
@@ -99,9 +106,15 @@ void HaService::recover() {
             // Forwarding as it is: the map entry is left alone (no gap, not
             // even a rewrite); the proxy entry survived too unless someone
             // removed it: added when it is not there.
-            ensure_proxy(b.hoa);
-            if (b.link_local) ensure_proxy(link_local_of(b.hoa));
+            if (defends_here(b.ha_addr)) {
+                if (!xdp_nd_proxy_) ensure_proxy(b.hoa);  // else the map entry answers (nd_proxy.bpf.h)
+                if (b.link_local) ensure_proxy(link_local_of(b.hoa));
+            }
             refresh_.schedule(b);
+        }
+        if (!defends_here(b.ha_addr)) {
+            drop_proxy(b.hoa);
+            drop_proxy(link_local_of(b.hoa));
         }
         if (r.refresh_now) send_refresh_request(b.hoa);
     }

@@ -34,6 +34,13 @@ namespace xmip::agent {
 // 10.3.1, 10.4.1).
 in6_addr link_local_of(const in6_addr& hoa);
 
+// The XDP program answers Neighbour Solicitations for bound home addresses
+// on the home link (bpf/nd_proxy.bpf.h, XMIP_CF_ND_PROXY), so a
+// registration adds no kernel proxy entry for its home address: what
+// home_agent.nd_proxy asks, except in a fleet, whose members defend only
+// the home addresses of the home agent addresses they hold (ha_fleet.cpp).
+bool nd_proxy_in_datapath(const config::Config& c);
+
 class HaService final : public Service {
 public:
     HaService(Context& ctx, const config::Config& cfg);
@@ -57,6 +64,12 @@ public:
     // addresses are served while this agent holds them (ha_fleet.hpp).
     void join_fleet(FleetElection& election, FleetSettings s);
     const HaFleet* fleet() const { return fleet_.get(); }
+    // A binding store other agents write too (docs/scale-out.md, "Shared
+    // bindings"): their bindings go into this agent's cache and maps, so
+    // that it forwards for every mobile node of the fleet; proxy entries
+    // and advertisements only where it holds the binding's home agent
+    // address (ha_shared.cpp).
+    void share_bindings(SharedBindings& shared);
 
 private:
     ha::Policy policy_from(const config::HomeAgent& h) const;
@@ -99,11 +112,24 @@ private:
     // transaction of what changed (the group commit's write).
     void recover();
     std::optional<std::string> persist();
+    // The fleet's shared bindings (ha_shared.cpp): another member's change
+    // into the cache and the datapath, never back into the store.
+    void apply_shared(const SharedChanges& c);
+    void install_shared(const state::HaBinding& r, core::TimePoint now, int64_t now_unix_ms);
+    void drop_shared(const in6_addr& hoa);
+    // Whether this agent answers on the home link for the bindings
+    // registered with ha_addr: its own address, or for a fleet member an
+    // address it holds now.
+    bool defends_here(const in6_addr& ha_addr) const;
 
     Context& ctx_;
     config::HomeAgent cfg_;
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
+    bool xdp_nd_proxy_ = false;  // nd_proxy_in_datapath(): no kernel proxy entry per global home address
+    // cluster.member is set: join_fleet() follows the constructor, and
+    // until then (recovery included) no home agent address is held here.
+    bool fleet_member_ = false;
     // Before cache_: policy_from() reads it while cache_ is built.
     std::vector<in6_addr> fleet_addresses_;  // empty: not in a fleet
     ha::BindingCache cache_;
@@ -122,6 +148,8 @@ private:
     bool persist_failing_ = false;
     FleetElection* fleet_election_ = nullptr;  // the agent's, while fleet_ lives
     std::unique_ptr<HaFleet> fleet_;
+    bool sharing_ = false;              // share_bindings() was called
+    std::optional<long> watch_lag_ms_;  // the last shared change's, for mipctl cluster
 };
 
 }  // namespace xmip::agent

@@ -38,6 +38,7 @@ NexthopKeeper::NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink:
 NexthopKeeper::~NexthopKeeper() {
     loop_.remove_fd(events_->fd());
     loop_.timers().cancel(refresh_);
+    loop_.timers().cancel(slice_);
 }
 
 void NexthopKeeper::track(const in6_addr& coa) {
@@ -122,7 +123,7 @@ void NexthopKeeper::on_events() {
     if (!seen.any) return;
     invalidate();  // first: from here on no packet takes an old entry
     if (seen.new_link && on_new_link_) on_new_link_();
-    for (const auto& [k, n] : coas_) resolve(k, gen_);
+    start_pass();  // a new generation: from the start, even if one was under way
 }
 
 void NexthopKeeper::on_refresh() {
@@ -131,8 +132,28 @@ void NexthopKeeper::on_refresh() {
     // downlink keeps its hits.
     route_gen_++;
     write_state();
-    for (const auto& [k, n] : coas_) resolve(k, gen_);
+    if (pass_at_ >= pass_.size()) start_pass();
     refresh_ = loop_.timers().schedule(loop_.now() + kRefreshEvery, [this] { on_refresh(); });
+}
+
+void NexthopKeeper::start_pass() {
+    loop_.timers().cancel(slice_);
+    pass_.clear();
+    pass_.reserve(coas_.size());
+    for (const auto& [k, n] : coas_) pass_.push_back(k);
+    pass_at_ = 0;
+    continue_pass();
+}
+
+void NexthopKeeper::continue_pass() {
+    slice_.reset();
+    const size_t end = std::min(pass_.size(), pass_at_ + kSlice);
+    while (pass_at_ < end) {
+        const Key& k = pass_[pass_at_++];
+        if (coas_.count(k)) resolve(k, gen_);  // untracked since the pass began: nothing to resolve
+    }
+    if (pass_at_ < pass_.size())
+        slice_ = loop_.timers().schedule(loop_.now() + kSliceEvery, [this] { continue_pass(); });
 }
 
 }  // namespace xmip::agent

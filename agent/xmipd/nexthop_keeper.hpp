@@ -14,6 +14,14 @@
 //    which the key does not hold.
 //  - Every second, the entries are resolved again without a bump: a PMTU
 //    exception (a Packet Too Big the kernel took) raises no event.
+//  - A pass (after an event, or the second's) resolves at most kSlice care-of
+//    addresses per kSliceEvery: each costs two rtnetlink round trips, and
+//    resolving 10^5 of them at once every second and on every event was all
+//    of the agent's CPU, its Binding Updates waiting behind (docs/
+//    performance.md, "Refresh cost by binding count"). Until a stale entry's
+//    turn comes, packets to it take bpf_fib_lookup (correct, slower). With
+//    more than kSlice * 20 care-of addresses a pass takes longer than a
+//    second, and the next starts when it ends.
 //  - The uplink's route memo (xmip_routes), which the datapath fills from
 //    its own bpf_fib_lookup answers, is valid only for route_gen: bumped
 //    with the generation on every event, and every second (so a PMTU change
@@ -28,6 +36,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "core/event_loop.hpp"
 #include "datapath/nexthop_map.hpp"
@@ -38,6 +47,8 @@ namespace xmip::agent {
 class NexthopKeeper {
 public:
     static constexpr auto kRefreshEvery = std::chrono::seconds(1);
+    static constexpr size_t kSlice = 256;
+    static constexpr auto kSliceEvery = std::chrono::milliseconds(50);  // at most 5120 resolutions a second
 
     NexthopKeeper(core::EventLoop& loop, dp::NexthopMap map, netlink::Netlink& nl, std::function<void()> on_new_link);
     ~NexthopKeeper();
@@ -57,6 +68,8 @@ private:
     void on_events();
     void on_refresh();
     void resolve(const Key& coa, uint32_t gen);
+    void start_pass();     // every tracked care-of address again, a slice now
+    void continue_pass();  // the next slice
     void invalidate();  // new generations, policy rules checked again
     void write_state();
 
@@ -67,6 +80,9 @@ private:
     std::unique_ptr<netlink::RouteEvents> events_;
     std::map<Key, unsigned> coas_;
     std::optional<core::Timers::Id> refresh_;
+    std::vector<Key> pass_;  // the pass under way: these, from pass_at_
+    size_t pass_at_ = 0;
+    std::optional<core::Timers::Id> slice_;
     uint32_t gen_ = 0;
     uint32_t route_gen_ = 0;
     bool off_ = false;

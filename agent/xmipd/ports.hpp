@@ -154,4 +154,28 @@ public:
     virtual std::string where() const = 0;  // for messages
 };
 
+// The other members' changes to a binding store a fleet shares
+// (docs/scale-out.md, "Shared bindings"): what the store's watch saw them
+// commit, decoded, for this agent's cache and maps. This agent's own
+// commits are not in it.
+struct SharedChanges {
+    std::vector<state::HaBinding> put;
+    // Per put: the writer's wall clock when it committed (Unix ms; 0: not
+    // known), for the watch lag.
+    std::vector<int64_t> written_unix_ms;
+    std::vector<in6_addr> erase;
+    // The watch lost its history (compacted) and the store was read again:
+    // `put` is every binding it holds, and a binding not in it is gone.
+    bool whole = false;
+    std::vector<std::string> errors;  // values that were not one binding (skipped)
+};
+
+class SharedBindings {
+public:
+    virtual ~SharedBindings() = default;
+    // From now on, on the event loop (one wakeup: one batch of the
+    // service), each time the watch saw changes. Until destroyed.
+    virtual void follow(std::function<void(const SharedChanges&)> on_changes) = 0;
+};
+
 }  // namespace xmip::agent

@@ -149,6 +149,14 @@ void DatapathEnv::apply_state(const std::string& state) {
     cfg.tunnel_hop_limit = fixtures()["tunnel_hop_limit"].get<uint8_t>();
     cfg.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
     cfg.flags = s.value("config_flags", 0u);
+    if (s.contains("nd_proxy")) {  // [home link, its MAC]
+        cfg.home_ifindex = if_nametoindex(s["nd_proxy"][0].get<std::string>().c_str());
+        unsigned m[6];
+        if (std::sscanf(s["nd_proxy"][1].get<std::string>().c_str(), "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+                        &m[4], &m[5]) != 6)
+            throw std::runtime_error("fixtures: nd_proxy MAC");
+        for (int i = 0; i < 6; i++) cfg.home_mac[i] = static_cast<uint8_t>(m[i]);
+    }
     m.set_config(cfg);
     clear_ro_hints();
     m.reset_counters();

@@ -120,8 +120,22 @@ TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT = 0, 2, 7
 M32 = 0xFFFFFFFF
 
 
-def _mix(h, w):
-    h ^= w
+def _rotl(x, r):
+    return ((x << r) | (x >> (32 - r))) & M32
+
+
+def _body(h, k):
+    """MurmurHash3 x86_32's step per word (bpf/flow_hash.bpf.h)."""
+    k = (k * 0xCC9E2D51) & M32
+    k = _rotl(k, 15)
+    k = (k * 0x1B873593) & M32
+    h ^= k
+    h = _rotl(h, 13)
+    return (h * 5 + 0xE6546B64) & M32
+
+
+def _final(h, n):
+    h ^= n
     h ^= h >> 16
     h = (h * 0x85EBCA6B) & M32
     h ^= h >> 13
@@ -138,12 +152,14 @@ def _word(b):
 def flow_label(inner: bytes) -> int:
     nh = inner[6]
     h = 0x9E3779B9 ^ nh
-    h = _mix(h, _word(inner[0:4]) & _word(bytes([0x00, 0x0F, 0xFF, 0xFF])))
+    n = 9 * 4
+    h = _body(h, _word(inner[0:4]) & _word(bytes([0x00, 0x0F, 0xFF, 0xFF])))
     for i in range(8):
-        h = _mix(h, _word(inner[8 + 4 * i:12 + 4 * i]))
+        h = _body(h, _word(inner[8 + 4 * i:12 + 4 * i]))
     if nh in (6, 17, 132) and len(inner) >= 44:
-        h = _mix(h, _word(inner[40:44]))
-    h &= 0xFFFFF
+        h = _body(h, _word(inner[40:44]))
+        n += 4
+    h = _final(h, n) & 0xFFFFF
     return h or 1
 
 
@@ -989,6 +1005,71 @@ f = own(IPv6(src=HA, dst=HOA_BLACKHOLE) / ICMPv6EchoRequest())
 case("ha_egress_no_route_drop", "ha_egress", "dp2", "ha", f, TC_ACT_SHOT, None, "DROP_NO_ROUTE",
      why="the care-of address is blackholed")
 
+
+# 9. Proxy Neighbour Discovery from the bindings map (bpf/nd_proxy.bpf.h):
+# with XMIP_CF_ND_PROXY, a solicitation on the home link (dp2) for a bound
+# home address is answered by XDP, as the kernel's proxy entry would answer
+# it (RFC 4861 7.2.4, RFC 6275 10.4.1): from the home agent address, with
+# the home link's MAC as target link-layer address, Router and Override
+# clear; to all nodes with Solicited clear for duplicate address detection.
+CF_ND_PROXY = 2  # XMIP_CF_ND_PROXY
+STATES["ha_nd"] = dict(STATES["ha"], config_flags=CF_ND_PROXY, nd_proxy=["dp2", MAC["dp2"]])
+ROUTER_LL = "fe80::200:ff:fe00:2701"  # a neighbour on the home link
+
+
+def ns_frame(src, dst, tgt, edst, hlim=255, ingress_src=MAC["router"], sll=True):
+    f = Ether(src=ingress_src, dst=edst) / IPv6(src=src, dst=dst, hlim=hlim) / ICMPv6ND_NS(tgt=tgt)
+    return f / ICMPv6NDOptSrcLLAddr(lladdr=ingress_src) if sll else f
+
+
+def proxy_na(dst, edst, tgt=HOA, solicited=1):
+    return Ether(src=MAC["dp2"], dst=edst) / IPv6(src=HA, dst=dst, hlim=255) / \
+        ICMPv6ND_NA(tgt=tgt, R=0, S=solicited, O=0) / ICMPv6NDOptDstLLAddr(lladdr=MAC["dp2"])
+
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04")
+case("ha_nd_proxy_multicast_solicitation_answered", "ha_xdp", "dp2", "ha_nd", f, XDP_TX,
+     proxy_na(ROUTER_LL, MAC["router"]), "ND_PROXY_ANSWERED",
+     why="address resolution of a bound home address on the home link: the home agent's MAC, sent back "
+     "out (XDP_TX), no kernel proxy entry needed")
+
+f = ns_frame(ROUTER_LL, HOA, HOA, MAC["dp2"], sll=False)
+case("ha_nd_proxy_unicast_probe_answered", "ha_xdp", "dp2", "ha_nd", f, XDP_TX,
+     proxy_na(ROUTER_LL, MAC["router"]), "ND_PROXY_ANSWERED",
+     why="a neighbour's reachability probe to the home address itself (RFC 6275 10.4.1): answered, not "
+     "tunnelled; the frame grows to the answer")
+
+f = ns_frame("::", "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04", sll=False)
+case("ha_nd_proxy_dad_defended", "ha_xdp", "dp2", "ha_nd", f, XDP_TX,
+     proxy_na("ff02::1", "33:33:00:00:00:01", solicited=0), "ND_PROXY_ANSWERED",
+     why="another node's duplicate address detection for a bound home address: defended, to all nodes, "
+     "Solicited clear (RFC 4861 7.2.4)")
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:99", HOA_UNBOUND, "33:33:ff:00:00:99")
+case("ha_nd_proxy_unbound_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="no binding for the target: the stack's (the home address may be at home)")
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04", ingress_src=MAC["visitor"])
+case("ha_nd_proxy_not_home_link_untouched", "ha_xdp", "dp1", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="a solicitation for a home address on another link than the home link is not the home agent's to "
+     "answer")
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04", hlim=64)
+case("ha_nd_proxy_hop_limit_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="hop limit not 255: not from the link (RFC 4861 7.1.1); the stack drops it")
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:5", HOA, "33:33:ff:00:00:05")
+case("ha_nd_proxy_wrong_group_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="sent to another solicited-node group than the target's: not a resolution of it")
+
+f = ns_frame("::", HOA, HOA, MAC["dp2"], sll=False)
+case("ha_nd_proxy_unicast_dad_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_HOME_LINK",
+     why="duplicate address detection goes to the solicited-node group (RFC 4862 5.4.2), never to the "
+     "address: left to the stack")
+
+f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04")
+case("ha_nd_proxy_kernel_mode_untouched", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
+     why="home_agent.nd_proxy = \"kernel\" (flag clear): the kernel's proxy entry answers")
 
 # 8. The mobile node's route optimisation hint (bpf/ro_hint.bpf.h): with
 # XMIP_CF_RO_HINTS, a packet from the home address that takes the tunnel

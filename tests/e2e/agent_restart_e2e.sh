@@ -271,6 +271,10 @@ listen = ""
 address = "$HA"
 home_link = "ha2"
 prefixes = ["$HOME_PREFIX"]
+# Kernel proxy entries: the restart's handling of them (read in one dump,
+# the missing ones added) is part of what this test checks; the datapath's
+# answers (the default) are agent_peers_e2e.sh's A2b.
+nd_proxy = "kernel"
 EOF
 	# Unauthenticated Binding Updates on the home prefix: RFC 4285 is not what
 	# this test is about (docs/security.md; tests/e2e/agent_peers_e2e.sh is).

@@ -707,7 +707,9 @@ registered_at() {
 	# The HA defends the HoA on the home link and tunnels to the CoA.
 	local proxy hadp mndp
 	proxy=$(ha_proxy)
-	[[ $proxy == *"$HOA dev ha0"* ]] || PROBLEMS+=("no proxy ND entry for $HOA on the HA's ha0: '$proxy'")
+	# The HA's XDP program answers for the HoA from its binding (home_agent.nd_proxy
+	# = "datapath", the default): no kernel proxy entry is added for it.
+	[[ $proxy == *"$HOA dev ha0"* ]] && PROBLEMS+=("a kernel proxy ND entry for $HOA on the HA's ha0, the datapath answers for it: '$proxy'")
 	hadp=$(dp_bindings "$NS_HA" ha)
 	[[ $(awk -v h="$HOA" '$1 == h { print $2 }' <<<"$hadp") == "$coa" ]] ||
 		PROBLEMS+=("the HA's datapath binding is not $HOA -> $coa: '$hadp'")
@@ -725,7 +727,7 @@ registered_at() {
 	check "$name" PROBLEMS \
 		"bound $waited ms after the port moved (MN status last_handoff_ms $handoff: from the link-up to the BA)" \
 		"mn0: $globals; MN bul: state bound, CoA $coa, $newer; default routes only via ${LINK_ROUTER[$br]} (this link's router)" \
-		"HA bcache: $HOA -> $coa, sequence $hseq, active; proxy ND for $HOA on ha0; datapath binding $HOA -> $coa" \
+		"HA bcache: $HOA -> $coa, sequence $hseq, active; ND for $HOA answered by the HA's XDP (no kernel proxy entry); datapath binding $HOA -> $coa" \
 		"MN stats: bu_sent $sent, ba_received $rcvd; agents still the same processes (HA $HA_PID, MN $MN_PID)"
 }
 

@@ -455,7 +455,8 @@ TEST(ConfigErrors, AllErrorsAreReportedInFileOrder) {
                        "ha.toml:10: home_agent.lifetime: 0 is out of range (1..65535)",
                        "ha.toml:11: home_agent.foo: unknown key; allowed in [home_agent]: address, home_link, "
                        "prefixes, max_binding_lifetime, max_bindings, preference, lifetime, access, "
-                       "router_advertisements, authentication, rate_limit, security_associations, refresh_advice"}));
+                       "router_advertisements, authentication, rate_limit, security_associations, refresh_advice, "
+                       "nd_proxy"}));
 }
 
 TEST(ConfigErrors, UnreadableFile) {

@@ -233,6 +233,26 @@ TEST(TomlConfig, MobileNodeRouteOptimisation) {
     EXPECT_EQ(errors_of(base + "route_optimization = 1\n", "mn.toml").size(), 1u);
 }
 
+// home_agent.nd_proxy: who answers solicitations for bound home addresses
+// (docs/configuration.md); the datapath unless "kernel" is asked for.
+TEST(TomlConfig, NdProxy) {
+    const std::string ha =
+        "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"
+        "home_link = \"eth0\"\nprefixes = [\"2001:db8:1::/64\"]\n";
+    auto none = load_text(ha);
+    ASSERT_LOADS(none);
+    EXPECT_TRUE(none.config->home_agent->nd_proxy_in_datapath);
+    auto kernel = load_text(ha + "nd_proxy = \"kernel\"\n");
+    ASSERT_LOADS(kernel);
+    EXPECT_FALSE(kernel.config->home_agent->nd_proxy_in_datapath);
+    auto datapath = load_text(ha + "nd_proxy = \"datapath\"\n");
+    ASSERT_LOADS(datapath);
+    EXPECT_TRUE(datapath.config->home_agent->nd_proxy_in_datapath);
+    auto e = errors_of(ha + "nd_proxy = \"xdp\"\n");
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_NE(e[0].find("home_agent.nd_proxy"), std::string::npos) << e[0];
+}
+
 TEST(TomlConfig, RefreshAdvice) {
     const std::string ha =
         "role = \"ha\"\n[datapath]\ninterfaces = [\"eth0\"]\n[home_agent]\naddress = \"2001:db8:1::1\"\n"

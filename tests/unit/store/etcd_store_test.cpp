@@ -62,6 +62,7 @@ RemoteChanges watch_for(EtcdStore& s, etcd::Watcher& w, std::chrono::millisecond
             all.put.insert(all.put.end(), c.put.begin(), c.put.end());
             all.erase.insert(all.erase.end(), c.erase.begin(), c.erase.end());
             all.lag_ms.insert(all.lag_ms.end(), c.lag_ms.begin(), c.lag_ms.end());
+            all.written_ms.insert(all.written_ms.end(), c.written_ms.begin(), c.written_ms.end());
         }
     }
     return all;
@@ -116,6 +117,30 @@ TEST_F(EtcdStoreTest, WhatOneAgentCommitsAnotherLoadsAndWatches) {
     ASSERT_TRUE(s) << s.error();
     ASSERT_EQ(s->bindings.size(), 2u);
     EXPECT_EQ(s->bindings[0].seq, 10);
+}
+
+// The daemon starts its watch from revision() + 1 after its first
+// transactions: another agent's write that came before one of them must
+// still be in it (revision() is what was seen, not what was written).
+TEST_F(EtcdStoreTest, AWatchFromRevisionAfterOwnCommitsMissesNoEarlierWriteOfAnother) {
+    EtcdStore a(options(cluster)), b(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_EQ(b.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    ASSERT_TRUE(b.load());
+    state::Changes theirs, mine;
+    theirs.put.push_back(binding(1, 5));
+    mine.put.push_back(binding(2, 5));
+    ASSERT_EQ(b.commit(theirs), std::nullopt);
+    ASSERT_EQ(a.commit(mine), std::nullopt);  // after b's, at a higher revision
+    etcd::Watcher wa(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    auto seen = watch_for(a, wa, 3000ms, 1, 0);
+    ASSERT_EQ(seen.put.size(), 1u) << "b's binding, written before a's own commit";
+    EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&seen.put[0].hoa, &theirs.put[0].hoa));
+    ASSERT_EQ(seen.written_ms.size(), 1u);
+    EXPECT_GT(seen.written_ms[0], 0) << "the writer's clock travels with the value";
 }
 
 TEST_F(EtcdStoreTest, TwoAgentsCannotBothAcceptForOneHomeAddress) {

@@ -6,8 +6,7 @@
 // spread over the members; a member above its share gives one back.
 #include <gtest/gtest.h>
 
-#include <map>
-
+#include "fake_fleet.hpp"
 #include "fakes.hpp"
 #include "xmipd/ha_fleet.hpp"
 
@@ -19,52 +18,6 @@ using namespace std::chrono_literals;
 const in6_addr kHa1 = addr("2001:db8:1::1");
 const in6_addr kHa2 = addr("2001:db8:1::2");
 const in6_addr kHoa = addr("2001:db8:1::10");
-
-// One coordination store shared by several agents' ports: per address the
-// candidates in order of arrival; members while "up".
-struct FakeFleetStore {
-    bool reachable = true;
-    std::set<std::string> members;
-    std::map<std::string, std::vector<std::string>> candidates;  // by address
-};
-
-class FakeElection final : public FleetElection {
-public:
-    FakeElection(FakeFleetStore& s, std::string name) : s_(s), name_(std::move(name)) {}
-    bool renew() override {
-        if (!s_.reachable) return false;
-        s_.members.insert(name_);
-        return true;
-    }
-    std::optional<std::vector<std::string>> members() override {
-        if (!s_.reachable) return std::nullopt;
-        return std::vector<std::string>(s_.members.begin(), s_.members.end());
-    }
-    std::optional<bool> campaign(const in6_addr& a) override {
-        if (!s_.reachable) return std::nullopt;
-        auto& c = s_.candidates[str(a)];
-        if (std::find(c.begin(), c.end(), name_) == c.end()) c.push_back(name_);
-        return c.front() == name_;
-    }
-    bool resign(const in6_addr& a) override {
-        std::erase(s_.candidates[str(a)], name_);
-        return true;
-    }
-    std::optional<std::string> holder(const in6_addr& a) override {
-        if (!s_.reachable) return std::nullopt;
-        auto& c = s_.candidates[str(a)];
-        return c.empty() ? std::string() : c.front();
-    }
-    // The store expired this member's lease.
-    void expire() {
-        s_.members.erase(name_);
-        for (auto& [a, c] : s_.candidates) std::erase(c, name_);
-    }
-
-private:
-    FakeFleetStore& s_;
-    std::string name_;
-};
 
 FleetSettings settings(const std::string& member, std::vector<in6_addr> addrs) {
     FleetSettings s;

@@ -34,7 +34,10 @@ auth::SecurityAssociation the_sa() {
     return sa;
 }
 
-config::Config ha_config(uint32_t max_bindings = 8) {
+// The kernel's proxy entries (home_agent.nd_proxy = "kernel"): most tests
+// here follow them through the journal; ha_config_xdp_nd() is the default,
+// where the datapath answers from the map entry (bpf/nd_proxy.bpf.h).
+config::Config ha_config(uint32_t max_bindings = 8, bool nd_in_datapath = false) {
     config::Config c;
     c.role = config::Role::HomeAgent;
     c.instance = "test";
@@ -55,9 +58,11 @@ config::Config ha_config(uint32_t max_bindings = 8) {
     sa.algorithm = config::AuthAlgorithm::HmacSha1_96;
     sa.key = the_sa().key;
     h.security_associations = {sa};
+    h.nd_proxy_in_datapath = nd_in_datapath;
     c.home_agent = h;
     return c;
 }
+config::Config ha_config_xdp_nd() { return ha_config(8, true); }
 
 mh::BindingUpdate bu(uint16_t seq, uint32_t lifetime = 600) {
     mh::BindingUpdate b;
@@ -408,6 +413,58 @@ TEST_F(HaServiceTest, AWarmRestartListsTheProxyEntriesOnceAndAddsOnlyTheMissing)
     EXPECT_EQ(next.journal.starting("proxy add " + str(other)).size(), 1u) << next.journal.dump();
     EXPECT_TRUE(next.kernel.proxies.count(str(other)));
     EXPECT_TRUE(next.journal.starting("map set").empty()) << "the map is left alone\n" << next.journal.dump();
+}
+
+// home_agent.nd_proxy = "datapath" (the default): the map entry is what
+// answers solicitations for the home address, so no kernel proxy entry is
+// added or removed for it (each would cost O(N): docs/performance.md,
+// "Proxy Neighbour Discovery at 10^5 bindings"); the unsolicited
+// advertisement still goes out, and a link-local address (L set) still
+// gets its kernel entry.
+TEST_F(HaServiceTest, WithTheDatapathAnsweringARegistrationAddsNoKernelProxyEntry) {
+    start(ha_config_xdp_nd());
+    EXPECT_EQ(register_binding(kHoa, kCoa, 1), st::accepted);
+    ASSERT_TRUE(w.tunnels.map.count(str(kHoa))) << w.journal.dump();
+    EXPECT_EQ(w.journal.find("proxy add"), -1) << w.journal.dump();
+    EXPECT_GE(w.journal.find("nd 136 to ff02::1"), 0) << "the unsolicited advertisement\n" << w.journal.dump();
+    w.journal.lines.clear();
+    deliver_mh(*ha, from(kCoa, kHoa), bu(2, 0));  // deregistration
+    EXPECT_FALSE(w.tunnels.map.count(str(kHoa))) << w.journal.dump();
+    EXPECT_EQ(w.journal.find("proxy del " + str(kHoa)), -1) << w.journal.dump();
+}
+
+TEST_F(HaServiceTest, WithTheDatapathAnsweringALinkLocalHomeAddressStillGetsAKernelEntry) {
+    start(ha_config_xdp_nd());
+    auto b = bu(1);
+    b.set_flag(mh::BindingUpdate::flag_link_local, true);
+    deliver_mh(*ha, from(kCoa, kHoa), b);
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::accepted);
+    EXPECT_EQ(w.journal.find("proxy add " + str(kHoa)), -1) << w.journal.dump();
+    EXPECT_GE(w.journal.find("proxy add " + str(link_local_of(kHoa))), 0) << w.journal.dump();
+}
+
+TEST_F(HaServiceTest, WithTheDatapathAnsweringAWarmRestartNeitherListsNorAddsProxyEntries) {
+    start(ha_config_xdp_nd());
+    ha->add_binding(kHoa, kCoa, 600);
+    ha.reset();
+    World next;
+    next.store.bindings = w.store.bindings;
+    next.store.existed = true;
+    next.tunnels.map = w.tunnels.map;
+    HaService again(next.ctx, ha_config_xdp_nd());
+    EXPECT_EQ(again.bindings().size(), 1u);
+    EXPECT_TRUE(next.journal.starting("proxy").empty()) << next.journal.dump();
+}
+
+TEST(NdProxyInDatapath, IsTheConfiguredChoiceOutsideAFleet) {
+    EXPECT_TRUE(nd_proxy_in_datapath(ha_config_xdp_nd()));
+    EXPECT_FALSE(nd_proxy_in_datapath(ha_config()));
+    auto fleet = ha_config_xdp_nd();
+    fleet.cluster.member = "ha-a";
+    EXPECT_FALSE(nd_proxy_in_datapath(fleet)) << "a fleet member defends only what it holds: kernel entries";
+    config::Config mn;
+    EXPECT_FALSE(nd_proxy_in_datapath(mn));
 }
 
 TEST_F(HaServiceTest, CommandsAnswerTheViews) {
