@@ -14,7 +14,8 @@
 //   <msg>: bu binding_update, ba binding_ack, brr binding_refresh_request,
 //          be binding_error, hoti home_test_init, coti care_of_test_init,
 //          hot home_test, cot care_of_test, mh other (any other Mobility
-//          Header message)
+//          Header message), icmp_pp_mh parameter_problem_mobility_header,
+//          icmp icmp_error (the mobile node's ICMPv6 errors)
 #pragma once
 
 #include <optional>
@@ -53,6 +54,9 @@ constexpr std::optional<std::string_view> message_name(std::string_view abbrev) 
     if (abbrev == "harep") return "dhaad_reply";
     if (abbrev == "mps") return "mobile_prefix_solicitation";
     if (abbrev == "mpa") return "mobile_prefix_advertisement";
+    // ICMPv6 Parameter Problem code 1 at a Mobility Header (RFC 6275 11.3.5)
+    if (abbrev == "icmp_pp_mh") return "parameter_problem_mobility_header";
+    if (abbrev == "icmp") return "icmp_error";  // ICMPv6 errors the mobile node reads
     return std::nullopt;
 }
 

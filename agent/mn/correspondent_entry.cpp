@@ -237,6 +237,12 @@ RoActions CorrespondentEntry::on_binding_error(core::TimePoint /*now*/) {
     return a;
 }
 
+RoActions CorrespondentEntry::on_mobility_header_unknown(core::TimePoint now) {
+    // Not a hold-down: a host without Mobile IPv6 will not learn it in a
+    // minute, and each retry costs it a HoTI, a CoTI and two ICMPv6 errors.
+    return on_binding_error(now);
+}
+
 RoActions CorrespondentEntry::on_timer(core::TimePoint now) {
     RoActions lapsed;
     if (expires_ && now >= *expires_) {

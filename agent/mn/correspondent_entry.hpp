@@ -47,7 +47,7 @@ enum class RoState {
     Bound,          // accepted: direct path (Home Address option out, RH2 in)
     Deregistering,  // at home: lifetime-0 BU signed with the home keygen token alone
     Failed,         // unreachable or refused: the tunnel, until hold-down passes
-    Stopped,        // Binding Error status 1: no route optimisation with this peer
+    Stopped,        // Binding Error status 1, or no Mobility Header there: no route optimisation with this peer
 };
 std::string_view to_string(RoState s);
 
@@ -90,6 +90,9 @@ public:
     // last_bu() (or an unauthenticated 136/137/138: no Kbm there).
     RoActions on_binding_ack(uint8_t status, uint16_t seq, uint32_t lifetime_s, core::TimePoint now);
     RoActions on_binding_error(core::TimePoint now);  // status 1 for our home address
+    // ICMPv6 Parameter Problem code 1 at our Mobility Header (RFC 6275
+    // 11.3.5): the peer does not speak Mobile IPv6; stopped for good.
+    RoActions on_mobility_header_unknown(core::TimePoint now);
     RoActions on_timer(core::TimePoint now);
     std::optional<core::TimePoint> next_timer() const;
 

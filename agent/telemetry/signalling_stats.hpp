@@ -41,6 +41,8 @@ namespace xmip::telemetry {
     X(coti_sent, "Care-of Test Init sent (mobile node)")                                          \
     X(hot_received, "Home Test received (mobile node)")                                           \
     X(cot_received, "Care-of Test received (mobile node)")                                        \
+    X(icmp_pp_mh_received, "ICMPv6 Parameter Problem 1 at our Mobility Header (mobile node)")     \
+    X(icmp_drop_invalid, "ICMPv6 errors dropped: truncated or malformed quote (mobile node)")     \
     X(hot_drop_misc, "Home / Care-of Tests dropped: not for an outstanding init")                 \
     X(hoti_drop_invalid, "Home Test Init dropped: with a Home Address option")                    \
     X(coti_drop_invalid, "Care-of Test Init dropped: with a Home Address option")                 \

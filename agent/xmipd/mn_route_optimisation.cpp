@@ -201,6 +201,47 @@ bool MnRouteOptimisation::on_mobility_packet(const mh::ParsedPacket& p, std::spa
     return false;
 }
 
+bool MnRouteOptimisation::on_icmp_error(const in6_addr& from, std::span<const uint8_t> icmp) {
+    constexpr uint8_t kParamProblem = 4, kUnknownNextHeader = 1;
+    constexpr size_t kIcmpHeader = 8, kIp6Header = 40;
+    if (icmp.size() < 2 || icmp[0] != kParamProblem || icmp[1] != kUnknownNextHeader) return false;
+    if (icmp.size() < kIcmpHeader + kIp6Header || (icmp[kIcmpHeader] >> 4) != 6) {
+        ctx_.stats.icmp_drop_invalid++;
+        return false;
+    }
+    const uint32_t pointer = (uint32_t{icmp[4]} << 24) | (uint32_t{icmp[5]} << 16) | (uint32_t{icmp[6]} << 8) | icmp[7];
+    const auto quote = icmp.subspan(kIcmpHeader);
+    in6_addr src, dst;
+    std::memcpy(&src, quote.data() + 8, 16);
+    std::memcpy(&dst, quote.data() + 24, 16);
+    // The next-header byte that names the Mobility Header: the IPv6
+    // header's, or the last of the extension headers a BU may carry.
+    size_t nh_at = 6, off = kIp6Header;
+    while (quote[nh_at] == IPPROTO_HOPOPTS || quote[nh_at] == IPPROTO_DSTOPTS || quote[nh_at] == IPPROTO_ROUTING) {
+        if (off + 2 > quote.size()) {
+            ctx_.stats.icmp_drop_invalid++;
+            return false;
+        }
+        nh_at = off;
+        off += (size_t{quote[off + 1]} + 1) * 8;
+    }
+    if (quote[nh_at] != IPPROTO_MH || pointer != nh_at) return false;  // about something else
+    if (off + 3 > quote.size()) {
+        ctx_.stats.icmp_drop_invalid++;  // no MH type to tell ours
+        return false;
+    }
+    const uint8_t type = quote[off + 2];
+    const bool ours = core::same_addr(src, hoa_) || (away_ && core::same_addr(src, coa_));
+    const bool rr = type == mh::mh_type::hoti || type == mh::mh_type::coti || type == mh::mh_type::bu;
+    auto it = peers_.find(key(dst));
+    if (!ours || !rr || !core::same_addr(from, dst) || it == peers_.end()) return false;
+    ctx_.stats.icmp_pp_mh_received++;
+    XLOG_WARN("%s does not know the Mobility Header (ICMPv6 Parameter Problem 1): route optimisation with it stops",
+              to_string(from).c_str());
+    apply(it->second, it->second.entry.on_mobility_header_unknown(ctx_.loop.now()));
+    return true;
+}
+
 void MnRouteOptimisation::on_binding_ack(Peer& p, std::span<const uint8_t> mh, const mh::BindingAck& ba) {
     auto& e = p.entry;
     const auto& bu = e.last_bu();

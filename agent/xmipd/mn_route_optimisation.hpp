@@ -42,6 +42,11 @@ public:
     // HoT, CoT, a BA or Binding Error from a correspondent: true when taken
     // here (the home registration's messages come from the home agent).
     bool on_mobility_packet(const mh::ParsedPacket& p, std::span<const uint8_t> packet);
+    // An ICMPv6 error (type onward, as a raw socket reads it) from `from`:
+    // a Parameter Problem code 1 pointing at the next header that names the
+    // Mobility Header of a HoTI / CoTI / BU of ours to `from` stops route
+    // optimisation with it (RFC 6275 11.3.5). True when it was that.
+    bool on_icmp_error(const in6_addr& from, std::span<const uint8_t> icmp);
     void stop();  // clean stop: the datapath entries go (the tunnel)
 
     nlohmann::json entries() const;  // the binding update list's correspondent rows

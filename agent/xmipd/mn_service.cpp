@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/mn_service.hpp"
 
+#include <netinet/icmp6.h>
+
 #include "auth/ba_check.hpp"
 #include "auth/ntp_time.hpp"
 #include "core/log.hpp"
@@ -35,6 +37,10 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
     if (cfg_.home_agent_auto)
         discovery_ = std::make_unique<MnDiscovery>(ctx_.loop, ctx_.wire, ctx_.stats, link_.ifindex(), home_prefix_,
                                                    [this](const in6_addr& ha) { use_home_agent(ha); });
+    icmp_errors_ = ctx_.wire.open_nd(link_.ifindex(), {ICMP6_PARAM_PROB});
+    ctx_.loop.add_fd(icmp_errors_->fd(), [this] {
+        icmp_errors_->drain([this](const io::IcmpReceived& r) { ro_->on_icmp_error(r.src, r.message); });
+    });
     // Before the movement detector: tests reach the RA socket as the last opened.
     prefixes_ = std::make_unique<MnPrefixDiscovery>(
         ctx_.loop, ctx_.wire, ctx_.stats, link_.ifindex(),
@@ -54,6 +60,7 @@ MnService::MnService(Context& ctx, const config::Config& cfg)
 }
 
 MnService::~MnService() {
+    ctx_.loop.remove_fd(icmp_errors_->fd());
     ctx_.loop.timers().cancel(bul_timer_);
     ctx_.loop.timers().cancel(dereg_timer_);
     if (retiring_) ctx_.loop.timers().cancel(retiring_->timer);

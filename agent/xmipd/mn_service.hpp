@@ -120,6 +120,9 @@ private:
     std::optional<Retiring> retiring_;
     std::unique_ptr<MovementDetector> movement_;
     std::unique_ptr<MnRouteOptimisation> ro_;
+    // ICMPv6 Parameter Problems: a correspondent without Mobile IPv6
+    // answering a HoTI (tunnelled back by the home agent) or a CoTI.
+    std::unique_ptr<NdSocket> icmp_errors_;
     Where where_ = Where::Unknown;
     std::optional<core::Prefix> visited_;
     std::optional<core::Timers::Id> bul_timer_;

@@ -4,6 +4,7 @@
 // values tests/unit/rr checks against Python's hmac/hashlib), the BU's
 // authenticator verified independently of the code that signed it.
 #include <gtest/gtest.h>
+#include <netinet/icmp6.h>
 
 #include "fakes.hpp"
 #include "nd/router.hpp"
@@ -343,6 +344,104 @@ TEST_F(MnRoTest, HotWithAnotherCookieIsDropped) {
     spec.dst = kHoa;
     deliver(spec, hot);
     EXPECT_EQ(w.stats.hot_drop_misc, 1u);
+}
+
+// ICMPv6 Parameter Problem (RFC 4443 3.4) quoting `quote`, its pointer at
+// `pointer`, as a raw ICMPv6 socket reads it (type onward).
+std::vector<uint8_t> param_problem(uint8_t code, uint32_t pointer, std::span<const uint8_t> quote) {
+    std::vector<uint8_t> m{
+        ICMP6_PARAM_PROB, code, 0, 0, uint8_t(pointer >> 24), uint8_t(pointer >> 16), uint8_t(pointer >> 8),
+        uint8_t(pointer)};
+    m.insert(m.end(), quote.begin(), quote.end());
+    return m;
+}
+
+class MnRoIcmpTest : public MnRoTest {
+protected:
+    // Registered away, traffic to kCn: the HoTI and CoTI it sent.
+    std::pair<Sent, Sent> tests_out() {
+        registered_away();
+        const size_t from = w.wire.packets.size();
+        mn->on_tunnelled_traffic(kHoa, kCn);
+        auto hoti = last_sent<mh::HomeTestInit>(from);
+        auto coti = last_sent<mh::CareOfTestInit>(from);
+        EXPECT_TRUE(hoti && coti);
+        return {hoti ? *hoti : Sent{}, coti ? *coti : Sent{}};
+    }
+    void icmp(const in6_addr& from, const in6_addr& to, std::vector<uint8_t> m) {
+        w.wire.by_type.at(ICMP6_PARAM_PROB)->deliver(from, to, std::move(m));
+        w.turn();
+    }
+    // Nothing more to the peer: no HoTI / CoTI on traffic, nor after hold-downs.
+    size_t tests_later() {
+        const size_t from = w.wire.packets.size();
+        for (int i = 0; i < 6; i++) {
+            mn->on_tunnelled_traffic(kHoa, kCn);
+            w.advance(40s);
+        }
+        size_t n = 0;
+        for (const auto& s : sent_since(from))
+            if (std::holds_alternative<mh::HomeTestInit>(*s.p->message) ||
+                std::holds_alternative<mh::CareOfTestInit>(*s.p->message))
+                n++;
+        return n;
+    }
+};
+
+TEST_F(MnRoIcmpTest, ParameterProblemAtOurHotiStopsTheTestsForGood) {
+    auto [hoti, coti] = tests_out();
+    icmp(kCn, kHoa, param_problem(1, 6, hoti.bytes));  // tunnelled back by the home agent
+    EXPECT_EQ(w.stats.icmp_pp_mh_received, 1u);
+    EXPECT_EQ(mn->bindings()[1]["state"], "stopped");
+    EXPECT_TRUE(w.ro_peers.map.empty());
+    EXPECT_EQ(tests_later(), 0u);
+}
+
+TEST_F(MnRoIcmpTest, ParameterProblemAtOurCotiStopsTheTests) {
+    auto [hoti, coti] = tests_out();
+    icmp(kCn, kCoa, param_problem(1, 6, coti.bytes));
+    EXPECT_EQ(w.stats.icmp_pp_mh_received, 1u);
+    EXPECT_EQ(mn->bindings()[1]["state"], "stopped");
+    EXPECT_EQ(tests_later(), 0u);
+}
+
+TEST_F(MnRoIcmpTest, OtherParameterProblemsChangeNothing) {
+    auto [hoti, coti] = tests_out();
+    icmp(kCn, kHoa, param_problem(0, 6, hoti.bytes));  // erroneous header field
+    icmp(kCn, kHoa, param_problem(2, 6, hoti.bytes));  // unrecognized option
+    icmp(kCn, kHoa, param_problem(1, 7, hoti.bytes));  // pointer at the hop limit
+    auto other = hoti.bytes;
+    other[6] = IPPROTO_UDP;  // a quote that is no Mobility Header
+    icmp(kCn, kHoa, param_problem(1, 6, other));
+    auto foreign = hoti.bytes;
+    foreign[23] ^= 0x55;  // from another node
+    icmp(kCn, kHoa, param_problem(1, 6, foreign));
+    icmp(addr("2001:db8:7::9"), kHoa, param_problem(1, 6, hoti.bytes));  // not from the peer
+    auto brr = hoti.bytes;
+    brr[42] = mh::mh_type::brr;  // not one of our return routability messages
+    icmp(kCn, kHoa, param_problem(1, 6, brr));
+    EXPECT_EQ(w.stats.icmp_pp_mh_received, 0u);
+    EXPECT_EQ(w.stats.icmp_drop_invalid, 0u);
+    EXPECT_EQ(mn->bindings()[1]["state"], "testing");
+    EXPECT_GT(tests_later(), 0u) << "the tests go on";
+}
+
+TEST_F(MnRoIcmpTest, TruncatedOrMalformedErrorsAreCountedDrops) {
+    auto [hoti, coti] = tests_out();
+    icmp(kCn, kHoa, {ICMP6_PARAM_PROB, 1});                                 // no pointer, no quote
+    icmp(kCn, kHoa, param_problem(1, 6, std::span(hoti.bytes).first(39)));  // half an IPv6 header
+    icmp(kCn, kHoa, param_problem(1, 6, std::span(hoti.bytes).first(41)));  // no MH type
+    auto v4 = hoti.bytes;
+    v4[0] = 0x45;
+    icmp(kCn, kHoa, param_problem(1, 6, v4));  // not IPv6
+    auto hbh = hoti.bytes;
+    hbh[6] = IPPROTO_HOPOPTS;  // an extension header running past the quote
+    hbh[40] = IPPROTO_MH;
+    hbh[41] = 200;
+    icmp(kCn, kHoa, param_problem(1, 40, hbh));
+    EXPECT_EQ(w.stats.icmp_drop_invalid, 5u);
+    EXPECT_EQ(w.stats.icmp_pp_mh_received, 0u);
+    EXPECT_EQ(mn->bindings()[1]["state"], "testing");
 }
 
 }  // namespace
