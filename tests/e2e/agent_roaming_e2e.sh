@@ -871,15 +871,17 @@ wire_facts() {
 		tshark -r "$WORK/$c.pcap" -T fields -E occurrence=a -E aggregator=, -E separator='|' \
 			-e ipv6.src -e ipv6.dst -e ipv6.nxt -e mip6.mhtype -e ipv6.opt.mipv6.home_address \
 			-e ipv6.routing.mipv6.home_address -e mip6.bu.lifetime -e mip6.ba.status \
-			-e eth.src -e icmpv6.type 2>/dev/null | sed "s/^/$c|/"
+			-e eth.src -e icmpv6.type -e frame.time_epoch 2>/dev/null | sed "s/^/$c|/"
 	done | "$PY" -c '
 import sys
 from collections import Counter
 ha, hoa, cn, coa1, coa2, mn_mac = sys.argv[1:7]
 n = Counter()
 registered = set()
+first_pp = {}  # peer -> when its first Parameter Problem reached a visited link
+tests = []     # (capture, peer, when) of each HoTI / CoTI on a visited link
 for line in sys.stdin:
-    cap, src, dst, nxt, mh, hao, rh2, bu_life, ba_status, mac, icmp = line.rstrip("\n").split("|")
+    cap, src, dst, nxt, mh, hao, rh2, bu_life, ba_status, mac, icmp, when = line.rstrip("\n").split("|")
     src, dst, nxt = src.split(","), dst.split(","), nxt.split(",")
     n[cap, "frames"] += 1
     # Router Discovery on each link-up: the MN solicits, the router answers
@@ -919,6 +921,18 @@ for line in sys.stdin:
             n[cap, "coti_direct"] += 1
         elif not (mh == "1" and cap == "homenet" and nxt[0] == "135" and src[0] == hoa):
             n[cap, "rr_other"] += 1
+        if cap != "homenet":
+            tests.append((cap, dst[-1], float(when)))
+    # The plain peers answer HoTI / CoTI with Parameter Problem code 1; the
+    # MN then stops return routability with them (RFC 6275 11.3.5): the
+    # error for a HoTI comes through the tunnel (HA -> CoA around peer ->
+    # HoA), the one for a CoTI directly (peer -> CoA).
+    if cap != "homenet" and icmp.split(",")[0] == "4" and mh in ("1", "2"):
+        tun = nxt[0] == "41" and len(src) > 2 and dst[1] == hoa
+        if tun or dst[0] in (coa1, coa2):
+            peer = src[1] if tun else src[0]
+            first_pp[peer] = min(first_pp.get(peer, float(when)), float(when))
+            n[cap, "pp"] += 1
     # Mobility Header packets, not those quoted in an ICMPv6 error (tshark
     # dissects the quote): pcap_mh.py extracts the same set.
     if mh and not icmp:
@@ -930,10 +944,15 @@ for line in sys.stdin:
     # waits, XMIP_BF_REGISTERING, and tunnels from the new CoA on later moves).
     if (src[0], dst[0]) in ((cn, hoa), (hoa, cn)):
         n[cap, "native" if cap in registered else "native_early"] += 1
+# After the first Parameter Problem of a peer (and 2 s for the MN to read it
+# and for tests already in flight): no HoTI / CoTI to it again.
+for cap, peer, when in tests:
+    if peer in first_pp and when > first_pp[peer] + 2:
+        n[cap, "rr_after_pp"] += 1
 for cap in ("homenet", "visitnet", "visitnet2"):
     for k in ("frames", "tun_down1", "tun_up1", "tun_down2", "tun_up2", "bu_hao1", "ba_rh21",
               "bu_hao2", "ba_rh22", "dereg_bu", "dereg_ba", "mh", "native", "native_early", "rs", "ra",
-              "hoti_tun", "coti_direct", "rr_other"):
+              "hoti_tun", "coti_direct", "rr_other", "pp", "rr_after_pp"):
         print(f"W_{cap}_{k}={n[cap, k]}")
 ' "$HA_ADDR" "$HOA" "$CN" "$COA1" "$COA2" "$MAC_MN0"
 }
@@ -953,7 +972,7 @@ on_the_wire() {
 	# Every fact starts at 0, so a failed tshark pass reads as "not seen".
 	for cap in "${CAPTURES[@]}"; do
 		for key in frames tun_down1 tun_up1 tun_down2 tun_up2 bu_hao1 ba_rh21 bu_hao2 ba_rh22 dereg_bu dereg_ba mh native native_early rs ra \
-			hoti_tun coti_direct rr_other; do
+			hoti_tun coti_direct rr_other pp rr_after_pp; do
 			printf -v "W_${cap}_$key" 0
 		done
 	done
@@ -984,6 +1003,10 @@ on_the_wire() {
 	((W_visitnet_hoti_tun >= 1 && W_visitnet_coti_direct >= 1)) ||
 		PROBLEMS+=("visitnet: return routability with the peers: $W_visitnet_hoti_tun HoTI in the tunnel CoA -> HA, $W_visitnet_coti_direct CoTI directly from the CoA (>= 1 each: route optimisation is on)")
 	((rr_other == 0)) || PROBLEMS+=("$rr_other HoTI/CoTI neither tunnelled (HoTI) nor direct from a CoA (CoTI)")
+	((W_visitnet_pp >= 1)) ||
+		PROBLEMS+=("visitnet: no ICMPv6 Parameter Problem from a plain peer for a HoTI/CoTI reached the MN")
+	((W_visitnet_rr_after_pp + W_visitnet2_rr_after_pp == 0)) ||
+		PROBLEMS+=("HoTI/CoTI to a peer after its Parameter Problem (RFC 6275 11.3.5: no more route optimisation with it): visitnet $W_visitnet_rr_after_pp, visitnet2 $W_visitnet2_rr_after_pp")
 	# Movement detection: a Router Solicitation on every link-up (the MN
 	# starts at home, then visits each link once), and an RA on each link.
 	((W_homenet_rs >= 2 && W_visitnet_rs >= 1 && W_visitnet2_rs >= 1)) ||
@@ -1025,7 +1048,7 @@ print(", ".join(f"{v} {k}" for k, v in sorted(c.items())))' "$WORK/mh.json" 2>/d
 		"visitnet: BU $COA1 -> HA with Home Address option $HOA ($W_visitnet_bu_hao1), BA HA -> $COA1 with type 2 routing header $HOA ($W_visitnet_ba_rh21)" \
 		"visitnet2: BU with HAO from $COA2 ($W_visitnet2_bu_hao2), BA with type 2 RH to $COA2 ($W_visitnet2_ba_rh22)" \
 		"homenet: deregistration BU $HOA -> HA lifetime 0 ($W_homenet_dereg_bu), BA HA -> $HOA status 0 ($W_homenet_dereg_ba)" \
-		"return routability with the plain CN and ARs (route optimisation on by default; they answer with Parameter Problems, the tunnel stays): HoTI in the tunnel visitnet $W_visitnet_hoti_tun, visitnet2 $W_visitnet2_hoti_tun, CoTI direct visitnet $W_visitnet_coti_direct, visitnet2 $W_visitnet2_coti_direct, none otherwise" \
+		"return routability with the plain CN and ARs (route optimisation on by default; they answer with Parameter Problems, the tunnel stays): HoTI in the tunnel visitnet $W_visitnet_hoti_tun, visitnet2 $W_visitnet2_hoti_tun, CoTI direct visitnet $W_visitnet_coti_direct, visitnet2 $W_visitnet2_coti_direct, none otherwise; Parameter Problems visitnet $W_visitnet_pp, visitnet2 $W_visitnet2_pp, none to those peers after them" \
 		"IPv6-in-IPv6 HA <-> $COA1 on visitnet $W_visitnet_tun_down1/$W_visitnet_tun_up1, HA <-> $COA2 on visitnet2 $W_visitnet2_tun_down2/$W_visitnet2_tun_up2 (down/up); no CN <-> HoA packet outside the tunnel there from the MN's BU on (before, while it did not know it moved: visitnet $W_visitnet_native_early, visitnet2 $W_visitnet2_native_early)" \
 		"tshark (UDP checksums verified): nothing malformed, no warning in $((W_homenet_frames + W_visitnet_frames + W_visitnet2_frames)) frames" \
 		"xmip-mh-inspect: all $mh_total Mobility Header packets valid, checksums included ($summary)"
