@@ -12,6 +12,13 @@ fail() {
 	exit 1
 }
 command -v perf >/dev/null || fail "perf is not installed (scripts/install-deps.sh installs linux-perf)"
+# perf_event_open is optional kernel support (CONFIG_PERF_EVENTS, and
+# perf_event_paranoid / lockdown may refuse it): probed, skipped with the
+# reason, like the benchmarks' optional ways.
+if ! why=$(perf record -q -o /dev/null -- true 2>&1); then
+	echo "bench_profile_smoke: skipped: this kernel refuses perf record: ${why:0:200}"
+	exit 77
+fi
 dir=$(mktemp -d /tmp/xmip-profile-smoke.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 out=$("$bin" --quick --cpus 1 --profile "$dir" 2>&1)

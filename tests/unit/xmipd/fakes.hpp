@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "core/event_loop.hpp"
 #include "core/in6.hpp"
 #include "mh/packet.hpp"
@@ -49,6 +50,23 @@ inline std::vector<uint8_t> ra_for(const char* prefix) {
     pi.prefix = addr(prefix);
     ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
     return nd::encode(ra);
+}
+
+// The mobile node of every MnService test: home address 2001:db8:1::10 of
+// 2001:db8:1::/64, home agent 2001:db8:1::1, on eth0, lifetime 600 s.
+inline config::Config mn_config(bool route_optimization = true) {
+    config::Config c;
+    c.role = config::Role::MobileNode;
+    c.instance = "test";
+    config::MobileNode m;
+    m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
+    m.home_prefix = *config::Prefix::parse("2001:db8:1::/64");
+    m.home_agent = *config::Ip6Address::parse("2001:db8:1::1");
+    m.interface = "eth0";
+    m.lifetime = 600;
+    m.route_optimization = route_optimization;
+    c.mobile_node = m;
+    return c;
 }
 
 // What the world was asked, in order: "store put <hoa>", "map set <hoa> <local>><remote>[ registering]",

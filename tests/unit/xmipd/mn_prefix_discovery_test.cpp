@@ -21,20 +21,6 @@ const in6_addr kNewHoa = addr("2001:db8:2::10");  // the renumbered prefix, our 
 const in6_addr kCoa = addr("2001:db8:99::ff:fe00:1");
 const in6_addr kRouter = addr("fe80::1");
 
-config::Config mn_config() {
-    config::Config c;
-    c.role = config::Role::MobileNode;
-    c.instance = "test";
-    config::MobileNode m;
-    m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Prefix::parse("2001:db8:1::/64");
-    m.home_agent = *config::Ip6Address::parse("2001:db8:1::1");
-    m.interface = "eth0";
-    m.lifetime = 600;
-    c.mobile_node = m;
-    return c;
-}
-
 nd::PrefixInformation pio(const char* prefix, uint32_t valid, uint32_t preferred) {
     nd::PrefixInformation p;
     p.prefix = addr(prefix);

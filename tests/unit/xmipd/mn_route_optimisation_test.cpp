@@ -26,21 +26,6 @@ const rr::Kcn kKcn{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
 const rr::Nonce kHomeNonce{0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8};
 const rr::Nonce kCareOfNonce{0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8};
 
-config::Config mn_config(bool ro = true) {
-    config::Config c;
-    c.role = config::Role::MobileNode;
-    c.instance = "test";
-    config::MobileNode m;
-    m.home_address = *config::Ip6Address::parse("2001:db8:1::10");
-    m.home_prefix = *config::Prefix::parse("2001:db8:1::/64");
-    m.home_agent = *config::Ip6Address::parse("2001:db8:1::1");
-    m.interface = "eth0";
-    m.lifetime = 600;
-    m.route_optimization = ro;
-    c.mobile_node = m;
-    return c;
-}
-
 // A sent packet parsed; a tunnelled one by its inner packet, outer kept.
 struct Sent {
     std::vector<uint8_t> bytes;         // the (inner) packet
