@@ -164,6 +164,7 @@ std::string to_toml(const Config& c) {
         kv("address", quote(ha->address.to_string()));
         kv("home_link", quote(ha->home_link));
         kv("prefixes", list(ha->prefixes));
+        if (!ha->deprecated_prefixes.empty()) kv("deprecated_prefixes", list(ha->deprecated_prefixes));
         kv("max_binding_lifetime", std::to_string(ha->max_binding_lifetime));
         kv("max_bindings", std::to_string(ha->max_bindings));
         kv("preference", std::to_string(ha->preference));

@@ -158,6 +158,9 @@ struct HomeAgent {
     Ip6Address address;                // the HA address mobile nodes register with
     std::string home_link;             // interface on the home link (RAs, proxy ND)
     std::vector<Prefix> prefixes;      // home prefixes (networks: no host bits); one holds address
+    // Home prefixes being renumbered away from: each one of prefixes,
+    // advertised with preferred lifetime 0 (RFC 6275 10.6.2).
+    std::vector<Prefix> deprecated_prefixes;
     uint32_t max_binding_lifetime = kMaxBindingLifetime;  // s granted at most
     uint32_t max_bindings = kDefaultMaxBindings;          // binding cache limit (default datapath.max_bindings)
     int16_t preference = 0;            // Home Agent Information option

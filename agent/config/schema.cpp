@@ -37,6 +37,7 @@ constexpr std::array kSchema{
     KeyInfo{"home_agent.address", K::String, R::Restart},
     KeyInfo{"home_agent.home_link", K::String, R::Restart},
     KeyInfo{"home_agent.prefixes", K::StringList},
+    KeyInfo{"home_agent.deprecated_prefixes", K::StringList},
     KeyInfo{"home_agent.max_binding_lifetime", K::Integer},
     KeyInfo{"home_agent.max_bindings", K::Integer},
     KeyInfo{"home_agent.preference", K::Integer},

@@ -467,6 +467,10 @@ struct Validator {
                       "none of the home prefixes contains home_agent.address " + addr->to_string());
         }
 
+        // Renumbering (RFC 6275 10.6.2): still served, advertised with a
+        // preferred lifetime of 0 so that mobile nodes move to another.
+        if (auto l = home_prefix_subset("home_agent.deprecated_prefixes", pfx)) ha.deprecated_prefixes = *l;
+
         if (auto v = integer("home_agent.max_binding_lifetime", 4, kMaxBindingLifetime)) {
             ha.max_binding_lifetime = static_cast<uint32_t>(*v);
             lifetime_units_warning("home_agent.max_binding_lifetime", ha.max_binding_lifetime);
@@ -715,15 +719,23 @@ struct Validator {
         return sa;
     }
 
+    // A list whose every item must be one of the home prefixes (pfx, when
+    // they parsed): each stranger is an error of its own.
+    std::optional<std::vector<Prefix>> home_prefix_subset(std::string_view key,
+                                                          const std::optional<std::vector<Prefix>>& pfx) {
+        auto l = prefixes(key, true);
+        if (!l) return std::nullopt;
+        const Entry& e = *get(key);
+        for (size_t i = 0; i < l->size(); i++)
+            if (pfx && std::find(pfx->begin(), pfx->end(), (*l)[i]) == pfx->end())
+                error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
+                           (*l)[i].str() + " is not one of home_agent.prefixes");
+        return l;
+    }
+
     void home_agent_authentication(HomeAgent& ha, const std::optional<std::vector<Prefix>>& pfx) {
-        if (auto l = prefixes("home_agent.authentication.optional_prefixes", true)) {
-            const Entry& e = *get("home_agent.authentication.optional_prefixes");
-            for (size_t i = 0; i < l->size(); i++)
-                if (pfx && std::find(pfx->begin(), pfx->end(), (*l)[i]) == pfx->end())
-                    error_item(e, i, std::get<std::vector<Item>>(e.value)[i],
-                               (*l)[i].str() + " is not one of home_agent.prefixes");
+        if (auto l = home_prefix_subset("home_agent.authentication.optional_prefixes", pfx))
             ha.auth_optional_prefixes = *l;
-        }
         set_int("home_agent.authentication.replay_window", ha.replay_window, 1, kMaxReplayWindow);
         set_int("home_agent.rate_limit.per_source", ha.rate_per_source, 1, kMaxUpdateRate);
         set_int("home_agent.rate_limit.unregistered_total", ha.rate_unregistered_total, 1, kMaxUpdateRate);

@@ -5,6 +5,7 @@
 
 #include "core/log.hpp"
 #include "nd/address.hpp"
+#include "xmipd/ha_prefix_information.hpp"
 
 namespace xmip::agent {
 
@@ -100,26 +101,10 @@ void HaDiscovery::on_request(const io::IcmpReceived& r) {
 }
 
 nd::MobilePrefixAdvertisement HaDiscovery::advertisement(uint16_t identifier) const {
-    const auto& c = cfg_.router_advertisements;
     nd::MobilePrefixAdvertisement a;
     a.identifier = identifier;
-    for (const auto& pfx : cfg_.prefixes) {
-        nd::PrefixInformation pi;
-        pi.prefix_length = static_cast<uint8_t>(pfx.len);
-        pi.on_link = true;
-        pi.autonomous = true;
-        pi.valid_lifetime = c.prefix_valid_lifetime;
-        pi.preferred_lifetime = c.prefix_preferred_lifetime;
-        // As in our RAs (RFC 6275 7.2, 10.6.1): with R, our own address on
-        // the prefix that holds it.
-        if (pfx.contains(cfg_.address.to_in6())) {
-            pi.router_address = true;
-            pi.prefix = cfg_.address.to_in6();
-        } else {
-            pi.prefix = pfx.network().addr;
-        }
-        a.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
-    }
+    for (const auto& pfx : cfg_.prefixes)
+        a.options.emplace_back(std::in_place_type<nd::PrefixInformation>, advertised_home_prefix(cfg_, pfx));
     return a;
 }
 
@@ -146,7 +131,7 @@ void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
 
 void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses) {
     const bool changed =
-        cfg.prefixes != cfg_.prefixes ||
+        cfg.prefixes != cfg_.prefixes || cfg.deprecated_prefixes != cfg_.deprecated_prefixes ||
         cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||
         cfg.router_advertisements.prefix_preferred_lifetime != cfg_.router_advertisements.prefix_preferred_lifetime;
     cfg_ = cfg;

@@ -9,6 +9,7 @@
 #include "nd/neighbour.hpp"
 #include "nd/router.hpp"
 #include "nd/validate.hpp"
+#include "xmipd/ha_prefix_information.hpp"
 
 namespace xmip::agent {
 
@@ -20,7 +21,7 @@ constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a hom
 
 HomeLink::HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
                    std::function<void(const in6_addr&)> on_neighbour_advertisement)
-    : ctx_(ctx), cfg_(cfg), ha_addr_(cfg.address.to_in6()), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
+    : ctx_(ctx), cfg_(cfg), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
     socket_ = ctx_.wire.open_nd(
         ifindex,
         {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, nd::kDhaadRequest, nd::kMobilePrefixSolicitation},
@@ -76,23 +77,8 @@ void HomeLink::send_router_advertisement() {
     ra.home_agent = true;
     ra.router_lifetime = c.router_lifetime;
     ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
-    for (const auto& pfx : cfg_.prefixes) {
-        nd::PrefixInformation pi;
-        pi.prefix_length = static_cast<uint8_t>(pfx.len);
-        pi.on_link = true;
-        pi.autonomous = true;
-        pi.valid_lifetime = c.prefix_valid_lifetime;
-        pi.preferred_lifetime = c.prefix_preferred_lifetime;
-        // R flag: the prefix field holds our full address on the prefix that
-        // has it (RFC 6275 7.2), so mobile nodes learn the HA address.
-        if (pfx.contains(ha_addr_)) {
-            pi.router_address = true;
-            pi.prefix = ha_addr_;
-        } else {
-            pi.prefix = pfx.network().addr;
-        }
-        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, pi);
-    }
+    for (const auto& pfx : cfg_.prefixes)
+        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, advertised_home_prefix(cfg_, pfx));
     if (c.interval_option)
         ra.options.emplace_back(std::in_place_type<nd::AdvertisementInterval>, nd::AdvertisementInterval{c.max_interval_ms});
     ra.options.emplace_back(std::in_place_type<nd::HomeAgentInformation>,

@@ -45,7 +45,6 @@ private:
 
     Context& ctx_;
     config::HomeAgent cfg_;
-    in6_addr ha_addr_{};
     std::array<uint8_t, 6> mac_{};
     std::function<void(const in6_addr&)> on_na_;
     std::function<void(const io::IcmpReceived&)> on_discovery_;

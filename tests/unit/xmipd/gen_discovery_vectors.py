@@ -26,3 +26,11 @@ cxx("kAdvertisement",
     ICMPv6MPAdv(id=0x4321, flags=0, cksum=0) /
     ICMPv6NDOptPrefixInfo(prefixlen=64, L=1, A=1, R=1, validlifetime=12000, preferredlifetime=10000,
                           prefix="2001:db8:1::1"))
+# Renumbering (RFC 6275 10.6.2): 2001:db8:1::/64 in deprecated_prefixes
+# (preferred lifetime 0, still valid), 2001:db8:5::/64 added, preferred.
+cxx("kAdvertisementRenumbering",
+    ICMPv6MPAdv(id=0x4321, flags=0, cksum=0) /
+    ICMPv6NDOptPrefixInfo(prefixlen=64, L=1, A=1, R=1, validlifetime=12000, preferredlifetime=0,
+                          prefix="2001:db8:1::1") /
+    ICMPv6NDOptPrefixInfo(prefixlen=64, L=1, A=1, R=0, validlifetime=12000, preferredlifetime=10000,
+                          prefix="2001:db8:5::"))

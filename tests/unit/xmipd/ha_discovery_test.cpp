@@ -27,6 +27,11 @@ const std::vector<uint8_t> kAdvertisement = {0x93, 0x00, 0x00, 0x00, 0x43, 0x21,
                                              0x40, 0xe0, 0x00, 0x00, 0x2e, 0xe0, 0x00, 0x00, 0x27, 0x10,
                                              0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01,
                                              0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01};
+const std::vector<uint8_t> kAdvertisementRenumbering = {
+    0x93, 0x00, 0x00, 0x00, 0x43, 0x21, 0x00, 0x00, 0x03, 0x04, 0x40, 0xe0, 0x00, 0x00, 0x2e, 0xe0, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x01, 0x03, 0x04, 0x40, 0xc0, 0x00, 0x00, 0x2e, 0xe0, 0x00, 0x00, 0x27, 0x10, 0x00, 0x00,
+    0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
 
 const in6_addr kHa = addr("2001:db8:1::1");
 const in6_addr kAnycast = addr("2001:db8:1::fdff:ffff:ffff:fffe");
@@ -206,6 +211,28 @@ TEST_F(HaDiscoveryTest, ChangedHomePrefixesAreAdvertisedUnsolicited) {
     EXPECT_EQ(str(prefixes[1].prefix), "2001:db8:5::");
     EXPECT_EQ(str(link().anycast.back()), str(addr("2001:db8:5::fdff:ffff:ffff:fffe")))
         << "the new prefix's anycast joined";
+}
+
+TEST_F(HaDiscoveryTest, ADeprecatedHomePrefixIsAdvertisedWithPreferredLifetimeZero) {
+    // Renumbering (RFC 6275 10.6.2): a new prefix added and the old one
+    // deprecated in one reload; the mobile node away hears it unsolicited,
+    // then in the answer to its solicitation, byte for byte the same.
+    register_binding();
+    auto c = ha_config();
+    c.home_agent->prefixes.push_back(*core::Prefix::parse("2001:db8:5::/64"));
+    c.home_agent->deprecated_prefixes = {*core::Prefix::parse("2001:db8:1::/64")};
+    ha->reload(c);
+    ASSERT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 1u);
+    arrive(kCoa, kHa, kSolicitation);
+    ASSERT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 2u);
+    EXPECT_EQ(link().sent.back().bytes, kAdvertisementRenumbering);
+    // Deprecating it again changes nothing: no second unsolicited one.
+    ha->reload(c);
+    EXPECT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 2u);
+    // Undeprecated: a change, advertised.
+    c.home_agent->deprecated_prefixes.clear();
+    ha->reload(c);
+    EXPECT_EQ(sent_of_type(nd::kMobilePrefixAdvertisement), 3u);
 }
 
 }  // namespace

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "xmipd/ha_prefix_information.hpp"
+
+#include <algorithm>
+
+namespace xmip::agent {
+
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx) {
+    const auto& ra = cfg.router_advertisements;
+    nd::PrefixInformation pi;
+    pi.prefix_length = static_cast<uint8_t>(pfx.len);
+    pi.on_link = true;
+    pi.autonomous = true;
+    pi.valid_lifetime = ra.prefix_valid_lifetime;
+    const bool deprecated =
+        std::find(cfg.deprecated_prefixes.begin(), cfg.deprecated_prefixes.end(), pfx) != cfg.deprecated_prefixes.end();
+    pi.preferred_lifetime = deprecated ? 0 : ra.prefix_preferred_lifetime;
+    const in6_addr ha = cfg.address.to_in6();
+    if (pfx.contains(ha)) {
+        pi.router_address = true;
+        pi.prefix = ha;
+    } else {
+        pi.prefix = pfx.network().addr;
+    }
+    return pi;
+}
+
+}  // namespace xmip::agent
