@@ -9,7 +9,14 @@
 #   D3. the preferred home agent's host dies (xmipd killed, its link down);
 #       the mobile node moves to visitnet2, its BUs to the dead one go
 #       unanswered, it registers with the other: the time is reported.
-# Needs root, iproute2, ethtool, radvd, /usr/bin/python3 (scapy not needed).
+#   D4. renumbering (Mobile Prefix Discovery, RFC 6275 10.6, 11.4.2-11.4.3):
+#       HA 2 is reloaded with a new home prefix and the old one deprecated;
+#       its unsolicited advertisement makes the MN solicit from its CoA, the
+#       answer (old prefix preferred 0, new one preferred) makes it form the
+#       new home address and register it; at the next move the old one is
+#       deregistered. MPS/MPA checked on the wire (tshark) and in counters.
+# Needs root, iproute2, ethtool, radvd, tcpdump, tshark, /usr/bin/python3
+# (scapy not needed).
 # Usage: agent_dhaad_e2e.sh [--xmipd PATH] [--keep] [--teardown DIR]
 set -uo pipefail
 
@@ -23,12 +30,14 @@ e2e_parse_args --xmipd=XMIPD:path -- "$@"
 e2e_require_root
 [[ -x $XMIPD ]] || { echo "$SELF: no executable at $XMIPD (build first, or --xmipd PATH)" >&2; exit 2; }
 XMIPD=$(e2e_abspath "$XMIPD")
-e2e_require_tools ip ethtool radvd mountpoint "$PY"
+e2e_require_tools ip ethtool radvd tcpdump tshark mountpoint "$PY"
 
 HA2_ADDR=2001:db8:2700::3
 MAC_HA20=02:00:00:00:27:03
 HA_PREF=10 # the first home agent is preferred
 HA2_PREF=0
+NEW_PREFIX=2001:db8:2701::/64 # D4's renumbering
+NEW_HOA=2001:db8:2701::4      # the new prefix, the home address's interface identifier
 
 e2e_work xmip-roam # rt_down removes a work dir of this name
 rt_init "xdh$$" "$WORK"
@@ -38,6 +47,7 @@ HA2_SOCK=$WORK/ha2.sock
 HA_PID=
 HA2_PID=
 MN_PID=
+TCPDUMP_PID=
 
 cleanup() {
 	e2e_cleanup_begin
@@ -47,11 +57,11 @@ cleanup() {
 			[[ -s $f ]] && { echo "---- ${f##*/} (last 25 lines)"; tail -n 25 "$f"; }
 		done
 	fi
-	stop_pids "$MN_PID" "$HA_PID" "$HA2_PID" "${BG_PIDS[@]}"
+	stop_pids "$TCPDUMP_PID" "$MN_PID" "$HA_PID" "$HA2_PID" "${BG_PIDS[@]}"
 	rt_down
 	ip netns del "$NS_HA2" 2>/dev/null
 	e2e_leftovers "$RT_BPFFS" "$WORK" "${RT_NAMESPACES[@]}"
-	e2e_left_pids $HA_PID $HA2_PID $MN_PID "${BG_PIDS[@]}"
+	e2e_left_pids $TCPDUMP_PID $HA_PID $HA2_PID $MN_PID "${BG_PIDS[@]}"
 	e2e_report_leftovers
 	exit "$RC"
 }
@@ -139,4 +149,66 @@ t2=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 [[ $(jget "$(ha2 bcache)" "r[0]['care_of_address']") == "$COA2" ]] || PROBLEMS+=("HA 2's binding cache: $(ha2 bcache)")
 report "D3. HA 1 dies; after the next move the MN registers with HA 2 ($HA2_ADDR)" \
 	"bound with HA 2 $t2 s after the move (three unanswered BUs to HA 1 first)" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+# ---- D4: renumbering ----------------------------------------------------------------
+# Everything ICMPv6 the MN sends and receives, from its switch port.
+chmod 755 "$WORK" # tcpdump writes its capture here after dropping root
+PCAP=$WORK/mn.pcap
+bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i sw-mn0 -n -U --immediate-mode -w "$PCAP" icmp6
+TCPDUMP_PID=$!
+wait_until 5 grep -q "listening on" "$WORK/tcpdump.out.err" ||
+	{ echo "tcpdump on sw-mn0 did not start:"; cat "$WORK/tcpdump.out.err"; exit 1; }
+sig() { ctl "$1" stats --get "signalling.$2" 2>/dev/null || echo 0; }
+mps0=$(sig "$MN_SOCK" mps_sent) mpa0=$(sig "$MN_SOCK" mpa_received) hmpa0=$(sig "$HA2_SOCK" mpa_sent)
+# The operator's renumbering: the new prefix added, the old one deprecated
+# (still served: the home agent's own address is on it), the new home
+# address given its security association.
+sed -e "s|^prefixes = .*|prefixes = [\"$HOME_PREFIX\", \"$NEW_PREFIX\"]\ndeprecated_prefixes = [\"$HOME_PREFIX\"]|" "$WORK/ha2.toml" >"$WORK/ha2-renumbered.toml"
+printf '\n[[home_agent.security_associations]]\nhome_address = "%s"\nspi = 4097\nkey_file = "%s"\n' \
+	"$NEW_HOA" "$(rt_mn_key)" >>"$WORK/ha2-renumbered.toml"
+cp "$WORK/ha2-renumbered.toml" "$WORK/ha2.toml"
+PROBLEMS=()
+t0=$EPOCHREALTIME
+ha2 reload >"$WORK/reload.out" 2>&1 || PROBLEMS+=("HA 2's reload failed: $(cat "$WORK/reload.out")")
+bound_as() { # bound_as HOA COA: the MN's home entry and HA 2's binding
+	[[ $(jget "$(mn bul)" "r[0]['home_address'] + ' ' + r[0]['state'] + ' ' + r[0]['care_of_address']") == "$1 bound $2" ]] &&
+		jget "$(ha2 bcache)" "[b['care_of_address'] for b in r if b['home_address'] == '$1']" | grep -q "$2"
+}
+((${#PROBLEMS[@]})) || wait_until 20 bound_as "$NEW_HOA" "$COA2" ||
+	PROBLEMS+=("the MN did not register $NEW_HOA from $COA2 within 20 s: MN $(mn bul); HA 2 $(ha2 bcache)")
+t3=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+mps1=$(sig "$MN_SOCK" mps_sent) mpa1=$(sig "$MN_SOCK" mpa_received) hmpa1=$(sig "$HA2_SOCK" mpa_sent)
+((mps1 > mps0 && mpa1 > mpa0 && hmpa1 - hmpa0 >= 2)) ||
+	PROBLEMS+=("counters: MN mps_sent $mps0 -> $mps1, mpa_received $mpa0 -> $mpa1; HA 2 mpa_sent $hmpa0 -> $hmpa1 (an unsolicited MPA and an answer expected)")
+ip -n "$NS_MN" -6 addr show dev mn0 | grep -q "$NEW_HOA/128" ||
+	PROBLEMS+=("$NEW_HOA is not on mn0: $(ip -n "$NS_MN" -6 -br addr show dev mn0)")
+# The next move retires the old home address: deregistered at HA 2.
+rt_move visitnet
+moved_on() {
+	bound_as "$NEW_HOA" "$COA1" &&
+		[[ $(jget "$(ha2 bcache)" "len([b for b in r if b['home_address'] == '$HOA'])") == 0 ]]
+}
+((${#PROBLEMS[@]})) || wait_until 20 moved_on ||
+	PROBLEMS+=("after the move to visitnet: MN $(mn bul); HA 2 $(ha2 bcache) (only $NEW_HOA at $COA1 expected)")
+ip -n "$NS_MN" -6 addr show dev mn0 | grep -q " $HOA/" && PROBLEMS+=("the old home address $HOA is still on mn0")
+sleep 0.3
+stop_pid "$TCPDUMP_PID" INT
+TCPDUMP_PID=
+# On the wire: MPS CoA -> HA 2; MPAs HA 2 -> CoA, one unsolicited (its
+# identifier that of no MPS) and one answer, each with the old prefix
+# preferred 0 and the new one preferred.
+facts=$(tshark -r "$PCAP" -Y 'icmpv6.type == 146 || icmpv6.type == 147' -T fields -E occurrence=a \
+	-E aggregator=, -E separator='|' -e ipv6.src -e ipv6.dst -e icmpv6.type -e icmpv6.mip6.identifier \
+	-e icmpv6.opt.prefix -e icmpv6.opt.prefix.preferred_lifetime 2>/dev/null | "$PY" "$LIB/mpd_wire.py" \
+	"$HA2_ADDR" "$COA2" "$HA2_ADDR" "${NEW_PREFIX%/*}") # the old prefix: R set, the field holds HA 2's address
+read -r w_mps w_ans w_uns w_bad <<<"$facts"
+((${w_mps:-0} >= 1 && ${w_ans:-0} >= 1 && ${w_uns:-0} >= 1)) && [[ $w_bad == - ]] ||
+	PROBLEMS+=("on the wire: ${w_mps:-0} MPS from $COA2, ${w_ans:-0} answering and ${w_uns:-0} unsolicited MPAs (>= 1 each); wrong: ${w_bad:-?}")
+expert=$(tshark -r "$PCAP" -Y '_ws.malformed || _ws.expert.severity >= "warning"' 2>/dev/null)
+[[ -z $expert ]] ||
+	PROBLEMS+=("tshark flags $(grep -c . <<<"$expert") packets as malformed or worse than a note:" "$(head -5 <<<"$expert")")
+report "D4. renumbering: HA 2 deprecates $HOME_PREFIX for $NEW_PREFIX; the MN registers $NEW_HOA, then deregisters $HOA" \
+	"registered $NEW_HOA $t3 s after the reload; MN: +$((mps1 - mps0)) MPS sent, +$((mpa1 - mpa0)) MPA received; HA 2: +$((hmpa1 - hmpa0)) MPA sent" \
+	"on sw-mn0: ${w_mps:-0} MPS $COA2 -> $HA2_ADDR, ${w_uns:-0} unsolicited and ${w_ans:-0} answering MPAs (old prefix preferred 0); tshark: nothing malformed" -- "${PROBLEMS[@]}"
 e2e_result
