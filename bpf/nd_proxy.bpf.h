@@ -48,10 +48,53 @@ static __always_inline int is_solicited_node_of(const struct in6_addr *group,
 	       group->in6_u.u6_addr8[14] == t->u8[14] && group->in6_u.u6_addr8[15] == t->u8[15];
 }
 
+#define XMIP_ND_OPT_SOURCE_LLADDR 1
+/* The longest solicitation checked here: 24 bytes and options (a source
+ * link-layer address, a nonce, ...). A longer one is left to the stack. */
+#define ND_PROXY_MAX_NS_LEN 256
+#define ND_PROXY_MAX_OPTS ((ND_PROXY_MAX_NS_LEN - 24) / 8)
+
+/*
+ * What RFC 4861 7.1.1 asks of a solicitation before it is acted on, the
+ * parts the header checks in ha_nd_proxy() do not see: the ICMPv6 checksum,
+ * options of non-zero length that end where the message does, and no
+ * source link-layer address option with an unspecified source. len is the
+ * ICMPv6 length (the payload length: the next header is ICMPv6), already
+ * known to be at least 24 and within the frame. The kernel would drop what
+ * fails; answering it instead would let an off-link or forged solicitation
+ * (a bad checksum is what a corrupted or crafted one looks like) make the
+ * home agent claim the address. 1: valid, 0: not.
+ */
+static __always_inline int nd_proxy_ns_valid(struct xdp_md *ctx, const struct ipv6hdr *ip6, __u32 len,
+					     int dad)
+{
+	__u64 sum;
+	__u32 off = 24;
+	__u8 opt[2];
+	int i;
+
+	if (len > ND_PROXY_MAX_NS_LEN || len % 8)
+		return 0;
+	sum = ipv6_pseudo_sum(&ip6->saddr, &ip6->daddr, len, XMIP_NEXTHDR_ICMPV6);
+	if (xdp_sum_bytes(ctx, ND_PROXY_ICMP_OFF, len, &sum) || csum_fold(sum) != 0)
+		return 0;
+	for (i = 0; i < ND_PROXY_MAX_OPTS; i++) {
+		if (off >= len)
+			break;
+		if (bpf_xdp_load_bytes(ctx, ND_PROXY_ICMP_OFF + off, opt, sizeof(opt)))
+			return 0;
+		if (opt[1] == 0 || (dad && opt[0] == XMIP_ND_OPT_SOURCE_LLADDR))
+			return 0;
+		off += (__u32)opt[1] * 8;
+	}
+	return off == len;
+}
+
 /*
  * Returns XDP_TX (the frame became the answer), XDP_DROP (it could not be
- * rewritten, counted) or -1: not a solicitation this answers, the caller
- * goes on with the packet untouched.
+ * rewritten, counted), XDP_PASS (a solicitation on the home link that fails
+ * RFC 4861 7.1.1, counted: the stack drops it) or -1: not a solicitation
+ * this answers, the caller goes on with the packet untouched.
  */
 static __always_inline int ha_nd_proxy(struct xdp_md *ctx, const struct ethhdr *eth,
 				       const struct ipv6hdr *ip6, void *data_end, __u32 rx_len)
@@ -67,6 +110,7 @@ static __always_inline int ha_nd_proxy(struct xdp_md *ctx, const struct ethhdr *
 	void *data;
 	__u32 *w = (__u32 *)&na;
 	__u64 sum;
+	__u32 len;
 	int dad, i;
 
 	if (ip6->nexthdr != XMIP_NEXTHDR_ICMPV6 || (void *)(icmp + 24) > data_end ||
@@ -75,17 +119,25 @@ static __always_inline int ha_nd_proxy(struct xdp_md *ctx, const struct ethhdr *
 	cfg = config();
 	if (!cfg || !(cfg->flags & XMIP_CF_ND_PROXY) || ctx->ingress_ifindex != cfg->home_ifindex)
 		return -1;
-	/* RFC 4861 7.1.1, what a header check can see; the stack drops the rest. */
-	if (icmp[1] != 0 || ip6->hop_limit != XMIP_ND_HOP_LIMIT || bpf_ntohs(ip6->payload_len) < 24)
-		return -1;
+	/* RFC 4861 7.1.1, the header's part: from the link (hop limit 255),
+	 * code 0, at least 24 bytes and no more than the frame holds, and
+	 * duplicate address detection (source ::) only to a solicited-node
+	 * group. Invalid: counted and left to the stack, which drops it; never
+	 * answered, nor taken for a packet to the home address. */
+	dad = in6_is_unspecified(&ip6->saddr);
+	len = bpf_ntohs(ip6->payload_len);
+	if (icmp[1] != 0 || ip6->hop_limit != XMIP_ND_HOP_LIMIT || len < 24 ||
+	    (void *)icmp + len > data_end || (dad && !is_solicited_node(&ip6->daddr)))
+		goto invalid;
 	__builtin_memcpy(&target, icmp + 8, sizeof(target));
 	b = bpf_map_lookup_elem(&xmip_bindings, &target);
 	if (!b)
 		return -1;
-	dad = in6_is_unspecified(&ip6->saddr);
-	if (!is_solicited_node_of(&ip6->daddr, &target) &&
-	    (dad || !in6_equal(&ip6->daddr, &target)))
+	if (!is_solicited_node_of(&ip6->daddr, &target) && !in6_equal(&ip6->daddr, &target))
 		return -1;
+	/* Ours to answer: the checks that read the whole message, only now. */
+	if (!nd_proxy_ns_valid(ctx, ip6, len, dad))
+		goto invalid;
 
 	__builtin_memcpy(e.h_dest, eth->h_source, ETH_ALEN);
 	if (dad) {
@@ -133,6 +185,9 @@ static __always_inline int ha_nd_proxy(struct xdp_md *ctx, const struct ethhdr *
 failed:
 	count(XMIP_CNT_DROP_ADJUST, rx_len);
 	return XDP_DROP;
+invalid:
+	count(XMIP_CNT_ND_PROXY_INVALID, rx_len);
+	return XDP_PASS;
 }
 
 #endif

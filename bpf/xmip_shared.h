@@ -143,6 +143,9 @@ struct xmip_config {
 	X(ND_PROXY_ANSWERED, "nd_proxy_answered", "tx",                                            \
 	  "home agent: a Neighbour Solicitation on the home link for a bound home address, "       \
 	  "answered for the mobile node (RFC 6275 10.4.1)")                                        \
+	X(ND_PROXY_INVALID, "nd_proxy_invalid", "pass",                                            \
+	  "home agent: a Neighbour Solicitation on the home link that fails RFC 4861 7.1.1 "      \
+	  "(checksum, hop limit, code, length, options): not answered, left to the stack")         \
 	XMIP_RO_COUNTERS(X)
 
 /*

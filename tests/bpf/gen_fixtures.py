@@ -1055,17 +1055,82 @@ case("ha_nd_proxy_not_home_link_untouched", "ha_xdp", "dp1", "ha_nd", f, XDP_PAS
      "answer")
 
 f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04", hlim=64)
-case("ha_nd_proxy_hop_limit_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
-     why="hop limit not 255: not from the link (RFC 4861 7.1.1); the stack drops it")
+case("ha_nd_proxy_hop_limit_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "ND_PROXY_INVALID",
+     why="hop limit not 255: not from the link (RFC 4861 7.1.1); counted, the stack drops it")
 
 f = ns_frame(ROUTER_LL, "ff02::1:ff00:5", HOA, "33:33:ff:00:00:05")
 case("ha_nd_proxy_wrong_group_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_NOT_MOBILE",
      why="sent to another solicited-node group than the target's: not a resolution of it")
 
 f = ns_frame("::", HOA, HOA, MAC["dp2"], sll=False)
-case("ha_nd_proxy_unicast_dad_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_HOME_LINK",
-     why="duplicate address detection goes to the solicited-node group (RFC 4862 5.4.2), never to the "
-     "address: left to the stack")
+case("ha_nd_proxy_unicast_dad_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "ND_PROXY_INVALID",
+     why="duplicate address detection goes to the solicited-node group (RFC 4861 7.1.1, RFC 4862 5.4.2), "
+     "never to the address: counted, left to the stack, not tunnelled")
+
+# RFC 4861 7.1.1 beyond the header: each check alone fails an otherwise
+# answerable solicitation, which is counted and left to the stack (the
+# kernel drops it), never answered.
+
+
+def ns_raw(icmp, src=ROUTER_LL, dst="ff02::1:ff00:4", edst="33:33:ff:00:00:04", plen=None):
+    """A solicitation whose ICMPv6 part is given as bytes (checksum and all)."""
+    ip = IPv6(src=src, dst=dst, hlim=255, nh=58, plen=len(icmp) if plen is None else plen)
+    return Ether(src=MAC["router"], dst=edst) / ip / Raw(icmp)
+
+
+def with_cksum(icmp, src=ROUTER_LL, dst="ff02::1:ff00:4"):
+    """icmp (checksum field zero) with its right checksum (RFC 8200 8.1)."""
+    import socket
+    pseudo = socket.inet_pton(socket.AF_INET6, src) + socket.inet_pton(socket.AF_INET6, dst) + \
+        struct.pack("!I3xB", len(icmp), 58)
+    return icmp[:2] + struct.pack("!H", checksum(pseudo + icmp)) + icmp[4:]
+
+
+good = bytes(ICMPv6ND_NS(tgt=HOA, cksum=0) / ICMPv6NDOptSrcLLAddr(lladdr=MAC["router"]))
+NONCE = bytes([14, 1, 1, 2, 3, 4, 5, 6])  # RFC 3971 5.3.2: type 14, 8 bytes
+
+f = ns_raw(with_cksum(good + NONCE))
+case("ha_nd_proxy_nonce_option_answered", "ha_xdp", "dp2", "ha_nd", f, XDP_TX,
+     proxy_na(ROUTER_LL, MAC["router"]), "ND_PROXY_ANSWERED",
+     why="a solicitation with a second option (a nonce, RFC 3971 5.3.2) is valid: the options are walked, "
+     "the answer is the same")
+
+bad = bytearray(with_cksum(good))
+bad[2] ^= 0x01
+case("ha_nd_proxy_bad_checksum_untouched", "ha_xdp", "dp2", "ha_nd", ns_raw(bytes(bad)), XDP_PASS, None,
+     "ND_PROXY_INVALID", why="a wrong ICMPv6 checksum: corrupted or crafted, not answered (the kernel drops it)")
+
+f = ns_raw(with_cksum(b"\x87\x01" + good[2:]))
+case("ha_nd_proxy_code_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "ND_PROXY_INVALID",
+     why="ICMP code 1, not 0 (RFC 4861 7.1.1)")
+
+f = ns_raw(with_cksum(good[:24] + b"\x0e\x00" + b"\0" * 6))
+case("ha_nd_proxy_zero_length_option_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None,
+     "ND_PROXY_INVALID", why="an option of length 0 (RFC 4861 7.1.1)")
+
+f = ns_raw(with_cksum(good[:24] + b"\x01\x02" + b"\0" * 6))
+case("ha_nd_proxy_option_overruns_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None,
+     "ND_PROXY_INVALID", why="an option of 16 bytes in the last 8 of the message: it runs past the end")
+
+dad = bytes(ICMPv6ND_NS(tgt=HOA, cksum=0) / ICMPv6NDOptSrcLLAddr(lladdr=MAC["router"]))
+f = ns_raw(with_cksum(dad, src="::"), src="::")
+case("ha_nd_proxy_dad_with_source_lladdr_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None,
+     "ND_PROXY_INVALID",
+     why="unspecified source with a source link-layer address option (RFC 4861 7.1.1): not answered")
+
+f = ns_raw(with_cksum(good), plen=len(good) + 8)
+case("ha_nd_proxy_payload_beyond_frame_dropped", "ha_xdp", "dp2", "ha_nd", f, XDP_DROP, None,
+     "DROP_TRUNCATED", why="a payload length 8 bytes longer than the frame holds: the parser drops it "
+     "before the responder sees it")
+
+f = ns_raw(with_cksum(good + b"\0" * 4))
+case("ha_nd_proxy_odd_length_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "ND_PROXY_INVALID",
+     why="36 bytes: options come in units of 8, so the message cannot end there")
+
+long_ns = good + bytes([14, 30]) + b"\0" * 238
+f = ns_raw(with_cksum(long_ns))
+case("ha_nd_proxy_too_long_untouched", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "ND_PROXY_INVALID",
+     why="%d bytes, more than the 256 checked in XDP: left to the stack (no solicitation is that long)" % len(long_ns))
 
 f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04")
 case("ha_nd_proxy_kernel_mode_untouched", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",

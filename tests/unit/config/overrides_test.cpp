@@ -84,7 +84,8 @@ TEST(Overrides, BadOverridesAreErrors) {
                   "override: interfaces: unknown key; did you mean datapath.interfaces?",
                   "override: security.key: unknown key (keys are written as in the TOML form: table.key)",
                   "override: home_agent: is a table; set one of its keys: address, home_link, prefixes, "
-                  "max_binding_lifetime, max_bindings, preference, lifetime, access, router_advertisements, "
+                  "deprecated_prefixes, max_binding_lifetime, max_bindings, preference, lifetime, access, "
+                  "router_advertisements, "
                   "authentication, rate_limit, security_associations, refresh_advice, nd_proxy",
                   "override: datapath.max_bindings: expected an integer, got \"lots\"",
                   "override: mobile_node.optimistic_dad: expected true or false, got \"maybe\"",
