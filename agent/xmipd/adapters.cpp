@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "xmipd/adapters.hpp"
 
+#include <cstring>
+
 #include "core/host.hpp"
 #include "core/log.hpp"
 #include "datapath/in6.hpp"
@@ -56,6 +58,14 @@ void DatapathTunnels::add_local(const in6_addr& a, LocalAddress use) {
 }
 
 void DatapathTunnels::remove_local(const in6_addr& a) { maps_.delete_local_addr(dp::to_xmip(a)); }
+
+void DatapathTunnels::set_home_link_mac(const std::array<uint8_t, 6>& mac) {
+    xmip_config c = maps_.config();
+    if (!(c.flags & XMIP_CF_ND_PROXY)) return;  // the kernel's proxy entries answer: they follow it themselves
+    static_assert(sizeof c.home_mac == 6);
+    std::memcpy(c.home_mac, mac.data(), sizeof c.home_mac);
+    maps_.set_config(c);
+}
 
 xmip_ro_key to_ro_key(const in6_addr& home, const in6_addr& correspondent) {
     xmip_ro_key k{};

@@ -39,6 +39,7 @@ public:
     std::vector<std::pair<in6_addr, Tunnel>> all() const override;
     void add_local(const in6_addr& a, LocalAddress use) override;
     void remove_local(const in6_addr& a) override;
+    void set_home_link_mac(const std::array<uint8_t, 6>& mac) override;
 
 private:
     dp::DatapathMaps& maps_;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/log.hpp"
+#include "nd/address.hpp"
 #include "nd/neighbour.hpp"
 #include "nd/router.hpp"
 #include "nd/validate.hpp"
@@ -21,17 +22,23 @@ constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a hom
 
 HomeLink::HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
                    std::function<void(const in6_addr&)> on_neighbour_advertisement)
-    : ctx_(ctx), cfg_(cfg), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
+    : ctx_(ctx), cfg_(cfg), ifindex_(ifindex), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
     socket_ = ctx_.wire.open_nd(
         ifindex,
         {ND_ROUTER_SOLICIT, ND_ROUTER_ADVERT, ND_NEIGHBOR_ADVERT, nd::kDhaadRequest, nd::kMobilePrefixSolicitation},
         {"ff02::2"});
     ctx_.loop.add_fd(socket_->fd(), [this] { on_icmp(); });
+    // The link's MAC can change under us (ip link set address, a bond's
+    // failover, a VM migrated): what we put in RAs, claims and the
+    // datapath's ND answers follows it.
+    links_ = ctx_.kernel.watch_links();
+    ctx_.loop.add_fd(links_->fd(), [this] { on_link_events(); });
     if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
 }
 
 HomeLink::~HomeLink() {
     ctx_.loop.remove_fd(socket_->fd());
+    ctx_.loop.remove_fd(links_->fd());
     ctx_.loop.timers().cancel(ra_timer_);
 }
 
@@ -41,6 +48,22 @@ void HomeLink::reload(const config::HomeAgent& cfg) {
         schedule_router_advertisement(true);
     else
         ctx_.loop.timers().cancel(ra_timer_);
+}
+
+void HomeLink::on_link_events() {
+    links_->drain([this](const netlink::Monitor::Event& e) {
+        if (e.kind != netlink::Monitor::Event::Kind::LinkChanged || e.link.ifindex != ifindex_) return;
+        const std::array<uint8_t, 6> none{};
+        if (e.link.mac == mac_ || e.link.mac == none) return;
+        XLOG_WARN(
+            "home link %s: MAC changed from %s to %s: Router Advertisements and Neighbour Advertisements for "
+            "home addresses use the new one",
+            cfg_.home_link.c_str(), nd::to_string(mac_).c_str(), nd::to_string(e.link.mac).c_str());
+        mac_ = e.link.mac;
+        ctx_.tunnels.set_home_link_mac(mac_);
+        // Neighbours learn it from our next advertisement, sent now.
+        if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
+    });
 }
 
 void HomeLink::claim(const in6_addr& hoa) {

@@ -40,16 +40,19 @@ public:
 
 private:
     void on_icmp();
+    void on_link_events();
     void send_router_advertisement();
     void schedule_router_advertisement(bool soon);
 
     Context& ctx_;
     config::HomeAgent cfg_;
-    std::array<uint8_t, 6> mac_{};
+    int ifindex_;
+    std::array<uint8_t, 6> mac_{};  // in RAs and claims; followed (on_link_events)
     std::function<void(const in6_addr&)> on_na_;
     std::function<void(const io::IcmpReceived&)> on_discovery_;
     // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
     std::unique_ptr<NdSocket> socket_;
+    std::unique_ptr<LinkEvents> links_;
     nd::HomeAgentsList others_;
     std::optional<core::Timers::Id> ra_timer_;
     std::optional<core::TimePoint> last_ra_;

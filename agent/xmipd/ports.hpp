@@ -9,6 +9,7 @@
 
 #include <netinet/in.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -51,6 +52,10 @@ public:
     virtual std::vector<std::pair<in6_addr, Tunnel>> all() const = 0;
     virtual void add_local(const in6_addr& a, LocalAddress use) = 0;
     virtual void remove_local(const in6_addr& a) = 0;
+    // The home link's MAC changed (a home agent): the datapath's Neighbour
+    // Advertisements for bound home addresses name the new one. Nothing
+    // when the datapath does not answer them (home_agent.nd_proxy = "kernel").
+    virtual void set_home_link_mac(const std::array<uint8_t, 6>& mac) = 0;
 };
 
 // A route-optimised binding in the datapath (RFC 6275 9.3, 11.3;

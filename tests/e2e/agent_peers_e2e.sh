@@ -21,6 +21,9 @@
 #       for the HoA (unicast to the HA's MAC) is answered, its entry stays
 #       REACHABLE through the HA's MAC (RFC 6275 10.4.1; not tunnelled); L was
 #       set, so an NS for fe80::<HoA's interface identifier> is answered too
+#   A2c. the home link's MAC changes under the running HA (ip link set
+#       address): the datapath's answer for the HoA names the new MAC; back
+#       to the old one, the old one again
 #   A3. an older sequence number gets status 135 with the last accepted one;
 #       the binding does not change (the BU came from another CoA)
 #   A4. a home address outside the home prefix (no security association)
@@ -377,6 +380,28 @@ check_home_link_nd() {
 	report "$name" "NUD for $HOA: REACHABLE, lladdr $MAC_HA0 (the HA's, from XDP's answer); $ll resolved to $MAC_HA0 (proxy entry)" -- "${PROBLEMS[@]}"
 }
 
+# A2c -----------------------------------------------------------------------------
+check_home_link_mac_change() {
+	local name="A2c. home link MAC changed under the HA: XDP's answer for the HoA follows it"
+	local PROBLEMS=() mac=02:00:00:00:27:99 want entry got=() i
+	for want in $mac $MAC_HA0; do
+		must ip -n "$NS_HA" link set dev ha0 address $want
+		# A fresh resolution: a multicast NS from the home-link host, answered
+		# by XDP from the binding, with the MAC xmipd now put in its config map.
+		for ((i = 0; i < 25; i++)); do
+			on "$NS_HOME" ip -6 neigh del $HOA dev h0 2>/dev/null
+			on "$NS_HOME" ping -6 -c 1 -W 1 -I $HOME_NB $HOA >/dev/null 2>&1
+			entry=$(ip -n "$NS_HOME" -6 neigh show $HOA dev h0)
+			[[ $entry == *"lladdr $want"* ]] && break
+			sleep 0.2
+		done
+		got+=("${entry:-none}")
+		[[ $entry == *"lladdr $want"* ]] || PROBLEMS+=("with ha0 at $want, $HOA resolved as '$entry'")
+	done
+	grep -q "MAC changed from $MAC_HA0 to $mac" "$WORK/xmipd-ha.log" || PROBLEMS+=("xmipd did not log the change to $mac")
+	report "$name" "ha0 -> $mac: $HOA is '${got[0]}'; back to $MAC_HA0: '${got[1]:-}'" -- "${PROBLEMS[@]}"
+}
+
 # snapshot of the binding as the HA holds it (bcache + datapath), for "nothing changed"
 binding_snapshot() {
 	echo "$(ctl "$WORK/ha.sock" bcache --get 0.care_of_address 2>/dev/null)|$(ctl "$WORK/ha.sock" bcache --get 0.sequence 2>/dev/null)|$(ctl "$WORK/ha.sock" bcache --get 0.lifetime 2>/dev/null)|$(dp_binding "$NS_HA" ha $HOA)"
@@ -584,6 +609,7 @@ if setup_part_a; then
 	check_registration
 	check_state
 	check_home_link_nd
+	check_home_link_mac_change
 	check_old_sequence
 	check_wrong_prefix
 	check_forged

@@ -23,6 +23,7 @@
 #include "core/event_loop.hpp"
 #include "core/in6.hpp"
 #include "mh/packet.hpp"
+#include "nd/address.hpp"
 #include "nd/router.hpp"
 #include "telemetry/signalling_stats.hpp"
 #include "xmipd/context.hpp"
@@ -146,7 +147,12 @@ public:
         locals.erase(str(a));
         j_.add("local del " + str(a));
     }
+    void set_home_link_mac(const std::array<uint8_t, 6>& mac) override {
+        home_link_mac = mac;
+        j_.add("home link mac " + nd::to_string(mac));
+    }
     std::map<std::string, Tunnel> map;
+    std::optional<std::array<uint8_t, 6>> home_link_mac;
     std::map<std::string, LocalAddress> locals;
     bool fail_set = false;  // set() throws, as a full BPF map makes it
 

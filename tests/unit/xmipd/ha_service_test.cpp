@@ -10,6 +10,7 @@
 #include "fakes.hpp"
 #include "mh/auth.hpp"
 #include "mh/codec.hpp"
+#include "nd/message.hpp"
 #include "nd/neighbour.hpp"
 #include "state/codec.hpp"
 #include "xmipd/ha_service.hpp"
@@ -634,6 +635,49 @@ TEST_F(HaServiceTest, AnExistingEmptyStoreRemovesWhatOnlyTheDatapathHas) {
     HaService s(next.ctx, ha_config());
     EXPECT_TRUE(s.bindings().empty());
     EXPECT_TRUE(next.tunnels.map.empty()) << next.journal.dump();
+}
+
+}  // namespace
+}  // namespace xmip::agent::test
+
+namespace xmip::agent::test {
+namespace {
+
+// The home link's MAC changes under a running home agent (ip link set
+// address, a bond failing over): the datapath's ND answers and the RAs name
+// the new one; a change on another link, or a link event without a new MAC,
+// changes nothing.
+TEST_F(HaServiceTest, FollowsTheHomeLinksMacAddress) {
+    auto c = ha_config_xdp_nd();
+    c.home_agent->router_advertisements.enabled = true;
+    start(c);
+    const nd::LinkLayerAddress fresh{0x02, 0x00, 0x00, 0x00, 0x00, 0x99};
+    netlink::Monitor::Event e{};
+    e.kind = netlink::Monitor::Event::Kind::LinkChanged;
+    e.link = w.kernel.link(FakeKernel::kIfindex);
+    ASSERT_NE(w.kernel.events, nullptr);
+    w.kernel.events->deliver(e);  // the MAC it started with: nothing to do
+    e.link.ifindex = FakeKernel::kIfindex + 1;
+    e.link.mac = fresh;
+    w.kernel.events->deliver(e);  // another link's
+    w.turn();
+    EXPECT_FALSE(w.tunnels.home_link_mac) << w.journal.dump();
+    e.link.ifindex = FakeKernel::kIfindex;
+    w.kernel.events->deliver(e);
+    w.turn();
+    ASSERT_TRUE(w.tunnels.home_link_mac) << w.journal.dump();
+    EXPECT_EQ(*w.tunnels.home_link_mac, fresh);
+    // The next RA (sent soon after the change) carries it.
+    w.wire.nd->sent.clear();
+    w.advance(1s);
+    std::optional<nd::RouterAdvertisement> ra;
+    for (const auto& s : w.wire.nd->sent)
+        if (auto m = nd::decode(s.bytes))
+            if (auto* r = std::get_if<nd::RouterAdvertisement>(&*m)) ra = *r;
+    ASSERT_TRUE(ra) << w.journal.dump();
+    auto* sll = nd::find_option<nd::SourceLinkLayerAddress>(ra->options);
+    ASSERT_NE(sll, nullptr);
+    EXPECT_EQ(sll->address, fresh);
 }
 
 }  // namespace
