@@ -57,6 +57,7 @@ LinkInfo parse_link(const nlmsghdr* nlh) {
     l.ifindex = ifi->ifi_index;
     l.up = ifi->ifi_flags & IFF_UP;
     l.running = ifi->ifi_flags & IFF_RUNNING;
+    l.allmulti = ifi->ifi_flags & IFF_ALLMULTI;
     mnl_attr_parse(nlh, sizeof(*ifi), [](const nlattr* attr, void* data) -> int {
         auto* out = static_cast<LinkInfo*>(data);
         switch (mnl_attr_get_type(attr)) {
@@ -309,6 +310,16 @@ LinkInfo Netlink::link(int ifindex) {
     request(nlh, "get link", false,
             [&](const void* m) { l = parse_link(static_cast<const nlmsghdr*>(m)); });
     return l;
+}
+
+void Netlink::set_allmulticast(int ifindex, bool on) {
+    char buf[512];
+    auto [nlh, ifi] = start_request<ifinfomsg>(buf, RTM_NEWLINK, 0);
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = ifindex;
+    ifi->ifi_change = IFF_ALLMULTI;  // only this flag changes
+    ifi->ifi_flags = on ? IFF_ALLMULTI : 0;
+    request(nlh, on ? "set allmulticast on" : "set allmulticast off");
 }
 
 Monitor::Monitor() {

@@ -37,6 +37,7 @@ struct LinkInfo {
     std::string name;
     bool up = false;       // IFF_UP
     bool running = false;  // IFF_RUNNING: carrier
+    bool allmulti = false;  // IFF_ALLMULTI: every multicast frame taken
     unsigned mtu = 0;
     std::array<uint8_t, 6> mac{};
 };
@@ -90,6 +91,8 @@ public:
     std::vector<RouteSpec> ra_default_routes(int ifindex);
     std::vector<AddrInfo> addresses(int ifindex = 0);
     LinkInfo link(int ifindex);
+    // IFF_ALLMULTI on or off (ip link set dev X allmulticast on|off).
+    void set_allmulticast(int ifindex, bool on);
     // The kernel's route to dst (RTM_GETROUTE) and the next hop's neighbour
     // entry (RTM_GETNEIGH). Nothing when the route is not one plain unicast
     // path (none, blackhole, unreachable, multipath) or the neighbour has no

@@ -81,6 +81,7 @@ public:
     void del_proxy_neigh(int ifindex, const in6_addr& a) override { nl_.del_proxy_neigh(ifindex, a); }
     std::vector<in6_addr> proxy_neighs(int ifindex) override { return nl_.proxy_neighs(ifindex); }
     std::unique_ptr<LinkEvents> watch_links() override;
+    void set_allmulticast(int ifindex, bool on) override { nl_.set_allmulticast(ifindex, on); }
 
 private:
     netlink::Netlink& nl_;

@@ -48,6 +48,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
         if (!ctx_.kernel.set_ipv6_conf(scope, "proxy_ndp", "1"))
             throw std::runtime_error("cannot set net.ipv6.conf." + scope + ".proxy_ndp = 1");
     ctx_.tunnels.add_local(ha_addr_, LocalAddress::TunnelEnd);
+    if (xdp_nd_proxy_) take_all_multicast();
     home_link_ = std::make_unique<HomeLink>(ctx_, cfg_, home_ifindex_, ctx_.kernel.link(home_ifindex_).mac,
                                             [this](const in6_addr& target) { dad_.advertised(target); });
     discovery_ = std::make_unique<HaDiscovery>(ctx_, cfg_, home_link_->socket(), home_link_->home_agents(),
@@ -450,10 +451,35 @@ void HaService::join_fleet(FleetElection& election, FleetSettings s) {
     fleet_ = std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks));
 }
 
+void HaService::take_all_multicast() {
+    // The datapath answers solicitations for home addresses without joining
+    // their solicited-node groups (that is the point: bpf/nd_proxy.bpf.h), so
+    // a NIC that filters multicast by group would never show them to XDP.
+    if (ctx_.kernel.link(home_ifindex_).allmulti) return;  // already (an operator's, or a predecessor's)
+    try {
+        ctx_.kernel.set_allmulticast(home_ifindex_, true);
+        allmulti_set_ = true;
+        XLOG_INFO("%s: allmulticast on (solicitations for home addresses reach XDP whatever the NIC's filter)",
+                  cfg_.home_link.c_str());
+    } catch (const std::exception& e) {
+        XLOG_WARN(
+            "%s: %s: a NIC that filters multicast hides solicitations for home addresses from XDP; set "
+            "`ip link set dev %s allmulticast on` or home_agent.nd_proxy = \"kernel\"",
+            cfg_.home_link.c_str(), e.what(), cfg_.home_link.c_str());
+    }
+}
+
 void HaService::stop(bool keep_forwarding) {
     // Hand the addresses over now rather than at the lease's expiry.
     if (fleet_) fleet_->resign_all();
     if (keep_forwarding) return;  // the successor takes over the proxy entries too
+    if (allmulti_set_) {
+        try {
+            ctx_.kernel.set_allmulticast(home_ifindex_, false);
+        } catch (const std::exception& e) {
+            XLOG_WARN("%s: %s", cfg_.home_link.c_str(), e.what());
+        }
+    }
     for (const auto& b : cache_.bindings()) {
         ctx_.kernel.del_proxy_neigh(home_ifindex_, b.hoa);
         if (b.link_local) ctx_.kernel.del_proxy_neigh(home_ifindex_, link_local_of(b.hoa));

@@ -72,6 +72,7 @@ public:
     void share_bindings(SharedBindings& shared);
 
 private:
+    void take_all_multicast();
     ha::Policy policy_from(const config::HomeAgent& h) const;
     void handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
@@ -127,6 +128,7 @@ private:
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
     bool xdp_nd_proxy_ = false;  // nd_proxy_in_datapath(): no kernel proxy entry per global home address
+    bool allmulti_set_ = false;  // we turned IFF_ALLMULTI on (take_all_multicast): off again at a clean stop
     // cluster.member is set: join_fleet() follows the constructor, and
     // until then (recovery included) no home agent address is held here.
     bool fleet_member_ = false;

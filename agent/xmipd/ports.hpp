@@ -128,6 +128,7 @@ public:
     virtual void del_proxy_neigh(int ifindex, const in6_addr& a) = 0;
     virtual std::vector<in6_addr> proxy_neighs(int ifindex) = 0;  // the proxy entries on it, one dump
     virtual std::unique_ptr<LinkEvents> watch_links() = 0;
+    virtual void set_allmulticast(int ifindex, bool on) = 0;  // throws naming the link
 };
 
 // Packets out: whole IPv6 packets (headers built by the agent), and ND

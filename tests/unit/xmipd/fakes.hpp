@@ -290,6 +290,7 @@ public:
         l.up = l.running = true;
         l.mtu = 1500;
         l.mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+        l.allmulti = allmulti;
         return l;
     }
     std::vector<netlink::AddrInfo> addresses(int) override { return addrs; }
@@ -334,6 +335,11 @@ public:
         for (const auto& p : proxies) r.push_back(*core::parse_addr(p.c_str()));
         return r;
     }
+    void set_allmulticast(int, bool on) override {
+        if (fail_allmulticast) throw std::runtime_error("set allmulticast on: Operation not permitted (fake)");
+        allmulti = on;
+        j_.add(std::string("allmulticast ") + (on ? "on" : "off"));
+    }
     std::unique_ptr<LinkEvents> watch_links() override {
         auto e = std::make_unique<FakeLinkEvents>();
         events = e.get();
@@ -346,6 +352,8 @@ public:
     std::map<std::string, std::string> sysctls;
     std::vector<netlink::AddrInfo> addrs;
     FakeLinkEvents* events = nullptr;
+    bool allmulti = false;           // the link's IFF_ALLMULTI
+    bool fail_allmulticast = false;  // set_allmulticast() throws
 
 private:
     Journal& j_;

@@ -682,3 +682,50 @@ TEST_F(HaServiceTest, FollowsTheHomeLinksMacAddress) {
 
 }  // namespace
 }  // namespace xmip::agent::test
+
+namespace xmip::agent::test {
+namespace {
+
+// With the datapath answering solicitations (no solicited-node groups
+// joined), the home link takes all multicast: on at start, off at a clean
+// stop; left alone when someone else had set it, when the kernel's proxy
+// entries answer, or when the stop keeps forwarding; a refusal is a warning.
+TEST_F(HaServiceTest, AllMulticastOnTheHomeLinkWhileTheDatapathAnswersSolicitations) {
+    {
+        World fresh;
+        HaService s(fresh.ctx, ha_config_xdp_nd());
+        EXPECT_TRUE(fresh.kernel.allmulti);
+        s.stop(false);
+        EXPECT_FALSE(fresh.kernel.allmulti) << fresh.journal.dump();
+    }
+    {
+        World fresh;
+        HaService s(fresh.ctx, ha_config_xdp_nd());
+        s.stop(true);
+        EXPECT_TRUE(fresh.kernel.allmulti) << "a stop that keeps forwarding leaves it for the successor";
+    }
+    {
+        World fresh;
+        fresh.kernel.allmulti = true;  // the operator's
+        HaService s(fresh.ctx, ha_config_xdp_nd());
+        s.stop(false);
+        EXPECT_TRUE(fresh.kernel.allmulti);
+        EXPECT_EQ(fresh.journal.find("allmulticast"), -1) << fresh.journal.dump();
+    }
+    {
+        World fresh;
+        HaService s(fresh.ctx, ha_config());  // nd_proxy = "kernel": proxy entries join the groups
+        EXPECT_FALSE(fresh.kernel.allmulti);
+    }
+    {
+        World fresh;
+        fresh.kernel.fail_allmulticast = true;
+        HaService s(fresh.ctx, ha_config_xdp_nd());  // starts anyway
+        s.stop(false);
+        EXPECT_FALSE(fresh.kernel.allmulti);
+        EXPECT_EQ(fresh.journal.find("allmulticast"), -1) << fresh.journal.dump();
+    }
+}
+
+}  // namespace
+}  // namespace xmip::agent::test
