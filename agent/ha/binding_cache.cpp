@@ -35,6 +35,12 @@ Outcome BindingCache::reject(uint8_t status, uint16_t seq) {
 }
 
 Outcome BindingCache::process(const BindingUpdate& bu, core::TimePoint now, bool skip_dad) {
+    Outcome o = decide(bu, now, skip_dad);
+    o.ha_addr = bu.ha_addr;
+    return o;
+}
+
+Outcome BindingCache::decide(const BindingUpdate& bu, core::TimePoint now, bool skip_dad) {
     // Only home registrations: the correspondent role (route optimisation)
     // is not offered by a home agent instance.
     if (!bu.home) return reject(mh::ba_status::prohibited, bu.seq);
@@ -125,8 +131,10 @@ Outcome BindingCache::dad_completed(const in6_addr& hoa, bool unique, core::Time
     BindingUpdate bu = w->second;
     awaiting_dad_.erase(w);
     if (auto it = cache_.find(hoa); it != cache_.end()) erase(it);
-    if (!unique) return reject(mh::ba_status::dad_failed, bu.seq);
-    return install(bu, now);  // the newest BU received while DAD ran
+    Outcome o = unique ? install(bu, now)  // the newest BU received while DAD ran
+                       : reject(mh::ba_status::dad_failed, bu.seq);
+    o.ha_addr = bu.ha_addr;
+    return o;
 }
 
 std::vector<Binding> BindingCache::expire(core::TimePoint now) {

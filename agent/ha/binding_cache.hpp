@@ -86,6 +86,11 @@ struct Outcome {
     bool send_ba = false;
     std::optional<uint32_t> refresh_advice_s;
     std::optional<in6_addr> previous_coa;  // on Update when the CoA changed
+    // Where the BU answered was sent (BindingUpdate::ha_addr): the BA's
+    // source, so that a mobile node registered with an address another
+    // home agent took over hears from that address (RFC 6275 6.1.8: the
+    // BA's source is the BU's destination). Unspecified: not from a BU.
+    in6_addr ha_addr{};
 };
 
 class BindingCache {
@@ -110,6 +115,7 @@ public:
     void set_policy(Policy p) { policy_ = std::move(p); }  // reload: existing bindings stay
 
 private:
+    Outcome decide(const BindingUpdate& bu, core::TimePoint now, bool skip_dad);
     static Outcome reject(uint8_t status, uint16_t seq);
     Outcome install(const BindingUpdate& bu, core::TimePoint now);
     uint32_t grant_lifetime(const BindingUpdate& bu, core::TimePoint now) const;

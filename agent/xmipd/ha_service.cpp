@@ -118,7 +118,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
         // lines (the counters and the BA statuses tell).
         XLOG_DEBUG("refused BU from %s for %s: %s (status %u)", to_string(p.info.src).c_str(),
                    to_string(req.hoa).c_str(), d.reason, d.status);
-        refuse(req.hoa, p.info.src, bu.sequence, d, received);
+        refuse(req.hoa, p.info.src, p.info.dst, bu.sequence, d, received);
         return;
     }
     if (auto* alt = mh::find_option<mh::AlternateCareOfAddress>(bu.options)) req.coa = alt->address;
@@ -144,6 +144,7 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
         o.status = mh::ba_status::insufficient_resources;
         o.seq = req.seq;
         o.send_ba = true;
+        o.ha_addr = req.ha_addr;
         answering_timestamp_ = d.bu_timestamp;
         apply(o, req.hoa, req.coa, received);
         answering_timestamp_.reset();
@@ -161,9 +162,10 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     answering_timestamp_.reset();
 }
 
-void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, uint16_t seq, const auth::GuardDecision& d,
-                       core::TimePoint received) {
+void HaService::refuse(const in6_addr& hoa, const in6_addr& coa, const in6_addr& to, uint16_t seq,
+                       const auth::GuardDecision& d, core::TimePoint received) {
     ha::Outcome o;
+    o.ha_addr = to;
     o.action = Action::Reject;
     o.status = d.status;
     o.seq = seq;
@@ -248,7 +250,11 @@ uint64_t HaService::ba_timestamp(const in6_addr& hoa) const {
 
 void HaService::send_ba(const in6_addr& hoa, const in6_addr& coa, const ha::Outcome& o,
                         std::optional<core::TimePoint> received, uint64_t timestamp) {
-    auto ba = build_binding_ack(ha_addr_, hoa, coa, o, admission_.guard().association(hoa), timestamp);
+    // From the address the BU was sent to when it is one we answer for (a
+    // fleet member holding another's address answers from it: the mobile
+    // node matches the BA to its home agent); else from our own.
+    const in6_addr& from = !core::is_unspecified(o.ha_addr) && defends_here(o.ha_addr) ? o.ha_addr : ha_addr_;
+    auto ba = build_binding_ack(from, hoa, coa, o, admission_.guard().association(hoa), timestamp);
     if (!ba) return;
     if (!send_mobility(ctx_, ba->spec, ba->msg)) return;
     if (o.status < 128)

@@ -159,6 +159,48 @@ TEST_F(HaSharedTest, TakingOverTheAddressDefendsItsSharedBindingsWithoutANewBu) 
     EXPECT_TRUE(w.wire.binding_acks().empty());
 }
 
+TEST_F(HaSharedTest, TheBaComesFromTheAddressTheBuWasSentTo) {
+    // The mobile node registered with kHa2 at "b"; "b" died and this member
+    // took kHa2 over. The node's refresh goes to kHa2, and so must the BA
+    // come from it (RFC 6275 6.1.8), not from this member's own kHa1: the
+    // node would drop a BA from an address it did not send its BU to.
+    put(other(kHoa, kHa2, 7));
+    fleet.members.erase("b");
+    fleet.candidates[str(kHa2)].clear();
+    w.advance(500ms);
+    ASSERT_TRUE(ha->fleet()->holds(kHa2)) << w.journal.dump();
+    mh::BindingUpdate b;
+    b.flags = mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home;
+    b.set_lifetime_seconds(600);
+    b.sequence = 8;
+    mh::PacketSpec spec;
+    spec.src = kCoa;
+    spec.dst = kHa2;
+    spec.home_address = kHoa;
+    const auto sources = [&] {
+        std::vector<std::string> out;
+        for (const auto& pkt : w.wire.packets)
+            if (auto p = mh::parse_packet(pkt); p && p->message && std::holds_alternative<mh::BindingAck>(*p->message))
+                out.push_back(str(p->info.src));
+        return out;
+    };
+    deliver_mh(*ha, spec, b);
+    ASSERT_EQ(last_status(), st::accepted) << w.journal.dump();
+    EXPECT_EQ(sources(), std::vector<std::string>{str(kHa2)});
+    // A refusal too (a replay of seq 8): from kHa2.
+    deliver_mh(*ha, spec, b);
+    EXPECT_EQ(last_status(), st::sequence_out_of_window);
+    EXPECT_EQ(sources(), (std::vector<std::string>{str(kHa2), str(kHa2)}));
+    // To kHa1, this member's own: from kHa1.
+    spec.dst = kHa1;
+    spec.home_address = kHoa2;
+    b.sequence = 1;
+    deliver_mh(*ha, spec, b);
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
+    EXPECT_EQ(sources().back(), str(kHa1));
+}
+
 TEST_F(HaSharedTest, TheNextBuIsCheckedAgainstTheSequenceNumberAnotherMemberAccepted) {
     put(other(kHoa, kHa1, 7));
     mh::BindingUpdate b;
