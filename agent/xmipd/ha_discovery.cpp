@@ -21,6 +21,16 @@ HaDiscovery::HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& h
       per_source_(kPerSource, 4096),
       total_(kTotal, ctx.loop.now()) {}
 
+void HaDiscovery::join_fleet(std::function<std::vector<in6_addr>()> held, std::vector<in6_addr> fleet) {
+    fleet_held_ = std::move(held);
+    fleet_ = std::move(fleet);
+}
+
+std::vector<in6_addr> HaDiscovery::held() const {
+    if (fleet_held_) return fleet_held_();
+    return {cfg_.address.to_in6()};
+}
+
 void HaDiscovery::join_anycast() {
     for (const auto& pfx : cfg_.prefixes) {
         auto a = nd::home_agents_anycast(pfx.network().addr, pfx.len);
@@ -60,7 +70,9 @@ std::vector<in6_addr> HaDiscovery::home_agents_by_preference() const {
         int16_t preference;
         in6_addr address;
     };
-    std::vector<Agent> all{{cfg_.preference, cfg_.address.to_in6()}};
+    std::vector<Agent> all;
+    for (const auto& a : held()) all.push_back({cfg_.preference, a});
+    for (const auto& a : fleet_) all.push_back({cfg_.preference, a});  // duplicates of held ones go below
     for (const auto& e : others_.by_preference(ctx_.loop.now()))
         for (const auto& g : e.global_addresses) all.push_back({e.preference, g.address});
     // Stable: ourselves first among equal preferences, the others in the
@@ -91,12 +103,13 @@ void HaDiscovery::on_request(const io::IcmpReceived& r) {
         ctx_.stats.hareq_drop_ratelimit++;
         return;
     }
+    const auto mine = held();
+    if (mine.empty()) return;  // a fleet member holding no address: the holders answer
     nd::DhaadReply reply;
     reply.identifier = m->identifier;
     // Mobile routers (R) are not supported: the reply leaves R clear.
     reply.home_agents = home_agents_by_preference();
-    const in6_addr self = cfg_.address.to_in6();
-    if (socket_.send(r.src, nd::encode(reply), &self)) ctx_.stats.harep_sent++;
+    if (socket_.send(r.src, nd::encode(reply), &mine.front())) ctx_.stats.harep_sent++;
     XLOG_DEBUG("DHAAD reply to %s: %zu home agents", to_string(r.src).c_str(), reply.home_agents.size());
 }
 
@@ -111,7 +124,8 @@ nd::MobilePrefixAdvertisement HaDiscovery::advertisement(uint16_t identifier) co
 void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
     ctx_.stats.mps_received++;
     auto m = nd::decode_mobile_prefix_solicitation(r.message);
-    if (!m || !core::same_addr(r.dst, cfg_.address.to_in6())) {
+    const auto mine = held();
+    if (!m || std::none_of(mine.begin(), mine.end(), [&](const in6_addr& a) { return core::same_addr(a, r.dst); })) {
         ctx_.stats.mps_drop_invalid++;
         return;
     }
@@ -125,8 +139,7 @@ void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
         ctx_.stats.mps_drop_misc++;
         return;
     }
-    const in6_addr self = cfg_.address.to_in6();
-    if (socket_.send(r.src, nd::encode(advertisement(m->identifier)), &self)) ctx_.stats.mpa_sent++;
+    if (socket_.send(r.src, nd::encode(advertisement(m->identifier)), &r.dst)) ctx_.stats.mpa_sent++;
 }
 
 void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses) {
@@ -139,10 +152,11 @@ void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_add
     if (!changed) return;
     // RFC 6275 10.6.2: tell every mobile node away from home. Sent to its
     // care-of address from ours, as an answer to a solicitation is.
-    const in6_addr self = cfg_.address.to_in6();
+    const auto mine = held();
+    if (mine.empty()) return;  // a fleet member holding nothing: the holders tell theirs
     const auto bytes = nd::encode(advertisement(++unsolicited_id_));
     for (const auto& coa : care_of_addresses)
-        if (socket_.send(coa, bytes, &self)) ctx_.stats.mpa_sent++;
+        if (socket_.send(coa, bytes, &mine.front())) ctx_.stats.mpa_sent++;
     XLOG_INFO("home prefixes changed: unsolicited prefix advertisement to %zu mobile nodes", care_of_addresses.size());
 }
 

@@ -35,6 +35,14 @@ public:
     HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& home_link, const nd::HomeAgentsList& others,
                 std::function<bool(const in6_addr&)> registered_coa);
 
+    // A fleet member (docs/scale-out.md): held() is the fleet's addresses
+    // this member holds now, fleet all of them. The reply lists the held
+    // ones first, then the rest of the fleet's (each held by another live
+    // member), and leaves from a held one; a solicitation is answered at a
+    // held address. A member holding none answers nothing (it serves no
+    // registration). Alone (no fleet): home_agent.address.
+    void join_fleet(std::function<std::vector<in6_addr>()> held, std::vector<in6_addr> fleet);
+
     // The Home-Agents anycast addresses of the home prefixes, joined on the
     // home link socket (again after a reload).
     void join_anycast();
@@ -53,12 +61,15 @@ private:
     void on_request(const io::IcmpReceived& r);
     void on_solicitation(const io::IcmpReceived& r);
     bool admit(const in6_addr& src);
+    std::vector<in6_addr> held() const;  // ours to answer from, the preferred first
 
     Context& ctx_;
     config::HomeAgent cfg_;
     NdSocket& socket_;
     const nd::HomeAgentsList& others_;
     std::function<bool(const in6_addr&)> registered_coa_;
+    std::function<std::vector<in6_addr>()> fleet_held_;  // set by join_fleet
+    std::vector<in6_addr> fleet_;
     std::vector<in6_addr> anycast_;
     ha::SourceRateLimiter per_source_;
     ha::TokenBucket total_;

@@ -454,6 +454,7 @@ void HaService::join_fleet(FleetElection& election, FleetSettings s) {
     };
     hooks.claim = [this](const in6_addr& a) { home_link_->claim(a); };
     fleet_election_ = &election;
+    discovery_->join_fleet([this] { return fleet_ ? fleet_->held() : std::vector<in6_addr>{}; }, s.addresses);
     fleet_ = std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks));
 }
 

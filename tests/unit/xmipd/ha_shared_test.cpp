@@ -14,6 +14,7 @@
 #include "fake_fleet.hpp"
 #include "fakes.hpp"
 #include "mh/codec.hpp"
+#include "nd/mobility.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/wall_clock.hpp"
 
@@ -199,6 +200,44 @@ TEST_F(HaSharedTest, TheBaComesFromTheAddressTheBuWasSentTo) {
     w.advance(DadProbes::kWait);
     EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
     EXPECT_EQ(sources().back(), str(kHa1));
+}
+
+TEST_F(HaSharedTest, ADhaadReplyListsTheFleetHeldAddressesFirstAndLeavesFromOne) {
+    // RFC 6275 10.5.1 on a fleet: this member holds kHa1, "b" kHa2. The
+    // reply names both (each a live member's), this member's first, and
+    // leaves from kHa1; the mobile node registers with an address someone
+    // holds, whichever it picks.
+    const in6_addr anycast = addr("2001:db8:1::fdff:ffff:ffff:fffe");
+    const in6_addr mn = addr("2001:db8:99::7");
+    const auto ask = [&](uint16_t id) {
+        w.wire.nd->sent.clear();
+        w.wire.nd->deliver(mn, anycast, nd::encode(nd::DhaadRequest{id, false}));
+        w.turn();
+        for (const auto& m : w.wire.nd->sent)
+            if (auto r = nd::decode_dhaad_reply(m.bytes); r && r->identifier == id)
+                return std::pair{m.src ? str(*m.src) : std::string("?"), r->home_agents};
+        return std::pair{std::string("none"), std::vector<in6_addr>{}};
+    };
+    auto [src, listed] = ask(1);
+    EXPECT_EQ(src, str(kHa1));
+    ASSERT_EQ(listed.size(), 2u) << w.journal.dump();
+    EXPECT_EQ(str(listed[0]), str(kHa1));
+    EXPECT_EQ(str(listed[1]), str(kHa2));
+    // A Mobile Prefix Solicitation to kHa2 is not ours to answer while "b"
+    // holds it.
+    EXPECT_EQ(w.stats.mps_drop_invalid, 0u);
+    w.wire.nd->deliver(kCoa, kHa2, nd::encode(nd::MobilePrefixSolicitation{5, {}}));
+    w.turn();
+    EXPECT_EQ(w.stats.mps_drop_invalid, 1u);
+    // "b" died: this member holds both, and lists them as its own.
+    fleet.members.erase("b");
+    fleet.candidates[str(kHa2)].clear();
+    w.advance(500ms);
+    ASSERT_TRUE(ha->fleet()->holds(kHa2));
+    std::tie(src, listed) = ask(2);
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_TRUE(src == str(kHa1) || src == str(kHa2)) << src;
+    EXPECT_EQ(src, str(listed[0])) << "from the first address it lists";
 }
 
 TEST_F(HaSharedTest, TheNextBuIsCheckedAgainstTheSequenceNumberAnotherMemberAccepted) {
