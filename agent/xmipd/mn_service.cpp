@@ -6,6 +6,7 @@
 #include "auth/ba_check.hpp"
 #include "auth/ntp_time.hpp"
 #include "core/log.hpp"
+#include "core/mip6_constants.hpp"
 #include "nd/address.hpp"
 #include "nd/neighbour.hpp"
 #include "xmipd/auth_config.hpp"
@@ -64,6 +65,7 @@ MnService::~MnService() {
     ctx_.loop.timers().cancel(bul_timer_);
     ctx_.loop.timers().cancel(dereg_timer_);
     if (retiring_) ctx_.loop.timers().cancel(retiring_->timer);
+    if (old_dereg_) ctx_.loop.timers().cancel(old_dereg_->timer);
 }
 
 void MnService::on_router_advertisement(const in6_addr& router, const nd::RouterAdvertisement& ra) {
@@ -183,7 +185,7 @@ bool MnService::fail_over() {
     return true;
 }
 
-void MnService::send_bu(const mn::BuToSend& b, const in6_addr* home) {
+uint64_t MnService::send_bu(const mn::BuToSend& b, const in6_addr* home) {
     const in6_addr& hoa = home ? *home : hoa_;
     persist();  // its sequence number on disk before it is on the wire
     mh::BindingUpdate bu;
@@ -195,10 +197,12 @@ void MnService::send_bu(const mn::BuToSend& b, const in6_addr* home) {
     spec.dst = ha_;
     if (!b.at_home) spec.home_address = hoa;  // away: from the CoA, HoA in the HAO
     mh::Message msg = bu;
+    uint64_t ts = 0;
     if (sa_) {
         // Replay Protection then Authentication, last (RFC 4285 5-6).
-        uint64_t ts = timestamps_.next(auth::ntp_now());
-        if (b.seq != timestamp_seq_ || first_timestamp_seq_ == 0) {
+        ts = timestamps_.next(auth::ntp_now());
+        // Which BU of ours a BA may answer: our home address's only.
+        if (!home && (b.seq != timestamp_seq_ || first_timestamp_seq_ == 0)) {
             timestamp_seq_ = b.seq;
             first_timestamp_seq_ = ts;
         }
@@ -207,6 +211,7 @@ void MnService::send_bu(const mn::BuToSend& b, const in6_addr* home) {
     if (send_mobility(ctx_, spec, msg)) ctx_.stats.bu_sent++;
     XLOG_DEBUG("BU seq %u lifetime %u from %s", b.seq, b.lifetime_s, to_string(b.coa).c_str());
     arm_timer();
+    return ts;
 }
 
 void MnService::arm_timer() {
@@ -281,6 +286,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
         ctx_.stats.ba_drop_misc++;  // only our home agent acknowledges our home registration
         return;
     }
+    if (old_deregistration_answered(p, mh, ba)) return;
     if (!authentic(p, mh, ba)) {
         ctx_.stats.ba_drop_auth++;
         return;
@@ -439,19 +445,71 @@ void MnService::retire_old_home_address() {
     const auto& coa = link_.care_of_address();
     if (where_ == Where::Away && coa) {
         // Its own sequence space (the home agent's binding for that home
-        // address): after the last number it saw. Sent once: without an
-        // answer the binding ends with its lifetime anyway.
-        mn::BuToSend bu;
-        bu.coa = *coa;
-        bu.seq = static_cast<uint16_t>(r.seq + 1);
-        bu.lifetime_s = 0;
-        send_bu(bu, &r.hoa);
+        // address): after the last number it saw.
+        if (old_dereg_) ctx_.loop.timers().cancel(old_dereg_->timer);
+        old_dereg_ = OldDeregistration{};
+        old_dereg_->hoa = r.hoa;
+        old_dereg_->coa = *coa;
+        old_dereg_->seq = r.seq;
+        send_old_deregistration();
     }
     ctx_.tunnels.remove(r.hoa);
     ctx_.tunnels.remove_local(r.hoa);
     link_.remove_address(r.hoa);
     XLOG_EVENT_INFO(({{"EVENT", "home_address_retired"}, {"HOA", to_string(r.hoa)}}), "old home address %s retired",
                     to_string(r.hoa).c_str());
+}
+
+void MnService::send_old_deregistration() {
+    auto& d = *old_dereg_;
+    if (d.sent == kOldDeregTries) {
+        XLOG_WARN("old home address %s: no answer to %d deregistrations; its binding ends with its lifetime",
+                  to_string(d.hoa).c_str(), kOldDeregTries);
+        old_dereg_.reset();
+        return;
+    }
+    // A new sequence number each time (RFC 6275 11.8), as for our own.
+    mn::BuToSend bu;
+    bu.coa = d.coa;
+    bu.seq = ++d.seq;
+    bu.lifetime_s = 0;
+    d.timestamp = send_bu(bu, &d.hoa);
+    if (d.sent++) d.timeout = std::min<core::Duration>(d.timeout * 2, core::kMaxBindackTimeout);
+    d.timer = ctx_.loop.timers().schedule(ctx_.loop.now() + d.timeout, [this] {
+        old_dereg_->timer.reset();
+        send_old_deregistration();
+    });
+}
+
+bool MnService::old_deregistration_answered(const mh::ParsedPacket& p, std::span<const uint8_t> mh,
+                                            const mh::BindingAck& ba) {
+    if (!old_dereg_ || !p.info.routing_header2 ||
+        !core::same_addr(p.info.routing_header2->home_address, old_dereg_->hoa))
+        return false;
+    auto& d = *old_dereg_;
+    if (sa_) {
+        auto r = auth::check_binding_ack(mh, p.info, ba, *sa_, auth::SentTimestamps{d.seq, d.timestamp, d.timestamp});
+        if (r.kind != auth::BaCheck::Kind::ok) {
+            ctx_.stats.ba_drop_auth++;
+            return true;
+        }
+    }
+    if (ba.sequence != d.seq) {
+        ctx_.stats.ba_drop_misc++;  // an older one's answer: the newest one's is awaited
+        return true;
+    }
+    if (ba.status < 128)
+        ctx_.stats.ba_received++;
+    else
+        ctx_.stats.ba_nack_received++;
+    ctx_.stats.ba_status_received[ba.status]++;
+    XLOG_EVENT_INFO(({{"EVENT", "old_home_address_deregistered"},
+                      {"HOA", to_string(d.hoa)},
+                      {"STATUS", std::to_string(ba.status)}}),
+                    "old home address %s: deregistration answered, status %u", to_string(d.hoa).c_str(), ba.status);
+    ctx_.loop.timers().cancel(d.timer);
+    old_dereg_.reset();
+    return true;
 }
 
 bool MnService::note_binding_error(const in6_addr& from, const mh::BindingError& be) {

@@ -75,7 +75,9 @@ private:
     // The registration with the current home agent keeps failing.
     bool fail_over();
     // home: the home address the BU is for (hoa_ unless a retiring one).
-    void send_bu(const mn::BuToSend& bu, const in6_addr* home = nullptr);
+    // home: another home address than ours (the retiring one's
+    // deregistration); its timestamp is returned and not tracked as ours.
+    uint64_t send_bu(const mn::BuToSend& bu, const in6_addr* home = nullptr);
     // Mobile Prefix Discovery (mn_prefix_discovery; RFC 6275 11.4.3): an
     // accepted advertisement's prefixes. A new prefix replacing ours: a new
     // home address from it, registered; the old one retired.
@@ -84,6 +86,10 @@ private:
     // Deregisters the old home address (a lifetime-0 BU from the care-of
     // address, when away) and takes it off the interface and the datapath.
     void retire_old_home_address();
+    void send_old_deregistration();
+    // A BA for the retired home address's deregistration: true when it was
+    // one (taken or dropped here), false when it is for our home address.
+    bool old_deregistration_answered(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingAck& ba);
     void arm_timer();
     void on_binding_error(const in6_addr& from, const mh::BindingError& be);
     bool note_binding_error(const in6_addr& from, const mh::BindingError& be);  // false: the same as last
@@ -118,6 +124,19 @@ private:
         std::optional<core::Timers::Id> timer;
     };
     std::optional<Retiring> retiring_;
+    // The retired home address's deregistration, until its BA: sent again
+    // after INITIAL_BINDACK_TIMEOUT, doubling, kOldDeregTries times in all
+    // (without an answer its binding ends with its lifetime anyway).
+    static constexpr int kOldDeregTries = 4;
+    struct OldDeregistration {
+        in6_addr hoa{}, coa{};
+        uint16_t seq = 0;
+        uint64_t timestamp = 0;  // of the last one sent (RFC 4285: the BA echoes it)
+        int sent = 0;
+        core::Duration timeout = std::chrono::seconds(1);
+        std::optional<core::Timers::Id> timer;
+    };
+    std::optional<OldDeregistration> old_dereg_;
     std::unique_ptr<MovementDetector> movement_;
     std::unique_ptr<MnRouteOptimisation> ro_;
     // ICMPv6 Parameter Problems: a correspondent without Mobile IPv6

@@ -15,6 +15,9 @@
 #       answer (old prefix preferred 0, new one preferred) makes it form the
 #       new home address and register it; at the next move the old one is
 #       deregistered. MPS/MPA checked on the wire (tshark) and in counters.
+#   D5. the capture from D2 on: the DHAAD request from the care-of address
+#       to the Home-Agents anycast address and its reply (HA 1 first, then
+#       HA 2); tshark finds nothing malformed in the whole run.
 # Needs root, iproute2, ethtool, radvd, tcpdump, tshark, /usr/bin/python3
 # (scapy not needed).
 # Usage: agent_dhaad_e2e.sh [--xmipd PATH] [--keep] [--teardown DIR]
@@ -114,6 +117,15 @@ report "D1. two home agents on the home link (preferences $HA_PREF and $HA2_PREF
 	"HA 1 pid $HA_PID, HA 2 pid $HA2_PID, MN pid $MN_PID" -- "${PROBLEMS[@]}"
 ((${#PROBLEMS[@]} == 0)) || e2e_result
 
+# Everything IPv6 the MN sends and receives from here on, from its switch
+# port (D5 reads it).
+chmod 755 "$WORK" # tcpdump writes its capture here after dropping root
+PCAP=$WORK/mn.pcap
+bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i sw-mn0 -n -U --immediate-mode -w "$PCAP" ip6
+TCPDUMP_PID=$!
+wait_until 5 grep -q "listening on" "$WORK/tcpdump.out.err" ||
+	{ echo "tcpdump on sw-mn0 did not start:"; cat "$WORK/tcpdump.out.err"; exit 1; }
+
 COA1=$(eui64 $VISIT1_PREFIX $MAC_MN0)
 bul_ha() { jget "$(mn bul)" "r[0]['home_agent']"; }
 bound_with() { mn_is away bound "$1" && [[ $(bul_ha) == "$2" ]]; }
@@ -152,13 +164,6 @@ report "D3. HA 1 dies; after the next move the MN registers with HA 2 ($HA2_ADDR
 ((${#PROBLEMS[@]} == 0)) || e2e_result
 
 # ---- D4: renumbering ----------------------------------------------------------------
-# Everything ICMPv6 the MN sends and receives, from its switch port.
-chmod 755 "$WORK" # tcpdump writes its capture here after dropping root
-PCAP=$WORK/mn.pcap
-bg "$NS_SW" "$WORK/tcpdump.out" tcpdump -i sw-mn0 -n -U --immediate-mode -w "$PCAP" icmp6
-TCPDUMP_PID=$!
-wait_until 5 grep -q "listening on" "$WORK/tcpdump.out.err" ||
-	{ echo "tcpdump on sw-mn0 did not start:"; cat "$WORK/tcpdump.out.err"; exit 1; }
 sig() { ctl "$1" stats --get "signalling.$2" 2>/dev/null || echo 0; }
 mps0=$(sig "$MN_SOCK" mps_sent) mpa0=$(sig "$MN_SOCK" mpa_received) hmpa0=$(sig "$HA2_SOCK" mpa_sent)
 # The operator's renumbering: the new prefix added, the old one deprecated
@@ -170,6 +175,7 @@ printf '\n[[home_agent.security_associations]]\nhome_address = "%s"\nspi = 4097\
 cp "$WORK/ha2-renumbered.toml" "$WORK/ha2.toml"
 PROBLEMS=()
 t0=$EPOCHREALTIME
+t_reload=$(date +%s.%N) # D4's messages on the wire are the ones after this
 ha2 reload >"$WORK/reload.out" 2>&1 || PROBLEMS+=("HA 2's reload failed: $(cat "$WORK/reload.out")")
 bound_as() { # bound_as HOA COA: the MN's home entry and HA 2's binding
 	[[ $(jget "$(mn bul)" "r[0]['home_address'] + ' ' + r[0]['state'] + ' ' + r[0]['care_of_address']") == "$1 bound $2" ]] &&
@@ -192,23 +198,40 @@ moved_on() {
 ((${#PROBLEMS[@]})) || wait_until 20 moved_on ||
 	PROBLEMS+=("after the move to visitnet: MN $(mn bul); HA 2 $(ha2 bcache) (only $NEW_HOA at $COA1 expected)")
 ip -n "$NS_MN" -6 addr show dev mn0 | grep -q " $HOA/" && PROBLEMS+=("the old home address $HOA is still on mn0")
+wait_until 5 grep -q "old home address $HOA: deregistration answered, status 0" "$WORK/mn.log" ||
+	PROBLEMS+=("the MN did not log HA 2's answer to the deregistration of $HOA")
 sleep 0.3
 stop_pid "$TCPDUMP_PID" INT
 TCPDUMP_PID=
 # On the wire: MPS CoA -> HA 2; MPAs HA 2 -> CoA, one unsolicited (its
 # identifier that of no MPS) and one answer, each with the old prefix
 # preferred 0 and the new one preferred.
-facts=$(tshark -r "$PCAP" -Y 'icmpv6.type == 146 || icmpv6.type == 147' -T fields -E occurrence=a \
+facts=$(tshark -r "$PCAP" -Y "(icmpv6.type == 146 || icmpv6.type == 147) && frame.time_epoch >= $t_reload" -T fields -E occurrence=a \
 	-E aggregator=, -E separator='|' -e ipv6.src -e ipv6.dst -e icmpv6.type -e icmpv6.mip6.identifier \
 	-e icmpv6.opt.prefix -e icmpv6.opt.prefix.preferred_lifetime 2>/dev/null | "$PY" "$LIB/mpd_wire.py" \
 	"$HA2_ADDR" "$COA2" "$HA2_ADDR" "${NEW_PREFIX%/*}") # the old prefix: R set, the field holds HA 2's address
 read -r w_mps w_ans w_uns w_bad <<<"$facts"
 ((${w_mps:-0} >= 1 && ${w_ans:-0} >= 1 && ${w_uns:-0} >= 1)) && [[ $w_bad == - ]] ||
 	PROBLEMS+=("on the wire: ${w_mps:-0} MPS from $COA2, ${w_ans:-0} answering and ${w_uns:-0} unsolicited MPAs (>= 1 each); wrong: ${w_bad:-?}")
+report "D4. renumbering: HA 2 deprecates $HOME_PREFIX for $NEW_PREFIX; the MN registers $NEW_HOA, then deregisters $HOA (BA 0 for it)" \
+	"registered $NEW_HOA $t3 s after the reload; MN: +$((mps1 - mps0)) MPS sent, +$((mpa1 - mpa0)) MPA received; HA 2: +$((hmpa1 - hmpa0)) MPA sent" \
+	"on sw-mn0: ${w_mps:-0} MPS $COA2 -> $HA2_ADDR, ${w_uns:-0} unsolicited and ${w_ans:-0} answering MPAs (old prefix preferred 0)" -- "${PROBLEMS[@]}"
+
+# ---- D5: the whole run on the wire ---------------------------------------------------
+PROBLEMS=()
+# D2's discovery: the request from the care-of address to the home prefix's
+# Home-Agents anycast address, the reply from HA 1 to it, HA 1 first.
+ANYCAST=2001:db8:2700:0:fdff:ffff:ffff:fffe
+dh=$(tshark -r "$PCAP" -Y 'icmpv6.type == 144 || icmpv6.type == 145' -T fields -E separator='|' \
+	-E occurrence=a -E aggregator=, -e ipv6.src -e ipv6.dst -e icmpv6.type -e icmpv6.mip6.home_agent_address 2>/dev/null)
+grep -qxF "$COA1|$ANYCAST|144|" <<<"$dh" || PROBLEMS+=("no DHAAD request $COA1 -> $ANYCAST on the wire: '$dh'")
+# The anycast address reaches one of the two (the kernel routes it to one
+# host): whichever answers lists HA 1 first, by preference.
+grep -qxE "($HA_ADDR|$HA2_ADDR)\|$COA1\|145\|$HA_ADDR,$HA2_ADDR" <<<"$dh" ||
+	PROBLEMS+=("no DHAAD reply to $COA1 listing $HA_ADDR then $HA2_ADDR on the wire: '$dh'")
 expert=$(tshark -r "$PCAP" -Y '_ws.malformed || _ws.expert.severity >= "warning"' 2>/dev/null)
 [[ -z $expert ]] ||
 	PROBLEMS+=("tshark flags $(grep -c . <<<"$expert") packets as malformed or worse than a note:" "$(head -5 <<<"$expert")")
-report "D4. renumbering: HA 2 deprecates $HOME_PREFIX for $NEW_PREFIX; the MN registers $NEW_HOA, then deregisters $HOA" \
-	"registered $NEW_HOA $t3 s after the reload; MN: +$((mps1 - mps0)) MPS sent, +$((mpa1 - mpa0)) MPA received; HA 2: +$((hmpa1 - hmpa0)) MPA sent" \
-	"on sw-mn0: ${w_mps:-0} MPS $COA2 -> $HA2_ADDR, ${w_uns:-0} unsolicited and ${w_ans:-0} answering MPAs (old prefix preferred 0); tshark: nothing malformed" -- "${PROBLEMS[@]}"
+report "D5. on the wire from D2 on (sw-mn0): the DHAAD request to $ANYCAST and its reply ($HA_ADDR, $HA2_ADDR); nothing malformed" \
+	"$(grep -c . <<<"$dh") DHAAD messages; $(tshark -r "$PCAP" 2>/dev/null | grep -c .) frames, none malformed (tshark)" -- "${PROBLEMS[@]}"
 e2e_result

@@ -272,3 +272,62 @@ TEST_F(MnPrefixDiscoveryTest, BadAdvertisementsAreCountedAndDropped) {
 
 }  // namespace
 }  // namespace xmip::agent::test
+
+namespace xmip::agent::test {
+namespace {
+
+// The retired home address's deregistration is tracked like our own: sent
+// again after 1 s, 2 s, 4 s (a new sequence number each time) until its BA,
+// at most 4 in all; its BA is taken for it, not for our home address.
+class OldDeregistrationTest : public MnPrefixDiscoveryTest {
+protected:
+    std::vector<Bu> deregs() {
+        std::vector<Bu> out;
+        for (const auto& b : bus())
+            if (b.lifetime == 0 && core::same_addr(b.hoa, kHoa)) out.push_back(b);
+        return out;
+    }
+    void answer_old(uint16_t seq) {
+        mh::BindingAck ba;
+        ba.sequence = seq;
+        mh::PacketSpec spec;
+        spec.src = kHa;
+        spec.dst = kCoa;
+        spec.routing_header2 = kHoa;
+        deliver_mh(*mn, spec, ba);
+    }
+    void renumber_withdrawn() {
+        registered();
+        advertise(mpa(solicitation_id(), {pio("2001:db8:2::", 86400, 14400)}));
+        ack(kNewHoa);  // the new address's registration: bound
+        ASSERT_EQ(deregs().size(), 1u);
+    }
+};
+
+TEST_F(OldDeregistrationTest, RetransmittedWithBackoffUntilItsBa) {
+    renumber_withdrawn();
+    w.advance(999ms);
+    EXPECT_EQ(deregs().size(), 1u);
+    w.advance(1ms);
+    ASSERT_EQ(deregs().size(), 2u) << w.journal.dump();
+    EXPECT_EQ(deregs()[1].seq, static_cast<uint16_t>(deregs()[0].seq + 1));
+    w.advance(2s);
+    ASSERT_EQ(deregs().size(), 3u);
+    const auto received = w.stats.ba_received, misc = w.stats.ba_drop_misc;
+    answer_old(deregs()[1].seq);  // an earlier one's answer: not the end
+    EXPECT_EQ(w.stats.ba_drop_misc, misc + 1);
+    answer_old(deregs()[2].seq);
+    EXPECT_EQ(w.stats.ba_received, received + 1);
+    EXPECT_EQ(str(mn->home_address()), str(kNewHoa)) << "our own registration untouched";
+    for (int i = 0; i < 60; i++) w.advance(1s);
+    EXPECT_EQ(deregs().size(), 3u) << "answered: no more";
+}
+
+TEST_F(OldDeregistrationTest, UnansweredItStopsAfterFour) {
+    renumber_withdrawn();
+    for (int i = 0; i < 120; i++) w.advance(1s);  // 1 + 2 + 4 s, then the last one's 8 s
+    EXPECT_EQ(deregs().size(), 4u) << w.journal.dump();
+}
+
+}  // namespace
+}  // namespace xmip::agent::test
