@@ -65,8 +65,8 @@ static __always_inline int is_solicited_node_of(const struct in6_addr *group,
  * (a bad checksum is what a corrupted or crafted one looks like) make the
  * home agent claim the address. 1: valid, 0: not.
  */
-static __always_inline int nd_proxy_ns_valid(struct xdp_md *ctx, const struct ipv6hdr *ip6, __u32 len,
-					     int dad)
+static __always_inline int nd_proxy_ns_valid(struct xdp_md *ctx, const struct ipv6hdr *ip6,
+					     __u32 len, int dad)
 {
 	__u64 sum;
 	__u32 off = 24;

@@ -144,7 +144,7 @@ struct xmip_config {
 	  "home agent: a Neighbour Solicitation on the home link for a bound home address, "       \
 	  "answered for the mobile node (RFC 6275 10.4.1)")                                        \
 	X(ND_PROXY_INVALID, "nd_proxy_invalid", "pass",                                            \
-	  "home agent: a Neighbour Solicitation on the home link that fails RFC 4861 7.1.1 "      \
+	  "home agent: a Neighbour Solicitation on the home link that fails RFC 4861 7.1.1 "       \
 	  "(checksum, hop limit, code, length, options): not answered, left to the stack")         \
 	XMIP_RO_COUNTERS(X)
 

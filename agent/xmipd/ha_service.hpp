@@ -77,8 +77,8 @@ private:
     void handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
     // an association for the home address, and nothing else.
-    void refuse(const in6_addr& hoa, const in6_addr& coa, const in6_addr& to, uint16_t seq, const auth::GuardDecision& d,
-                core::TimePoint received);
+    void refuse(const in6_addr& hoa, const in6_addr& coa, const in6_addr& to, uint16_t seq,
+                const auth::GuardDecision& d, core::TimePoint received);
     // received: when the Binding Update that led here arrived (none for an
     // operator's binding), for the processing latency. before: the active
     // binding the cache held for hoa before this outcome (what a failure
