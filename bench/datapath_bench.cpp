@@ -21,6 +21,11 @@
 //  - one run per call (repeat=1): no harness, but every run pays a syscall's
 //    worth of cache and predictor disturbance, and the guest clock moves in
 //    steps of about 10 ns. A cross-check, closer to a cold packet.
+// The tc egress programs of route optimisation (Home Address option and type
+// 2 routing header insertion) and the mobile node's tunnel egress have only
+// the second timing: the harness is an XDP program, and in a tc kernel loop
+// every repeat after the first would run on the program's own output. They
+// are timed next to a tc program that returns TC_ACT_OK, in their own table.
 // Every timing is checked: the verdict, and the datapath counters, which
 // must show exactly one packet per run on the scenario's path and nothing
 // anywhere else.
@@ -33,6 +38,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -94,6 +100,9 @@ constexpr const char* kCoa = "2001:db8:5::100";  // every binding's care-of addr
 constexpr const char* kMnHa = "2001:db8:9::2";
 constexpr const char* kMnCoa = "2001:db8:3::100";
 constexpr const char* kMnHoa = "2001:db8:9::4";
+// A second correspondent: no route-optimised binding with the mobile node
+// (its packets take the tunnel).
+constexpr const char* kCn2 = "2001:db8:ce::11";
 // Home addresses: the home link prefix 2001:db8:2700::/64 and random
 // interface identifiers (hoa()).
 constexpr uint8_t kHomePrefix[8] = {0x20, 0x01, 0x0d, 0xb8, 0x27, 0x00, 0x00, 0x00};
@@ -176,6 +185,7 @@ struct Scenario {
     size_t patch_off = 0;  // where a random pick puts its address
     bool baseline = false;
     bool plain_loop = false;  // leaves the frame unchanged: also timed without harness
+    bool tc = false;          // a tc (sched_cls) program: verdicts TC_ACT_*, one run per call only
     // Results, one value per round.
     std::vector<double> loop_delta;  // harness(program) - harness(pass), ns/run
     std::vector<double> plain_ns;    // kernel loop without harness (plain_loop only)
@@ -199,6 +209,21 @@ const char* verdict_name(uint32_t v) {
             return "?";
     }
 }
+
+const char* tc_verdict_name(uint32_t v) {
+    switch (v) {
+        case TC_ACT_OK:
+            return "OK";
+        case TC_ACT_SHOT:
+            return "SHOT";
+        case TC_ACT_REDIRECT:
+            return "REDIRECT";
+        default:
+            return "?";
+    }
+}
+
+const char* verdict_name(const Scenario& s, uint32_t v) { return s.tc ? tc_verdict_name(v) : verdict_name(v); }
 
 std::string counter_label(size_t i) {
     const auto& c = dp::kCounters[i];
@@ -245,6 +270,7 @@ struct BenchProgs {
     int frame_map_fd = -1;
     int target_map_fd = -1;
     int zipf_map_fd = -1;
+    int tc_pass_fd = -1;  // the tc twin of pass_fd
 };
 
 class Bench {
@@ -254,8 +280,9 @@ public:
         dp1_ = ifindex("dp1");
     }
 
-    // Loads a fresh datapath holding N bindings and times every scenario.
-    LoadInfo run_size(uint64_t n, std::vector<Scenario>& out) {
+    // Loads a fresh datapath holding N bindings and times every scenario:
+    // the XDP ones into out, the tc egress ones into tc_out.
+    LoadInfo run_size(uint64_t n, std::vector<Scenario>& out, std::vector<Scenario>& tc_out) {
         dp::Options o;
         o.instance = "bench";
         o.pin_maps = false;
@@ -314,6 +341,16 @@ public:
             }
             maps.upsert_cn_bindings(ro);
         }
+        // The mobile node's route-optimised binding with the correspondent
+        // kCn (not kCn2): its packets to kCn leave with a Home Address option.
+        {
+            xmip_ro_key k{};
+            k.home = dp::require_in6(kMnHoa);
+            k.correspondent = dp::require_in6(kCn);
+            xmip_ro_binding b{};
+            b.care_of = dp::require_in6(kMnCoa);
+            maps.upsert_ro_peer(k, b);
+        }
 
         LoadInfo li;
         li.n = n;
@@ -331,6 +368,9 @@ public:
         for (auto& s : out) harness_check(maps, s, n);
         measure(maps, out, n);
         clear_target();  // the prog array must not keep this datapath alive
+        tc_out = tc_scenarios(dp, n / 2);
+        for (auto& s : tc_out) check_once(maps, s, n);
+        measure_tc(maps, tc_out, n);
         return li;
     }
 
@@ -470,6 +510,57 @@ private:
         return v;
     }
 
+    // The tc egress paths: the mobile node's (route-optimised with a Home
+    // Address option, or through the tunnel) and the correspondent's (a type
+    // 2 routing header to the care-of address of one of the N bindings).
+    std::vector<Scenario> tc_scenarios(dp::Datapath& dp, uint64_t measured) {
+        const int mn_fd = dp.egress_prog_fd(dp::Role::MobileNode);
+        const int cn_fd = dp.cn_egress_prog_fd();
+        const xmip_in6 cn = dp::require_in6(kCn), cn2 = dp::require_in6(kCn2), ha = dp::require_in6(kHa),
+                       mn_hoa = dp::require_in6(kMnHoa);
+        constexpr size_t kPayload = 32;
+        constexpr size_t kDstOff = 14 + 24;
+        std::vector<Scenario> v;
+        auto add = [&](const char* name, const char* what, int fd, int ifx, std::vector<uint8_t> frame,
+                       uint32_t verdict, int counter, xmip_bench_pick pick) {
+            Scenario s;
+            s.name = name;
+            s.what = what;
+            s.prog_fd = fd;
+            s.ifindex = ifx;
+            s.frame = std::move(frame);
+            s.verdict = verdict;
+            s.counter = counter;
+            s.pick = pick;
+            s.patch_off = pick == XMIP_BENCH_FIXED ? 0 : kDstOff;
+            s.tc = true;
+            v.push_back(std::move(s));
+        };
+        const auto mn_up = [&](const xmip_in6& peer) { return ether(kMacR1, kMacDp1, udp6(mn_hoa, peer, kPayload)); };
+        add("tc pass baseline", "bench/pass.bpf.c xmip_bench_tc_pass: returns TC_ACT_OK (the HAO frame, dp1)",
+            progs_.tc_pass_fd, dp1_, mn_up(cn), TC_ACT_OK, -1, XMIP_BENCH_FIXED);
+        v.back().baseline = true;
+        add("MN HAO egress",
+            "xmip_mn_egress, HoA -> a correspondent with a route-optimised binding: Home Address option "
+            "inserted, source the CoA",
+            mn_fd, dp1_, mn_up(cn), TC_ACT_OK, XMIP_CNT_RO_MN_HAO, XMIP_BENCH_FIXED);
+        add("MN tunnel egress",
+            "xmip_mn_egress, HoA -> a correspondent without one: IPv6-in-IPv6 CoA -> HA, fib, redirect",
+            mn_fd, dp1_, mn_up(cn2), TC_ACT_REDIRECT, XMIP_CNT_MN_ENCAP, XMIP_BENCH_FIXED);
+        const auto cn_down = [&](const xmip_in6& home) { return ether(kMacR0, kMacDp0, udp6(ha, home, kPayload)); };
+        add("CN RH2 egress",
+            "xmip_cn_egress, this node -> a HoA of one of the N bindings: type 2 routing header inserted, "
+            "destination the CoA, fib, redirect",
+            cn_fd, dp0_, cn_down(hoa(measured)), TC_ACT_REDIRECT, XMIP_CNT_RO_CN_RH2, XMIP_BENCH_FIXED);
+        add("CN RH2 egress rnd", "as above, the home address drawn at random among the N on every run", cn_fd, dp0_,
+            cn_down(hoa(measured)), TC_ACT_REDIRECT, XMIP_CNT_RO_CN_RH2, XMIP_BENCH_RANDOM_BOUND);
+        return v;
+    }
+
+    static test::RunResult run_once(const Scenario& s) {
+        return s.tc ? test::run_tc(s.prog_fd, s.frame, s.ifindex, 1) : test::run_xdp(s.prog_fd, s.frame, s.ifindex, 1);
+    }
+
     // A random pick for the one-run-per-call timing (the harness draws its own).
     void patch(Scenario& s, uint64_t n) {
         if (s.pick == XMIP_BENCH_FIXED) return;
@@ -499,15 +590,16 @@ private:
     void check_once(dp::DatapathMaps& maps, Scenario& s, uint64_t n) {
         patch(s, n);
         const auto before = maps.counters();
-        const auto r = test::run_xdp(s.prog_fd, s.frame, s.ifindex, 1);
+        const auto r = run_once(s);
         if (r.retval != s.verdict)
             throw std::runtime_error(
-                where(s, n) + "verdict " + verdict_name(r.retval) + ", expected " +
-                verdict_name(s.verdict) +
+                where(s, n) + "verdict " + verdict_name(s, r.retval) + ", expected " +
+                verdict_name(s, s.verdict) +
                 "; counters moved: " + describe(diff(maps.counters(), before)));
         expect_counters(maps, s, n, before, 1, "a single run");
         size_t want_len = s.frame.size();
-        if (s.counter == XMIP_CNT_ENCAP_REDIRECT) want_len += 40;
+        if (s.counter == XMIP_CNT_ENCAP_REDIRECT || s.counter == XMIP_CNT_MN_ENCAP) want_len += 40;
+        if (s.counter == XMIP_CNT_RO_MN_HAO || s.counter == XMIP_CNT_RO_CN_RH2) want_len += XMIP_RO_EXT_LEN;
         if (s.counter == XMIP_CNT_DECAP_REDIRECT || s.counter == XMIP_CNT_DECAP_PASS)
             want_len -= 40;
         if (s.counter == XMIP_CNT_RO_CN_HAO) want_len -= XMIP_RO_EXT_LEN;  // the header removed
@@ -520,6 +612,15 @@ private:
             if (!std::equal(next_hop.begin(), next_hop.end(), r.output.begin()))
                 throw std::runtime_error(where(s, n) + "output not addressed to the next hop");
         }
+        // The inserted headers' effect on the addresses (the bytes are the
+        // fixture tests'): HAO -> source the CoA, RH2 -> destination the CoA.
+        const auto at = [&](size_t off, const char* addr) {
+            const xmip_in6 a = dp::require_in6(addr);
+            return std::equal(a.u8, a.u8 + 16, r.output.begin() + static_cast<std::ptrdiff_t>(off));
+        };
+        if ((s.counter == XMIP_CNT_RO_MN_HAO && !at(14 + 8, kMnCoa)) ||
+            (s.counter == XMIP_CNT_RO_CN_RH2 && !at(14 + 24, kCoa)))
+            throw std::runtime_error(where(s, n) + "output not from/to the care-of address");
     }
 
     // The kernel's repeat loop without the harness: the counters say which
@@ -654,6 +755,32 @@ private:
                 if (cfg_.histogram) s.all.insert(s.all.end(), ns.begin(), ns.end());
             }
         }
+    }
+
+    // The tc scenarios: one run per call only, each round alternating with
+    // the tc pass baseline (the first scenario).
+    void measure_tc(dp::DatapathMaps& maps, std::vector<Scenario>& v, uint64_t n) {
+        std::vector<uint32_t> ns(cfg_.samples);
+        for (auto& s : v)
+            for (unsigned i = 0; i < cfg_.warmup; i++) {
+                patch(s, n);
+                run_once(s);
+            }
+        for (unsigned round = 0; round < cfg_.rounds; round++)
+            for (size_t k = 0; k < v.size(); k++) {
+                Scenario& s = v[(k + round) % v.size()];
+                const auto before = maps.counters();
+                for (unsigned i = 0; i < cfg_.samples; i++) {
+                    patch(s, n);
+                    const auto r = run_once(s);
+                    if (r.retval != s.verdict)
+                        throw std::runtime_error(where(s, n) + "run " + std::to_string(i) + ": verdict " +
+                                                 verdict_name(s, r.retval));
+                    ns[i] = r.duration_ns;
+                }
+                expect_counters(maps, s, n, before, cfg_.samples, "one run per call");
+                s.single_iqm.push_back(interquartile_mean(ns));
+            }
     }
 
     const Config& cfg_;
@@ -888,7 +1015,7 @@ void print_table(const Config& cfg, const std::vector<std::vector<Scenario>>& re
                  const std::vector<std::vector<double>>& ns) {
     print_header_row(cfg, "scenario");
     for (size_t k = 0; k < res[0].size(); k++) {
-        std::printf("%-22s %-9s", res[0][k].name.c_str(), verdict_name(res[0][k].verdict));
+        std::printf("%-22s %-9s", res[0][k].name.c_str(), verdict_name(res[0][k], res[0][k].verdict));
         for (size_t j = 0; j < res.size(); j++) {
             char buf[64];
             std::snprintf(buf, sizeof(buf), "%6.1f %5.2fx %+6.1f", ns[j][k], ns[j][k] / ns[j][0],
@@ -1007,6 +1134,7 @@ int main(int argc, char** argv) {
         progs.frame_map_fd = bpf_map__fd(harness->maps.xmip_bench_frame_map);
         progs.target_map_fd = bpf_map__fd(harness->maps.xmip_bench_target);
         progs.zipf_map_fd = bpf_map__fd(harness->maps.xmip_bench_zipf);
+        progs.tc_pass_fd = bpf_program__fd(pass->progs.xmip_bench_tc_pass);
 
         utsname u{};
         uname(&u);
@@ -1025,17 +1153,18 @@ int main(int argc, char** argv) {
 
         const Conditions before = Conditions::now();
         Bench bench(cfg, progs);
-        std::vector<std::vector<Scenario>> res;
+        std::vector<std::vector<Scenario>> res, tc_res;
         std::vector<LoadInfo> loads;
         const auto t_start = std::chrono::steady_clock::now();
         for (uint64_t n : cfg.sizes) {
-            std::vector<Scenario> v;
+            std::vector<Scenario> v, tc;
             const auto t0 = std::chrono::steady_clock::now();
-            loads.push_back(bench.run_size(n, v));
+            loads.push_back(bench.run_size(n, v, tc));
             std::fprintf(
                 stderr, "xmip-bench-datapath: N=%s done in %.1f s\n", human_n(n).c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             res.push_back(std::move(v));
+            tc_res.push_back(std::move(tc));
         }
         const auto fib = fib_probe(cfg, bpf_program__fd(probe->progs.xmip_bench_fib),
                                    bpf_map__fd(probe->maps.xmip_bench_fib_map));
@@ -1047,13 +1176,14 @@ int main(int argc, char** argv) {
         // ns/packet per size and scenario, for both methods. Kernel loop: the
         // plain pass baseline, plus for every other scenario its harness
         // difference (the program's own cost) on top of it.
-        std::vector<std::vector<double>> loop(res.size()), single(res.size());
+        std::vector<std::vector<double>> loop(res.size()), single(res.size()), tc_single(res.size());
         for (size_t j = 0; j < res.size(); j++) {
             const double base = median(res[j][0].plain_ns);
             for (const auto& s : res[j]) {
                 loop[j].push_back(s.baseline ? base : base + median(s.loop_delta));
                 single[j].push_back(median(s.single_iqm));
             }
+            for (const auto& s : tc_res[j]) tc_single[j].push_back(median(s.single_iqm));
         }
 
         std::printf(
@@ -1070,6 +1200,14 @@ int main(int argc, char** argv) {
             cfg.rounds, cfg.samples);
         print_table(cfg, res, single);
         print_growth(cfg, res, single);
+
+        std::printf(
+            "\n== tc egress, ns/packet, one run per call (repeat=1: a tc kernel loop would run on its "
+            "own output), median of %u rounds of the interquartile mean of %u runs\n",
+            cfg.rounds, cfg.samples);
+        std::printf("   x: ratio to the tc pass baseline of the same rounds; +: ns above it\n");
+        print_table(cfg, tc_res, tc_single);
+        print_growth(cfg, tc_res, tc_single);
 
         std::printf(
             "\n== spread: lowest..highest round, ns (kernel loop: the program's own ns, "
@@ -1177,6 +1315,7 @@ int main(int argc, char** argv) {
 
         std::printf("\nscenarios:\n");
         for (const auto& s : res[0]) std::printf("  %-22s %s\n", s.name.c_str(), s.what.c_str());
+        for (const auto& s : tc_res[0]) std::printf("  %-22s %s\n", s.name.c_str(), s.what.c_str());
         std::printf("\nmeasured in %.1f s\n", total_s);
         return 0;
     } catch (const std::exception& e) {

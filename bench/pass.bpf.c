@@ -5,9 +5,11 @@
  * same frame, from the same ingress interface and the same way as xmip's
  * programs, it measures what every run costs whatever the program does (the
  * test-run loop, the program call, the clock reads), so the datapath's
- * numbers can be given as ratios to it.
+ * numbers can be given as ratios to it. Its tc twin is the baseline of the
+ * tc egress programs (the same run, one skb per call).
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 char LICENSE[] SEC("license") = "GPL";
@@ -16,4 +18,10 @@ SEC("xdp")
 int xmip_bench_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
+}
+
+SEC("tc")
+int xmip_bench_tc_pass(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
 }
