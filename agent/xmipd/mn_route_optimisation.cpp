@@ -59,6 +59,12 @@ void MnRouteOptimisation::moved_to(const in6_addr& coa, const in6_addr& ha) {
     for (auto& [k, p] : peers_) apply(p, p.entry.moved_to(coa, ctx_.loop.now()));
 }
 
+void MnRouteOptimisation::reached_home() {
+    away_ = false;
+    if (!ctx_.ro_peers) return;
+    for (auto& [k, p] : peers_) ctx_.ro_peers->remove(hoa_, p.entry.peer());
+}
+
 void MnRouteOptimisation::returned_home() {
     away_ = false;
     // Deregister with every peer that may hold a binding (home keygen token only).

@@ -36,6 +36,9 @@ public:
     // agent (the HoTI's reverse tunnel), or at home.
     void moved_to(const in6_addr& coa, const in6_addr& ha);
     void set_home_agent(const in6_addr& ha) { ha_ = ha; }
+    // On the home link: the datapath stops using the care-of address at
+    // once; returned_home (the peers' deregistrations) may follow later.
+    void reached_home();
     void returned_home();
     // The datapath saw the home address's packets to `peer` take the tunnel.
     void tunnelled(const in6_addr& peer);

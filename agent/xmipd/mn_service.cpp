@@ -64,6 +64,7 @@ MnService::~MnService() {
     ctx_.loop.remove_fd(icmp_errors_->fd());
     ctx_.loop.timers().cancel(bul_timer_);
     ctx_.loop.timers().cancel(dereg_timer_);
+    ctx_.loop.timers().cancel(ro_dereg_timer_);
     if (retiring_) ctx_.loop.timers().cancel(retiring_->timer);
     if (old_dereg_) ctx_.loop.timers().cancel(old_dereg_->timer);
 }
@@ -105,6 +106,10 @@ void MnService::moved_to(const core::Prefix& visited, const in6_addr& router) {
     prefixes_->stop();  // planned again once the new care-of address is registered
     link_.forget_care_of_address();
     if (from_home) link_.set_home_address(false);
+    // Left again before the correspondents were told we were home: the
+    // move below re-binds them instead.
+    ro_home_pending_ = false;
+    ctx_.loop.timers().cancel(ro_dereg_timer_);
     in6_addr coa = link_.care_of_for(visited);
     link_.use_care_of_address(coa, cfg_.optimistic_dad);
     visited_ = visited;
@@ -153,7 +158,10 @@ void MnService::returned_home() {
     // address arriving before is dropped. Send the deregistration once the
     // kernel reports the address (RTM_NEWADDR), at the latest after 200 ms.
     if (auto bu = bul_.returned_home(ctx_.loop.now())) pending_dereg_ = *bu;
-    ro_home_pending_ = was_away;  // the correspondents too, from the home address (its answers need it local)
+    // The correspondents too, from the home address (their answers need it
+    // local, and the home agent's binding gone: flush_dereg).
+    ro_->reached_home();
+    ro_home_pending_ = was_away;
     if (pending_dereg_ || ro_home_pending_) {
         ctx_.loop.timers().cancel(dereg_timer_);
         dereg_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + milliseconds(200), [this] {
@@ -334,6 +342,7 @@ void MnService::on_binding_ack(const mh::ParsedPacket& p, std::span<const uint8_
             movement_->socket().send(nd::kAllNodes, nd::encode(nd::returning_home_advertisement(hoa_, link_.mac())),
                                      &hoa_);
             XLOG_EVENT_INFO(({{"EVENT", "deregistered"}, {"HOA", to_string(hoa_)}}), "deregistered: home");
+            flush_ro_dereg();  // the correspondents' answers now reach us at home
             break;
         }
         case Kind::Resend:
@@ -548,14 +557,31 @@ void MnService::on_binding_error(const in6_addr& from, const mh::BindingError& b
 
 void MnService::flush_dereg() {
     ctx_.loop.timers().cancel(dereg_timer_);
-    if (ro_home_pending_) {
-        ro_home_pending_ = false;
-        ro_->returned_home();
+    if (!pending_dereg_) {
+        flush_ro_dereg();
+        return;
     }
-    if (!pending_dereg_) return;
     auto bu = *pending_dereg_;
     pending_dereg_.reset();
     send_bu(bu);
+    // The correspondents after the home agent: until it has deleted its
+    // binding and we have taken the home address back from its proxy (the
+    // NA sent on its BA), a correspondent's BA to the home address would be
+    // tunnelled to the care-of address we left, and lost. If the home agent
+    // does not answer in time, they are told anyway.
+    if (!ro_home_pending_) return;
+    ctx_.loop.timers().cancel(ro_dereg_timer_);
+    ro_dereg_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + kRoDeregWait, [this] {
+        ro_dereg_timer_.reset();
+        flush_ro_dereg();
+    });
+}
+
+void MnService::flush_ro_dereg() {
+    ctx_.loop.timers().cancel(ro_dereg_timer_);
+    if (!ro_home_pending_) return;
+    ro_home_pending_ = false;
+    ro_->returned_home();
 }
 
 void MnService::reload(const config::Config& c) {

@@ -70,6 +70,7 @@ private:
     void moved_to(const core::Prefix& visited, const in6_addr& router);
     void returned_home();
     void flush_dereg();  // sends pending_dereg_, once
+    void flush_ro_dereg();  // deregisters with the correspondents, once
     // home_agent = "auto": discovery found (another) home agent.
     void use_home_agent(const in6_addr& ha);
     // The registration with the current home agent keeps failing.
@@ -150,8 +151,12 @@ private:
     std::optional<double> last_handoff_ms_;
     // The deregistration BU, held until the home address is local again.
     std::optional<mn::BuToSend> pending_dereg_;
-    bool ro_home_pending_ = false;  // the correspondents' deregistrations, sent with the home one
+    // The correspondents' deregistrations: sent once the home agent's BA
+    // for the home one arrived, or kRoDeregWait after it left.
+    bool ro_home_pending_ = false;
+    static constexpr std::chrono::milliseconds kRoDeregWait{1000};
     std::optional<core::Timers::Id> dereg_timer_;
+    std::optional<core::Timers::Id> ro_dereg_timer_;
     std::string last_persisted_;  // what the store holds (its JSON, agent/state/codec.hpp)
     bool persist_failing_ = false;
 };

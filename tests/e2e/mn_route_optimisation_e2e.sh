@@ -36,12 +36,26 @@
 #       Address option, no IPv6-in-IPv6 between them, the HA's tunnel
 #       counters still; tshark finds nothing malformed and verifies UDP and
 #       ICMPv6 checksums
-#   R4. back home: the MN deregisters with the CN (its binding cache empty)
-#   R5. SIGTERM: the three agents stop with status 0, nothing left pinned
+#   R4. the real-time stream with route optimisation (the guide's 5.7, as
+#       agent_roaming_e2e.sh's test 7): a two-way UDP stream CN <-> HoA,
+#       STREAM_RATE datagrams/s each way, from R3's binding on visitnet;
+#       the MN moves to visitnet2: home registration from the new CoA, then
+#       the route-optimised binding re-established with the CN for it (both
+#       ends), and the stream direct again: the HA's tunnel counters still
+#       while it flows, CN -> CoA2 with a type 2 routing header and CoA2 ->
+#       CN with a Home Address option on the MN's link
+#   R5. back home, the stream still running: the MN deregisters with the HA
+#       and the CN (its binding cache empty, xmip_ro_peers empty, the row
+#       back to "tunnel"), the stream native
+#   R6. the handoff table: per move, home registration and route-optimised
+#       binding times, each direction's gap and loss; every handoff
+#       completes and the stream resumes both ways, tshark finds nothing
+#       malformed in the capture of the whole stream
+#   R7. SIGTERM: the three agents stop with status 0, nothing left pinned
 #
-# Bounded (XMIP_E2E_TIME_LIMIT, 150 s: a hang guard; about 40 s a run, 95 s
-# seen on a machine at load 9); namespaces, bpffs, processes and the
-# work dir are removed on exit, also on failure.
+# Bounded (XMIP_E2E_TIME_LIMIT, 180 s: a hang guard; about 50 s a run);
+# namespaces, bpffs, processes and the work dir are removed on exit, also on
+# failure.
 #
 # Usage: mn_route_optimisation_e2e.sh [--xmipd PATH] [--xmip-dp PATH] [--verbose]
 # Needs root, iproute2, ethtool, radvd, tcpdump, tshark, ping, /usr/bin/python3 (scapy).
@@ -55,7 +69,7 @@ source "$LIB/roaming_topology.sh"
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150}
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-180}
 
 e2e_parse_args --xmipd=XMIPD:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root
@@ -70,6 +84,13 @@ MAC_SCN=02:00:00:00:23:20
 UDP_PORT=7788
 PINGS=10
 UDP_COUNT=100
+# The real-time stream of R4-R6: datagrams per second each way, and what a
+# handoff may cost before it counts as failed (generous, as in
+# agent_roaming_e2e.sh: a loaded CI machine must not fail a slow handoff; one
+# that never completes fails).
+STREAM_RATE=200
+STREAM_MAX_GAP_MS=8000
+MOVE_TIMEOUT=10
 
 e2e_work xmip-ro-mn
 chmod 755 "$WORK" # tcpdump writes its captures here after dropping root
@@ -95,6 +116,7 @@ cleanup() {
 		echo "---- the scapy correspondent's errors ----"
 		tail -n 10 "$WORK/scn.err" 2>/dev/null
 	fi
+	[[ -n ${STREAM_TABLE:-} ]] && printf 'the handoff table:\n%s\n' "$STREAM_TABLE"
 	stop_pids "${BG_PIDS[@]}"
 	rt_down
 	[[ -d $WORK && $WORK == */xmip-ro-mn.* ]] && rm -rf "$WORK"
@@ -122,7 +144,10 @@ bul_row() {
 }
 ro_state_is() { [[ $(jget "$(bul_row "$1")" "r['state']") == "$2" ]]; }
 ro_bound() { ro_state_is "$1" bound; }
-cn_bound() { [[ $(ctl "$CN_SOCK" bcache --get 0.care_of_address 2>/dev/null) == "$COA1" ]]; }
+cn_bound() { [[ $(ctl "$CN_SOCK" bcache --get 0.care_of_address 2>/dev/null) == "${1:-$COA1}" ]]; }
+# ro_bound_at PEER COA: the MN's row for PEER is bound, for care-of address COA.
+ro_bound_at() { ro_bound "$1" && [[ $(jget "$(bul_row "$1")" "r['care_of_address']") == "$2" ]]; }
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 cn_empty() { [[ $(cn bcache) == "[]" ]]; }
 mn_ro_map() { ip netns exec "$NS_MN" "$XMIP_DP" --pin-root "$RT_BPFFS" -i mn ro --map mn 2>>"$WORK/setup.log"; }
 ping_rx() { # NS ARGS...: "received/sent"
@@ -174,7 +199,7 @@ capture_stop() {
 	stop_pid "$TCPDUMP_PID" INT
 	TCPDUMP_PID=
 }
-# wire FILE: facts about CN <-> HoA traffic in a capture, as shell assignments:
+# wire FILE [COA]: facts about CN <-> HoA traffic in a capture, as shell assignments:
 # TUN (IPv6-in-IPv6 with CN <-> HoA inside), RH2 (CN -> CoA, type 2 routing
 # header naming the HoA), HAO (CoA -> CN, Home Address option naming the
 # HoA), NATIVE (CN <-> HoA outside a tunnel), HOTI, COTI (anywhere, tunnelled
@@ -212,7 +237,7 @@ for line in sys.stdin:
         n["ICMP_OK"] += 1
 for k in ("TUN", "RH2", "HAO", "NATIVE", "HOTI", "COTI", "UDP_OK", "ICMP_OK", "BAD"):
     print(f"{k}={n[k]}")
-' "$CN" "$HOA" "$COA1"
+' "$CN" "$HOA" "${2:-$COA1}"
 }
 
 # ---- setup -----------------------------------------------------------------------------
@@ -231,6 +256,7 @@ on "$NS_SW" ip link set scn up
 on "$NS_R" ip -6 neigh replace $SCN lladdr $MAC_SCN dev r1 nud permanent
 on "$NS_AR" ip -6 neigh replace $SCN lladdr $MAC_SCN dev ar0 nud permanent
 rt_radvd_conf ar1 $VISIT1_PREFIX >"$WORK/radvd-ar.conf"
+rt_radvd_conf ar21 $VISIT2_PREFIX >"$WORK/radvd-ar2.conf"
 rt_ha_conf >"$WORK/ha.toml"
 # The MN starts with route optimisation off (R1); R2 turns it on by reload.
 rt_mn_conf | sed 's/^interface = "mn0"$/&\nroute_optimization = false/' >"$WORK/mn.toml"
@@ -253,6 +279,7 @@ address = "$CN"
 EOF
 set +e
 bg "$NS_AR" "$WORK/radvd-ar.out" radvd -n -C "$WORK/radvd-ar.conf" -p "$WORK/radvd-ar.pid" -m logfile -l "$WORK/radvd-ar.log"
+bg "$NS_AR2" "$WORK/radvd-ar2.out" radvd -n -C "$WORK/radvd-ar2.conf" -p "$WORK/radvd-ar2.pid" -m logfile -l "$WORK/radvd-ar2.log"
 start_xmipd HA_PID "$NS_HA" "$WORK/ha.toml" "$WORK/ha.log"
 e2e_track "$HA_PID"
 start_xmipd CN_PID "$NS_CN" "$WORK/cn.toml" "$WORK/cn.log"
@@ -264,6 +291,7 @@ for x in "HA $HA_SOCK $HA_PID" "CN $CN_SOCK $CN_PID" "MN $MN_SOCK $MN_PID"; do
 	wait_agent "$sock" "$pid" || { fail "setup: the $who agent did not start (exit ${AGENT_EXIT:-none})"; exit 1; }
 done
 COA1=$(eui64 $VISIT1_PREFIX $MAC_MN0)
+COA2=$(eui64 $VISIT2_PREFIX $MAC_MN0)
 wait_until 5 mn_is home || { fail "setup: the MN does not know it is home" "$(mn status)"; exit 1; }
 rt_move visitnet
 wait_until 10 mn_is away bound "$COA1" || { fail "setup: no home registration from visitnet" "$(mn bul)"; exit 1; }
@@ -374,18 +402,181 @@ report "$name" "MN bul: $(jget "$ROW" "[r['state'], r['care_of_address'], r['lif
 	"CN datapath: ro_rh2_added +$((rh2_1 - rh2_0)), ro_hao_taken +$((hao_1 - hao_0))" -- "${PROBLEMS[@]}"
 
 # ---- R4 ----------------------------------------------------------------------------------
-name="R4. back home: the MN deregisters with the CN"
+# The real-time stream: sequence-numbered datagrams both ways (lib/udp_stream.py),
+# their kernel arrival times logged; each move's moment goes to $WORK/moves.
+STREAM_TABLE=
+declare -A HOME_MS RO_MS
+move_mn() { # FROM TO
+	echo "$1->$2 $EPOCHREALTIME" >>"$WORK/moves"
+	rt_move "$2"
+}
+stream_start() {
+	local n=$((STREAM_RATE * TIME_LIMIT)) x ns port bind d
+	rm -f "$WORK"/stream.ready.*
+	for x in "$NS_MN 5101 $HOA down" "$NS_CN 5102 $CN up"; do
+		read -r ns port bind d <<<"$x"
+		bg "$ns" "$WORK/stream.rx.$d" "$PY" "$LIB/udp_stream.py" recv --bind "$bind" --port "$port" \
+			--count "$n" --timeout "$TIME_LIMIT" --ready "$WORK/stream.ready.$d" --tag "s$d$$" \
+			--arrivals "$WORK/stream.$d"
+		STREAM_RX+=($!)
+	done
+	wait_until 5 test -e "$WORK/stream.ready.down" -a -e "$WORK/stream.ready.up" ||
+		PROBLEMS+=("the stream's receivers are not ready after 5 s")
+	bg "$NS_CN" "$WORK/stream.tx.down" "$PY" "$LIB/udp_stream.py" send --src "$CN" --dst "$HOA" --port 5101 \
+		--count "$n" --rate "$STREAM_RATE" --tag "sdown$$"
+	STREAM_TX+=($!)
+	bg "$NS_MN" "$WORK/stream.tx.up" "$PY" "$LIB/udp_stream.py" send --src "$HOA" --dst "$CN" --port 5102 \
+		--count "$n" --rate "$STREAM_RATE" --tag "sup$$"
+	STREAM_TX+=($!)
+}
+name="R4. the real-time stream, visitnet -> visitnet2: home registration, then the binding with the CN re-established for CoA2, the stream direct again"
 PROBLEMS=()
-rt_move homenet
-wait_until 10 mn_is home at-home || PROBLEMS+=("the MN is not at home: $(mn bul)")
+STREAM_RX=()
+STREAM_TX=()
+: >"$WORK/moves"
+capture_start "$WORK/stream.pcap"
+stream_start
+sleep 1 # a steady, route-optimised stream before the move
+t0=$(date +%s%N)
+move_mn visitnet visitnet2
+wait_until $MOVE_TIMEOUT mn_is away bound "$COA2" || PROBLEMS+=("no home registration for $COA2: $(mn bul)")
+HOME_MS[visitnet2]=$(ms_since "$t0")
+wait_until $MOVE_TIMEOUT ro_bound_at "$CN" "$COA2" || PROBLEMS+=("the MN's row for $CN: $(bul_row "$CN")")
+wait_until 3 cn_bound "$COA2" || PROBLEMS+=("the CN's binding cache: $(cn bcache)")
+RO_MS[visitnet2]=$(ms_since "$t0")
+sleep 0.3 # what the tunnel carried before both ends had the binding lands
+e0=$(ha_encap) d0=$(ha_decap)
+sleep 1.5
+e1=$(ha_encap) d1=$(ha_decap)
+((e1 == e0 && d1 == d0)) ||
+	PROBLEMS+=("the HA still tunnels the stream on visitnet2: encapsulated +$((e1 - e0)), decapsulated +$((d1 - d0)) in 1.5 s")
+report "$name" "mipctl shows the home registration from $COA2 ${HOME_MS[visitnet2]} ms after the port moved, the route-optimised binding with $CN for $COA2 at both ends after ${RO_MS[visitnet2]} ms (polled: the wire's times are in R6's table)" \
+	"then 1.5 s of the stream ($STREAM_RATE/s each way) with the HA's tunnel counters still" -- "${PROBLEMS[@]}"
+
+# ---- R5 ----------------------------------------------------------------------------------
+name="R5. back home, the stream still running: the MN deregisters with the HA and the CN"
+PROBLEMS=()
+t0=$(date +%s%N)
+move_mn visitnet2 homenet
+wait_until $MOVE_TIMEOUT mn_is home at-home || PROBLEMS+=("the MN is not at home: $(mn bul)")
+HOME_MS[homenet]=$(ms_since "$t0")
 wait_until 5 cn_empty || PROBLEMS+=("the CN still has a binding: $(cn bcache)")
 # Its authenticated BA (Kbm from the home keygen token alone) accepted: the row is back to "tunnel".
 wait_until 3 ro_state_is "$CN" tunnel || PROBLEMS+=("the MN's row for $CN: $(bul_row "$CN")")
+RO_MS[homenet]=$(ms_since "$t0")
 [[ -z $(mn_ro_map) ]] || PROBLEMS+=("xmip_ro_peers still has entries: $(mn_ro_map)")
-report "$name" "the CN's binding cache is empty; the MN's row for $CN: $(jget "$(bul_row "$CN")" "r['state']") (BA accepted), xmip_ro_peers empty" -- "${PROBLEMS[@]}"
+sleep 1 # the stream native for a second, so the last silence has an end
+report "$name" "mipctl shows the deregistration with the HA ${HOME_MS[homenet]} ms after the port moved, with the CN after ${RO_MS[homenet]} ms (polled): the CN's binding cache is empty; the MN's row for $CN: $(jget "$(bul_row "$CN")" "r['state']") (BA accepted), xmip_ro_peers empty" -- "${PROBLEMS[@]}"
 
-# ---- R5 ----------------------------------------------------------------------------------
-name="R5. SIGTERM: the three agents stop with status 0, nothing left pinned"
+# ---- R6 ----------------------------------------------------------------------------------
+name="R6. the handoff table: every handoff completed, the stream resumed both ways, the capture clean"
+PROBLEMS=()
+stop_pids "${STREAM_TX[@]}"
+sleep 0.3 # what is in flight lands
+stop_pids "${STREAM_RX[@]}"
+capture_stop
+for d in down up; do
+	"$PY" "$LIB/udp_stream.py" handoffs --arrivals "$WORK/stream.$d" --moves "$WORK/moves" \
+		>"$WORK/stream.handoffs.$d" 2>&1 || PROBLEMS+=("analysing the $d stream failed: $(cat "$WORK/stream.handoffs.$d")")
+done
+verdict=$("$PY" - "$WORK" "$STREAM_RATE" "$STREAM_MAX_GAP_MS" <<'PYEOF'
+import json, sys
+work, rate, max_gap = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+moves = [l.split()[0] for l in open(f"{work}/moves") if l.strip()]
+for d, what in (("down", "CN -> HoA"), ("up", "HoA -> CN")):
+    byname = {r["move"]: r for r in map(json.loads, open(f"{work}/stream.handoffs.{d}"))}
+    for m in moves:
+        r = byname.get(m)
+        if not r or not r["resumed"]:
+            print(f"{what}: the stream never resumed after {m}")
+        elif r["gap_ms"] > max_gap or r["lost"] > rate * max_gap / 1000:
+            print(f"{what}: {m} silenced the stream for {r['gap_ms']} ms, {r['lost']} lost (bounds {max_gap:.0f} ms, {rate * max_gap / 1000:.0f})")
+    t = byname.get("total", {})
+    other = t.get("lost", 0) - sum(byname[m]["lost"] for m in moves if m in byname and byname[m]["resumed"])
+    if other > max(20, t.get("highest", 0) // 100):
+        print(f"{what}: {other} datagrams lost outside the handoffs (of {t.get('highest', 0) + 1})")
+PYEOF
+)
+[[ -z $verdict ]] || mapfile -t -O "${#PROBLEMS[@]}" PROBLEMS <<<"$verdict"
+# The handoff times from the capture on the MN's port (mipctl is polled, the
+# wire is not): per move, from the move to the first BA from the HA, the
+# first BA from the CN, and the first CN -> HoA datagram on the new path
+# (direct with a type 2 routing header on visitnet2, native at home).
+tshark -r "$WORK/stream.pcap" -T fields -E occurrence=f -E separator='|' -e frame.time_epoch -e ipv6.src \
+	-e ipv6.dst -e ipv6.nxt -e mip6.mhtype -e ipv6.routing.mipv6.home_address -e udp.dstport \
+	>"$WORK/stream.fields" 2>/dev/null || PROBLEMS+=("tshark could not read the stream's capture")
+STREAM_TABLE=$("$PY" - "$WORK" "$STREAM_RATE" "$HA_ADDR" "$CN" "$HOA" "$COA2" <<'PYEOF'
+import json, sys
+work, rate, ha, cn, hoa, coa2 = sys.argv[1], int(sys.argv[2]), *sys.argv[3:7]
+moves = [(l.split()[0], float(l.split()[1])) for l in open(f"{work}/moves") if l.strip()]
+frames = []
+for line in open(f"{work}/stream.fields"):
+    t, src, dst, nxt, mh, rh2, dport = line.rstrip("\n").split("|")
+    frames.append((float(t), src, dst, nxt, mh, rh2, dport))
+def first(t0, pred):
+    t = next((f[0] for f in frames if f[0] >= t0 and pred(f)), None)
+    return "never" if t is None else f"{(t - t0) * 1000:.0f}"
+rows = {}
+for d in ("down", "up"):
+    for r in map(json.loads, open(f"{work}/stream.handoffs.{d}")):
+        rows.setdefault(r["move"], {})[d] = r
+def cell(r, k):
+    return str(r.get(k, "-")) if r and r.get("resumed", True) else "never"
+print("| handoff | BA from the HA (ms) | BA from the CN (ms) | CN -> HoA on the new path (ms) | CN -> HoA gap (ms) | lost | HoA -> CN gap (ms) | lost |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for move, t0 in moves:
+    home = move.endswith("homenet")
+    new_path = (lambda f: f[1] == cn and f[2] == hoa and f[3] == "17" and f[6] == "5101") if home else \
+        (lambda f: f[1] == cn and f[2] == coa2 and f[5] == hoa and not f[4] and f[6] == "5101")
+    dn, up = rows.get(move, {}).get("down"), rows.get(move, {}).get("up")
+    print(f"| {move.replace('->', ' -> ')} | {first(t0, lambda f: f[1] == ha and f[4] == '6')} | "
+          f"{first(t0, lambda f: f[1] == cn and f[4] == '6')} | {first(t0, new_path)} | "
+          f"{cell(dn, 'gap_ms')} | {cell(dn, 'lost')} | {cell(up, 'gap_ms')} | {cell(up, 'lost')} |")
+t = rows.get("total", {})
+print(f"| whole stream ({rate}/s each way) | | | | received {t.get('down', {}).get('received', '?')} | {t.get('down', {}).get('lost', '?')} | received {t.get('up', {}).get('received', '?')} | {t.get('up', {}).get('lost', '?')} |")
+PYEOF
+)
+grep -q never <<<"$STREAM_TABLE" && PROBLEMS+=("a BA or the new path never showed on the MN's link (table below)")
+# Back home, the correspondent's deregistration leaves only once the home
+# agent's BA is in (before, its BA to the home address would be tunnelled to
+# the care-of address the MN left): on the wire, BU to the CN after that BA.
+ORDER=$("$PY" - "$WORK" "$HA_ADDR" "$CN" "$HOA" <<'PYEOF'
+import sys
+work, ha, cn, hoa = sys.argv[1:5]
+t_home = [float(l.split()[1]) for l in open(f"{work}/moves") if l.startswith("visitnet2->homenet")][0]
+ha_ba = cn_bu = None
+for line in open(f"{work}/stream.fields"):
+    t, src, dst, nxt, mh, rh2, dport = line.rstrip("\n").split("|")
+    t = float(t)
+    if t < t_home:
+        continue
+    if ha_ba is None and src == ha and dst == hoa and mh == "6":
+        ha_ba = t
+    if cn_bu is None and src == hoa and dst == cn and mh == "5":
+        cn_bu = t
+if ha_ba is None or cn_bu is None:
+    print(f"at home: the HA's BA {'seen' if ha_ba else 'missing'}, the BU to the CN {'seen' if cn_bu else 'missing'}")
+elif cn_bu < ha_ba:
+    print(f"at home: the BU to the CN left {(ha_ba - cn_bu) * 1000:.1f} ms before the HA's BA arrived")
+else:
+    print(f"ok {(cn_bu - ha_ba) * 1000:.1f}")
+PYEOF
+)
+[[ $ORDER == ok* ]] || PROBLEMS+=("$ORDER")
+eval "$(wire "$WORK/stream.pcap" "$COA2")"
+# On visitnet2 after the re-binding: at least a second of the stream direct each way.
+((RH2 >= STREAM_RATE && HAO >= STREAM_RATE)) ||
+	PROBLEMS+=("on the MN's link: CN -> $COA2 with RH2 $RH2, $COA2 -> CN with HAO $HAO (>= $STREAM_RATE each)")
+((NATIVE >= STREAM_RATE / 2)) || PROBLEMS+=("on the MN's link: $NATIVE native CN <-> HoA datagrams at home (>= $((STREAM_RATE / 2)))")
+((BAD == 0)) || PROBLEMS+=("tshark: $BAD malformed or erroneous packets in the stream's capture")
+report "$name" "ms from the port's move, on the MN's link: the BA from the HA and from the CN (back home: to the deregistrations), the first CN -> HoA datagram direct (RH2 to $COA2) or, at home, native; gap: the last datagram before the move to the first after, at the receiver" \
+	"MN's link: CN -> $COA2 with RH2 $RH2, $COA2 -> CN with HAO $HAO, native at home $NATIVE, tunnelled $TUN; tshark: nothing malformed" \
+	"back home, the BU to the CN left ${ORDER#ok } ms after the HA's BA arrived" \
+	-- "${PROBLEMS[@]}"
+printf '%s\n' "$STREAM_TABLE" | sed 's/^/        /'
+
+# ---- R7 ----------------------------------------------------------------------------------
+name="R7. SIGTERM: the three agents stop with status 0, nothing left pinned"
 PROBLEMS=()
 for x in "MN $MN_PID" "CN $CN_PID" "HA $HA_PID"; do
 	read -r who pid <<<"$x"

@@ -124,7 +124,9 @@ protected:
         ba.sequence = bu.sequence;
         ba.set_lifetime_seconds(bu.lifetime_seconds());
         mh::Message m = ba;
-        if (sign) ASSERT_TRUE(rr::sign(m, kbm(coa, bu.lifetime == 0), coa, kCn));
+        if (sign) {
+            ASSERT_TRUE(rr::sign(m, kbm(coa, bu.lifetime == 0), coa, kCn));
+        }
         mh::PacketSpec spec;
         spec.src = kCn;
         spec.dst = coa;
@@ -252,7 +254,11 @@ TEST_F(MnRoTest, MoveRetestsTheCareOfAddressAndRebinds) {
     EXPECT_GE(w.journal.find("ro peer set " + str(kHoa) + " " + str(kCn) + " " + str(kCoa2)), 0) << w.journal.dump();
 }
 
-TEST_F(MnRoTest, HomeAgainDeregistersWithTheHomeTokenOnly) {
+// Back home: the home agent's deregistration leaves first, the
+// correspondent's once its BA is in (before, the correspondent's BA to the
+// home address would be intercepted by the home agent and tunnelled to the
+// care-of address the node left).
+TEST_F(MnRoTest, HomeAgainDeregistersWithTheHomeTokenOnlyAfterTheHomeAgent) {
     auto bu = route_optimise();
     accept(std::get<mh::BindingUpdate>(*bu.p->message), kCoa);
     const size_t from = w.wire.packets.size();
@@ -260,9 +266,23 @@ TEST_F(MnRoTest, HomeAgainDeregistersWithTheHomeTokenOnly) {
     w.turn();
     w.advance(200ms);  // the home address is local by now
     EXPECT_TRUE(w.ro_peers.map.empty());
-    std::optional<Sent> dereg;
-    for (auto& s : sent_since(from))
-        if (std::holds_alternative<mh::BindingUpdate>(*s.p->message) && core::same_addr(s.p->info.dst, kCn)) dereg = s;
+    auto to_cn = [&] {
+        std::optional<Sent> d;
+        for (auto& s : sent_since(from))
+            if (std::holds_alternative<mh::BindingUpdate>(*s.p->message) && core::same_addr(s.p->info.dst, kCn)) d = s;
+        return d;
+    };
+    auto ha_dereg = last_sent<mh::BindingUpdate>(from);
+    ASSERT_TRUE(ha_dereg) << w.journal.dump();
+    ASSERT_TRUE(core::same_addr(ha_dereg->p->info.dst, kHa));
+    EXPECT_FALSE(to_cn()) << "the correspondent is told after the home agent answers";
+    mh::BindingAck ba;
+    ba.sequence = std::get<mh::BindingUpdate>(*ha_dereg->p->message).sequence;
+    mh::PacketSpec spec;
+    spec.src = kHa;
+    spec.dst = kHoa;
+    deliver(spec, ba);
+    auto dereg = to_cn();
     ASSERT_TRUE(dereg) << w.journal.dump();
     EXPECT_TRUE(core::same_addr(dereg->p->info.src, kHoa));
     EXPECT_FALSE(dereg->p->info.home_address) << "from home: no Home Address option";
@@ -271,6 +291,44 @@ TEST_F(MnRoTest, HomeAgainDeregistersWithTheHomeTokenOnly) {
     EXPECT_TRUE(rr::verify(kbm(kHoa, true), mobility_header(*dereg->p, dereg->bytes), kHoa, kCn))
         << "Kbm = SHA1(home keygen token)";
     EXPECT_FALSE(last_sent<mh::CareOfTestInit>(from));
+}
+
+// A home agent that does not answer the deregistration does not keep the
+// correspondents' bindings alive: they are told a second later anyway.
+TEST_F(MnRoTest, HomeAgainDeregistersWithTheCorrespondentEvenIfTheHomeAgentIsSilent) {
+    auto bu = route_optimise();
+    accept(std::get<mh::BindingUpdate>(*bu.p->message), kCoa);
+    const size_t from = w.wire.packets.size();
+    w.wire.nd->deliver(addr("fe80::2"), addr("ff02::1"), ra_for("2001:db8:1::"));
+    w.turn();
+    w.advance(200ms);
+    auto cn_bus = [&] {
+        size_t n = 0;
+        for (auto& s : sent_since(from))
+            if (std::holds_alternative<mh::BindingUpdate>(*s.p->message) && core::same_addr(s.p->info.dst, kCn)) n++;
+        return n;
+    };
+    w.advance(999ms);
+    EXPECT_EQ(cn_bus(), 0u);
+    w.advance(1ms);
+    EXPECT_EQ(cn_bus(), 1u) << w.journal.dump();
+}
+
+// Leaving home again before the correspondents were told: no deregistration
+// reaches them from the next visited link; the move re-binds them instead.
+TEST_F(MnRoTest, LeavingBeforeTheCorrespondentsWereToldSendsNoDeregistration) {
+    auto bu = route_optimise();
+    accept(std::get<mh::BindingUpdate>(*bu.p->message), kCoa);
+    w.wire.nd->deliver(addr("fe80::2"), addr("ff02::1"), ra_for("2001:db8:1::"));
+    w.turn();
+    w.advance(200ms);
+    const size_t from = w.wire.packets.size();
+    move_to("2001:db8:98::");
+    w.advance(2s);
+    for (auto& s : sent_since(from))
+        if (auto* b = std::get_if<mh::BindingUpdate>(&*s.p->message); b && core::same_addr(s.p->info.dst, kCn)) {
+            EXPECT_NE(b->lifetime, 0) << "a deregistration to the correspondent while away";
+        }
 }
 
 TEST_F(MnRoTest, BindingErrorStopsRouteOptimisationWithThePeer) {
