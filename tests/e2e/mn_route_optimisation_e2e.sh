@@ -43,7 +43,8 @@
 #       the route-optimised binding re-established with the CN for it (both
 #       ends), and the stream direct again: the HA's tunnel counters still
 #       while it flows, CN -> CoA2 with a type 2 routing header and CoA2 ->
-#       CN with a Home Address option on the MN's link
+#       CN with a Home Address option on the MN's link; the scapy
+#       correspondent, gone since R2, out of xmip_ro_peers (the tunnel)
 #   R5. back home, the stream still running: the MN deregisters with the HA
 #       and the CN (its binding cache empty, xmip_ro_peers empty, the row
 #       back to "tunnel"), the stream native
@@ -444,6 +445,12 @@ HOME_MS[visitnet2]=$(ms_since "$t0")
 wait_until $MOVE_TIMEOUT ro_bound_at "$CN" "$COA2" || PROBLEMS+=("the MN's row for $CN: $(bul_row "$CN")")
 wait_until 3 cn_bound "$COA2" || PROBLEMS+=("the CN's binding cache: $(cn bcache)")
 RO_MS[visitnet2]=$(ms_since "$t0")
+# The scapy correspondent of R2 has gone: it answers no care-of test from
+# CoA2, so its entry left the datapath at the move (its packets take the
+# tunnel, no black hole); the xmipd CN's is back for CoA2.
+MAP=$(mn_ro_map)
+[[ $(grep -c . <<<"$MAP") == 1 && $MAP == "$HOA $CN $COA2"* ]] ||
+	PROBLEMS+=("xmip_ro_peers after the move: '$MAP' (expected only $HOA $CN $COA2)")
 sleep 0.3 # what the tunnel carried before both ends had the binding lands
 e0=$(ha_encap) d0=$(ha_decap)
 sleep 1.5
@@ -451,6 +458,7 @@ e1=$(ha_encap) d1=$(ha_decap)
 ((e1 == e0 && d1 == d0)) ||
 	PROBLEMS+=("the HA still tunnels the stream on visitnet2: encapsulated +$((e1 - e0)), decapsulated +$((d1 - d0)) in 1.5 s")
 report "$name" "mipctl shows the home registration from $COA2 ${HOME_MS[visitnet2]} ms after the port moved, the route-optimised binding with $CN for $COA2 at both ends after ${RO_MS[visitnet2]} ms (polled: the wire's times are in R6's table)" \
+	"xmip_ro_peers: only $CN for $COA2 (the gone scapy CN's entry removed at the move: its packets take the tunnel)" \
 	"then 1.5 s of the stream ($STREAM_RATE/s each way) with the HA's tunnel counters still" -- "${PROBLEMS[@]}"
 
 # ---- R5 ----------------------------------------------------------------------------------
