@@ -150,6 +150,9 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
                 known_.erase(put_keys[i]);
             else
                 known_[put_keys[i]] = now;
+            // The winner's change is not this agent's: its watch event
+            // must still reach the agent's cache and maps (remote()).
+            conflicted_[put_keys[i]] = now;
             if (who.empty())
                 who =
                     put_keys[i] + " (revision " + std::to_string(mine) + " here, " + std::to_string(now) + " in etcd)";
@@ -161,6 +164,7 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
     for (const auto& k : put_keys) {
         known_[k] = rev;
         erased_.erase(k);
+        conflicted_.erase(k);  // this write supersedes what was lost to
     }
     for (const auto& k : erase_keys) {
         known_.erase(k);
@@ -175,14 +179,27 @@ RemoteChanges EtcdStore::remote(const std::vector<etcd::Event>& events, std::chr
     for (const auto& e : events) {
         revision_ = std::max(revision_, e.kv.mod_revision);
         auto it = known_.find(e.kv.key);
-        if (it != known_.end() && it->second >= e.kv.mod_revision) continue;  // ours, or older than what we know
+        // Another agent's change this agent learnt of by losing to it: news
+        // to the cache although its revision is known (commit()).
+        bool lost_to = false;
+        if (auto c = conflicted_.find(e.kv.key); c != conflicted_.end() && e.kv.mod_revision >= c->second) {
+            conflicted_.erase(c);
+            lost_to = true;
+        }
+        if (!lost_to && it != known_.end() && it->second >= e.kv.mod_revision) continue;  // ours, or older
         // Before this agent's own erase of the key: old news.
         if (auto er = erased_.find(e.kv.key); er != erased_.end()) {
             if (er->second >= e.kv.mod_revision) continue;
             erased_.erase(er);
         }
         if (e.type == etcd::Event::Type::del) {
-            if (it == known_.end()) continue;  // erased here already
+            if (it == known_.end() && !lost_to) continue;  // erased here already
+            if (it == known_.end()) {
+                std::string text = e.kv.key.substr(watch_prefix().size());
+                in6_addr a{};
+                if (::inet_pton(AF_INET6, text.c_str(), &a) == 1) out.erase.push_back(a);
+                continue;
+            }
             known_.erase(it);
             std::string text = e.kv.key.substr(watch_prefix().size());
             in6_addr a{};

@@ -8,7 +8,8 @@
 // this agent last read, wrote or saw in the watch (absent: create_revision
 // 0). A binding another agent changed meanwhile fails the transaction; the
 // batch is refused (130 at the home agent) and the key's current revision
-// is learnt, so the mobile node's retry compares against the winner. The
+// is learnt, so the mobile node's retry compares against the winner (whose
+// binding still reaches this agent through the watch: conflicted_). The
 // home agent checked the BU's sequence number against the binding of that
 // revision, so two agents never accept out of order.
 //
@@ -99,6 +100,9 @@ private:
     // older events for them are not news. (Grows with the home addresses
     // ever erased here; a binding cache's worth.)
     std::unordered_map<std::string, int64_t> erased_;
+    // Keys whose revision was learnt from a lost compare-and-swap, with that
+    // revision: the winner's watch event is still news (remote()).
+    std::unordered_map<std::string, int64_t> conflicted_;
     std::map<int64_t, int64_t> leases_;  // end (Unix s) -> lease id
 };
 

@@ -106,6 +106,17 @@ void HaService::handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh
     // from the home link (deregistering) it sends from its home address.
     req.hoa = p.info.home_address ? *p.info.home_address : p.info.src;
     req.coa = p.info.src;
+    if (fleet_member_ && !defends_here(p.info.dst) && fleet_ && fleet_->store_reachable()) {
+        // In a fleet only the holder of the address answers: a BU to it
+        // reaches this member as a flooded frame (the bridge lost the
+        // dead holder's MAC) or by a stale neighbour entry. Not answered:
+        // the holder takes it, or, between holders, the next one takes
+        // the mobile node's retransmission. Answering here would accept it
+        // twice, and race the holder's commit. (Cut from etcd, no member
+        // can hold it or commit: the refusal below, 130, tells the node.)
+        ctx_.stats.bu_drop_fleet++;
+        return;
+    }
     if (!admission_.admit(p.info.src, cache_.find(req.hoa), received)) {
         ctx_.stats.bu_drop_ratelimit++;
         return;

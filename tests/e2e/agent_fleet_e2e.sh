@@ -14,10 +14,18 @@
 #       two-way UDP stream: another member holds the address within the
 #       lease TTL plus a round, the stream resumes through it without a new
 #       Binding Update; the gap and the loss are reported and bounded;
-#   F4. two of the three etcd members die (no quorum): forwarding goes on
-#       from the maps, a new registration (the mobile node moves) is refused
-#       with 130; quorum back: the next registration is accepted and reaches
-#       every member.
+#   F4. the dead member comes back (its links up, xmipd started again): it
+#       joins, loads every binding into its cache and map, holds nothing;
+#       then the new holder dies too and the mobile node moves meanwhile:
+#       its Binding Update, sent while no member holds the address, is
+#       retransmitted until the next holder takes it, accepted once (one
+#       registration in all the members' logs, with the mobile node's
+#       sequence number) and reaches both survivors;
+#   F5. one of the three etcd members dies: registrations go on (the
+#       mobile node moves, bound, every member has it); a second dies (no
+#       quorum): forwarding goes on from the maps, a new registration is
+#       refused with 130; quorum back: the next registration is accepted
+#       and reaches every member.
 # Needs root, iproute2, ethtool, radvd, etcd and etcdctl (Debian's
 # etcd-server, etcd-client), /usr/bin/python3. Without etcd: skipped (77),
 # failed under CI (CI=true), which installs it.
@@ -30,7 +38,7 @@ source "$LIB/roaming_topology.sh"
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-100}
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150}
 e2e_parse_args --xmipd=XMIPD:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root
 if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
@@ -312,8 +320,84 @@ report "F3. the holder's host dies under a ${RATE}/s two-way stream: ha$((HOLDER
 
 # ---- F4 ------------------------------------------------------------------------------
 PROBLEMS=()
-{ stop_pid "${ETCD_PIDS[0]}" KILL; stop_pid "${ETCD_PIDS[1]}" KILL; } 2>/dev/null # no job notices
+# The dead member's host comes back: links up with their addresses (the
+# kernel dropped them at link down), xmipd started again.
+ip -n "${NS_OF[$DEAD]}" link set "${IF_OF[$DEAD]}" up
+ip -n "${NS_OF[$DEAD]}" link set "${CTL_IF_OF[$DEAD]}" up
+ip -n "${NS_OF[$DEAD]}" -6 addr replace "${BASE_OF[$DEAD]}/64" dev "${IF_OF[$DEAD]}" nodad
+ip -n "${NS_OF[$DEAD]}" -6 addr replace "$CTL_PREFIX::$((DEAD + 1))/64" dev "${CTL_IF_OF[$DEAD]}" nodad
+ip -n "${NS_OF[$DEAD]}" -6 route replace default via $R_HOME dev "${IF_OF[$DEAD]}"
+t0=$EPOCHREALTIME
+start_member "$DEAD"
+LIVE=(0 1 2)
+for i in 0 1 2; do
+	((${#PROBLEMS[@]})) || wait_until 8 members_are "$i" 3 || PROBLEMS+=("ha$((i + 1)) sees $(cl "$i")")
+done
+((${#PROBLEMS[@]})) || wait_until 5 every_live_has "$COA1" ||
+	PROBLEMS+=("the returning ha$((DEAD + 1)) lacks the binding: $(ctl "${SOCK_OF[$DEAD]}" bcache)")
+holds "$DEAD" && PROBLEMS+=("the returning ha$((DEAD + 1)) took $FLEET_ADDR from the live holder")
+[[ $(holder_of) == "$HOLDER" ]] || PROBLEMS+=("the holder changed when ha$((DEAD + 1)) came back: $(holder_of)")
+rejoin_ms=$(ms_since "$t0")
+report "F4a. the dead member comes back: it joins, has every binding, holds nothing" \
+	"three members, ha$((DEAD + 1))'s cache and map have $HOA -> $COA1 $rejoin_ms ms after its start; ha$((HOLDER + 1)) still holds" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+PROBLEMS=()
+registrations() { # COA: registration lines for the HoA at COA in every member's log
+	cat "$WORK"/ha1.log "$WORK"/ha2.log "$WORK"/ha3.log 2>/dev/null | grep -E "(registered|refreshed) $HOA -> $1 "
+}
+kill -KILL "${HA_PIDS[$HOLDER]}"
+wait "${HA_PIDS[$HOLDER]}" 2>/dev/null
+HA_PIDS[$HOLDER]=
+ip -n "${NS_OF[$HOLDER]}" link set "${IF_OF[$HOLDER]}" down
+ip -n "${NS_OF[$HOLDER]}" link set "${CTL_IF_OF[$HOLDER]}" down
+DEAD=$HOLDER
+LIVE=()
+for i in 0 1 2; do ((i == DEAD)) || LIVE+=("$i"); done
+# The mobile node moves while no member holds the address: its BU goes to a
+# dead host's MAC (the router's neighbour entry) until the next holder's
+# override NA; the mobile node retransmits.
+nack_before=$(ctl "$MN_SOCK" stats --get signalling.ba_nack_received)
+t0=$EPOCHREALTIME
+rt_move visitnet2
+wait_until 12 mn_is away bound "$COA2" || PROBLEMS+=("not bound from $COA2 within 12 s: $(mn bul)")
+moved_ms=$(ms_since "$t0")
+HOLDER=$(holder_of)
+[[ -n $HOLDER ]] || PROBLEMS+=("not exactly one holder: $(cl "${LIVE[0]}") $(cl "${LIVE[1]}")")
+SEQ=$(jget "$(mn bul)" "r[0]['sequence']")
+wait_until 3 every_live_has "$COA2" || PROBLEMS+=("not every survivor has $HOA -> $COA2: $(ctl "${SOCK_OF[${LIVE[0]}]}" bcache) $(ctl "${SOCK_OF[${LIVE[1]}]}" bcache)")
+for i in "${LIVE[@]}"; do
+	[[ $(bcache_get "$i" sequence) == "$SEQ" ]] || PROBLEMS+=("ha$((i + 1))'s binding has sequence $(bcache_get "$i" sequence), the mobile node's is $SEQ")
+done
+REGS=$(registrations "$COA2")
+[[ $(grep -c . <<<"$REGS") == 1 && $REGS == *"(seq $SEQ)"* ]] ||
+	PROBLEMS+=("registrations of $HOA -> $COA2 in the members' logs (expected one, sequence $SEQ): ${REGS:-none}")
+[[ $(ctl "$MN_SOCK" stats --get signalling.ba_nack_received) == "$nack_before" ]] ||
+	PROBLEMS+=("the mobile node got a refusal meanwhile: $(grep 'refused the registration' "$WORK/mn.log" | tail -n 1)")
+report "F4b. the new holder dies and the mobile node moves meanwhile: its BU is taken once, by the next holder" \
+	"bound from $COA2 $moved_ms ms after the move (the kill just before), through ha$((${HOLDER:-0} + 1));" \
+	"one registration in the members' logs: ${REGS#*] }; sequence $SEQ on both survivors; no refusal" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+# ---- F5 ------------------------------------------------------------------------------
+PROBLEMS=()
+{ stop_pid "${ETCD_PIDS[0]}" KILL; } 2>/dev/null # no job notice
 ETCD_PIDS[0]=
+t0=$EPOCHREALTIME
+rt_move visitnet
+wait_until 12 mn_is away bound "$COA1" || PROBLEMS+=("not bound from $COA1 with one etcd member down: $(mn bul)")
+one_down_ms=$(ms_since "$t0")
+SEQ=$(jget "$(mn bul)" "r[0]['sequence']")
+same_seq() { local i; for i in "${LIVE[@]}"; do [[ $(bcache_get "$i" sequence) == "$SEQ" ]] || return 1; done; }
+wait_until 3 every_live_has "$COA1" && wait_until 3 same_seq ||
+	PROBLEMS+=("the registration (sequence $SEQ) is not in every survivor's cache and map: $(ctl "${SOCK_OF[${LIVE[0]}]}" bcache) $(ctl "${SOCK_OF[${LIVE[1]}]}" bcache)")
+for i in "${LIVE[@]}"; do reachable "$i" true || PROBLEMS+=("ha$((i + 1)) says etcd is unreachable: $(cl "$i")"); done
+report "F5a. one etcd member killed: registrations go on" \
+	"bound from $COA1 $one_down_ms ms after the move, sequence $SEQ on both survivors; etcd reachable for both" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+PROBLEMS=()
+{ stop_pid "${ETCD_PIDS[1]}" KILL; } 2>/dev/null
 ETCD_PIDS[1]=
 t0=$EPOCHREALTIME
 for i in "${LIVE[@]}"; do
@@ -340,7 +424,7 @@ refused() { (($(grep -c "refused the registration: status 130" "$WORK/mn.log") >
 wait_until 10 refused || PROBLEMS+=("no 130 for the BU from $COA2 without quorum: $(mn bul)")
 grep -q "registrations refused (130)" "$WORK/ha$((LIVE[0] + 1)).log" ||
 	PROBLEMS+=("ha$((LIVE[0] + 1))'s log does not say registrations are refused")
-report "F4a. no quorum (two etcd members killed): forwarding goes on, a new registration is refused (130)" \
+report "F5b. no quorum (two etcd members killed): forwarding goes on, a new registration is refused (130)" \
 	"members saw etcd gone in $cut_ms ms; $got of $((RATE * 2)) datagrams forwarded from the maps" -- "${PROBLEMS[@]}"
 ((${#PROBLEMS[@]} == 0)) || e2e_result
 
@@ -363,6 +447,6 @@ newer() { local i; for i in "${LIVE[@]}"; do [[ $(bcache_get "$i" sequence) == "
 wait_until 3 every_live_has "$COA1" && wait_until 3 newer ||
 	PROBLEMS+=("the new registration (sequence $SEQ_NOW, was $SEQ_BEFORE) is not in every survivor's cache and map: $(ctl "${SOCK_OF[${LIVE[0]}]}" bcache) $(ctl "${SOCK_OF[${LIVE[1]}]}" bcache)")
 [[ $SEQ_NOW != "$SEQ_BEFORE" ]] || PROBLEMS+=("the sequence number did not move ($SEQ_NOW)")
-report "F4b. quorum back: registrations resume and reach every member" \
+report "F5c. quorum back: registrations resume and reach every member" \
 	"leases and a holder again $back_ms ms after the restart; sequence $SEQ_BEFORE -> $SEQ_NOW on every survivor" -- "${PROBLEMS[@]}"
 e2e_result

@@ -177,6 +177,8 @@ TEST(Format, StatsShowsTheGuidesCountersAndTheDatapath) {
         "bad prefix (not counted by this agent)\n"
         "mpa_drop_misc         -                            -  Mobile Prefix Advertisements dropped: not the answer "
         "to our solicitation (not counted by this agent)\n"
+        "bu_drop_fleet         -                            -  Binding Updates dropped: to a fleet address another "
+        "member holds (not counted by this agent)\n"
         "\n"
         "Datapath\n"
         "TOTAL           MIPDIAG          PACKETS  BYTES\n"

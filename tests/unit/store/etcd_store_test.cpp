@@ -149,6 +149,9 @@ TEST_F(EtcdStoreTest, TwoAgentsCannotBothAcceptForOneHomeAddress) {
     ASSERT_EQ(b.open(), std::nullopt);
     ASSERT_TRUE(a.load());
     ASSERT_TRUE(b.load());
+    etcd::Watcher wb(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
     state::Changes first;
     first.put.push_back(binding(7, 20));
     ASSERT_EQ(a.commit(first), std::nullopt);
@@ -166,6 +169,11 @@ TEST_F(EtcdStoreTest, TwoAgentsCannotBothAcceptForOneHomeAddress) {
     ASSERT_TRUE(s);
     ASSERT_EQ(s->bindings.size(), 1u) << "nothing of the refused transaction";
     EXPECT_EQ(s->bindings[0].seq, 20);
+    // The loser learnt the winner's revision, but not its binding: the
+    // watch still brings it (else b's cache and maps keep the old one).
+    auto seen = watch_for(b, wb, 3000ms, 1, 0);
+    ASSERT_EQ(seen.put.size(), 1u) << "the winner's binding, news to the loser";
+    EXPECT_EQ(seen.put[0].seq, 20);
     // Having learnt the winner's revision, b's next registration compares
     // against it (the home agent checked its sequence number first).
     state::Changes retry;

@@ -202,6 +202,47 @@ TEST_F(HaSharedTest, TheBaComesFromTheAddressTheBuWasSentTo) {
     EXPECT_EQ(sources().back(), str(kHa1));
 }
 
+// A BU to the address another member holds (a flooded frame, a stale
+// neighbour entry) is not this member's to answer: nothing sent, nothing
+// changed, counted. Answering would accept it twice and race the holder's
+// commit (seen on a link: e2e_agent_fleet F4b).
+TEST_F(HaSharedTest, ABuToAnAddressAnotherMemberHoldsIsNotAnswered) {
+    put(other(kHoa, kHa2, 7));
+    const auto before = w.wire.packets.size();
+    mh::BindingUpdate b;
+    b.flags = mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home;
+    b.set_lifetime_seconds(600);
+    b.sequence = 8;
+    mh::PacketSpec spec;
+    spec.src = kCoa;
+    spec.dst = kHa2;
+    spec.home_address = kHoa;
+    deliver_mh(*ha, spec, b);
+    w.advance(DadProbes::kWait);
+    EXPECT_EQ(w.wire.packets.size(), before) << w.journal.dump();
+    EXPECT_EQ(w.stats.bu_drop_fleet, 1u);
+    EXPECT_EQ(ha->bindings()[0]["sequence"], 7) << "the binding stays the holder's";
+    // Cut from etcd no member holds or commits anything: refused, 130, so
+    // the node knows (a refusal changes nothing).
+    fleet.reachable = false;
+    w.advance(500ms);
+    ASSERT_FALSE(ha->fleet()->store_reachable());
+    deliver_mh(*ha, spec, b);
+    EXPECT_EQ(last_status(), st::insufficient_resources) << w.journal.dump();
+    EXPECT_EQ(ha->bindings()[0]["sequence"], 7);
+    fleet.reachable = true;
+    w.advance(500ms);
+    ASSERT_TRUE(ha->fleet()->store_reachable());
+    // Once this member holds kHa2, the same BU is its to answer.
+    fleet.members.erase("b");
+    fleet.candidates[str(kHa2)].clear();
+    w.advance(500ms);
+    ASSERT_TRUE(ha->fleet()->holds(kHa2)) << w.journal.dump();
+    deliver_mh(*ha, spec, b);
+    EXPECT_EQ(last_status(), st::accepted) << w.journal.dump();
+    EXPECT_EQ(w.stats.bu_drop_fleet, 1u);
+}
+
 TEST_F(HaSharedTest, ADhaadReplyListsTheFleetHeldAddressesFirstAndLeavesFromOne) {
     // RFC 6275 10.5.1 on a fleet: this member holds kHa1, "b" kHa2. The
     // reply names both (each a live member's), this member's first, and
