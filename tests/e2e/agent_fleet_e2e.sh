@@ -25,7 +25,14 @@
 #       mobile node moves, bound, every member has it); a second dies (no
 #       quorum): forwarding goes on from the maps, a new registration is
 #       refused with 130; quorum back: the next registration is accepted
-#       and reaches every member.
+#       and reaches every member;
+#   F6. the holder alone is cut off from etcd (its control link down): it
+#       gives the address up within the lease TTL, the other member takes
+#       it; a prober on the home link (lib/ns_probe.py, scapy) solicits the
+#       address and the home address every 50 ms throughout: every answer
+#       comes from the old holder before the cut-off one gave up and from
+#       the new one after, never from both at once; reconnected, the member
+#       rejoins without taking the address back.
 # Needs root, iproute2, ethtool, radvd, etcd and etcdctl (Debian's
 # etcd-server, etcd-client), /usr/bin/python3. Without etcd: skipped (77),
 # failed under CI (CI=true), which installs it.
@@ -38,7 +45,7 @@ source "$LIB/roaming_topology.sh"
 
 XMIPD=$REPO/build/agent/xmipd/xmipd
 XMIP_DP=$REPO/build/agent/tools/xmip-dp
-TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-150}
+TIME_LIMIT=${XMIP_E2E_TIME_LIMIT:-180}
 e2e_parse_args --xmipd=XMIPD:path --xmip-dp=XMIP_DP:path -- "$@"
 e2e_require_root
 if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
@@ -449,4 +456,78 @@ wait_until 3 every_live_has "$COA1" && wait_until 3 newer ||
 [[ $SEQ_NOW != "$SEQ_BEFORE" ]] || PROBLEMS+=("the sequence number did not move ($SEQ_NOW)")
 report "F5c. quorum back: registrations resume and reach every member" \
 	"leases and a holder again $back_ms ms after the restart; sequence $SEQ_BEFORE -> $SEQ_NOW on every survivor" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+# ---- F6 ------------------------------------------------------------------------------
+PROBLEMS=()
+MAC_PRB=02:00:00:00:27:99
+# The prober: a port of the switch namespace on the home link (IPv6 is off
+# there: only scapy reads and sends on it).
+on "$NS_SW" ip link add prb address $MAC_PRB type veth peer name sw-prb
+on "$NS_SW" ip link set sw-prb master homenet up
+on "$NS_SW" ip link set prb up
+CUT=$HOLDER
+for i in "${LIVE[@]}"; do ((i == CUT)) || OTHER=$i; done
+rm -f "$WORK/probe.ready"
+bg "$NS_SW" "$WORK/probe.out" "$PY" "$LIB/ns_probe.py" --iface prb --mac $MAC_PRB --targets "$FLEET_ADDR,$HOA" \
+	--interval 0.05 --duration 15 --ready "$WORK/probe.ready"
+PROBE_PID=$!
+wait_until 5 test -e "$WORK/probe.ready" || PROBLEMS+=("the prober did not start: $(cat "$WORK/probe.out")")
+sleep 1 # answered by the holder first
+t0=$EPOCHREALTIME
+echo "$t0" >"$WORK/cut.at"
+ip -n "${NS_OF[$CUT]}" link set "${CTL_IF_OF[$CUT]}" down
+gave_up() { ! holds "$CUT"; }
+wait_until $((TTL + 2)) gave_up || PROBLEMS+=("ha$((CUT + 1)) still holds $FLEET_ADDR $((TTL + 2)) s after it was cut off: $(cl "$CUT")")
+gave_ms=$(ms_since "$t0")
+# The bound is the wire's (below); this one only says it happened (polled).
+((gave_ms <= TTL * 1000 + 1000)) || PROBLEMS+=("ha$((CUT + 1)) said it gave the address up $gave_ms ms after the cut")
+wait_until $((TTL + 4)) holds "$OTHER" || PROBLEMS+=("ha$((OTHER + 1)) does not hold $FLEET_ADDR: $(cl "$OTHER")")
+taken_ms=$(ms_since "$t0")
+sleep 1 # answered by the new holder for a while
+stop_pid "$PROBE_PID"
+PROBE=$(tail -n 1 "$WORK/probe.out")
+# Per target: who answered when (seconds after the cut), and any overlap.
+WIRE=$("$PY" - "$PROBE" "$t0" "${MAC_OF[$CUT]}" "${MAC_OF[$OTHER]}" "$TTL" "$FLEET_ADDR" "$HOA" <<'PYEOF'
+import json, sys
+probe = json.loads(sys.argv[1])
+cut_at = float(sys.argv[2]) - probe["start"]
+old, new, ttl = sys.argv[3].lower(), sys.argv[4].lower(), float(sys.argv[5])
+for target in sys.argv[6:8]:
+    by = {}
+    for t, tgt, mac, tlla, solicited in probe["answers"]:
+        if tgt == target:
+            by.setdefault((tlla or mac).lower(), []).append(t - cut_at)
+    strangers = set(by) - {old, new}
+    o, n = by.get(old, []), by.get(new, [])
+    if strangers:
+        print(f"PROBLEM {target}: answered by {sorted(strangers)} too")
+    if not o or not n:
+        print(f"PROBLEM {target}: answers from the old holder {len(o)}, from the new one {len(n)} (both expected)")
+        continue
+    if max(o) >= min(n):
+        print(f"PROBLEM {target}: the old holder answered until {max(o):+.3f} s, the new one from {min(n):+.3f} s: both at once")
+    if max(o) >= ttl:
+        print(f"PROBLEM {target}: the cut-off holder still answered {max(o):.3f} s after the cut, beyond the lease TTL ({ttl:.0f} s)")
+    print(f"INFO {target}: old holder {len(o)} answers up to {max(o):+.3f} s, new holder {len(n)} from {min(n):+.3f} s (silence {min(n) - max(o):.3f} s)")
+print(f"INFO {probe['rounds']} rounds of solicitations")
+PYEOF
+)
+while IFS= read -r line; do
+	case $line in PROBLEM*) PROBLEMS+=("${line#PROBLEM }") ;; esac
+done <<<"$WIRE"
+report "F6a. the holder alone cut off from etcd gives the address up within the lease TTL; on the wire, never two answerers" \
+	"ha$((CUT + 1)) said it gave $FLEET_ADDR up $gave_ms ms after its control link went down (polled; TTL $TTL s); ha$((OTHER + 1)) held it after $taken_ms ms" \
+	"$(grep '^INFO' <<<"$WIRE" | sed 's/^INFO //' | paste -sd ';' | sed 's/;/; /g') (times from the cut)" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+PROBLEMS=()
+ip -n "${NS_OF[$CUT]}" link set "${CTL_IF_OF[$CUT]}" up
+ip -n "${NS_OF[$CUT]}" -6 addr replace "$CTL_PREFIX::$((CUT + 1))/64" dev "${CTL_IF_OF[$CUT]}" nodad
+wait_until 8 reachable "$CUT" true || PROBLEMS+=("ha$((CUT + 1)) does not reach etcd again: $(cl "$CUT")")
+wait_until 5 members_are "$OTHER" 2 || PROBLEMS+=("ha$((OTHER + 1)) sees $(cl "$OTHER")")
+holds "$CUT" && PROBLEMS+=("ha$((CUT + 1)) took $FLEET_ADDR back from ha$((OTHER + 1))")
+holds "$OTHER" || PROBLEMS+=("ha$((OTHER + 1)) lost $FLEET_ADDR when ha$((CUT + 1)) came back")
+report "F6b. reconnected, the member rejoins and leaves the address with its holder" \
+	"ha$((CUT + 1)) reaches etcd again; ha$((OTHER + 1)) still holds $FLEET_ADDR" -- "${PROBLEMS[@]}"
 e2e_result
