@@ -138,6 +138,7 @@ void HaFleet::take(const in6_addr& a) {
         n++;
     }
     XLOG_INFO("fleet: %s holds %s, defends %zu home addresses", s_.member.c_str(), core::to_string(a).c_str(), n);
+    if (hooks_.holdings_changed) hooks_.holdings_changed();
 }
 
 void HaFleet::release(const in6_addr& a, const char* why) {
@@ -152,6 +153,7 @@ void HaFleet::release(const in6_addr& a, const char* why) {
         XLOG_ERROR("fleet: cannot remove %s from the home link: %s", core::to_string(a).c_str(), e.what());
     }
     XLOG_WARN("fleet: %s gives up %s: %s", s_.member.c_str(), core::to_string(a).c_str(), why);
+    if (hooks_.holdings_changed) hooks_.holdings_changed();
 }
 
 void HaFleet::resign_all() {

@@ -46,6 +46,8 @@ public:
         std::function<std::vector<Defended>(const in6_addr& ha)> defended;
         // An unsolicited Neighbour Advertisement, override set (HomeLink::claim).
         std::function<void(const in6_addr&)> claim;
+        // The addresses held here changed (taken or given up).
+        std::function<void()> holdings_changed;
     };
 
     HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks);

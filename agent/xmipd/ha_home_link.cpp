@@ -95,19 +95,25 @@ void HomeLink::on_icmp() {
 
 void HomeLink::send_router_advertisement() {
     const auto& c = cfg_.router_advertisements;
+    const std::vector<in6_addr> addresses = held_ ? held_() : std::vector<in6_addr>{cfg_.address.to_in6()};
     nd::RouterAdvertisement ra;
     ra.cur_hop_limit = 64;
-    ra.home_agent = true;
+    ra.home_agent = !addresses.empty();
     ra.router_lifetime = c.router_lifetime;
     ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
     for (const auto& pfx : cfg_.prefixes)
-        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, advertised_home_prefix(cfg_, pfx));
+        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, advertised_home_prefix(cfg_, pfx, addresses));
     if (c.interval_option)
         ra.options.emplace_back(std::in_place_type<nd::AdvertisementInterval>, nd::AdvertisementInterval{c.max_interval_ms});
-    ra.options.emplace_back(std::in_place_type<nd::HomeAgentInformation>,
-                            nd::HomeAgentInformation{cfg_.preference, cfg_.lifetime, false});
+    if (ra.home_agent)
+        ra.options.emplace_back(std::in_place_type<nd::HomeAgentInformation>,
+                                nd::HomeAgentInformation{cfg_.preference, cfg_.lifetime, false});
     socket_->send(nd::kAllNodes, nd::encode(ra));
     last_ra_ = ctx_.loop.now();
+}
+
+void HomeLink::holdings_changed() {
+    if (cfg_.router_advertisements.enabled) schedule_router_advertisement(true);
 }
 
 void HomeLink::schedule_router_advertisement(bool soon) {

@@ -37,6 +37,14 @@ public:
     // (HaDiscovery), which answers on the same socket.
     NdSocket& socket() { return *socket_; }
     void on_discovery(std::function<void(const io::IcmpReceived&)> f) { on_discovery_ = std::move(f); }
+    // A fleet member: its RAs name the addresses it holds now (R flag), and
+    // say it is a home agent (H, Home Agent Information) only while it
+    // holds one: a member holding none is no home agent to register with,
+    // and the Home Agents List of other home agents must not map its
+    // link-local address to another member's address. holdings_changed()
+    // sends the next RA soon.
+    void serve_held(std::function<std::vector<in6_addr>()> held) { held_ = std::move(held); }
+    void holdings_changed();
 
 private:
     void on_icmp();
@@ -50,6 +58,7 @@ private:
     std::array<uint8_t, 6> mac_{};  // in RAs and claims; followed (on_link_events)
     std::function<void(const in6_addr&)> on_na_;
     std::function<void(const io::IcmpReceived&)> on_discovery_;
+    std::function<std::vector<in6_addr>()> held_;  // set in a fleet (serve_held)
     // RS to answer, NA to hear DAD defenders, RA to hear other home agents.
     std::unique_ptr<NdSocket> socket_;
     std::unique_ptr<LinkEvents> links_;

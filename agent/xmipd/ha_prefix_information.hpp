@@ -5,6 +5,8 @@
 // the two never disagree about a lifetime or a deprecation.
 #pragma once
 
+#include <vector>
+
 #include "config/config.hpp"
 #include "nd/options.hpp"
 
@@ -15,5 +17,9 @@ namespace xmip::agent {
 // nodes renumber away from it), and on the prefix holding the home agent's
 // address the R flag with that address in the prefix field.
 nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx);
+// The same with the R flag on the first of router_addresses the prefix holds
+// (none: no R flag): a fleet member advertises the addresses it holds.
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx,
+                                             const std::vector<in6_addr>& router_addresses);
 
 }  // namespace xmip::agent

@@ -309,30 +309,46 @@ GroupCommit::Unit HaService::activate(const ha::Binding& b, const std::optional<
     refresh_.schedule(b);
     // The home link is the holder's of the address the binding names (a
     // fleet member that gave it up meanwhile forwards, and defends nothing).
+    // Asked again when the steps run, after the store's commit: a fleet
+    // member may have given the address up while it waited (HaFleet
+    // withdrew the proxy entries then; adding them now would make two
+    // members answer for the home address).
     if (!defends_here(b.ha_addr)) return u;
+    const in6_addr ha = b.ha_addr;
+    auto added = std::make_shared<bool>(false);
     // Defend the home address on the home link (RFC 6275 10.4.1): the XDP
     // program answers solicitations from the map entry just written, or
     // (home_agent.nd_proxy = "kernel", and always in a fleet) the kernel
     // from a proxy entry. With L set, a kernel proxy entry for the
     // link-local address with its interface identifier (10.3.1); without,
     // none (a refresh may clear L).
+    u.steps.push_back({[this, ha, added] { *added = defends_here(ha); }, nullptr});
     if (!xdp_nd_proxy_)
-        u.steps.push_back({[this, hoa] { ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa); },
-                           [this, hoa, before] {
-                               if (!before) ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
+        u.steps.push_back({[this, hoa, added] {
+                               if (*added) ctx_.kernel.add_proxy_neigh(home_ifindex_, hoa);
+                           },
+                           [this, hoa, before, added] {
+                               if (*added && !before) ctx_.kernel.del_proxy_neigh(home_ifindex_, hoa);
                            }});
     if (b.link_local)
-        u.steps.push_back({[this, ll] { ctx_.kernel.add_proxy_neigh(home_ifindex_, ll); },
-                           [this, ll, had_ll] {
-                               if (!had_ll) ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
+        u.steps.push_back({[this, ll, added] {
+                               if (*added) ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+                           },
+                           [this, ll, had_ll, added] {
+                               if (*added && !had_ll) ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
                            }});
     else if (had_ll)  // none to delete otherwise: a request per registration, 18 % of a cold start at 10^6
-        u.steps.push_back({[this, ll] { ctx_.kernel.del_proxy_neigh(home_ifindex_, ll); },
-                           [this, ll] { ctx_.kernel.add_proxy_neigh(home_ifindex_, ll); }});
+        u.steps.push_back({[this, ll, added] {
+                               if (*added) ctx_.kernel.del_proxy_neigh(home_ifindex_, ll);
+                           },
+                           [this, ll, added] {
+                               if (*added) ctx_.kernel.add_proxy_neigh(home_ifindex_, ll);
+                           }});
     // Last, once everything else is in force: the unsolicited
     // advertisements make neighbours that cached the mobile node's own
     // address switch now (nothing to undo: an advertisement is not taken back).
-    u.steps.push_back({[this, hoa, ll, link_local = b.link_local] {
+    u.steps.push_back({[this, hoa, ll, link_local = b.link_local, added] {
+                           if (!*added) return;
                            home_link_->claim(hoa);
                            if (link_local) home_link_->claim(ll);
                        },
@@ -464,6 +480,8 @@ void HaService::join_fleet(FleetElection& election, FleetSettings s) {
         return out;
     };
     hooks.claim = [this](const in6_addr& a) { home_link_->claim(a); };
+    hooks.holdings_changed = [this] { home_link_->holdings_changed(); };
+    home_link_->serve_held([this] { return fleet_ ? fleet_->held() : std::vector<in6_addr>{}; });
     fleet_election_ = &election;
     discovery_->join_fleet([this] { return fleet_ ? fleet_->held() : std::vector<in6_addr>{}; }, s.addresses);
     fleet_ = std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks));

@@ -444,6 +444,7 @@ for i in "${LIVE[@]}"; do
 	wait_until 5 reachable "$i" true || PROBLEMS+=("ha$((i + 1)) does not reach etcd again: $(cl "$i")")
 done
 wait_until 5 one_holder || PROBLEMS+=("no holder after quorum came back: $(cl "${LIVE[0]}") $(cl "${LIVE[1]}")")
+HOLDER=$(holder_of) # the members campaigned again: maybe another one
 back_ms=$(ms_since "$t0")
 # The next registration: the mobile node moves back to visitnet (a refused
 # BU is retried only after MAX_BINDACK_TIMEOUT; a move sends one now).

@@ -14,6 +14,7 @@
 #include "fake_fleet.hpp"
 #include "fakes.hpp"
 #include "mh/codec.hpp"
+#include "nd/message.hpp"
 #include "nd/mobility.hpp"
 #include "xmipd/ha_service.hpp"
 #include "xmipd/wall_clock.hpp"
@@ -243,6 +244,46 @@ TEST_F(HaSharedTest, ABuToAnAddressAnotherMemberHoldsIsNotAnswered) {
     EXPECT_EQ(w.stats.bu_drop_fleet, 1u);
 }
 
+// The home link's steps of a registration run after the store's commit; a
+// member that gave the address up while the commit waited (its lease lapsed:
+// seen on a link when etcd was slow, e2e_agent_fleet F6) must not add the
+// proxy entry and claim the home address then: the new holder answers for
+// it, and two answerers is what the fleet must never show on the wire.
+TEST_F(HaSharedTest, AnAddressGivenUpWhileTheCommitWaitedIsNotDefendedAfterIt) {
+    put(other(kHoa, kHa1, 7));  // registered with kHa1, held here: defended here
+    ASSERT_TRUE(w.kernel.proxies.count(str(kHoa))) << w.journal.dump();
+    const in6_addr moved_to = addr("2001:db8:98::5");
+    mh::BindingUpdate b;
+    b.flags = mh::BindingUpdate::flag_ack | mh::BindingUpdate::flag_home;
+    b.set_lifetime_seconds(600);
+    b.sequence = 8;
+    mh::PacketSpec spec;
+    spec.src = moved_to;
+    spec.dst = kHa1;
+    spec.home_address = kHoa;
+    auto bytes = mh::build_packet(spec, b);
+    ASSERT_TRUE(bytes);
+    auto p = mh::parse_packet(*bytes);
+    ASSERT_TRUE(p && p->message);
+    // One batch of the signalling ring: the BU is taken, its commit waits
+    // for the batch's end; meanwhile the lease lapses and "b" wins kHa1.
+    ha->begin_batch();
+    ha->on_mobility_packet(*p, *bytes, FakeKernel::kIfindex);
+    election.expire();
+    fleet.candidates[str(kHa1)] = {"b"};
+    w.advance(500ms);  // a fleet round
+    ASSERT_FALSE(ha->fleet()->holds(kHa1)) << w.journal.dump();
+    ASSERT_FALSE(w.kernel.proxies.count(str(kHoa))) << "withdrawn with the address";
+    w.wire.nd->sent.clear();
+    ha->end_batch();
+    EXPECT_EQ(last_status(), st::accepted) << "committed: accepted, and forwarded for";
+    auto it = w.tunnels.map.find(str(kHoa));
+    ASSERT_NE(it, w.tunnels.map.end());
+    EXPECT_EQ(str(it->second.remote), str(moved_to));
+    EXPECT_FALSE(w.kernel.proxies.count(str(kHoa))) << w.journal.dump();
+    EXPECT_FALSE(advertised(kHoa)) << "no claim for an address no longer held";
+}
+
 TEST_F(HaSharedTest, ADhaadReplyListsTheFleetHeldAddressesFirstAndLeavesFromOne) {
     // RFC 6275 10.5.1 on a fleet: this member holds kHa1, "b" kHa2. The
     // reply names both (each a live member's), this member's first, and
@@ -366,6 +407,64 @@ TEST_F(HaSharedTest, AReReadStoreDropsWhatItNoLongerHolds) {
     EXPECT_TRUE(in_map(kHoa2, kHa2));
     ASSERT_EQ(ha->bindings().size(), 1u);
     EXPECT_EQ(lag.seen.size(), 0u) << "a re-read is not a watch lag";
+}
+
+// A fleet member's Router Advertisements name the addresses it holds (R
+// flag, RFC 6275 7.2), not home_agent.address whoever holds it, and say
+// "home agent" (H, Home Agent Information) only while it holds one: other
+// home agents' Home Agents Lists then map each member's link-local address
+// to what it really serves.
+TEST(HaSharedRouterAdvertisements, NameTheAddressesHeldHereAndOnlyWhileOneIs) {
+    World w;
+    FakeFleetStore fleet;
+    FakeElection election{fleet, "a"};
+    fleet.members = {"b"};
+    fleet.candidates[str(kHa1)] = {"b"};  // "b" holds the configured address: "a" gets kHa2
+    auto c = member_config();
+    c.home_agent->router_advertisements.enabled = true;
+    HaService ha(w.ctx, c);
+    w.attach(ha);
+    FleetSettings s;
+    s.member = "a";
+    s.addresses = {kHa1, kHa2};
+    s.prefix_len = 64;
+    s.lease_ttl = 2000ms;
+    ha.join_fleet(election, s);
+    w.advance(500ms);
+    ASSERT_TRUE(ha.fleet()->holds(kHa2)) << w.journal.dump();
+    ASSERT_FALSE(ha.fleet()->holds(kHa1));
+    auto last_ra = [&] {
+        std::optional<nd::RouterAdvertisement> ra;
+        for (const auto& sent : w.wire.nd->sent)
+            if (auto m = nd::decode(sent.bytes))
+                if (auto* r = std::get_if<nd::RouterAdvertisement>(&*m)) ra = *r;
+        w.wire.nd->sent.clear();
+        return ra;
+    };
+    w.advance(4s);  // the advertisement the takeover asked for (at most one per 3 s)
+    auto ra = last_ra();
+    ASSERT_TRUE(ra) << w.journal.dump();
+    EXPECT_TRUE(ra->home_agent);
+    EXPECT_NE(nd::find_option<nd::HomeAgentInformation>(ra->options), nullptr);
+    auto* pi = nd::find_option<nd::PrefixInformation>(ra->options);
+    ASSERT_NE(pi, nullptr);
+    EXPECT_TRUE(pi->router_address);
+    EXPECT_EQ(str(pi->prefix), str(kHa2)) << "the address held here, not home_agent.address";
+    // Cut from the store: the lease lapses, kHa2 is given up, and the next
+    // advertisement (sent soon) is a plain router's.
+    fleet.reachable = false;
+    w.advance(3s);
+    ASSERT_FALSE(ha.fleet()->holds(kHa2)) << w.journal.dump();
+    w.wire.nd->sent.clear();
+    w.advance(4s);
+    ra = last_ra();
+    ASSERT_TRUE(ra) << w.journal.dump();
+    EXPECT_FALSE(ra->home_agent);
+    EXPECT_EQ(nd::find_option<nd::HomeAgentInformation>(ra->options), nullptr);
+    pi = nd::find_option<nd::PrefixInformation>(ra->options);
+    ASSERT_NE(pi, nullptr);
+    EXPECT_FALSE(pi->router_address);
+    EXPECT_EQ(str(pi->prefix), "2001:db8:1::");
 }
 
 // A fleet member started again after kill -9: the kernel still has the
