@@ -96,7 +96,12 @@ BaResult BindingUpdateList::on_binding_ack(uint8_t status, uint16_t seq, uint32_
     if (status >= 128) {
         failed_deregistration_ = state_ == State::Deregistering;
         state_ = State::Failed;
-        delay_ = timing_.max;
+        // 130 (insufficient resources) is a passing state of the home
+        // agent (a fleet whose store is slow or has no quorum, a full cache):
+        // retried on the retransmission schedule, doubling from where it
+        // is (RFC 6275 11.7.3 allows a new BU, 11.8 bounds the rate). Any
+        // other refusal waits MAX_BINDACK_TIMEOUT.
+        if (status != 130) delay_ = timing_.max;
         next_ = now + delay_;
         r.kind = Kind::Refused;
         return r;

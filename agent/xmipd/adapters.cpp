@@ -178,12 +178,19 @@ etcd::TransportOptions etcd_transport(const config::Cluster& c) {
     return o;
 }
 
+etcd::TransportOptions store_transport(const config::Config& cfg) {
+    etcd::TransportOptions o = etcd_transport(cfg.cluster);
+    if (!cfg.cluster.member.empty())
+        o.request_timeout = std::min(o.request_timeout, std::chrono::milliseconds(cfg.cluster.agent_lease_ttl * 1000 / 4));
+    return o;
+}
+
 std::unique_ptr<StateStore> make_store(const config::Config& cfg) {
     const std::string role = config::to_string(cfg.role);
     if (cfg.cluster.backend != config::Cluster::Backend::Etcd)
         return std::make_unique<EmbeddedStore>(cfg.paths.state_dir, role);
     store::EtcdStoreOptions o;
-    o.transport = etcd_transport(cfg.cluster);
+    o.transport = store_transport(cfg);
     o.prefix = cfg.cluster.prefix;
     o.role = role;
     o.lease_slack_s = cfg.cluster.binding_lease_slack;

@@ -129,6 +129,12 @@ private:
 // How [cluster] reaches etcd (the store's, the watch's and the fleet's
 // clients alike).
 etcd::TransportOptions etcd_transport(const config::Cluster& c);
+// The binding store's: a fleet member's requests end within a quarter of
+// the agent lease's TTL (cluster.request_timeout or less). A commit holds
+// the agent's loop, and the fleet's rounds must renew the lease meanwhile:
+// a commit stuck for request_timeout (3 s by default) behind an etcd leader
+// election let a live holder's 2 s lease lapse (docs/scale-out.md).
+etcd::TransportOptions store_transport(const config::Config& cfg);
 
 // The store [cluster] chooses: the embedded one by default.
 std::unique_ptr<StateStore> make_store(const config::Config& cfg);

@@ -103,6 +103,28 @@ TEST_F(BulTest, RejectionFailsAndRetriesSlowly) {
     EXPECT_EQ(*bul.next_timer(), t.now() + seconds(32));
 }
 
+// 130, insufficient resources (a fleet's store without quorum, a slow one):
+// passing, so retried on the retransmission schedule (1 s, then doubling),
+// not after MAX_BINDACK_TIMEOUT like a refusal that means "no".
+TEST_F(BulTest, InsufficientResourcesIsRetriedOnTheRetransmissionSchedule) {
+    auto bu = bul.moved_to(A("2001:db8:3::100"), t.now());
+    bul.on_binding_ack(0, bu.seq, 600, std::nullopt, t.now());
+    auto bu2 = bul.moved_to(A("2001:db8:4::100"), t.now());
+    auto r = bul.on_binding_ack(130, bu2.seq, 0, std::nullopt, t.now());
+    EXPECT_EQ(r.kind, Kind::Refused);
+    EXPECT_EQ(bul.state(), State::Failed);
+    EXPECT_EQ(*bul.next_timer(), t.now() + seconds(1));
+    auto retry = bul.on_timer(t.now() + seconds(1));
+    ASSERT_TRUE(retry.has_value());
+    EXPECT_TRUE(core::same_addr(retry->coa, A("2001:db8:4::100")));
+    EXPECT_EQ(retry->seq, static_cast<uint16_t>(bu2.seq + 1));
+    EXPECT_EQ(bul.on_binding_ack(130, retry->seq, 0, std::nullopt, t.now() + seconds(1)).kind, Kind::Refused);
+    EXPECT_EQ(*bul.next_timer(), t.now() + seconds(3)) << "then 2 s";
+    retry = bul.on_timer(t.now() + seconds(3));
+    ASSERT_TRUE(retry.has_value());
+    EXPECT_EQ(bul.on_binding_ack(0, retry->seq, 600, std::nullopt, t.now() + seconds(3)).kind, Kind::Bound);
+}
+
 TEST_F(BulTest, MovingAgainRegistersTheNewCareOfAddress) {
     auto bu = bul.moved_to(A("2001:db8:3::100"), t.now());
     bul.on_binding_ack(0, bu.seq, 600, std::nullopt, t.now());

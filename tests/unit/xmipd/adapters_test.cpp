@@ -11,6 +11,22 @@
 namespace xmip::agent::test {
 namespace {
 
+// A fleet member's binding store gives up on a request within a quarter of
+// the lease TTL (a commit holds the loop that renews the lease); a single
+// agent on etcd keeps cluster.request_timeout.
+TEST(Adapters, AFleetMembersStoreRequestsEndWellInsideTheLease) {
+    config::Config c;
+    c.cluster.backend = config::Cluster::Backend::Etcd;
+    c.cluster.endpoints = {"http://127.0.0.1:2379"};
+    c.cluster.request_timeout_ms = 3000;
+    c.cluster.agent_lease_ttl = 2;
+    EXPECT_EQ(store_transport(c).request_timeout, std::chrono::milliseconds(3000)) << "not a fleet member";
+    c.cluster.member = "ha1";
+    EXPECT_EQ(store_transport(c).request_timeout, std::chrono::milliseconds(500));
+    c.cluster.request_timeout_ms = 200;
+    EXPECT_EQ(store_transport(c).request_timeout, std::chrono::milliseconds(200)) << "a shorter one stays";
+}
+
 TEST(Adapters, TunnelToBindingAndBack) {
     Tunnel t{addr("2001:db8:99::5"), addr("2001:db8:1::1"), true};
     xmip_binding b = to_binding(t);
