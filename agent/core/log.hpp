@@ -53,7 +53,13 @@ void logf(LogLevel l, const char* fmt, ...) __attribute__((format(printf, 2, 3))
 #define XLOG_ERROR(...) ::xmip::core::logf(::xmip::core::LogLevel::Error, __VA_ARGS__)
 #define XLOG_WARN(...) ::xmip::core::logf(::xmip::core::LogLevel::Warn, __VA_ARGS__)
 #define XLOG_INFO(...) ::xmip::core::logf(::xmip::core::LogLevel::Info, __VA_ARGS__)
-#define XLOG_DEBUG(...) ::xmip::core::logf(::xmip::core::LogLevel::Debug, __VA_ARGS__)
+// Debug lines are the per-packet ones: below the level their arguments
+// (addresses turned into strings) are not even computed.
+#define XLOG_DEBUG(...)                                                                  \
+    do {                                                                                 \
+        if (::xmip::core::log_level() >= ::xmip::core::LogLevel::Debug)                  \
+            ::xmip::core::logf(::xmip::core::LogLevel::Debug, __VA_ARGS__);              \
+    } while (0)
 // An event with fields: XLOG_EVENT_INFO(({{"HOA", h}, {"COA", c}}), "registered %s", ...).
 #define XLOG_EVENT_INFO(fields, ...) \
     ::xmip::core::logf_fields(::xmip::core::LogLevel::Info, std::initializer_list<::xmip::core::LogField> fields, __VA_ARGS__)
