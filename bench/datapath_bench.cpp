@@ -212,14 +212,10 @@ const char* verdict_name(uint32_t v) {
 
 const char* tc_verdict_name(uint32_t v) {
     switch (v) {
-        case TC_ACT_OK:
-            return "OK";
-        case TC_ACT_SHOT:
-            return "SHOT";
-        case TC_ACT_REDIRECT:
-            return "REDIRECT";
-        default:
-            return "?";
+        case TC_ACT_OK: return "OK";
+        case TC_ACT_SHOT: return "SHOT";
+        case TC_ACT_REDIRECT: return "REDIRECT";
+        default: return "?";
     }
 }
 
@@ -545,8 +541,8 @@ private:
             "inserted, source the CoA",
             mn_fd, dp1_, mn_up(cn), TC_ACT_OK, XMIP_CNT_RO_MN_HAO, XMIP_BENCH_FIXED);
         add("MN tunnel egress",
-            "xmip_mn_egress, HoA -> a correspondent without one: IPv6-in-IPv6 CoA -> HA, fib, redirect",
-            mn_fd, dp1_, mn_up(cn2), TC_ACT_REDIRECT, XMIP_CNT_MN_ENCAP, XMIP_BENCH_FIXED);
+            "xmip_mn_egress, HoA -> a correspondent without one: IPv6-in-IPv6 CoA -> HA, fib, redirect", mn_fd, dp1_,
+            mn_up(cn2), TC_ACT_REDIRECT, XMIP_CNT_MN_ENCAP, XMIP_BENCH_FIXED);
         const auto cn_down = [&](const xmip_in6& home) { return ether(kMacR0, kMacDp0, udp6(ha, home, kPayload)); };
         add("CN RH2 egress",
             "xmip_cn_egress, this node -> a HoA of one of the N bindings: type 2 routing header inserted, "
@@ -592,10 +588,9 @@ private:
         const auto before = maps.counters();
         const auto r = run_once(s);
         if (r.retval != s.verdict)
-            throw std::runtime_error(
-                where(s, n) + "verdict " + verdict_name(s, r.retval) + ", expected " +
-                verdict_name(s, s.verdict) +
-                "; counters moved: " + describe(diff(maps.counters(), before)));
+            throw std::runtime_error(where(s, n) + "verdict " + verdict_name(s, r.retval) + ", expected " +
+                                     verdict_name(s, s.verdict) +
+                                     "; counters moved: " + describe(diff(maps.counters(), before)));
         expect_counters(maps, s, n, before, 1, "a single run");
         size_t want_len = s.frame.size();
         if (s.counter == XMIP_CNT_ENCAP_REDIRECT || s.counter == XMIP_CNT_MN_ENCAP) want_len += 40;

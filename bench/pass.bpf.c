@@ -9,8 +9,9 @@
  * tc egress programs (the same run, one skb per call).
  */
 #include <linux/bpf.h>
-#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+
+#include <linux/pkt_cls.h> /* TC_ACT_OK, for the tc twin */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -21,7 +22,4 @@ int xmip_bench_pass(struct xdp_md *ctx)
 }
 
 SEC("tc")
-int xmip_bench_tc_pass(struct __sk_buff *skb)
-{
-	return TC_ACT_OK;
-}
+int xmip_bench_tc_pass(struct __sk_buff* skb) { return TC_ACT_OK; }

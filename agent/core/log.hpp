@@ -55,10 +55,10 @@ void logf(LogLevel l, const char* fmt, ...) __attribute__((format(printf, 2, 3))
 #define XLOG_INFO(...) ::xmip::core::logf(::xmip::core::LogLevel::Info, __VA_ARGS__)
 // Debug lines are the per-packet ones: below the level their arguments
 // (addresses turned into strings) are not even computed.
-#define XLOG_DEBUG(...)                                                                  \
-    do {                                                                                 \
-        if (::xmip::core::log_level() >= ::xmip::core::LogLevel::Debug)                  \
-            ::xmip::core::logf(::xmip::core::LogLevel::Debug, __VA_ARGS__);              \
+#define XLOG_DEBUG(...)                                                     \
+    do {                                                                    \
+        if (::xmip::core::log_level() >= ::xmip::core::LogLevel::Debug)     \
+            ::xmip::core::logf(::xmip::core::LogLevel::Debug, __VA_ARGS__); \
     } while (0)
 // An event with fields: XLOG_EVENT_INFO(({{"HOA", h}, {"COA", c}}), "registered %s", ...).
 #define XLOG_EVENT_INFO(fields, ...) \

@@ -72,7 +72,7 @@ namespace xmip::telemetry {
     X(mps_sent, "Mobile Prefix Solicitations sent")                                               \
     X(mpa_received, "Mobile Prefix Advertisements received")                                      \
     X(mpa_drop_invalid, "Mobile Prefix Advertisements dropped: malformed or a bad prefix")        \
-    X(mpa_drop_misc, "Mobile Prefix Advertisements dropped: not the answer to our solicitation")       \
+    X(mpa_drop_misc, "Mobile Prefix Advertisements dropped: not the answer to our solicitation")  \
     X(bu_drop_fleet, "Binding Updates dropped: to a fleet address another member holds")
 
 // One counter: incremented by the event loop only, read by the metrics

@@ -181,7 +181,8 @@ etcd::TransportOptions etcd_transport(const config::Cluster& c) {
 etcd::TransportOptions store_transport(const config::Config& cfg) {
     etcd::TransportOptions o = etcd_transport(cfg.cluster);
     if (!cfg.cluster.member.empty())
-        o.request_timeout = std::min(o.request_timeout, std::chrono::milliseconds(cfg.cluster.agent_lease_ttl * 1000 / 4));
+        o.request_timeout =
+            std::min(o.request_timeout, std::chrono::milliseconds(cfg.cluster.agent_lease_ttl * 1000 / 4));
     return o;
 }
 

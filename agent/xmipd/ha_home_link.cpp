@@ -102,7 +102,8 @@ void HomeLink::send_router_advertisement() {
     ra.router_lifetime = c.router_lifetime;
     ra.options.emplace_back(std::in_place_type<nd::SourceLinkLayerAddress>, nd::SourceLinkLayerAddress{mac_});
     for (const auto& pfx : cfg_.prefixes)
-        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>, advertised_home_prefix(cfg_, pfx, addresses));
+        ra.options.emplace_back(std::in_place_type<nd::PrefixInformation>,
+                                advertised_home_prefix(cfg_, pfx, addresses));
     if (c.interval_option)
         ra.options.emplace_back(std::in_place_type<nd::AdvertisementInterval>, nd::AdvertisementInterval{c.max_interval_ms});
     if (ra.home_agent)

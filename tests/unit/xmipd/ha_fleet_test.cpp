@@ -31,8 +31,7 @@ HaFleet::Hooks hooks(Journal& j, const std::vector<HaFleet::Defended>& defended)
     return {[defended](const in6_addr& ha) {
                 return core::same_addr(ha, kHa1) ? defended : std::vector<HaFleet::Defended>{};
             },
-            [&j](const in6_addr& a) { j.add("na override " + str(a)); },
-            [&j] { j.add("holdings changed"); }};
+            [&j](const in6_addr& a) { j.add("na override " + str(a)); }, [&j] { j.add("holdings changed"); }};
 }
 
 TEST(HaFleet, TheWinnerAddsTheAddressAndClaimsItAndItsHomeAddresses) {
