@@ -31,6 +31,12 @@
 //    at most one BU per --min-interval (default 0.34 s): the home agent
 //    drops more than MAX_UPDATE_RATE = 3/s per source.
 //
+// A fleet, --fleet (issue 15 item 5): the same first registrations and
+// refreshes through this single home agent on the embedded store, then
+// through the holder of a fleet of three xmipd on a three-member etcd
+// (signalling_fleet.hpp: the topology); every accepted binding must reach
+// the other two members' maps (binding_arrival.hpp: the watch lag).
+//
 // Authentication (RFC 4285), --auth: every BU carries Replay Protection and
 // an MN-HA Authentication option (auth::sign(), HMAC-SHA1-96), and xmipd
 // gets one security association per home address. Without it, the home
@@ -64,11 +70,14 @@
 #include "auth/algorithm.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/ntp_time.hpp"
+#include "binding_arrival.hpp"
 #include "datapath/in6.hpp"
+#include "etcd_cluster.hpp"
 #include "frames.hpp"
 #include "mh/messages.hpp"
 #include "mh/packet.hpp"
 #include "netns_testbed.hpp"
+#include "signalling_fleet.hpp"
 
 using namespace xmip;
 using namespace xmip::bench;
@@ -133,6 +142,7 @@ struct Config {
     std::vector<uint32_t> sizes;    // --sizes: binding counts, one refresh measurement each
     uint32_t refresh_count = 3000;  // --refresh-count: refreshes measured at each size
     unsigned first_window = 2000;   // --first-window: first registrations outstanding (--sizes)
+    bool fleet = false;             // --fleet: the embedded store, then a fleet of three on etcd
 };
 
 struct PhaseResult {
@@ -175,6 +185,8 @@ public:
     ~LoadGen() {
         if (fd_ >= 0) close(fd_);
     }
+    // Called with each node whose BU a BA accepted, when the BA arrives.
+    std::function<void(const in6_addr& hoa)> on_accept;
 
     // Sends BUs for nodes [from, to) `rounds` times each (sequence + 1 every
     // time), at most `window` outstanding, at most `rate` per second (0: no
@@ -234,7 +246,10 @@ public:
                 res.latency_ms.push_back(
                     std::chrono::duration<double, std::milli>(Clock::now() - it->second.sent).count());
                 (ba->status < 128 ? res.acked : res.refused)++;
-                if (ba->status < 128) registered_[ba->node] = true;
+                if (ba->status < 128) {
+                    registered_[ba->node] = true;
+                    if (on_accept) on_accept(hoa_[ba->node]);
+                }
                 pending.erase(it);
                 last_event = Clock::now();
             }
@@ -300,15 +315,28 @@ private:
     std::unordered_map<std::string, uint32_t> index_;
 };
 
-void write_config(const Config& cfg, const std::string& path) {
+// The home agent's configuration: the single one (member null) or a fleet
+// member on etcd.
+void write_config(const Config& cfg, const std::string& path, const FleetMember* member = nullptr,
+                  const std::vector<std::string>& endpoints = {}) {
+    const std::string instance = member ? member->instance : "ha";
+    std::string interfaces = "\"ha0\", \"ha1\"";
+    if (member) {
+        interfaces.clear();
+        for (const auto& i : member->interfaces) interfaces += (interfaces.empty() ? "\"" : ", \"") + i + "\"";
+    }
     std::ofstream f(path);
-    f << "role = \"ha\"\n"
+    f << "role = \"ha\"\ninstance = \"" << instance << "\"\n"
       << "log_level = \"" << cfg.log_level << "\"\n"
-      << "[paths]\ncontrol_socket = \"/tmp/ha.sock\"\npin_root = \"" << bpffs_dir() << "\"\n"
-      << "state_dir = \"/tmp/state-ha\"\n"
-      << "[datapath]\ninterfaces = [\"ha0\", \"ha1\"]\nmax_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
-      << "[metrics]\nlisten = \"\"\n"
-      << "[home_agent]\naddress = \"" << kHa << "\"\nhome_link = \"ha0\"\nprefixes = [\"2001:db8:2700::/64\"]\n"
+      << "[paths]\ncontrol_socket = \"/tmp/" << instance << ".sock\"\npin_root = \"" << bpffs_dir() << "\"\n"
+      << "state_dir = \"/tmp/state-" << instance << "\"\n"
+      << "[datapath]\ninterfaces = [" << interfaces << "]\nmax_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2)
+      << "\n"
+      // --fleet runs two home agents in turn on one testbed: the first one
+      // leaves nothing attached behind.
+      << (cfg.fleet ? "keep_forwarding_on_exit = false\n" : "") << "[metrics]\nlisten = \"\"\n"
+      << "[home_agent]\naddress = \"" << kHa << "\"\nhome_link = \"" << (member ? member->home_if : "ha0")
+      << "\"\nprefixes = [\"2001:db8:2700::/64\"]\n"
       << "max_bindings = " << std::max<uint32_t>(1024, cfg.nodes * 2) << "\n"
       << "[home_agent.router_advertisements]\nenabled = false\n";
     // First registrations faster than the flood guard's default 500/s (to
@@ -317,17 +345,18 @@ void write_config(const Config& cfg, const std::string& path) {
         f << "[home_agent.rate_limit]\nunregistered_total = " << static_cast<uint32_t>(cfg.first_rate * 2) << "\n";
     if (!cfg.auth) {
         f << "[home_agent.authentication]\noptional_prefixes = [\"2001:db8:2700::/64\"]\n";
-        return;
+    } else {
+        {
+            std::ofstream k("/tmp/mn.key");
+            k << kKeyHex << "\n";
+        }
+        chmod("/tmp/mn.key", 0600);
+        for (uint32_t i = 0; i <= cfg.nodes; i++)  // node cfg.nodes: the probe
+            f << "[[home_agent.security_associations]]\nhome_address = \""
+              << dp::format_in6(home_address(kHomePrefix, i)) << "\"\nspi = " << kFirstSpi + i
+              << "\nalgorithm = \"hmac-sha1-96\"\nkey_file = \"/tmp/mn.key\"\n";
     }
-    {
-        std::ofstream k("/tmp/mn.key");
-        k << kKeyHex << "\n";
-    }
-    chmod("/tmp/mn.key", 0600);
-    for (uint32_t i = 0; i <= cfg.nodes; i++)  // node cfg.nodes: the probe
-        f << "[[home_agent.security_associations]]\nhome_address = \""
-          << dp::format_in6(home_address(kHomePrefix, i)) << "\"\nspi = " << kFirstSpi + i
-          << "\nalgorithm = \"hmac-sha1-96\"\nkey_file = \"/tmp/mn.key\"\n";
+    if (member) f << cluster_section(*member, endpoints);
 }
 
 BuSigner make_signer() {
@@ -408,6 +437,238 @@ void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
             steps.back().size, steps.front().size, steps.back().us_per_bu() / steps.front().us_per_bu());
 }
 
+// Sends the probe (node cfg.nodes) until the home agent answers it; throws
+// when xmipd exits first or does not answer in time.
+void wait_answering(LoadGen& gen, const Config& cfg, pid_t& ha) {
+    PhaseResult probe;
+    // Reading 10^5 security associations (and their key files) takes a while.
+    const auto started = Clock::now();
+    const auto up_by = started + std::chrono::seconds(15 + cfg.nodes / 1000);
+    while (!probe.acked && Clock::now() < up_by) {
+        int status;
+        if (waitpid(ha, &status, WNOHANG) == ha) {
+            ha = -1;
+            throw std::runtime_error("xmipd exited before answering");
+        }
+        probe = gen.run(cfg.nodes, cfg.nodes + 1, 1, 1, 0, 3.0);
+    }
+    if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU in time");
+    std::fprintf(stderr, "xmipd answers after %.1f s\n", std::chrono::duration<double>(Clock::now() - started).count());
+}
+
+// Throws unless pid runs xmipd (held by descriptor xmipd_fd): the CPU time
+// read below must be the agent's.
+void require_xmipd(pid_t pid, int xmipd_fd) {
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name.rfind("xmipd", 0) != 0 && name.rfind("exe", 0) != 0 && name.rfind(std::to_string(xmipd_fd), 0) != 0)
+        throw std::runtime_error("process " + std::to_string(pid) + " is " + name + ", not xmipd");
+}
+
+// First registrations of nodes [have, size), again for those the agent
+// dropped, then cfg.refresh_count refreshes with xmipd's CPU time.
+// `registered` runs between the two (the fleet checks the other members).
+Step register_and_refresh(LoadGen& gen, const Config& cfg, pid_t ha, uint32_t have, uint32_t size,
+                          const std::function<void()>& registered = {}) {
+    Step st;
+    st.size = size;
+    std::fprintf(stderr, "first registrations %u..%u...\n", have, size);
+    // At most --first-window outstanding: the generator sends no faster
+    // than the agent answers (each answer takes DAD's second), instead of
+    // queueing BUs the agent reaches only after their timeout and resending
+    // them behind the queue.
+    st.first = gen.run(have, size, 1, std::min(size - have, cfg.first_window), cfg.first_rate, 10.0);
+    // Those the agent dropped (its flood guard, a full socket) try again:
+    // every refresh below must be one.
+    for (int retry = 0; retry < 5; retry++) {
+        auto missing = gen.unregistered(have, size);
+        if (missing.empty()) break;
+        std::fprintf(stderr, "  %zu unregistered: again\n", missing.size());
+        auto again = gen.run(missing, std::min(static_cast<unsigned>(missing.size()), cfg.first_window),
+                             cfg.first_rate / 2, 10.0);
+        st.first.acked += again.acked;
+    }
+    if (auto missing = gen.unregistered(have, size); !missing.empty())
+        throw std::runtime_error(std::to_string(missing.size()) + " nodes never registered");
+    std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; %u refreshes...\n",
+                 static_cast<unsigned long>(st.first.acked), static_cast<unsigned long>(st.first.lost),
+                 st.first.seconds, cfg.refresh_count);
+    if (registered) registered();
+    const double cpu0 = cpu_seconds(ha);
+    st.refresh = gen.run(refresh_order(size, cfg.refresh_count), cfg.window, 0, 2.0, cfg.min_interval);
+    st.cpu_s = cpu_seconds(ha) - cpu0;
+    std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s, xmipd CPU %.2f s\n",
+                 static_cast<unsigned long>(st.refresh.acked), static_cast<unsigned long>(st.refresh.lost),
+                 st.refresh.seconds, st.cpu_s);
+    return st;
+}
+
+// The processes a --fleet phase started: stopped however it ends.
+struct Agents {
+    std::vector<pid_t> pids;
+    ~Agents() {
+        for (pid_t p : pids)
+            if (p > 0) stop(p);
+    }
+};
+
+// What the other members' maps held after the first registrations.
+struct FleetCheck {
+    std::vector<size_t> have;  // per other member: nodes (probe included) in its map
+    size_t want = 0;
+    std::vector<double> lag_ms;
+    size_t first_look = 0;
+    bool settled = false;
+};
+
+bool wait_for(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (!cond()) {
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+// --fleet, second phase: the same registrations through the holder of a
+// fleet of three on a three-member etcd; hb's and hc's maps checked.
+Step fleet_phase(const Config& cfg, const std::string& xmipd_path, int xmipd_fd, FleetCheck* check) {
+    for (const auto& c : fleet_addresses(kHa)) sh(c);
+    std::unique_ptr<test::EtcdCluster> etcd;
+    {
+        InNetns in(kEtcdNs);  // etcd's members are started in this thread's namespace
+        etcd = std::make_unique<test::EtcdCluster>(3, kEtcdHost);
+        std::string why;
+        if (!etcd->start(&why)) throw std::runtime_error("etcd: " + why);
+    }
+    Agents agents;
+    const auto& members = fleet_members();
+    auto start = [&](const FleetMember& m) {
+        const std::string conf = "/tmp/" + m.instance + ".toml";
+        write_config(cfg, conf, &m, etcd->endpoints());
+        agents.pids.push_back(
+            spawn({"ip", "netns", "exec", m.ns, xmipd_path, "-c", conf}, "/tmp/" + m.instance + ".log"));
+    };
+    auto alive = [&](size_t k) {
+        int status;
+        return waitpid(agents.pids[k], &status, WNOHANG) == 0;
+    };
+    // ha first, so that it holds the address; the others queue behind it.
+    start(members[0]);
+    if (!wait_for([&] { return !alive(0) || has_address("ha", "ha0", kHa); },
+                  std::chrono::seconds(15 + cfg.nodes / 1000)) ||
+        !alive(0))
+        throw std::runtime_error("fleet member m1 does not hold " + std::string(kHa) + " (/tmp/m1.log)");
+    std::vector<std::string> pin_dirs;
+    for (size_t k = 1; k < members.size(); k++) {
+        start(members[k]);
+        const std::string sock = "/tmp/" + members[k].instance + ".sock";
+        if (!wait_for([&] { return !alive(k) || access(sock.c_str(), F_OK) == 0; },
+                      std::chrono::seconds(15 + cfg.nodes / 1000)) ||
+            !alive(k))
+            throw std::runtime_error("fleet member " + members[k].instance + " did not start (/tmp/" +
+                                     members[k].instance + ".log)");
+        pin_dirs.push_back(bpffs_dir() + "/" + members[k].instance);
+    }
+    pid_t holder = agents.pids[0];
+    BindingArrival arrival(pin_dirs);
+    LoadGen gen(cfg, cfg.auth ? make_signer() : BuSigner{});
+    gen.on_accept = [&](const in6_addr& hoa) { arrival.accepted(dp::to_xmip(hoa), BindingArrival::Clock::now()); };
+    wait_answering(gen, cfg, holder);
+    require_xmipd(holder, xmipd_fd);
+    auto verify = [&] {
+        check->settled = arrival.settle(std::chrono::seconds(30));
+        check->want = cfg.nodes + 1;
+        for (size_t m = 0; m < arrival.members(); m++) {
+            std::unordered_map<std::string, bool> in_map;
+            for (const auto& k : arrival.map_keys(m)) in_map[std::string(reinterpret_cast<const char*>(&k), 16)] = true;
+            size_t have = 0;
+            for (uint32_t i = 0; i <= cfg.nodes; i++) {
+                const xmip_in6 h = home_address(kHomePrefix, i);
+                have += in_map.count(std::string(reinterpret_cast<const char*>(&h), 16));
+            }
+            check->have.push_back(have);
+        }
+        check->lag_ms = arrival.lag_ms();
+        check->first_look = arrival.found_at_first_look();
+    };
+    Step st = register_and_refresh(gen, cfg, holder, 0, cfg.nodes, verify);
+    for (size_t k = 0; k < agents.pids.size(); k++)
+        if (!alive(k)) throw std::runtime_error("fleet member " + members[k].instance + " died");
+    return st;
+}
+
+// --fleet: the embedded store, then a fleet on etcd, on one testbed.
+int run_fleet(const Config& cfg, const std::string& xmipd_path, int xmipd_fd) {
+    for (const auto& c : fleet_topology()) sh(c);
+    Step embedded;
+    {
+        write_config(cfg, "/tmp/ha.toml");
+        Agents single;
+        single.pids.push_back(spawn({"ip", "netns", "exec", "ha", xmipd_path, "-c", "/tmp/ha.toml"}, "/tmp/xmipd.log"));
+        pid_t ha = single.pids[0];
+        LoadGen gen(cfg, cfg.auth ? make_signer() : BuSigner{});
+        wait_answering(gen, cfg, ha);
+        require_xmipd(ha, xmipd_fd);
+        embedded = register_and_refresh(gen, cfg, ha, 0, cfg.nodes);
+    }
+    FleetCheck check;
+    Step fleet = fleet_phase(cfg, xmipd_path, xmipd_fd, &check);
+
+    std::printf(
+        "xmip signalling benchmark, a fleet on etcd against the embedded store: the same registrations, one run\n");
+    std::printf("%u mobile nodes, BUs with HAO, A|H, lifetime %u s, %s; xmipd log_level %s\n", cfg.nodes, cfg.lifetime,
+                cfg.auth ? "RFC 4285 authenticated" : "no authentication", cfg.log_level.c_str());
+    std::printf(
+        "embedded: one xmipd (SQLite in WAL mode on tmpfs); fleet: three xmipd members on a three-member etcd "
+        "(veths in namespaces), every BU through the holder m1\n");
+    std::printf(
+        "first registrations: %u outstanding at most, sent at %.0f/s (DAD's 1 s each); refreshes: %u, "
+        "%u outstanding; CPU: the registering xmipd's (not etcd's)\n\n",
+        cfg.first_window, cfg.first_rate, cfg.refresh_count, cfg.window);
+    std::printf("%-10s %10s %9s %8s %6s %10s %10s %9s %14s %12s\n", "store", "first reg", "first/s", "refresh", "lost",
+                "refresh/s", "median ms", "p99 ms", "CPU ms/1000 BU", "BU/CPU-s");
+    auto row = [](const char* name, const Step& st) {
+        const auto& r = st.refresh;
+        std::printf("%-10s %10lu %9.0f %8lu %6lu %10.0f %10.2f %9.2f %14.1f %12.0f\n", name,
+                    static_cast<unsigned long>(st.first.acked),
+                    st.first.seconds > 0 ? st.first.acked / st.first.seconds : 0, static_cast<unsigned long>(r.acked),
+                    static_cast<unsigned long>(r.lost), r.seconds > 0 ? r.acked / r.seconds : 0,
+                    percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99), st.us_per_bu(),
+                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0);
+    };
+    row("embedded", embedded);
+    row("etcd", fleet);
+    auto rate = [](const PhaseResult& r) { return r.seconds > 0 ? r.acked / r.seconds : 0; };
+    if (rate(fleet.refresh) > 0 && embedded.us_per_bu() > 0)
+        std::printf(
+            "\nembedded / etcd: refreshes per second %.2fx, first registrations per second %.2fx; "
+            "CPU per refresh etcd / embedded %.2fx\n",
+            rate(embedded.refresh) / rate(fleet.refresh),
+            rate(fleet.first) > 0 ? rate(embedded.first) / rate(fleet.first) : 0,
+            fleet.us_per_bu() / embedded.us_per_bu());
+    bool ok = check.settled;
+    for (size_t m = 0; m < check.have.size(); m++) {
+        std::printf("%s %s: %zu of %zu bindings in its map\n",
+                    m ? "        " : "the other members:", fleet_members()[m + 1].instance.c_str(), check.have[m],
+                    check.want);
+        ok = ok && check.have[m] == check.want;
+    }
+    std::printf(
+        "watch lag through xmipd (the BA at the mobile node -> the binding in another member's map, %zu "
+        "bindings, polled every 0.5 ms): p50 %.1f ms, p99 %.1f ms, max %.1f ms; %zu already there at the first look\n",
+        check.lag_ms.size(), percentile(check.lag_ms, 0.5), percentile(check.lag_ms, 0.99),
+        percentile(check.lag_ms, 1.0), check.first_look);
+    if (!ok) {
+        std::fprintf(stderr, "xmip-bench-signalling: not every binding reached the other members' maps%s\n",
+                     check.settled ? "" : " within 30 s");
+        sh("tail -20 /tmp/m2.log >&2");
+        return 1;
+    }
+    return 0;
+}
+
 std::string self_dir() {
     char buf[4096];
     ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -443,7 +704,16 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 1000000u));
     app.add_option("--refresh-count", cfg.refresh_count, "refreshes measured at each of --sizes (default 3000)")
         ->check(CLI::Range(1u, 10000000u));
+    app.add_flag("--fleet", cfg.fleet,
+                 "the same registrations through the embedded store, then through the holder of a fleet of three "
+                 "xmipd on a three-member etcd: rates of both, every binding in the other members' maps, the watch "
+                 "lag (needs etcd)")
+        ->excludes("--sizes");
     CLI11_PARSE(app, argc, argv);
+    if (cfg.fleet && test::EtcdCluster::binary().empty()) {
+        std::printf("skipped: no etcd binary on PATH (apt-get install etcd-server)\n");
+        return test::running_in_ci_env() ? 1 : 77;
+    }
     if (!cfg.sizes.empty()) {
         if (!std::is_sorted(cfg.sizes.begin(), cfg.sizes.end()) ||
             std::adjacent_find(cfg.sizes.begin(), cfg.sizes.end()) != cfg.sizes.end()) {
@@ -477,67 +747,20 @@ int main(int argc, char** argv) {
     pid_t ha = -1;
     try {
         for (const auto& c : kTopology) sh(c);
+        if (cfg.fleet) return run_fleet(cfg, xmipd_path, xmipd_fd);
         write_config(cfg, "/tmp/ha.toml");
         ha = spawn({"ip", "netns", "exec", "ha", xmipd_path, "-c", "/tmp/ha.toml"}, "/tmp/xmipd.log");
         LoadGen gen(cfg, cfg.auth ? make_signer() : BuSigner{});
         // Node cfg.nodes is the probe: registered once the agent answers.
-        PhaseResult probe;
-        // Reading 10^5 security associations (and their key files) takes a while.
-        const auto started = Clock::now();
-        const auto up_by = started + std::chrono::seconds(15 + cfg.nodes / 1000);
-        while (!probe.acked && Clock::now() < up_by) {
-            int status;
-            if (waitpid(ha, &status, WNOHANG) == ha) {
-                ha = -1;
-                throw std::runtime_error("xmipd exited before answering");
-            }
-            probe = gen.run(cfg.nodes, cfg.nodes + 1, 1, 1, 0, 3.0);
-        }
-        if (!probe.acked) throw std::runtime_error("xmipd did not answer a BU in time");
-        std::fprintf(stderr, "xmipd answers after %.1f s\n",
-                     std::chrono::duration<double>(Clock::now() - started).count());
+        wait_answering(gen, cfg, ha);
 
         if (!cfg.sizes.empty()) {
-            std::ifstream comm("/proc/" + std::to_string(ha) + "/comm");
-            std::string name;
-            std::getline(comm, name);
-            if (name.rfind("xmipd", 0) != 0 && name.rfind("exe", 0) != 0 &&
-                name.rfind(std::to_string(xmipd_fd), 0) != 0)
-                throw std::runtime_error("process " + std::to_string(ha) + " is " + name + ", not xmipd");
+            require_xmipd(ha, xmipd_fd);
             std::vector<Step> steps;
             uint32_t have = 0;
             for (uint32_t size : cfg.sizes) {
-                Step st;
-                st.size = size;
-                std::fprintf(stderr, "first registrations %u..%u...\n", have, size);
-                // At most --first-window outstanding: the generator sends no
-                // faster than the agent answers (each answer takes DAD's
-                // second), instead of queueing BUs the agent reaches only
-                // after their timeout and resending them behind the queue.
-                st.first = gen.run(have, size, 1, std::min(size - have, cfg.first_window), cfg.first_rate, 10.0);
-                // Those the agent dropped (its flood guard, a full socket)
-                // try again: every refresh below must be one.
-                for (int retry = 0; retry < 5; retry++) {
-                    auto missing = gen.unregistered(have, size);
-                    if (missing.empty()) break;
-                    std::fprintf(stderr, "  %zu unregistered: again\n", missing.size());
-                    auto again = gen.run(missing, std::min(static_cast<unsigned>(missing.size()), cfg.first_window),
-                                         cfg.first_rate / 2, 10.0);
-                    st.first.acked += again.acked;
-                }
-                if (auto missing = gen.unregistered(have, size); !missing.empty())
-                    throw std::runtime_error(std::to_string(missing.size()) + " nodes never registered");
+                steps.push_back(register_and_refresh(gen, cfg, ha, have, size));
                 have = size;
-                std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s; %u refreshes...\n",
-                             static_cast<unsigned long>(st.first.acked), static_cast<unsigned long>(st.first.lost),
-                             st.first.seconds, cfg.refresh_count);
-                const double cpu0 = cpu_seconds(ha);
-                st.refresh = gen.run(refresh_order(size, cfg.refresh_count), cfg.window, 0, 2.0, cfg.min_interval);
-                st.cpu_s = cpu_seconds(ha) - cpu0;
-                std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s, xmipd CPU %.2f s\n",
-                             static_cast<unsigned long>(st.refresh.acked), static_cast<unsigned long>(st.refresh.lost),
-                             st.refresh.seconds, st.cpu_s);
-                steps.push_back(st);
             }
             int status;
             const bool alive = waitpid(ha, &status, WNOHANG) == 0;
@@ -597,7 +820,11 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xmip-bench-signalling: %s\n", e.what());
         if (ha > 0) stop(ha);
-        std::system("tail -30 /tmp/xmipd.log >&2");
+        // The agents' last words (--fleet: each member's), without the
+        // registrations' lines.
+        std::system(
+            "for f in /tmp/xmipd.log /tmp/m1.log /tmp/m2.log; do [ -f $f ] && { echo \"-- $f\"; "
+            "grep -v -e ' registered ' -e 'could not be put in force' $f | tail -20; }; done >&2");
         return 1;
     }
     return 0;

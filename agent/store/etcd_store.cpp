@@ -99,10 +99,47 @@ core::Result<int64_t, std::string> EtcdStore::lease_for(int64_t expires_ms) {
 std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
     if (c.empty()) return std::nullopt;
     const size_t ops = c.put.size() + c.erase.size() + c.mn_put.size();
-    if (ops > kMaxTxnOps) {
-        return "binding store " + where() + ": a transaction of " + std::to_string(ops) +
-               " changes, more than etcd's --max-txn-ops (" + std::to_string(kMaxTxnOps) + ")";
+    if (ops <= kMaxTxnOps) return commit_one(c);
+    // More than one etcd transaction takes: kMaxTxnOps changes each, in
+    // order. Each binding is still written whole or not at all, with its
+    // compare-and-swap; what an earlier transaction wrote stays when a
+    // later one fails (the caller refuses and reverts every unit of the
+    // batch, and its next commit writes the cache as it is again).
+    size_t written = 0, txns = 0;
+    state::Changes chunk;
+    auto flush = [&]() -> std::optional<std::string> {
+        const size_t n = chunk.put.size() + chunk.erase.size() + chunk.mn_put.size();
+        if (n == 0) return std::nullopt;
+        if (auto e = commit_one(chunk)) {
+            if (txns == 0) return e;
+            return *e + " (after " + std::to_string(written) + " of the batch's " + std::to_string(ops) +
+                   " changes were written in " + std::to_string(txns) + " transactions)";
+        }
+        written += n;
+        txns++;
+        chunk = state::Changes{};
+        return std::nullopt;
+    };
+    auto full = [&] { return chunk.put.size() + chunk.erase.size() + chunk.mn_put.size() == kMaxTxnOps; };
+    for (const auto& b : c.put) {
+        chunk.put.push_back(b);
+        if (full())
+            if (auto e = flush()) return e;
     }
+    for (const auto& m : c.mn_put) {
+        chunk.mn_put.push_back(m);
+        if (full())
+            if (auto e = flush()) return e;
+    }
+    for (const auto& h : c.erase) {
+        chunk.erase.push_back(h);
+        if (full())
+            if (auto e = flush()) return e;
+    }
+    return flush();
+}
+
+std::optional<std::string> EtcdStore::commit_one(const state::Changes& c) {
     etcd::TxnRequest t;
     std::vector<std::string> put_keys;
     const int64_t written = now_ms();

@@ -66,8 +66,9 @@ public:
     // prefix's format marker. An error names the endpoints.
     std::optional<std::string> open();
     core::Result<state::Snapshot, std::string> load();
-    // One transaction (at most etcd's --max-txn-ops operations; a larger
-    // batch is refused, nothing applied).
+    // One transaction of the changes; a batch larger than etcd's
+    // --max-txn-ops (kMaxTxnOps) in as many as it takes, in order: on an
+    // error the earlier ones stay written (each binding whole).
     std::optional<std::string> commit(const state::Changes& c);
     std::string where() const;
 
@@ -87,6 +88,7 @@ public:
     static constexpr size_t kMaxTxnOps = 128;
 
 private:
+    std::optional<std::string> commit_one(const state::Changes& c);  // at most kMaxTxnOps changes
     core::Result<int64_t, std::string> lease_for(int64_t expires_ms);
     std::string fail(const std::string& doing, const etcd::Error& e) const;
 

@@ -53,7 +53,11 @@ public:
     };
 
     // write: one durable transaction of what changed since the last one
-    // (nullopt) or why it failed (nothing of it was kept; the writer logs).
+    // (nullopt) or why it failed (the writer logs). Nothing of a failed
+    // write was kept, except where the store had to split it (etcd, above
+    // its --max-txn-ops: the earlier transactions stay); either way the
+    // writer's next call writes what changed since the last success again,
+    // the reverted units included, so the store agrees with the cache.
     explicit GroupCommit(std::function<std::optional<std::string>()> write) : write_(std::move(write)) {}
 
     void begin_batch() { batch_open_ = true; }

@@ -53,14 +53,15 @@ std::string EtcdCluster::binary() {
     return {};
 }
 
-EtcdCluster::EtcdCluster(int members) {
+EtcdCluster::EtcdCluster(int members, const std::string& host) {
     char tmpl[] = "/tmp/xmip-etcd-XXXXXX";
     if (char* d = ::mkdtemp(tmpl)) dir_ = d;
+    const std::string base = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":";
     for (int i = 0; i < members; i++) {
         Member m;
         m.name = "m" + std::to_string(i);
-        m.client_url = "http://127.0.0.1:" + std::to_string(free_port());
-        m.peer_url = "http://127.0.0.1:" + std::to_string(free_port());
+        m.client_url = base + std::to_string(free_port());
+        m.peer_url = base + std::to_string(free_port());
         m.data_dir = dir_ + "/" + m.name;
         m.log = dir_ + "/" + m.name + ".log";
         initial_cluster_ += (i ? "," : "") + m.name + "=" + m.peer_url;

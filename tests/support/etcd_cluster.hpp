@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-// A real etcd for tests: one or three members on 127.0.0.1, on free ports,
+// A real etcd for tests: one or three members on 127.0.0.1 (or another
+// address of the calling thread's network namespace), on free ports,
 // in a temporary directory, with short raft timers so elections take well
 // under a second. Members die with the test process (PR_SET_PDEATHSIG, so
 // also when it crashes) and the destructor kills them and removes the
@@ -22,7 +23,10 @@ public:
     // The etcd binary on PATH (or $XMIP_ETCD), "" when there is none.
     static std::string binary();
 
-    explicit EtcdCluster(int members = 1);
+    // host: the address every member listens on (an IPv6 one without
+    // brackets); the members are started in the network namespace of the
+    // thread that calls start().
+    explicit EtcdCluster(int members = 1, const std::string& host = "127.0.0.1");
     ~EtcdCluster();
     EtcdCluster(const EtcdCluster&) = delete;
     EtcdCluster& operator=(const EtcdCluster&) = delete;

@@ -119,6 +119,35 @@ TEST_F(EtcdStoreTest, WhatOneAgentCommitsAnotherLoadsAndWatches) {
     EXPECT_EQ(s->bindings[0].seq, 10);
 }
 
+// One wakeup of a busy home agent commits more changes than etcd takes in
+// one transaction (--max-txn-ops, 128 by default): they go in several, in
+// order, and another agent loads them all. Refused whole before, the batch
+// stayed in the agent's unsaved set and every later commit, larger still,
+// was refused too (xmip-bench-signalling --fleet found it).
+TEST_F(EtcdStoreTest, ABatchLargerThanOneEtcdTransactionIsWrittenInSeveral) {
+    EtcdStore a(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    state::Changes first;
+    for (int i = 0; i < 300; i++) first.put.push_back(binding(i, 10));
+    ASSERT_GT(first.put.size(), 2 * EtcdStore::kMaxTxnOps);
+    ASSERT_EQ(a.commit(first), std::nullopt);
+    // Puts and erases mixed, again above the limit.
+    state::Changes second;
+    for (int i = 0; i < 100; i++) second.erase.push_back(addr(i));
+    for (int i = 100; i < 200; i++) second.put.push_back(binding(i, 11));
+    ASSERT_EQ(a.commit(second), std::nullopt);
+
+    EtcdStore b(options(cluster));
+    ASSERT_EQ(b.open(), std::nullopt);
+    auto s = b.load();
+    ASSERT_TRUE(s) << s.error();
+    ASSERT_EQ(s->bindings.size(), 200u);
+    size_t refreshed = 0;
+    for (const auto& x : s->bindings) refreshed += x.seq == 11;
+    EXPECT_EQ(refreshed, 100u);
+}
+
 // The daemon starts its watch from revision() + 1 after its first
 // transactions: another agent's write that came before one of them must
 // still be in it (revision() is what was seen, not what was written).
