@@ -111,6 +111,17 @@ Bytes TrafficGen::run_once(const Bytes& in, uint32_t* verdict) {
     return out;
 }
 
+std::string TrafficGen::live_frames_refused(int ifindex) {
+    xdp_md ctx{};
+    ctx.ingress_ifindex = static_cast<uint32_t>(ifindex);
+    ctx.data_end = static_cast<uint32_t>(tmpl_.frame.size());
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = tmpl_.frame.data(),
+                .data_size_in = static_cast<__u32>(tmpl_.frame.size()), .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+                .repeat = 1, .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 1);
+    if (bpf_prog_test_run_opts(bpf_program__fd(skel_->progs.xmip_tgen), &opts) == 0) return {};
+    return std::strerror(errno);
+}
+
 SendResult TrafficGen::send(int ifindex, uint64_t max_packets, double max_seconds, uint32_t chunk) {
     const int prog_fd = bpf_program__fd(skel_->progs.xmip_tgen);
     xdp_md ctx{};

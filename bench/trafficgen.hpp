@@ -52,6 +52,12 @@ public:
     // in calls of at most `chunk` frames (the time bound's granularity).
     SendResult send(int ifindex, uint64_t max_packets, double max_seconds, uint32_t chunk = 1u << 16);
 
+    // Sends one frame out of ifindex with live frames: empty when the
+    // kernel takes it, else why not (strerror). Live frames are an optional
+    // kernel feature (5.18+, and a kernel or sandbox may refuse them, EPERM
+    // seen): the benchmark asks first and says so instead of failing.
+    std::string live_frames_refused(int ifindex);
+
     // Runs the program once on `in` (no transmission) and returns the frame
     // it leaves and its verdict: what the next frame sent would be. For tests.
     Bytes run_once(const Bytes& in, uint32_t* verdict);
