@@ -101,37 +101,67 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
     const size_t ops = c.put.size() + c.erase.size() + c.mn_put.size();
     if (ops <= kMaxTxnOps) return commit_one(c);
     // More than one etcd transaction takes: kMaxTxnOps changes each, in
-    // order. Each binding is still written whole or not at all, with its
-    // compare-and-swap; what an earlier transaction wrote stays when a
-    // later one fails (the caller refuses and reverts every unit of the
-    // batch, and its next commit writes the cache as it is again).
+    // order, each binding whole with its compare-and-swap. When a later one
+    // fails, the earlier ones stay written, while the caller refuses and
+    // reverts every unit of the batch: this agent then forgets it wrote
+    // them (their keys' revisions as before the batch), so that their
+    // events reach it through its watch like another agent's and its cache
+    // and maps follow etcd, as after a request whose outcome is unknown.
+    struct Before {
+        std::string key;
+        std::optional<int64_t> known, erased;
+    };
+    std::vector<Before> written_keys;  // of the transactions that succeeded
+    auto remember = [&](const std::string& key) {
+        Before b{key, {}, {}};
+        if (auto k = known_.find(key); k != known_.end()) b.known = k->second;
+        if (auto e = erased_.find(key); e != erased_.end()) b.erased = e->second;
+        return b;
+    };
     size_t written = 0, txns = 0;
     state::Changes chunk;
+    std::vector<Before> chunk_keys;
     auto flush = [&]() -> std::optional<std::string> {
         const size_t n = chunk.put.size() + chunk.erase.size() + chunk.mn_put.size();
         if (n == 0) return std::nullopt;
         if (auto e = commit_one(chunk)) {
             if (txns == 0) return e;
+            for (const auto& b : written_keys) {
+                if (b.known)
+                    known_[b.key] = *b.known;
+                else
+                    known_.erase(b.key);
+                if (b.erased)
+                    erased_[b.key] = *b.erased;
+                else
+                    erased_.erase(b.key);
+            }
             return *e + " (after " + std::to_string(written) + " of the batch's " + std::to_string(ops) +
-                   " changes were written in " + std::to_string(txns) + " transactions)";
+                   " changes were written in " + std::to_string(txns) +
+                   " transactions: they come back through the watch)";
         }
         written += n;
         txns++;
+        written_keys.insert(written_keys.end(), chunk_keys.begin(), chunk_keys.end());
         chunk = state::Changes{};
+        chunk_keys.clear();
         return std::nullopt;
     };
     auto full = [&] { return chunk.put.size() + chunk.erase.size() + chunk.mn_put.size() == kMaxTxnOps; };
     for (const auto& b : c.put) {
+        chunk_keys.push_back(remember(key_of(b.hoa)));
         chunk.put.push_back(b);
         if (full())
             if (auto e = flush()) return e;
     }
     for (const auto& m : c.mn_put) {
+        chunk_keys.push_back(remember(prefix_ + role_ + "/" + core::to_string(m.hoa)));
         chunk.mn_put.push_back(m);
         if (full())
             if (auto e = flush()) return e;
     }
     for (const auto& h : c.erase) {
+        chunk_keys.push_back(remember(key_of(h)));
         chunk.erase.push_back(h);
         if (full())
             if (auto e = flush()) return e;

@@ -68,7 +68,8 @@ public:
     core::Result<state::Snapshot, std::string> load();
     // One transaction of the changes; a batch larger than etcd's
     // --max-txn-ops (kMaxTxnOps) in as many as it takes, in order: on an
-    // error the earlier ones stay written (each binding whole).
+    // error the earlier ones stay written (each binding whole) and come
+    // back to this agent through its watch, as another agent's would.
     std::optional<std::string> commit(const state::Changes& c);
     std::string where() const;
 

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <poll.h>
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "etcd/watcher.hpp"
@@ -146,6 +148,42 @@ TEST_F(EtcdStoreTest, ABatchLargerThanOneEtcdTransactionIsWrittenInSeveral) {
     size_t refreshed = 0;
     for (const auto& x : s->bindings) refreshed += x.seq == 11;
     EXPECT_EQ(refreshed, 100u);
+}
+
+// A split batch whose second transaction fails (here: another agent
+// created one of its home addresses meanwhile, so its compare fails): the
+// first transaction's bindings stay in etcd while the agent refuses the
+// whole batch. They must come back to the agent through its own watch, as
+// another agent's would, or its cache would miss what every other member
+// installs.
+TEST_F(EtcdStoreTest, WhatASplitBatchWroteBeforeAFailureComesBackThroughTheWatch) {
+    EtcdStore a(options(cluster)), b(options(cluster));
+    ASSERT_EQ(a.open(), std::nullopt);
+    ASSERT_TRUE(a.load());
+    ASSERT_EQ(b.open(), std::nullopt);
+    ASSERT_TRUE(b.load());
+    etcd::Watcher wa(
+        options(cluster).transport,
+        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    state::Changes other;
+    other.put.push_back(binding(250, 3));
+    ASSERT_EQ(b.commit(other), std::nullopt);
+    state::Changes big;  // two transactions: 0..127, then 128..255 with 250 in it
+    for (int i = 0; i < 256; i++) big.put.push_back(binding(i, 10));
+    auto err = a.commit(big);
+    ASSERT_NE(err, std::nullopt);
+    EXPECT_NE(err->find("after 128 of the batch's 256 changes"), std::string::npos) << *err;
+
+    auto seen = watch_for(a, wa, 5000ms, 129, 0);
+    std::set<std::string> hoas;
+    for (const auto& p : seen.put) hoas.insert(std::string(reinterpret_cast<const char*>(&p.hoa), 16));
+    EXPECT_EQ(hoas.size(), 129u) << "the first transaction's 128 and the other agent's";
+    for (int i : {0, 127, 250}) {
+        const in6_addr h = addr(i);
+        EXPECT_TRUE(hoas.count(std::string(reinterpret_cast<const char*>(&h), 16))) << i;
+    }
+    const in6_addr h = addr(128);
+    EXPECT_FALSE(hoas.count(std::string(reinterpret_cast<const char*>(&h), 16))) << "never written";
 }
 
 // The daemon starts its watch from revision() + 1 after its first
