@@ -131,9 +131,12 @@ private:
 etcd::TransportOptions etcd_transport(const config::Cluster& c);
 // The binding store's: a fleet member's requests end within a quarter of
 // the agent lease's TTL (cluster.request_timeout or less). A commit holds
-// the agent's loop, and the fleet's rounds must renew the lease meanwhile:
-// a commit stuck for request_timeout (3 s by default) behind an etcd leader
-// election let a live holder's 2 s lease lapse (docs/scale-out.md).
+// the agent's loop, and with it every other Binding Update and the loop's
+// own check of the lease (HaFleet::tick). When the fleet's rounds ran on
+// the loop too, a commit stuck for request_timeout (3 s by default) behind
+// an etcd leader election let a live holder's 2 s lease lapse; they run on
+// a thread of their own now (fleet_rounds.hpp), and this bound keeps the
+// loop's stalls short (docs/scale-out.md, "Not done yet").
 etcd::TransportOptions store_transport(const config::Config& cfg);
 
 // The store [cluster] chooses: the embedded one by default.

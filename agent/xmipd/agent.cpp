@@ -193,7 +193,9 @@ void Agent::join_fleet(HaService& ha) {
         if (p.contains(s.addresses.front())) s.prefix_len = p.len;
     XLOG_INFO("fleet: member %s on %zu etcd endpoints, %zu home agent addresses, lease %u s", c.member.c_str(),
               c.endpoints.size(), s.addresses.size(), c.agent_lease_ttl);
-    ha.join_fleet(*fleet_election_, std::move(s));
+    // The rounds on a thread of their own: a slow etcd holds neither the
+    // loop's Binding Updates nor, behind a slow commit, the lease.
+    ha.join_fleet(*fleet_election_, std::move(s), std::make_unique<ThreadedFleetRounds>(loop_, *fleet_election_));
 }
 
 void Agent::setup_datapath() {

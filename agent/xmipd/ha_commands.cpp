@@ -98,7 +98,8 @@ void HaService::register_commands(control::Server& s) {
     if (fleet_)
         s.handle(control::cmd::kCluster, [this](const json&) {
             json v = fleet_->view();
-            if (auto h = fleet_election_->health()) v[control::ClusterView::key::store_health] = *h;
+            // As the last round saw it: the store is asked off the loop.
+            if (const auto& h = fleet_->health()) v[control::ClusterView::key::store_health] = *h;
             if (watch_lag_ms_) v[control::ClusterView::key::watch_lag_ms] = *watch_lag_ms_;
             return v;
         });

@@ -13,12 +13,21 @@ namespace xmip::agent {
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
-HaFleet::HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks)
-    : ctx_(ctx), election_(election), s_(std::move(s)), ifindex_(home_ifindex), hooks_(std::move(hooks)) {
+HaFleet::HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks,
+                 std::unique_ptr<FleetRoundRunner> rounds)
+    : ctx_(ctx),
+      election_(election),
+      s_(std::move(s)),
+      ifindex_(home_ifindex),
+      hooks_(std::move(hooks)),
+      rounds_(rounds ? std::move(rounds) : std::make_unique<InlineFleetRounds>(election)) {
     schedule();
 }
 
-HaFleet::~HaFleet() { ctx_.loop.timers().cancel(timer_); }
+HaFleet::~HaFleet() {
+    ctx_.loop.timers().cancel(timer_);
+    rounds_->stop();  // its result would come back to a dead object
+}
 
 void HaFleet::schedule() {
     ctx_.loop.timers().cancel(timer_);
@@ -33,70 +42,64 @@ bool HaFleet::holds(const in6_addr& a) const {
     return std::any_of(held_.begin(), held_.end(), [&](const in6_addr& h) { return core::same_addr(h, a); });
 }
 
-std::vector<in6_addr> HaFleet::preference_order(const std::vector<std::string>& members) const {
-    // Rotate the address list by this member's rank among the live ones:
-    // with as many members as addresses, each starts with a different one.
-    std::vector<std::string> sorted = members;
-    std::sort(sorted.begin(), sorted.end());
-    auto it = std::find(sorted.begin(), sorted.end(), s_.member);
-    size_t rank = it == sorted.end() ? 0 : static_cast<size_t>(it - sorted.begin());
-    std::vector<in6_addr> order = s_.addresses;
-    if (!order.empty()) std::rotate(order.begin(), order.begin() + static_cast<long>(rank % order.size()), order.end());
-    return order;
-}
-
 void HaFleet::tick() {
     const auto now = ctx_.loop.now();
-    std::optional<std::vector<std::string>> members;
-    if (election_.renew()) members = election_.members();
-    if (!members) {
+    // Decided here, before the round and whatever becomes of it: a round
+    // stuck on the store must not keep an address past the lease.
+    give_up_if_lapsing(now);
+    if (rounds_->busy()) {  // the last round still waits for the store
+        observe();
+        return;
+    }
+    FleetRoundInput in{s_.member, s_.addresses, held_, std::exchange(resign_next_, {})};
+    rounds_->start(std::move(in), [this, now](FleetRoundResult r) { apply(now, std::move(r)); });
+}
+
+void HaFleet::give_up_if_lapsing(core::TimePoint now) {
+    // The store expires the lease at last_renewed + TTL at the earliest;
+    // give up before the next tick could come too late.
+    if (held_.empty()) return;
+    if (last_renewed_ && now + s_.lease_ttl / 4 + s_.lease_ttl / 8 < *last_renewed_ + s_.lease_ttl) return;
+    auto held = held_;
+    for (const auto& a : held) release(a, "the lease cannot be renewed");
+}
+
+void HaFleet::apply(core::TimePoint started, FleetRoundResult r) {
+    const auto now = ctx_.loop.now();
+    if (!r.renewed) {
         if (reachable_)
             XLOG_WARN("fleet: the coordination store does not answer: registrations refused (130), forwarding goes on");
         reachable_ = false;
-        // The store expires the lease at last_renewed + TTL at the earliest;
-        // give up before the next tick could come too late.
-        if (!held_.empty() &&
-            (!last_renewed_ || now + s_.lease_ttl / 4 + s_.lease_ttl / 8 >= *last_renewed_ + s_.lease_ttl)) {
-            auto held = held_;
-            for (const auto& a : held) release(a, "the lease cannot be renewed");
-        }
+        health_.reset();
+        give_up_if_lapsing(now);
         holders_.clear();  // not known any more
         observe();
         return;
     }
     if (!reachable_) XLOG_INFO("fleet: member %s, coordination store reachable", s_.member.c_str());
     reachable_ = true;
-    last_renewed_ = now;
-    members_ = *members;
-    if (std::find(members_.begin(), members_.end(), s_.member) == members_.end()) members_.push_back(s_.member);
-
-    // Still the holder of what we hold? (A lease that expired while we
-    // could not tell: another agent holds it now.)
-    for (const auto& a : std::vector<in6_addr>(held_)) {
-        auto h = election_.holder(a);
-        if (h && *h != s_.member) release(a, "another member holds it");
-    }
-    const size_t n = std::max<size_t>(members_.size(), 1);
-    const size_t share = (s_.addresses.size() + n - 1) / n;
-    auto order = preference_order(members_);
-    // Above the share (a member joined): give back the least preferred one.
-    for (auto it = order.rbegin(); it != order.rend() && held_.size() > share; ++it) {
-        if (!holds(*it)) continue;
-        in6_addr a = *it;
-        release(a, "above this member's share");
-        election_.resign(a);
-    }
-    for (const auto& a : order) {
-        if (holds(a)) continue;
-        if (held_.size() >= share) break;
-        auto won = election_.campaign(a);
-        if (won && *won) take(a);
-    }
-    holders_.clear();
-    for (const auto& a : s_.addresses) {
-        auto h = holds(a) ? std::optional<std::string>(s_.member) : election_.holder(a);
-        holders_.emplace_back(a, h.value_or(""));
-    }
+    // The renewal went out after the round started: counting from the
+    // start is on the safe side.
+    last_renewed_ = started;
+    members_ = std::move(r.members);
+    health_ = std::move(r.health);
+    for (const auto& a : r.lost)
+        if (holds(a)) release(a, "another member holds it");
+    for (const auto& a : r.give_back)
+        if (holds(a)) release(a, "above this member's share");
+    // A result that came back too late to rely on the lease it renewed
+    // takes nothing: the next round campaigns again (it still holds them
+    // in the store).
+    const bool fresh = now + s_.lease_ttl / 4 + s_.lease_ttl / 8 < started + s_.lease_ttl;
+    for (const auto& a : r.won)
+        if (fresh && !holds(a)) take(a);
+    give_up_if_lapsing(now);
+    holders_ = std::move(r.holders);
+    for (auto& h : holders_)
+        if (holds(h.first))
+            h.second = s_.member;
+        else if (h.second == s_.member)
+            h.second.clear();  // won but not taken
     observe();
 }
 
@@ -117,7 +120,7 @@ void HaFleet::take(const in6_addr& a) {
         ctx_.kernel.add_addr(ifindex_, a, s_.prefix_len, o);
     } catch (const std::exception& e) {
         XLOG_ERROR("fleet: cannot add %s to the home link: %s", core::to_string(a).c_str(), e.what());
-        election_.resign(a);
+        resign_next_.push_back(a);  // out of the race, in the next round (the store is asked there)
         return;
     }
     ctx_.tunnels.add_local(a, LocalAddress::TunnelEnd);
@@ -157,10 +160,13 @@ void HaFleet::release(const in6_addr& a, const char* why) {
 }
 
 void HaFleet::resign_all() {
+    // No round runs after this: the election is the loop thread's alone.
+    rounds_->stop();
     for (const auto& a : std::vector<in6_addr>(held_)) {
         release(a, "stopping");
         election_.resign(a);
     }
+    for (const auto& a : std::exchange(resign_next_, {})) election_.resign(a);
 }
 
 nlohmann::json HaFleet::view() const {

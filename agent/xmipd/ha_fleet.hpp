@@ -10,10 +10,17 @@
 // addresses spread; above the share it gives one back. When the lease
 // cannot be renewed it gives up every address before the lease could have
 // expired in the store, so that no two agents answer for one address.
+//
+// The round's questions to the store (fleet_round.hpp) run where the
+// FleetRoundRunner puts them: on a worker thread in the daemon, so a round
+// stuck on a slow store does not hold the loop; the loop still gives the
+// addresses up on time then (the check runs on every tick, whether or not
+// a round is in flight).
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -23,6 +30,7 @@
 #include "core/event_loop.hpp"
 #include "xmipd/context.hpp"
 #include "xmipd/fleet_ports.hpp"
+#include "xmipd/fleet_rounds.hpp"
 
 namespace xmip::agent {
 
@@ -50,15 +58,21 @@ public:
         std::function<void()> holdings_changed;
     };
 
-    HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks);
+    // rounds: where the store is asked (null: inline, in tick()).
+    HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks,
+            std::unique_ptr<FleetRoundRunner> rounds = nullptr);
     ~HaFleet();
     HaFleet(const HaFleet&) = delete;
     HaFleet& operator=(const HaFleet&) = delete;
 
-    // One round (the timer calls it; tests too).
+    // One round (the timer calls it; tests too): the lease check, and a
+    // round of the store unless one is still in flight.
     void tick();
-    // Gives every address back (a clean stop).
+    // Gives every address back (a clean stop): stops the rounds, then
+    // resigns in the store from the loop's thread.
     void resign_all();
+    // The store's health as the last round saw it (mipctl cluster).
+    const std::optional<std::string>& health() const { return health_; }
 
     // Whether the store renewed the lease on the last tick: without it, a
     // registration cannot be committed and is refused (130).
@@ -69,18 +83,23 @@ public:
 
 private:
     void schedule();
+    void apply(core::TimePoint started, FleetRoundResult r);
+    // Gives every address up when the lease could expire before the next
+    // tick could renew it (or was never renewed).
+    void give_up_if_lapsing(core::TimePoint now);
     void observe() const;  // the round's outcome to the metrics
     void take(const in6_addr& a);
     void release(const in6_addr& a, const char* why);
-    // The addresses in the order this member prefers them.
-    std::vector<in6_addr> preference_order(const std::vector<std::string>& members) const;
 
     Context& ctx_;
     FleetElection& election_;
     FleetSettings s_;
     int ifindex_;
     Hooks hooks_;
+    std::unique_ptr<FleetRoundRunner> rounds_;
     std::vector<in6_addr> held_;
+    std::vector<in6_addr> resign_next_;  // taken but refused by the link: out of the race next round
+    std::optional<std::string> health_;
     std::vector<std::string> members_;
     std::vector<std::pair<in6_addr, std::string>> holders_;  // as last seen
     bool reachable_ = false;

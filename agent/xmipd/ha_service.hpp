@@ -62,7 +62,8 @@ public:
     nlohmann::json home_agents() const;
     // A member of a fleet (docs/scale-out.md): the fleet's home agent
     // addresses are served while this agent holds them (ha_fleet.hpp).
-    void join_fleet(FleetElection& election, FleetSettings s);
+    // rounds: where the election's rounds run (null: inline, for tests).
+    void join_fleet(FleetElection& election, FleetSettings s, std::unique_ptr<FleetRoundRunner> rounds = nullptr);
     const HaFleet* fleet() const { return fleet_.get(); }
     // A binding store other agents write too (docs/scale-out.md, "Shared
     // bindings"): their bindings go into this agent's cache and maps, so
@@ -148,7 +149,6 @@ private:
     // transaction: the next one puts (or erases) them, and only them.
     std::unordered_set<in6_addr, core::In6Hash, core::In6Equal> unsaved_;
     bool persist_failing_ = false;
-    FleetElection* fleet_election_ = nullptr;  // the agent's, while fleet_ lives
     std::unique_ptr<HaFleet> fleet_;
     bool sharing_ = false;              // share_bindings() was called
     std::optional<long> watch_lag_ms_;  // the last shared change's, for mipctl cluster

@@ -6,8 +6,13 @@
 // spread over the members; a member above its share gives one back.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "fake_fleet.hpp"
 #include "fakes.hpp"
+#include "xmipd/fleet_rounds.hpp"
 #include "xmipd/ha_fleet.hpp"
 
 namespace xmip::agent::test {
@@ -107,6 +112,81 @@ TEST(HaFleet, AddressesSpreadOverTheMembersAndAJoiningMemberGetsItsShare) {
     EXPECT_EQ(a.held().size(), 1u);
     EXPECT_EQ(b.held().size(), 1u);
     EXPECT_FALSE(core::same_addr(a.held()[0], b.held()[0]));
+}
+
+// The store answers slowly: a FakeElection whose renew() waits while the
+// gate is shut (the daemon's rounds run on a thread: ThreadedFleetRounds).
+class GatedElection final : public FleetElection {
+public:
+    explicit GatedElection(FleetElection& e) : e_(e) {}
+    void shut() {
+        std::lock_guard<std::mutex> l(mu_);
+        open_ = false;
+    }
+    void open() {
+        {
+            std::lock_guard<std::mutex> l(mu_);
+            open_ = true;
+        }
+        cv_.notify_all();
+    }
+    bool renew() override {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [this] { return open_; });
+        return e_.renew();
+    }
+    std::optional<std::vector<std::string>> members() override { return e_.members(); }
+    std::optional<bool> campaign(const in6_addr& a) override { return e_.campaign(a); }
+    bool resign(const in6_addr& a) override { return e_.resign(a); }
+    std::optional<std::string> holder(const in6_addr& a) override { return e_.holder(a); }
+
+private:
+    FleetElection& e_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool open_ = true;
+};
+
+// Turns the loop (real time passes, the fake clock does not) until cond
+// holds or a second has passed: the worker's result comes through an eventfd.
+template <class Cond>
+bool pump(World& w, Cond cond) {
+    for (int i = 0; i < 200 && !cond(); i++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        w.turn();
+    }
+    return cond();
+}
+
+// The rounds on their own thread, as in the daemon: a round stuck on the
+// store holds neither the loop (each tick returns at once) nor the
+// address past its lease (given up on the tick's own clock while the
+// round still waits). Before, the round ran on the loop: a slow etcd held
+// every Binding Update and, behind a slow commit, the lease's renewal.
+TEST(HaFleet, ARoundStuckOnTheStoreHoldsNeitherTheLoopNorTheAddressPastTheLease) {
+    World w;
+    FakeFleetStore store;
+    FakeElection inner(store, "a");
+    GatedElection e(inner);
+    HaFleet f(w.ctx, e, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}),
+              std::make_unique<ThreadedFleetRounds>(w.loop, e));
+    w.advance(500ms);  // t = 0.5 s: the round runs on the worker
+    ASSERT_TRUE(pump(w, [&] { return f.holds(kHa1); })) << w.journal.dump();
+    e.shut();
+    w.advance(500ms);  // 1.0 s: a round starts and hangs in renew()
+    w.advance(500ms);  // 1.5 s: still in flight; the lease (renewed at 0.5 s) lasts to 2.5 s
+    EXPECT_TRUE(f.holds(kHa1));
+    w.advance(500ms);  // 2.0 s: the next tick would come too late
+    EXPECT_FALSE(f.holds(kHa1)) << w.journal.dump();
+    EXPECT_GE(w.journal.find("addr del 2001:db8:1::1/64"), 0);
+    // The store answers again: the stuck round ends (it asked about what
+    // was held when it started, so it takes nothing), the next one
+    // campaigns and the address comes back.
+    e.open();
+    pump(w, [] { return false; });  // its result, applied on the loop
+    EXPECT_FALSE(f.holds(kHa1));
+    w.advance(500ms);  // 2.5 s
+    EXPECT_TRUE(pump(w, [&] { return f.holds(kHa1); })) << w.journal.dump();
 }
 
 }  // namespace
