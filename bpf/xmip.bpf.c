@@ -261,6 +261,30 @@ static __always_inline int stays_on_home_link(const struct ipv6hdr *ip6, void *d
 }
 
 /*
+ * A unicast frame on the home link for another host's MAC. A switch floods
+ * a frame whose destination it has not learnt (in a fleet: the dead
+ * holder's MAC, until the new holder's override NA reaches the senders),
+ * and a bridge port or a promiscuous NIC shows it to XDP; the kernel would
+ * drop it (PACKET_OTHERHOST). Acting on it here would make every member of
+ * a fleet tunnel, or answer, the same frame. The home link only: its MAC is
+ * in the config (the agent keeps it current); elsewhere nothing is checked.
+ */
+static __always_inline int for_another_host(const struct xdp_md *ctx, const struct ethhdr *eth)
+{
+	const struct xmip_config *cfg = config();
+	const __u8 *d = eth->h_dest;
+	const __u8 *m;
+
+	if (!cfg || !cfg->home_ifindex || ctx->ingress_ifindex != cfg->home_ifindex)
+		return 0;
+	if (d[0] & 1) /* group address: multicast, broadcast */
+		return 0;
+	m = cfg->home_mac;
+	return ((d[0] ^ m[0]) | (d[1] ^ m[1]) | (d[2] ^ m[2]) | (d[3] ^ m[3]) | (d[4] ^ m[4]) |
+		(d[5] ^ m[5])) != 0;
+}
+
+/*
  * Both roles' XDP entry. Only the home agent tunnels towards care-of
  * addresses (a binding keyed by the destination); both end tunnels and hand
  * signalling to the agent at their local addresses. `home_agent` is a
@@ -283,7 +307,13 @@ static __always_inline int xdp_entry(struct xdp_md *ctx, const int home_agent,
 
 	if (home_agent) {
 		const struct xmip_binding *b;
-		int nd = ha_nd_proxy(ctx, eth, ip6, data_end, rx_len);
+		int nd;
+
+		if (for_another_host(ctx, eth)) {
+			count(XMIP_CNT_PASS_OTHER_HOST, rx_len);
+			return XDP_PASS;
+		}
+		nd = ha_nd_proxy(ctx, eth, ip6, data_end, rx_len);
 
 		if (nd >= 0)
 			return nd;

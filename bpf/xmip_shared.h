@@ -71,8 +71,10 @@ struct xmip_config {
 	__u8 reserved0;
 	__u16 min_ptb_mtu;     /* never advertise less than this in a Packet Too Big */
 	__u32 flags;           /* XMIP_CF_* */
-	/* XMIP_CF_ND_PROXY: the home link, where the home agent answers
-	 * Neighbour Solicitations for bound home addresses, and its MAC. */
+	/* Home agent: the home link and its MAC. XMIP_CF_ND_PROXY answers
+	 * Neighbour Solicitations for bound home addresses there; whatever the
+	 * flags, a unicast frame there for another MAC is left alone (0: not
+	 * set, nothing checked). */
 	__u32 home_ifindex;
 	__u8 home_mac[6];
 	__u8 reserved1[2];
@@ -146,6 +148,9 @@ struct xmip_config {
 	X(ND_PROXY_INVALID, "nd_proxy_invalid", "pass",                                            \
 	  "home agent: a Neighbour Solicitation on the home link that fails RFC 4861 7.1.1 "       \
 	  "(checksum, hop limit, code, length, options): not answered, left to the stack")         \
+	X(PASS_OTHER_HOST, "other_host", "pass",                                                   \
+	  "home agent: a unicast frame on the home link for another host's MAC (flooded by a "     \
+	  "switch, seen by a promiscuous port): left to the stack, which drops it")                \
 	XMIP_RO_COUNTERS(X)
 
 /*

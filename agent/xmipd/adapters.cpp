@@ -61,7 +61,7 @@ void DatapathTunnels::remove_local(const in6_addr& a) { maps_.delete_local_addr(
 
 void DatapathTunnels::set_home_link_mac(const std::array<uint8_t, 6>& mac) {
     xmip_config c = maps_.config();
-    if (!(c.flags & XMIP_CF_ND_PROXY)) return;  // the kernel's proxy entries answer: they follow it themselves
+    if (!c.home_ifindex) return;  // not a home agent's datapath
     static_assert(sizeof c.home_mac == 6);
     std::memcpy(c.home_mac, mac.data(), sizeof c.home_mac);
     maps_.set_config(c);

@@ -210,13 +210,18 @@ void Agent::setup_datapath() {
     c.tunnel_hop_limit = cfg_.datapath.tunnel_hop_limit;
     c.min_ptb_mtu = XMIP_IPV6_MIN_MTU;
     c.flags = ro_hint_flag(cfg_);
+    if (cfg_.home_agent) {
+        // The home link and its MAC: XDP leaves a unicast frame there for
+        // another MAC to the stack (bpf/xmip.bpf.c, for_another_host), and
+        // answers solicitations with it below.
+        c.home_ifindex = static_cast<uint32_t>(core::ifindex_of(cfg_.home_agent->home_link));
+        const auto mac = kernel_.link(static_cast<int>(c.home_ifindex)).mac;
+        std::memcpy(c.home_mac, mac.data(), sizeof c.home_mac);
+    }
     if (nd_proxy_in_datapath(cfg_)) {
         // The home link's solicitations for bound home addresses are
         // answered from the bindings map (bpf/nd_proxy.bpf.h), with its MAC.
         c.flags |= XMIP_CF_ND_PROXY;
-        c.home_ifindex = static_cast<uint32_t>(core::ifindex_of(cfg_.home_agent->home_link));
-        const auto mac = kernel_.link(static_cast<int>(c.home_ifindex)).mac;
-        std::memcpy(c.home_mac, mac.data(), sizeof c.home_mac);
         XLOG_INFO("%s: XDP answers Neighbour Solicitations for bound home addresses (home_agent.nd_proxy)",
                   cfg_.home_agent->home_link.c_str());
     }

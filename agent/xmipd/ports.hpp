@@ -53,8 +53,8 @@ public:
     virtual void add_local(const in6_addr& a, LocalAddress use) = 0;
     virtual void remove_local(const in6_addr& a) = 0;
     // The home link's MAC changed (a home agent): the datapath's Neighbour
-    // Advertisements for bound home addresses name the new one. Nothing
-    // when the datapath does not answer them (home_agent.nd_proxy = "kernel").
+    // Advertisements for bound home addresses name the new one, and its
+    // check of a frame's destination MAC on the home link takes it.
     virtual void set_home_link_mac(const std::array<uint8_t, 6>& mac) = 0;
 };
 

@@ -1136,6 +1136,42 @@ f = ns_frame(ROUTER_LL, "ff02::1:ff00:4", HOA, "33:33:ff:00:00:04")
 case("ha_nd_proxy_kernel_mode_untouched", "ha_xdp", "dp2", "ha", f, XDP_PASS, None, "PASS_NOT_MOBILE",
      why="home_agent.nd_proxy = \"kernel\" (flag clear): the kernel's proxy entry answers")
 
+# 10. A unicast frame on the home link for another host's MAC (bpf/xmip.bpf.c,
+# for_another_host): a switch floods frames for a MAC it has not learnt (in a
+# fleet: the dead holder's, until the new holder's override NA), a bridge
+# port or a promiscuous NIC shows them to XDP. The home agent acts on frames
+# for its own MAC and on group addresses only; the rest goes to the stack,
+# which drops it. State "ha_home": the home link's MAC known, the kernel's
+# proxy entries answering (a fleet member's way), "ha_nd": XDP answering.
+STATES["ha_home"] = dict(STATES["ha"], nd_proxy=["dp2", MAC["dp2"]])
+DEAD_HOLDER = "02:00:00:00:27:99"
+
+
+def from_router(edst, dst=HOA):
+    return Ether(src=MAC["router"], dst=edst) / IPv6(src=CN, dst=dst, hlim=64) / \
+        UDP(sport=40000, dport=5001) / payload(16)
+
+
+f = from_router(DEAD_HOLDER)
+case("ha_other_host_downlink_untouched", "ha_xdp", "dp2", "ha_home", f, XDP_PASS, None, "PASS_OTHER_HOST",
+     why="a packet to a bound home address flooded to every member of a fleet, for the dead holder's MAC: "
+     "only the member it is addressed to tunnels it")
+
+f = from_router(MAC["dp2"])
+case("ha_home_link_downlink_own_mac_encapsulated", "ha_xdp", "dp2", "ha_home", f, XDP_REDIRECT,
+     Ether(src=MAC["dp1"], dst=MAC["coa"]) / tunnel(dec_hlim(bytes(f[IPv6])), HA, COA), "ENCAP_REDIRECT",
+     why="the same packet for this home agent's own MAC: tunnelled to the care-of address")
+
+f = Ether(src=MAC["router"], dst=DEAD_HOLDER) / tunnel(bytes(IPv6(src=HOA, dst=CN, hlim=64) /
+                                                           UDP(sport=5001, dport=40000) / payload(16)), COA, HA)
+case("ha_other_host_reverse_tunnel_untouched", "ha_xdp", "dp2", "ha_home", f, XDP_PASS, None, "PASS_OTHER_HOST",
+     why="the mobile node's reverse tunnel, flooded for the dead holder's MAC: not decapsulated here")
+
+f = ns_frame(ROUTER_LL, HOA, HOA, DEAD_HOLDER, sll=False)
+case("ha_nd_proxy_other_host_probe_unanswered", "ha_xdp", "dp2", "ha_nd", f, XDP_PASS, None, "PASS_OTHER_HOST",
+     why="a reachability probe for a bound home address sent to another host's MAC: that host answers, not "
+     "this one (never two answers for one address)")
+
 # 8. The mobile node's route optimisation hint (bpf/ro_hint.bpf.h): with
 # XMIP_CF_RO_HINTS, a packet from the home address that takes the tunnel
 # also hands its IPv6 header to the agent (XMIP_SIG_RO_HINT); once per
