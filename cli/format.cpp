@@ -284,6 +284,13 @@ std::string format_status(const json& status) {
     return out;
 }
 
+std::string format_refresh(const json& answer) {
+    using K = control::RefreshAnswer::key;
+    if (!answer.is_object() || !answer.contains(K::sequence)) return format_json(answer);
+    return "Binding Update " + answer[K::sequence].dump() + " sent to the home agent from " +
+           answer.value(K::care_of_address, std::string("?")) + "\n";
+}
+
 std::string format_reload(const json& answer) {
     using K = control::ReloadAnswer::key;
     if (!answer.is_object()) return format_json(answer);

@@ -47,6 +47,7 @@ std::string format_home_agents(const nlohmann::json& entries);  // home-agents
 std::string format_cluster(const nlohmann::json& view);         // cluster
 std::string format_status(const nlohmann::json& status);        // status
 std::string format_reload(const nlohmann::json& answer);        // reload
+std::string format_refresh(const nlohmann::json& answer);       // refresh
 
 // The guide's `mipdiag -s` name of a signalling counter ("" if it had none).
 std::string mipdiag_name(const std::string& counter);

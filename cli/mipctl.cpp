@@ -132,6 +132,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     auto* c_version = app.add_subcommand("version", "mipctl's version and, if an agent answers, the agent's");
     auto* c_reload = app.add_subcommand(
         "reload", "re-read the configuration file (as SIGHUP): which keys changed, which wait for a restart");
+    auto* c_refresh = app.add_subcommand(
+        "refresh", "mobile node: register the current care-of address again now (as on a Binding Refresh Request)");
     auto* c_binding = app.add_subcommand("binding", "add or remove a binding by hand (home agent)");
     c_binding->require_subcommand(1);
     std::string hoa, coa;
@@ -155,8 +157,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         std::string what = e.what();
         auto colon = what.find(": ");
         err << "mipctl: unknown command or argument: " << (colon == std::string::npos ? what : what.substr(colon + 2))
-            << "\nCommands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, binding "
-               "add|del."
+            << "\nCommands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, refresh, "
+               "binding add|del."
             << "\nRun 'mipctl --help' for usage.\n";
         return kExitUsage;
     } catch (const CLI::ParseError& e) {
@@ -211,6 +213,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == c_status) return simple(api::kStatus, json::object(), format_status);
     if (cmd == c_has) return simple(api::kHomeAgents, json::object(), format_home_agents);
     if (cmd == c_cluster) return simple(api::kCluster, json::object(), format_cluster);
+    if (cmd == c_refresh) return simple(api::kRefresh, json::object(), format_refresh);
     if (cmd == c_reload) {
         json r;
         if (auto f = call(api::kReload, json::object(), r)) {

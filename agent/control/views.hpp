@@ -26,6 +26,7 @@ inline constexpr const char* kBindingAdd = "binding-add";
 inline constexpr const char* kBindingDel = "binding-del";
 inline constexpr const char* kCluster = "cluster";  // a fleet member's view (docs/scale-out.md)
 inline constexpr const char* kReload = "reload";  // what SIGHUP does, with its answer
+inline constexpr const char* kRefresh = "refresh";  // a mobile node's Binding Update to its home agent, now
 }  // namespace cmd
 
 namespace view_detail {
@@ -153,6 +154,12 @@ XMIP_CONTROL_VIEW(BindingArgs, XMIP_BINDING_ARGS)
     X(std::vector<std::string>, errors)  \
     X(std::vector<std::string>, warnings)
 XMIP_CONTROL_VIEW(ReloadAnswer, XMIP_RELOAD_ANSWER)
+
+// mipctl refresh (a mobile node): the Binding Update just sent.
+#define XMIP_REFRESH_ANSWER(X) \
+    X(uint16_t, sequence)      \
+    X(std::string, care_of_address)
+XMIP_CONTROL_VIEW(RefreshAnswer, XMIP_REFRESH_ANSWER)
 
 #undef XMIP_VIEW_MEMBER
 #undef XMIP_VIEW_KEY

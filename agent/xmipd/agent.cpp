@@ -67,6 +67,7 @@ constexpr ForeignCommand kForeignCommands[] = {
     {control::cmd::kBindingAdd, "bindings are added at a home agent"},
     {control::cmd::kBindingDel, "bindings are removed at a home agent"},
     {control::cmd::kCluster, "a fleet is made of home agents with [cluster] backend = \"etcd\" and member set"},
+    {control::cmd::kRefresh, "a mobile node refreshes its registration; this is not one"},
 };
 
 }  // namespace

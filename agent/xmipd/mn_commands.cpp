@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // The mobile node on the control socket: its status and the binding
 // update list as views (control/views.hpp).
+#include "control/protocol.hpp"
 #include "control/views.hpp"
+#include "core/log.hpp"
 #include "xmipd/mn_service.hpp"
 
 namespace xmip::agent {
@@ -48,8 +50,27 @@ nlohmann::json MnService::bindings() const {
 
 size_t MnService::binding_count() const { return ctx_.tunnels.find(hoa_) ? 1 : 0; }
 
+nlohmann::json MnService::refresh_now() {
+    // As on a Binding Refresh Request (RFC 6275 11.7.4): the registration
+    // of the current care-of address again, a new sequence number, the
+    // retransmission schedule from its start. Only while bound: a
+    // registration in progress is already being sent.
+    auto bu = bul_.on_refresh_request(ctx_.loop.now());
+    if (!bu)
+        throw control::CommandError{control::kErrNotFound,
+                                    std::string("nothing to refresh: the binding update list is ") +
+                                        std::string(mn::to_string(bul_.state())) + ", not bound"};
+    send_bu(*bu);
+    XLOG_INFO("refresh asked on the control socket: BU %u for %s", bu->seq, to_string(bu->coa).c_str());
+    control::RefreshAnswer a;
+    a.sequence = bu->seq;
+    a.care_of_address = to_string(bu->coa);
+    return a;
+}
+
 void MnService::register_commands(control::Server& s) {
     s.handle(control::cmd::kBindingUpdateList, [this](const nlohmann::json&) { return bindings(); });
+    s.handle(control::cmd::kRefresh, [this](const nlohmann::json&) { return refresh_now(); });
 }
 
 }  // namespace xmip::agent

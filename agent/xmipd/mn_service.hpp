@@ -43,6 +43,10 @@ public:
     void stop(bool keep_forwarding) override;
 
     nlohmann::json bindings() const;  // the binding update list: the home agent, then the correspondents
+    // mipctl refresh: the registration with the home agent again, now (a
+    // new sequence number, as on a Binding Refresh Request); throws
+    // control::CommandError (not_found) when nothing is bound.
+    nlohmann::json refresh_now();
     // The datapath saw the home address's packets to `peer` take the tunnel
     // (rate-limited per peer): route optimisation may start.
     void on_tunnelled_traffic(const in6_addr& home, const in6_addr& peer) override;

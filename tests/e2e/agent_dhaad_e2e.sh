@@ -187,8 +187,11 @@ t3=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 mps1=$(sig "$MN_SOCK" mps_sent) mpa1=$(sig "$MN_SOCK" mpa_received) hmpa1=$(sig "$HA2_SOCK" mpa_sent)
 ((mps1 > mps0 && mpa1 > mpa0 && hmpa1 - hmpa0 >= 2)) ||
 	PROBLEMS+=("counters: MN mps_sent $mps0 -> $mps1, mpa_received $mpa0 -> $mpa1; HA 2 mpa_sent $hmpa0 -> $hmpa1 (an unsolicited MPA and an answer expected)")
-ip -n "$NS_MN" -6 addr show dev mn0 | grep -q "$NEW_HOA/128" ||
-	PROBLEMS+=("$NEW_HOA is not on mn0: $(ip -n "$NS_MN" -6 -br addr show dev mn0)")
+# The agent adds the address after the BA it acts on: on a loaded machine
+# a moment after the binding update list says bound.
+new_hoa_on_mn0() { ip -n "$NS_MN" -6 addr show dev mn0 | grep -q "$NEW_HOA/128"; }
+wait_until 3 new_hoa_on_mn0 ||
+	PROBLEMS+=("$NEW_HOA is not on mn0 3 s after its registration: $(ip -n "$NS_MN" -6 -br addr show dev mn0)")
 # The next move retires the old home address: deregistered at HA 2.
 rt_move visitnet
 moved_on() {

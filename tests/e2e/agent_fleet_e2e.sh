@@ -32,7 +32,9 @@
 #       address and the home address every 50 ms throughout: every answer
 #       comes from the old holder before the cut-off one gave up and from
 #       the new one after, never from both at once; reconnected, the member
-#       rejoins without taking the address back.
+#       rejoins without taking the address back; F6c the mobile node's
+#       refresh (mipctl refresh, same care-of address) sent at the cut is
+#       retransmitted until the new holder accepts it, once, in sequence.
 # Needs root, iproute2, ethtool, radvd, etcd and etcdctl (Debian's
 # etcd-server, etcd-client), /usr/bin/python3. Without etcd: skipped (77),
 # failed under CI (CI=true), which installs it.
@@ -478,6 +480,13 @@ sleep 1 # answered by the holder first
 t0=$EPOCHREALTIME
 echo "$t0" >"$WORK/cut.at"
 ip -n "${NS_OF[$CUT]}" link set "${CTL_IF_OF[$CUT]}" down
+# The mobile node refreshes its registration (same care-of address) as the
+# failover starts: F6c below.
+undone() { cat "$WORK"/ha1.log "$WORK"/ha2.log "$WORK"/ha3.log 2>/dev/null | grep -c "registration of $HOA at $COA1 could not be put in force"; }
+UNDONE0=$(undone)
+NACK0=$(ctl "$MN_SOCK" stats --get signalling.ba_nack_received)
+REFRESH=$(ctl "$MN_SOCK" refresh)
+SEQ_ASKED=$(jget "$REFRESH" "r['sequence']")
 gave_up() { ! holds "$CUT"; }
 wait_until $((TTL + 2)) gave_up || PROBLEMS+=("ha$((CUT + 1)) still holds $FLEET_ADDR $((TTL + 2)) s after it was cut off: $(cl "$CUT")")
 gave_ms=$(ms_since "$t0")
@@ -520,6 +529,33 @@ done <<<"$WIRE"
 report "F6a. the holder alone cut off from etcd gives the address up within the lease TTL; on the wire, never two answerers" \
 	"ha$((CUT + 1)) said it gave $FLEET_ADDR up $gave_ms ms after its control link went down (polled; TTL $TTL s); ha$((OTHER + 1)) held it after $taken_ms ms" \
 	"$(grep '^INFO' <<<"$WIRE" | sed 's/^INFO //' | paste -sd ';' | sed 's/;/; /g') (times from the cut)" -- "${PROBLEMS[@]}"
+((${#PROBLEMS[@]} == 0)) || e2e_result
+
+# F6c: the refresh sent at the cut reaches the holder that cannot commit
+# it (refused, 130) or nobody, and is retransmitted (a new sequence number
+# each time) until the new holder takes it: exactly one registration of the
+# mobile node's last sequence number from those sent, and the survivor has it.
+PROBLEMS=()
+[[ $SEQ_ASKED =~ ^[0-9]+$ ]] || PROBLEMS+=("mipctl refresh did not answer with a sequence number: $REFRESH")
+refreshed_after() { # the mobile node's sequence is bound and newer than the refresh's first
+	local b
+	b=$(mn bul) && [[ $(jget "$b" "r[0]['state']") == bound ]] && (($(jget "$b" "r[0]['sequence']") >= SEQ_ASKED))
+}
+((${#PROBLEMS[@]})) || wait_until $((TTL + 6)) refreshed_after || PROBLEMS+=("the refresh was not accepted within $((TTL + 6)) s: $(mn bul)")
+SEQ=$(jget "$(mn bul)" "r[0]['sequence']")
+# Registrations of COA1 in the members' logs with a sequence number from
+# the refresh's on (the earlier ones are F5's), in time order.
+REGS=$(registrations "$COA1" | awk -v s="${SEQ_ASKED:-0}" '{ n = $0; sub(/.*\(seq /, "", n); sub(/\).*/, "", n); if (n + 0 >= s + 0) print }' | sort)
+# The cut-off holder refuses what reaches it (130: it cannot commit), some
+# after a registration line followed by "could not be put in force ...
+# refused with status 130"; the mobile node retransmits each time.
+UNDONE=$(($(undone) - UNDONE0))
+NACKS=$(($(ctl "$MN_SOCK" stats --get signalling.ba_nack_received) - NACK0))
+[[ $(($(grep -c . <<<"$REGS") - UNDONE)) == 1 && $REGS == *"(seq $SEQ)"* && $(tail -n 1 <<<"$REGS") == *"(seq $SEQ)"* ]] ||
+	PROBLEMS+=("registrations of $HOA -> $COA1 from sequence $SEQ_ASKED on, $UNDONE of them undone (expected one kept, the last, sequence $SEQ): ${REGS:-none}")
+[[ $(bcache_get "$OTHER" sequence) == "$SEQ" ]] || PROBLEMS+=("ha$((OTHER + 1))'s binding has sequence $(bcache_get "$OTHER" sequence), the mobile node's is $SEQ")
+report "F6c. a refresh sent as the failover starts is accepted once, by the new holder, sequence numbers in order" \
+	"mipctl refresh sent sequence $SEQ_ASKED at the cut; $NACKS refused (130) by the cut-off holder ($UNDONE after a registration line, undone), then accepted once as sequence $SEQ by ha$((OTHER + 1))" -- "${PROBLEMS[@]}"
 ((${#PROBLEMS[@]} == 0)) || e2e_result
 
 PROBLEMS=()

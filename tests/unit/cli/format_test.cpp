@@ -379,6 +379,12 @@ TEST(Errors, NoAgentVariants) {
               "socket in /run/xmip)");
 }
 
+TEST(Format, RefreshNamesTheBindingUpdateItSent) {
+    json r = json::parse(R"J({"sequence": 18683, "care_of_address": "2001:db8:1000::ff:fe00:4"})J");
+    EXPECT_EQ(format_refresh(r), "Binding Update 18683 sent to the home agent from 2001:db8:1000::ff:fe00:4\n");
+    EXPECT_EQ(format_refresh(json::parse("[1]")), format_json(json::parse("[1]")));
+}
+
 TEST(Format, ReloadShowsWhatWasAppliedAndWhatWaitsForARestart) {
     json r = json::parse(R"J({"reloaded": true, "applied": ["log_level"],
       "kept": ["datapath.max_bindings: 1000 -> 4000 takes a restart (the binding map was sized at start); keeping 1000"],

@@ -115,7 +115,8 @@ TEST_F(MipctlTest, UnknownCommandIsAUsageError) {
     EXPECT_EQ(
         r.err,
         "mipctl: unknown command or argument: bogus\n"
-        "Commands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, binding add|del.\n"
+        "Commands: stats (-s), bul (-l), bcache (-c), status, home-agents, cluster, version, reload, refresh, binding "
+        "add|del.\n"
         "Run 'mipctl --help' for usage.\n");
 }
 

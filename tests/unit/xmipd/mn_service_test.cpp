@@ -3,6 +3,7 @@
 // to a visited link and the return home, as the world sees them.
 #include <gtest/gtest.h>
 
+#include "control/protocol.hpp"
 #include "fakes.hpp"
 #include "nd/router.hpp"
 #include "xmipd/mn_service.hpp"
@@ -118,6 +119,33 @@ TEST_F(MnServiceTest, AcceptedBindingReleasesTheHeldTraffic) {
     EXPECT_EQ(w.stats.ba_received, 1u);
     EXPECT_EQ(mn->bindings()[0]["state"], "bound");
     EXPECT_TRUE(mn->status().contains("last_handoff_ms"));
+}
+
+// mipctl refresh: while bound, the registration goes again now with the
+// next sequence number from the same care-of address (as on a Binding
+// Refresh Request); before the home agent accepted anything, a clear
+// refusal and no BU.
+TEST_F(MnServiceTest, RefreshOnTheControlSocketSendsTheNextBindingUpdateNow) {
+    move_away();
+    try {
+        mn->refresh_now();
+        ADD_FAILURE() << "refreshed while registering";
+    } catch (const control::CommandError& e) {
+        EXPECT_EQ(e.code, control::kErrNotFound);
+        EXPECT_NE(std::string(e.message).find("registering"), std::string::npos) << e.message;
+    }
+    const auto first = last_bu();
+    ack(first.sequence, mh::ba_status::accepted, kCoa);
+    const size_t sent = w.wire.binding_updates().size();
+    auto r = mn->refresh_now();
+    ASSERT_EQ(w.wire.binding_updates().size(), sent + 1) << w.journal.dump();
+    const auto again = last_bu();
+    EXPECT_EQ(again.sequence, static_cast<uint16_t>(first.sequence + 1));
+    EXPECT_EQ(r["sequence"], again.sequence);
+    EXPECT_EQ(r["care_of_address"], str(kCoa));
+    EXPECT_EQ(mn->bindings()[0]["state"], "registering");
+    ack(again.sequence, mh::ba_status::accepted, kCoa);
+    EXPECT_EQ(mn->bindings()[0]["state"], "bound");
 }
 
 TEST_F(MnServiceTest, RefusalKeepsTheTrafficHeld) {
