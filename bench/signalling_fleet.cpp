@@ -1,9 +1,22 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "signalling_fleet.hpp"
 
+#include <initializer_list>
+#include <string_view>
+
 #include "netns_testbed.hpp"
 
 namespace xmip::bench {
+namespace {
+
+// A shell command from its pieces, in one allocation.
+std::string join(std::initializer_list<std::string_view> parts) {
+    std::string out;
+    for (auto p : parts) out += p;
+    return out;
+}
+
+}  // namespace
 
 const std::vector<FleetMember>& fleet_members() {
     static const std::vector<FleetMember> m = {
@@ -37,18 +50,19 @@ std::vector<std::string> fleet_topology() {
         const std::string ctl_if = "k" + std::to_string(k), peer = "c" + std::to_string(k);
         if (m.ns != "ha") {
             const std::string hl = "hl" + std::to_string(k);
-            c.push_back("ip -n " + m.ns + " link add " + m.home_if + " address 02:00:00:00:27:2" + std::to_string(k) +
-                        " type veth peer name " + hl + " netns home");
-            c.push_back("ip -n home link set " + hl + " master br0 && ip -n home link set " + hl + " up && ip -n " +
-                        m.ns + " link set " + m.home_if + " up");
+            c.push_back(join({"ip -n ", m.ns, " link add ", m.home_if, " address 02:00:00:00:27:2", std::to_string(k),
+                              " type veth peer name ", hl, " netns home"}));
+            c.push_back(join({"ip -n home link set ", hl, " master br0 && ip -n home link set ", hl, " up && ip -n ",
+                              m.ns, " link set ", m.home_if, " up"}));
             // A veth takes XDP_TX/REDIRECTed frames only when its peer has NAPI.
             c.push_back("ip netns exec home ethtool -K " + hl + " gro on tx-checksumming off >/dev/null");
-            c.push_back("ip -n " + m.ns + " -6 addr add " + m.base_addr + "/64 dev " + m.home_if + " nodad");
+            c.push_back(join({"ip -n ", m.ns, " -6 addr add ", m.base_addr, "/64 dev ", m.home_if, " nodad"}));
         }
-        c.push_back("ip -n " + m.ns + " link add " + ctl_if + " type veth peer name " + peer + " netns " + kEtcdNs);
-        c.push_back(std::string("ip -n ") + kEtcdNs + " link set " + peer + " master br1 && ip -n " + kEtcdNs +
-                    " link set " + peer + " up && ip -n " + m.ns + " link set " + ctl_if + " up");
-        c.push_back("ip -n " + m.ns + " -6 addr add fd00:e7cd::" + std::to_string(k) + "/64 dev " + ctl_if + " nodad");
+        c.push_back(join({"ip -n ", m.ns, " link add ", ctl_if, " type veth peer name ", peer, " netns ", kEtcdNs}));
+        c.push_back(join({"ip -n ", kEtcdNs, " link set ", peer, " master br1 && ip -n ", kEtcdNs, " link set ", peer,
+                          " up && ip -n ", m.ns, " link set ", ctl_if, " up"}));
+        c.push_back(
+            join({"ip -n ", m.ns, " -6 addr add fd00:e7cd::", std::to_string(k), "/64 dev ", ctl_if, " nodad"}));
     }
     return c;
 }
