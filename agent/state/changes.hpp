@@ -30,6 +30,7 @@ struct Changes {
     std::vector<in6_addr> erase;  // removed, by home address (absent: no error)
     std::vector<MnState> mn_put;  // inserted or replaced, by home address
     bool empty() const { return put.empty() && erase.empty() && mn_put.empty(); }
+    size_t size() const { return put.size() + erase.size() + mn_put.size(); }  // changes, each one key
 };
 
 }  // namespace xmip::state

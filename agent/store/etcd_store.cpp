@@ -98,7 +98,7 @@ core::Result<int64_t, std::string> EtcdStore::lease_for(int64_t expires_ms) {
 
 std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
     if (c.empty()) return std::nullopt;
-    const size_t ops = c.put.size() + c.erase.size() + c.mn_put.size();
+    const size_t ops = c.size();
     if (ops <= kMaxTxnOps) return commit_one(c);
     // More than one etcd transaction takes: kMaxTxnOps changes each, in
     // order, each binding whole with its compare-and-swap. When a later one
@@ -112,18 +112,11 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
         std::optional<int64_t> known, erased;
     };
     std::vector<Before> written_keys;  // of the transactions that succeeded
-    auto remember = [&](const std::string& key) {
-        Before b{key, {}, {}};
-        if (auto k = known_.find(key); k != known_.end()) b.known = k->second;
-        if (auto e = erased_.find(key); e != erased_.end()) b.erased = e->second;
-        return b;
-    };
-    size_t written = 0, txns = 0;
+    size_t txns = 0;
     state::Changes chunk;
     std::vector<Before> chunk_keys;
     auto flush = [&]() -> std::optional<std::string> {
-        const size_t n = chunk.put.size() + chunk.erase.size() + chunk.mn_put.size();
-        if (n == 0) return std::nullopt;
+        if (chunk.empty()) return std::nullopt;
         if (auto e = commit_one(chunk)) {
             if (txns == 0) return e;
             for (const auto& b : written_keys) {
@@ -136,36 +129,32 @@ std::optional<std::string> EtcdStore::commit(const state::Changes& c) {
                 else
                     erased_.erase(b.key);
             }
-            return *e + " (after " + std::to_string(written) + " of the batch's " + std::to_string(ops) +
+            return *e + " (after " + std::to_string(written_keys.size()) + " of the batch's " + std::to_string(ops) +
                    " changes were written in " + std::to_string(txns) +
                    " transactions: they come back through the watch)";
         }
-        written += n;
         txns++;
         written_keys.insert(written_keys.end(), chunk_keys.begin(), chunk_keys.end());
         chunk = state::Changes{};
         chunk_keys.clear();
         return std::nullopt;
     };
-    auto full = [&] { return chunk.put.size() + chunk.erase.size() + chunk.mn_put.size() == kMaxTxnOps; };
-    for (const auto& b : c.put) {
-        chunk_keys.push_back(remember(key_of(b.hoa)));
-        chunk.put.push_back(b);
-        if (full())
-            if (auto e = flush()) return e;
-    }
-    for (const auto& m : c.mn_put) {
-        chunk_keys.push_back(remember(prefix_ + role_ + "/" + core::to_string(m.hoa)));
-        chunk.mn_put.push_back(m);
-        if (full())
-            if (auto e = flush()) return e;
-    }
-    for (const auto& h : c.erase) {
-        chunk_keys.push_back(remember(key_of(h)));
-        chunk.erase.push_back(h);
-        if (full())
-            if (auto e = flush()) return e;
-    }
+    // One change into the chunk (its key's revisions remembered first);
+    // a full chunk is written.
+    auto add = [&](const in6_addr& hoa, auto& list, const auto& item) -> std::optional<std::string> {
+        Before b{key_of(hoa), {}, {}};
+        if (auto k = known_.find(b.key); k != known_.end()) b.known = k->second;
+        if (auto e = erased_.find(b.key); e != erased_.end()) b.erased = e->second;
+        chunk_keys.push_back(std::move(b));
+        list.push_back(item);
+        return chunk.size() == kMaxTxnOps ? flush() : std::nullopt;
+    };
+    for (const auto& b : c.put)
+        if (auto e = add(b.hoa, chunk.put, b)) return e;
+    for (const auto& m : c.mn_put)
+        if (auto e = add(m.hoa, chunk.mn_put, m)) return e;
+    for (const auto& h : c.erase)
+        if (auto e = add(h, chunk.erase, h)) return e;
     return flush();
 }
 
@@ -190,7 +179,7 @@ std::optional<std::string> EtcdStore::commit_one(const state::Changes& c) {
         put_keys.push_back(std::move(key));
     }
     for (const auto& m : c.mn_put) {
-        std::string key = prefix_ + role_ + "/" + core::to_string(m.hoa);
+        std::string key = key_of(m.hoa);
         compare_known(key);
         t.success.push_back(etcd::PutRequest{key, state::encode(m, written), 0, false});
         t.failure.push_back(etcd::RangeRequest::one(key));

@@ -55,11 +55,15 @@ void HaFleet::tick() {
     rounds_->start(std::move(in), [this, now](FleetRoundResult r) { apply(now, std::move(r)); });
 }
 
+bool HaFleet::lease_safe(core::TimePoint renewed, core::TimePoint now) const {
+    // The store expires the lease at renewed + TTL at the earliest; the
+    // next tick (TTL/4 away) must still come an eighth of the TTL before.
+    return now + s_.lease_ttl / 4 + s_.lease_ttl / 8 < renewed + s_.lease_ttl;
+}
+
 void HaFleet::give_up_if_lapsing(core::TimePoint now) {
-    // The store expires the lease at last_renewed + TTL at the earliest;
-    // give up before the next tick could come too late.
     if (held_.empty()) return;
-    if (last_renewed_ && now + s_.lease_ttl / 4 + s_.lease_ttl / 8 < *last_renewed_ + s_.lease_ttl) return;
+    if (last_renewed_ && lease_safe(*last_renewed_, now)) return;
     auto held = held_;
     for (const auto& a : held) release(a, "the lease cannot be renewed");
 }
@@ -90,9 +94,9 @@ void HaFleet::apply(core::TimePoint started, FleetRoundResult r) {
     // A result that came back too late to rely on the lease it renewed
     // takes nothing: the next round campaigns again (it still holds them
     // in the store).
-    const bool fresh = now + s_.lease_ttl / 4 + s_.lease_ttl / 8 < started + s_.lease_ttl;
-    for (const auto& a : r.won)
-        if (fresh && !holds(a)) take(a);
+    if (lease_safe(started, now))
+        for (const auto& a : r.won)
+            if (!holds(a)) take(a);
     give_up_if_lapsing(now);
     holders_ = std::move(r.holders);
     for (auto& h : holders_)

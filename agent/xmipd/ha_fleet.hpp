@@ -87,6 +87,8 @@ private:
     // Gives every address up when the lease could expire before the next
     // tick could renew it (or was never renewed).
     void give_up_if_lapsing(core::TimePoint now);
+    // A lease renewed at `renewed` still holds past the next tick.
+    bool lease_safe(core::TimePoint renewed, core::TimePoint now) const;
     void observe() const;  // the round's outcome to the metrics
     void take(const in6_addr& a);
     void release(const in6_addr& a, const char* why);

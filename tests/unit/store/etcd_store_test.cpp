@@ -53,6 +53,13 @@ EtcdStoreOptions options(const EtcdCluster& c, uint32_t slack = 5) {
     return o;
 }
 
+// A watch of the store's prefix from the first revision it has not seen.
+etcd::WatchCreateRequest from_now(const EtcdStore& s) {
+    return {s.watch_prefix(), etcd::prefix_end(s.watch_prefix()), s.revision() + 1, false, false};
+}
+
+std::string key(const in6_addr& a) { return std::string(reinterpret_cast<const char*>(&a), sizeof a); }
+
 RemoteChanges watch_for(EtcdStore& s, etcd::Watcher& w, std::chrono::milliseconds timeout, size_t puts, size_t erases) {
     RemoteChanges all;
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -90,12 +97,8 @@ TEST_F(EtcdStoreTest, WhatOneAgentCommitsAnotherLoadsAndWatches) {
     auto sb = b.load();
     ASSERT_TRUE(sb);
     EXPECT_FALSE(sb->created);
-    etcd::Watcher wb(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
-    etcd::Watcher wa(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    etcd::Watcher wb(options(cluster).transport, from_now(b));
+    etcd::Watcher wa(options(cluster).transport, from_now(a));
     state::Changes c;
     for (int i = 0; i < 3; i++) c.put.push_back(binding(i, 10));
     ASSERT_EQ(a.commit(c), std::nullopt);
@@ -162,9 +165,7 @@ TEST_F(EtcdStoreTest, WhatASplitBatchWroteBeforeAFailureComesBackThroughTheWatch
     ASSERT_TRUE(a.load());
     ASSERT_EQ(b.open(), std::nullopt);
     ASSERT_TRUE(b.load());
-    etcd::Watcher wa(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    etcd::Watcher wa(options(cluster).transport, from_now(a));
     state::Changes other;
     other.put.push_back(binding(250, 3));
     ASSERT_EQ(b.commit(other), std::nullopt);
@@ -176,14 +177,10 @@ TEST_F(EtcdStoreTest, WhatASplitBatchWroteBeforeAFailureComesBackThroughTheWatch
 
     auto seen = watch_for(a, wa, 5000ms, 129, 0);
     std::set<std::string> hoas;
-    for (const auto& p : seen.put) hoas.insert(std::string(reinterpret_cast<const char*>(&p.hoa), 16));
+    for (const auto& p : seen.put) hoas.insert(key(p.hoa));
     EXPECT_EQ(hoas.size(), 129u) << "the first transaction's 128 and the other agent's";
-    for (int i : {0, 127, 250}) {
-        const in6_addr h = addr(i);
-        EXPECT_TRUE(hoas.count(std::string(reinterpret_cast<const char*>(&h), 16))) << i;
-    }
-    const in6_addr h = addr(128);
-    EXPECT_FALSE(hoas.count(std::string(reinterpret_cast<const char*>(&h), 16))) << "never written";
+    for (int i : {0, 127, 250}) EXPECT_TRUE(hoas.count(key(addr(i)))) << i;
+    EXPECT_FALSE(hoas.count(key(addr(128)))) << "never written";
 }
 
 // The daemon starts its watch from revision() + 1 after its first
@@ -200,9 +197,7 @@ TEST_F(EtcdStoreTest, AWatchFromRevisionAfterOwnCommitsMissesNoEarlierWriteOfAno
     mine.put.push_back(binding(2, 5));
     ASSERT_EQ(b.commit(theirs), std::nullopt);
     ASSERT_EQ(a.commit(mine), std::nullopt);  // after b's, at a higher revision
-    etcd::Watcher wa(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{a.watch_prefix(), etcd::prefix_end(a.watch_prefix()), a.revision() + 1, false, false});
+    etcd::Watcher wa(options(cluster).transport, from_now(a));
     auto seen = watch_for(a, wa, 3000ms, 1, 0);
     ASSERT_EQ(seen.put.size(), 1u) << "b's binding, written before a's own commit";
     EXPECT_TRUE(IN6_ARE_ADDR_EQUAL(&seen.put[0].hoa, &theirs.put[0].hoa));
@@ -216,9 +211,7 @@ TEST_F(EtcdStoreTest, TwoAgentsCannotBothAcceptForOneHomeAddress) {
     ASSERT_EQ(b.open(), std::nullopt);
     ASSERT_TRUE(a.load());
     ASSERT_TRUE(b.load());
-    etcd::Watcher wb(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
+    etcd::Watcher wb(options(cluster).transport, from_now(b));
     state::Changes first;
     first.put.push_back(binding(7, 20));
     ASSERT_EQ(a.commit(first), std::nullopt);
@@ -255,9 +248,7 @@ TEST_F(EtcdStoreTest, AnExpiredBindingLeavesEtcdAndEveryWatcher) {
     ASSERT_EQ(b.open(), std::nullopt);
     ASSERT_TRUE(a.load());
     ASSERT_TRUE(b.load());
-    etcd::Watcher wb(
-        options(cluster).transport,
-        etcd::WatchCreateRequest{b.watch_prefix(), etcd::prefix_end(b.watch_prefix()), b.revision() + 1, false, false});
+    etcd::Watcher wb(options(cluster).transport, from_now(b));
     state::Changes c;
     c.put.push_back(binding(3, 5, 1));   // 1 s, plus 1 s of slack
     c.put.push_back(binding(4, 5, 60));  // stays
