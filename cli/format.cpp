@@ -232,6 +232,22 @@ std::string format_home_agents(const json& entries) {
     return t.str() + (t.size() ? "" : "(no other home agents)\n");
 }
 
+namespace {
+// The failure detector: off, or its bound, who is heard and how long ago,
+// the leases revoked.
+std::string heartbeat_line(const json& v) {
+    using K = control::ClusterView::key;
+    using P = control::ClusterPeer::key;
+    if (v.value(K::failure_detection_ms, 0L) <= 0) return "off (the lease alone moves a dead holder's addresses)";
+    std::vector<std::string> heard;
+    if (v.contains(K::heard) && v[K::heard].is_array())
+        for (const auto& p : v[K::heard])
+            if (p.is_object()) heard.push_back(cell(p, P::member) + " " + ms_cell(p, P::heard_ms_ago) + " s ago");
+    return "evicts a holder silent " + ms_cell(v, K::failure_detection_ms) + " s; heard " +
+           (heard.empty() ? std::string("nobody") : join(heard, ", ")) + "; " + cell(v, K::evictions) + " evicted";
+}
+}  // namespace
+
 // A fleet member's view: a header (member, store, lease), then who holds
 // each of the fleet's home agent addresses.
 std::string format_cluster(const json& v) {
@@ -247,15 +263,17 @@ std::string format_cluster(const json& v) {
     out += "etcd:      " +
            std::string(v.value(K::store_reachable, false) ? "reachable" : "UNREACHABLE (registrations refused)") +
            (v.contains(K::store_health) ? ", " + cell(v, K::store_health) : "") + "\n";
-    out +=
-        "lease:     ttl " + ms_cell(v, K::lease_ttl_ms) + ", renewed " + ms_cell(v, K::lease_renewed_ms_ago) + " ago\n";
-    out += "watch lag: " + ms_cell(v, K::watch_lag_ms) + "\n";
+    out += "lease:     ttl " + ms_cell(v, K::lease_ttl_ms) + " s, renewed " + ms_cell(v, K::lease_renewed_ms_ago) +
+           " s ago\n";
+    out += "watch lag: " + ms_cell(v, K::watch_lag_ms) + " s\n";
+    out += "heartbeat: " + heartbeat_line(v) + "\n";
     Table t({{"HA-ADDRESS"}, {"HOLDER"}, {"HERE"}});
     if (v.contains(K::addresses) && v[K::addresses].is_array())
         for (const auto& a : v[K::addresses]) {
-            std::string holder = cell(a, A::holder);
-            t.add(
-                {cell(a, A::address), holder.empty() ? "(none)" : holder, a.value(A::held_here, false) ? "yes" : "no"});
+            // "" is nobody (cell() would show it as "-", like a missing field).
+            const bool nobody = a.is_object() && a.contains(A::holder) && a[A::holder] == "";
+            t.add({cell(a, A::address), nobody ? "(none)" : cell(a, A::holder),
+                   a.value(A::held_here, false) ? "yes" : "no"});
         }
     return out + t.str();
 }

@@ -158,6 +158,8 @@ std::string to_toml(const Config& c) {
             for (const auto& x : c.cluster.ha_addresses) a.push_back(x.to_string());
             kv("ha_addresses", list(a));
         }
+        kv("failure_detection", std::to_string(c.cluster.failure_detection_ms));
+        kv("heartbeat_port", std::to_string(c.cluster.heartbeat_port));
     }
     if (const auto& ha = c.home_agent) {
         o += "\n[home_agent]\n";

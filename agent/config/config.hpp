@@ -239,6 +239,8 @@ inline constexpr uint32_t kDefaultEtcdDialTimeoutMs = 2000;
 inline constexpr uint32_t kDefaultEtcdRequestTimeoutMs = 3000;
 inline constexpr uint32_t kDefaultBindingLeaseSlack = 5;  // s
 inline constexpr uint32_t kDefaultAgentLeaseTtl = 3;      // s
+inline constexpr uint32_t kDefaultFailureDetectionMs = 500;
+inline constexpr uint16_t kDefaultHeartbeatPort = 5349;
 struct Cluster {
     enum class Backend { Embedded, Etcd };
     Backend backend = Backend::Embedded;
@@ -258,6 +260,11 @@ struct Cluster {
     // (empty: home_agent.address alone).
     std::string member;
     std::vector<Ip6Address> ha_addresses;
+    // The members' heartbeats on the home link (agent/xmipd/fleet_heartbeat.hpp):
+    // a holder silent this long has its lease revoked by the others, so its
+    // addresses move before the lease would expire; 0: the lease alone.
+    uint32_t failure_detection_ms = kDefaultFailureDetectionMs;
+    uint16_t heartbeat_port = kDefaultHeartbeatPort;
     bool operator==(const Cluster&) const = default;
 };
 

@@ -113,6 +113,8 @@ constexpr std::array kSchema{
     KeyInfo{"cluster.agent_lease_ttl", K::Integer, R::Restart},
     KeyInfo{"cluster.member", K::String, R::Restart},
     KeyInfo{"cluster.ha_addresses", K::StringList, R::Restart},
+    KeyInfo{"cluster.failure_detection", K::Integer, R::Restart},
+    KeyInfo{"cluster.heartbeat_port", K::Integer, R::Restart},
 };
 
 }  // namespace

@@ -392,6 +392,19 @@ struct Validator {
             if (!c.cluster.ha_addresses.empty() && c.cluster.member.empty())
                 error(e, "cluster.ha_addresses are elected among fleet members: set cluster.member too");
         }
+        set_int("cluster.heartbeat_port", c.cluster.heartbeat_port, 1, 65535);
+        set_int("cluster.failure_detection", c.cluster.failure_detection_ms, 0, 60000);
+        if (auto e = get("cluster.failure_detection")) {
+            // Useful only below the lease, which moves the address anyway;
+            // and the heartbeats (a fifth of it apart) must not be a flood.
+            const uint32_t ms = c.cluster.failure_detection_ms;
+            if (ms != 0 && ms < 100)
+                error(*e, std::to_string(ms) +
+                              " ms is too short to tell a dead member from a late one: 0 (off) or 100 and up");
+            else if (ms != 0 && ms >= c.cluster.agent_lease_ttl * 1000)
+                error(*e, std::to_string(ms) + " ms is not below cluster.agent_lease_ttl (" +
+                              std::to_string(c.cluster.agent_lease_ttl) + " s), which moves the address by itself");
+        }
         if (c.cluster.backend == Cluster::Backend::Etcd && c.cluster.endpoints.empty()) {
             if (auto e = get("cluster.backend"))
                 error(*e, "backend \"etcd\" needs cluster.endpoints (the members' client URLs)");

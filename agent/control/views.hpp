@@ -110,7 +110,10 @@ XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
 // cluster: a home agent of a fleet (docs/scale-out.md). members: the live
 // members' names; addresses: [ClusterAddress]; store_reachable: the lease
 // was renewed on the last round (else registrations are refused, 130);
-// store_health: what the etcd member answering says ("ok", or absent).
+// store_health: what the etcd member answering says ("ok", or absent);
+// failure_detection_ms: how long a holder may be silent on the home link
+// before its lease is revoked (0: off); heard: [ClusterPeer], the members
+// heard there; evictions: leases this member revoked.
 // One field per line, by hand: clang-format reflows the macro's
 // continuation lines differently by the range it is given.
 // clang-format off
@@ -122,12 +125,18 @@ XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
     X(long, lease_ttl_ms)                        \
     X(std::optional<long>, lease_renewed_ms_ago) \
     X(std::optional<long>, watch_lag_ms)         \
+    X(long, failure_detection_ms)                \
+    X(nlohmann::json, heard)                     \
+    X(uint64_t, evictions)                       \
     X(nlohmann::json, addresses)
 // clang-format on
 XMIP_CONTROL_VIEW(ClusterView, XMIP_CLUSTER)
 // One of the fleet's home agent addresses: who holds it ("" nobody).
 #define XMIP_CLUSTER_ADDRESS(X) X(std::string, address) X(std::string, holder) X(bool, held_here)
 XMIP_CONTROL_VIEW(ClusterAddress, XMIP_CLUSTER_ADDRESS)
+// A member heard on the home link, and how long ago.
+#define XMIP_CLUSTER_PEER(X) X(std::string, member) X(long, heard_ms_ago)
+XMIP_CONTROL_VIEW(ClusterPeer, XMIP_CLUSTER_PEER)
 
 // stats: {"signalling": {<counter id>: value, ...}, "datapath": [DatapathCounter, ...]}.
 #define XMIP_STATS(X) X(nlohmann::json, signalling) X(nlohmann::json, datapath)

@@ -194,9 +194,19 @@ void Agent::join_fleet(HaService& ha) {
         if (p.contains(s.addresses.front())) s.prefix_len = p.len;
     XLOG_INFO("fleet: member %s on %zu etcd endpoints, %zu home agent addresses, lease %u s", c.member.c_str(),
               c.endpoints.size(), s.addresses.size(), c.agent_lease_ttl);
+    if (c.failure_detection_ms > 0) {
+        // Heartbeats five times per detection window: a holder is judged
+        // silent after missing four or five of them.
+        s.failure_detection = std::chrono::milliseconds(c.failure_detection_ms);
+        fleet_heartbeat_ = std::make_unique<HomeLinkHeartbeat>(core::ifindex_of(cfg_.home_agent->home_link), c.member,
+                                                               c.heartbeat_port, s.failure_detection / 5);
+        XLOG_INFO("fleet: heartbeats on %s to [%s]:%u; a holder silent %u ms has its lease revoked",
+                  cfg_.home_agent->home_link.c_str(), kHeartbeatGroup, c.heartbeat_port, c.failure_detection_ms);
+    }
     // The rounds on a thread of their own: a slow etcd holds neither the
     // loop's Binding Updates nor, behind a slow commit, the lease.
-    ha.join_fleet(*fleet_election_, std::move(s), std::make_unique<ThreadedFleetRounds>(loop_, *fleet_election_));
+    ha.join_fleet(*fleet_election_, std::move(s), std::make_unique<ThreadedFleetRounds>(loop_, *fleet_election_),
+                  fleet_heartbeat_.get());
 }
 
 void Agent::setup_datapath() {

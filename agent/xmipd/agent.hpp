@@ -21,6 +21,7 @@
 #include "xmipd/adapters.hpp"
 #include "xmipd/context.hpp"
 #include "xmipd/fleet_etcd.hpp"
+#include "xmipd/fleet_heartbeat.hpp"
 #include "xmipd/nexthop_keeper.hpp"
 #include "xmipd/shared_bindings_etcd.hpp"
 
@@ -86,6 +87,7 @@ private:
     // A fleet member's election port (cluster.member set); before service_,
     // which uses it until it is gone.
     std::unique_ptr<EtcdFleetElection> fleet_election_;
+    std::unique_ptr<HomeLinkHeartbeat> fleet_heartbeat_;  // null: cluster.failure_detection = 0
     // The other members' bindings, from the store's watch into the service
     // ([cluster] backend = "etcd"); reset first when stopping.
     std::unique_ptr<EtcdSharedBindings> shared_bindings_;

@@ -78,6 +78,26 @@ std::optional<std::string> EtcdFleetElection::holder(const in6_addr& a) {
     return l->has_value() ? (*l)->value : std::string();
 }
 
+bool EtcdFleetElection::evict(const std::string& member) {
+    if (member == member_) return false;
+    // The member key carries the member's lease, the one its candidacies
+    // hang on too (renew() puts them on the same lease).
+    etcd::RangeRequest q;
+    q.key = prefix_ + "fleet/members/" + member;
+    auto r = client_.range(q);
+    if (!r) return false;
+    for (const auto& kv : r->kvs) {
+        if (kv.lease == 0 || kv.lease == lease_) continue;
+        auto s = client_.lease_revoke(kv.lease);
+        if (!s) {
+            XLOG_DEBUG("fleet: revoking %s's lease: %s", member.c_str(), s.error().message.c_str());
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
 void EtcdFleetElection::revoke() {
     if (lease_ == 0) return;
     (void)client_.lease_revoke(lease_);

@@ -29,6 +29,7 @@ public:
     std::optional<bool> campaign(const in6_addr& a) override;
     bool resign(const in6_addr& a) override;
     std::optional<std::string> holder(const in6_addr& a) override;
+    bool evict(const std::string& member) override;
 
     // Revokes the lease: every key of this agent goes now, not at expiry
     // (a clean stop hands the addresses over at once).

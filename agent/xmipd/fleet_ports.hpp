@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,10 +32,31 @@ public:
     virtual std::optional<bool> campaign(const in6_addr& a) = 0;
     // Leaves the race for a (deletes this agent's candidate key).
     virtual bool resign(const in6_addr& a) = 0;
+    // Revokes another member's lease now: its member key and candidacies
+    // go, and the next candidate in line holds its addresses. For a member
+    // its peers no longer hear on the home link (fleet_heartbeat.hpp), long
+    // before its lease would expire. false: not asked, or it had no lease.
+    virtual bool evict(const std::string& member) = 0;
     // Who holds a (a member name; empty: nobody).
     virtual std::optional<std::string> holder(const in6_addr& a) = 0;
     // The store's health for the operator ("ok"; nullopt: no answer).
     virtual std::optional<std::string> health() { return std::nullopt; }
+};
+
+// Which members are heard on the home link (fleet_heartbeat.hpp, the
+// daemon's; a fake in the unit tests): a failure detector faster than the
+// lease, so that a dead holder's addresses move sooner.
+class FleetLiveness {
+public:
+    struct Peer {
+        std::string member;
+        std::chrono::milliseconds silent_for{0};  // since last heard
+    };
+    virtual ~FleetLiveness() = default;
+    // Every member heard at least once, this one excluded. Empty while this
+    // member cannot send on the home link itself (its own link is the
+    // likelier fault then, not the others).
+    virtual std::vector<Peer> peers() const = 0;
 };
 
 }  // namespace xmip::agent

@@ -22,7 +22,13 @@ FleetRoundResult run_fleet_round(FleetElection& e, const FleetRoundInput& in) {
     FleetRoundResult r;
     for (const auto& a : in.resign) e.resign(a);
     std::optional<std::vector<std::string>> members;
-    if (e.renew()) members = e.members();
+    if (e.renew()) {
+        // Before the members are read: an evicted member has left them, and
+        // its addresses are the next candidates' to win below.
+        for (const auto& m : in.evict)
+            if (e.evict(m)) r.evicted.push_back(m);
+        members = e.members();
+    }
     if (!members) return r;
     r.renewed = true;
     r.members = *members;

@@ -24,10 +24,12 @@ struct FleetRoundInput {
     std::vector<in6_addr> addresses;  // the fleet's home agent addresses
     std::vector<in6_addr> held;       // held here when the round started
     std::vector<in6_addr> resign;     // to leave the race for first (taken, but the link refused them)
+    std::vector<std::string> evict;   // holders silent on the home link: their leases revoked first
 };
 
 struct FleetRoundResult {
     bool renewed = false;              // the lease was renewed; nothing else below is known otherwise
+    std::vector<std::string> evicted;  // whose leases were revoked (of the input's evict)
     std::vector<std::string> members;  // the live members, this one included
     std::vector<in6_addr> lost;        // held, but another member holds it in the store
     std::vector<in6_addr> give_back;   // above this member's share: resigned in the store
@@ -42,7 +44,7 @@ struct FleetRoundResult {
 std::vector<in6_addr> preference_order(const std::string& member, const std::vector<in6_addr>& addresses,
                                        const std::vector<std::string>& members);
 
-// Renews the lease, lists the members, checks the held addresses, gives
+// Renews the lease, revokes the silent members' leases, lists the members, checks the held addresses, gives
 // back above the fair share (ceil(addresses / members)), campaigns below
 // it, reads every address's holder. Blocks on the store (each request
 // bounded by its timeouts).

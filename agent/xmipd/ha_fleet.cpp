@@ -14,18 +14,21 @@ using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
 HaFleet::HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks,
-                 std::unique_ptr<FleetRoundRunner> rounds)
+                 std::unique_ptr<FleetRoundRunner> rounds, const FleetLiveness* liveness)
     : ctx_(ctx),
       election_(election),
       s_(std::move(s)),
       ifindex_(home_ifindex),
       hooks_(std::move(hooks)),
-      rounds_(rounds ? std::move(rounds) : std::make_unique<InlineFleetRounds>(election)) {
+      rounds_(rounds ? std::move(rounds) : std::make_unique<InlineFleetRounds>(election)),
+      liveness_(s_.failure_detection.count() > 0 ? liveness : nullptr) {
     schedule();
+    schedule_check();
 }
 
 HaFleet::~HaFleet() {
     ctx_.loop.timers().cancel(timer_);
+    ctx_.loop.timers().cancel(check_timer_);
     rounds_->stop();  // its result would come back to a dead object
 }
 
@@ -36,6 +39,50 @@ void HaFleet::schedule() {
         tick();
         schedule();
     });
+}
+
+void HaFleet::schedule_check() {
+    if (!liveness_) return;
+    const auto every = std::max(s_.failure_detection / 4, milliseconds(10));
+    check_timer_ = ctx_.loop.timers().schedule(ctx_.loop.now() + every, [this] {
+        check_timer_.reset();
+        check_peers();
+        schedule_check();
+    });
+}
+
+bool HaFleet::holds_any(const std::string& member) const {
+    return std::any_of(holders_.begin(), holders_.end(), [&](const auto& h) { return h.second == member; });
+}
+
+void HaFleet::check_peers() {
+    if (!liveness_) return;
+    // The members the store knows: one that left (its lease gone) may
+    // still be remembered as heard long ago, and is no evidence.
+    std::vector<FleetLiveness::Peer> peers;
+    for (auto& p : liveness_->peers())
+        if (std::find(members_.begin(), members_.end(), p.member) != members_.end()) peers.push_back(std::move(p));
+    std::vector<FleetLiveness::Peer> silent;
+    for (const auto& p : peers) {
+        if (p.silent_for < s_.failure_detection)
+            evicted_.erase(p.member);  // heard (again): a later silence counts anew
+        else
+            silent.push_back(p);
+    }
+    // Every other member silent at once (two or more of them): this
+    // member's own side of the link is the likelier fault; the lease decides.
+    if (silent.empty() || (peers.size() >= 2 && silent.size() == peers.size())) return;
+    // Without the store nothing can be revoked; a round in flight: the next check.
+    if (!reachable_ || rounds_->busy()) return;
+    std::vector<std::string> evict;
+    for (const auto& p : silent) {
+        if (evicted_.contains(p.member) || !holds_any(p.member)) continue;
+        XLOG_WARN("fleet: %s not heard on the home link for %lld ms: revoking its lease", p.member.c_str(),
+                  static_cast<long long>(p.silent_for.count()));
+        evicted_.insert(p.member);
+        evict.push_back(p.member);
+    }
+    if (!evict.empty()) start_round(std::move(evict));
 }
 
 bool HaFleet::holds(const in6_addr& a) const {
@@ -51,7 +98,13 @@ void HaFleet::tick() {
         observe();
         return;
     }
-    FleetRoundInput in{s_.member, s_.addresses, held_, std::exchange(resign_next_, {})};
+    start_round({});
+}
+
+void HaFleet::start_round(std::vector<std::string> evict) {
+    const auto now = ctx_.loop.now();
+    evicting_ = evict;
+    FleetRoundInput in{s_.member, s_.addresses, held_, std::exchange(resign_next_, {}), std::move(evict)};
     rounds_->start(std::move(in), [this, now](FleetRoundResult r) { apply(now, std::move(r)); });
 }
 
@@ -70,6 +123,14 @@ void HaFleet::give_up_if_lapsing(core::TimePoint now) {
 
 void HaFleet::apply(core::TimePoint started, FleetRoundResult r) {
     const auto now = ctx_.loop.now();
+    for (const auto& m : std::exchange(evicting_, {})) {
+        if (std::find(r.evicted.begin(), r.evicted.end(), m) == r.evicted.end()) {
+            evicted_.erase(m);  // not revoked: the next check asks again
+            continue;
+        }
+        evictions_++;
+        XLOG_WARN("fleet: %s's lease revoked: its addresses go to the next members in line", m.c_str());
+    }
     if (!r.renewed) {
         if (reachable_)
             XLOG_WARN("fleet: the coordination store does not answer: registrations refused (130), forwarding goes on");
@@ -182,6 +243,16 @@ nlohmann::json HaFleet::view() const {
     if (last_renewed_)
         v.lease_renewed_ms_ago =
             static_cast<long>(duration_cast<milliseconds>(ctx_.loop.now() - *last_renewed_).count());
+    v.failure_detection_ms = liveness_ ? static_cast<long>(s_.failure_detection.count()) : 0;
+    v.heard = nlohmann::json::array();
+    if (liveness_)
+        for (const auto& p : liveness_->peers()) {
+            control::ClusterPeer e;
+            e.member = p.member;
+            e.heard_ms_ago = static_cast<long>(p.silent_for.count());
+            v.heard.push_back(e);
+        }
+    v.evictions = evictions_;
     v.addresses = nlohmann::json::array();
     for (const auto& a : s_.addresses) {
         control::ClusterAddress e;

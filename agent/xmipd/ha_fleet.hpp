@@ -16,6 +16,11 @@
 // stuck on a slow store does not hold the loop; the loop still gives the
 // addresses up on time then (the check runs on every tick, whether or not
 // a round is in flight).
+//
+// Faster than the lease: with a FleetLiveness (the members' heartbeats on
+// the home link), a holder silent for failure_detection has its lease
+// revoked in the store by a round started at once, which also campaigns:
+// the next member in line holds the address in a fraction of the TTL.
 #pragma once
 
 #include <chrono>
@@ -23,6 +28,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +45,9 @@ struct FleetSettings {
     std::vector<in6_addr> addresses;  // the fleet's home agent addresses
     unsigned prefix_len = 64;         // how they go on the home link
     std::chrono::milliseconds lease_ttl{3000};
+    // A holder not heard on the home link this long has its lease revoked
+    // (FleetLiveness); 0: the lease alone moves a dead holder's addresses.
+    std::chrono::milliseconds failure_detection{0};
 };
 
 class HaFleet {
@@ -58,9 +67,10 @@ public:
         std::function<void()> holdings_changed;
     };
 
-    // rounds: where the store is asked (null: inline, in tick()).
+    // rounds: where the store is asked (null: inline, in tick()); liveness:
+    // who is heard on the home link (null: the lease alone).
     HaFleet(Context& ctx, FleetElection& election, FleetSettings s, int home_ifindex, Hooks hooks,
-            std::unique_ptr<FleetRoundRunner> rounds = nullptr);
+            std::unique_ptr<FleetRoundRunner> rounds = nullptr, const FleetLiveness* liveness = nullptr);
     ~HaFleet();
     HaFleet(const HaFleet&) = delete;
     HaFleet& operator=(const HaFleet&) = delete;
@@ -68,6 +78,9 @@ public:
     // One round (the timer calls it; tests too): the lease check, and a
     // round of the store unless one is still in flight.
     void tick();
+    // The failure detector's check (its timer calls it, every quarter of
+    // failure_detection): a round that evicts the silent holders.
+    void check_peers();
     // Gives every address back (a clean stop): stops the rounds, then
     // resigns in the store from the loop's thread.
     void resign_all();
@@ -83,6 +96,9 @@ public:
 
 private:
     void schedule();
+    void schedule_check();
+    void start_round(std::vector<std::string> evict);
+    bool holds_any(const std::string& member) const;  // as the last round saw the holders
     void apply(core::TimePoint started, FleetRoundResult r);
     // Gives every address up when the lease could expire before the next
     // tick could renew it (or was never renewed).
@@ -99,6 +115,10 @@ private:
     int ifindex_;
     Hooks hooks_;
     std::unique_ptr<FleetRoundRunner> rounds_;
+    const FleetLiveness* liveness_;
+    std::set<std::string> evicted_;      // revoked (or being revoked), not heard since
+    std::vector<std::string> evicting_;  // asked of the round in flight
+    uint64_t evictions_ = 0;
     std::vector<in6_addr> held_;
     std::vector<in6_addr> resign_next_;  // taken but refused by the link: out of the race next round
     std::optional<std::string> health_;
@@ -107,6 +127,7 @@ private:
     bool reachable_ = false;
     std::optional<core::TimePoint> last_renewed_;
     std::optional<core::Timers::Id> timer_;
+    std::optional<core::Timers::Id> check_timer_;
 };
 
 }  // namespace xmip::agent

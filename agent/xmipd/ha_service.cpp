@@ -475,7 +475,8 @@ bool HaService::is_registered_coa(const in6_addr& a) const {
     return false;
 }
 
-void HaService::join_fleet(FleetElection& election, FleetSettings s, std::unique_ptr<FleetRoundRunner> rounds) {
+void HaService::join_fleet(FleetElection& election, FleetSettings s, std::unique_ptr<FleetRoundRunner> rounds,
+                           const FleetLiveness* liveness) {
     // BUs to any of the fleet's addresses are ours to answer while we hold it.
     fleet_addresses_ = s.addresses;
     cache_.set_policy(policy_from(cfg_));
@@ -490,8 +491,8 @@ void HaService::join_fleet(FleetElection& election, FleetSettings s, std::unique
     hooks.holdings_changed = [this] { home_link_->holdings_changed(); };
     home_link_->serve_held([this] { return fleet_ ? fleet_->held() : std::vector<in6_addr>{}; });
     discovery_->join_fleet([this] { return fleet_ ? fleet_->held() : std::vector<in6_addr>{}; }, s.addresses);
-    fleet_ =
-        std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks), std::move(rounds));
+    fleet_ = std::make_unique<HaFleet>(ctx_, election, std::move(s), home_ifindex_, std::move(hooks), std::move(rounds),
+                                       liveness);
 }
 
 void HaService::take_all_multicast() {

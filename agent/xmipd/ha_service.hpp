@@ -63,7 +63,8 @@ public:
     // A member of a fleet (docs/scale-out.md): the fleet's home agent
     // addresses are served while this agent holds them (ha_fleet.hpp).
     // rounds: where the election's rounds run (null: inline, for tests).
-    void join_fleet(FleetElection& election, FleetSettings s, std::unique_ptr<FleetRoundRunner> rounds = nullptr);
+    void join_fleet(FleetElection& election, FleetSettings s, std::unique_ptr<FleetRoundRunner> rounds = nullptr,
+                    const FleetLiveness* liveness = nullptr);
     const HaFleet* fleet() const { return fleet_.get(); }
     // A binding store other agents write too (docs/scale-out.md, "Shared
     // bindings"): their bindings go into this agent's cache and maps, so

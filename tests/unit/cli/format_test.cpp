@@ -284,6 +284,29 @@ TEST(Format, HomeAgents) {
               "fe80::2              0    30  -\n");
 }
 
+TEST(Format, ClusterShowsTheHoldersAndWhoIsHeardOnTheHomeLink) {
+    json v = json::parse(R"({"member": "ha2", "members": ["ha1", "ha2", "ha3"], "store_reachable": true,
+        "store_health": "ok", "lease_ttl_ms": 2000, "lease_renewed_ms_ago": 120, "watch_lag_ms": 3,
+        "failure_detection_ms": 500, "heard": [{"member": "ha1", "heard_ms_ago": 40}, {"member": "ha3", "heard_ms_ago": 90}],
+        "evictions": 1, "addresses": [{"address": "2001:db8:1::1", "holder": "ha1", "held_here": false},
+                                      {"address": "2001:db8:1::2", "holder": "", "held_here": false}]})");
+    EXPECT_EQ(format_cluster(v),
+              "member:    ha2\n"
+              "members:   ha1,ha2,ha3\n"
+              "etcd:      reachable, ok\n"
+              "lease:     ttl 2 s, renewed 0.12 s ago\n"
+              "watch lag: 0.003 s\n"
+              "heartbeat: evicts a holder silent 0.5 s; heard ha1 0.04 s ago, ha3 0.09 s ago; 1 evicted\n"
+              "HA-ADDRESS     HOLDER  HERE\n"
+              "2001:db8:1::1  ha1     no\n"
+              "2001:db8:1::2  (none)  no\n");
+    v["failure_detection_ms"] = 0;
+    EXPECT_NE(format_cluster(v).find("heartbeat: off (the lease alone moves a dead holder's addresses)\n"),
+              std::string::npos);
+    v.erase("failure_detection_ms");  // an agent of an earlier release
+    EXPECT_NE(format_cluster(v).find("heartbeat: off"), std::string::npos);
+}
+
 TEST(Format, Status) {
     json st = json::parse(R"({"role": "mn", "home_address": "2001:db8:1::4", "care_of_address": "",
                               "version": "0.1.0", "uptime_s": 42})");

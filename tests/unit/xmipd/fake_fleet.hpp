@@ -20,6 +20,28 @@ struct FakeFleetStore {
     bool reachable = true;
     std::set<std::string> members;
     std::map<std::string, std::vector<std::string>> candidates;  // by address
+    std::vector<std::string> evicted;                            // in the order evict() revoked them
+};
+
+// A member's lease gone: its member key and its candidacies with it.
+inline void drop(FakeFleetStore& s, const std::string& member) {
+    s.members.erase(member);
+    for (auto& [a, c] : s.candidates) std::erase(c, member);
+}
+
+// Who is heard on the home link, as the test says.
+class FakeLiveness final : public FleetLiveness {
+public:
+    std::vector<Peer> peers() const override { return heard; }
+    void set(const std::string& member, std::chrono::milliseconds silent_for) {
+        for (auto& p : heard)
+            if (p.member == member) {
+                p.silent_for = silent_for;
+                return;
+            }
+        heard.push_back({member, silent_for});
+    }
+    std::vector<Peer> heard;
 };
 
 class FakeElection final : public FleetElection {
@@ -49,11 +71,14 @@ public:
         auto& c = s_.candidates[str(a)];
         return c.empty() ? std::string() : c.front();
     }
-    // The store expired this member's lease.
-    void expire() {
-        s_.members.erase(name_);
-        for (auto& [a, c] : s_.candidates) std::erase(c, name_);
+    bool evict(const std::string& member) override {
+        if (!s_.reachable || member == name_ || !s_.members.contains(member)) return false;
+        s_.evicted.push_back(member);
+        drop(s_, member);
+        return true;
     }
+    // The store expired this member's lease.
+    void expire() { drop(s_, name_); }
 
 private:
     FakeFleetStore& s_;

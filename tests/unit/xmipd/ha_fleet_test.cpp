@@ -114,6 +114,114 @@ TEST(HaFleet, AddressesSpreadOverTheMembersAndAJoiningMemberGetsItsShare) {
     EXPECT_FALSE(core::same_addr(a.held()[0], b.held()[0]));
 }
 
+// The failure detector (FleetLiveness: the members' heartbeats on the home
+// link). A member's check runs every quarter of failure_detection.
+FleetSettings detecting(const std::string& member, std::vector<in6_addr> addrs) {
+    FleetSettings s = settings(member, std::move(addrs));
+    s.failure_detection = 400ms;
+    return s;
+}
+
+TEST(HaFleet, ASilentHolderIsEvictedAndTheNextInLineHoldsTheAddressLongBeforeItsLease) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b");
+    FakeLiveness heard;
+    heard.set("a", 0ms);
+    auto a = std::make_unique<HaFleet>(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex,
+                                       hooks(w.journal, {{kHoa, false}}));
+    w.advance(500ms);
+    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}), nullptr,
+              &heard);
+    w.advance(500ms);  // t = 1.0 s: a holds, b is in line and knows it
+    ASSERT_TRUE(a->holds(kHa1));
+    ASSERT_FALSE(b.holds(kHa1));
+    a.reset();  // a dies: nothing resigned, its lease would last to 3.0 s
+    heard.set("a", 300ms);
+    w.advance(100ms);  // silent, but not for failure_detection yet
+    EXPECT_FALSE(b.holds(kHa1));
+    EXPECT_TRUE(store.evicted.empty());
+    heard.set("a", 400ms);
+    w.journal.lines.clear();
+    w.advance(100ms);  // t = 1.2 s: b's check revokes a's lease and campaigns in the same round
+    EXPECT_EQ(store.evicted, std::vector<std::string>{"a"});
+    EXPECT_TRUE(b.holds(kHa1)) << w.journal.dump();
+    EXPECT_GE(w.journal.find("na override 2001:db8:1::1"), 0);
+    EXPECT_GE(w.journal.find("na override 2001:db8:1::10"), 0);
+    EXPECT_EQ(b.view()["evictions"], 1);
+    EXPECT_EQ(b.view()["heard"][0]["member"], "a");
+    heard.set("a", 2000ms);
+    for (int i = 0; i < 10; i++) w.advance(100ms);
+    EXPECT_EQ(store.evicted.size(), 1u);  // once, not on every check
+}
+
+TEST(HaFleet, OnlyASilentHolderIsEvictedAndNobodyWhenEveryOtherMemberIsSilent) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b"), ec(store, "c");
+    FakeLiveness heard;
+    HaFleet a(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    w.advance(500ms);
+    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}), nullptr, &heard);
+    HaFleet c(w.ctx, ec, settings("c", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    w.advance(500ms);
+    ASSERT_TRUE(a.holds(kHa1));
+    // c holds nothing: its silence moves no address, and is not acted on.
+    heard.set("a", 50ms);
+    heard.set("c", 5000ms);
+    for (int i = 0; i < 10; i++) w.advance(100ms);
+    EXPECT_TRUE(store.evicted.empty());
+    // Every other member silent at once: b's own link is the likelier fault.
+    heard.set("a", 5000ms);
+    for (int i = 0; i < 10; i++) w.advance(100ms);
+    EXPECT_TRUE(store.evicted.empty());
+    EXPECT_TRUE(a.holds(kHa1));
+    EXPECT_FALSE(b.holds(kHa1));
+}
+
+// A member that left the fleet (its lease gone) is still remembered as
+// heard long ago: it must not make the dead holder look like "everybody
+// silent at once", which would leave the address to the lease.
+TEST(HaFleet, AMemberThatLeftTheFleetIsNoEvidenceAgainstEvicting) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b");
+    FakeLiveness heard;
+    auto a = std::make_unique<HaFleet>(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    w.advance(500ms);
+    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}), nullptr, &heard);
+    w.advance(500ms);
+    a.reset();
+    heard.set("a", 600ms);
+    heard.set("c", 60000ms);  // left long ago: not among the store's members
+    w.advance(100ms);
+    EXPECT_EQ(store.evicted, std::vector<std::string>{"a"});
+    EXPECT_TRUE(b.holds(kHa1));
+}
+
+// A holder judged silent that is alive (its heartbeats lost, not it): its
+// next round finds another member holding the address and gives it up, so
+// two members hold it for at most a round (TTL/4), not a lease.
+TEST(HaFleet, AnEvictedHolderThatIsAliveGivesTheAddressUpAtItsNextRound) {
+    World w;
+    FakeFleetStore store;
+    FakeElection ea(store, "a"), eb(store, "b");
+    FakeLiveness heard;
+    HaFleet a(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
+    w.advance(500ms);
+    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}), nullptr, &heard);
+    w.advance(500ms);  // t = 1.0 s: a holds, b's first round saw it
+    ASSERT_TRUE(a.holds(kHa1));
+    heard.set("a", 1000ms);
+    w.advance(100ms);  // t = 1.1 s: b's check evicts a and wins
+    EXPECT_TRUE(b.holds(kHa1));
+    EXPECT_TRUE(a.holds(kHa1));  // until its next round
+    w.advance(400ms);            // t = 1.5 s: a's round
+    EXPECT_FALSE(a.holds(kHa1)) << w.journal.dump();
+    EXPECT_GE(w.journal.find("addr del 2001:db8:1::1/64"), 0);
+    EXPECT_TRUE(b.holds(kHa1));
+}
+
 // The store answers slowly: a FakeElection whose renew() waits while the
 // gate is shut (the daemon's rounds run on a thread: ThreadedFleetRounds).
 class GatedElection final : public FleetElection {
@@ -139,6 +247,7 @@ public:
     std::optional<bool> campaign(const in6_addr& a) override { return e_.campaign(a); }
     bool resign(const in6_addr& a) override { return e_.resign(a); }
     std::optional<std::string> holder(const in6_addr& a) override { return e_.holder(a); }
+    bool evict(const std::string& m) override { return e_.evict(m); }
 
 private:
     FleetElection& e_;
