@@ -393,6 +393,16 @@ double cpu_seconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// xmipd's resident memory (VmRSS of /proc/<pid>/status), MB; -1 unknown.
+// The per-wakeup cost grows with it on this VM (docs/performance.md, "The
+// per-wakeup cost and the heap").
+long rss_mb(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(f, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
 // `count` refreshes over nodes [0, size): spread over the whole range (a
 // different node each, while there are enough), else round after round.
 std::vector<uint32_t> refresh_order(uint32_t size, uint32_t count) {
@@ -406,6 +416,7 @@ struct Step {
     uint32_t size = 0;
     PhaseResult first, refresh;
     double cpu_s = 0;  // xmipd's, during the refreshes
+    long rss_mb = -1;  // xmipd's resident memory after them
     double us_per_bu() const {
         const uint64_t answered = refresh.acked + refresh.refused;
         return answered ? cpu_s * 1e6 / static_cast<double>(answered) : 0;
@@ -418,17 +429,17 @@ void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
         "refreshes: %u per size (a node at most every %.2f s, %u outstanding); xmipd CPU from /proc/<pid>/stat "
         "(user + system) during the refreshes\n\n",
         cfg.refresh_count, cfg.min_interval, cfg.window);
-    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s\n", "bindings", "first reg", "first/s",
-                "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU",
-                "BU/CPU-s");
+    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s %9s\n", "bindings", "first reg", "first/s",
+                "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU", "BU/CPU-s",
+                "RSS MB");
     for (const auto& st : steps) {
         const auto& r = st.refresh;
-        std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f\n", st.size,
+        std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f %9ld\n", st.size,
                     static_cast<unsigned long>(st.first.acked),
                     st.first.seconds > 0 ? st.first.acked / st.first.seconds : 0, static_cast<unsigned long>(r.acked),
                     static_cast<unsigned long>(r.lost), r.seconds, r.seconds > 0 ? r.acked / r.seconds : 0,
                     percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99), st.cpu_s, st.us_per_bu(),
-                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0);
+                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0, st.rss_mb);
     }
     if (steps.size() >= 2 && steps.front().us_per_bu() > 0)
         std::printf(
@@ -498,6 +509,7 @@ Step register_and_refresh(LoadGen& gen, const Config& cfg, pid_t ha, uint32_t ha
     const double cpu0 = cpu_seconds(ha);
     st.refresh = gen.run(refresh_order(size, cfg.refresh_count), cfg.window, 0, 2.0, cfg.min_interval);
     st.cpu_s = cpu_seconds(ha) - cpu0;
+    st.rss_mb = rss_mb(ha);
     std::fprintf(stderr, "  %lu acknowledged, %lu lost in %.2f s, xmipd CPU %.2f s\n",
                  static_cast<unsigned long>(st.refresh.acked), static_cast<unsigned long>(st.refresh.lost),
                  st.refresh.seconds, st.cpu_s);

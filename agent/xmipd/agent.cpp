@@ -91,8 +91,8 @@ std::optional<config::Config> load_config(const StartOptions& opts, bool host_ch
     return result.config;
 }
 
-Agent::Agent(const config::Config& cfg, StartOptions opts)
-    : cfg_(cfg), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
+Agent::Agent(config::Config cfg, StartOptions opts)
+    : cfg_(std::move(cfg)), opts_(std::move(opts)), loop_(time_), started_(time_.now()) {
     core::set_log_level(cfg_.log_level);
     core::set_log_instance(cfg_.instance);
     setup_datapath();

@@ -40,7 +40,7 @@ class HaService;
 
 class Agent {
 public:
-    Agent(const config::Config& cfg, StartOptions opts);  // throws on setup failure
+    Agent(config::Config cfg, StartOptions opts);  // throws on setup failure
     ~Agent();
     void run();  // until SIGTERM/SIGINT
 

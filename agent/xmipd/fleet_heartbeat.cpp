@@ -55,8 +55,7 @@ std::optional<std::string> decode_heartbeat(std::span<const uint8_t> b) {
     return std::string(b.begin() + 6, b.end());
 }
 
-HomeLinkHeartbeat::HomeLinkHeartbeat(int ifindex, std::string member, uint16_t port,
-                                     std::chrono::milliseconds interval)
+HomeLinkHeartbeat::HomeLinkHeartbeat(int ifindex, std::string member, uint16_t port, std::chrono::milliseconds interval)
     : ifindex_(ifindex), member_(std::move(member)), port_(port), interval_(interval) {
     char name[IF_NAMESIZE] = {};
     if (!::if_indextoname(static_cast<unsigned>(ifindex), name)) fail("no such link", std::to_string(ifindex));

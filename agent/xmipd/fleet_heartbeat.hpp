@@ -67,8 +67,8 @@ private:
     int fd_ = -1, stop_fd_ = -1;
     mutable std::mutex mu_;
     std::map<std::string, std::chrono::steady_clock::time_point> heard_;  // guarded by mu_
-    bool link_ok_ = false;                                               // guarded: the last send went out, carrier up
-    Counters counters_;                                                  // guarded by mu_
+    bool link_ok_ = false;                                                // guarded: the last send went out, carrier up
+    Counters counters_;                                                   // guarded by mu_
     std::thread thread_;
 };
 

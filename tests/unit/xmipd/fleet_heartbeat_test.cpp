@@ -29,11 +29,11 @@ TEST(FleetHeartbeat, AnythingElseIsRefused) {
     };
     EXPECT_FALSE(decode_heartbeat(Bytes{}));
     EXPECT_FALSE(decode_heartbeat(Bytes(good.begin(), good.begin() + 5)));  // no length
-    EXPECT_FALSE(decode_heartbeat(with(0, 'Y')));                          // magic
-    EXPECT_FALSE(decode_heartbeat(with(4, 2)));                            // a later version
-    EXPECT_FALSE(decode_heartbeat(with(5, 0)));                            // no name
-    EXPECT_FALSE(decode_heartbeat(with(5, 4)));                            // longer than the datagram
-    EXPECT_FALSE(decode_heartbeat(with(5, 2)));                            // trailing bytes
+    EXPECT_FALSE(decode_heartbeat(with(0, 'Y')));                           // magic
+    EXPECT_FALSE(decode_heartbeat(with(4, 2)));                             // a later version
+    EXPECT_FALSE(decode_heartbeat(with(5, 0)));                             // no name
+    EXPECT_FALSE(decode_heartbeat(with(5, 4)));                             // longer than the datagram
+    EXPECT_FALSE(decode_heartbeat(with(5, 2)));                             // trailing bytes
     Bytes too_long{'X', 'M', 'H', 'B', 1, 64};
     too_long.resize(6 + 64, 'm');
     EXPECT_FALSE(decode_heartbeat(too_long));  // above cluster.member's 63
