@@ -122,21 +122,35 @@ FleetSettings detecting(const std::string& member, std::vector<in6_addr> addrs) 
     return s;
 }
 
-TEST(HaFleet, ASilentHolderIsEvictedAndTheNextInLineHoldsTheAddressLongBeforeItsLease) {
+// Two members at t = 1.0 s: a started first and holds kHa1, defending
+// kHoa; b hears the home link through `heard`, stands in line behind a and
+// saw a hold it in its first round.
+struct HolderAndDetector {
     World w;
     FakeFleetStore store;
-    FakeElection ea(store, "a"), eb(store, "b");
+    FakeElection ea{store, "a"}, eb{store, "b"};
     FakeLiveness heard;
-    heard.set("a", 0ms);
-    auto a = std::make_unique<HaFleet>(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex,
-                                       hooks(w.journal, {{kHoa, false}}));
-    w.advance(500ms);
-    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {{kHoa, false}}), nullptr,
-              &heard);
-    w.advance(500ms);  // t = 1.0 s: a holds, b is in line and knows it
-    ASSERT_TRUE(a->holds(kHa1));
+    std::unique_ptr<HaFleet> a, b;
+    HolderAndDetector() {
+        heard.set("a", 0ms);
+        a = std::make_unique<HaFleet>(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex,
+                                      hooks(w.journal, {{kHoa, false}}));
+        w.advance(500ms);
+        b = std::make_unique<HaFleet>(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex,
+                                      hooks(w.journal, {{kHoa, false}}), nullptr, &heard);
+        w.advance(500ms);
+    }
+};
+
+TEST(HaFleet, ASilentHolderIsEvictedAndTheNextInLineHoldsTheAddressLongBeforeItsLease) {
+    HolderAndDetector f;
+    World& w = f.w;
+    FakeLiveness& heard = f.heard;
+    HaFleet& b = *f.b;
+    const FakeFleetStore& store = f.store;
+    ASSERT_TRUE(f.a->holds(kHa1));
     ASSERT_FALSE(b.holds(kHa1));
-    a.reset();  // a dies: nothing resigned, its lease would last to 3.0 s
+    f.a.reset();  // a dies: nothing resigned, its lease would last to 3.0 s
     heard.set("a", 300ms);
     w.advance(100ms);  // silent, but not for failure_detection yet
     EXPECT_FALSE(b.holds(kHa1));
@@ -183,43 +197,29 @@ TEST(HaFleet, OnlyASilentHolderIsEvictedAndNobodyWhenEveryOtherMemberIsSilent) {
 // heard long ago: it must not make the dead holder look like "everybody
 // silent at once", which would leave the address to the lease.
 TEST(HaFleet, AMemberThatLeftTheFleetIsNoEvidenceAgainstEvicting) {
-    World w;
-    FakeFleetStore store;
-    FakeElection ea(store, "a"), eb(store, "b");
-    FakeLiveness heard;
-    auto a = std::make_unique<HaFleet>(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
-    w.advance(500ms);
-    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}), nullptr, &heard);
-    w.advance(500ms);
-    a.reset();
-    heard.set("a", 600ms);
-    heard.set("c", 60000ms);  // left long ago: not among the store's members
-    w.advance(100ms);
-    EXPECT_EQ(store.evicted, std::vector<std::string>{"a"});
-    EXPECT_TRUE(b.holds(kHa1));
+    HolderAndDetector f;
+    f.a.reset();
+    f.heard.set("a", 600ms);
+    f.heard.set("c", 60000ms);  // left long ago: not among the store's members
+    f.w.advance(100ms);
+    EXPECT_EQ(f.store.evicted, std::vector<std::string>{"a"});
+    EXPECT_TRUE(f.b->holds(kHa1));
 }
 
 // A holder judged silent that is alive (its heartbeats lost, not it): its
 // next round finds another member holding the address and gives it up, so
 // two members hold it for at most a round (TTL/4), not a lease.
 TEST(HaFleet, AnEvictedHolderThatIsAliveGivesTheAddressUpAtItsNextRound) {
-    World w;
-    FakeFleetStore store;
-    FakeElection ea(store, "a"), eb(store, "b");
-    FakeLiveness heard;
-    HaFleet a(w.ctx, ea, settings("a", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}));
-    w.advance(500ms);
-    HaFleet b(w.ctx, eb, detecting("b", {kHa1}), FakeKernel::kIfindex, hooks(w.journal, {}), nullptr, &heard);
-    w.advance(500ms);  // t = 1.0 s: a holds, b's first round saw it
-    ASSERT_TRUE(a.holds(kHa1));
-    heard.set("a", 1000ms);
-    w.advance(100ms);  // t = 1.1 s: b's check evicts a and wins
-    EXPECT_TRUE(b.holds(kHa1));
-    EXPECT_TRUE(a.holds(kHa1));  // until its next round
-    w.advance(400ms);            // t = 1.5 s: a's round
-    EXPECT_FALSE(a.holds(kHa1)) << w.journal.dump();
-    EXPECT_GE(w.journal.find("addr del 2001:db8:1::1/64"), 0);
-    EXPECT_TRUE(b.holds(kHa1));
+    HolderAndDetector f;
+    ASSERT_TRUE(f.a->holds(kHa1));
+    f.heard.set("a", 1000ms);
+    f.w.advance(100ms);  // t = 1.1 s: b's check evicts a and wins
+    EXPECT_TRUE(f.b->holds(kHa1));
+    EXPECT_TRUE(f.a->holds(kHa1));  // until its next round
+    f.w.advance(400ms);             // t = 1.5 s: a's round
+    EXPECT_FALSE(f.a->holds(kHa1)) << f.w.journal.dump();
+    EXPECT_GE(f.w.journal.find("addr del 2001:db8:1::1/64"), 0);
+    EXPECT_TRUE(f.b->holds(kHa1));
 }
 
 // The store answers slowly: a FakeElection whose renew() waits while the
