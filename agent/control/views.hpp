@@ -113,7 +113,8 @@ XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
 // store_health: what the etcd member answering says ("ok", or absent);
 // failure_detection_ms: how long a holder may be silent on the home link
 // before its lease is revoked (0: off); heard: [ClusterPeer], the members
-// heard there; evictions: leases this member revoked.
+// heard there; evictions: leases this member revoked; heartbeats: sent,
+// send_errors, received, dropped (malformed or not from the link itself).
 // One field per line, by hand: clang-format reflows the macro's
 // continuation lines differently by the range it is given.
 // clang-format off
@@ -128,6 +129,7 @@ XMIP_CONTROL_VIEW(HomeAgentEntry, XMIP_HOME_AGENT_ENTRY)
     X(long, failure_detection_ms)                \
     X(nlohmann::json, heard)                     \
     X(uint64_t, evictions)                       \
+    X(nlohmann::json, heartbeats)                \
     X(nlohmann::json, addresses)
 // clang-format on
 XMIP_CONTROL_VIEW(ClusterView, XMIP_CLUSTER)

@@ -30,9 +30,9 @@ using Clock = std::chrono::steady_clock;
     throw std::runtime_error("fleet heartbeat on " + where + ": " + what + ": " + std::strerror(errno));
 }
 
-bool carrier_up(int fd, int ifindex) {
+bool carrier_up(int fd, const std::string& ifname) {
     ifreq r{};
-    if (!::if_indextoname(static_cast<unsigned>(ifindex), r.ifr_name)) return false;
+    std::strncpy(r.ifr_name, ifname.c_str(), sizeof r.ifr_name - 1);
     if (::ioctl(fd, SIOCGIFFLAGS, &r) < 0) return false;
     return (r.ifr_flags & IFF_UP) && (r.ifr_flags & IFF_RUNNING);
 }
@@ -59,22 +59,25 @@ HomeLinkHeartbeat::HomeLinkHeartbeat(int ifindex, std::string member, uint16_t p
     : ifindex_(ifindex), member_(std::move(member)), port_(port), interval_(interval) {
     char name[IF_NAMESIZE] = {};
     if (!::if_indextoname(static_cast<unsigned>(ifindex), name)) fail("no such link", std::to_string(ifindex));
-    const std::string where = std::string(name) + " (UDP port " + std::to_string(port) + ")";
+    ifname_ = name;
+    const std::string where = ifname_ + " (UDP port " + std::to_string(port) + ")";
     fd_ = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) fail("socket", where);
+    // What went wrong (errno kept), with the socket closed.
+    auto bail = [&](const std::string& what) {
+        const int e = errno;
+        ::close(fd_);
+        errno = e;
+        fail(what, where);
+    };
     auto opt = [&](int level, int o, const void* v, socklen_t len, const char* what) {
-        if (::setsockopt(fd_, level, o, v, len) < 0) {
-            const int e = errno;
-            ::close(fd_);
-            errno = e;
-            fail(what, where);
-        }
+        if (::setsockopt(fd_, level, o, v, len) < 0) bail(what);
     };
     const int one = 1, zero = 0, hops = 255;
     opt(IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one, "IPV6_V6ONLY");
     opt(SOL_SOCKET, SO_REUSEADDR, &one, sizeof one, "SO_REUSEADDR");
     // The home link's datagrams only, whatever else listens on the port.
-    opt(SOL_SOCKET, SO_BINDTODEVICE, name, static_cast<socklen_t>(std::strlen(name)), "SO_BINDTODEVICE");
+    opt(SOL_SOCKET, SO_BINDTODEVICE, ifname_.c_str(), static_cast<socklen_t>(ifname_.size()), "SO_BINDTODEVICE");
     opt(IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex, "IPV6_MULTICAST_IF");
     // 255 out, 255 required in (as Neighbour Discovery): no router forwarded it.
     opt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops, "IPV6_MULTICAST_HOPS");
@@ -87,19 +90,10 @@ HomeLinkHeartbeat::HomeLinkHeartbeat(int ifindex, std::string member, uint16_t p
     sockaddr_in6 sa{};
     sa.sin6_family = AF_INET6;
     sa.sin6_port = htons(port);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) {
-        const int e = errno;
-        ::close(fd_);
-        errno = e;
-        fail("bind (set cluster.heartbeat_port to a free port, or cluster.failure_detection = 0)", where);
-    }
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0)
+        bail("bind (set cluster.heartbeat_port to a free port, or cluster.failure_detection = 0)");
     stop_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (stop_fd_ < 0) {
-        const int e = errno;
-        ::close(fd_);
-        errno = e;
-        fail("eventfd", where);
-    }
+    if (stop_fd_ < 0) bail("eventfd");
     thread_ = std::thread([this] { run(); });
 }
 
@@ -136,7 +130,7 @@ void HomeLinkHeartbeat::send_one() {
     ::inet_pton(AF_INET6, kHeartbeatGroup, &to.sin6_addr);
     const bool sent = ::sendto(fd_, b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
                       static_cast<ssize_t>(b.size());
-    const bool up = sent && carrier_up(fd_, ifindex_);
+    const bool up = sent && carrier_up(fd_, ifname_);
     std::lock_guard<std::mutex> l(mu_);
     if (sent)
         counters_.sent++;

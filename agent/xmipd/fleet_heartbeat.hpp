@@ -41,10 +41,6 @@ std::optional<std::string> decode_heartbeat(std::span<const uint8_t> b);
 
 class HomeLinkHeartbeat final : public FleetLiveness {
 public:
-    struct Counters {
-        uint64_t sent = 0, send_errors = 0, received = 0, dropped = 0;  // dropped: malformed or not from the link
-    };
-
     // Throws std::runtime_error naming the link and the port when the socket
     // cannot be had (the port taken, no such link).
     HomeLinkHeartbeat(int ifindex, std::string member, uint16_t port, std::chrono::milliseconds interval);
@@ -53,7 +49,7 @@ public:
     HomeLinkHeartbeat& operator=(const HomeLinkHeartbeat&) = delete;
 
     std::vector<Peer> peers() const override;
-    Counters counters() const;
+    Counters counters() const override;
 
 private:
     void run();  // the thread
@@ -61,6 +57,7 @@ private:
     void receive();
 
     int ifindex_;
+    std::string ifname_;
     std::string member_;
     uint16_t port_;
     std::chrono::milliseconds interval_;

@@ -52,11 +52,16 @@ public:
         std::string member;
         std::chrono::milliseconds silent_for{0};  // since last heard
     };
+    struct Counters {
+        uint64_t sent = 0, send_errors = 0, received = 0, dropped = 0;  // dropped: malformed or not from the link
+    };
     virtual ~FleetLiveness() = default;
     // Every member heard at least once, this one excluded. Empty while this
     // member cannot send on the home link itself (its own link is the
     // likelier fault then, not the others).
     virtual std::vector<Peer> peers() const = 0;
+    // The heartbeats sent and received (mipctl cluster --json).
+    virtual Counters counters() const { return {}; }
 };
 
 }  // namespace xmip::agent

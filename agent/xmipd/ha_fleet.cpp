@@ -253,6 +253,8 @@ nlohmann::json HaFleet::view() const {
             v.heard.push_back(e);
         }
     v.evictions = evictions_;
+    const auto c = liveness_ ? liveness_->counters() : FleetLiveness::Counters{};
+    v.heartbeats = {{"sent", c.sent}, {"send_errors", c.send_errors}, {"received", c.received}, {"dropped", c.dropped}};
     v.addresses = nlohmann::json::array();
     for (const auto& a : s_.addresses) {
         control::ClusterAddress e;

@@ -33,6 +33,7 @@ inline void drop(FakeFleetStore& s, const std::string& member) {
 class FakeLiveness final : public FleetLiveness {
 public:
     std::vector<Peer> peers() const override { return heard; }
+    Counters counters() const override { return counts; }
     void set(const std::string& member, std::chrono::milliseconds silent_for) {
         for (auto& p : heard)
             if (p.member == member) {
@@ -42,6 +43,7 @@ public:
         heard.push_back({member, silent_for});
     }
     std::vector<Peer> heard;
+    Counters counts;
 };
 
 class FakeElection final : public FleetElection {

@@ -164,6 +164,8 @@ TEST(HaFleet, ASilentHolderIsEvictedAndTheNextInLineHoldsTheAddressLongBeforeIts
     EXPECT_GE(w.journal.find("na override 2001:db8:1::10"), 0);
     EXPECT_EQ(b.view()["evictions"], 1);
     EXPECT_EQ(b.view()["heard"][0]["member"], "a");
+    f.heard.counts.dropped = 3;  // malformed heartbeats show up counted
+    EXPECT_EQ(b.view()["heartbeats"]["dropped"], 3);
     heard.set("a", 2000ms);
     for (int i = 0; i < 10; i++) w.advance(100ms);
     EXPECT_EQ(store.evicted.size(), 1u);  // once, not on every check
