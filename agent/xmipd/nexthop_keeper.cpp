@@ -132,28 +132,20 @@ void NexthopKeeper::on_refresh() {
     // downlink keeps its hits.
     route_gen_++;
     write_state();
-    if (pass_at_ >= pass_.size()) start_pass();
+    if (pass_.done()) start_pass();
     refresh_ = loop_.timers().schedule(loop_.now() + kRefreshEvery, [this] { on_refresh(); });
 }
 
 void NexthopKeeper::start_pass() {
     loop_.timers().cancel(slice_);
-    pass_.clear();
-    pass_.reserve(coas_.size());
-    for (const auto& [k, n] : coas_) pass_.push_back(k);
-    pass_at_ = 0;
+    pass_.restart(coas_.size());
     continue_pass();
 }
 
 void NexthopKeeper::continue_pass() {
     slice_.reset();
-    const size_t end = std::min(pass_.size(), pass_at_ + kSlice);
-    while (pass_at_ < end) {
-        const Key& k = pass_[pass_at_++];
-        if (coas_.count(k)) resolve(k, gen_);  // untracked since the pass began: nothing to resolve
-    }
-    if (pass_at_ < pass_.size())
-        slice_ = loop_.timers().schedule(loop_.now() + kSliceEvery, [this] { continue_pass(); });
+    pass_.step(coas_, kSlice, [this](const Key& k) { resolve(k, gen_); });
+    if (!pass_.done()) slice_ = loop_.timers().schedule(loop_.now() + kSliceEvery, [this] { continue_pass(); });
 }
 
 }  // namespace xmip::agent

@@ -15,7 +15,9 @@
 //  - Every second, the entries are resolved again without a bump: a PMTU
 //    exception (a Packet Too Big the kernel took) raises no event.
 //  - A pass (after an event, or the second's) resolves at most kSlice care-of
-//    addresses per kSliceEvery: each costs two rtnetlink round trips, and
+//    addresses per kSliceEvery, going round the tracked addresses from where
+//    the last one stopped (core/circular_pass.hpp: an event restarts it in
+//    O(1), and events faster than a pass cannot starve the last addresses): each costs two rtnetlink round trips, and
 //    resolving 10^5 of them at once every second and on every event was all
 //    of the agent's CPU, its Binding Updates waiting behind (docs/
 //    performance.md, "Refresh cost by binding count"). Until a stale entry's
@@ -38,6 +40,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/circular_pass.hpp"
 #include "core/event_loop.hpp"
 #include "datapath/nexthop_map.hpp"
 #include "netlink/netlink.hpp"
@@ -68,7 +71,7 @@ private:
     void on_events();
     void on_refresh();
     void resolve(const Key& coa, uint32_t gen);
-    void start_pass();     // every tracked care-of address again, a slice now
+    void start_pass();     // every tracked care-of address again, from where the pass stands; a slice now
     void continue_pass();  // the next slice
     void invalidate();  // new generations, policy rules checked again
     void write_state();
@@ -80,8 +83,7 @@ private:
     std::unique_ptr<netlink::RouteEvents> events_;
     std::map<Key, unsigned> coas_;
     std::optional<core::Timers::Id> refresh_;
-    std::vector<Key> pass_;  // the pass under way: these, from pass_at_
-    size_t pass_at_ = 0;
+    core::CircularPass<std::map<Key, unsigned>> pass_;  // over coas_
     std::optional<core::Timers::Id> slice_;
     uint32_t gen_ = 0;
     uint32_t route_gen_ = 0;
