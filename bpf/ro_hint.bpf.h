@@ -49,7 +49,8 @@ static __always_inline void ro_hint(struct __sk_buff *skb, const struct xmip_con
 	if (last && now - *last < XMIP_RO_HINT_INTERVAL_NS)
 		return;
 	bpf_map_update_elem(&xmip_ro_hints, &key, &now, BPF_ANY);
-	ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
+	/* 40 bytes: a small record (xmip_shared.h, XMIP_SIGNAL_SMALL_LEN). */
+	ev = bpf_ringbuf_reserve(&xmip_signal_ring, XMIP_SIGNAL_HDR_LEN + XMIP_SIGNAL_SMALL_LEN, 0);
 	if (!ev)
 		return;
 	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr), ev->data, sizeof(struct ipv6hdr))) {

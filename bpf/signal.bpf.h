@@ -34,12 +34,25 @@ static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len, __u
 	if (len < 1) /* keeps the verifier's range of len non-empty */
 		len = 1;
 
-	ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
-	if (!ev)
-		return -1;
-	if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
-		bpf_ringbuf_discard(ev, 0);
-		return -2;
+	/* Two record sizes, each reserved with a constant (xmip_shared.h,
+	 * XMIP_SIGNAL_SMALL_LEN): each branch copies at most what it reserved. */
+	if (len <= XMIP_SIGNAL_SMALL_LEN) {
+		ev = bpf_ringbuf_reserve(&xmip_signal_ring,
+					 XMIP_SIGNAL_HDR_LEN + XMIP_SIGNAL_SMALL_LEN, 0);
+		if (!ev)
+			return -1;
+		if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
+			bpf_ringbuf_discard(ev, 0);
+			return -2;
+		}
+	} else {
+		ev = bpf_ringbuf_reserve(&xmip_signal_ring, sizeof(*ev), 0);
+		if (!ev)
+			return -1;
+		if (bpf_xdp_load_bytes(ctx, sizeof(struct ethhdr), ev->data, len)) {
+			bpf_ringbuf_discard(ev, 0);
+			return -2;
+		}
 	}
 	ev->ifindex = ctx->ingress_ifindex;
 	ev->len = len;

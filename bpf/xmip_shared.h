@@ -245,6 +245,14 @@ struct xmip_counter_value {
  * on the wire, starting at the IPv6 header.
  */
 #define XMIP_SIGNAL_MAX_LEN 1280 /* the IPv6 minimum MTU: every MH message fits */
+/* A packet of at most this many bytes takes a record of XMIP_SIGNAL_HDR_LEN +
+ * XMIP_SIGNAL_SMALL_LEN instead of the whole struct: a Binding Update (about
+ * 120 bytes with RFC 4285 options) then costs 280 bytes of the ring, not
+ * 1304, and the ring holds about 930 of them while the agent is busy rather
+ * than 200 (docs/datapath.md, "The signalling ring"). A record's size says
+ * which: the agent reads len bytes, never more than the record holds. */
+#define XMIP_SIGNAL_SMALL_LEN 256
+#define XMIP_SIGNAL_HDR_LEN 16 /* the fields before data[] */
 
 struct xmip_signal_event {
 	__u32 ifindex;  /* interface it arrived on */
@@ -282,7 +290,13 @@ XMIP_STATIC_ASSERT(sizeof(struct xmip_binding) == 40, "xmip_binding layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_local_addr) == 8, "xmip_local_addr layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_config) == 20, "xmip_config layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_counter_value) == 16, "xmip_counter_value layout");
-XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == 16 + XMIP_SIGNAL_MAX_LEN, "signal event layout");
+XMIP_STATIC_ASSERT(sizeof(struct xmip_signal_event) == XMIP_SIGNAL_HDR_LEN + XMIP_SIGNAL_MAX_LEN,
+		   "signal event layout");
+XMIP_STATIC_ASSERT(__builtin_offsetof(struct xmip_signal_event, data) == XMIP_SIGNAL_HDR_LEN &&
+			   __builtin_offsetof(struct xmip_signal_event, len) == 4 &&
+			   __builtin_offsetof(struct xmip_signal_event, orig_len) == 8 &&
+			   __builtin_offsetof(struct xmip_signal_event, kind) == 12,
+		   "signal event header layout (agent/datapath/signal_reader.cpp reads it)");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_ro_key) == 32, "xmip_ro_key layout");
 XMIP_STATIC_ASSERT(sizeof(struct xmip_ro_binding) == 24, "xmip_ro_binding layout");
 

@@ -3,7 +3,9 @@
 
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "datapath/error.hpp"
 
@@ -18,10 +20,16 @@ SignalReader::~SignalReader() { ring_buffer__free(rb_); }
 
 int SignalReader::on_sample(void* ctx, void* data, size_t size) {
     auto* self = static_cast<SignalReader*>(ctx);
-    if (size < sizeof(xmip_signal_event)) return 0;  // not ours: skip, keep reading
-    const auto* ev = static_cast<const xmip_signal_event*>(data);
-    uint32_t len = ev->len <= XMIP_SIGNAL_MAX_LEN ? ev->len : XMIP_SIGNAL_MAX_LEN;
-    self->handler_(SignalPacket{ev->ifindex, ev->orig_len, ev->kind, {ev->data, len}});
+    // A record holds the header and what data[] it was reserved with: the
+    // whole struct, or XMIP_SIGNAL_SMALL_LEN bytes of data for a small
+    // packet (bpf/signal.bpf.h). Never read past it.
+    if (size < XMIP_SIGNAL_HDR_LEN) return 0;  // not ours: skip, keep reading
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    uint32_t hdr[4];  // ifindex, len, orig_len, kind: the fields before data[]
+    std::memcpy(hdr, bytes, sizeof hdr);
+    const size_t room = std::min<size_t>(size - XMIP_SIGNAL_HDR_LEN, XMIP_SIGNAL_MAX_LEN);
+    const auto len = static_cast<uint32_t>(std::min<size_t>(hdr[1], room));
+    self->handler_(SignalPacket{hdr[0], hdr[2], hdr[3], {bytes + XMIP_SIGNAL_HDR_LEN, len}});
     return 0;
 }
 

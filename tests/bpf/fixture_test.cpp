@@ -202,6 +202,52 @@ TEST(RoHint, OncePerPeerPerInterval) {
     EXPECT_EQ(signals[1][24 + 15], other[14 + 24 + 15]);
 }
 
+// The signalling ring while the agent is busy (a storm of registrations, a
+// long commit): a Binding Update takes a small record (xmip_shared.h,
+// XMIP_SIGNAL_SMALL_LEN), so 900 of them wait in the 256 KB ring without a
+// drop (with a whole xmip_signal_event each, about 200 fit); each comes out
+// exactly as it was on the wire. A packet above the small size still comes
+// out whole.
+TEST(SignalRing, NineHundredBindingUpdatesWaitForABusyAgent) {
+    XMIP_REQUIRE_SANDBOX();
+    const auto cases = load_cases();
+    auto it = std::find_if(cases.begin(), cases.end(),
+                           [](const Case& c) { return c.name == "ha_binding_update_with_hao_to_agent"; });
+    ASSERT_NE(it, cases.end());
+    ASSERT_TRUE(it->signal);
+    auto& env = test::DatapathEnv::get();
+    env.apply_state(it->state);
+    std::vector<std::vector<uint8_t>> signals;
+    dp::SignalReader reader(env.dp().maps().fds().signal_ring,
+                            [&](const dp::SignalPacket& p) { signals.emplace_back(p.packet.begin(), p.packet.end()); });
+    reader.drain();
+    signals.clear();
+    env.dp().maps().reset_counters();
+    const int ifindex = static_cast<int>(if_nametoindex(it->ingress.c_str()));
+    const int fd = env.dp().xdp_prog_fd(dp::Role::HomeAgent);
+    constexpr int kWaiting = 900;
+    for (int i = 0; i < kWaiting; i++) test::run_xdp(fd, it->in, ifindex);
+    auto snap = env.dp().maps().counters();
+    EXPECT_EQ(snap[counter_index("SIGNAL_TO_AGENT")].packets, uint64_t{kWaiting});
+    EXPECT_EQ(snap[counter_index("DROP_SIGNAL_QUEUE")].packets, 0u) << "the ring overflowed";
+    reader.drain();
+    ASSERT_EQ(signals.size(), size_t{kWaiting});
+    for (const auto& s : signals) ASSERT_EQ(s, *it->signal);
+
+    // The same Binding Update followed by 300 bytes the IPv6 payload length
+    // counts: 380 bytes, a whole record.
+    auto big = it->in;
+    big.insert(big.end(), 300, 0);
+    const uint16_t plen = static_cast<uint16_t>(((big[14 + 4] << 8) | big[14 + 5]) + 300);
+    big[14 + 4] = static_cast<uint8_t>(plen >> 8);
+    big[14 + 5] = static_cast<uint8_t>(plen & 0xff);
+    signals.clear();
+    test::run_xdp(fd, big, ifindex);
+    reader.drain();
+    ASSERT_EQ(signals.size(), 1u);
+    EXPECT_EQ(signals[0], std::vector<uint8_t>(big.begin() + 14, big.end()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Datapath, Fixture, ::testing::ValuesIn(load_cases()),
                          [](const auto& test) { return test.param.name; });
 
