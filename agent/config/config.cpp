@@ -61,7 +61,7 @@ int longest_match(const std::vector<Prefix>& list, const in6_addr& a) {
 }
 }  // namespace
 
-HomeAddressCheck HomeAgent::check_home_address(const in6_addr& hoa) const {
+HomeAddressCheck HomeAgentSettings::check_home_address(const in6_addr& hoa) const {
     if (std::none_of(prefixes.begin(), prefixes.end(), [&](const Prefix& p) { return p.contains(hoa); }))
         return HomeAddressCheck::NotHomeSubnet;
     int allow = longest_match(access.allow, hoa), deny = longest_match(access.deny, hoa);

@@ -154,7 +154,11 @@ struct SecurityAssociation {
     bool operator==(const SecurityAssociation&) const = default;
 };
 
-struct HomeAgent {
+// The home agent's settings, its security associations aside: what the
+// parts that do not authenticate keep a copy of (a copy of 10^6
+// associations is about 300 MB: docs/performance.md, "The per-wakeup cost
+// and the heap").
+struct HomeAgentSettings {
     Ip6Address address;                // the HA address mobile nodes register with
     std::string home_link;             // interface on the home link (RAs, proxy ND)
     std::vector<Prefix> prefixes;      // home prefixes (networks: no host bits); one holds address
@@ -175,7 +179,6 @@ struct HomeAgent {
     // from all sources that are not the care-of address of their binding.
     uint32_t rate_per_source = kDefaultUpdateRatePerSource;
     uint32_t rate_unregistered_total = kDefaultUnregisteredUpdateRate;
-    std::vector<SecurityAssociation> security_associations;  // one per home address
     // Binding Refresh Advice (RFC 6275 6.2.4) in accepting BAs: refresh
     // this often (s, a multiple of 4); 0 = no advice.
     uint32_t refresh_advice = 0;
@@ -186,6 +189,11 @@ struct HomeAgent {
     bool nd_proxy_in_datapath = true;
 
     HomeAddressCheck check_home_address(const in6_addr& hoa) const;
+    bool operator==(const HomeAgentSettings&) const = default;
+};
+
+struct HomeAgent : HomeAgentSettings {
+    std::vector<SecurityAssociation> security_associations;  // one per home address
     bool operator==(const HomeAgent&) const = default;
 };
 

@@ -34,7 +34,7 @@ struct Policy {
     uint32_t max_lifetime_s = 262140;
     size_t max_entries = 65536;
     // The access list (status 129 when false); the rules are the
-    // configuration's (config::HomeAgent::check_home_address). Unset: all.
+    // configuration's (config::HomeAgentSettings::check_home_address). Unset: all.
     std::function<bool(const in6_addr& hoa)> allowed;
     bool dad = true;  // DAD for the home address before the first registration
     // Ask mobile nodes to refresh this often (Binding Refresh Advice) when

@@ -11,7 +11,7 @@ namespace xmip::agent {
 
 using core::to_string;
 
-HaDiscovery::HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& home_link,
+HaDiscovery::HaDiscovery(Context& ctx, const config::HomeAgentSettings& cfg, NdSocket& home_link,
                          const nd::HomeAgentsList& others, std::function<bool(const in6_addr&)> registered_coa)
     : ctx_(ctx),
       cfg_(cfg),
@@ -142,7 +142,7 @@ void HaDiscovery::on_solicitation(const io::IcmpReceived& r) {
     if (socket_.send(r.src, nd::encode(advertisement(m->identifier)), &r.dst)) ctx_.stats.mpa_sent++;
 }
 
-void HaDiscovery::reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses) {
+void HaDiscovery::reload(const config::HomeAgentSettings& cfg, const std::vector<in6_addr>& care_of_addresses) {
     const bool changed =
         cfg.prefixes != cfg_.prefixes || cfg.deprecated_prefixes != cfg_.deprecated_prefixes ||
         cfg.router_advertisements.prefix_valid_lifetime != cfg_.router_advertisements.prefix_valid_lifetime ||

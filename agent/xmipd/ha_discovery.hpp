@@ -32,8 +32,8 @@ public:
 
     // registered_coa: whether an address is the care-of address of a
     // binding (who may ask for the home prefixes).
-    HaDiscovery(Context& ctx, const config::HomeAgent& cfg, NdSocket& home_link, const nd::HomeAgentsList& others,
-                std::function<bool(const in6_addr&)> registered_coa);
+    HaDiscovery(Context& ctx, const config::HomeAgentSettings& cfg, NdSocket& home_link,
+                const nd::HomeAgentsList& others, std::function<bool(const in6_addr&)> registered_coa);
 
     // A fleet member (docs/scale-out.md): held() is the fleet's addresses
     // this member holds now, fleet all of them. The reply lists the held
@@ -50,7 +50,7 @@ public:
     void on_message(const io::IcmpReceived& r);
     // The home prefixes changed (reload): an unsolicited advertisement to
     // each of `care_of_addresses` (RFC 6275 10.6.2).
-    void reload(const config::HomeAgent& cfg, const std::vector<in6_addr>& care_of_addresses);
+    void reload(const config::HomeAgentSettings& cfg, const std::vector<in6_addr>& care_of_addresses);
 
     // The reply list: this home agent and the others of the home link, by
     // preference (this one first among equals), at most what fits 1280.
@@ -64,7 +64,7 @@ private:
     std::vector<in6_addr> held() const;  // ours to answer from, the preferred first
 
     Context& ctx_;
-    config::HomeAgent cfg_;
+    config::HomeAgentSettings cfg_;
     NdSocket& socket_;
     const nd::HomeAgentsList& others_;
     std::function<bool(const in6_addr&)> registered_coa_;

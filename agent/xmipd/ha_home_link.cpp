@@ -20,7 +20,7 @@ namespace {
 constexpr auto kMinDelayBetweenRas = milliseconds(30);  // RFC 6275 7.5 on a home link
 }  // namespace
 
-HomeLink::HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
+HomeLink::HomeLink(Context& ctx, const config::HomeAgentSettings& cfg, int ifindex, std::array<uint8_t, 6> mac,
                    std::function<void(const in6_addr&)> on_neighbour_advertisement)
     : ctx_(ctx), cfg_(cfg), ifindex_(ifindex), mac_(mac), on_na_(std::move(on_neighbour_advertisement)) {
     socket_ = ctx_.wire.open_nd(
@@ -42,7 +42,7 @@ HomeLink::~HomeLink() {
     ctx_.loop.timers().cancel(ra_timer_);
 }
 
-void HomeLink::reload(const config::HomeAgent& cfg) {
+void HomeLink::reload(const config::HomeAgentSettings& cfg) {
     cfg_ = cfg;
     if (cfg_.router_advertisements.enabled)
         schedule_router_advertisement(true);

@@ -21,13 +21,13 @@ namespace xmip::agent {
 class HomeLink {
 public:
     // on_neighbour_advertisement: the target of every NA heard (DAD).
-    HomeLink(Context& ctx, const config::HomeAgent& cfg, int ifindex, std::array<uint8_t, 6> mac,
+    HomeLink(Context& ctx, const config::HomeAgentSettings& cfg, int ifindex, std::array<uint8_t, 6> mac,
              std::function<void(const in6_addr&)> on_neighbour_advertisement);
     ~HomeLink();
     HomeLink(const HomeLink&) = delete;
     HomeLink& operator=(const HomeLink&) = delete;
 
-    void reload(const config::HomeAgent& cfg);
+    void reload(const config::HomeAgentSettings& cfg);
     // Defend hoa (10.4.1): neighbours that cached the mobile node's own
     // address switch to us now.
     void claim(const in6_addr& hoa);
@@ -53,7 +53,7 @@ private:
     void schedule_router_advertisement(bool soon);
 
     Context& ctx_;
-    config::HomeAgent cfg_;
+    config::HomeAgentSettings cfg_;
     int ifindex_;
     std::array<uint8_t, 6> mac_{};  // in RAs and claims; followed (on_link_events)
     std::function<void(const in6_addr&)> on_na_;

@@ -5,11 +5,11 @@
 
 namespace xmip::agent {
 
-nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx) {
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgentSettings& cfg, const core::Prefix& pfx) {
     return advertised_home_prefix(cfg, pfx, {cfg.address.to_in6()});
 }
 
-nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx,
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgentSettings& cfg, const core::Prefix& pfx,
                                              const std::vector<in6_addr>& router_addresses) {
     const auto& ra = cfg.router_advertisements;
     nd::PrefixInformation pi;

@@ -16,10 +16,10 @@ namespace xmip::agent {
 // 0 for a prefix in home_agent.deprecated_prefixes (RFC 6275 10.6.2: mobile
 // nodes renumber away from it), and on the prefix holding the home agent's
 // address the R flag with that address in the prefix field.
-nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx);
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgentSettings& cfg, const core::Prefix& pfx);
 // The same with the R flag on the first of router_addresses the prefix holds
 // (none: no R flag): a fleet member advertises the addresses it holds.
-nd::PrefixInformation advertised_home_prefix(const config::HomeAgent& cfg, const core::Prefix& pfx,
+nd::PrefixInformation advertised_home_prefix(const config::HomeAgentSettings& cfg, const core::Prefix& pfx,
                                              const std::vector<in6_addr>& router_addresses);
 
 }  // namespace xmip::agent

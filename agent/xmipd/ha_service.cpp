@@ -26,13 +26,13 @@ bool nd_proxy_in_datapath(const config::Config& c) {
 
 HaService::HaService(Context& ctx, const config::Config& cfg)
     : ctx_(ctx),
-      cfg_(*cfg.home_agent),
+      cfg_(static_cast<const config::HomeAgentSettings&>(*cfg.home_agent)),
       ha_addr_(cfg_.address.to_in6()),
       home_ifindex_(ctx.kernel.ifindex(cfg_.home_link)),
       xdp_nd_proxy_(nd_proxy_in_datapath(cfg)),
       fleet_member_(!cfg.cluster.member.empty()),
       cache_(policy_from(cfg_)),
-      admission_(cfg_, ctx.loop.now()),
+      admission_(*cfg.home_agent, ctx.loop.now()),
       commit_([this] { return persist(); }),
       dad_(ctx.loop, ctx.wire, home_ifindex_, [this](const DadProbes::Result& r) { dad_done(r); }),
       refresh_(ctx.loop, [this](const in6_addr& hoa) { send_refresh_request(hoa); }) {
@@ -60,8 +60,8 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
     XLOG_INFO("home agent %s on %s: home prefixes %zu, binding cache limit %u",
               to_string(ha_addr_).c_str(), cfg_.home_link.c_str(), cfg_.prefixes.size(), cfg_.max_bindings);
     XLOG_INFO("authentication: %zu security associations, optional on %zu home prefixes, replay window %u s",
-              cfg_.security_associations.size(), cfg_.auth_optional_prefixes.size(), cfg_.replay_window);
-    if (cfg_.security_associations.empty() && cfg_.auth_optional_prefixes.empty())
+              cfg.home_agent->security_associations.size(), cfg_.auth_optional_prefixes.size(), cfg_.replay_window);
+    if (cfg.home_agent->security_associations.empty() && cfg_.auth_optional_prefixes.empty())
         XLOG_WARN("no security associations and authentication required on every home prefix: every Binding "
                   "Update will be refused (146); see [[home_agent.security_associations]] in docs/configuration.md");
     recover();
@@ -69,7 +69,7 @@ HaService::HaService(Context& ctx, const config::Config& cfg)
 
 HaService::~HaService() { ctx_.loop.timers().cancel(expiry_timer_); }
 
-ha::Policy HaService::policy_from(const config::HomeAgent& h) const {
+ha::Policy HaService::policy_from(const config::HomeAgentSettings& h) const {
     ha::Policy p;
     p.ha_addresses = {h.address.to_in6()};
     for (const auto& a : fleet_addresses_)
@@ -453,11 +453,11 @@ void HaService::reload(const config::Config& c) {
         XLOG_WARN("reload: home agent address and home link change only with a restart");
     auto keep_addr = cfg_.address;
     auto keep_link = cfg_.home_link;
-    cfg_ = *c.home_agent;
+    cfg_ = static_cast<const config::HomeAgentSettings&>(*c.home_agent);
     cfg_.address = keep_addr;
     cfg_.home_link = keep_link;
     cache_.set_policy(policy_from(cfg_));
-    admission_.reload(cfg_);
+    admission_.reload(*c.home_agent);
     ctx_.observe().binding_cache(cache_.size(), cfg_.max_bindings);
     home_link_->reload(cfg_);
     std::vector<in6_addr> coas;

@@ -75,7 +75,7 @@ public:
 
 private:
     void take_all_multicast();
-    ha::Policy policy_from(const config::HomeAgent& h) const;
+    ha::Policy policy_from(const config::HomeAgentSettings& h) const;
     void handle_bu(const mh::ParsedPacket& p, std::span<const uint8_t> mh, const mh::BindingUpdate& bu);
     // An RFC 4285 refusal (144/145/146): a BA, authenticated when there is
     // an association for the home address, and nothing else.
@@ -126,7 +126,7 @@ private:
     bool defends_here(const in6_addr& ha_addr) const;
 
     Context& ctx_;
-    config::HomeAgent cfg_;
+    config::HomeAgentSettings cfg_;  // the security associations are admission_'s
     in6_addr ha_addr_{};
     int home_ifindex_ = 0;
     bool xdp_nd_proxy_ = false;  // nd_proxy_in_datapath(): no kernel proxy entry per global home address
