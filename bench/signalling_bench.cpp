@@ -412,14 +412,29 @@ std::vector<uint32_t> refresh_order(uint32_t size, uint32_t count) {
     return order;
 }
 
+// Seconds with no Binding Update before each size's refreshes, to measure
+// xmipd's background CPU.
+constexpr double kIdleSeconds = 3;
+
 struct Step {
     uint32_t size = 0;
     PhaseResult first, refresh;
     double cpu_s = 0;  // xmipd's, during the refreshes
     long rss_mb = -1;  // xmipd's resident memory after them
+    // xmipd's CPU with no Binding Update arriving, in the seconds before the
+    // refreshes (a share of one CPU): its own background work (the next-hop
+    // cache's pass over every care-of address, timers), which the
+    // refreshes' CPU time includes.
+    double idle_share = 0;
     double us_per_bu() const {
         const uint64_t answered = refresh.acked + refresh.refused;
         return answered ? cpu_s * 1e6 / static_cast<double>(answered) : 0;
+    }
+    // The same without the background (as measured idle) during the refreshes.
+    double us_per_bu_less_idle() const {
+        const uint64_t answered = refresh.acked + refresh.refused;
+        const double busy = std::max(0.0, cpu_s - idle_share * refresh.seconds);
+        return answered ? busy * 1e6 / static_cast<double>(answered) : 0;
     }
 };
 
@@ -427,19 +442,21 @@ struct Step {
 void print_ladder(const Config& cfg, const std::vector<Step>& steps) {
     std::printf(
         "refreshes: %u per size (a node at most every %.2f s, %u outstanding); xmipd CPU from /proc/<pid>/stat "
-        "(user + system) during the refreshes\n\n",
-        cfg.refresh_count, cfg.min_interval, cfg.window);
-    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s %9s\n", "bindings", "first reg", "first/s",
-                "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU", "BU/CPU-s",
-                "RSS MB");
+        "(user + system) during the refreshes; idle: its CPU share over %.0f s with no BU just before them, "
+        "less idle: the refreshes' CPU less that share of their time\n\n",
+        cfg.refresh_count, cfg.min_interval, cfg.window, kIdleSeconds);
+    std::printf("%9s %10s %9s %8s %6s %8s %10s %10s %9s %10s %14s %12s %9s %7s %10s\n", "bindings", "first reg",
+                "first/s", "refresh", "lost", "seconds", "refresh/s", "median ms", "p99 ms", "CPU s", "CPU ms/1000 BU",
+                "BU/CPU-s", "RSS MB", "idle %", "less idle");
     for (const auto& st : steps) {
         const auto& r = st.refresh;
-        std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f %9ld\n", st.size,
-                    static_cast<unsigned long>(st.first.acked),
+        std::printf("%9u %10lu %9.0f %8lu %6lu %8.2f %10.0f %10.2f %9.2f %10.2f %14.1f %12.0f %9ld %7.1f %10.1f\n",
+                    st.size, static_cast<unsigned long>(st.first.acked),
                     st.first.seconds > 0 ? st.first.acked / st.first.seconds : 0, static_cast<unsigned long>(r.acked),
                     static_cast<unsigned long>(r.lost), r.seconds, r.seconds > 0 ? r.acked / r.seconds : 0,
                     percentile(r.latency_ms, 0.5), percentile(r.latency_ms, 0.99), st.cpu_s, st.us_per_bu(),
-                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0, st.rss_mb);
+                    st.us_per_bu() > 0 ? 1e6 / st.us_per_bu() : 0, st.rss_mb, st.idle_share * 100,
+                    st.us_per_bu_less_idle());
     }
     if (steps.size() >= 2 && steps.front().us_per_bu() > 0)
         std::printf(
@@ -506,6 +523,11 @@ Step register_and_refresh(LoadGen& gen, const Config& cfg, pid_t ha, uint32_t ha
                  static_cast<unsigned long>(st.first.acked), static_cast<unsigned long>(st.first.lost),
                  st.first.seconds, cfg.refresh_count);
     if (registered) registered();
+    {
+        const double idle0 = cpu_seconds(ha);
+        std::this_thread::sleep_for(std::chrono::duration<double>(kIdleSeconds));
+        st.idle_share = (cpu_seconds(ha) - idle0) / kIdleSeconds;
+    }
     const double cpu0 = cpu_seconds(ha);
     st.refresh = gen.run(refresh_order(size, cfg.refresh_count), cfg.window, 0, 2.0, cfg.min_interval);
     st.cpu_s = cpu_seconds(ha) - cpu0;
