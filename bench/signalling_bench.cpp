@@ -523,7 +523,7 @@ Step register_and_refresh(LoadGen& gen, const Config& cfg, pid_t ha, uint32_t ha
                  static_cast<unsigned long>(st.first.acked), static_cast<unsigned long>(st.first.lost),
                  st.first.seconds, cfg.refresh_count);
     if (registered) registered();
-    {
+    if (!cfg.sizes.empty()) {  // the ladder prints it; --fleet does not
         const double idle0 = cpu_seconds(ha);
         std::this_thread::sleep_for(std::chrono::duration<double>(kIdleSeconds));
         st.idle_share = (cpu_seconds(ha) - idle0) / kIdleSeconds;

@@ -35,7 +35,11 @@ static __always_inline int xdp_signal_copy(struct xdp_md *ctx, __u32 l3_len, __u
 		len = 1;
 
 	/* Two record sizes, each reserved with a constant (xmip_shared.h,
-	 * XMIP_SIGNAL_SMALL_LEN): each branch copies at most what it reserved. */
+	 * XMIP_SIGNAL_SMALL_LEN): each branch copies at most what it reserved.
+	 * Written out twice on purpose: with one call after the branch, clang
+	 * may pass a selected size, which the verifier refuses (the size must
+	 * be a constant), and the copy's bound would rest on the register
+	 * allocation. */
 	if (len <= XMIP_SIGNAL_SMALL_LEN) {
 		ev = bpf_ringbuf_reserve(&xmip_signal_ring,
 					 XMIP_SIGNAL_HDR_LEN + XMIP_SIGNAL_SMALL_LEN, 0);

@@ -26,7 +26,6 @@ public:
     // Every key of m once more (n: m's size now), from the cursor.
     void restart(size_t n) { left_ = n; }
     bool done() const { return left_ == 0; }
-    size_t left() const { return left_; }
 
     // Visits at most `slice` keys from the cursor, in order, wrapping;
     // visit must not change m. Keys added behind the cursor wait for the

@@ -25,11 +25,11 @@ int SignalReader::on_sample(void* ctx, void* data, size_t size) {
     // packet (bpf/signal.bpf.h). Never read past it.
     if (size < XMIP_SIGNAL_HDR_LEN) return 0;  // not ours: skip, keep reading
     const auto* bytes = static_cast<const uint8_t*>(data);
-    uint32_t hdr[4];  // ifindex, len, orig_len, kind: the fields before data[]
-    std::memcpy(hdr, bytes, sizeof hdr);
+    xmip_signal_event ev;  // its header only: data[] is read in place below
+    std::memcpy(&ev, bytes, XMIP_SIGNAL_HDR_LEN);
     const size_t room = std::min<size_t>(size - XMIP_SIGNAL_HDR_LEN, XMIP_SIGNAL_MAX_LEN);
-    const auto len = static_cast<uint32_t>(std::min<size_t>(hdr[1], room));
-    self->handler_(SignalPacket{hdr[0], hdr[2], hdr[3], {bytes + XMIP_SIGNAL_HDR_LEN, len}});
+    const auto len = static_cast<uint32_t>(std::min<size_t>(ev.len, room));
+    self->handler_(SignalPacket{ev.ifindex, ev.orig_len, ev.kind, {bytes + XMIP_SIGNAL_HDR_LEN, len}});
     return 0;
 }
 

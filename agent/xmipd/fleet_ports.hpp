@@ -61,7 +61,7 @@ public:
     // likelier fault then, not the others).
     virtual std::vector<Peer> peers() const = 0;
     // The heartbeats sent and received (mipctl cluster --json).
-    virtual Counters counters() const { return {}; }
+    virtual Counters counters() const = 0;
 };
 
 }  // namespace xmip::agent
